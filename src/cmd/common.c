@@ -1,0 +1,57 @@
+/* cmd/common.c: configuration and store URL for both binaries. */
+#include "cmd/common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lib/config.h"
+#include "lib/error.h"
+
+/* Every setting schakel knows; anything else in the file is a typo. */
+static const char *const known_settings[] = {
+	"store.url",
+	"store.pool_size",
+	"http.listen",
+	"http.port",
+	"http.threads",
+	"http.max_body",
+	"http.web_root",
+	"log.level",
+	"log.syslog",
+	NULL,
+};
+
+struct config *cmd_config_load(const char *path, struct sk_error *err)
+{
+	const char *env = getenv("SCHAKEL_CONF");
+	struct config *cfg = NULL;
+	int optional = 0;
+
+	if (path == NULL && env != NULL && *env != '\0')
+		path = env;
+	if (path == NULL) {
+		path = SCHAKEL_DEFAULT_CONF;
+		optional = 1;
+	}
+	cfg = config_load(path, optional, err);
+	if (cfg == NULL)
+		return NULL;
+	if (config_check_known(cfg, known_settings, err) != 0) {
+		config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+const char *cmd_store_url(const struct config *cfg, const char *db_flag)
+{
+	if (db_flag != NULL)
+		return db_flag;
+	return config_str(cfg, "store", "url", SCHAKEL_DEFAULT_DB);
+}
+
+int cmd_fail(const char *prog, const struct sk_error *err)
+{
+	fprintf(stderr, "%s: %s\n", prog, err->msg[0] ? err->msg : "failed");
+	return sk_error_exit_code(err->code);
+}

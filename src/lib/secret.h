@@ -1,0 +1,25 @@
+/* lib/secret.h: API tokens and passwords (libsodium). Tokens are random,
+ * shown once and stored only as a hash; passwords are argon2id. */
+#ifndef SK_LIB_SECRET_H
+#define SK_LIB_SECRET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SECRET_TOKEN_LEN 48	/* "sk_" + 45 characters of base64url */
+#define SECRET_HASH_HEX 64	/* BLAKE2b-256 in hex */
+#define SECRET_PWHASH_MAX 128	/* argon2id encoded string */
+
+/* Call once before any other function here; 0 or SK_EIO. */
+int secret_init(void);
+/* A new random token into out (SECRET_TOKEN_LEN + 1 bytes). */
+void secret_token_new(char out[SECRET_TOKEN_LEN + 1]);
+/* The hash under which a token is stored and looked up. */
+void secret_token_hash(const char *token, char out[SECRET_HASH_HEX + 1]);
+/* argon2id hash of a password; 0 or SK_EIO. */
+int secret_password_hash(const char *password, char out[SECRET_PWHASH_MAX]);
+bool secret_password_verify(const char *hash, const char *password);
+/* Constant-time comparison of two equal-length strings. */
+bool secret_equal(const char *a, const char *b, size_t len);
+
+#endif

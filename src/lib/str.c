@@ -1,0 +1,86 @@
+/* lib/str.c: string helpers. */
+#include "lib/str.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lib/error.h"
+
+int str_to_i64(const char *text, int64_t min, int64_t max, int64_t *out)
+{
+	char *end = NULL;
+	long long v;
+
+	if (text == NULL || *text == '\0' || isspace((unsigned char)*text))
+		return SK_EINVAL;
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return SK_EINVAL;
+	*out = v;
+	return 0;
+}
+
+int str_to_bool(const char *text, bool *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1", NULL };
+	static const char *const no[] = { "false", "no", "off", "0", NULL };
+
+	for (int i = 0; yes[i] != NULL; i++) {
+		if (strcasecmp(text, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(text, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return SK_EINVAL;
+}
+
+bool str_eq_nocase(const char *a, const char *b)
+{
+	return strcasecmp(a, b) == 0;
+}
+
+bool str_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+void str_lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}
+
+int str_index(const char *const *list, const char *text)
+{
+	for (int i = 0; list[i] != NULL; i++)
+		if (strcmp(list[i], text) == 0)
+			return i;
+	return -1;
+}
+
+void str_time_iso(time_t t, char out[21])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+time_t str_time_now(void)
+{
+	const char *fixed = getenv("SCHAKEL_NOW");
+	int64_t v;
+
+	if (fixed != NULL && str_to_i64(fixed, 0, INT64_MAX, &v) == 0)
+		return (time_t)v;
+	return time(NULL);
+}

@@ -1,0 +1,26 @@
+/* lib/str.h: small string helpers: checked number parsing, trimming,
+ * case folding, timestamps. */
+#ifndef SK_LIB_STR_H
+#define SK_LIB_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* Parse a whole decimal integer in [min, max]; 0 or SK_EINVAL. */
+int str_to_i64(const char *text, int64_t min, int64_t max, int64_t *out);
+/* Parse "true/yes/on/1" or "false/no/off/0"; 0 or SK_EINVAL. */
+int str_to_bool(const char *text, bool *out);
+bool str_eq_nocase(const char *a, const char *b);
+bool str_has_prefix(const char *s, const char *prefix);
+/* Lowercase ASCII letters in place. */
+void str_lower(char *s);
+/* Find text in a NULL-terminated list; its index or -1. */
+int str_index(const char *const *list, const char *text);
+/* Format t as "YYYY-MM-DDTHH:MM:SSZ" (21 bytes with the NUL). */
+void str_time_iso(time_t t, char out[21]);
+/* The current time, or the fixed time in SCHAKEL_NOW (for tests). */
+time_t str_time_now(void);
+
+#endif

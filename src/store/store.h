@@ -1,0 +1,135 @@
+/* store/store.h: the one interface to schakel's persistent state. A store
+ * is one connection to a backend chosen by URL ("sqlite:PATH" now,
+ * "postgresql://..." later); every write that belongs together is one
+ * transaction, and every change writes an audit row in that transaction.
+ * A struct store is used by one thread at a time; the daemon takes them
+ * from a store_pool. */
+#ifndef SK_STORE_STORE_H
+#define SK_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model/org.h"
+#include "model/resource.h"
+#include "model/user.h"
+
+struct sk_error;
+struct store;
+
+/* Open the store at url and apply pending migrations. Temporary
+ * problems (locked, unreachable) are SK_ETEMP; a bad URL SK_ECONFIG. */
+struct store *store_open(const char *url, struct sk_error *err);
+void store_close(struct store *st);
+
+/* Who the audit log names for the changes that follow ("cli:alice",
+ * "api:bob"); copied. */
+void store_set_actor(struct store *st, const char *actor);
+
+/* Group several calls into one transaction. Calls nest: only the
+ * outermost begin/commit reach the database. After any failed call inside
+ * a transaction the caller must roll back. */
+int store_begin(struct store *st, struct sk_error *err);
+int store_commit(struct store *st, struct sk_error *err);
+void store_rollback(struct store *st);
+
+/* Iteration callbacks return 0 to go on; any other value stops the walk
+ * and is returned by the *_each function. Arguments are borrowed for the
+ * duration of the call. */
+typedef int (*store_org_fn)(const struct org *org, void *ctx);
+typedef int (*store_contact_fn)(const struct contact *c, void *ctx);
+typedef int (*store_resource_fn)(const struct resource *r, void *ctx);
+
+/* Organizations. add fills in id, created and updated. A duplicate name
+ * is SK_EEXIST; an unknown id SK_ENOTFOUND. remove also removes the
+ * organization's contacts, resources, memberships and users. */
+int store_org_add(struct store *st, struct org *org, struct sk_error *err);
+int store_org_get(struct store *st, int64_t id, struct org *out, struct sk_error *err);
+int store_org_get_by_name(struct store *st, const char *name, struct org *out,
+			  struct sk_error *err);
+int store_org_update(struct store *st, struct org *org, struct sk_error *err);
+int store_org_remove(struct store *st, int64_t id, struct sk_error *err);
+/* All organizations ordered by name. */
+int store_org_each(struct store *st, store_org_fn fn, void *ctx, struct sk_error *err);
+
+/* Memberships: a constituent belongs to zero or more liaison
+ * organizations. liaison must be of kind liaison (else SK_EINVAL). */
+int store_member_add(struct store *st, int64_t liaison_id, int64_t member_id,
+		     struct sk_error *err);
+int store_member_remove(struct store *st, int64_t liaison_id, int64_t member_id,
+			struct sk_error *err);
+/* Members of a liaison organization, by name. */
+int store_member_each(struct store *st, int64_t liaison_id, store_org_fn fn, void *ctx,
+		      struct sk_error *err);
+/* Liaison organizations a member belongs to, by name. */
+int store_liaison_each(struct store *st, int64_t member_id, store_org_fn fn, void *ctx,
+		       struct sk_error *err);
+/* True (1), false (0) or an error (< 0). */
+int store_is_member(struct store *st, int64_t liaison_id, int64_t member_id,
+		    struct sk_error *err);
+
+/* Contacts. add fills in id and created. */
+int store_contact_add(struct store *st, struct contact *c, struct sk_error *err);
+int store_contact_get(struct store *st, int64_t id, struct contact *out,
+		      struct sk_error *err);
+int store_contact_remove(struct store *st, int64_t id, struct sk_error *err);
+/* Contacts of one organization, or of all when org_id is 0. */
+int store_contact_each(struct store *st, int64_t org_id, store_contact_fn fn, void *ctx,
+		       struct sk_error *err);
+
+/* Resources. The same resource twice for one organization is SK_EEXIST;
+ * the same resource for different organizations is allowed. */
+int store_resource_add(struct store *st, struct resource *r, struct sk_error *err);
+int store_resource_get(struct store *st, int64_t id, struct resource *out,
+		       struct sk_error *err);
+int store_resource_remove(struct store *st, int64_t id, struct sk_error *err);
+/* Resources of one organization, or of all when org_id is 0; ordered by
+ * type, then value. */
+int store_resource_each(struct store *st, int64_t org_id, store_resource_fn fn, void *ctx,
+			struct sk_error *err);
+/* Prefix resources that cover p (p itself included), most specific
+ * first. */
+int store_resource_covering(struct store *st, const struct prefix *p, store_resource_fn fn,
+			    void *ctx, struct sk_error *err);
+/* ASN resources equal to asn. */
+int store_resource_by_asn(struct store *st, uint32_t asn, store_resource_fn fn, void *ctx,
+			  struct sk_error *err);
+/* Domain resources equal to name or a parent of it, most specific first. */
+int store_resource_by_domain(struct store *st, const char *name, store_resource_fn fn,
+			     void *ctx, struct sk_error *err);
+
+/* Users and API tokens. Passwords and tokens arrive already hashed
+ * (lib/secret.h). */
+int store_user_add(struct store *st, struct user *u, const char *pwhash,
+		   struct sk_error *err);
+int store_user_get_by_name(struct store *st, const char *name, struct user *out,
+			   char pwhash_out[128], struct sk_error *err);
+/* Store a token hash for a user; fills *id_out. */
+int store_token_add(struct store *st, int64_t user_id, const char *label,
+		    const char *token_hash, int64_t *id_out, struct sk_error *err);
+/* The user owning a token hash; SK_ENOTFOUND if none. */
+int store_token_lookup(struct store *st, const char *token_hash, struct user *out,
+		       struct sk_error *err);
+
+/* The audit log, newest first; at most limit rows. */
+struct audit_entry {
+	int64_t id;
+	char at[21];
+	const char *actor;
+	const char *action;	/* "org.add", "resource.remove", ... */
+	const char *object;	/* "org:12" */
+	const char *summary;
+};
+typedef int (*store_audit_fn)(const struct audit_entry *e, void *ctx);
+int store_audit_each(struct store *st, int limit, store_audit_fn fn, void *ctx,
+		     struct sk_error *err);
+
+/* A fixed set of stores for a multi-threaded server. get blocks until
+ * one is free. */
+struct store_pool;
+struct store_pool *store_pool_new(const char *url, int size, struct sk_error *err);
+struct store *store_pool_get(struct store_pool *pool);
+void store_pool_put(struct store_pool *pool, struct store *st);
+void store_pool_free(struct store_pool *pool);
+
+#endif
