@@ -28,6 +28,8 @@ struct config {
 	struct config_entry *entries;
 	size_t n, alloc;
 	char *error;		/* first parse problem, set by the handler */
+	FILE *file;		/* being read */
+	int line;		/* lines read so far */
 };
 
 struct config *config_new(void)
@@ -89,10 +91,23 @@ void config_set(struct config *cfg, const char *section, const char *key, const 
 	config_put(cfg, section, key, value, 0);
 }
 
+/* Reads one line for inih and counts it, so entries and errors know
+ * their line (Debian's inih passes no line number to handlers). */
+static char *config_reader(char *str, int num, void *stream)
+{
+	struct config *cfg = stream;
+	char *line = fgets(str, num, cfg->file);
+
+	if (line != NULL)
+		cfg->line++;
+	return line;
+}
+
 static int config_handler(void *user, const char *section, const char *name,
-			  const char *value, int line)
+			  const char *value)
 {
 	struct config *cfg = user;
+	int line = cfg->line;
 
 	if (cfg->error != NULL)
 		return 0;
@@ -138,7 +153,9 @@ struct config *config_load(const char *path, bool optional, struct sk_error *err
 	}
 	cfg = config_new();
 	cfg->path = xstrdup(path);
-	rc = ini_parse_file(f, config_handler, cfg);
+	cfg->file = f;
+	rc = ini_parse_stream(config_reader, cfg, config_handler, cfg);
+	cfg->file = NULL;
 	fclose(f);
 	if (cfg->error != NULL) {
 		sk_error_set(err, SK_ECONFIG, "%s", cfg->error);

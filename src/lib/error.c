@@ -21,16 +21,27 @@ int sk_error_set(struct sk_error *err, int code, const char *fmt, ...)
 
 void sk_error_prefix(struct sk_error *err, const char *fmt, ...)
 {
-	char head[SK_ERROR_MAX], old[SK_ERROR_MAX];
+	char old[SK_ERROR_MAX];
+	size_t n, room, len;
 	va_list ap;
 
 	if (err == NULL)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(head, sizeof(head), fmt, ap);
-	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", head, old);
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	n = strlen(err->msg);
+	room = sizeof(err->msg) - n - 1;
+	/* Truncation is fine: the start of a message says the most. */
+	if (room >= 2) {
+		memcpy(err->msg + n, ": ", 2);
+		n += 2;
+		room -= 2;
+		len = strnlen(old, room);
+		memcpy(err->msg + n, old, len);
+		err->msg[n + len] = '\0';
+	}
 }
 
 void sk_error_clear(struct sk_error *err)

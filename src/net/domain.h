@@ -15,7 +15,10 @@ struct sk_error;
 #define DOMAIN_TEXT_MAX (DOMAIN_MAX + 1)
 
 /* Normalize text into out (DOMAIN_TEXT_MAX bytes). A name needs at least
- * two labels unless allow_tld is true (".be" as a scope suffix). */
+ * two labels unless allow_tld is true (".be" as a scope suffix). One
+ * trailing dot is dropped; with allow_tld one leading dot is too (".be"
+ * gives "be"). An all-digit last label is refused ("192.0.2.1"). ASCII
+ * "xn--" labels are kept as they are (checked as LDH, not decoded). */
 int domain_normalize(const char *text, bool allow_tld, char out[DOMAIN_TEXT_MAX],
 		     struct sk_error *err);
 
