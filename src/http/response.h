@@ -1,0 +1,60 @@
+/* http/response.h: what a handler answers: a status, a JSON body and the
+ * few headers the API uses. Errors always have the shape
+ * {"error": {"code": "not_found", "message": "..."}}. */
+#ifndef SK_HTTP_RESPONSE_H
+#define SK_HTTP_RESPONSE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct sk_error;
+
+#define HTTP_LOCATION_MAX 256
+#define HTTP_ALLOW_MAX	  64
+
+/* Seconds a client should wait after a 503. */
+#define HTTP_RETRY_AFTER 5
+
+struct http_response {
+	int status;			  /* 0 until set */
+	json_t *body;			  /* owned; NULL: no body (204) */
+	char location[HTTP_LOCATION_MAX]; /* "" or the Location header */
+	char allow[HTTP_ALLOW_MAX];	  /* "" or the Allow header (405) */
+	int retry_after;		  /* seconds for Retry-After, 0: none */
+	int challenge;			  /* send WWW-Authenticate: Bearer (401) */
+};
+
+void http_response_init(struct http_response *resp);
+/* Drop the body and headers; resp can be filled again. */
+void http_response_clear(struct http_response *resp);
+
+/* Answer status with body, replacing anything set before. Takes
+ * ownership of body, which may be NULL for no body. */
+void http_response_json(struct http_response *resp, int status, json_t *body);
+
+/* Answer {"items": items, "total": total}; takes ownership of items. */
+void http_response_list(struct http_response *resp, json_t *items, size_t total);
+
+/* Answer an error: status, a machine code ("invalid") and a message for
+ * the user. */
+void http_response_error(struct http_response *resp, int status, const char *code,
+			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Answer err as the API's error: SK_EINVAL 400, SK_EPERM 403,
+ * SK_ENOTFOUND 404, SK_EEXIST 409, SK_ETOOBIG 413, SK_ETEMP 503 with
+ * Retry-After, anything else 500. Messages of internal failures are not
+ * shown to clients (the server logs them). */
+void http_response_from_error(struct http_response *resp, const struct sk_error *err);
+
+/* The HTTP status for an SK_E* code. */
+int http_status_for_code(int code);
+
+/* Set the Location header; printf-style. */
+void http_response_location(struct http_response *resp, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The body as text ending in a newline, or NULL when there is none.
+ * Caller frees with free(); *len receives its length. */
+char *http_response_render(const struct http_response *resp, size_t *len);
+
+#endif

@@ -1,0 +1,512 @@
+/* http/server.c: libmicrohttpd glue: per-request state, limits, the
+ * order of checks (path, route, authentication, body), dispatch to a
+ * handler with a pooled store, JSON responses and the request log.
+ * SECURITY: everything a client sends is untrusted. Limits: path
+ * HTTP_PATH_MAX, query HTTP_QUERY_BYTES_MAX and HTTP_QUERY_MAX arguments,
+ * HTTP_HEADERS_MAX headers within HTTP_HEADER_BYTES, bodies max_body
+ * (checked against Content-Length before reading and counted while
+ * receiving; a chunked body past the limit is discarded, never buffered,
+ * and the connection is dropped if it goes on much longer). Requests are
+ * authenticated before their body is read. Paths are logged with control
+ * and non-ASCII bytes replaced. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/auth.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "lib/buf.h"
+#include "lib/error.h"
+#include "lib/log.h"
+#include "lib/str.h"
+#include "lib/xalloc.h"
+#include "store/store.h"
+
+#define LOG_PATH_MAX 200 /* bytes of path in the request log */
+#define ACTOR_MAX    (USER_NAME_MAX + 8)
+
+struct http_server {
+	struct MHD_Daemon *mhd;
+	struct store_pool *pool;
+	const struct router_route *const *tables;
+	size_t max_body;
+	atomic_int in_flight; /* requests begun and not yet completed */
+};
+
+/* One request, from its headers to its log line. */
+struct exchange {
+	struct http_server *srv;
+	struct timespec start;
+	char method[16];
+	char log_path[LOG_PATH_MAX + 1];
+	struct router_match match;
+	struct user user;
+	bool has_user;
+	struct http_request req;
+	size_t query_bytes;
+	bool query_overflow;
+	struct buf body;
+	bool too_big;
+	size_t drained; /* body bytes discarded after too_big */
+	int status;	/* sent, for the log; 0: none yet */
+};
+
+/* Copy s for the log: at most LOG_PATH_MAX bytes, printable ASCII only. */
+static void log_copy(char *dst, size_t size, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		dst[i] = c >= 0x21 && c < 0x7f ? (char)c : '?';
+	}
+	dst[i] = '\0';
+}
+
+/* Queue resp (consumed) on conn. */
+static enum MHD_Result server_send(struct exchange *ex, struct MHD_Connection *conn,
+				   struct http_response *resp)
+{
+	struct MHD_Response *r = NULL;
+	enum MHD_Result ret;
+	size_t len = 0;
+	char *text = http_response_render(resp, &len);
+
+	if (resp->body != NULL && text == NULL) {
+		static const char oom[] =
+		    "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}\n";
+		resp->status = 500;
+		r = MHD_create_response_from_buffer(sizeof(oom) - 1, (void *)oom,
+						    MHD_RESPMEM_PERSISTENT);
+	} else if (text != NULL) {
+		r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	} else {
+		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	}
+	if (r == NULL) {
+		free(text);
+		http_response_clear(resp);
+		return MHD_NO;
+	}
+	if (resp->body != NULL || text == NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (resp->location[0] != '\0')
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, resp->location);
+	if (resp->allow[0] != '\0')
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, resp->allow);
+	if (resp->retry_after > 0) {
+		char secs[16];
+
+		snprintf(secs, sizeof(secs), "%d", resp->retry_after);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+	}
+	if (resp->challenge)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+					"Bearer realm=\"schakel\"");
+	ex->status = resp->status;
+	ret = MHD_queue_response(conn, (unsigned)resp->status, r);
+	MHD_destroy_response(r);
+	http_response_clear(resp);
+	return ret;
+}
+
+/* Answer an error right away. */
+static enum MHD_Result server_refuse(struct exchange *ex, struct MHD_Connection *conn,
+				     int status, const char *code, const char *msg)
+{
+	struct http_response resp;
+
+	http_response_init(&resp);
+	http_response_error(&resp, status, code, "%s", msg);
+	return server_send(ex, conn, &resp);
+}
+
+static enum MHD_Result server_refuse_error(struct exchange *ex, struct MHD_Connection *conn,
+					   const struct sk_error *err)
+{
+	struct http_response resp;
+
+	if (err->code == SK_ETEMP)
+		log_warn("%s %s: %s", ex->method, ex->log_path, err->msg);
+	else if (http_status_for_code(err->code) == 500)
+		log_error("%s %s: %s", ex->method, ex->log_path, err->msg);
+	http_response_init(&resp);
+	http_response_from_error(&resp, err);
+	return server_send(ex, conn, &resp);
+}
+
+/* MHD_KeyValueIterator: collect query arguments within the limits. */
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	struct exchange *ex = cls;
+	size_t n = strlen(key) + (value ? strlen(value) : 0) + 2;
+
+	(void)kind;
+	ex->query_bytes += n;
+	if (ex->req.nquery >= HTTP_QUERY_MAX || ex->query_bytes > HTTP_QUERY_BYTES_MAX) {
+		ex->query_overflow = true;
+		return MHD_NO;
+	}
+	ex->req.query[ex->req.nquery].key = key;
+	ex->req.query[ex->req.nquery].value = value ? value : "";
+	ex->req.nquery++;
+	return MHD_YES;
+}
+
+/* Is the media type of a Content-Type value application/json? */
+static bool is_json_type(const char *ct)
+{
+	size_t n = strlen("application/json");
+
+	if (ct == NULL)
+		return false;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return strncasecmp(ct, "application/json", n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ' || ct[n] == '\t');
+}
+
+/* Authenticate the request; 0 or an answer already queued (*answered). */
+static enum MHD_Result server_authenticate(struct exchange *ex, struct MHD_Connection *conn,
+					   bool *answered)
+{
+	const char *authz =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	struct sk_error err = {0};
+	struct http_response resp;
+	struct store *st = store_pool_get(ex->srv->pool);
+	int rc = auth_authenticate(st, authz, &ex->user, &err);
+
+	store_pool_put(ex->srv->pool, st);
+	if (rc == 0) {
+		ex->has_user = true;
+		*answered = false;
+		return MHD_YES;
+	}
+	*answered = true;
+	if (rc != SK_EPERM)
+		return server_refuse_error(ex, conn, &err);
+	http_response_init(&resp);
+	http_response_error(&resp, 401, "unauthenticated", "%s", err.msg);
+	resp.challenge = 1;
+	return server_send(ex, conn, &resp);
+}
+
+/* First call: the headers are in. Refuse what breaks a limit, match the
+ * route, authenticate, and look at the announced body; a response queued
+ * here means MHD never reads the body. */
+static enum MHD_Result server_begin(struct exchange *ex, struct MHD_Connection *conn,
+				    const char *url)
+{
+	const struct http_server *srv = ex->srv;
+	const char *clen, *te;
+	char allow[ROUTER_ALLOW_MAX];
+	enum router_result found;
+	bool answered = false, has_body = false;
+	int64_t announced = 0;
+	enum MHD_Result ret;
+
+	if (strlen(url) > HTTP_PATH_MAX)
+		return server_refuse(ex, conn, 414, "uri_too_long", "the path is too long");
+	if (MHD_get_connection_values(conn, MHD_HEADER_KIND, NULL, NULL) > HTTP_HEADERS_MAX)
+		return server_refuse(ex, conn, 431, "header_too_large",
+				     "the request has too many header lines");
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, ex);
+	if (ex->query_overflow)
+		return server_refuse(ex, conn, 414, "uri_too_long",
+				     "the query string is too long");
+
+	found = router_match(srv->tables, ex->method, url, &ex->match, allow);
+	if (found == ROUTER_NO_PATH)
+		return server_refuse(ex, conn, 404, "not_found", "no such endpoint");
+	if (found == ROUTER_NO_METHOD) {
+		struct http_response resp;
+
+		http_response_init(&resp);
+		http_response_error(&resp, 405, "method_not_allowed",
+				    "method %s is not allowed here; allowed: %s", ex->method,
+				    allow);
+		snprintf(resp.allow, sizeof(resp.allow), "%s", allow);
+		return server_send(ex, conn, &resp);
+	}
+	if (!(ex->match.route->flags & ROUTER_PUBLIC)) {
+		ret = server_authenticate(ex, conn, &answered);
+		if (answered)
+			return ret;
+	}
+
+	clen =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					 MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	if (clen != NULL) {
+		if (str_to_i64(clen, 0, INT64_MAX, &announced) != 0 ||
+		    (uint64_t)announced > srv->max_body) {
+			char msg[96];
+
+			snprintf(msg, sizeof(msg), "the request body is larger than %zu bytes",
+				 srv->max_body);
+			return server_refuse(ex, conn, 413, "too_large", msg);
+		}
+		has_body = announced > 0;
+	}
+	if (te != NULL)
+		has_body = true;
+	if (has_body && !is_json_type(MHD_lookup_connection_value(
+			    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE)))
+		return server_refuse(ex, conn, 415, "unsupported_media_type",
+				     "the request body must be application/json");
+	buf_init(&ex->body, srv->max_body);
+	return MHD_YES;
+}
+
+/* A part of the body: keep it while it fits, else count and drop it. A
+ * client that goes on sending long after the limit is cut off. */
+static enum MHD_Result server_receive(struct exchange *ex, const char *data, size_t *size)
+{
+	size_t n = *size;
+	size_t drain_max = ex->srv->max_body > (1u << 20) ? ex->srv->max_body : (1u << 20);
+
+	*size = 0;
+	if (!ex->too_big && buf_append(&ex->body, data, n) == 0)
+		return MHD_YES;
+	if (!ex->too_big) {
+		ex->too_big = true;
+		ex->drained = ex->body.len;
+		buf_free(&ex->body);
+	}
+	ex->drained += n;
+	if (ex->drained - ex->srv->max_body > drain_max) {
+		log_info("%s %s: body goes on past %zu bytes; connection dropped", ex->method,
+			 ex->log_path, ex->srv->max_body);
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+/* The whole request is in: run the handler with a store of its own. */
+static enum MHD_Result server_dispatch(struct exchange *ex, struct MHD_Connection *conn,
+				       const char *url)
+{
+	struct sk_error err = {0};
+	struct http_response resp;
+	char actor[ACTOR_MAX];
+	struct store *st = NULL;
+	int rc;
+
+	if (ex->too_big) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "the request body is larger than %zu bytes",
+			 ex->srv->max_body);
+		return server_refuse(ex, conn, 413, "too_large", msg);
+	}
+	ex->req.method = ex->method;
+	ex->req.path = url;
+	ex->req.match = &ex->match;
+	ex->req.body = buf_str(&ex->body);
+	ex->req.body_len = ex->body.len;
+	ex->req.user = ex->has_user ? &ex->user : NULL;
+
+	st = store_pool_get(ex->srv->pool);
+	snprintf(actor, sizeof(actor), "api:%s", ex->has_user ? ex->user.name : "-");
+	store_set_actor(st, actor);
+	ex->req.st = st;
+	http_response_init(&resp);
+	rc = ex->match.route->handler(&ex->req, &resp, &err);
+	ex->req.st = NULL;
+	store_pool_put(ex->srv->pool, st);
+	if (rc == 0 && resp.status == 0)
+		rc = sk_error_set(&err, SK_EIO, "handler gave no answer");
+	if (rc != 0) {
+		http_response_clear(&resp);
+		if (err.code == 0)
+			err.code = rc;
+		return server_refuse_error(ex, conn, &err);
+	}
+	return server_send(ex, conn, &resp);
+}
+
+/* MHD_AccessHandlerCallback. */
+static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, const char *url,
+				     const char *method, const char *version,
+				     const char *upload_data, size_t *upload_data_size,
+				     void **con_cls)
+{
+	struct http_server *srv = cls;
+	struct exchange *ex = *con_cls;
+
+	(void)version;
+	if (ex == NULL) {
+		ex = xcalloc(1, sizeof(*ex));
+		ex->srv = srv;
+		clock_gettime(CLOCK_MONOTONIC, &ex->start);
+		log_copy(ex->method, sizeof(ex->method), method);
+		log_copy(ex->log_path, sizeof(ex->log_path), url);
+		/* The exact method matters for routing: an over-long one
+		 * must not be cut to a valid one. */
+		if (strlen(method) >= sizeof(ex->method))
+			memcpy(ex->method, "INVALID", sizeof("INVALID"));
+		buf_init(&ex->body, 0);
+		atomic_fetch_add(&srv->in_flight, 1);
+		*con_cls = ex;
+		return server_begin(ex, conn, url);
+	}
+	if (*upload_data_size > 0)
+		return server_receive(ex, upload_data, upload_data_size);
+	return server_dispatch(ex, conn, url);
+}
+
+/* MHD_RequestCompletedCallback: log the request and free its state. */
+static void server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			     enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *srv = cls;
+	struct exchange *ex = *con_cls;
+	struct timespec end;
+	double ms;
+
+	(void)conn;
+	if (ex == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	ms = (double)(end.tv_sec - ex->start.tv_sec) * 1e3 +
+	     (double)(end.tv_nsec - ex->start.tv_nsec) / 1e6;
+	log_info("%s %s %d %.1fms %s%s", ex->method, ex->log_path, ex->status, ms,
+		 ex->has_user ? ex->user.name : "-",
+		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	buf_free(&ex->body);
+	free(ex);
+	*con_cls = NULL;
+	atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+/* MHD_LogCallback: MHD's own messages go to our log. */
+__attribute__((format(printf, 2, 0))) static void server_mhd_log(void *cls, const char *fmt,
+								 va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	log_warn("libmicrohttpd: %s", msg);
+}
+
+/* Fill *ss from a numeric address and port. */
+static int parse_listen(const char *addr, int port, struct sockaddr_storage *ss, bool *v6,
+			struct sk_error *err)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)port);
+		*v6 = false;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		*v6 = true;
+		return 0;
+	}
+	return sk_error_set(err, SK_ECONFIG,
+			    "listen address '%s' is not a numeric IPv4 or IPv6 address", addr);
+}
+
+struct http_server *http_server_start(const struct http_server_config *cfg,
+				      struct store_pool *pool, struct sk_error *err)
+{
+	struct http_server *srv = NULL;
+	struct sockaddr_storage ss;
+	unsigned int flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	bool v6 = false;
+
+	if (cfg->port < 0 || cfg->port > 65535 || cfg->threads < 1 || cfg->max_body < 1) {
+		sk_error_set(err, SK_ECONFIG, "bad server settings (port %d, %d threads)",
+			     cfg->port, cfg->threads);
+		return NULL;
+	}
+	if (parse_listen(cfg->listen, cfg->port, &ss, &v6, err) != 0)
+		return NULL;
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	srv = xcalloc(1, sizeof(*srv));
+	srv->pool = pool;
+	srv->tables = cfg->tables;
+	srv->max_body = cfg->max_body;
+	atomic_init(&srv->in_flight, 0);
+	errno = 0;
+	/* clang-format off */
+	srv->mhd = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, server_access, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, server_mhd_log, srv, /* first, to see all */
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CONNECTIONS_MAX,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_TIMEOUT,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADER_BYTES,
+		MHD_OPTION_NOTIFY_COMPLETED, server_completed, srv,
+		MHD_OPTION_END);
+	/* clang-format on */
+	if (srv->mhd == NULL) {
+		sk_error_set(err, SK_EIO, "cannot listen on %s port %d%s%s", cfg->listen,
+			     cfg->port, errno ? ": " : "", errno ? strerror(errno) : "");
+		free(srv);
+		return NULL;
+	}
+	return srv;
+}
+
+int http_server_port(const struct http_server *srv)
+{
+	const union MHD_DaemonInfo *info =
+	    MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
+
+	return info ? (int)info->port : -1;
+}
+
+void http_server_stop(struct http_server *srv, int grace_ms)
+{
+	const struct timespec tick = {0, 10 * 1000 * 1000};
+	MHD_socket fd;
+	int waited = 0;
+
+	if (srv == NULL)
+		return;
+	fd = MHD_quiesce_daemon(srv->mhd);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	while (atomic_load(&srv->in_flight) > 0 && waited < grace_ms) {
+		nanosleep(&tick, NULL);
+		waited += 10;
+	}
+	if (atomic_load(&srv->in_flight) > 0)
+		log_warn("%d requests still in flight after %d ms; stopping anyway",
+			 atomic_load(&srv->in_flight), grace_ms);
+	MHD_stop_daemon(srv->mhd);
+	free(srv);
+}

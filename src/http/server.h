@@ -1,0 +1,48 @@
+/* http/server.h: the HTTP server of schakeld (libmicrohttpd with a pool
+ * of threads). It enforces the request limits, authenticates, routes,
+ * hands each request a store from the pool and logs one line per
+ * request. */
+#ifndef SK_HTTP_SERVER_H
+#define SK_HTTP_SERVER_H
+
+#include <stddef.h>
+
+#include "http/router.h"
+
+struct sk_error;
+struct store_pool;
+
+/* Limits on what a client may send; larger is refused before it is
+ * buffered. */
+#define HTTP_PATH_MAX	     1024  /* bytes of path: else 414 */
+#define HTTP_QUERY_BYTES_MAX 2048  /* bytes of query arguments: else 414 */
+#define HTTP_HEADERS_MAX     64	   /* header lines: else 431 */
+#define HTTP_HEADER_BYTES    32768 /* request line and headers (MHD memory) */
+#define HTTP_CONNECTIONS_MAX 512   /* open connections */
+#define HTTP_TIMEOUT	     30	   /* seconds a connection may idle */
+
+struct http_server_config {
+	const char *listen; /* numeric IPv4 or IPv6 address */
+	int port;	    /* 0 picks a free one */
+	int threads;	    /* worker threads, >= 1 */
+	size_t max_body;    /* largest request body in bytes: else 413 */
+	/* NULL-terminated list of route tables (router_match); borrowed. */
+	const struct router_route *const *tables;
+};
+
+struct http_server;
+
+/* Start serving. cfg is copied, its tables and pool are borrowed and
+ * must outlive the server. A bad address is SK_ECONFIG; failing to bind
+ * is SK_EIO. Stop and free with http_server_stop(). */
+struct http_server *http_server_start(const struct http_server_config *cfg,
+				      struct store_pool *pool, struct sk_error *err);
+
+/* The port the server listens on. */
+int http_server_port(const struct http_server *srv);
+
+/* Stop accepting connections, let requests in flight finish (waiting at
+ * most grace_ms), then close everything and free srv. */
+void http_server_stop(struct http_server *srv, int grace_ms);
+
+#endif

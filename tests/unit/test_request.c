@@ -1,0 +1,141 @@
+/* tests/unit/test_request.c: what handlers read from a request: ids in
+ * the path, query arguments and paging, JSON bodies. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "http/request.h"
+#include "http/router.h"
+#include "lib/error.h"
+
+static const struct router_route routes[] = {
+    {"GET", "/orgs/{id}", NULL, 0},
+    {NULL, NULL, NULL, 0},
+};
+static const struct router_route *const tables[] = {routes, NULL};
+
+/* A request for path with the body given. */
+static void make(struct http_request *req, struct router_match *m, const char *path,
+		 const char *body)
+{
+	char allow[ROUTER_ALLOW_MAX];
+
+	memset(req, 0, sizeof(*req));
+	assert_int_equal(router_match(tables, "GET", path, m, allow), ROUTER_FOUND);
+	req->match = m;
+	req->body = body;
+	req->body_len = strlen(body);
+}
+
+static void test_id(void **state)
+{
+	struct http_request req;
+	struct router_match m;
+	struct sk_error err;
+	int64_t id = -7;
+
+	(void)state;
+	make(&req, &m, "/orgs/12", "");
+	assert_int_equal(http_request_id(&req, "id", "organization", &id, &err), 0);
+	assert_int_equal(id, 12);
+	id = -7;
+	for (const char *const *p = (const char *const[]){"/orgs/0", "/orgs/-1", "/orgs/1x",
+							  "/orgs/99999999999999999999", NULL};
+	     *p != NULL; p++) {
+		make(&req, &m, *p, "");
+		assert_int_equal(http_request_id(&req, "id", "organization", &id, &err),
+				 SK_ENOTFOUND);
+		assert_int_equal(id, -7);
+	}
+	assert_string_equal(err.msg, "organization '99999999999999999999' not found");
+}
+
+static void test_query(void **state)
+{
+	struct http_request req;
+	struct router_match m;
+	struct sk_error err;
+	struct http_page pg;
+	int64_t v = 0;
+	int taken = 0;
+
+	(void)state;
+	make(&req, &m, "/orgs/1", "");
+	req.query[0] = (struct http_query_arg){"q", "198.51.100.7"};
+	req.query[1] = (struct http_query_arg){"limit", "2"};
+	req.query[2] = (struct http_query_arg){"offset", "1"};
+	req.query[3] = (struct http_query_arg){"q", "second"};
+	req.nquery = 4;
+	assert_string_equal(http_request_query(&req, "q"), "198.51.100.7");
+	assert_null(http_request_query(&req, "Q"));
+	assert_int_equal(http_request_query_int(&req, "absent", 0, 9, 5, &v, &err), 0);
+	assert_int_equal(v, 5);
+
+	assert_int_equal(http_request_page(&req, &pg, &err), 0);
+	for (int i = 0; i < 5; i++)
+		if (http_page_take(&pg))
+			taken |= 1 << i;
+	assert_int_equal(taken, 0x6); /* items 1 and 2 */
+	assert_int_equal(pg.seen, 5);
+
+	req.query[1].value = "0";
+	assert_int_equal(http_request_page(&req, &pg, &err), SK_EINVAL);
+	assert_string_equal(err.msg,
+			    "query argument limit must be a whole number from 1 to 10000");
+	req.query[1].value = "10";
+	req.query[2].value = "-1";
+	assert_int_equal(http_request_page(&req, &pg, &err), SK_EINVAL);
+}
+
+static void test_json(void **state)
+{
+	struct http_request req;
+	struct router_match m;
+	struct sk_error err;
+	json_t *v = NULL;
+
+	(void)state;
+	make(&req, &m, "/orgs/1", "{\"name\": \"Example Energy\"}");
+	assert_int_equal(http_request_json(&req, true, &v, &err), 0);
+	assert_string_equal(json_string_value(json_object_get(v, "name")), "Example Energy");
+	json_decref(v);
+	v = NULL;
+
+	make(&req, &m, "/orgs/1", "{\"name\": ");
+	assert_int_equal(http_request_json(&req, true, &v, &err), SK_EINVAL);
+	assert_non_null(strstr(err.msg, "malformed JSON at line 1"));
+	assert_null(v);
+
+	make(&req, &m, "/orgs/1", "{\"a\": 1, \"a\": 2}");
+	assert_int_equal(http_request_json(&req, true, &v, &err), SK_EINVAL);
+	assert_non_null(strstr(err.msg, "duplicate"));
+
+	make(&req, &m, "/orgs/1", "\"198.51.100.0/24\"");
+	assert_int_equal(http_request_json(&req, true, &v, &err), SK_EINVAL);
+	assert_string_equal(err.msg, "the request body must be a JSON object");
+	assert_int_equal(http_request_json(&req, false, &v, &err), 0);
+	assert_string_equal(json_string_value(v), "198.51.100.0/24");
+	json_decref(v);
+
+	make(&req, &m, "/orgs/1", "");
+	assert_int_equal(http_request_json(&req, false, &v, &err), SK_EINVAL);
+	assert_string_equal(err.msg, "the request needs a JSON body");
+
+	/* Not UTF-8. */
+	make(&req, &m, "/orgs/1", "{\"name\": \"\xff\"}");
+	assert_int_equal(http_request_json(&req, true, &v, &err), SK_EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_id),
+	    cmocka_unit_test(test_query),
+	    cmocka_unit_test(test_json),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
