@@ -22,7 +22,9 @@ enum db_backend db_backend(const struct db *db);
 int db_exec(struct db *db, const char *sql, struct sk_error *err);
 
 /* A prepared statement, cached on the connection by its SQL text: the
- * same text returns the same statement, reset. Borrowed; freed with db. */
+ * same text returns the same statement, reset. Borrowed; freed with db.
+ * (While a statement is still being stepped, preparing the same text
+ * again gives a second cached statement, so walks may nest.) */
 struct db_stmt *db_prepare(struct db *db, const char *sql, struct sk_error *err);
 void db_bind_int(struct db_stmt *s, int idx, int64_t v);	/* idx from 1 */
 void db_bind_text(struct db_stmt *s, int idx, const char *v);	/* copied; NULL binds NULL */
@@ -34,5 +36,22 @@ const char *db_col_text(struct db_stmt *s, int col);		/* NULL for NULL */
 bool db_col_is_null(struct db_stmt *s, int col);
 /* Finish with a statement early (before db_step returned 0). */
 void db_reset(struct db_stmt *s);
+
+/* Transactions. db_begin starts one that will write (SQLite takes the
+ * write lock at once, waiting up to the busy timeout). db_commit that
+ * fails leaves the transaction open: roll it back. db_rollback ignores
+ * errors (there may be no transaction left to roll back). */
+int db_begin(struct db *db, struct sk_error *err);
+/* Start a transaction for a group of reads: one consistent snapshot
+ * without taking the write lock. End it with db_commit(). */
+int db_begin_read(struct db *db, struct sk_error *err);
+int db_commit(struct db *db, struct sk_error *err);
+void db_rollback(struct db *db);
+
+/* Apply the embedded migrations that the database lacks, each in its own
+ * transaction, and record them in schema_migrations. A database that
+ * records a version this binary does not know is SK_ECONFIG. Safe when
+ * several processes open the same fresh database at once. */
+int db_migrate(struct db *db, struct sk_error *err);
 
 #endif

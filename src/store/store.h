@@ -32,6 +32,11 @@ void store_set_actor(struct store *st, const char *actor);
 int store_begin(struct store *st, struct sk_error *err);
 int store_commit(struct store *st, struct sk_error *err);
 void store_rollback(struct store *st);
+/* True while a store_begin() is not yet matched by commit or rollback. */
+bool store_in_transaction(const struct store *st);
+
+/* Getters write their out-struct only on success and treat it as
+ * uninitialized: clear it afterwards with org_clear()/contact_clear(). */
 
 /* Iteration callbacks return 0 to go on; any other value stops the walk
  * and is returned by the *_each function. Arguments are borrowed for the

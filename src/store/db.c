@@ -1,0 +1,351 @@
+/* store/db.c: chooses a backend from the store URL, caches prepared
+ * statements by their SQL text, forwards the thin SQL interface to the
+ * backend, and applies the embedded migrations, substituting the few
+ * words that differ between backends ("{{ID}}"). */
+#include "store/db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/buf.h"
+#include "lib/error.h"
+#include "lib/str.h"
+#include "lib/xalloc.h"
+#include "store/db_int.h"
+
+#define MIGRATION_SQL_MAX (1024 * 1024)
+/* Copies of one statement kept while walks over it nest. */
+#define DB_COPIES_MAX 8
+
+/* Open the database named by url. Returns a connection the caller closes
+ * with db_close(), or NULL with err set: SK_ECONFIG for a URL of a form
+ * this build does not handle, SK_ETEMP when the database is unavailable. */
+struct db *db_open(const char *url, struct sk_error *err)
+{
+	if (url == NULL || *url == '\0') {
+		sk_error_set(err, SK_ECONFIG, "no store URL given (use sqlite:PATH)");
+		return NULL;
+	}
+	if (str_has_prefix(url, "sqlite:")) {
+		const char *path = url + strlen("sqlite:");
+
+		if (str_has_prefix(path, "//")) {
+			sk_error_set(
+			    err, SK_ECONFIG,
+			    "store URL '%s': write sqlite:PATH (sqlite:/var/lib/schakel/"
+			    "schakel.db or sqlite:relative/path.db), without '//'",
+			    url);
+			return NULL;
+		}
+		if (*path == '\0') {
+			sk_error_set(err, SK_ECONFIG,
+				     "store URL '%s' names no file (sqlite:PATH)", url);
+			return NULL;
+		}
+		return db_sqlite_open(path, err);
+	}
+	if (str_has_prefix(url, "postgresql://") || str_has_prefix(url, "postgres://")) {
+		sk_error_set(
+		    err, SK_ECONFIG,
+		    "store URL '%s': PostgreSQL support is not built yet (use sqlite:PATH)",
+		    url);
+		return NULL;
+	}
+	sk_error_set(err, SK_ECONFIG,
+		     "store URL '%s' is not understood: use sqlite:PATH or "
+		     "postgresql://USER@HOST:PORT/DATABASE",
+		     url);
+	return NULL;
+}
+
+/* Close db and every statement prepared on it; NULL is fine. */
+void db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	for (size_t i = 0; i < DB_CACHE_BUCKETS; i++) {
+		struct db_stmt *s = db->cache[i], *next;
+
+		for (; s != NULL; s = next) {
+			next = s->next;
+			free(s->sql);
+			db->ops->stmt_free(s);
+		}
+		db->cache[i] = NULL;
+	}
+	db->ops->close(db);
+}
+
+enum db_backend db_backend(const struct db *db)
+{
+	return db->ops->backend;
+}
+
+int db_exec(struct db *db, const char *sql, struct sk_error *err)
+{
+	return db->ops->exec(db, sql, err);
+}
+
+/* FNV-1a over the SQL text. */
+static uint32_t sql_hash(const char *sql)
+{
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++) {
+		h ^= *p;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* A cached statement for sql that is not in the middle of a walk, or
+ * NULL. When every copy is busy and there are DB_COPIES_MAX of them, the
+ * first is taken anyway rather than growing without end. */
+static struct db_stmt *cache_find(struct db *db, const char *sql, uint32_t hash)
+{
+	struct db_stmt *s, *first = NULL;
+	int copies = 0;
+
+	for (s = db->cache[hash & (DB_CACHE_BUCKETS - 1)]; s != NULL; s = s->next) {
+		if (s->hash != hash || strcmp(s->sql, sql) != 0)
+			continue;
+		if (!db->ops->stmt_busy(s))
+			return s;
+		if (first == NULL)
+			first = s;
+		copies++;
+	}
+	return copies >= DB_COPIES_MAX ? first : NULL;
+}
+
+/* The cached statement for sql, reset, or a new one added to the cache.
+ * Borrowed; freed by db_close(). */
+struct db_stmt *db_prepare(struct db *db, const char *sql, struct sk_error *err)
+{
+	uint32_t hash = sql_hash(sql);
+	struct db_stmt *s = cache_find(db, sql, hash);
+
+	if (s != NULL) {
+		db->ops->reset(s);
+		return s;
+	}
+	if ((s = db->ops->stmt_new(db, sql, err)) == NULL)
+		return NULL;
+	s->db = db;
+	s->sql = xstrdup(sql);
+	s->hash = hash;
+	s->next = db->cache[hash & (DB_CACHE_BUCKETS - 1)];
+	db->cache[hash & (DB_CACHE_BUCKETS - 1)] = s;
+	return s;
+}
+
+void db_bind_int(struct db_stmt *s, int idx, int64_t v)
+{
+	s->db->ops->bind_int(s, idx, v);
+}
+
+void db_bind_text(struct db_stmt *s, int idx, const char *v)
+{
+	s->db->ops->bind_text(s, idx, v);
+}
+
+void db_bind_null(struct db_stmt *s, int idx)
+{
+	s->db->ops->bind_null(s, idx);
+}
+
+int db_step(struct db_stmt *s, struct sk_error *err)
+{
+	return s->db->ops->step(s, err);
+}
+
+int64_t db_col_int(struct db_stmt *s, int col)
+{
+	return s->db->ops->col_int(s, col);
+}
+
+const char *db_col_text(struct db_stmt *s, int col)
+{
+	return s->db->ops->col_text(s, col);
+}
+
+bool db_col_is_null(struct db_stmt *s, int col)
+{
+	return s->db->ops->col_is_null(s, col);
+}
+
+void db_reset(struct db_stmt *s)
+{
+	s->db->ops->reset(s);
+}
+
+int db_begin(struct db *db, struct sk_error *err)
+{
+	return db->ops->exec(db, db->ops->begin_sql, err);
+}
+
+int db_begin_read(struct db *db, struct sk_error *err)
+{
+	return db->ops->exec(db, db->ops->begin_read_sql ? db->ops->begin_read_sql : "BEGIN",
+			     err);
+}
+
+int db_commit(struct db *db, struct sk_error *err)
+{
+	return db->ops->exec(db, "COMMIT", err);
+}
+
+void db_rollback(struct db *db)
+{
+	db->ops->exec(db, "ROLLBACK", NULL);
+}
+
+/* Expand the backend words in a migration's SQL into out. An unknown
+ * "{{WORD}}" is an error, so a typo never reaches the database. */
+static int migration_expand(const struct db *db, const struct db_migration *m, struct buf *out,
+			    struct sk_error *err)
+{
+	const char *p = m->sql, *open;
+	int rc = 0;
+
+	while ((open = strstr(p, "{{")) != NULL) {
+		if ((rc = buf_append(out, p, (size_t)(open - p))) != 0)
+			goto toobig;
+		if (str_has_prefix(open, "{{ID}}")) {
+			if ((rc = buf_append_str(out, db->ops->id_column)) != 0)
+				goto toobig;
+			p = open + strlen("{{ID}}");
+		} else {
+			return sk_error_set(err, SK_EIO,
+					    "migration %04d_%s: unknown word '%.20s'",
+					    m->version, m->name, open);
+		}
+	}
+	if ((rc = buf_append_str(out, p)) != 0)
+		goto toobig;
+	return 0;
+toobig:
+	return sk_error_set(err, rc, "migration %04d_%s is larger than %d bytes", m->version,
+			    m->name, MIGRATION_SQL_MAX);
+}
+
+/* Read the recorded versions: the highest into *max_out, and fail with
+ * SK_ECONFIG if one is unknown to this binary (a newer schakel migrated
+ * the database). */
+static int migrations_recorded(struct db *db, int *max_out, struct sk_error *err)
+{
+	struct db_stmt *s;
+	int max = 0, rc;
+
+	s = db_prepare(db, "SELECT version FROM schema_migrations ORDER BY version", err);
+	if (s == NULL)
+		return err ? err->code : SK_EIO;
+	while ((rc = db_step(s, err)) == 1) {
+		int64_t v = db_col_int(s, 0);
+
+		if (v < 1 || (uint64_t)v > db_migrations_count) {
+			db_reset(s);
+			return sk_error_set(
+			    err, SK_ECONFIG,
+			    "the database has schema version %lld, which this "
+			    "schakel does not know (it knows 1 to %zu): use a newer "
+			    "schakel with this database",
+			    (long long)v, db_migrations_count);
+		}
+		if (v > max)
+			max = (int)v;
+	}
+	if (rc < 0)
+		return rc;
+	*max_out = max;
+	return 0;
+}
+
+/* Apply the first missing migration, if any, in one transaction that
+ * holds the write lock; *max_out is the schema version afterwards. */
+static int migration_apply_next(struct db *db, int *max_out, struct sk_error *err)
+{
+	const struct db_migration *m;
+	struct buf sql;
+	struct db_stmt *s;
+	char now[21];
+	bool in_tx = false;
+	int max = 0, rc;
+
+	buf_init(&sql, MIGRATION_SQL_MAX);
+	if ((rc = db_begin(db, err)) != 0) {
+		sk_error_prefix(err, "migrating the database");
+		goto out;
+	}
+	in_tx = true;
+	if (db->ops->migrate_lock_sql != NULL &&
+	    (rc = db_exec(db, db->ops->migrate_lock_sql, err)) != 0)
+		goto out;
+	rc = db_exec(db,
+		     "CREATE TABLE IF NOT EXISTS schema_migrations ("
+		     "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+		     "applied_at TEXT NOT NULL)",
+		     err);
+	if (rc != 0)
+		goto out;
+	/* Another process may have migrated while we waited for the lock. */
+	if ((rc = migrations_recorded(db, &max, err)) != 0)
+		goto out;
+	if ((size_t)max < db_migrations_count) {
+		m = &db_migrations[max];
+		if ((rc = migration_expand(db, m, &sql, err)) != 0)
+			goto out;
+		if ((rc = db_exec(db, buf_str(&sql), err)) != 0) {
+			sk_error_prefix(err, "applying migration %04d_%s", m->version, m->name);
+			goto out;
+		}
+		s = db_prepare(db,
+			       "INSERT INTO schema_migrations (version, name, applied_at) "
+			       "VALUES ($1, $2, $3)",
+			       err);
+		if (s == NULL) {
+			rc = err ? err->code : SK_EIO;
+			goto out;
+		}
+		str_time_iso(str_time_now(), now);
+		db_bind_int(s, 1, m->version);
+		db_bind_text(s, 2, m->name);
+		db_bind_text(s, 3, now);
+		if ((rc = db_step(s, err)) < 0)
+			goto out;
+		rc = 0;
+		max = m->version;
+	}
+	if ((rc = db_commit(db, err)) != 0)
+		goto out;
+	in_tx = false;
+out:
+	if (in_tx)
+		db_rollback(db);
+	buf_free(&sql);
+	if (rc == 0)
+		*max_out = max;
+	return rc;
+}
+
+/* Bring the schema up to date (see db.h). Reading the recorded versions
+ * first, without a lock, keeps the usual case (nothing to do) from
+ * waiting on a writer. */
+int db_migrate(struct db *db, struct sk_error *err)
+{
+	struct sk_error quiet = {0};
+	int max = 0, rc;
+
+	rc = migrations_recorded(db, &max, &quiet);
+	if (rc == SK_ECONFIG)
+		return sk_error_set(err, rc, "%s", quiet.msg);
+	if (rc == 0 && (size_t)max == db_migrations_count)
+		return 0;
+	/* No table yet, or versions missing: migrate under the write lock. */
+	do {
+		if ((rc = migration_apply_next(db, &max, err)) != 0)
+			return rc;
+	} while ((size_t)max < db_migrations_count);
+	return 0;
+}

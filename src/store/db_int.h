@@ -1,0 +1,77 @@
+/* store/db_int.h: what db.c needs from each backend: a table of functions
+ * and a few backend-specific SQL words, plus the migrations embedded at
+ * build time. Private to src/store; a new backend adds one ops table. */
+#ifndef SK_STORE_DB_INT_H
+#define SK_STORE_DB_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/db.h"
+
+struct sk_error;
+
+struct db_ops {
+	enum db_backend backend;
+	/* Replaces "{{ID}}" in migrations: an auto-increment primary key. */
+	const char *id_column;
+	/* Starts a transaction that writes ("BEGIN IMMEDIATE" on SQLite). */
+	const char *begin_sql;
+	/* Starts a transaction for a group of reads ("BEGIN" on SQLite). */
+	const char *begin_read_sql;
+	/* Run first in every migration transaction so that two processes
+	 * never migrate at once, or NULL when begin_sql already excludes
+	 * other writers. */
+	const char *migrate_lock_sql;
+
+	/* Free the connection; db.c has freed every statement before. */
+	void (*close)(struct db *db);
+	int (*exec)(struct db *db, const char *sql, struct sk_error *err);
+	/* A new statement for sql (zeroed base; db.c fills it in and caches
+	 * it), or NULL with err set. stmt_busy: is it in the middle of a
+	 * walk? stmt_free releases it (not base.sql, which db.c frees). */
+	struct db_stmt *(*stmt_new)(struct db *db, const char *sql, struct sk_error *err);
+	bool (*stmt_busy)(struct db_stmt *s);
+	void (*stmt_free)(struct db_stmt *s);
+	void (*bind_int)(struct db_stmt *s, int idx, int64_t v);
+	void (*bind_text)(struct db_stmt *s, int idx, const char *v);
+	void (*bind_null)(struct db_stmt *s, int idx);
+	int (*step)(struct db_stmt *s, struct sk_error *err);
+	int64_t (*col_int)(struct db_stmt *s, int col);
+	const char *(*col_text)(struct db_stmt *s, int col);
+	bool (*col_is_null)(struct db_stmt *s, int col);
+	void (*reset)(struct db_stmt *s);
+};
+
+#define DB_CACHE_BUCKETS 256 /* power of two */
+
+/* Every backend's connection and statement start with these; db.c owns
+ * the statement cache. */
+struct db {
+	const struct db_ops *ops;
+	struct db_stmt *cache[DB_CACHE_BUCKETS];
+};
+
+struct db_stmt {
+	struct db *db;
+	char *sql; /* the text as given: the cache key */
+	uint32_t hash;
+	struct db_stmt *next; /* in the same cache bucket */
+};
+
+/* Backends. path is the part of the URL after "sqlite:". */
+struct db *db_sqlite_open(const char *path, struct sk_error *err);
+
+/* One numbered migration, from src/store/migrations/NNNN_name.sql
+ * (generated migrations.c, by embed.py). Ordered by version, 1..count. */
+struct db_migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+
+extern const struct db_migration db_migrations[];
+extern const size_t db_migrations_count;
+
+#endif

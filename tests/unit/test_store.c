@@ -1,0 +1,1188 @@
+/* tests/unit/test_store.c: the store on a fresh SQLite file per test:
+ * migrations, organizations, memberships, contacts, resources and their
+ * look-ups, users and tokens, the audit log, transactions, locking, pool. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/buf.h"
+#include "lib/error.h"
+#include "model/org.h"
+#include "model/resource.h"
+#include "model/user.h"
+#include "net/prefix.h"
+#include "store/store.h"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	char url[160];
+	struct store *st;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct sk_error err = {0};
+
+	if (f == NULL)
+		return -1;
+	setenv("SCHAKEL_NOW", "1700000000", 1); /* 2023-11-14T22:13:20Z */
+	unsetenv("SCHAKEL_BUSY_TIMEOUT_MS");
+	snprintf(f->dir, sizeof(f->dir), "/tmp/schakel-test-store-XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/store.db", f->dir);
+	snprintf(f->url, sizeof(f->url), "sqlite:%s", f->path);
+	f->st = store_open(f->url, &err);
+	if (f->st == NULL) {
+		fprintf(stderr, "store_open: %s\n", err.msg);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal", NULL};
+	char file[200];
+
+	store_close(f->st);
+	for (int i = 0; suffixes[i] != NULL; i++) {
+		snprintf(file, sizeof(file), "%s%s", f->path, suffixes[i]);
+		unlink(file);
+	}
+	rmdir(f->dir);
+	free(f);
+	unsetenv("SCHAKEL_NOW");
+	return 0;
+}
+
+/* ---- helpers ---- */
+
+/* One integer from a query run on a separate connection. */
+static int64_t sql_int(const char *path, const char *sql)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *s = NULL;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(h);
+	return v;
+}
+
+static int64_t add_org_full(struct store *st, const char *name, const char *kind,
+			    const char *class, const char *sector)
+{
+	struct sk_error err = {0};
+	struct org o;
+	int64_t id;
+
+	org_init(&o);
+	assert_int_equal(org_set_field(&o, "name", name, &err), 0);
+	assert_int_equal(org_set_field(&o, "kind", kind, &err), 0);
+	assert_int_equal(org_set_field(&o, "class", class, &err), 0);
+	assert_int_equal(org_set_field(&o, "sector", sector, &err), 0);
+	if (store_org_add(st, &o, &err) != 0)
+		fail_msg("store_org_add %s: %s", name, err.msg);
+	id = o.id;
+	assert_true(id > 0);
+	org_clear(&o);
+	return id;
+}
+
+static int64_t add_org(struct store *st, const char *name, const char *kind)
+{
+	return add_org_full(st, name, kind, "private", "none");
+}
+
+/* Add resource text to org; returns the store's result. */
+static int add_res(struct store *st, int64_t org_id, const char *text, struct sk_error *err)
+{
+	struct resource r;
+
+	if (resource_parse(text, &r, err) != 0)
+		fail_msg("resource_parse %s: %s", text, err->msg);
+	r.org_id = org_id;
+	return store_resource_add(st, &r, err);
+}
+
+/* Collect "name" of each organization, comma separated. */
+static int collect_org(const struct org *o, void *ctx)
+{
+	struct buf *b = ctx;
+
+	buf_printf(b, "%s%s", b->len ? "," : "", o->name);
+	return 0;
+}
+
+/* Collect "org_id:value" of each resource, comma separated. */
+static int collect_res(const struct resource *r, void *ctx)
+{
+	struct buf *b = ctx;
+	char value[RESOURCE_TEXT_MAX];
+
+	assert_true(resource_format_value(r, value, sizeof(value)) > 0);
+	buf_printf(b, "%s%lld:%s", b->len ? "," : "", (long long)r->org_id, value);
+	return 0;
+}
+
+static int collect_contact(const struct contact *c, void *ctx)
+{
+	struct buf *b = ctx;
+
+	buf_printf(b, "%s%s", b->len ? "," : "", c->name);
+	return 0;
+}
+
+/* Collect "actor|action|object|summary" lines, newest first. */
+static int collect_audit(const struct audit_entry *e, void *ctx)
+{
+	struct buf *b = ctx;
+
+	buf_printf(b, "%s|%s|%s|%s\n", e->actor, e->action, e->object, e->summary);
+	return 0;
+}
+
+/* The result of a covering look-up of text, as collect_res() writes it. */
+static void covering(struct store *st, const char *text, struct buf *out)
+{
+	struct sk_error err = {0};
+	struct prefix p;
+
+	buf_reset(out);
+	if (prefix_parse(text, &p, &err) != 0)
+		fail_msg("prefix_parse %s: %s", text, err.msg);
+	assert_int_equal(store_resource_covering(st, &p, collect_res, out, &err), 0);
+}
+
+static void by_domain(struct store *st, const char *name, struct buf *out)
+{
+	struct sk_error err = {0};
+
+	buf_reset(out);
+	assert_int_equal(store_resource_by_domain(st, name, collect_res, out, &err), 0);
+}
+
+static int64_t audit_rows(struct fixture *f)
+{
+	return sql_int(f->path, "SELECT count(*) FROM audit");
+}
+
+/* ---- tests ---- */
+
+static void test_migrations(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	struct store *st;
+	sqlite3 *h = NULL;
+
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 1);
+	assert_int_equal(sql_int(f->path, "SELECT max(version) FROM schema_migrations"), 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations WHERE "
+					  "name = 'registry' AND applied_at = "
+					  "'2023-11-14T22:13:20Z'"),
+			 1);
+	/* Every table of the schema is there. */
+	assert_int_equal(sql_int(f->path,
+				 "SELECT count(*) FROM sqlite_master WHERE type = "
+				 "'table' AND name IN ('orgs', 'memberships', "
+				 "'contacts', 'resources', 'users', 'tokens', 'audit')"),
+			 7);
+
+	/* Reopening applies nothing again. */
+	setenv("SCHAKEL_NOW", "1800000000", 1);
+	st = store_open(f->url, &err);
+	assert_non_null(st);
+	store_close(st);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations"), 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations WHERE "
+					  "applied_at = '2023-11-14T22:13:20Z'"),
+			 1);
+
+	/* A database migrated by a newer schakel is refused, clearly. */
+	assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h,
+				      "INSERT INTO schema_migrations VALUES "
+				      "(999, 'future', '2030-01-01T00:00:00Z')",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(h);
+	st = store_open(f->url, &err);
+	assert_null(st);
+	assert_int_equal(err.code, SK_ECONFIG);
+	assert_non_null(strstr(err.msg, "999"));
+	assert_non_null(strstr(err.msg, "newer"));
+}
+
+static void test_wal_and_foreign_keys(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *h = NULL;
+	sqlite3_stmt *s = NULL;
+
+	assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
+	sqlite3_finalize(s);
+	sqlite3_close(h);
+}
+
+static void test_open_errors(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	char url[256];
+
+	assert_null(store_open("mysql://db.example.be/schakel", &err));
+	assert_int_equal(err.code, SK_ECONFIG);
+	assert_non_null(strstr(err.msg, "sqlite:PATH"));
+	assert_null(store_open("postgresql://schakel@db.example.be/schakel", &err));
+	assert_int_equal(err.code, SK_ECONFIG);
+	assert_non_null(strstr(err.msg, "PostgreSQL"));
+	assert_null(store_open("postgres://schakel@db.example.be/schakel", &err));
+	assert_int_equal(err.code, SK_ECONFIG);
+	assert_null(store_open("sqlite:", &err));
+	assert_int_equal(err.code, SK_ECONFIG);
+	assert_null(store_open("sqlite://tmp/x.db", &err));
+	assert_int_equal(err.code, SK_ECONFIG);
+	assert_null(store_open("", &err));
+	assert_int_equal(err.code, SK_ECONFIG);
+
+	snprintf(url, sizeof(url), "sqlite:%s/missing/store.db", f->dir);
+	assert_null(store_open(url, &err));
+	assert_int_equal(err.code, SK_ECONFIG);
+	assert_non_null(strstr(err.msg, "missing"));
+
+	/* A file that is not a database. */
+	{
+		char path[200];
+		FILE *fp;
+
+		snprintf(path, sizeof(path), "%s/notes.txt", f->dir);
+		fp = fopen(path, "w");
+		assert_non_null(fp);
+		for (int i = 0; i < 200; i++)
+			fputs("this is not a database at all\n", fp);
+		fclose(fp);
+		snprintf(url, sizeof(url), "sqlite:%s", path);
+		assert_null(store_open(url, &err));
+		assert_int_equal(err.code, SK_ECONFIG);
+		assert_non_null(strstr(err.msg, "not an SQLite database"));
+		unlink(path);
+	}
+}
+
+static void test_org_crud(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	struct org o, got, other;
+	int64_t id;
+
+	org_init(&o);
+	assert_int_equal(org_set_field(&o, "name", "Example Energy", &err), 0);
+	assert_int_equal(org_set_field(&o, "class", "oes", &err), 0);
+	assert_int_equal(org_set_field(&o, "sector", "energy/electricity", &err), 0);
+	assert_int_equal(org_set_field(&o, "country", "be", &err), 0);
+	assert_int_equal(org_set_field(&o, "notes", "Grid operator", &err), 0);
+	assert_int_equal(store_org_add(f->st, &o, &err), 0);
+	assert_true(o.id > 0);
+	assert_string_equal(o.created, "2023-11-14T22:13:20Z");
+	assert_string_equal(o.updated, "2023-11-14T22:13:20Z");
+	id = o.id;
+
+	assert_int_equal(store_org_get(f->st, id, &got, &err), 0);
+	assert_string_equal(got.name, "Example Energy");
+	assert_int_equal(got.kind, ORG_KIND_CONSTITUENT);
+	assert_int_equal(got.class, ORG_CLASS_OES);
+	assert_string_equal(got.sector, "energy/electricity");
+	assert_string_equal(got.country, "BE");
+	assert_int_equal(got.status, ORG_STATUS_CONNECTED);
+	assert_string_equal(got.notes, "Grid operator");
+	assert_string_equal(got.created, "2023-11-14T22:13:20Z");
+	org_clear(&got);
+
+	assert_int_equal(store_org_get_by_name(f->st, "Example Energy", &got, &err), 0);
+	assert_int_equal(got.id, id);
+	org_clear(&got);
+	assert_int_equal(store_org_get_by_name(f->st, "example energy", &got, &err),
+			 SK_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "example energy"));
+
+	/* A duplicate name is refused and stores nothing. */
+	assert_int_equal(store_org_add(f->st, &o, &err), SK_EEXIST);
+	assert_string_equal(err.msg, "organization 'Example Energy' already exists");
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM orgs"), 1);
+
+	/* Unknown ids: the out-struct is left alone. */
+	memset(&got, 0x5a, sizeof(got));
+	assert_int_equal(store_org_get(f->st, 12345, &got, &err), SK_ENOTFOUND);
+	assert_string_equal(err.msg, "no organization with id 12345");
+	assert_int_equal(got.id, 0x5a5a5a5a5a5a5a5aLL);
+	assert_int_equal(store_org_remove(f->st, 12345, &err), SK_ENOTFOUND);
+
+	/* An organization without a name is refused before the database. */
+	org_init(&other);
+	assert_int_equal(store_org_add(f->st, &other, &err), SK_EINVAL);
+	org_clear(&other);
+
+	/* Update: fields change, updated moves, created stays. */
+	setenv("SCHAKEL_NOW", "1700003600", 1);
+	assert_int_equal(org_set_field(&o, "class", "essential-public", &err), 0);
+	assert_int_equal(org_set_field(&o, "status", "designated", &err), 0);
+	assert_int_equal(org_set_field(&o, "notes", "", &err), 0);
+	assert_int_equal(store_org_update(f->st, &o, &err), 0);
+	assert_string_equal(o.updated, "2023-11-14T23:13:20Z");
+	assert_string_equal(o.created, "2023-11-14T22:13:20Z");
+	assert_int_equal(store_org_get(f->st, id, &got, &err), 0);
+	assert_int_equal(got.class, ORG_CLASS_ESSENTIAL_PUBLIC);
+	assert_int_equal(got.status, ORG_STATUS_DESIGNATED);
+	assert_null(got.notes);
+	assert_string_equal(got.updated, "2023-11-14T23:13:20Z");
+	assert_string_equal(got.created, "2023-11-14T22:13:20Z");
+	org_clear(&got);
+
+	/* Renaming onto another organization's name is a duplicate. */
+	add_org(f->st, "Example Water", "constituent");
+	assert_int_equal(org_set_field(&o, "name", "Example Water", &err), 0);
+	assert_int_equal(store_org_update(f->st, &o, &err), SK_EEXIST);
+	assert_string_equal(err.msg, "organization 'Example Water' already exists");
+	assert_int_equal(store_org_get(f->st, id, &got, &err), 0);
+	assert_string_equal(got.name, "Example Energy");
+	org_clear(&got);
+
+	/* Updating an unknown id. */
+	assert_int_equal(org_set_field(&o, "name", "Example Gas", &err), 0);
+	o.id = 999;
+	assert_int_equal(store_org_update(f->st, &o, &err), SK_ENOTFOUND);
+	o.id = id;
+
+	/* Remove. */
+	assert_int_equal(store_org_remove(f->st, id, &err), 0);
+	assert_int_equal(store_org_get(f->st, id, &got, &err), SK_ENOTFOUND);
+	assert_int_equal(store_org_remove(f->st, id, &err), SK_ENOTFOUND);
+	org_clear(&o);
+}
+
+static void test_org_each_sorted(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	struct buf b;
+
+	add_org(f->st, "Example Water", "constituent");
+	add_org(f->st, "Energy ISAC", "liaison");
+	add_org(f->st, "Example Bank", "constituent");
+	buf_init(&b, 4096);
+	assert_int_equal(store_org_each(f->st, collect_org, &b, &err), 0);
+	assert_string_equal(buf_str(&b), "Energy ISAC,Example Bank,Example Water");
+	buf_free(&b);
+}
+
+static int stop_after_first(const struct org *o, void *ctx)
+{
+	(void)o;
+	(*(int *)ctx)++;
+	return 42;
+}
+
+/* A callback may walk the same list again (the statement is in use). */
+static int nested_walk(const struct org *o, void *ctx)
+{
+	struct store *st = ctx;
+	struct sk_error err = {0};
+	struct buf b;
+
+	(void)o;
+	buf_init(&b, 4096);
+	assert_int_equal(store_org_each(st, collect_org, &b, &err), 0);
+	assert_string_equal(buf_str(&b), "Alpha,Beta");
+	buf_free(&b);
+	return 0;
+}
+
+static void test_walks_stop_and_nest(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	int calls = 0;
+
+	add_org(f->st, "Alpha", "constituent");
+	add_org(f->st, "Beta", "constituent");
+	assert_int_equal(store_org_each(f->st, stop_after_first, &calls, &err), 42);
+	assert_int_equal(calls, 1);
+	assert_int_equal(store_org_each(f->st, nested_walk, f->st, &err), 0);
+	/* After an early stop the next walk starts from the beginning. */
+	calls = 0;
+	assert_int_equal(store_org_each(f->st, stop_after_first, &calls, &err), 42);
+	assert_int_equal(calls, 1);
+}
+
+static void test_membership(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	int64_t isac, cert, energy, water, bank;
+	struct org o;
+	struct buf b;
+
+	isac = add_org(f->st, "Energy ISAC", "liaison");
+	cert = add_org(f->st, "Sector CERT Water", "liaison");
+	energy = add_org(f->st, "Example Energy", "constituent");
+	water = add_org(f->st, "Example Water", "constituent");
+	bank = add_org(f->st, "Example Bank", "constituent");
+	buf_init(&b, 4096);
+
+	assert_int_equal(store_member_add(f->st, isac, water, &err), 0);
+	assert_int_equal(store_member_add(f->st, isac, energy, &err), 0);
+	assert_int_equal(store_member_add(f->st, cert, water, &err), 0);
+
+	/* Rules. */
+	assert_int_equal(store_member_add(f->st, bank, energy, &err), SK_EINVAL);
+	assert_non_null(strstr(err.msg, "Example Bank is not a liaison organization"));
+	assert_int_equal(store_member_add(f->st, isac, isac, &err), SK_EINVAL);
+	assert_non_null(strstr(err.msg, "itself"));
+	assert_int_equal(store_member_add(f->st, isac, energy, &err), SK_EEXIST);
+	assert_string_equal(err.msg, "Example Energy is already a member of Energy ISAC");
+	assert_int_equal(store_member_add(f->st, isac, 999, &err), SK_ENOTFOUND);
+	assert_int_equal(store_member_add(f->st, 999, energy, &err), SK_ENOTFOUND);
+
+	assert_int_equal(store_member_each(f->st, isac, collect_org, &b, &err), 0);
+	assert_string_equal(buf_str(&b), "Example Energy,Example Water");
+	buf_reset(&b);
+	assert_int_equal(store_liaison_each(f->st, water, collect_org, &b, &err), 0);
+	assert_string_equal(buf_str(&b), "Energy ISAC,Sector CERT Water");
+	buf_reset(&b);
+	assert_int_equal(store_liaison_each(f->st, bank, collect_org, &b, &err), 0);
+	assert_string_equal(buf_str(&b), "");
+	assert_int_equal(store_member_each(f->st, 999, collect_org, &b, &err), SK_ENOTFOUND);
+
+	assert_int_equal(store_is_member(f->st, isac, energy, &err), 1);
+	assert_int_equal(store_is_member(f->st, cert, energy, &err), 0);
+	assert_int_equal(store_is_member(f->st, energy, isac, &err), 0);
+
+	/* A liaison organization with members cannot stop being one. */
+	assert_int_equal(store_org_get(f->st, cert, &o, &err), 0);
+	assert_int_equal(org_set_field(&o, "kind", "constituent", &err), 0);
+	assert_int_equal(store_org_update(f->st, &o, &err), SK_EINVAL);
+	assert_non_null(strstr(err.msg, "still has 1 member"));
+
+	assert_int_equal(store_member_remove(f->st, cert, water, &err), 0);
+	assert_int_equal(store_is_member(f->st, cert, water, &err), 0);
+	assert_int_equal(store_member_remove(f->st, cert, water, &err), SK_ENOTFOUND);
+	assert_string_equal(err.msg, "Example Water is not a member of Sector CERT Water");
+	/* Now it can. */
+	assert_int_equal(store_org_update(f->st, &o, &err), 0);
+	org_clear(&o);
+	buf_free(&b);
+}
+
+static void test_contacts(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	struct contact c, got;
+	int64_t energy, water;
+	struct buf b;
+
+	energy = add_org(f->st, "Example Energy", "constituent");
+	water = add_org(f->st, "Example Water", "constituent");
+	contact_init(&c);
+	assert_int_equal(contact_set_field(&c, "name", "SOC", &err), 0);
+	assert_int_equal(contact_set_field(&c, "email", "soc@example.be", &err), 0);
+	assert_int_equal(contact_set_field(&c, "phone", "+32 2 555 01 00", &err), 0);
+	assert_int_equal(contact_set_field(&c, "role", "operational-24x7", &err), 0);
+	assert_int_equal(contact_set_field(&c, "languages", "en,nl", &err), 0);
+	assert_int_equal(contact_set_field(&c, "pgp",
+					   "0123 4567 89ab cdef 0123  4567 89AB CDEF 0123 4567",
+					   &err),
+			 0);
+	c.org_id = energy;
+	assert_int_equal(store_contact_add(f->st, &c, &err), 0);
+	assert_true(c.id > 0);
+	assert_string_equal(c.created, "2023-11-14T22:13:20Z");
+
+	assert_int_equal(store_contact_get(f->st, c.id, &got, &err), 0);
+	assert_int_equal(got.org_id, energy);
+	assert_string_equal(got.name, "SOC");
+	assert_string_equal(got.email, "soc@example.be");
+	assert_string_equal(got.phone, "+32 2 555 01 00");
+	assert_int_equal(got.role, CONTACT_ROLE_OPERATIONAL_24X7);
+	assert_string_equal(got.languages, "nl,en");
+	assert_string_equal(got.pgp_fpr, "0123456789ABCDEF0123456789ABCDEF01234567");
+	contact_clear(&got);
+
+	/* Second contact without phone, at another organization. */
+	assert_int_equal(contact_set_field(&c, "name", "Abuse desk", &err), 0);
+	assert_int_equal(contact_set_field(&c, "phone", "", &err), 0);
+	c.org_id = water;
+	assert_int_equal(store_contact_add(f->st, &c, &err), 0);
+	assert_int_equal(store_contact_get(f->st, c.id, &got, &err), 0);
+	assert_null(got.phone);
+	contact_clear(&got);
+
+	/* Unknown organization. */
+	c.org_id = 999;
+	assert_int_equal(store_contact_add(f->st, &c, &err), SK_ENOTFOUND);
+	assert_string_equal(err.msg, "no organization with id 999");
+
+	buf_init(&b, 4096);
+	assert_int_equal(store_contact_each(f->st, energy, collect_contact, &b, &err), 0);
+	assert_string_equal(buf_str(&b), "SOC");
+	buf_reset(&b);
+	assert_int_equal(store_contact_each(f->st, 0, collect_contact, &b, &err), 0);
+	assert_string_equal(buf_str(&b), "SOC,Abuse desk");
+	assert_int_equal(store_contact_each(f->st, 999, collect_contact, &b, &err),
+			 SK_ENOTFOUND);
+
+	assert_int_equal(store_contact_remove(f->st, c.id - 1, &err), 0);
+	assert_int_equal(store_contact_get(f->st, c.id - 1, &got, &err), SK_ENOTFOUND);
+	assert_string_equal(err.msg, "no contact with id 1");
+	assert_int_equal(store_contact_remove(f->st, c.id - 1, &err), SK_ENOTFOUND);
+	contact_clear(&c);
+	buf_free(&b);
+}
+
+static void test_remove_cascades(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	int64_t isac, energy, water, tok = 0;
+	struct contact c, cgot;
+	struct resource r;
+	struct user u;
+	struct buf b;
+
+	isac = add_org(f->st, "Energy ISAC", "liaison");
+	energy = add_org(f->st, "Example Energy", "constituent");
+	water = add_org(f->st, "Example Water", "constituent");
+	assert_int_equal(store_member_add(f->st, isac, energy, &err), 0);
+	assert_int_equal(store_member_add(f->st, isac, water, &err), 0);
+	assert_int_equal(add_res(f->st, energy, "prefix:198.51.100.0/24", &err), 0);
+	assert_int_equal(add_res(f->st, energy, "domain:example.be", &err), 0);
+	assert_int_equal(add_res(f->st, water, "prefix:203.0.113.0/24", &err), 0);
+	contact_init(&c);
+	assert_int_equal(contact_set_field(&c, "name", "SOC", &err), 0);
+	assert_int_equal(contact_set_field(&c, "email", "soc@example.be", &err), 0);
+	c.org_id = energy;
+	assert_int_equal(store_contact_add(f->st, &c, &err), 0);
+	memset(&u, 0, sizeof(u));
+	snprintf(u.name, sizeof(u.name), "energy-soc");
+	u.role = USER_ROLE_PARTNER;
+	u.org_id = energy;
+	assert_int_equal(store_user_add(f->st, &u, NULL, &err), 0);
+	assert_int_equal(store_token_add(f->st, u.id, "ci", "aa11", &tok, &err), 0);
+
+	assert_int_equal(store_org_remove(f->st, energy, &err), 0);
+
+	assert_int_equal(store_contact_get(f->st, c.id, &cgot, &err), SK_ENOTFOUND);
+	assert_int_equal(store_is_member(f->st, isac, energy, &err), 0);
+	assert_int_equal(store_user_get_by_name(f->st, "energy-soc", &u, NULL, &err),
+			 SK_ENOTFOUND);
+	assert_int_equal(store_token_lookup(f->st, "aa11", &u, &err), SK_ENOTFOUND);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM resources WHERE org_id = 2"),
+			 0);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM tokens"), 0);
+	/* The other organizations keep what is theirs. */
+	buf_init(&b, 4096);
+	assert_int_equal(store_resource_each(f->st, 0, collect_res, &b, &err), 0);
+	assert_string_equal(buf_str(&b), "3:203.0.113.0/24");
+	buf_reset(&b);
+	assert_int_equal(store_member_each(f->st, isac, collect_org, &b, &err), 0);
+	assert_string_equal(buf_str(&b), "Example Water");
+	assert_int_equal(store_resource_get(f->st, 3, &r, &err), 0);
+	assert_int_equal(r.org_id, water);
+	contact_clear(&c);
+	buf_free(&b);
+}
+
+static void test_resources(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	int64_t energy, water;
+	struct resource r, got;
+	struct buf b;
+
+	energy = add_org(f->st, "Example Energy", "constituent");
+	water = add_org(f->st, "Example Water", "constituent");
+	buf_init(&b, 4096);
+
+	assert_int_equal(add_res(f->st, energy, "domain:example.be", &err), 0);
+	assert_int_equal(add_res(f->st, energy, "prefix:2001:db8::/32", &err), 0);
+	assert_int_equal(add_res(f->st, energy, "prefix:203.0.113.0/24", &err), 0);
+	assert_int_equal(add_res(f->st, energy, "asn:AS64500", &err), 0);
+	assert_int_equal(add_res(f->st, energy, "prefix:198.51.100.0/24", &err), 0);
+	assert_int_equal(add_res(f->st, energy, "prefix:192.0.2.128/25", &err), 0);
+	assert_int_equal(add_res(f->st, energy, "prefix:192.0.2.0/24", &err), 0);
+	assert_int_equal(add_res(f->st, energy, "asn:AS64496", &err), 0);
+
+	/* The same resource twice for one organization is refused ... */
+	assert_int_equal(add_res(f->st, energy, "prefix:198.51.100.0/24", &err), SK_EEXIST);
+	assert_string_equal(err.msg, "Example Energy already has prefix 198.51.100.0/24");
+	assert_int_equal(add_res(f->st, energy, "asn:AS64496", &err), SK_EEXIST);
+	assert_string_equal(err.msg, "Example Energy already has AS number AS64496");
+	/* ... but allowed for another organization. */
+	assert_int_equal(add_res(f->st, water, "prefix:198.51.100.0/24", &err), 0);
+	assert_int_equal(add_res(f->st, 999, "prefix:198.51.100.0/24", &err), SK_ENOTFOUND);
+
+	/* Ordered by type, then value in numeric order. */
+	assert_int_equal(store_resource_each(f->st, energy, collect_res, &b, &err), 0);
+	assert_string_equal(buf_str(&b), "1:AS64496,1:AS64500,1:192.0.2.0/24,1:192.0.2.128/25,"
+					 "1:198.51.100.0/24,1:203.0.113.0/24,1:2001:db8::/32,"
+					 "1:example.be");
+	buf_reset(&b);
+	assert_int_equal(store_resource_each(f->st, water, collect_res, &b, &err), 0);
+	assert_string_equal(buf_str(&b), "2:198.51.100.0/24");
+	assert_int_equal(store_resource_each(f->st, 999, collect_res, &b, &err), SK_ENOTFOUND);
+
+	/* Stored and read back exactly, IPv6 included. */
+	assert_int_equal(resource_parse("prefix:2001:db8:ab00::/40", &r, &err), 0);
+	r.org_id = water;
+	assert_int_equal(store_resource_add(f->st, &r, &err), 0);
+	assert_true(r.id > 0);
+	assert_int_equal(store_resource_get(f->st, r.id, &got, &err), 0);
+	assert_int_equal(got.type, RESOURCE_PREFIX);
+	assert_int_equal(got.org_id, water);
+	assert_int_equal(prefix_compare(&got.prefix, &r.prefix), 0);
+	assert_int_equal(got.prefix.len, 40);
+	assert_string_equal(got.created, "2023-11-14T22:13:20Z");
+	assert_int_equal(sql_int(f->path,
+				 "SELECT count(*) FROM resources WHERE "
+				 "net = '20010db8ab0000000000000000000000' AND family = 6 "
+				 "AND plen = 40"),
+			 1);
+
+	/* Host bits set are refused even if a caller built the struct. */
+	r.prefix.addr[15] = 1;
+	assert_int_equal(store_resource_add(f->st, &r, &err), SK_EINVAL);
+
+	assert_int_equal(store_resource_remove(f->st, got.id, &err), 0);
+	assert_int_equal(store_resource_get(f->st, got.id, &got, &err), SK_ENOTFOUND);
+	assert_int_equal(store_resource_remove(f->st, 12345, &err), SK_ENOTFOUND);
+	assert_string_equal(err.msg, "no resource with id 12345");
+	buf_free(&b);
+}
+
+static void test_covering(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	int64_t a, b_, c, d;
+	struct buf b;
+	char want[256];
+
+	a = add_org(f->st, "Org A", "constituent");
+	b_ = add_org(f->st, "Org B", "constituent");
+	c = add_org(f->st, "Org C", "constituent");
+	d = add_org(f->st, "Org D", "constituent");
+	assert_int_equal(add_res(f->st, a, "198.51.100.0/24", &err), 0);
+	assert_int_equal(add_res(f->st, b_, "198.51.100.0/25", &err), 0);
+	assert_int_equal(add_res(f->st, c, "198.51.100.128/25", &err), 0);
+	assert_int_equal(add_res(f->st, d, "198.51.100.7/32", &err), 0);
+	assert_int_equal(add_res(f->st, a, "2001:db8::/32", &err), 0);
+	assert_int_equal(add_res(f->st, b_, "2001:db8:1::/48", &err), 0);
+	assert_int_equal(add_res(f->st, c, "2001:db8:1::/48", &err), 0);
+	assert_int_equal(add_res(f->st, d, "AS64496", &err), 0);
+	assert_int_equal(add_res(f->st, d, "::/0", &err), 0);
+	buf_init(&b, 4096);
+
+	/* Most specific first. */
+	covering(f->st, "198.51.100.7", &b);
+	snprintf(want, sizeof(want),
+		 "%lld:198.51.100.7/32,%lld:198.51.100.0/25,%lld:198.51.100.0/24", (long long)d,
+		 (long long)b_, (long long)a);
+	assert_string_equal(buf_str(&b), want);
+	covering(f->st, "198.51.100.8", &b);
+	snprintf(want, sizeof(want), "%lld:198.51.100.0/25,%lld:198.51.100.0/24", (long long)b_,
+		 (long long)a);
+	assert_string_equal(buf_str(&b), want);
+	covering(f->st, "198.51.100.200", &b);
+	snprintf(want, sizeof(want), "%lld:198.51.100.128/25,%lld:198.51.100.0/24",
+		 (long long)c, (long long)a);
+	assert_string_equal(buf_str(&b), want);
+	/* A prefix covers itself, but not its more specific parts. */
+	covering(f->st, "198.51.100.0/24", &b);
+	snprintf(want, sizeof(want), "%lld:198.51.100.0/24", (long long)a);
+	assert_string_equal(buf_str(&b), want);
+	covering(f->st, "203.0.113.1", &b);
+	assert_string_equal(buf_str(&b), "");
+	covering(f->st, "198.51.101.1", &b);
+	assert_string_equal(buf_str(&b), "");
+
+	/* IPv6, with two owners of one prefix and a default route at the end;
+	 * IPv4 prefixes never cover IPv6 addresses. */
+	covering(f->st, "2001:db8:1::1", &b);
+	snprintf(want, sizeof(want),
+		 "%lld:2001:db8:1::/48,%lld:2001:db8:1::/48,%lld:2001:db8::/32,"
+		 "%lld:::/0",
+		 (long long)b_, (long long)c, (long long)a, (long long)d);
+	assert_string_equal(buf_str(&b), want);
+	covering(f->st, "2001:db8:2::1", &b);
+	snprintf(want, sizeof(want), "%lld:2001:db8::/32,%lld:::/0", (long long)a,
+		 (long long)d);
+	assert_string_equal(buf_str(&b), want);
+	covering(f->st, "::ffff:198.51.100.7", &b);
+	snprintf(want, sizeof(want), "%lld:::/0", (long long)d);
+	assert_string_equal(buf_str(&b), want);
+
+	/* By AS number. */
+	buf_reset(&b);
+	assert_int_equal(store_resource_by_asn(f->st, 64496, collect_res, &b, &err), 0);
+	snprintf(want, sizeof(want), "%lld:AS64496", (long long)d);
+	assert_string_equal(buf_str(&b), want);
+	buf_reset(&b);
+	assert_int_equal(store_resource_by_asn(f->st, 64497, collect_res, &b, &err), 0);
+	assert_string_equal(buf_str(&b), "");
+	buf_free(&b);
+}
+
+static int stop_res(const struct resource *r, void *ctx)
+{
+	(void)r;
+	(*(int *)ctx)++;
+	return 7;
+}
+
+static void test_covering_stops(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	struct prefix p;
+	int64_t a;
+	int calls = 0;
+
+	a = add_org(f->st, "Org A", "constituent");
+	assert_int_equal(add_res(f->st, a, "198.51.100.0/24", &err), 0);
+	assert_int_equal(add_res(f->st, a, "198.51.100.0/25", &err), 0);
+	assert_int_equal(prefix_parse("198.51.100.1", &p, &err), 0);
+	assert_int_equal(store_resource_covering(f->st, &p, stop_res, &calls, &err), 7);
+	assert_int_equal(calls, 1);
+	p.family = 5;
+	assert_int_equal(store_resource_covering(f->st, &p, stop_res, &calls, &err), SK_EINVAL);
+}
+
+static void test_by_domain(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	struct buf b;
+	int64_t a, b_, c;
+	char want[256];
+
+	a = add_org(f->st, "Org A", "constituent");
+	b_ = add_org(f->st, "Org B", "constituent");
+	c = add_org(f->st, "Org C", "constituent");
+	assert_int_equal(add_res(f->st, a, "domain:example.be", &err), 0);
+	assert_int_equal(add_res(f->st, b_, "domain:www.example.be", &err), 0);
+	assert_int_equal(add_res(f->st, c, "domain:example.nl", &err), 0);
+	buf_init(&b, 4096);
+
+	by_domain(f->st, "www.example.be", &b);
+	snprintf(want, sizeof(want), "%lld:www.example.be,%lld:example.be", (long long)b_,
+		 (long long)a);
+	assert_string_equal(buf_str(&b), want);
+	by_domain(f->st, "a.b.www.example.be", &b);
+	assert_string_equal(buf_str(&b), want);
+	by_domain(f->st, "mail.example.be", &b);
+	snprintf(want, sizeof(want), "%lld:example.be", (long long)a);
+	assert_string_equal(buf_str(&b), want);
+	by_domain(f->st, "example.be", &b);
+	assert_string_equal(buf_str(&b), want);
+	/* Label boundaries: badexample.be is not under example.be. */
+	by_domain(f->st, "badexample.be", &b);
+	assert_string_equal(buf_str(&b), "");
+	by_domain(f->st, "wwwexample.be", &b);
+	assert_string_equal(buf_str(&b), "");
+	by_domain(f->st, "be", &b);
+	assert_string_equal(buf_str(&b), "");
+	by_domain(f->st, "example.nl.example.test", &b);
+	assert_string_equal(buf_str(&b), "");
+	assert_int_equal(store_resource_by_domain(f->st, "", collect_res, &b, &err), SK_EINVAL);
+	buf_free(&b);
+}
+
+static void test_users_and_tokens(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	struct user u, got;
+	char hash[128];
+	int64_t energy, tok = 0, tok2 = 0;
+
+	energy = add_org(f->st, "Example Energy", "constituent");
+	memset(&u, 0, sizeof(u));
+	snprintf(u.name, sizeof(u.name), "alice");
+	u.role = USER_ROLE_ADMIN;
+	assert_int_equal(store_user_add(f->st, &u, "$argon2id$v=19$fake", &err), 0);
+	assert_true(u.id > 0);
+	assert_string_equal(u.created, "2023-11-14T22:13:20Z");
+
+	/* Duplicates and role rules. */
+	assert_int_equal(store_user_add(f->st, &u, NULL, &err), SK_EEXIST);
+	assert_string_equal(err.msg, "user 'alice' already exists");
+	memset(&u, 0, sizeof(u));
+	snprintf(u.name, sizeof(u.name), "bob");
+	u.role = USER_ROLE_PARTNER;
+	assert_int_equal(store_user_add(f->st, &u, NULL, &err), SK_EINVAL);
+	assert_non_null(strstr(err.msg, "needs an organization"));
+	u.org_id = 999;
+	assert_int_equal(store_user_add(f->st, &u, NULL, &err), SK_ENOTFOUND);
+	u.role = USER_ROLE_ANALYST;
+	u.org_id = energy;
+	assert_int_equal(store_user_add(f->st, &u, NULL, &err), SK_EINVAL);
+	u.role = USER_ROLE_PARTNER;
+	assert_int_equal(store_user_add(f->st, &u, NULL, &err), 0);
+	u.name[0] = '\0';
+	assert_int_equal(store_user_add(f->st, &u, NULL, &err), SK_EINVAL);
+
+	assert_int_equal(store_user_get_by_name(f->st, "alice", &got, hash, &err), 0);
+	assert_string_equal(got.name, "alice");
+	assert_int_equal(got.role, USER_ROLE_ADMIN);
+	assert_int_equal(got.org_id, 0);
+	assert_string_equal(hash, "$argon2id$v=19$fake");
+	assert_int_equal(store_user_get_by_name(f->st, "bob", &got, hash, &err), 0);
+	assert_int_equal(got.role, USER_ROLE_PARTNER);
+	assert_int_equal(got.org_id, energy);
+	assert_string_equal(hash, "");
+	memset(&got, 0x5a, sizeof(got));
+	assert_int_equal(store_user_get_by_name(f->st, "carol", &got, hash, &err),
+			 SK_ENOTFOUND);
+	assert_string_equal(err.msg, "no user named 'carol'");
+	assert_int_equal(got.id, 0x5a5a5a5a5a5a5a5aLL);
+
+	/* Tokens. */
+	assert_int_equal(store_token_add(f->st, 1, "laptop", "0011aabb", &tok, &err), 0);
+	assert_true(tok > 0);
+	assert_int_equal(store_token_add(f->st, 2, "soc", "ccdd", &tok2, &err), 0);
+	assert_true(tok2 > tok);
+	assert_int_equal(store_token_add(f->st, 2, "again", "ccdd", &tok2, &err), SK_EEXIST);
+	assert_int_equal(store_token_add(f->st, 77, "x", "eeff", &tok2, &err), SK_ENOTFOUND);
+	assert_string_equal(err.msg, "no user with id 77");
+
+	assert_int_equal(
+	    sql_int(f->path, "SELECT count(*) FROM tokens WHERE last_used IS NULL"), 2);
+	assert_int_equal(store_token_lookup(f->st, "ccdd", &got, &err), 0);
+	assert_string_equal(got.name, "bob");
+	assert_int_equal(got.role, USER_ROLE_PARTNER);
+	assert_int_equal(got.org_id, energy);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM tokens WHERE hash = 'ccdd' AND "
+					  "last_used = '2023-11-14T22:13:20Z'"),
+			 1);
+	assert_int_equal(store_token_lookup(f->st, "0011aabb", &got, &err), 0);
+	assert_string_equal(got.name, "alice");
+	assert_int_equal(store_token_lookup(f->st, "0011aabc", &got, &err), SK_ENOTFOUND);
+	assert_string_equal(err.msg, "unknown API token");
+	/* Only the two token.add and user.add rows: looking up is not audited. */
+	assert_int_equal(
+	    sql_int(f->path, "SELECT count(*) FROM audit WHERE action LIKE 'token%'"), 2);
+}
+
+static void test_audit(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	struct org o;
+	struct buf b;
+	int64_t isac, energy;
+	char want[2048];
+
+	energy =
+	    add_org_full(f->st, "Example Energy", "constituent", "oes", "energy/electricity");
+	store_set_actor(f->st, "cli:alice");
+	isac = add_org(f->st, "Energy ISAC", "liaison");
+	assert_int_equal(store_member_add(f->st, isac, energy, &err), 0);
+	assert_int_equal(add_res(f->st, energy, "prefix:198.51.100.0/24", &err), 0);
+	assert_int_equal(store_org_get(f->st, energy, &o, &err), 0);
+	assert_int_equal(org_set_field(&o, "class", "essential-public", &err), 0);
+	assert_int_equal(org_set_field(&o, "notes", "call first", &err), 0);
+	assert_int_equal(store_org_update(f->st, &o, &err), 0);
+	/* Storing an unchanged organization writes no audit row. */
+	assert_int_equal(store_org_update(f->st, &o, &err), 0);
+	org_clear(&o);
+	store_set_actor(f->st, "api:bob");
+	assert_int_equal(store_resource_remove(f->st, 1, &err), 0);
+	assert_int_equal(store_member_remove(f->st, isac, energy, &err), 0);
+	/* Failed changes leave no trace. */
+	assert_int_equal(add_res(f->st, 999, "prefix:198.51.100.0/24", &err), SK_ENOTFOUND);
+	assert_int_equal(store_member_add(f->st, energy, isac, &err), SK_EINVAL);
+	store_set_actor(f->st, NULL);
+	assert_int_equal(store_org_remove(f->st, isac, &err), 0);
+
+	buf_init(&b, 8192);
+	assert_int_equal(store_audit_each(f->st, 0, collect_audit, &b, &err), 0);
+	snprintf(
+	    want, sizeof(want),
+	    "system|org.remove|org:%1$lld|removed organization Energy ISAC with 0 "
+	    "resources and 0 contacts\n"
+	    "api:bob|member.remove|org:%1$lld|removed Example Energy as a member of Energy "
+	    "ISAC\n"
+	    "api:bob|resource.remove|org:%2$lld|removed prefix 198.51.100.0/24 from Example "
+	    "Energy\n"
+	    "cli:alice|org.update|org:%2$lld|updated organization Example Energy: class oes "
+	    "-> essential-public, notes changed\n"
+	    "cli:alice|resource.add|org:%2$lld|added prefix 198.51.100.0/24 to Example "
+	    "Energy\n"
+	    "cli:alice|member.add|org:%1$lld|added Example Energy as a member of Energy ISAC\n"
+	    "cli:alice|org.add|org:%1$lld|added organization Energy ISAC (liaison, private, "
+	    "none)\n"
+	    "system|org.add|org:%2$lld|added organization Example Energy (constituent, oes, "
+	    "energy/electricity)\n",
+	    (long long)isac, (long long)energy);
+	assert_string_equal(buf_str(&b), want);
+
+	/* A limit keeps the newest. */
+	buf_reset(&b);
+	assert_int_equal(store_audit_each(f->st, 1, collect_audit, &b, &err), 0);
+	assert_non_null(strstr(buf_str(&b), "system|org.remove"));
+	assert_ptr_equal(strchr(buf_str(&b), '\n'), buf_str(&b) + b.len - 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM audit WHERE at = "
+					  "'2023-11-14T22:13:20Z'"),
+			 8);
+	buf_free(&b);
+}
+
+static void test_rollback(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	struct org o;
+	int64_t id;
+
+	/* begin, add organization, add resource, roll back: neither exists. */
+	assert_int_equal(store_begin(f->st, &err), 0);
+	id = add_org(f->st, "Example Energy", "constituent");
+	assert_int_equal(add_res(f->st, id, "prefix:198.51.100.0/24", &err), 0);
+	assert_true(store_in_transaction(f->st));
+	store_rollback(f->st);
+	assert_false(store_in_transaction(f->st));
+	assert_int_equal(store_org_get_by_name(f->st, "Example Energy", &o, &err),
+			 SK_ENOTFOUND);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM resources"), 0);
+	assert_int_equal(audit_rows(f), 0);
+
+	/* Nested: only the outermost commit reaches the database. */
+	assert_int_equal(store_begin(f->st, &err), 0);
+	assert_int_equal(store_begin(f->st, &err), 0);
+	add_org(f->st, "Example Water", "constituent");
+	assert_int_equal(store_commit(f->st, &err), 0);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM orgs"), 0);
+	store_rollback(f->st);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM orgs"), 0);
+
+	/* A failed change inside a transaction dooms it: commit fails and
+	 * nothing is stored. */
+	assert_int_equal(store_begin(f->st, &err), 0);
+	add_org(f->st, "Example Bank", "constituent");
+	id = add_org(f->st, "Example Gas", "constituent");
+	assert_int_equal(add_res(f->st, id, "prefix:198.51.100.0/24", &err), 0);
+	assert_int_equal(add_res(f->st, id, "prefix:198.51.100.0/24", &err), SK_EEXIST);
+	assert_int_not_equal(store_commit(f->st, &err), 0);
+	assert_false(store_in_transaction(f->st));
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM orgs"), 0);
+
+	/* And a good one commits everything at once. */
+	assert_int_equal(store_begin(f->st, &err), 0);
+	id = add_org(f->st, "Example Bank", "constituent");
+	assert_int_equal(add_res(f->st, id, "prefix:198.51.100.0/24", &err), 0);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM orgs"), 0);
+	assert_int_equal(store_commit(f->st, &err), 0);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM orgs"), 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM resources"), 1);
+	assert_int_equal(audit_rows(f), 2);
+	assert_int_not_equal(store_commit(f->st, &err), 0); /* nothing to commit */
+}
+
+static void test_locked(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	struct store *st;
+	struct org o;
+	sqlite3 *h = NULL;
+
+	add_org(f->st, "Example Energy", "constituent");
+	setenv("SCHAKEL_BUSY_TIMEOUT_MS", "50", 1);
+	st = store_open(f->url, &err);
+	assert_non_null(st);
+	assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+
+	/* Writes fail as temporary, and say why. */
+	org_init(&o);
+	assert_int_equal(org_set_field(&o, "name", "Example Water", &err), 0);
+	assert_int_equal(store_org_add(st, &o, &err), SK_ETEMP);
+	assert_non_null(strstr(err.msg, "locked"));
+	assert_non_null(strstr(err.msg, f->path));
+	assert_false(store_in_transaction(st));
+	/* Opening still works (nothing to migrate), and so do reads (WAL). */
+	store_close(st);
+	st = store_open(f->url, &err);
+	assert_non_null(st);
+	org_clear(&o);
+	assert_int_equal(store_org_get(st, 1, &o, &err), 0);
+	assert_string_equal(o.name, "Example Energy");
+
+	/* Once the other writer is gone, the same change goes through. */
+	assert_int_equal(sqlite3_exec(h, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	assert_int_equal(org_set_field(&o, "name", "Example Water", &err), 0);
+	assert_int_equal(store_org_add(st, &o, &err), 0);
+	org_clear(&o);
+	store_close(st);
+	unsetenv("SCHAKEL_BUSY_TIMEOUT_MS");
+}
+
+struct opener {
+	const char *url;
+	int rc;
+};
+
+static void *open_thread(void *arg)
+{
+	struct opener *o = arg;
+	struct sk_error err = {0};
+	struct store *st = store_open(o->url, &err);
+
+	o->rc = st ? 0 : err.code;
+	store_close(st);
+	return NULL;
+}
+
+/* Several connections opening one fresh file at once migrate it once. */
+static void test_concurrent_first_open(void **state)
+{
+	struct fixture *f = *state;
+	struct opener op[4];
+	pthread_t t[4];
+	char url[200], path[160];
+
+	snprintf(path, sizeof(path), "%s/fresh.db", f->dir);
+	snprintf(url, sizeof(url), "sqlite:%s", path);
+	for (int i = 0; i < 4; i++) {
+		op[i].url = url;
+		op[i].rc = -100;
+		assert_int_equal(pthread_create(&t[i], NULL, open_thread, &op[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(op[i].rc, 0);
+	}
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM schema_migrations"), 1);
+	assert_int_equal(
+	    sql_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'orgs'"), 1);
+	for (int i = 0; i < 3; i++) {
+		static const char *const sfx[] = {"", "-wal", "-shm"};
+		char file[200];
+
+		snprintf(file, sizeof(file), "%s%s", path, sfx[i]);
+		unlink(file);
+	}
+}
+
+struct pool_taker {
+	struct store_pool *pool;
+	struct store *got;
+	volatile int done;
+};
+
+static void *take_thread(void *arg)
+{
+	struct pool_taker *t = arg;
+
+	t->got = store_pool_get(t->pool);
+	t->done = 1;
+	return NULL;
+}
+
+static void test_pool(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	struct store_pool *pool;
+	struct store *a, *b;
+	struct pool_taker taker;
+	pthread_t t;
+
+	assert_null(store_pool_new(f->url, 0, &err));
+	assert_int_equal(err.code, SK_ECONFIG);
+	assert_null(store_pool_new("nosuch:x", 2, &err));
+	assert_int_equal(err.code, SK_ECONFIG);
+
+	pool = store_pool_new(f->url, 2, &err);
+	assert_non_null(pool);
+	a = store_pool_get(pool);
+	b = store_pool_get(pool);
+	assert_ptr_not_equal(a, b);
+
+	/* A third taker waits until one is given back. */
+	taker.pool = pool;
+	taker.got = NULL;
+	taker.done = 0;
+	assert_int_equal(pthread_create(&t, NULL, take_thread, &taker), 0);
+	usleep(100 * 1000);
+	assert_int_equal(taker.done, 0);
+
+	/* Given back mid-transaction: rolled back, actor reset. */
+	store_set_actor(b, "api:bob");
+	assert_int_equal(store_begin(b, &err), 0);
+	add_org(b, "Example Energy", "constituent");
+	store_pool_put(pool, b);
+	pthread_join(t, NULL);
+	assert_int_equal(taker.done, 1);
+	assert_ptr_equal(taker.got, b);
+	assert_false(store_in_transaction(b));
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM orgs"), 0);
+	add_org(b, "Example Water", "constituent");
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM audit WHERE actor = 'system'"),
+			 1);
+
+	store_pool_put(pool, a);
+	store_pool_put(pool, b);
+	store_pool_free(pool);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_migrations, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_wal_and_foreign_keys, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_org_crud, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_org_each_sorted, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_walks_stop_and_nest, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_membership, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_contacts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_remove_cascades, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_resources, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_covering, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_covering_stops, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_by_domain, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_users_and_tokens, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_concurrent_first_open, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_pool, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
