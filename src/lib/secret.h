@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SECRET_TOKEN_LEN 48	/* "sk_" + 45 characters of base64url */
+#define SECRET_TOKEN_LEN 47	/* "sk_" + 44 characters of base64url (33 bytes) */
 #define SECRET_HASH_HEX 64	/* BLAKE2b-256 in hex */
 #define SECRET_PWHASH_MAX 128	/* argon2id encoded string */
 

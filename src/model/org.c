@@ -126,14 +126,16 @@ int org_set_field(struct org *org, const char *field, const char *value, struct 
 			return i;
 		org->status = (enum org_status)i;
 	} else if (strcmp(field, "country") == 0) {
-		if (*value != '\0' && (strlen(value) != 2 || !isalpha((unsigned char)value[0]) ||
-				       !isalpha((unsigned char)value[1])))
+		if (*value == '\0') {
+			org->country[0] = '\0';
+			return 0;
+		}
+		if (strlen(value) != 2 || !isalpha((unsigned char)value[0]) ||
+		    !isalpha((unsigned char)value[1]))
 			return sk_error_set(err, SK_EINVAL,
 					    "country '%s' is not a two-letter ISO 3166 code", value);
-		for (int k = 0; k < 3; k++)
-			org->country[k] = (char)toupper((unsigned char)value[k]);
-		if (*value == '\0')
-			org->country[0] = '\0';
+		org->country[0] = (char)toupper((unsigned char)value[0]);
+		org->country[1] = (char)toupper((unsigned char)value[1]);
 		org->country[2] = '\0';
 	} else if (strcmp(field, "notes") == 0) {
 		if (check_text("notes", value, ORG_NOTES_MAX, false, true, err) != 0)

@@ -45,13 +45,8 @@ struct db *db_open(const char *url, struct sk_error *err)
 		}
 		return db_sqlite_open(path, err);
 	}
-	if (str_has_prefix(url, "postgresql://") || str_has_prefix(url, "postgres://")) {
-		sk_error_set(
-		    err, SK_ECONFIG,
-		    "store URL '%s': PostgreSQL support is not built yet (use sqlite:PATH)",
-		    url);
-		return NULL;
-	}
+	if (str_has_prefix(url, "postgresql://") || str_has_prefix(url, "postgres://"))
+		return db_pg_open(url, err);
 	sk_error_set(err, SK_ECONFIG,
 		     "store URL '%s' is not understood: use sqlite:PATH or "
 		     "postgresql://USER@HOST:PORT/DATABASE",

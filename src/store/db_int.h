@@ -60,8 +60,10 @@ struct db_stmt {
 	struct db_stmt *next; /* in the same cache bucket */
 };
 
-/* Backends. path is the part of the URL after "sqlite:". */
+/* Backends. path is the part of the URL after "sqlite:"; url is a
+ * libpq connection URI ("postgresql://..."). */
 struct db *db_sqlite_open(const char *path, struct sk_error *err);
+struct db *db_pg_open(const char *url, struct sk_error *err);
 
 /* One numbered migration, from src/store/migrations/NNNN_name.sql
  * (generated migrations.c, by embed.py). Ordered by version, 1..count. */

@@ -254,10 +254,11 @@ static void test_open_errors(void **state)
 	assert_null(store_open("mysql://db.example.be/schakel", &err));
 	assert_int_equal(err.code, SK_ECONFIG);
 	assert_non_null(strstr(err.msg, "sqlite:PATH"));
-	assert_null(store_open("postgresql://schakel@db.example.be/schakel", &err));
-	assert_int_equal(err.code, SK_ECONFIG);
+	/* Nobody listens on port 1: a server that is down is temporary. */
+	assert_null(store_open("postgresql://schakel@127.0.0.1:1/schakel", &err));
+	assert_int_equal(err.code, SK_ETEMP);
 	assert_non_null(strstr(err.msg, "PostgreSQL"));
-	assert_null(store_open("postgres://schakel@db.example.be/schakel", &err));
+	assert_null(store_open("postgres://schakel@127.0.0.1:1/schakel?bogus=1", &err));
 	assert_int_equal(err.code, SK_ECONFIG);
 	assert_null(store_open("sqlite:", &err));
 	assert_int_equal(err.code, SK_ECONFIG);

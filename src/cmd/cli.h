@@ -1,0 +1,105 @@
+/* cmd/cli.h: what the parts of the schakel command-line tool share: the
+ * run context, option parsing, opening the store, tables, JSON output and
+ * finding an organization by id or name. Each command is a function
+ * taking the arguments after its own name and returning an exit code. */
+#ifndef SK_CMD_CLI_H
+#define SK_CMD_CLI_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/error.h"
+#include "model/org.h"
+
+struct config;
+struct store;
+
+struct cli {
+	const char *config_path; /* -c FILE, or NULL */
+	const char *db_flag;	 /* --db URL, or NULL */
+	bool json;		 /* --json: machine output */
+	const char *cmd_name;	 /* "org add", for messages */
+	const char *usage;	 /* the running command's --help text */
+	struct config *cfg;	 /* once cli_open() succeeded */
+	struct store *st;
+	struct sk_error err;
+};
+
+/* cli_parse() result when the command should go on. */
+#define CLI_GO (-1)
+
+/* One long option of a command ("--kind K"). The array ends with a NULL
+ * name; cli_parse fills count and arg (and args for repeat options). */
+struct cli_opt {
+	const char *name;
+	bool has_arg;
+	bool repeat;
+	int count;
+	const char *arg;   /* the last value; borrowed from argv */
+	const char **args; /* every value when repeat; freed by cli_opts_free() */
+};
+
+/* Parse argv (the words after the command name): long options from opts
+ * as "--name VALUE" or "--name=VALUE" anywhere, "--json" and "--help"
+ * always, "--" ending options; the rest are positional and returned in
+ * pos[*npos] (borrowed from argv; pos has room for argc). Checks
+ * min_pos <= *npos <= max_pos (max_pos -1: no limit) and that every word
+ * is UTF-8. Returns CLI_GO, or the exit code after printing help (0) or
+ * a usage error (64). */
+int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, int min_pos,
+	      int max_pos, char **pos, int *npos);
+void cli_opts_free(struct cli_opt *opts);
+/* The option called name in opts; it must be there. */
+struct cli_opt *cli_opt_get(struct cli_opt *opts, const char *name);
+
+/* Print "schakel CMD: message" and a hint to stderr; returns 64. */
+int cli_usage_error(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print c->err to stderr; returns its exit code. */
+int cli_fail(struct cli *c);
+
+/* Load the configuration and open the store once; 0 or an exit code
+ * after printing the error. */
+int cli_open(struct cli *c);
+void cli_close(struct cli *c);
+
+/* Find an organization by numeric id or exact name; caller clears *out
+ * with org_clear(). SK_ENOTFOUND with a message in c->err. */
+int cli_org_find(struct cli *c, const char *ref, struct org *out);
+
+/* Print v (stolen) to stdout as indented JSON; 0 or an exit code. */
+int cli_print_json(json_t *v);
+
+/* A table printed with aligned columns. Cells are copied. */
+struct cli_table;
+struct cli_table *cli_table_new(int ncols, const char *const *heads);
+void cli_table_add(struct cli_table *t, const char *const *cells);
+size_t cli_table_rows(const struct cli_table *t);
+/* Print to stdout: header, then rows; columns two spaces apart. */
+void cli_table_print(const struct cli_table *t);
+void cli_table_free(struct cli_table *t);
+
+/* Commands (cli_org.c, cli_resource.c, cli_admin.c). */
+int cli_org_add(struct cli *c, int argc, char **argv);
+int cli_org_list(struct cli *c, int argc, char **argv);
+int cli_org_show(struct cli *c, int argc, char **argv);
+int cli_org_set(struct cli *c, int argc, char **argv);
+int cli_org_rm(struct cli *c, int argc, char **argv);
+int cli_member_add(struct cli *c, int argc, char **argv);
+int cli_member_rm(struct cli *c, int argc, char **argv);
+int cli_contact_add(struct cli *c, int argc, char **argv);
+int cli_contact_list(struct cli *c, int argc, char **argv);
+int cli_contact_rm(struct cli *c, int argc, char **argv);
+int cli_resource_add(struct cli *c, int argc, char **argv);
+int cli_resource_list(struct cli *c, int argc, char **argv);
+int cli_resource_rm(struct cli *c, int argc, char **argv);
+int cli_resource_overlaps(struct cli *c, int argc, char **argv);
+int cli_whois(struct cli *c, int argc, char **argv);
+int cli_init(struct cli *c, int argc, char **argv);
+int cli_import(struct cli *c, int argc, char **argv);
+int cli_export(struct cli *c, int argc, char **argv);
+int cli_user_add(struct cli *c, int argc, char **argv);
+int cli_token_create(struct cli *c, int argc, char **argv);
+int cli_audit(struct cli *c, int argc, char **argv);
+
+#endif

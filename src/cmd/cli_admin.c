@@ -1,0 +1,439 @@
+/* cmd/cli_admin.c: the schakel commands that look after the store as a
+ * whole: init, import, export, users, API tokens and the audit log.
+ * Reads outside input: import documents (limits in registry/exchange.h)
+ * and, with --password-stdin, one line of at most 1023 bytes. */
+#include "cmd/cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cmd/common.h"
+#include "lib/secret.h"
+#include "lib/str.h"
+#include "lib/xalloc.h"
+#include "registry/exchange.h"
+#include "store/store.h"
+
+#define PASSWORD_MIN	   8
+#define PASSWORD_GENERATED 24
+#define TOKEN_LABEL_MAX	   100
+#define AUDIT_DEFAULT	   50
+#define AUDIT_MAX	   100000
+
+/* url without a password ("postgresql://bob:secret@db/x" shows
+ * "postgresql://bob:***@db/x"); caller frees. */
+static char *url_for_display(const char *url)
+{
+	const char *scheme = strstr(url, "://"), *at, *colon;
+
+	if (scheme == NULL)
+		return xstrdup(url);
+	at = strchr(scheme + 3, '@');
+	colon = strchr(scheme + 3, ':');
+	if (at == NULL || colon == NULL || colon > at)
+		return xstrdup(url);
+	return xasprintf("%.*s:***%s", (int)(colon - url), url, at);
+}
+
+int cli_init(struct cli *c, int argc, char **argv)
+{
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	char *shown = NULL;
+	int npos = 0, rc;
+
+	rc = cli_parse(c, argc, argv, NULL, 0, 0, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	shown = url_for_display(cmd_store_url(c->cfg, c->db_flag));
+	if (c->json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "store", json_string(shown));
+		rc = cli_print_json(o);
+	} else {
+		printf("store ready: %s\n", shown);
+	}
+out:
+	free(shown);
+	free(pos);
+	return rc;
+}
+
+int cli_import(struct cli *c, int argc, char **argv)
+{
+	struct exchange_stats stats = {0};
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	const char *name;
+	FILE *f = NULL;
+	int npos = 0, rc;
+
+	rc = cli_parse(c, argc, argv, NULL, 1, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if (strcmp(pos[0], "-") == 0) {
+		f = stdin;
+		name = "<stdin>";
+	} else {
+		f = fopen(pos[0], "rb");
+		name = pos[0];
+		if (f == NULL) {
+			fprintf(stderr, "schakel: %s: %s\n", pos[0], strerror(errno));
+			rc = EX_NOINPUT;
+			goto out;
+		}
+	}
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (exchange_import(c->st, f, name, &stats, &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
+	if (c->json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "organizations", json_integer(stats.orgs));
+		json_object_set_new(o, "memberships", json_integer(stats.memberships));
+		json_object_set_new(o, "contacts", json_integer(stats.contacts));
+		json_object_set_new(o, "resources", json_integer(stats.resources));
+		rc = cli_print_json(o);
+	} else {
+		printf("imported %s: %ld organizations added or changed, %ld memberships, "
+		       "%ld contacts and %ld resources added\n",
+		       name, stats.orgs, stats.memberships, stats.contacts, stats.resources);
+	}
+out:
+	if (f != NULL && f != stdin)
+		fclose(f);
+	free(pos);
+	return rc;
+}
+
+/* Export to path through a temporary file renamed into place, so a
+ * failed export never leaves half a document. */
+static int export_to_file(struct cli *c, const char *path)
+{
+	char *tmp = xasprintf("%s.XXXXXX", path);
+	FILE *f = NULL;
+	int fd = -1, rc;
+
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = sk_error_set(&c->err, SK_EIO, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	f = fdopen(fd, "w");
+	if (f == NULL) {
+		close(fd);
+		rc = sk_error_set(&c->err, SK_EIO, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = exchange_export(c->st, f, &c->err);
+	if (fclose(f) != 0 && rc == 0)
+		rc = sk_error_set(&c->err, SK_EIO, "%s: %s", path, strerror(errno));
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = sk_error_set(&c->err, SK_EIO, "%s: %s", path, strerror(errno));
+out:
+	if (rc != 0 && fd >= 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+int cli_export(struct cli *c, int argc, char **argv)
+{
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	int npos = 0, rc;
+
+	rc = cli_parse(c, argc, argv, NULL, 0, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (npos == 1 && strcmp(pos[0], "-") != 0)
+		rc = export_to_file(c, pos[0]);
+	else
+		rc = exchange_export(c->st, stdout, &c->err);
+	if (rc != 0)
+		rc = cli_fail(c);
+out:
+	free(pos);
+	return rc;
+}
+
+/* User names: 1..64 letters, digits and . _ @ -. */
+static int check_user_name(const char *name, struct sk_error *err)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > USER_NAME_MAX)
+		return sk_error_set(err, SK_EINVAL, "user name must be 1 to %d characters",
+				    USER_NAME_MAX);
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && strchr("._@-", *p) == NULL)
+			return sk_error_set(err, SK_EINVAL,
+					    "user name '%s' may hold only letters, "
+					    "digits and . _ @ -",
+					    name);
+	return 0;
+}
+
+/* The first line of stdin, without its line end. */
+static int read_password(char *out, size_t size, struct sk_error *err)
+{
+	size_t n;
+
+	if (fgets(out, (int)size, stdin) == NULL)
+		return sk_error_set(err, SK_EINVAL, "--password-stdin: no password on stdin");
+	n = strlen(out);
+	if (n == size - 1 && out[n - 1] != '\n' && !feof(stdin))
+		return sk_error_set(err, SK_ETOOBIG,
+				    "--password-stdin: the password is longer "
+				    "than %zu bytes",
+				    size - 2);
+	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+		out[--n] = '\0';
+	if (n < PASSWORD_MIN)
+		return sk_error_set(err, SK_EINVAL, "the password needs at least %d characters",
+				    PASSWORD_MIN);
+	return 0;
+}
+
+int cli_user_add(struct cli *c, int argc, char **argv)
+{
+	struct cli_opt opts[] = {
+	    {"role", true}, {"org", true}, {"password-stdin", false}, {NULL}};
+	struct cli_opt *role_opt = cli_opt_get(opts, "role"),
+		       *org_opt = cli_opt_get(opts, "org");
+	bool from_stdin;
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	char password[1024], pwhash[SECRET_PWHASH_MAX], token[SECRET_TOKEN_LEN + 1];
+	struct org org;
+	struct user u;
+	int npos = 0, rc, role;
+
+	memset(&org, 0, sizeof(org));
+	memset(&u, 0, sizeof(u));
+	password[0] = '\0';
+	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	from_stdin = cli_opt_get(opts, "password-stdin")->count > 0;
+	if (role_opt->count == 0) {
+		rc = cli_usage_error(c, "--role is required (admin, analyst or partner)");
+		goto out;
+	}
+	if ((role = org_vocab_parse(user_role_names, "role", role_opt->arg, &c->err)) < 0)
+		goto fail;
+	if (role == USER_ROLE_PARTNER && org_opt->count == 0) {
+		rc = cli_usage_error(c, "a partner user needs --org ORG");
+		goto out;
+	}
+	if (role != USER_ROLE_PARTNER && org_opt->count > 0) {
+		rc = cli_usage_error(c, "only partner users belong to an organization (--org)");
+		goto out;
+	}
+	if (check_user_name(pos[0], &c->err) != 0)
+		goto fail;
+	if (secret_init() != 0) {
+		sk_error_set(&c->err, SK_EIO, "libsodium could not be initialised");
+		goto fail;
+	}
+	if (from_stdin) {
+		if (read_password(password, sizeof(password), &c->err) != 0)
+			goto fail;
+	} else {
+		secret_token_new(token);
+		memcpy(password, token + 3, PASSWORD_GENERATED);
+		password[PASSWORD_GENERATED] = '\0';
+		explicit_bzero(token, sizeof(token));
+	}
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (org_opt->count > 0 && cli_org_find(c, org_opt->arg, &org) != 0)
+		goto fail;
+	memcpy(u.name, pos[0], strlen(pos[0]) + 1);
+	u.role = (enum user_role)role;
+	u.org_id = org.id;
+	if (secret_password_hash(password, pwhash) != 0) {
+		sk_error_set(&c->err, SK_EIO, "hashing the password failed");
+		goto fail;
+	}
+	if (store_user_add(c->st, &u, pwhash, &c->err) != 0)
+		goto fail;
+	if (c->json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "user", exchange_user_json(&u));
+		if (!from_stdin)
+			json_object_set_new(o, "password", json_string(password));
+		rc = cli_print_json(o);
+	} else if (!from_stdin) {
+		printf("%s\n", password);
+		rc = 0;
+	} else {
+		rc = 0;
+	}
+	if (rc == 0)
+		fprintf(stderr, "schakel: added user %s (%s%s%s)%s\n", u.name,
+			user_role_names[u.role], org.name ? " of " : "",
+			org.name ? org.name : "",
+			from_stdin ? "" : "; the password printed is shown only once");
+	goto out;
+fail:
+	rc = cli_fail(c);
+out:
+	explicit_bzero(password, sizeof(password));
+	org_clear(&org);
+	cli_opts_free(opts);
+	free(pos);
+	return rc;
+}
+
+/* Labels: up to 100 bytes, no control characters. */
+static int check_label(const char *label, struct sk_error *err)
+{
+	if (strlen(label) > TOKEN_LABEL_MAX)
+		return sk_error_set(err, SK_EINVAL, "label is longer than %d bytes",
+				    TOKEN_LABEL_MAX);
+	for (const unsigned char *p = (const unsigned char *)label; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return sk_error_set(err, SK_EINVAL,
+					    "label contains control characters");
+	return 0;
+}
+
+int cli_token_create(struct cli *c, int argc, char **argv)
+{
+	struct cli_opt opts[] = {{"label", true}, {NULL}};
+	struct cli_opt *label_opt = cli_opt_get(opts, "label");
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	char pwhash[SECRET_PWHASH_MAX], token[SECRET_TOKEN_LEN + 1], hash[SECRET_HASH_HEX + 1];
+	const char *label;
+	struct user u;
+	int64_t id = 0;
+	int npos = 0, rc;
+
+	memset(&u, 0, sizeof(u));
+	token[0] = '\0';
+	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	label = label_opt->count > 0 ? label_opt->arg : "";
+	if (check_label(label, &c->err) != 0)
+		goto fail;
+	if (secret_init() != 0) {
+		sk_error_set(&c->err, SK_EIO, "libsodium could not be initialised");
+		goto fail;
+	}
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (store_user_get_by_name(c->st, pos[0], &u, pwhash, &c->err) != 0)
+		goto fail;
+	explicit_bzero(pwhash, sizeof(pwhash));
+	secret_token_new(token);
+	secret_token_hash(token, hash);
+	if (store_token_add(c->st, u.id, label, hash, &id, &c->err) != 0)
+		goto fail;
+	if (c->json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "id", json_integer(id));
+		json_object_set_new(o, "user", json_string(u.name));
+		json_object_set_new(o, "label", json_string(label));
+		json_object_set_new(o, "token", json_string(token));
+		rc = cli_print_json(o);
+	} else {
+		printf("%s\n", token);
+		rc = 0;
+	}
+	if (rc == 0)
+		fprintf(stderr,
+			"schakel: token %lld for %s created; it is shown only once and "
+			"stored only as a hash\n",
+			(long long)id, u.name);
+	goto out;
+fail:
+	rc = cli_fail(c);
+out:
+	explicit_bzero(token, sizeof(token));
+	free(pos);
+	return rc;
+}
+
+struct audit_out {
+	struct cli_table *t;
+	json_t *a;
+};
+
+static int print_audit(const struct audit_entry *e, void *ctx)
+{
+	struct audit_out *o = ctx;
+
+	if (o->a != NULL) {
+		json_t *v = json_object();
+
+		json_object_set_new(v, "id", json_integer(e->id));
+		json_object_set_new(v, "at", json_string(e->at));
+		json_object_set_new(v, "actor", e->actor ? json_string(e->actor) : json_null());
+		json_object_set_new(v, "action",
+				    e->action ? json_string(e->action) : json_null());
+		json_object_set_new(v, "object",
+				    e->object ? json_string(e->object) : json_null());
+		json_object_set_new(v, "summary",
+				    e->summary ? json_string(e->summary) : json_null());
+		json_array_append_new(o->a, v);
+		return 0;
+	}
+	cli_table_add(o->t,
+		      (const char *[]){e->at, e->actor, e->action, e->object, e->summary});
+	return 0;
+}
+
+int cli_audit(struct cli *c, int argc, char **argv)
+{
+	static const char *const heads[] = {"AT", "ACTOR", "ACTION", "OBJECT", "SUMMARY"};
+	struct cli_opt opts[] = {{"limit", true}, {NULL}};
+	struct cli_opt *limit_opt = cli_opt_get(opts, "limit");
+	struct audit_out o = {0};
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	int64_t limit = AUDIT_DEFAULT;
+	int npos = 0, rc;
+
+	rc = cli_parse(c, argc, argv, opts, 0, 0, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if (limit_opt->count > 0 && str_to_i64(limit_opt->arg, 1, AUDIT_MAX, &limit) != 0) {
+		rc = cli_usage_error(c, "--limit must be a number from 1 to %d", AUDIT_MAX);
+		goto out;
+	}
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (c->json)
+		o.a = json_array();
+	else
+		o.t = cli_table_new(5, heads);
+	if (store_audit_each(c->st, (int)limit, print_audit, &o, &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
+	if (c->json) {
+		rc = cli_print_json(o.a);
+		o.a = NULL;
+	} else if (cli_table_rows(o.t) == 0) {
+		printf("the audit log is empty\n");
+	} else {
+		cli_table_print(o.t);
+	}
+out:
+	json_decref(o.a);
+	cli_table_free(o.t);
+	free(pos);
+	return rc;
+}

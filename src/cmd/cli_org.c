@@ -1,0 +1,673 @@
+/* cmd/cli_org.c: the organization, membership and contact commands of
+ * schakel: thin front doors over the store and the model, printing
+ * tables for people and JSON (registry/exchange.h shapes) for scripts. */
+#include "cmd/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/str.h"
+#include "lib/xalloc.h"
+#include "registry/exchange.h"
+#include "store/store.h"
+
+/* qsort() and bsearch() that accept an empty (NULL) array. */
+static void sort_array(void *base, size_t n, size_t size,
+		       int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
+static void *find_in(const void *key, const void *base, size_t n, size_t size,
+		     int (*cmp)(const void *, const void *))
+{
+	return n > 0 ? bsearch(key, base, n, size, cmp) : NULL;
+}
+
+/* Organizations collected from a store walk. */
+struct org_list {
+	struct org *v;
+	size_t n, alloc;
+	/* filters for org list; -1 or NULL: any */
+	int kind, class;
+	const char *sector;
+};
+
+static int collect_org(const struct org *org, void *ctx)
+{
+	struct org_list *l = ctx;
+
+	if ((l->kind >= 0 && (int)org->kind != l->kind) ||
+	    (l->class >= 0 && (int)org->class != l->class) ||
+	    (l->sector != NULL && strcmp(org->sector, l->sector) != 0))
+		return 0;
+	if (l->n == l->alloc) {
+		l->alloc = l->alloc ? l->alloc * 2 : 32;
+		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
+	}
+	org_copy(&l->v[l->n++], org);
+	return 0;
+}
+
+static void org_list_free(struct org_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		org_clear(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->alloc = 0;
+}
+
+int cli_org_add(struct cli *c, int argc, char **argv)
+{
+	struct cli_opt opts[] = {
+	    {"kind", true},   {"class", true}, {"sector", true},	  {"country", true},
+	    {"status", true}, {"notes", true}, {"member-of", true, true}, {NULL},
+	};
+	static const char *const fields[] = {"kind",   "class", "sector", "country",
+					     "status", "notes", NULL};
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	struct org org, *liaisons = NULL;
+	struct cli_opt *member_of = cli_opt_get(opts, "member-of");
+	bool begun = false;
+	int npos = 0, nliaisons = 0, rc;
+
+	org_init(&org);
+	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if (cli_opt_get(opts, "kind")->count == 0 || cli_opt_get(opts, "class")->count == 0) {
+		rc = cli_usage_error(c, "--kind and --class are required");
+		goto out;
+	}
+	if (org_set_field(&org, "name", pos[0], &c->err) != 0)
+		goto fail;
+	for (int i = 0; fields[i] != NULL; i++) {
+		struct cli_opt *o = cli_opt_get(opts, fields[i]);
+
+		if (o->count > 0 && org_set_field(&org, fields[i], o->arg, &c->err) != 0)
+			goto fail;
+	}
+	if (org_validate(&org, &c->err) != 0)
+		goto fail;
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	liaisons = xcalloc((size_t)member_of->count + 1, sizeof(*liaisons));
+	for (; nliaisons < member_of->count; nliaisons++) {
+		if (cli_org_find(c, member_of->args[nliaisons], &liaisons[nliaisons]) != 0)
+			goto fail;
+		if (liaisons[nliaisons].kind != ORG_KIND_LIAISON) {
+			sk_error_set(
+			    &c->err, SK_EINVAL,
+			    "--member-of %s: not a liaison organization (its kind is %s)",
+			    liaisons[nliaisons].name, org_kind_names[liaisons[nliaisons].kind]);
+			nliaisons++;
+			goto fail;
+		}
+	}
+	if (store_begin(c->st, &c->err) != 0)
+		goto fail;
+	begun = true;
+	if (store_org_add(c->st, &org, &c->err) != 0)
+		goto fail;
+	for (int i = 0; i < nliaisons; i++)
+		if (store_member_add(c->st, liaisons[i].id, org.id, &c->err) != 0)
+			goto fail;
+	if (store_commit(c->st, &c->err) != 0)
+		goto fail;
+	begun = false;
+	if (c->json)
+		rc = cli_print_json(exchange_org_json(&org));
+	else
+		printf("added organization %lld: %s\n", (long long)org.id, org.name);
+	goto out;
+fail:
+	rc = cli_fail(c);
+out:
+	if (begun)
+		store_rollback(c->st);
+	for (int i = 0; i < nliaisons; i++)
+		org_clear(&liaisons[i]);
+	free(liaisons);
+	org_clear(&org);
+	cli_opts_free(opts);
+	free(pos);
+	return rc;
+}
+
+int cli_org_list(struct cli *c, int argc, char **argv)
+{
+	struct cli_opt opts[] = {{"kind", true}, {"class", true}, {"sector", true}, {NULL}};
+	static const char *const heads[] = {"ID", "NAME", "KIND", "CLASS", "SECTOR", "STATUS"};
+	struct org_list l = {.kind = -1, .class = -1};
+	struct cli_opt *o;
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	int npos = 0, rc;
+
+	rc = cli_parse(c, argc, argv, opts, 0, 0, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if ((o = cli_opt_get(opts, "kind"))->count > 0 &&
+	    (l.kind = org_vocab_parse(org_kind_names, "kind", o->arg, &c->err)) < 0)
+		goto fail;
+	if ((o = cli_opt_get(opts, "class"))->count > 0 &&
+	    (l.class = org_vocab_parse(org_class_names, "class", o->arg, &c->err)) < 0)
+		goto fail;
+	if ((o = cli_opt_get(opts, "sector"))->count > 0) {
+		if (org_vocab_parse(org_sector_names, "sector", o->arg, &c->err) < 0)
+			goto fail;
+		l.sector = o->arg;
+	}
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (store_org_each(c->st, collect_org, &l, &c->err) != 0)
+		goto fail;
+	if (c->json) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; i < l.n; i++)
+			json_array_append_new(a, exchange_org_json(&l.v[i]));
+		rc = cli_print_json(a);
+	} else if (l.n == 0) {
+		printf("no organizations\n");
+	} else {
+		struct cli_table *t = cli_table_new(6, heads);
+
+		for (size_t i = 0; i < l.n; i++) {
+			char id[24];
+
+			snprintf(id, sizeof(id), "%lld", (long long)l.v[i].id);
+			cli_table_add(
+			    t, (const char *[]){id, l.v[i].name, org_kind_names[l.v[i].kind],
+						org_class_names[l.v[i].class], l.v[i].sector,
+						org_status_names[l.v[i].status]});
+		}
+		cli_table_print(t);
+		cli_table_free(t);
+	}
+	goto out;
+fail:
+	rc = cli_fail(c);
+out:
+	org_list_free(&l);
+	free(pos);
+	return rc;
+}
+
+struct contact_list {
+	struct contact *v;
+	size_t n, alloc;
+};
+
+static int collect_contact(const struct contact *ct, void *ctx)
+{
+	struct contact_list *l = ctx;
+
+	if (l->n == l->alloc) {
+		l->alloc = l->alloc ? l->alloc * 2 : 16;
+		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
+	}
+	contact_copy(&l->v[l->n++], ct);
+	return 0;
+}
+
+static void contact_list_free(struct contact_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		contact_clear(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->alloc = 0;
+}
+
+struct res_list {
+	struct resource *v;
+	size_t n, alloc;
+};
+
+static int collect_resource(const struct resource *r, void *ctx)
+{
+	struct res_list *l = ctx;
+
+	if (l->n == l->alloc) {
+		l->alloc = l->alloc ? l->alloc * 2 : 16;
+		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
+	}
+	l->v[l->n++] = *r;
+	return 0;
+}
+
+static json_t *names_json(const struct org_list *l)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < l->n; i++)
+		json_array_append_new(a, json_string(l->v[i].name));
+	return a;
+}
+
+static void print_names(const char *label, const struct org_list *l)
+{
+	printf("%-10s", label);
+	for (size_t i = 0; i < l->n; i++)
+		printf("%s%s", i ? ", " : "", l->v[i].name);
+	printf("%s\n", l->n ? "" : "-");
+}
+
+int cli_org_show(struct cli *c, int argc, char **argv)
+{
+	static const char *const cheads[] = {"ID",   "NAME",	  "EMAIL", "PHONE",
+					     "ROLE", "LANGUAGES", "PGP"};
+	static const char *const rheads[] = {"ID", "TYPE", "VALUE"};
+	struct org_list liaisons = {.kind = -1, .class = -1};
+	struct org_list members = {.kind = -1, .class = -1};
+	struct contact_list contacts = {0};
+	struct res_list res = {0};
+	struct org org;
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	int npos = 0, rc;
+
+	memset(&org, 0, sizeof(org));
+	rc = cli_parse(c, argc, argv, NULL, 1, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (cli_org_find(c, pos[0], &org) != 0 ||
+	    store_liaison_each(c->st, org.id, collect_org, &liaisons, &c->err) != 0 ||
+	    (org.kind == ORG_KIND_LIAISON &&
+	     store_member_each(c->st, org.id, collect_org, &members, &c->err) != 0) ||
+	    store_contact_each(c->st, org.id, collect_contact, &contacts, &c->err) != 0 ||
+	    store_resource_each(c->st, org.id, collect_resource, &res, &c->err) != 0)
+		goto fail;
+	if (c->json) {
+		json_t *o = exchange_org_json(&org), *a;
+
+		json_object_set_new(o, "liaisons", names_json(&liaisons));
+		if (org.kind == ORG_KIND_LIAISON)
+			json_object_set_new(o, "members", names_json(&members));
+		a = json_array();
+		for (size_t i = 0; i < contacts.n; i++)
+			json_array_append_new(a, exchange_contact_json(&contacts.v[i]));
+		json_object_set_new(o, "contacts", a);
+		a = json_array();
+		for (size_t i = 0; i < res.n; i++)
+			json_array_append_new(a, exchange_resource_json(&res.v[i]));
+		json_object_set_new(o, "resources", a);
+		rc = cli_print_json(o);
+		goto out;
+	}
+	printf("%-10s%lld\n", "id:", (long long)org.id);
+	printf("%-10s%s\n", "name:", org.name);
+	printf("%-10s%s\n", "kind:", org_kind_names[org.kind]);
+	printf("%-10s%s\n", "class:", org_class_names[org.class]);
+	printf("%-10s%s\n", "sector:", org.sector);
+	printf("%-10s%s\n", "country:", org.country[0] ? org.country : "-");
+	printf("%-10s%s\n", "status:", org_status_names[org.status]);
+	printf("%-10s%s\n", "created:", org.created);
+	printf("%-10s%s\n", "updated:", org.updated);
+	if (org.notes != NULL)
+		printf("%-10s%s\n", "notes:", org.notes);
+	print_names("liaisons:", &liaisons);
+	if (org.kind == ORG_KIND_LIAISON)
+		print_names("members:", &members);
+	printf("\ncontacts:\n");
+	if (contacts.n == 0) {
+		printf("  none\n");
+	} else {
+		struct cli_table *t = cli_table_new(7, cheads);
+
+		for (size_t i = 0; i < contacts.n; i++) {
+			const struct contact *ct = &contacts.v[i];
+			char id[24];
+
+			snprintf(id, sizeof(id), "%lld", (long long)ct->id);
+			cli_table_add(t, (const char *[]){id, ct->name, ct->email,
+							  ct->phone ? ct->phone : "-",
+							  contact_role_names[ct->role],
+							  ct->languages,
+							  ct->pgp_fpr[0] ? ct->pgp_fpr : "-"});
+		}
+		cli_table_print(t);
+		cli_table_free(t);
+	}
+	printf("\nresources:\n");
+	if (res.n == 0) {
+		printf("  none\n");
+	} else {
+		struct cli_table *t = cli_table_new(3, rheads);
+
+		for (size_t i = 0; i < res.n; i++) {
+			char id[24], value[RESOURCE_TEXT_MAX];
+
+			snprintf(id, sizeof(id), "%lld", (long long)res.v[i].id);
+			if (resource_format_value(&res.v[i], value, sizeof(value)) < 0)
+				value[0] = '\0';
+			cli_table_add(
+			    t, (const char *[]){id, resource_type_names[res.v[i].type], value});
+		}
+		cli_table_print(t);
+		cli_table_free(t);
+	}
+	goto out;
+fail:
+	rc = cli_fail(c);
+out:
+	org_clear(&org);
+	org_list_free(&liaisons);
+	org_list_free(&members);
+	contact_list_free(&contacts);
+	free(res.v);
+	free(pos);
+	return rc;
+}
+
+int cli_org_set(struct cli *c, int argc, char **argv)
+{
+	struct org org, upd;
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	char field[16];
+	int npos = 0, rc;
+
+	memset(&org, 0, sizeof(org));
+	memset(&upd, 0, sizeof(upd));
+	rc = cli_parse(c, argc, argv, NULL, 2, -1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	for (int i = 1; i < npos; i++) {
+		const char *eq = strchr(pos[i], '=');
+
+		if (eq == NULL || eq == pos[i] || (size_t)(eq - pos[i]) >= sizeof(field)) {
+			rc = cli_usage_error(c, "'%s' is not FIELD=VALUE", pos[i]);
+			goto out;
+		}
+	}
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (cli_org_find(c, pos[0], &org) != 0)
+		goto fail;
+	org_copy(&upd, &org);
+	for (int i = 1; i < npos; i++) {
+		const char *eq = strchr(pos[i], '=');
+
+		memcpy(field, pos[i], (size_t)(eq - pos[i]));
+		field[eq - pos[i]] = '\0';
+		if (org_set_field(&upd, field, eq + 1, &c->err) != 0)
+			goto fail;
+	}
+	if (org_validate(&upd, &c->err) != 0 || store_org_update(c->st, &upd, &c->err) != 0)
+		goto fail;
+	if (c->json)
+		rc = cli_print_json(exchange_org_json(&upd));
+	else
+		printf("updated organization %lld: %s\n", (long long)upd.id, upd.name);
+	goto out;
+fail:
+	rc = cli_fail(c);
+out:
+	org_clear(&org);
+	org_clear(&upd);
+	free(pos);
+	return rc;
+}
+
+int cli_org_rm(struct cli *c, int argc, char **argv)
+{
+	struct org org;
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	int npos = 0, rc;
+
+	memset(&org, 0, sizeof(org));
+	rc = cli_parse(c, argc, argv, NULL, 1, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (cli_org_find(c, pos[0], &org) != 0 ||
+	    store_org_remove(c->st, org.id, &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
+	if (c->json)
+		rc = cli_print_json(exchange_org_json(&org));
+	else
+		printf("removed organization %lld: %s\n", (long long)org.id, org.name);
+out:
+	org_clear(&org);
+	free(pos);
+	return rc;
+}
+
+/* member add / member rm: the two organizations, checked. */
+static int member_change(struct cli *c, int argc, char **argv, bool add)
+{
+	struct org liaison, member;
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	int npos = 0, rc;
+
+	memset(&liaison, 0, sizeof(liaison));
+	memset(&member, 0, sizeof(member));
+	rc = cli_parse(c, argc, argv, NULL, 2, 2, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (cli_org_find(c, pos[0], &liaison) != 0 || cli_org_find(c, pos[1], &member) != 0)
+		goto fail;
+	if (add && liaison.kind != ORG_KIND_LIAISON) {
+		sk_error_set(&c->err, SK_EINVAL,
+			     "%s is not a liaison organization (its kind is %s)", liaison.name,
+			     org_kind_names[liaison.kind]);
+		goto fail;
+	}
+	if (add && liaison.id == member.id) {
+		sk_error_set(&c->err, SK_EINVAL,
+			     "an organization cannot be a member of itself");
+		goto fail;
+	}
+	if (add) {
+		rc = store_is_member(c->st, liaison.id, member.id, &c->err);
+		if (rc < 0)
+			goto fail;
+		if (rc == 1) {
+			sk_error_set(&c->err, SK_EEXIST, "%s is already a member of %s",
+				     member.name, liaison.name);
+			goto fail;
+		}
+		if (store_member_add(c->st, liaison.id, member.id, &c->err) != 0)
+			goto fail;
+	} else if (store_member_remove(c->st, liaison.id, member.id, &c->err) != 0) {
+		goto fail;
+	}
+	rc = 0;
+	if (c->json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "liaison", exchange_org_json(&liaison));
+		json_object_set_new(o, "member", exchange_org_json(&member));
+		json_object_set_new(o, add ? "added" : "removed", json_true());
+		rc = cli_print_json(o);
+	} else {
+		printf("%s is %s a member of %s\n", member.name, add ? "now" : "no longer",
+		       liaison.name);
+	}
+	goto out;
+fail:
+	rc = cli_fail(c);
+out:
+	org_clear(&liaison);
+	org_clear(&member);
+	free(pos);
+	return rc;
+}
+
+int cli_member_add(struct cli *c, int argc, char **argv)
+{
+	return member_change(c, argc, argv, true);
+}
+
+int cli_member_rm(struct cli *c, int argc, char **argv)
+{
+	return member_change(c, argc, argv, false);
+}
+
+int cli_contact_add(struct cli *c, int argc, char **argv)
+{
+	struct cli_opt opts[] = {{"name", true}, {"email", true}, {"phone", true},
+				 {"role", true}, {"lang", true},  {"pgp", true},
+				 {NULL}};
+	static const char *const map[][2] = {{"name", "name"},	    {"email", "email"},
+					     {"phone", "phone"},    {"role", "role"},
+					     {"lang", "languages"}, {"pgp", "pgp"}};
+	struct contact ct;
+	struct org org;
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	int npos = 0, rc;
+
+	contact_init(&ct);
+	memset(&org, 0, sizeof(org));
+	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if (cli_opt_get(opts, "name")->count == 0 || cli_opt_get(opts, "email")->count == 0) {
+		rc = cli_usage_error(c, "--name and --email are required");
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		struct cli_opt *o = cli_opt_get(opts, map[i][0]);
+
+		if (o->count > 0 && contact_set_field(&ct, map[i][1], o->arg, &c->err) != 0)
+			goto fail;
+	}
+	if (contact_validate(&ct, &c->err) != 0)
+		goto fail;
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (cli_org_find(c, pos[0], &org) != 0)
+		goto fail;
+	ct.org_id = org.id;
+	if (store_contact_add(c->st, &ct, &c->err) != 0)
+		goto fail;
+	if (c->json)
+		rc = cli_print_json(exchange_contact_json(&ct));
+	else
+		printf("added contact %lld to %s: %s <%s>\n", (long long)ct.id, org.name,
+		       ct.name, ct.email);
+	goto out;
+fail:
+	rc = cli_fail(c);
+out:
+	contact_clear(&ct);
+	org_clear(&org);
+	free(pos);
+	return rc;
+}
+
+/* Name of the organization with id in l (sorted by id), or "?". */
+static int org_id_order(const void *pa, const void *pb)
+{
+	const struct org *a = pa, *b = pb;
+
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static const char *org_list_name(const struct org_list *l, int64_t id)
+{
+	struct org key;
+	const struct org *hit;
+
+	key.id = id;
+	hit = find_in(&key, l->v, l->n, sizeof(*l->v), org_id_order);
+	return hit ? hit->name : "?";
+}
+
+int cli_contact_list(struct cli *c, int argc, char **argv)
+{
+	static const char *const heads[] = {"ID", "ORG", "NAME", "EMAIL", "ROLE", "LANGUAGES"};
+	struct org_list orgs = {.kind = -1, .class = -1};
+	struct contact_list l = {0};
+	struct org org;
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	int npos = 0, rc;
+
+	memset(&org, 0, sizeof(org));
+	rc = cli_parse(c, argc, argv, NULL, 0, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if ((npos == 1 && cli_org_find(c, pos[0], &org) != 0) ||
+	    store_org_each(c->st, collect_org, &orgs, &c->err) != 0 ||
+	    store_contact_each(c->st, npos == 1 ? org.id : 0, collect_contact, &l, &c->err) !=
+		0)
+		goto fail;
+	sort_array(orgs.v, orgs.n, sizeof(*orgs.v), org_id_order);
+	if (c->json) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; i < l.n; i++)
+			json_array_append_new(a, exchange_contact_json(&l.v[i]));
+		rc = cli_print_json(a);
+	} else if (l.n == 0) {
+		printf("no contacts\n");
+	} else {
+		struct cli_table *t = cli_table_new(6, heads);
+
+		for (size_t i = 0; i < l.n; i++) {
+			char id[24];
+
+			snprintf(id, sizeof(id), "%lld", (long long)l.v[i].id);
+			cli_table_add(t,
+				      (const char *[]){id, org_list_name(&orgs, l.v[i].org_id),
+						       l.v[i].name, l.v[i].email,
+						       contact_role_names[l.v[i].role],
+						       l.v[i].languages});
+		}
+		cli_table_print(t);
+		cli_table_free(t);
+	}
+	goto out;
+fail:
+	rc = cli_fail(c);
+out:
+	org_clear(&org);
+	org_list_free(&orgs);
+	contact_list_free(&l);
+	free(pos);
+	return rc;
+}
+
+int cli_contact_rm(struct cli *c, int argc, char **argv)
+{
+	struct contact ct;
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	int64_t id;
+	int npos = 0, rc;
+
+	memset(&ct, 0, sizeof(ct));
+	rc = cli_parse(c, argc, argv, NULL, 1, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if (str_to_i64(pos[0], 1, INT64_MAX, &id) != 0) {
+		rc = cli_usage_error(c, "'%s' is not a contact id (see schakel contact list)",
+				     pos[0]);
+		goto out;
+	}
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (store_contact_get(c->st, id, &ct, &c->err) != 0 ||
+	    store_contact_remove(c->st, id, &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
+	if (c->json)
+		rc = cli_print_json(exchange_contact_json(&ct));
+	else
+		printf("removed contact %lld: %s <%s>\n", (long long)ct.id, ct.name, ct.email);
+out:
+	contact_clear(&ct);
+	free(pos);
+	return rc;
+}

@@ -1,0 +1,446 @@
+/* cmd/cli_resource.c: the resource commands of schakel (add, list, rm,
+ * overlaps) and whois, over the store and registry/registry.h. */
+#include "cmd/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/str.h"
+#include "lib/xalloc.h"
+#include "registry/exchange.h"
+#include "registry/registry.h"
+#include "store/store.h"
+
+/* qsort() and bsearch() that accept an empty (NULL) array. */
+static void sort_array(void *base, size_t n, size_t size,
+		       int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
+static void *find_in(const void *key, const void *base, size_t n, size_t size,
+		     int (*cmp)(const void *, const void *))
+{
+	return n > 0 ? bsearch(key, base, n, size, cmp) : NULL;
+}
+
+struct res_list {
+	struct resource *v;
+	size_t n, alloc;
+	int type; /* filter; -1: any */
+};
+
+static int collect_resource(const struct resource *r, void *ctx)
+{
+	struct res_list *l = ctx;
+
+	if (l->type >= 0 && (int)r->type != l->type)
+		return 0;
+	if (l->n == l->alloc) {
+		l->alloc = l->alloc ? l->alloc * 2 : 32;
+		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
+	}
+	l->v[l->n++] = *r;
+	return 0;
+}
+
+static void format_value(const struct resource *r, char out[RESOURCE_TEXT_MAX])
+{
+	if (resource_format_value(r, out, RESOURCE_TEXT_MAX) < 0)
+		out[0] = '\0';
+}
+
+static bool same_resource(const struct resource *a, const struct resource *b)
+{
+	if (a->type != b->type)
+		return false;
+	switch (a->type) {
+	case RESOURCE_ASN:
+		return a->asn == b->asn;
+	case RESOURCE_PREFIX:
+		return prefix_compare(&a->prefix, &b->prefix) == 0;
+	case RESOURCE_DOMAIN:
+		return strcmp(a->domain, b->domain) == 0;
+	}
+	return false;
+}
+
+/* Parse a value given on the command line; the message names it. */
+static int parse_value(struct cli *c, const char *text, struct resource *out)
+{
+	const char *colon = strchr(text, ':');
+	int rc = resource_parse(text, out, &c->err);
+
+	if (rc != 0 && strstr(c->err.msg, text) == NULL &&
+	    (colon == NULL || colon[1] == '\0' || strstr(c->err.msg, colon + 1) == NULL))
+		sk_error_prefix(&c->err, "%s", text);
+	return rc;
+}
+
+int cli_resource_add(struct cli *c, int argc, char **argv)
+{
+	struct res_list have = {.type = -1};
+	struct resource *res = NULL;
+	struct org org;
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	char value[RESOURCE_TEXT_MAX];
+	bool begun = false;
+	int npos = 0, nres, rc;
+
+	memset(&org, 0, sizeof(org));
+	rc = cli_parse(c, argc, argv, NULL, 2, -1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	nres = npos - 1;
+	res = xcalloc((size_t)nres, sizeof(*res));
+	for (int i = 0; i < nres; i++)
+		if (parse_value(c, pos[i + 1], &res[i]) != 0)
+			goto fail;
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (cli_org_find(c, pos[0], &org) != 0 ||
+	    store_resource_each(c->st, org.id, collect_resource, &have, &c->err) != 0)
+		goto fail;
+	for (int i = 0; i < nres; i++) {
+		bool dup = false;
+
+		for (size_t k = 0; k < have.n && !dup; k++)
+			dup = same_resource(&res[i], &have.v[k]);
+		for (int k = 0; k < i && !dup; k++)
+			dup = same_resource(&res[i], &res[k]);
+		if (dup) {
+			format_value(&res[i], value);
+			sk_error_set(&c->err, SK_EEXIST, "%s already has %s %s", org.name,
+				     resource_type_names[res[i].type], value);
+			goto fail;
+		}
+	}
+	if (store_begin(c->st, &c->err) != 0)
+		goto fail;
+	begun = true;
+	for (int i = 0; i < nres; i++) {
+		res[i].org_id = org.id;
+		if (store_resource_add(c->st, &res[i], &c->err) != 0)
+			goto fail;
+	}
+	if (store_commit(c->st, &c->err) != 0)
+		goto fail;
+	begun = false;
+	if (c->json) {
+		json_t *a = json_array();
+
+		for (int i = 0; i < nres; i++)
+			json_array_append_new(a, exchange_resource_json(&res[i]));
+		rc = cli_print_json(a);
+	} else {
+		for (int i = 0; i < nres; i++) {
+			format_value(&res[i], value);
+			printf("added %s %s to %s (resource %lld)\n",
+			       resource_type_names[res[i].type], value, org.name,
+			       (long long)res[i].id);
+		}
+	}
+	goto out;
+fail:
+	rc = cli_fail(c);
+out:
+	if (begun)
+		store_rollback(c->st);
+	org_clear(&org);
+	free(have.v);
+	free(res);
+	free(pos);
+	return rc;
+}
+
+struct name_map {
+	struct org *v;
+	size_t n, alloc;
+};
+
+static int collect_org(const struct org *org, void *ctx)
+{
+	struct name_map *l = ctx;
+
+	if (l->n == l->alloc) {
+		l->alloc = l->alloc ? l->alloc * 2 : 64;
+		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
+	}
+	org_copy(&l->v[l->n++], org);
+	return 0;
+}
+
+static int org_id_order(const void *pa, const void *pb)
+{
+	const struct org *a = pa, *b = pb;
+
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static void name_map_free(struct name_map *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		org_clear(&l->v[i]);
+	free(l->v);
+}
+
+static const char *name_map_get(const struct name_map *l, int64_t id)
+{
+	struct org key;
+	const struct org *hit;
+
+	key.id = id;
+	hit = find_in(&key, l->v, l->n, sizeof(*l->v), org_id_order);
+	return hit ? hit->name : "?";
+}
+
+int cli_resource_list(struct cli *c, int argc, char **argv)
+{
+	struct cli_opt opts[] = {{"type", true}, {NULL}};
+	static const char *const heads[] = {"ID", "ORG", "TYPE", "VALUE"};
+	struct res_list l = {.type = -1};
+	struct name_map names = {0};
+	struct cli_opt *type = cli_opt_get(opts, "type");
+	struct org org;
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	int npos = 0, rc;
+
+	memset(&org, 0, sizeof(org));
+	rc = cli_parse(c, argc, argv, opts, 0, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if (type->count > 0 &&
+	    (l.type = org_vocab_parse(resource_type_names, "type", type->arg, &c->err)) < 0)
+		goto fail;
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if ((npos == 1 && cli_org_find(c, pos[0], &org) != 0) ||
+	    store_org_each(c->st, collect_org, &names, &c->err) != 0 ||
+	    store_resource_each(c->st, npos == 1 ? org.id : 0, collect_resource, &l, &c->err) !=
+		0)
+		goto fail;
+	sort_array(names.v, names.n, sizeof(*names.v), org_id_order);
+	if (c->json) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; i < l.n; i++)
+			json_array_append_new(a, exchange_resource_json(&l.v[i]));
+		rc = cli_print_json(a);
+	} else if (l.n == 0) {
+		printf("no resources\n");
+	} else {
+		struct cli_table *t = cli_table_new(4, heads);
+
+		for (size_t i = 0; i < l.n; i++) {
+			char id[24], value[RESOURCE_TEXT_MAX];
+
+			snprintf(id, sizeof(id), "%lld", (long long)l.v[i].id);
+			format_value(&l.v[i], value);
+			cli_table_add(
+			    t, (const char *[]){id, name_map_get(&names, l.v[i].org_id),
+						resource_type_names[l.v[i].type], value});
+		}
+		cli_table_print(t);
+		cli_table_free(t);
+	}
+	goto out;
+fail:
+	rc = cli_fail(c);
+out:
+	org_clear(&org);
+	name_map_free(&names);
+	free(l.v);
+	free(pos);
+	return rc;
+}
+
+/* resource rm ID, or resource rm ORG VALUE. */
+int cli_resource_rm(struct cli *c, int argc, char **argv)
+{
+	struct res_list have = {.type = -1};
+	struct resource want, found;
+	struct org org;
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	char value[RESOURCE_TEXT_MAX];
+	int64_t id = 0;
+	int npos = 0, rc;
+
+	memset(&org, 0, sizeof(org));
+	memset(&want, 0, sizeof(want));
+	memset(&found, 0, sizeof(found));
+	rc = cli_parse(c, argc, argv, NULL, 1, 2, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if (npos == 1 && str_to_i64(pos[0], 1, INT64_MAX, &id) != 0) {
+		rc = cli_usage_error(c,
+				     "'%s' is not a resource id; give ORG VALUE or an id "
+				     "from schakel resource list",
+				     pos[0]);
+		goto out;
+	}
+	if (npos == 2 && parse_value(c, pos[1], &want) != 0)
+		goto fail;
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (npos == 1) {
+		if (store_resource_get(c->st, id, &found, &c->err) != 0 ||
+		    store_org_get(c->st, found.org_id, &org, &c->err) != 0)
+			goto fail;
+	} else {
+		size_t k;
+
+		if (cli_org_find(c, pos[0], &org) != 0 ||
+		    store_resource_each(c->st, org.id, collect_resource, &have, &c->err) != 0)
+			goto fail;
+		for (k = 0; k < have.n && !same_resource(&want, &have.v[k]); k++)
+			;
+		if (k == have.n) {
+			format_value(&want, value);
+			sk_error_set(&c->err, SK_ENOTFOUND, "%s has no %s %s", org.name,
+				     resource_type_names[want.type], value);
+			goto fail;
+		}
+		found = have.v[k];
+	}
+	if (store_resource_remove(c->st, found.id, &c->err) != 0)
+		goto fail;
+	rc = 0;
+	format_value(&found, value);
+	if (c->json)
+		rc = cli_print_json(exchange_resource_json(&found));
+	else
+		printf("removed %s %s from %s (resource %lld)\n",
+		       resource_type_names[found.type], value, org.name, (long long)found.id);
+	goto out;
+fail:
+	rc = cli_fail(c);
+out:
+	org_clear(&org);
+	free(have.v);
+	free(pos);
+	return rc;
+}
+
+struct overlap_out {
+	struct cli_table *t;
+	json_t *a;
+	size_t n;
+};
+
+static int print_overlap(const struct org *outer_org, const struct resource *outer,
+			 const struct org *inner_org, const struct resource *inner, void *ctx)
+{
+	struct overlap_out *o = ctx;
+	char ov[RESOURCE_TEXT_MAX], iv[RESOURCE_TEXT_MAX];
+
+	o->n++;
+	if (o->a != NULL) {
+		json_t *pair = json_object();
+
+		json_object_set_new(pair, "inner", exchange_resource_json(inner));
+		json_object_set_new(pair, "inner_org", exchange_org_json(inner_org));
+		json_object_set_new(pair, "outer", exchange_resource_json(outer));
+		json_object_set_new(pair, "outer_org", exchange_org_json(outer_org));
+		json_array_append_new(o->a, pair);
+		return 0;
+	}
+	format_value(outer, ov);
+	format_value(inner, iv);
+	cli_table_add(o->t, (const char *[]){iv, inner_org->name, ov, outer_org->name});
+	return 0;
+}
+
+int cli_resource_overlaps(struct cli *c, int argc, char **argv)
+{
+	static const char *const heads[] = {"INNER", "INNER ORG", "INSIDE", "OUTER ORG"};
+	struct overlap_out o = {0};
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	int npos = 0, rc;
+
+	rc = cli_parse(c, argc, argv, NULL, 0, 0, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (c->json)
+		o.a = json_array();
+	else
+		o.t = cli_table_new(4, heads);
+	if (registry_overlaps(c->st, print_overlap, &o, &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
+	if (c->json) {
+		rc = cli_print_json(o.a);
+		o.a = NULL;
+	} else if (o.n == 0) {
+		printf("no prefixes of different organizations overlap\n");
+	} else {
+		cli_table_print(o.t);
+	}
+out:
+	json_decref(o.a);
+	cli_table_free(o.t);
+	free(pos);
+	return rc;
+}
+
+static int print_owner(const struct org *org, const struct resource *via, void *ctx)
+{
+	struct overlap_out *o = ctx;
+	char value[RESOURCE_TEXT_MAX];
+
+	o->n++;
+	if (o->a != NULL) {
+		json_t *m = json_object();
+
+		json_object_set_new(m, "org", exchange_org_json(org));
+		json_object_set_new(m, "via", exchange_resource_json(via));
+		json_array_append_new(o->a, m);
+		return 0;
+	}
+	format_value(via, value);
+	cli_table_add(o->t, (const char *[]){org->name, value, org_kind_names[org->kind],
+					     org_class_names[org->class]});
+	return 0;
+}
+
+int cli_whois(struct cli *c, int argc, char **argv)
+{
+	static const char *const heads[] = {"ORG", "VIA", "KIND", "CLASS"};
+	struct overlap_out o = {0};
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	int npos = 0, rc;
+
+	rc = cli_parse(c, argc, argv, NULL, 1, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (c->json)
+		o.a = json_array();
+	else
+		o.t = cli_table_new(4, heads);
+	if (registry_whois(c->st, pos[0], print_owner, &o, &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
+	if (c->json) {
+		json_t *doc = json_object();
+
+		json_object_set_new(doc, "query", json_string(pos[0]));
+		json_object_set(doc, "matches", o.a);
+		rc = cli_print_json(doc);
+	} else if (o.n == 0) {
+		printf("%s: no owner in the registry\n", pos[0]);
+	} else {
+		cli_table_print(o.t);
+	}
+out:
+	json_decref(o.a);
+	cli_table_free(o.t);
+	free(pos);
+	return rc;
+}

@@ -1,0 +1,333 @@
+/* cmd/cli_util.c: the plumbing every schakel command uses: option
+ * parsing, usage errors, opening the store, aligned tables and JSON.
+ * Reads outside input (the command line): every word must be UTF-8. */
+#include "cmd/cli.h"
+
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/common.h"
+#include "lib/config.h"
+#include "lib/str.h"
+#include "lib/xalloc.h"
+#include "store/store.h"
+
+/* True if s is well-formed UTF-8 (no overlong forms or surrogates). */
+static bool utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		int n;
+		unsigned cp;
+
+		if (*p < 0x80) {
+			p++;
+			continue;
+		} else if ((*p & 0xe0) == 0xc0) {
+			n = 1;
+			cp = *p & 0x1f;
+		} else if ((*p & 0xf0) == 0xe0) {
+			n = 2;
+			cp = *p & 0x0f;
+		} else if ((*p & 0xf8) == 0xf0) {
+			n = 3;
+			cp = *p & 0x07;
+		} else {
+			return false;
+		}
+		for (int i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		p += n + 1;
+	}
+	return true;
+}
+
+int cli_usage_error(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "schakel%s%s: ", c->cmd_name ? " " : "",
+		c->cmd_name ? c->cmd_name : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'schakel%s%s --help'.\n", c->cmd_name ? " " : "",
+		c->cmd_name ? c->cmd_name : "");
+	return sk_error_exit_code(SK_EUSAGE);
+}
+
+int cli_fail(struct cli *c)
+{
+	return cmd_fail("schakel", &c->err);
+}
+
+struct cli_opt *cli_opt_get(struct cli_opt *opts, const char *name)
+{
+	for (; opts->name != NULL; opts++)
+		if (strcmp(opts->name, name) == 0)
+			return opts;
+	abort();
+}
+
+void cli_opts_free(struct cli_opt *opts)
+{
+	for (; opts != NULL && opts->name != NULL; opts++) {
+		free(opts->args);
+		opts->args = NULL;
+	}
+}
+
+static int parse_option(struct cli *c, int argc, char **argv, int *i, struct cli_opt *opts)
+{
+	const char *word = argv[*i] + 2, *eq = strchr(word, '=');
+	size_t len = eq ? (size_t)(eq - word) : strlen(word);
+	const char *value = NULL;
+	struct cli_opt *o = NULL;
+
+	if (len == 4 && strncmp(word, "help", 4) == 0 && eq == NULL) {
+		fputs(c->usage, stdout);
+		return 0;
+	}
+	if (len == 4 && strncmp(word, "json", 4) == 0 && eq == NULL) {
+		c->json = true;
+		return CLI_GO;
+	}
+	for (struct cli_opt *p = opts; p != NULL && p->name != NULL; p++) {
+		if (strlen(p->name) == len && strncmp(p->name, word, len) == 0) {
+			o = p;
+			break;
+		}
+	}
+	if (o == NULL)
+		return cli_usage_error(c, "unknown option '--%.*s'", (int)len, word);
+	if (o->has_arg) {
+		if (eq != NULL) {
+			value = eq + 1;
+		} else if (*i + 1 < argc) {
+			value = argv[++*i];
+		} else {
+			return cli_usage_error(c, "option '--%s' needs a value", o->name);
+		}
+	} else if (eq != NULL) {
+		return cli_usage_error(c, "option '--%s' takes no value", o->name);
+	}
+	if (o->count > 0 && !o->repeat)
+		return cli_usage_error(c, "option '--%s' given twice", o->name);
+	if (o->repeat) {
+		o->args = xreallocarray(o->args, (size_t)o->count + 1, sizeof(*o->args));
+		o->args[o->count] = value;
+	}
+	o->count++;
+	o->arg = value;
+	return CLI_GO;
+}
+
+int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, int min_pos,
+	      int max_pos, char **pos, int *npos)
+{
+	bool only_pos = false;
+	int n = 0, rc;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!utf8_valid(a)) {
+			sk_error_set(&c->err, SK_EINVAL, "argument %d is not valid UTF-8",
+				     i + 1);
+			return cli_fail(c);
+		}
+		if (only_pos || a[0] != '-' || a[1] == '\0') {
+			pos[n++] = argv[i];
+		} else if (strcmp(a, "--") == 0) {
+			only_pos = true;
+		} else if (strcmp(a, "-h") == 0) {
+			fputs(c->usage, stdout);
+			return 0;
+		} else if (a[1] == '-') {
+			rc = parse_option(c, argc, argv, &i, opts);
+			if (rc != CLI_GO)
+				return rc;
+			if (!utf8_valid(argv[i])) {
+				sk_error_set(&c->err, SK_EINVAL,
+					     "argument %d is not valid UTF-8", i + 1);
+				return cli_fail(c);
+			}
+		} else {
+			return cli_usage_error(c, "unknown option '%s'", a);
+		}
+	}
+	if (n < min_pos)
+		return cli_usage_error(c, "missing argument%s", min_pos - n > 1 ? "s" : "");
+	if (max_pos >= 0 && n > max_pos)
+		return cli_usage_error(c, "unexpected argument '%s'", pos[max_pos]);
+	*npos = n;
+	return CLI_GO;
+}
+
+/* "cli:" and the name of the user running the command. */
+static void actor_name(char *out, size_t size)
+{
+	const char *user = getenv("USER");
+	struct passwd *pw;
+
+	if (user == NULL || *user == '\0') {
+		pw = getpwuid(getuid());
+		user = pw != NULL ? pw->pw_name : NULL;
+	}
+	if (user != NULL)
+		snprintf(out, size, "cli:%s", user);
+	else
+		snprintf(out, size, "cli:uid%ld", (long)getuid());
+}
+
+int cli_open(struct cli *c)
+{
+	char actor[128];
+
+	if (c->st != NULL)
+		return 0;
+	if (c->cfg == NULL) {
+		c->cfg = cmd_config_load(c->config_path, &c->err);
+		if (c->cfg == NULL)
+			return cli_fail(c);
+	}
+	c->st = store_open(cmd_store_url(c->cfg, c->db_flag), &c->err);
+	if (c->st == NULL)
+		return cli_fail(c);
+	actor_name(actor, sizeof(actor));
+	store_set_actor(c->st, actor);
+	return 0;
+}
+
+void cli_close(struct cli *c)
+{
+	store_close(c->st);
+	c->st = NULL;
+	config_free(c->cfg);
+	c->cfg = NULL;
+}
+
+int cli_org_find(struct cli *c, const char *ref, struct org *out)
+{
+	struct sk_error ignore = {0};
+	struct org org;
+	int64_t id;
+	int rc;
+
+	memset(&org, 0, sizeof(org));
+	if (str_to_i64(ref, 1, INT64_MAX, &id) == 0) {
+		rc = store_org_get(c->st, id, &org, &c->err);
+		if (rc != SK_ENOTFOUND)
+			goto done;
+	}
+	rc = store_org_get_by_name(c->st, ref, &org, &ignore);
+	if (rc == SK_ENOTFOUND)
+		return sk_error_set(&c->err, SK_ENOTFOUND,
+				    "no organization '%s' (give its id or exact name)", ref);
+	if (rc != 0)
+		sk_error_set(&c->err, rc, "%s", ignore.msg);
+done:
+	if (rc == 0)
+		*out = org;
+	return rc;
+}
+
+int cli_print_json(json_t *v)
+{
+	int rc = 0;
+
+	if (v == NULL || json_dumpf(v, stdout, JSON_INDENT(2)) != 0 ||
+	    fputc('\n', stdout) == EOF)
+		rc = sk_error_exit_code(SK_EIO);
+	json_decref(v);
+	return rc;
+}
+
+struct cli_table {
+	int ncols;
+	char **cells; /* rows * ncols, the header first */
+	size_t nrows, alloc;
+};
+
+struct cli_table *cli_table_new(int ncols, const char *const *heads)
+{
+	struct cli_table *t = xcalloc(1, sizeof(*t));
+
+	t->ncols = ncols;
+	cli_table_add(t, heads);
+	return t;
+}
+
+void cli_table_add(struct cli_table *t, const char *const *cells)
+{
+	if (t->nrows == t->alloc) {
+		t->alloc = t->alloc ? t->alloc * 2 : 16;
+		t->cells =
+		    xreallocarray(t->cells, t->alloc * (size_t)t->ncols, sizeof(*t->cells));
+	}
+	for (int i = 0; i < t->ncols; i++)
+		t->cells[t->nrows * (size_t)t->ncols + (size_t)i] =
+		    xstrdup(cells[i] ? cells[i] : "");
+	t->nrows++;
+}
+
+size_t cli_table_rows(const struct cli_table *t)
+{
+	return t->nrows - 1;
+}
+
+/* Width on a terminal: characters, not bytes. */
+static size_t text_width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+void cli_table_print(const struct cli_table *t)
+{
+	size_t *width = xcalloc((size_t)t->ncols, sizeof(*width));
+
+	for (size_t r = 0; r < t->nrows; r++)
+		for (int i = 0; i < t->ncols; i++) {
+			size_t w = text_width(t->cells[r * (size_t)t->ncols + (size_t)i]);
+
+			if (w > width[i])
+				width[i] = w;
+		}
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (int i = 0; i < t->ncols; i++) {
+			const char *cell = t->cells[r * (size_t)t->ncols + (size_t)i];
+
+			fputs(cell, stdout);
+			if (i + 1 < t->ncols)
+				printf("%*s", (int)(width[i] - text_width(cell) + 2), "");
+		}
+		fputc('\n', stdout);
+	}
+	free(width);
+}
+
+void cli_table_free(struct cli_table *t)
+{
+	if (t == NULL)
+		return;
+	for (size_t i = 0; i < t->nrows * (size_t)t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	free(t);
+}

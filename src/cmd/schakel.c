@@ -1,0 +1,278 @@
+/* cmd/schakel.c: the schakel command-line tool: global options, then one
+ * dispatch table from command words to the functions in cli_*.c, each
+ * with its --help text. Exit codes follow sysexits.h. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd/cli.h"
+#include "config_build.h"
+#include "lib/log.h"
+
+struct cli_command {
+	const char *group; /* "org", or NULL for a command of one word */
+	const char *name;
+	int (*run)(struct cli *c, int argc, char **argv);
+	const char *summary;
+	const char *usage;
+};
+
+#define ORG_HELP  "ORG is an organization's numeric id or its exact name.\n"
+#define JSON_HELP "  --json  print JSON instead of text\n"
+
+static const struct cli_command commands[] = {
+    {NULL, "init", cli_init, "create the store or bring it up to date",
+     "usage: schakel init\n"
+     "Create the store (or apply pending migrations) and print where it is.\n"},
+    {"org", "add", cli_org_add, "add an organization",
+     "usage: schakel org add NAME --kind KIND --class CLASS [--sector SECTOR]\n"
+     "         [--country CC] [--status STATUS] [--notes TEXT] [--member-of LIAISON]...\n"
+     "Add an organization, and make it a member of each LIAISON given.\n"
+     "  KIND    national-csirt, liaison or constituent\n"
+     "  CLASS   oes, essential-public, administration, private or public\n"
+     "  SECTOR  a NIS sector (energy/electricity, energy/oil, energy/gas, transport/air,\n"
+     "          transport/rail, transport/water, transport/road, banking,\n"
+     "          financial-market-infrastructure, health, drinking-water,\n"
+     "          digital-infrastructure) or none (the default)\n"
+     "  CC      ISO 3166-1 two-letter country code\n"
+     "  STATUS  applied, designated, connected (the default) or suspended\n" JSON_HELP},
+    {"org", "list", cli_org_list, "list organizations",
+     "usage: schakel org list [--kind KIND] [--class CLASS] [--sector SECTOR] [--json]\n"
+     "List organizations by name, optionally only those of one kind, class or "
+     "sector.\n" JSON_HELP},
+    {"org", "show", cli_org_show, "show an organization with its contacts and resources",
+     "usage: schakel org show ORG [--json]\n"
+     "Show an organization: its fields, liaison organizations, members, contacts and\n"
+     "resources.\n" ORG_HELP JSON_HELP},
+    {"org", "set", cli_org_set, "change fields of an organization",
+     "usage: schakel org set ORG FIELD=VALUE...\n"
+     "Change fields of an organization. FIELD is name, kind, class, sector, country,\n"
+     "status or notes; an empty VALUE clears country and notes.\n" ORG_HELP JSON_HELP},
+    {"org", "rm", cli_org_rm, "remove an organization",
+     "usage: schakel org rm ORG\n"
+     "Remove an organization with its contacts, resources, memberships and users.\n" ORG_HELP
+	 JSON_HELP},
+    {"member", "add", cli_member_add, "make an organization a member of a liaison",
+     "usage: schakel member add LIAISON MEMBER\n"
+     "Make MEMBER a member of the liaison organization LIAISON (both ORG: id or "
+     "name).\n" JSON_HELP},
+    {"member", "rm", cli_member_rm, "end a membership",
+     "usage: schakel member rm LIAISON MEMBER\n"
+     "End MEMBER's membership of LIAISON.\n" JSON_HELP},
+    {"contact", "add", cli_contact_add, "add a contact to an organization",
+     "usage: schakel contact add ORG --name NAME --email EMAIL [--phone PHONE]\n"
+     "         [--role ROLE] [--lang LANGUAGES] [--pgp FINGERPRINT]\n"
+     "Add a contact (a person or a mailbox) to an organization.\n"
+     "  ROLE         operational-24x7, abuse, management or other (the default)\n"
+     "  LANGUAGES    comma list of nl, fr, de, en (default en)\n"
+     "  FINGERPRINT  OpenPGP v4 fingerprint: 40 hex digits, spaces allowed\n" ORG_HELP
+	 JSON_HELP},
+    {"contact", "list", cli_contact_list, "list contacts",
+     "usage: schakel contact list [ORG] [--json]\n"
+     "List the contacts of one organization, or of all.\n" ORG_HELP JSON_HELP},
+    {"contact", "rm", cli_contact_rm, "remove a contact",
+     "usage: schakel contact rm ID\n"
+     "Remove the contact with this id (see schakel contact list).\n" JSON_HELP},
+    {"resource", "add", cli_resource_add, "add AS numbers, prefixes or domains",
+     "usage: schakel resource add ORG VALUE...\n"
+     "Add resources to an organization, all or none. VALUE is typed or bare:\n"
+     "  prefix:198.51.100.0/24  prefix:2001:db8::/32  198.51.100.7 (a host prefix)\n"
+     "  asn:AS64496  AS64496\n"
+     "  domain:example.be  example.be\n"
+     "A prefix with host bits set (198.51.100.1/24) is refused, not corrected.\n" ORG_HELP
+	 JSON_HELP},
+    {"resource", "list", cli_resource_list, "list resources",
+     "usage: schakel resource list [ORG] [--type asn|prefix|domain] [--json]\n"
+     "List the resources of one organization, or of all.\n" ORG_HELP JSON_HELP},
+    {"resource", "rm", cli_resource_rm, "remove a resource",
+     "usage: schakel resource rm ORG VALUE\n"
+     "       schakel resource rm ID\n"
+     "Remove a resource of an organization, by value or by id.\n" ORG_HELP JSON_HELP},
+    {"resource", "overlaps", cli_resource_overlaps,
+     "prefixes of different organizations that nest",
+     "usage: schakel resource overlaps [--json]\n"
+     "List every pair of prefixes of different organizations where one covers the\n"
+     "other (equal prefixes included), ordered by the inner prefix.\n" JSON_HELP},
+    {NULL, "whois", cli_whois, "who owns an address, prefix, AS number or domain",
+     "usage: schakel whois VALUE [--json]\n"
+     "Name the organizations owning VALUE (an IP address, a prefix, an AS number or a\n"
+     "domain name) and the resource through which each owns it, most specific "
+     "first.\n" JSON_HELP},
+    {NULL, "import", cli_import, "import a constituency document",
+     "usage: schakel import FILE\n"
+     "Import a document in the format of schakel export (FILE, or - for stdin), all or\n"
+     "nothing: organizations are added or updated by name; contacts (by e-mail),\n"
+     "resources and memberships are added where missing. A bad entry stores nothing\n"
+     "and the error names it.\n" JSON_HELP},
+    {NULL, "export", cli_export, "export the constituency as one JSON document",
+     "usage: schakel export [FILE]\n"
+     "Write every organization with its members, contacts and resources as one JSON\n"
+     "document to FILE (replaced only once complete) or to stdout.\n"},
+    {"user", "add", cli_user_add, "add a user",
+     "usage: schakel user add NAME --role admin|analyst|partner [--org ORG]\n"
+     "         [--password-stdin]\n"
+     "Add a user. A partner belongs to one organization (--org, required); admins and\n"
+     "analysts belong to none. With --password-stdin the password is the first line of\n"
+     "stdin; otherwise a random password is printed, once.\n" ORG_HELP JSON_HELP},
+    {"token", "create", cli_token_create, "create an API token for a user",
+     "usage: schakel token create USER [--label LABEL]\n"
+     "Create an API token for USER and print it alone on stdout. It is shown only once\n"
+     "and stored only as a hash.\n" JSON_HELP},
+    {NULL, "audit", cli_audit, "show the audit log",
+     "usage: schakel audit [--limit N] [--json]\n"
+     "Show who changed what, newest first (at most N entries, default 50).\n" JSON_HELP},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const char main_usage_head[] =
+    "usage: schakel [-c FILE] [--db URL] [--json] COMMAND [ARGS]\n"
+    "The constituency registry of a national CSIRT: organizations, their contacts and\n"
+    "the AS numbers, prefixes and domains they own.\n"
+    "\n"
+    "Options:\n"
+    "  -c, --config FILE  configuration file (default $SCHAKEL_CONF or\n"
+    "                     /etc/schakel/schakel.conf)\n"
+    "  --db URL           the store, e.g. sqlite:/var/lib/schakel/schakel.db\n"
+    "  --json             print JSON instead of tables\n"
+    "  --version          print the version\n"
+    "  --help             print this help\n"
+    "\n"
+    "Commands:\n";
+
+static const char main_usage_tail[] =
+    "\n"
+    "Run 'schakel COMMAND --help' for a command's options. Exit status: 0 done,\n"
+    "64 usage error, 65 bad data, 75 store temporarily unavailable, 78 configuration.\n";
+
+static void print_main_usage(FILE *f)
+{
+	fputs(main_usage_head, f);
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		char words[32];
+
+		snprintf(words, sizeof(words), "%s%s%s",
+			 commands[i].group ? commands[i].group : "",
+			 commands[i].group ? " " : "", commands[i].name);
+		fprintf(f, "  %-18s %s\n", words, commands[i].summary);
+	}
+	fputs(main_usage_tail, f);
+}
+
+static bool group_exists(const char *group)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (commands[i].group && strcmp(commands[i].group, group) == 0)
+			return true;
+	return false;
+}
+
+static void print_group_usage(FILE *f, const char *group)
+{
+	fprintf(f, "usage: schakel %s SUBCOMMAND [ARGS]\nSubcommands:\n", group);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (commands[i].group && strcmp(commands[i].group, group) == 0)
+			fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "Run 'schakel %s SUBCOMMAND --help' for its options.\n", group);
+}
+
+static int usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "schakel: %s '%s'\nTry 'schakel --help'.\n", what, arg);
+	return EX_USAGE;
+}
+
+static bool is_help(const char *a)
+{
+	return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+}
+
+/* Run the command named at argv[0] (and argv[1] for a group). */
+static int dispatch(struct cli *c, int argc, char **argv)
+{
+	const char *word = argv[0];
+	char name[32];
+
+	if (group_exists(word)) {
+		if (argc < 2) {
+			fprintf(stderr, "schakel %s: which subcommand?\n", word);
+			print_group_usage(stderr, word);
+			return EX_USAGE;
+		}
+		if (is_help(argv[1])) {
+			print_group_usage(stdout, word);
+			return EX_OK;
+		}
+		for (size_t i = 0; i < NCOMMANDS; i++) {
+			if (commands[i].group && strcmp(commands[i].group, word) == 0 &&
+			    strcmp(commands[i].name, argv[1]) == 0) {
+				snprintf(name, sizeof(name), "%s %s", word, argv[1]);
+				c->cmd_name = name;
+				c->usage = commands[i].usage;
+				return commands[i].run(c, argc - 2, argv + 2);
+			}
+		}
+		fprintf(stderr, "schakel %s: unknown subcommand '%s'\n", word, argv[1]);
+		print_group_usage(stderr, word);
+		return EX_USAGE;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (commands[i].group == NULL && strcmp(commands[i].name, word) == 0) {
+			c->cmd_name = commands[i].name;
+			c->usage = commands[i].usage;
+			return commands[i].run(c, argc - 1, argv + 1);
+		}
+	}
+	return usage_error("unknown command", word);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	int i, rc;
+
+	memset(&c, 0, sizeof(c));
+	log_init("schakel", LOG_LEVEL_WARN, 0);
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if (is_help(a)) {
+			print_main_usage(stdout);
+			return EX_OK;
+		} else if (strcmp(a, "--version") == 0) {
+			printf("schakel %s\n", SCHAKEL_VERSION);
+			return EX_OK;
+		} else if (strcmp(a, "--json") == 0) {
+			c.json = true;
+		} else if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0 ||
+			   strcmp(a, "--db") == 0) {
+			if (i + 1 >= argc)
+				return usage_error("a value is missing after", a);
+			if (a[1] == 'c' || a[2] == 'c')
+				c.config_path = argv[++i];
+			else
+				c.db_flag = argv[++i];
+		} else if (strncmp(a, "--config=", 9) == 0) {
+			c.config_path = a + 9;
+		} else if (strncmp(a, "--db=", 5) == 0) {
+			c.db_flag = a + 5;
+		} else if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		} else {
+			return usage_error("unknown option", a);
+		}
+	}
+	if (i >= argc) {
+		fputs("schakel: which command?\n", stderr);
+		print_main_usage(stderr);
+		return EX_USAGE;
+	}
+	rc = dispatch(&c, argc - i, argv + i);
+	cli_close(&c);
+	if (fflush(stdout) != 0 && rc == EX_OK)
+		rc = EX_IOERR;
+	return rc;
+}

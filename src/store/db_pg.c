@@ -1,0 +1,341 @@
+/* store/db_pg.c: the PostgreSQL backend of db.h over libpq: statements
+ * prepared on the server by name, parameters and results as text, a
+ * connection re-established after it was lost (outside a transaction),
+ * and SQLSTATEs mapped onto SK_E*: unique violation SK_EEXIST,
+ * serialization failure, deadlock and lost connections SK_ETEMP. */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/error.h"
+#include "lib/str.h"
+#include "lib/xalloc.h"
+#include "store/db_int.h"
+
+#define PG_PARAMS_MAX 32
+#define PG_RETRIES 3	/* for statements outside a transaction */
+
+struct pg_stmt {
+	struct db_stmt base;
+	char name[24];		/* server-side name, "s<n>" */
+	unsigned prepared_gen;	/* connection generation it was prepared on */
+	char *params[PG_PARAMS_MAX];
+	int nparams;
+	PGresult *res;		/* rows of the current walk, or NULL */
+	int row, nrows;
+};
+
+struct pg_db {
+	struct db base;
+	PGconn *conn;
+	char *where;		/* host:port/dbname, for messages */
+	unsigned gen;		/* bumped on every (re)connection */
+	unsigned next_name;
+	bool in_tx;
+};
+
+static struct pg_db *to_db(struct db *db)
+{
+	return (struct pg_db *)db;
+}
+
+static struct pg_stmt *to_stmt(struct db_stmt *s)
+{
+	return (struct pg_stmt *)s;
+}
+
+static bool sqlstate_is(const char *state, const char *prefix)
+{
+	return state != NULL && str_has_prefix(state, prefix);
+}
+
+/* Map a failed result (or a dead connection when res is NULL) onto SK_E*
+ * with a message naming the operation. */
+static int pg_error(struct pg_db *d, PGresult *res, const char *op, struct sk_error *err)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+	if (msg == NULL)
+		msg = PQerrorMessage(d->conn);
+	if (PQstatus(d->conn) != CONNECTION_OK || sqlstate_is(state, "08") ||
+	    sqlstate_is(state, "57P"))
+		return sk_error_set(err, SK_ETEMP, "%s: lost the connection to PostgreSQL at %s; "
+				    "try again", op, d->where);
+	if (sqlstate_is(state, "23505"))
+		return sk_error_set(err, SK_EEXIST, "%s: %s", op, msg);
+	if (sqlstate_is(state, "23"))
+		return sk_error_set(err, SK_EINVAL, "%s: %s", op, msg);
+	if (sqlstate_is(state, "40") || sqlstate_is(state, "55P03") || sqlstate_is(state, "53"))
+		return sk_error_set(err, SK_ETEMP, "%s: %s; try again", op, msg);
+	if (sqlstate_is(state, "42501") || sqlstate_is(state, "28"))
+		return sk_error_set(err, SK_ECONFIG, "%s: PostgreSQL at %s: %s", op, d->where, msg);
+	return sk_error_set(err, SK_EIO, "%s: PostgreSQL at %s: %s", op, d->where, msg);
+}
+
+/* Make sure the connection is up. A connection lost inside a transaction
+ * cannot be resumed: the transaction is gone, and nothing of it stored. */
+static int pg_ensure(struct pg_db *d, const char *op, struct sk_error *err)
+{
+	if (PQstatus(d->conn) == CONNECTION_OK)
+		return 0;
+	if (d->in_tx)
+		return sk_error_set(err, SK_ETEMP, "%s: lost the connection to PostgreSQL at %s "
+				    "during a transaction; nothing of it was stored", op, d->where);
+	PQreset(d->conn);
+	if (PQstatus(d->conn) != CONNECTION_OK)
+		return sk_error_set(err, SK_ETEMP, "%s: cannot reach PostgreSQL at %s: %s", op,
+				    d->where, PQerrorMessage(d->conn));
+	d->gen++;
+	return 0;
+}
+
+/* Whether a failure may be retried as is: outside a transaction, after a
+ * lost connection or a serialization failure. */
+static bool pg_retryable(const struct pg_db *d, int rc)
+{
+	return !d->in_tx && rc == SK_ETEMP;
+}
+
+static int pg_exec(struct db *db, const char *sql, struct sk_error *err)
+{
+	struct pg_db *d = to_db(db);
+	bool ends_tx = str_has_prefix(sql, "COMMIT") || str_has_prefix(sql, "ROLLBACK");
+	PGresult *res = NULL;
+	int rc = 0;
+
+	if (str_has_prefix(sql, "ROLLBACK") && PQstatus(d->conn) != CONNECTION_OK) {
+		d->in_tx = false;
+		return 0;
+	}
+	for (int attempt = 0; attempt < PG_RETRIES; attempt++) {
+		if ((rc = pg_ensure(d, "running SQL", err)) != 0)
+			break;
+		res = PQexec(d->conn, sql);
+		if (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK)
+			rc = 0;
+		else
+			rc = pg_error(d, res, "running SQL", err);
+		PQclear(res);
+		if (rc == 0 || !pg_retryable(d, rc) || str_has_prefix(sql, "COMMIT"))
+			break;
+	}
+	if (rc == 0 && str_has_prefix(sql, "BEGIN"))
+		d->in_tx = true;
+	if (ends_tx && (rc == 0 || str_has_prefix(sql, "ROLLBACK")))
+		d->in_tx = false;
+	return rc;
+}
+
+static struct db_stmt *pg_stmt_new(struct db *db, const char *sql, struct sk_error *err)
+{
+	struct pg_db *d = to_db(db);
+	struct pg_stmt *s = xcalloc(1, sizeof(*s));
+
+	(void)sql;
+	(void)err;
+	snprintf(s->name, sizeof(s->name), "s%u", d->next_name++);
+	s->prepared_gen = (unsigned)-1;
+	return &s->base;
+}
+
+static void pg_clear_walk(struct pg_stmt *s)
+{
+	PQclear(s->res);
+	s->res = NULL;
+	s->row = s->nrows = 0;
+	for (int i = 0; i < s->nparams; i++) {
+		free(s->params[i]);
+		s->params[i] = NULL;
+	}
+	s->nparams = 0;
+}
+
+static bool pg_stmt_busy(struct db_stmt *st)
+{
+	return to_stmt(st)->res != NULL;
+}
+
+static void pg_stmt_free(struct db_stmt *st)
+{
+	pg_clear_walk(to_stmt(st));
+	free(st);
+}
+
+static void pg_reset(struct db_stmt *st)
+{
+	pg_clear_walk(to_stmt(st));
+}
+
+static void pg_bind_text(struct db_stmt *st, int idx, const char *v)
+{
+	struct pg_stmt *s = to_stmt(st);
+
+	if (idx < 1 || idx > PG_PARAMS_MAX)
+		return;
+	free(s->params[idx - 1]);
+	s->params[idx - 1] = v ? xstrdup(v) : NULL;
+	if (idx > s->nparams)
+		s->nparams = idx;
+}
+
+static void pg_bind_int(struct db_stmt *st, int idx, int64_t v)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%lld", (long long)v);
+	pg_bind_text(st, idx, text);
+}
+
+static void pg_bind_null(struct db_stmt *st, int idx)
+{
+	pg_bind_text(st, idx, NULL);
+}
+
+/* Prepare on the server if this connection has not seen the statement. */
+static int pg_prepare_on_server(struct pg_db *d, struct pg_stmt *s, struct sk_error *err)
+{
+	PGresult *res;
+	int rc = 0;
+
+	if (s->prepared_gen == d->gen)
+		return 0;
+	res = PQprepare(d->conn, s->name, s->base.sql, 0, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = pg_error(d, res, "preparing SQL", err);
+	else
+		s->prepared_gen = d->gen;
+	PQclear(res);
+	return rc;
+}
+
+/* Run the statement and keep its rows for the walk. */
+static int pg_run(struct pg_db *d, struct pg_stmt *s, struct sk_error *err)
+{
+	int rc = 0;
+
+	for (int attempt = 0; attempt < PG_RETRIES; attempt++) {
+		PGresult *res;
+		ExecStatusType status;
+
+		if ((rc = pg_ensure(d, "running SQL", err)) != 0 ||
+		    (rc = pg_prepare_on_server(d, s, err)) != 0) {
+			if (pg_retryable(d, rc))
+				continue;
+			return rc;
+		}
+		res = PQexecPrepared(d->conn, s->name, s->nparams, (const char *const *)s->params,
+				     NULL, NULL, 0);
+		status = PQresultStatus(res);
+		if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+			s->res = res;
+			s->row = -1;
+			s->nrows = PQntuples(res);
+			return 0;
+		}
+		rc = pg_error(d, res, "running SQL", err);
+		PQclear(res);
+		if (!pg_retryable(d, rc))
+			return rc;
+	}
+	return rc;
+}
+
+static int pg_step(struct db_stmt *st, struct sk_error *err)
+{
+	struct pg_stmt *s = to_stmt(st);
+	struct pg_db *d = to_db(st->db);
+	int rc;
+
+	if (s->res == NULL && (rc = pg_run(d, s, err)) != 0) {
+		pg_clear_walk(s);
+		return rc;
+	}
+	if (++s->row < s->nrows)
+		return 1;
+	pg_clear_walk(s);
+	return 0;
+}
+
+static int64_t pg_col_int(struct db_stmt *st, int col)
+{
+	struct pg_stmt *s = to_stmt(st);
+
+	return strtoll(PQgetvalue(s->res, s->row, col), NULL, 10);
+}
+
+static const char *pg_col_text(struct db_stmt *st, int col)
+{
+	struct pg_stmt *s = to_stmt(st);
+
+	if (PQgetisnull(s->res, s->row, col))
+		return NULL;
+	return PQgetvalue(s->res, s->row, col);
+}
+
+static bool pg_col_is_null(struct db_stmt *st, int col)
+{
+	struct pg_stmt *s = to_stmt(st);
+
+	return PQgetisnull(s->res, s->row, col);
+}
+
+static void pg_close(struct db *db)
+{
+	struct pg_db *d = to_db(db);
+
+	PQfinish(d->conn);
+	free(d->where);
+	free(d);
+}
+
+static const struct db_ops pg_ops = {
+	.backend = DB_POSTGRESQL,
+	.id_column = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+	.begin_sql = "BEGIN",
+	.begin_read_sql = "BEGIN",
+	/* One migrating node at a time; the key is "schakel" in ASCII. */
+	.migrate_lock_sql = "SELECT pg_advisory_xact_lock(7310309761651908)",
+	.close = pg_close,
+	.exec = pg_exec,
+	.stmt_new = pg_stmt_new,
+	.stmt_busy = pg_stmt_busy,
+	.stmt_free = pg_stmt_free,
+	.bind_int = pg_bind_int,
+	.bind_text = pg_bind_text,
+	.bind_null = pg_bind_null,
+	.step = pg_step,
+	.col_int = pg_col_int,
+	.col_text = pg_col_text,
+	.col_is_null = pg_col_is_null,
+	.reset = pg_reset,
+};
+
+/* Connect to the PostgreSQL database named by url (a libpq URI). Caller
+ * closes with db_close(). */
+struct db *db_pg_open(const char *url, struct sk_error *err)
+{
+	struct pg_db *d = xcalloc(1, sizeof(*d));
+	PGresult *res;
+
+	d->base.ops = &pg_ops;
+	d->conn = PQconnectdb(url);
+	d->where = xasprintf("%s:%s/%s", PQhost(d->conn) ? PQhost(d->conn) : "?",
+			     PQport(d->conn) ? PQport(d->conn) : "?",
+			     PQdb(d->conn) ? PQdb(d->conn) : "?");
+	if (PQstatus(d->conn) != CONNECTION_OK) {
+		char *msg = xstrdup(PQerrorMessage(d->conn));
+
+		msg[strcspn(msg, "\n")] = '\0';
+		sk_error_set(err, strstr(msg, "invalid") ? SK_ECONFIG : SK_ETEMP,
+			     "cannot connect to PostgreSQL at %s: %s", d->where, msg);
+		free(msg);
+		pg_close(&d->base);
+		return NULL;
+	}
+	/* Quiet NOTICEs (CREATE TABLE IF NOT EXISTS ...) and UTC timestamps. */
+	res = PQexec(d->conn, "SET client_min_messages = warning");
+	PQclear(res);
+	return &d->base;
+}

@@ -1,0 +1,101 @@
+#!/bin/bash
+# tests/cli/users.sh: schakel user add, token create and audit, and the
+# exit codes for configuration (78) and a busy store (75).
+. "$(dirname "$0")/lib.sh"
+
+DB=$(new_db users)
+S() { "$SCHAKEL" --db "$DB" "$@"; }
+py() { printf '%s' "$OUT" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)" 2>&1; }
+
+S init >/dev/null
+S org add "Energy Sector CERT" --kind liaison --class oes >/dev/null
+S org add "Example Energy" --kind constituent --class oes --member-of "Energy Sector CERT" >/dev/null
+
+# --- users ---------------------------------------------------------------------
+expect_rc 0 "user add admin" S user add alice --role admin
+expect_match '^[A-Za-z0-9_-]{24}$' "$OUT" "a generated password is printed alone on stdout"
+expect_match "shown only once" "$ERR" "stderr says the password is shown once"
+PW1=$OUT
+expect_rc 0 "user add analyst" S user add bob --role analyst
+expect_eq 1 "$( [ "$OUT" != "$PW1" ] && echo 1)" "generated passwords differ"
+expect_rc 0 "user add partner --password-stdin" S user add carol --role partner \
+	--org "Example Energy" --password-stdin <<<"correct horse battery"
+expect_eq "" "$OUT" "no password printed when it came from stdin"
+expect_match "added user carol \(partner of Example Energy\)" "$ERR" "user add confirms on stderr"
+expect_rc 0 "user add --json" S user add dave --role partner --org "Energy Sector CERT" --json
+expect_eq "dave partner 24" "$(py 'd["user"]["name"]+" "+d["user"]["role"]+" "+str(len(d["password"]))')" \
+	"user add --json has the user and the password"
+expect_rc 64 "partner without --org" S user add erin --role partner
+expect_match "needs --org" "$ERR" "partner without --org is explained"
+expect_rc 64 "admin with --org" S user add erin --role admin --org "Example Energy"
+expect_rc 64 "user add without --role" S user add erin
+expect_rc 65 "bad role" S user add erin --role root
+expect_rc 65 "duplicate user" S user add alice --role admin
+expect_match "already exists" "$ERR" "duplicate user is reported"
+expect_rc 65 "bad user name" S user add "erin smith" --role admin
+expect_rc 65 "partner of an unknown org" S user add erin --role partner --org Nobody
+expect_rc 65 "short password" S user add erin --role admin --password-stdin <<<"short"
+expect_rc 65 "empty stdin" S user add erin --role admin --password-stdin </dev/null
+
+# --- tokens ------------------------------------------------------------------------
+expect_rc 0 "token create" S token create alice --label "make run"
+expect_match '^sk_[A-Za-z0-9_-]{40,}$' "$OUT" "the token is printed alone on stdout"
+expect_match "shown only once" "$ERR" "stderr says the token is shown once"
+TOKEN=$(S token create carol 2>/dev/null)
+expect_match '^sk_' "$TOKEN" "TOKEN=\$(schakel token create USER) works"
+expect_eq 1 "$( [ "$TOKEN" != "$OUT" ] && echo 1)" "tokens differ"
+expect_rc 0 "token create --json" S token create bob --json
+expect_eq "bob True" "$(py 'd["user"]+" "+str(d["token"].startswith("sk_"))')" "token create --json"
+expect_rc 65 "token for an unknown user" S token create nobody
+expect_match "nobody" "$ERR" "unknown user is named"
+expect_rc 64 "token create without a user" S token create
+if grep -qa "$TOKEN" "${DB#sqlite:}"; then not_ok "tokens are not stored in clear"; else
+	ok "tokens are not stored in clear"; fi
+if grep -qa "correct horse battery" "${DB#sqlite:}"; then not_ok "passwords are not stored in clear"; else
+	ok "passwords are not stored in clear"; fi
+
+# --- audit -------------------------------------------------------------------------
+expect_rc 0 "audit" S audit
+expect_match "^AT +ACTOR +ACTION +OBJECT +SUMMARY" "$OUT" "audit has a header"
+expect_match "cli:${USER:-$(id -un)} +org.add" "$OUT" "audit names the CLI user"
+expect_rc 0 "audit --limit 2" S audit --limit 2
+expect_eq 3 "$(printf '%s\n' "$OUT" | wc -l)" "audit --limit 2 shows two entries"
+expect_rc 0 "audit --json" S audit --json --limit 100
+expect_eq True "$(py 'any(e["action"] == "org.add" and "Example Energy" in e["summary"] for e in d)')" \
+	"audit --json records the org add"
+expect_rc 64 "audit --limit 0" S audit --limit 0
+expect_rc 64 "audit --limit x" S audit --limit x
+
+# --- configuration and store failures ----------------------------------------------
+expect_rc 78 "missing config file" "$SCHAKEL" -c "$TMP/nope.conf" org list
+expect_match "nope.conf" "$ERR" "missing config file is named"
+printf '[store]\nurl = %s\ncolour = red\n' "$DB" >"$TMP/typo.conf"
+expect_rc 78 "unknown setting" "$SCHAKEL" --config "$TMP/typo.conf" org list
+expect_match "colour" "$ERR" "unknown setting is named"
+printf '[store]\nurl = %s\n' "$DB" >"$TMP/good.conf"
+expect_rc 0 "store URL from the config file" "$SCHAKEL" -c "$TMP/good.conf" org list
+expect_match "Example Energy" "$OUT" "the config file's store is used"
+expect_rc 0 "SCHAKEL_CONF" env SCHAKEL_CONF="$TMP/good.conf" "$SCHAKEL" org list
+expect_rc 78 "a store in a directory that does not exist" "$SCHAKEL" --db "sqlite:$TMP/no/such/dir.db" init
+expect_rc 0 "--help needs no configuration" "$SCHAKEL" -c "$TMP/nope.conf" org list --help
+
+# A second process holding the write lock: 75, and nothing half done.
+python3 - "${DB#sqlite:}" "$TMP/locked" <<'PY' &
+import sqlite3, sys, time, os
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN EXCLUSIVE")
+open(sys.argv[2], "w").close()
+time.sleep(5)
+c.execute("ROLLBACK")
+PY
+LOCKER=$!
+for _ in $(seq 50); do [ -f "$TMP/locked" ] && break; sleep 0.1; done
+export SCHAKEL_BUSY_TIMEOUT_MS=200
+expect_rc 75 "a locked store is a temporary failure" S org add "Example Late" --kind constituent --class oes
+unset SCHAKEL_BUSY_TIMEOUT_MS
+kill "$LOCKER" 2>/dev/null
+wait "$LOCKER" 2>/dev/null
+expect_rc 0 "org list once the lock is gone" S org list
+expect_no_match "Example Late" "$OUT" "the failed add left nothing behind"
+
+done_testing
