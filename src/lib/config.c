@@ -132,12 +132,34 @@ static int config_handler(void *user, const char *section, const char *name,
 	return 1;
 }
 
+struct config *config_parse(FILE *f, const char *name, struct sk_error *err)
+{
+	struct config *cfg = config_new();
+	int rc;
+
+	cfg->path = xstrdup(name);
+	cfg->file = f;
+	rc = ini_parse_stream(config_reader, cfg, config_handler, cfg);
+	cfg->file = NULL;
+	if (cfg->error != NULL) {
+		sk_error_set(err, SK_ECONFIG, "%s", cfg->error);
+		config_free(cfg);
+		return NULL;
+	}
+	if (rc != 0) {
+		sk_error_set(err, SK_ECONFIG, "%s:%d: syntax error (expected [section] or key = value)",
+			     name, rc);
+		config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
 struct config *config_load(const char *path, bool optional, struct sk_error *err)
 {
 	struct config *cfg = NULL;
 	struct stat st;
 	FILE *f = NULL;
-	int rc;
 
 	f = fopen(path, "r");
 	if (f == NULL) {
@@ -146,28 +168,11 @@ struct config *config_load(const char *path, bool optional, struct sk_error *err
 		sk_error_set(err, SK_ECONFIG, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if (fstat(fileno(f), &st) == 0 && st.st_size > CONFIG_MAX_FILE) {
+	if (fstat(fileno(f), &st) == 0 && st.st_size > CONFIG_MAX_FILE)
 		sk_error_set(err, SK_ECONFIG, "%s: larger than %d bytes", path, CONFIG_MAX_FILE);
-		fclose(f);
-		return NULL;
-	}
-	cfg = config_new();
-	cfg->path = xstrdup(path);
-	cfg->file = f;
-	rc = ini_parse_stream(config_reader, cfg, config_handler, cfg);
-	cfg->file = NULL;
+	else
+		cfg = config_parse(f, path, err);
 	fclose(f);
-	if (cfg->error != NULL) {
-		sk_error_set(err, SK_ECONFIG, "%s", cfg->error);
-		config_free(cfg);
-		return NULL;
-	}
-	if (rc != 0) {
-		sk_error_set(err, SK_ECONFIG, "%s:%d: syntax error (expected [section] or key = value)",
-			     path, rc);
-		config_free(cfg);
-		return NULL;
-	}
 	return cfg;
 }
 

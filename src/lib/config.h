@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct sk_error;
 struct config;
@@ -16,6 +17,8 @@ struct config *config_new(void);
 /* Load path; a missing file is SK_ECONFIG unless optional. Caller frees
  * with config_free(). */
 struct config *config_load(const char *path, bool optional, struct sk_error *err);
+/* Parse an already open file; name is used in messages. */
+struct config *config_parse(FILE *f, const char *name, struct sk_error *err);
 void config_free(struct config *cfg);
 
 /* Set or replace a value (command-line overrides). */
