@@ -25,13 +25,13 @@ for build in sys.argv[1:]:
                 ok, bad = (1, 0) if t["result"] in ("OK", "EXPECTEDFAIL") else (0, 1)
             elif t["result"] not in ("OK", "EXPECTEDFAIL", "SKIP") and bad == 0:
                 bad = 1
-            suite = (t.get("suite") or ["?"])[0].split(":")[-1]
+            suite = (t.get("env") or {}).get("SCHAKEL_TEST_BACKEND", "no store")
             s = per_suite.setdefault(suite, [0, 0])
             s[0] += ok
             s[1] += bad
             passed, failed, skipped = passed + ok, failed + bad, skipped + skip
 for suite, (p, f) in sorted(per_suite.items()):
-    print(f"  {suite}: {p} passed, {f} failed")
+    print(f"  {suite:>10}: {p} passed, {f} failed")
 line = f"{passed} passed, {failed} failed"
 if skipped:
     line += f", {skipped} skipped"

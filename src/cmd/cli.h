@@ -62,6 +62,9 @@ int cli_fail(struct cli *c);
  * after printing the error. */
 int cli_open(struct cli *c);
 void cli_close(struct cli *c);
+/* "cli:" and the name of the user running the command, for the audit
+ * log. */
+void cli_actor_name(char *out, size_t size);
 
 /* Find an organization by numeric id or exact name; caller clears *out
  * with org_clear(). SK_ENOTFOUND with a message in c->err. */
@@ -101,5 +104,6 @@ int cli_export(struct cli *c, int argc, char **argv);
 int cli_user_add(struct cli *c, int argc, char **argv);
 int cli_token_create(struct cli *c, int argc, char **argv);
 int cli_audit(struct cli *c, int argc, char **argv);
+int cli_migrate(struct cli *c, int argc, char **argv);
 
 #endif

@@ -175,8 +175,7 @@ int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, int mi
 	return CLI_GO;
 }
 
-/* "cli:" and the name of the user running the command. */
-static void actor_name(char *out, size_t size)
+void cli_actor_name(char *out, size_t size)
 {
 	const char *user = getenv("USER");
 	struct passwd *pw;
@@ -205,7 +204,7 @@ int cli_open(struct cli *c)
 	c->st = store_open(cmd_store_url(c->cfg, c->db_flag), &c->err);
 	if (c->st == NULL)
 		return cli_fail(c);
-	actor_name(actor, sizeof(actor));
+	cli_actor_name(actor, sizeof(actor));
 	store_set_actor(c->st, actor);
 	return 0;
 }

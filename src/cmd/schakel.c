@@ -123,6 +123,16 @@ static const struct cli_command commands[] = {
     {NULL, "audit", cli_audit, "show the audit log",
      "usage: schakel audit [--limit N] [--json]\n"
      "Show who changed what, newest first (at most N entries, default 50).\n" JSON_HELP},
+    {NULL, "migrate", cli_migrate,
+     "copy the whole store into a new one (SQLite <-> PostgreSQL)",
+     "usage: schakel migrate [--from URL] --to URL [--json]\n"
+     "Copy a whole store into a new, empty one, in one transaction: organizations,\n"
+     "memberships, contacts, resources, users with their password hashes, API tokens\n"
+     "and the audit log, every id kept, so tokens and ids go on working. --from\n"
+     "defaults to the configured store (--db, -c). A target that already holds\n"
+     "organizations, users or audit entries is refused (exit 65). Changes made to the\n"
+     "source while it runs are not carried over: stop schakeld first.\n"
+     "  URL  sqlite:PATH or postgresql://USER@HOST:PORT/DATABASE\n" JSON_HELP},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

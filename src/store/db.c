@@ -196,6 +196,15 @@ void db_rollback(struct db *db)
 	db->ops->exec(db, "ROLLBACK", NULL);
 }
 
+/* See db.h; a backend whose generated ids continue by themselves (SQLite
+ * AUTOINCREMENT) has no hook. */
+int db_id_continue(struct db *db, const char *table, int64_t last_id, struct sk_error *err)
+{
+	if (db->ops->id_continue == NULL || last_id < 1)
+		return 0;
+	return db->ops->id_continue(db, table, last_id, err);
+}
+
 /* Expand the backend words in a migration's SQL into out. An unknown
  * "{{WORD}}" is an error, so a typo never reaches the database. */
 static int migration_expand(const struct db *db, const struct db_migration *m, struct buf *out,

@@ -48,6 +48,11 @@ int db_begin_read(struct db *db, struct sk_error *err);
 int db_commit(struct db *db, struct sk_error *err);
 void db_rollback(struct db *db);
 
+/* After rows were inserted into table with ids given explicitly (up to
+ * last_id), make the ids the database generates continue past last_id.
+ * table is one of the schema's tables, never outside input. */
+int db_id_continue(struct db *db, const char *table, int64_t last_id, struct sk_error *err);
+
 /* Apply the embedded migrations that the database lacks, each in its own
  * transaction, and record them in schema_migrations. A database that
  * records a version this binary does not know is SK_ECONFIG. Safe when

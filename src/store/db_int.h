@@ -42,6 +42,11 @@ struct db_ops {
 	const char *(*col_text)(struct db_stmt *s, int col);
 	bool (*col_is_null)(struct db_stmt *s, int col);
 	void (*reset)(struct db_stmt *s);
+	/* Make the ids generated for table continue past last_id (rows
+	 * were inserted with explicit ids), or NULL when the backend's
+	 * generator does that by itself. */
+	int (*id_continue)(struct db *db, const char *table, int64_t last_id,
+			   struct sk_error *err);
 };
 
 #define DB_CACHE_BUCKETS 256 /* power of two */

@@ -15,6 +15,7 @@
 
 #define PG_PARAMS_MAX 32
 #define PG_RETRIES 3	/* for statements outside a transaction */
+#define PG_LOCK_TIMEOUT_MS 5000	/* as SQLite's busy timeout */
 
 struct pg_stmt {
 	struct db_stmt base;
@@ -67,11 +68,39 @@ static int pg_error(struct pg_db *d, PGresult *res, const char *op, struct sk_er
 		return sk_error_set(err, SK_EEXIST, "%s: %s", op, msg);
 	if (sqlstate_is(state, "23"))
 		return sk_error_set(err, SK_EINVAL, "%s: %s", op, msg);
-	if (sqlstate_is(state, "40") || sqlstate_is(state, "55P03") || sqlstate_is(state, "53"))
+	if (sqlstate_is(state, "55P03"))
+		return sk_error_set(err, SK_ETEMP, "%s: PostgreSQL at %s: waited too long for a "
+				    "lock another session holds; try again", op, d->where);
+	if (sqlstate_is(state, "40") || sqlstate_is(state, "53"))
 		return sk_error_set(err, SK_ETEMP, "%s: %s; try again", op, msg);
 	if (sqlstate_is(state, "42501") || sqlstate_is(state, "28"))
 		return sk_error_set(err, SK_ECONFIG, "%s: PostgreSQL at %s: %s", op, d->where, msg);
 	return sk_error_set(err, SK_EIO, "%s: PostgreSQL at %s: %s", op, d->where, msg);
+}
+
+/* How long a statement waits for a lock: SCHAKEL_BUSY_TIMEOUT_MS if set
+ * and valid (tests shorten it, as for SQLite), else 5 s. */
+static int lock_timeout_ms(void)
+{
+	const char *text = getenv("SCHAKEL_BUSY_TIMEOUT_MS");
+	int64_t v;
+
+	if (text != NULL && str_to_i64(text, 0, 600000, &v) == 0)
+		return (int)v;
+	return PG_LOCK_TIMEOUT_MS;
+}
+
+/* Settings of every new session, also one made after a lost connection:
+ * quiet NOTICEs (CREATE TABLE IF NOT EXISTS ...), and a lock timeout, so
+ * that a session elsewhere holding a lock makes writes fail as temporary
+ * instead of waiting for ever. */
+static void pg_session_setup(struct pg_db *d)
+{
+	char sql[96];
+
+	snprintf(sql, sizeof(sql), "SET client_min_messages = warning; SET lock_timeout = %d",
+		 lock_timeout_ms());
+	PQclear(PQexec(d->conn, sql));
 }
 
 /* Make sure the connection is up. A connection lost inside a transaction
@@ -88,6 +117,7 @@ static int pg_ensure(struct pg_db *d, const char *op, struct sk_error *err)
 		return sk_error_set(err, SK_ETEMP, "%s: cannot reach PostgreSQL at %s: %s", op,
 				    d->where, PQerrorMessage(d->conn));
 	d->gen++;
+	pg_session_setup(d);
 	return 0;
 }
 
@@ -105,7 +135,11 @@ static int pg_exec(struct db *db, const char *sql, struct sk_error *err)
 	PGresult *res = NULL;
 	int rc = 0;
 
-	if (str_has_prefix(sql, "ROLLBACK") && PQstatus(d->conn) != CONNECTION_OK) {
+	/* Nothing to roll back on a lost connection, or when the server has
+	 * already ended the transaction (a failed COMMIT): a ROLLBACK there
+	 * would only print a WARNING. */
+	if (str_has_prefix(sql, "ROLLBACK") && (PQstatus(d->conn) != CONNECTION_OK ||
+						PQtransactionStatus(d->conn) == PQTRANS_IDLE)) {
 		d->in_tx = false;
 		return 0;
 	}
@@ -113,17 +147,24 @@ static int pg_exec(struct db *db, const char *sql, struct sk_error *err)
 		if ((rc = pg_ensure(d, "running SQL", err)) != 0)
 			break;
 		res = PQexec(d->conn, sql);
-		if (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK)
-			rc = 0;
-		else
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
 			rc = pg_error(d, res, "running SQL", err);
+		else if (str_has_prefix(sql, "COMMIT") && strcmp(PQcmdStatus(res), "ROLLBACK") == 0)
+			/* A statement in it had failed: the server rolled back
+			 * instead, and says so only in the command tag. */
+			rc = sk_error_set(err, SK_EIO, "running SQL: PostgreSQL at %s rolled the "
+					  "transaction back because a statement in it failed",
+					  d->where);
+		else
+			rc = 0;
 		PQclear(res);
 		if (rc == 0 || !pg_retryable(d, rc) || str_has_prefix(sql, "COMMIT"))
 			break;
 	}
 	if (rc == 0 && str_has_prefix(sql, "BEGIN"))
 		d->in_tx = true;
-	if (ends_tx && (rc == 0 || str_has_prefix(sql, "ROLLBACK")))
+	if (ends_tx && (rc == 0 || str_has_prefix(sql, "ROLLBACK") ||
+			PQtransactionStatus(d->conn) == PQTRANS_IDLE))
 		d->in_tx = false;
 	return rc;
 }
@@ -281,6 +322,29 @@ static bool pg_col_is_null(struct db_stmt *st, int col)
 	return PQgetisnull(s->res, s->row, col);
 }
 
+/* Move table's identity sequence to last_id, so that the next generated
+ * id is last_id + 1. (Sequences are not transactional: a rolled-back
+ * copy leaves a gap in the ids, nothing worse.) */
+static int pg_id_continue(struct db *db, const char *table, int64_t last_id,
+			  struct sk_error *err)
+{
+	struct db_stmt *s =
+	    db_prepare(db, "SELECT setval(pg_get_serial_sequence($1, 'id'), $2)", err);
+	int rc;
+
+	if (s == NULL)
+		return err ? err->code : SK_EIO;
+	db_bind_text(s, 1, table);
+	db_bind_int(s, 2, last_id);
+	if ((rc = db_step(s, err)) < 0) {
+		sk_error_prefix(err, "continuing the ids of %s", table);
+		return rc;
+	}
+	if (rc == 1)
+		db_reset(s);
+	return 0;
+}
+
 static void pg_close(struct db *db)
 {
 	struct pg_db *d = to_db(db);
@@ -294,7 +358,8 @@ static const struct db_ops pg_ops = {
 	.backend = DB_POSTGRESQL,
 	.id_column = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
 	.begin_sql = "BEGIN",
-	.begin_read_sql = "BEGIN",
+	/* db.h promises one snapshot for a group of reads. */
+	.begin_read_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ",
 	/* One migrating node at a time; the key is "schakel" in ASCII. */
 	.migrate_lock_sql = "SELECT pg_advisory_xact_lock(7310309761651908)",
 	.close = pg_close,
@@ -310,14 +375,32 @@ static const struct db_ops pg_ops = {
 	.col_text = pg_col_text,
 	.col_is_null = pg_col_is_null,
 	.reset = pg_reset,
+	.id_continue = pg_id_continue,
 };
+
+/* Whether a failed connection is worth retrying: SK_ECONFIG when the URL
+ * is wrong or names a database, user or password the server refuses,
+ * else SK_ETEMP. libpq gives no SQLSTATE here, only the message. */
+static int pg_connect_error_code(PGconn *conn, const char *msg)
+{
+	static const char *const config[] = {
+	    "invalid", "does not exist", "authentication failed", "pg_hba.conf",
+	    "no password supplied", "permission denied", NULL,
+	};
+
+	if (PQconnectionNeedsPassword(conn))
+		return SK_ECONFIG;
+	for (int i = 0; config[i] != NULL; i++)
+		if (strstr(msg, config[i]) != NULL)
+			return SK_ECONFIG;
+	return SK_ETEMP;
+}
 
 /* Connect to the PostgreSQL database named by url (a libpq URI). Caller
  * closes with db_close(). */
 struct db *db_pg_open(const char *url, struct sk_error *err)
 {
 	struct pg_db *d = xcalloc(1, sizeof(*d));
-	PGresult *res;
 
 	d->base.ops = &pg_ops;
 	d->conn = PQconnectdb(url);
@@ -328,14 +411,12 @@ struct db *db_pg_open(const char *url, struct sk_error *err)
 		char *msg = xstrdup(PQerrorMessage(d->conn));
 
 		msg[strcspn(msg, "\n")] = '\0';
-		sk_error_set(err, strstr(msg, "invalid") ? SK_ECONFIG : SK_ETEMP,
+		sk_error_set(err, pg_connect_error_code(d->conn, msg),
 			     "cannot connect to PostgreSQL at %s: %s", d->where, msg);
 		free(msg);
 		pg_close(&d->base);
 		return NULL;
 	}
-	/* Quiet NOTICEs (CREATE TABLE IF NOT EXISTS ...) and UTC timestamps. */
-	res = PQexec(d->conn, "SET client_min_messages = warning");
-	PQclear(res);
+	pg_session_setup(d);
 	return &d->base;
 }

@@ -258,6 +258,7 @@ static const struct db_ops sqlite_ops = {
     .col_text = sqlite_col_text,
     .col_is_null = sqlite_col_is_null,
     .reset = sqlite_reset,
+    .id_continue = NULL, /* AUTOINCREMENT continues past explicit ids itself */
 };
 
 /* The busy timeout: SCHAKEL_BUSY_TIMEOUT_MS if set and valid (tests

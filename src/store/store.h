@@ -129,6 +129,21 @@ typedef int (*store_audit_fn)(const struct audit_entry *e, void *ctx);
 int store_audit_each(struct store *st, int limit, store_audit_fn fn, void *ctx,
 		     struct sk_error *err);
 
+/* Copying a whole store, for moving between backends. */
+struct store_copy_stats {
+	int64_t orgs, memberships, contacts, resources, users, tokens, audit;
+};
+/* Copy every organization, membership, contact, resource, user (with
+ * its password hash), API token and audit entry of from into to, keeping
+ * their ids, in one transaction on to, reading from one snapshot of
+ * from. to must be empty (no organizations, users or audit entries;
+ * else SK_EEXIST, nothing copied); afterwards its ids continue past the
+ * copied ones, and one more audit entry ("store.copy") records the copy.
+ * Both stores are borrowed and must be outside a transaction; the rows
+ * copied per table go into *stats_out (may be NULL) on success. */
+int store_copy(struct store *from, struct store *to, struct store_copy_stats *stats_out,
+	       struct sk_error *err);
+
 /* A fixed set of stores for a multi-threaded server. get blocks until
  * one is free. */
 struct store_pool;

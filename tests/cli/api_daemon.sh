@@ -116,19 +116,11 @@ expect_no_match "GET /api/v1/me" "$(cat "$TMP/quiet.log")" "at level warn reques
 # --- a busy store: 503 with Retry-After --------------------------------------
 PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
-SCHAKEL_BUSY_TIMEOUT_MS=200 start "$TMP/busy.log" --db "$DB" --port "$PORT"
+SCHAKEL_BUSY_TIMEOUT_MS=200 PGOPTIONS="-c lock_timeout=200" start "$TMP/busy.log" --db "$DB" --port "$PORT"
 up "$BASE"
-# Hold the write lock from another process for a few seconds.
-python3 - "${DB#sqlite:}" >"$TMP/lock.out" 2>&1 <<'PY' &
-import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-print("locked", flush=True)
-time.sleep(3)
-c.execute("ROLLBACK")
-PY
-LOCKER=$!
-for _ in $(seq 1 50); do grep -q locked "$TMP/lock.out" 2>/dev/null && break; sleep 0.1; done
+# Another process holds the write lock for a few seconds.
+if lock_store "$DB" 3; then ok "another process holds the write lock"; else
+	not_ok "another process holds the write lock"; fi
 code=$(curl -s -o "$TMP/busy.body" -D "$TMP/busy.headers" -w '%{http_code}' -X POST \
 	-H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
 	--data-binary '{"name":"Busy Org"}' "$BASE/api/v1/orgs")

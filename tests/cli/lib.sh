@@ -67,7 +67,69 @@ done_testing() {
 	[ "$TAP_FAILED" -eq 0 ]
 }
 
+# The store backend under test: sqlite (default) or postgresql.
+BACKEND=${SCHAKEL_TEST_BACKEND:-sqlite}
+if [ "$BACKEND" = postgresql ] && [ -z "${SCHAKEL_TEST_PG:-}" ]; then
+	echo "1..0 # SKIP no PostgreSQL server (SCHAKEL_TEST_PG is not set; make check starts one)"
+	exit 0
+fi
+
 # new_db NAME: the URL of a fresh, empty store for this test.
 new_db() {
-	echo "sqlite:$TMP/$1.db"
+	case $BACKEND in
+	sqlite)
+		echo "sqlite:$TMP/$1.db"
+		;;
+	postgresql)
+		local db
+		db="t_$(basename "$TMP" | tr -dc 'a-zA-Z0-9' | tr 'A-Z' 'a-z')_$1"
+		psql -q -v ON_ERROR_STOP=1 "$SCHAKEL_TEST_PG" -c "CREATE DATABASE \"$db\"" >/dev/null ||
+			return 1
+		echo "${SCHAKEL_TEST_PG%/*}/$db"
+		;;
+	esac
+}
+
+# on_backend NAME: true when the tests run on that backend.
+on_backend() { [ "$BACKEND" = "$1" ]; }
+
+# only_on_backend NAME WHY: end the script here with a TAP skip unless the
+# tests run on backend NAME.
+only_on_backend() {
+	on_backend "$1" && return 0
+	echo "1..0 # SKIP $2"
+	exit 0
+}
+
+# pg_query URL SQL: run SQL on a PostgreSQL database; rows unaligned, one
+# a line, fields separated by '|'.
+pg_query() { psql -X -q -t -A -v ON_ERROR_STOP=1 "$1" -c "$2"; }
+
+# lock_store URL SECONDS: another process takes the store's write lock
+# (SQLite: BEGIN EXCLUSIVE; PostgreSQL: an exclusive lock on the orgs
+# table) and holds it SECONDS; returns once it is held, the holder's pid
+# in LOCKER. Export SCHAKEL_BUSY_TIMEOUT_MS (SQLite) and PGOPTIONS
+# "-c lock_timeout=..." (PostgreSQL) to make writers give up early.
+lock_store() {
+	local flag="$TMP/locked.$$.$RANDOM"
+	case $1 in
+	sqlite:*)
+		python3 - "${1#sqlite:}" "$flag" "$2" <<'PY' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN EXCLUSIVE")
+open(sys.argv[2], "w").close()
+time.sleep(float(sys.argv[3]))
+c.execute("ROLLBACK")
+PY
+		;;
+	*)
+		printf 'BEGIN;\nLOCK TABLE orgs IN EXCLUSIVE MODE;\n\\! touch %s\nSELECT pg_sleep(%s);\nROLLBACK;\n' \
+			"$flag" "$2" | PGOPTIONS='' psql -X -q "$1" >/dev/null &
+		;;
+	esac
+	# shellcheck disable=SC2034 # read by the caller
+	LOCKER=$!
+	for _ in $(seq 100); do [ -f "$flag" ] && return 0; sleep 0.05; done
+	return 1
 }

@@ -18,7 +18,7 @@ expect_match '^schakel [0-9]+\.[0-9]+' "$OUT" "--version prints the version"
 
 for cmd in init "org add" "org list" "org show" "org set" "org rm" "member add" "member rm" \
 	"contact add" "contact list" "contact rm" "resource add" "resource list" "resource rm" \
-	"resource overlaps" whois import export "user add" "token create" audit; do
+	"resource overlaps" whois import export "user add" "token create" audit migrate; do
 	# shellcheck disable=SC2086
 	run "$SCHAKEL" $cmd --help
 	if [ "$RC" -eq 0 ] && printf '%s' "$OUT" | grep -q "^usage: schakel $cmd" && [ -z "$ERR" ]; then
@@ -48,7 +48,7 @@ expect_rc 64 "option value missing" S org add A --kind liaison --class
 
 # --- init ------------------------------------------------------------------
 expect_rc 0 "init creates the store" S init
-expect_match "store ready: sqlite:" "$OUT" "init says where the store is"
+expect_eq "store ready: $DB" "$OUT" "init says where the store is"
 expect_rc 0 "init again is fine" S init
 
 # --- organizations -----------------------------------------------------------

@@ -1,7 +1,7 @@
 /* tests/unit/test_registry.c: whois answers most specific first, overlaps
  * report every nested pair of different organizations, the access rules
  * hold for each role, and import is all or nothing and round-trips with
- * export. Each test runs on a fresh SQLite store. */
+ * export. Each test runs on a fresh store of the backend testdb.h names. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,21 +18,25 @@
 #include "registry/exchange.h"
 #include "registry/registry.h"
 #include "store/store.h"
+#include "testdb.h"
 
 struct fixture {
 	char dir[64];
-	char url[128];
+	char url[256];
+	char copy_url[256]; /* a second store a test opened, or "" */
 	struct store *st;
 	int64_t isp, customer, other, liaison;
 };
 
-static struct store *open_store(struct fixture *f, const char *name)
+/* A new store named name; its URL in url. */
+static struct store *open_store(struct fixture *f, const char *name, char *url, size_t size)
 {
 	struct sk_error err = {0};
 	struct store *st;
 
-	snprintf(f->url, sizeof(f->url), "sqlite:%s/%s.db", f->dir, name);
-	st = store_open(f->url, &err);
+	if (testdb_new_url(f->dir, name, url, size) != 0)
+		fail_msg("no database for store %s", name);
+	st = store_open(url, &err);
 	if (st == NULL)
 		fail_msg("store_open: %s", err.msg);
 	store_set_actor(st, "test");
@@ -46,7 +50,7 @@ static int setup(void **state)
 	snprintf(f->dir, sizeof(f->dir), "/tmp/test_registry.XXXXXX");
 	if (mkdtemp(f->dir) == NULL)
 		return -1;
-	f->st = open_store(f, "main");
+	f->st = open_store(f, "main", f->url, sizeof(f->url));
 	*state = f;
 	return 0;
 }
@@ -57,6 +61,9 @@ static int teardown(void **state)
 	char cmd[128];
 
 	store_close(f->st);
+	testdb_drop_url(f->url);
+	if (f->copy_url[0] != '\0')
+		testdb_drop_url(f->copy_url);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
 	if (system(cmd) != 0)
 		return -1;
@@ -513,7 +520,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(json_array_size(json_object_get(doc, "organizations")), 4);
 	json_decref(doc);
 
-	copy = open_store(f, "copy");
+	copy = open_store(f, "copy", f->copy_url, sizeof(f->copy_url));
 	if (import_text(copy, first, &stats, &err) != 0)
 		fail_msg("import: %s", err.msg);
 	assert_int_equal(stats.orgs, 4);
@@ -634,5 +641,6 @@ int main(void)
 	    cmocka_unit_test(test_json_shapes),
 	};
 
+	testdb_skip_if_unavailable();
 	return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
 }

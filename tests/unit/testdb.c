@@ -1,0 +1,92 @@
+/* tests/unit/testdb.c: a new SQLite file or PostgreSQL database per test. */
+#include "testdb.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *testdb_backend(void)
+{
+	const char *b = getenv("SCHAKEL_TEST_BACKEND");
+
+	return b != NULL && strcmp(b, "postgresql") == 0 ? "postgresql" : "sqlite";
+}
+
+bool testdb_is_sqlite(void)
+{
+	return strcmp(testdb_backend(), "sqlite") == 0;
+}
+
+void testdb_skip_if_unavailable(void)
+{
+	const char *pg = getenv("SCHAKEL_TEST_PG");
+
+	if (!testdb_is_sqlite() && (pg == NULL || *pg == '\0')) {
+		printf("1..0 # SKIP no PostgreSQL server (SCHAKEL_TEST_PG is not set)\n");
+		exit(0);
+	}
+}
+
+int testdb_new_url(const char *dir, const char *name, char *url, size_t size)
+{
+	static unsigned counter;
+	const char *server = getenv("SCHAKEL_TEST_PG");
+	char db[64], sql[128];
+	const char *slash;
+	PGconn *conn;
+	PGresult *res;
+	int n, rc = -1;
+
+	if (testdb_is_sqlite()) {
+		n = snprintf(url, size, "sqlite:%s/%s.db", dir, name);
+		return n > 0 && (size_t)n < size ? 0 : -1;
+	}
+	snprintf(db, sizeof(db), "t_%ld_%u_%.20s", (long)getpid(), counter++, name);
+	for (char *p = db; *p; p++)
+		if (*p == '-' || *p == '.')
+			*p = '_';
+	snprintf(sql, sizeof(sql), "CREATE DATABASE \"%s\"", db);
+	conn = PQconnectdb(server);
+	if (PQstatus(conn) != CONNECTION_OK) {
+		fprintf(stderr, "testdb: %s", PQerrorMessage(conn));
+		PQfinish(conn);
+		return -1;
+	}
+	res = PQexec(conn, sql);
+	if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+		slash = strrchr(server, '/');
+		n = snprintf(url, size, "%.*s/%s", (int)(slash - server), server, db);
+		rc = n > 0 && (size_t)n < size ? 0 : -1;
+	} else {
+		fprintf(stderr, "testdb: %s", PQerrorMessage(conn));
+	}
+	PQclear(res);
+	PQfinish(conn);
+	return rc;
+}
+
+void testdb_drop_url(const char *url)
+{
+	const char *server = getenv("SCHAKEL_TEST_PG");
+	const char *slash = url ? strrchr(url, '/') : NULL;
+	char sql[160];
+	size_t len;
+	PGconn *conn;
+
+	if (testdb_is_sqlite() || server == NULL || slash == NULL)
+		return;
+	len = strcspn(slash + 1, "?");
+	/* Only names testdb_new_url() made: "t_", letters, digits, "_". */
+	if (len < 3 || len > 64 || strncmp(slash + 1, "t_", 2) != 0 ||
+	    strspn(slash + 1,
+		   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") < len)
+		return;
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS \"%.*s\" WITH (FORCE)", (int)len,
+		 slash + 1);
+	conn = PQconnectdb(server);
+	if (PQstatus(conn) == CONNECTION_OK)
+		PQclear(PQexec(conn, sql));
+	PQfinish(conn);
+}
