@@ -19,6 +19,10 @@
 
 #define IMPORT_MAX	 ((size_t)256 << 20)
 #define EXCHANGE_VERSION 1
+/* Contacts and resources handed to the store per call: bounds the copies
+ * made for it; a multiple of the 100 rows the store writes per
+ * statement. */
+#define IMPORT_BATCH 5000
 
 /* qsort() and bsearch() that accept an empty (NULL) array. */
 static void sort_array(void *base, size_t n, size_t size,
@@ -559,12 +563,6 @@ static void id_vec_push(struct id_vec *l, int64_t id)
 	l->v[l->n++] = id;
 }
 
-static int collect_org_id(const struct org *org, void *ctx)
-{
-	id_vec_push(ctx, org->id);
-	return 0;
-}
-
 /* ---- export -------------------------------------------------------------- */
 
 /* The index in orgs (sorted by name) of the organization with id, through
@@ -1012,23 +1010,32 @@ static bool org_differs(const struct org *a, const struct org *b)
 	       str_or_empty_cmp(a->notes, b->notes) != 0;
 }
 
-/* Pass 1: add the new organizations, update the existing ones where the
- * document changes them. */
+/* Pass 1: add the new organizations (together, a few statements per
+ * hundred), update the existing ones where the document changes them. */
 static int import_orgs(struct import *im, struct store *st, struct sk_error *err)
 {
+	/* Shallow copies of the new organizations' structs: not cleared. */
+	struct org *add = xcalloc(im->n + 1, sizeof(*add));
+	size_t nadd = 0, j = 0;
+	int rc = 0;
+
 	for (size_t i = 0; i < im->n; i++) {
 		struct imp_org *o = &im->orgs[i];
-		struct org upd;
-		int rc;
 
 		o->existing = find_in(o->org.name, im->existing.v, im->existing.n,
 				      sizeof(*im->existing.v), org_name_find);
+		if (o->existing == NULL)
+			add[nadd++] = o->org;
+	}
+	if ((rc = store_org_add_many(st, add, nadd, err)) != 0)
+		goto out;
+	im->stats.orgs += (long)nadd;
+	for (size_t i = 0; i < im->n; i++) {
+		struct imp_org *o = &im->orgs[i];
+		struct org upd;
+
 		if (o->existing == NULL) {
-			rc = store_org_add(st, &o->org, err);
-			if (rc != 0)
-				return rc;
-			o->id = o->org.id;
-			im->stats.orgs++;
+			o->id = add[j++].id;
 			continue;
 		}
 		org_copy(&upd, o->existing);
@@ -1042,16 +1049,21 @@ static int import_orgs(struct import *im, struct store *st, struct sk_error *err
 		o->org.kind = upd.kind;
 		org_clear(&upd);
 		if (rc != 0)
-			return rc;
+			goto out;
 	}
-	return 0;
+out:
+	free(add);
+	return rc;
 }
 
+/* The memberships o's document lists, by name: each must be an
+ * organization of the document or of the store. Those the store has
+ * already stay as they are. */
 static int import_members(struct import *im, struct imp_org *o, struct store *st,
 			  struct sk_error *err)
 {
-	struct id_vec have = {0}, want = {0};
-	size_t i;
+	struct id_vec want = {0};
+	size_t i, distinct = 0, added = 0;
 	json_t *item;
 	int rc = 0;
 
@@ -1083,118 +1095,153 @@ static int import_members(struct import *im, struct imp_org *o, struct store *st
 		}
 		id_vec_push(&want, id);
 	}
-	if (o->existing != NULL) {
-		rc = store_member_each(st, o->id, collect_org_id, &have, err);
-		if (rc != 0)
-			goto out;
-		sort_array(have.v, have.n, sizeof(*have.v), i64_order);
-	}
 	sort_array(want.v, want.n, sizeof(*want.v), i64_order);
-	for (i = 0; i < want.n; i++) {
-		if (i > 0 && want.v[i] == want.v[i - 1])
-			continue;
-		if (find_in(&want.v[i], have.v, have.n, sizeof(*have.v), i64_order) != NULL)
-			continue;
-		rc = store_member_add(st, o->id, want.v[i], err);
-		if (rc != 0)
-			goto out;
-		im->stats.memberships++;
-	}
+	for (i = 0; i < want.n; i++)
+		if (distinct == 0 || want.v[i] != want.v[distinct - 1])
+			want.v[distinct++] = want.v[i];
+	rc = store_member_add_many(st, o->id, want.v, distinct, &added, err);
+	if (rc == 0)
+		im->stats.memberships += (long)added;
 out:
-	free(have.v);
 	free(want.v);
 	return rc;
 }
 
-static int email_order(const void *pa, const void *pb)
-{
-	return strcasecmp(*(char *const *)pa, *(char *const *)pb);
-}
+/* A stored contact's organization and e-mail address, to tell which of
+ * the document's contacts are there already. */
+struct owner_email {
+	int64_t org_id;
+	char *email;
+};
 
-static int collect_email(const struct contact *c, void *ctx)
+struct owner_email_vec {
+	struct owner_email *v;
+	size_t n, alloc;
+};
+
+static int collect_owner_email(const struct contact *c, void *ctx)
 {
-	struct name_vec *l = ctx;
+	struct owner_email_vec *l = ctx;
 
 	if (l->n == l->alloc) {
-		l->alloc = l->alloc ? l->alloc * 2 : 16;
+		l->alloc = l->alloc ? l->alloc * 2 : 64;
 		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
 	}
-	l->v[l->n++] = xstrdup(c->email ? c->email : "");
+	l->v[l->n].org_id = c->org_id;
+	l->v[l->n].email = xstrdup(c->email ? c->email : "");
+	l->n++;
 	return 0;
 }
 
-/* Contacts whose e-mail address the organization does not have yet. */
-static int import_contacts(struct import *im, struct imp_org *o, struct store *st,
-			   struct sk_error *err)
+/* By organization, then e-mail address ignoring case. */
+static int owner_email_order(const void *pa, const void *pb)
 {
-	struct name_vec have = {0};
-	int rc = 0;
+	const struct owner_email *a = pa, *b = pb;
 
-	if (o->ncontacts == 0)
-		return 0;
-	if (o->existing != NULL) {
-		rc = store_contact_each(st, o->id, collect_email, &have, err);
-		if (rc != 0)
-			goto out;
-		sort_array(have.v, have.n, sizeof(*have.v), email_order);
-	}
-	for (size_t i = 0; i < o->ncontacts; i++) {
-		struct contact *c = &o->contacts[i];
-
-		if (o->contact_dup[i] ||
-		    find_in(&c->email, have.v, have.n, sizeof(*have.v), email_order) != NULL)
-			continue;
-		c->org_id = o->id;
-		rc = store_contact_add(st, c, err);
-		if (rc != 0) {
-			sk_error_prefix(err, "contacts[%zu]", i);
-			goto out;
-		}
-		im->stats.contacts++;
-	}
-out:
-	name_vec_free(&have);
-	return rc;
+	if (a->org_id != b->org_id)
+		return a->org_id < b->org_id ? -1 : 1;
+	return strcasecmp(a->email, b->email);
 }
 
-/* Resources the organization does not hold yet. */
-static int import_resources(struct import *im, struct imp_org *o, struct store *st,
-			    struct sk_error *err)
+/* The contacts whose e-mail address their organization does not have
+ * yet (a stored one, or one earlier in the document), added together,
+ * IMPORT_BATCH at a time. The stored contacts are read in one walk, and
+ * only when an organization that exists lists contacts. */
+static int import_contacts(struct import *im, struct store *st, struct sk_error *err)
 {
-	struct res_vec have = {0};
-	char value[RESOURCE_TEXT_MAX];
+	struct owner_email_vec have = {0};
+	struct contact *batch = NULL; /* shallow copies: not cleared */
+	bool need_stored = false;
+	size_t n = 0;
 	int rc = 0;
 
-	if (o->nres == 0)
-		return 0;
-	if (o->existing != NULL) {
-		rc = store_resource_each(st, o->id, collect_resource, &have, err);
-		if (rc != 0)
+	for (size_t i = 0; i < im->n; i++)
+		need_stored |= im->orgs[i].existing != NULL && im->orgs[i].ncontacts > 0;
+	if (need_stored) {
+		if ((rc = store_contact_each(st, 0, collect_owner_email, &have, err)) != 0)
 			goto out;
-		sort_array(have.v, have.n, sizeof(*have.v), resource_key_order);
+		sort_array(have.v, have.n, sizeof(*have.v), owner_email_order);
 	}
-	for (size_t i = 0; i < o->nres; i++) {
-		struct resource *r = &o->res[i];
+	for (size_t i = 0; i < im->n; i++) {
+		struct imp_org *o = &im->orgs[i];
 
-		if (find_in(r, have.v, have.n, sizeof(*have.v), resource_key_order) != NULL)
-			continue;
-		r->org_id = o->id;
-		rc = store_resource_add(st, r, err);
-		if (rc != 0) {
-			if (resource_format_value(r, value, sizeof(value)) > 0)
-				name_value(err, value);
-			goto out;
+		for (size_t k = 0; k < o->ncontacts; k++) {
+			struct contact *c = &o->contacts[k];
+			struct owner_email key = {o->id, c->email};
+
+			if (o->contact_dup[k] || (o->existing != NULL &&
+						  find_in(&key, have.v, have.n, sizeof(*have.v),
+							  owner_email_order) != NULL))
+				continue;
+			if (batch == NULL)
+				batch = xcalloc(IMPORT_BATCH, sizeof(*batch));
+			c->org_id = o->id;
+			batch[n++] = *c;
+			if (n == IMPORT_BATCH) {
+				if ((rc = store_contact_add_many(st, batch, n, err)) != 0)
+					goto out;
+				im->stats.contacts += (long)n;
+				n = 0;
+			}
 		}
-		im->stats.resources++;
 	}
+	if (n > 0 && (rc = store_contact_add_many(st, batch, n, err)) == 0)
+		im->stats.contacts += (long)n;
 out:
+	for (size_t i = 0; i < have.n; i++)
+		free(have.v[i].email);
 	free(have.v);
+	free(batch);
 	return rc;
 }
 
+/* Hand batch[0..n) to the store, counting what it added. */
+static int import_resource_batch(struct import *im, struct store *st, struct resource *batch,
+				 size_t n, struct sk_error *err)
+{
+	size_t added = 0;
+	int rc = store_resource_add_many(st, batch, n, &added, err);
+
+	if (rc == 0)
+		im->stats.resources += (long)added;
+	return rc;
+}
+
+/* Every organization's resources, added together, IMPORT_BATCH at a
+ * time; those an organization holds already are skipped by the store. */
+static int import_resources(struct import *im, struct store *st, struct sk_error *err)
+{
+	struct resource *batch = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < im->n; i++) {
+		struct imp_org *o = &im->orgs[i];
+
+		for (size_t k = 0; k < o->nres; k++) {
+			if (batch == NULL)
+				batch = xcalloc(IMPORT_BATCH, sizeof(*batch));
+			batch[n] = o->res[k];
+			batch[n++].org_id = o->id;
+			if (n == IMPORT_BATCH) {
+				if ((rc = import_resource_batch(im, st, batch, n, err)) != 0)
+					goto out;
+				n = 0;
+			}
+		}
+	}
+	if (n > 0)
+		rc = import_resource_batch(im, st, batch, n, err);
+out:
+	free(batch);
+	return rc;
+}
+
+/* Store the checked document: the organizations first, so that names
+ * resolve to ids from memory, then memberships, contacts and resources,
+ * each kind in a few statements per hundred rows. */
 static int import_store(struct import *im, struct store *st, struct sk_error *err)
 {
-	struct imp_org *o = NULL;
 	int rc;
 
 	rc = store_org_each(st, collect_org, &im->existing, err);
@@ -1203,15 +1250,15 @@ static int import_store(struct import *im, struct store *st, struct sk_error *er
 	sort_array(im->existing.v, im->existing.n, sizeof(*im->existing.v), org_name_order);
 	rc = import_orgs(im, st, err);
 	for (size_t i = 0; rc == 0 && i < im->n; i++) {
-		o = &im->orgs[i];
-		rc = import_members(im, o, st, err);
-		if (rc == 0)
-			rc = import_contacts(im, o, st, err);
-		if (rc == 0)
-			rc = import_resources(im, o, st, err);
-		if (rc != 0)
+		struct imp_org *o = &im->orgs[i];
+
+		if ((rc = import_members(im, o, st, err)) != 0)
 			sk_error_prefix(err, "%s", o->label);
 	}
+	if (rc == 0)
+		rc = import_contacts(im, st, err);
+	if (rc == 0)
+		rc = import_resources(im, st, err);
 	return rc;
 }
 

@@ -1,7 +1,7 @@
 /* store/db.c: chooses a backend from the store URL, caches prepared
  * statements by their SQL text, forwards the thin SQL interface to the
  * backend, and applies the embedded migrations, substituting the few
- * words that differ between backends ("{{ID}}"). */
+ * words that differ between backends ("{{ID}}", "{{BYTES}}"). */
 #include "store/db.h"
 
 #include <stdio.h>
@@ -210,21 +210,29 @@ int db_id_continue(struct db *db, const char *table, int64_t last_id, struct sk_
 static int migration_expand(const struct db *db, const struct db_migration *m, struct buf *out,
 			    struct sk_error *err)
 {
+	const struct {
+		const char *word;
+		const char *text;
+	} words[] = {
+	    {"{{ID}}", db->ops->id_column},
+	    {"{{BYTES}}", db->ops->bytes_collation},
+	};
 	const char *p = m->sql, *open;
+	size_t i, nwords = sizeof(words) / sizeof(words[0]);
 	int rc = 0;
 
 	while ((open = strstr(p, "{{")) != NULL) {
 		if ((rc = buf_append(out, p, (size_t)(open - p))) != 0)
 			goto toobig;
-		if (str_has_prefix(open, "{{ID}}")) {
-			if ((rc = buf_append_str(out, db->ops->id_column)) != 0)
-				goto toobig;
-			p = open + strlen("{{ID}}");
-		} else {
+		for (i = 0; i < nwords && !str_has_prefix(open, words[i].word); i++)
+			;
+		if (i == nwords)
 			return sk_error_set(err, SK_EIO,
 					    "migration %04d_%s: unknown word '%.20s'",
 					    m->version, m->name, open);
-		}
+		if ((rc = buf_append_str(out, words[i].text)) != 0)
+			goto toobig;
+		p = open + strlen(words[i].word);
 	}
 	if ((rc = buf_append_str(out, p)) != 0)
 		goto toobig;

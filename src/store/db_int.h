@@ -16,6 +16,10 @@ struct db_ops {
 	enum db_backend backend;
 	/* Replaces "{{ID}}" in migrations: an auto-increment primary key. */
 	const char *id_column;
+	/* Replaces "{{BYTES}}" in migrations, after the type of a text column
+	 * that is sorted or compared: makes its order and equality byte-wise,
+	 * whatever the database's collation ("" where that is the default). */
+	const char *bytes_collation;
 	/* Starts a transaction that writes ("BEGIN IMMEDIATE" on SQLite). */
 	const char *begin_sql;
 	/* Starts a transaction for a group of reads ("BEGIN" on SQLite). */

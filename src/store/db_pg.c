@@ -2,18 +2,24 @@
  * prepared on the server by name, parameters and results as text, a
  * connection re-established after it was lost (outside a transaction),
  * and SQLSTATEs mapped onto SK_E*: unique violation SK_EEXIST,
- * serialization failure, deadlock and lost connections SK_ETEMP. */
+ * serialization failure, deadlock and lost connections SK_ETEMP. libpq
+ * never writes to stderr: what the server says outside a statement (a
+ * FATAL on shutdown) is kept for the next error message instead. */
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/error.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
 #include "store/db_int.h"
 
-#define PG_PARAMS_MAX 32
+#define PG_PARAMS_MAX 65535	/* the protocol's limit per statement */
+#define PG_NOTICE_MAX 200	/* bytes kept of a message from the server */
 #define PG_RETRIES 3	/* for statements outside a transaction */
 #define PG_LOCK_TIMEOUT_MS 5000	/* as SQLite's busy timeout */
 
@@ -21,8 +27,9 @@ struct pg_stmt {
 	struct db_stmt base;
 	char name[24];		/* server-side name, "s<n>" */
 	unsigned prepared_gen;	/* connection generation it was prepared on */
-	char *params[PG_PARAMS_MAX];
-	int nparams;
+	char **params;		/* nparams bound, room for aparams */
+	int nparams, aparams;
+	int bind_bad;		/* a parameter number out of range, or 0 */
 	PGresult *res;		/* rows of the current walk, or NULL */
 	int row, nrows;
 };
@@ -34,6 +41,9 @@ struct pg_db {
 	unsigned gen;		/* bumped on every (re)connection */
 	unsigned next_name;
 	bool in_tx;
+	/* The last FATAL or PANIC the server sent outside a statement (why
+	 * it is closing the connection), or "". */
+	char notice[PG_NOTICE_MAX];
 };
 
 static struct pg_db *to_db(struct db *db)
@@ -61,9 +71,22 @@ static int pg_error(struct pg_db *d, PGresult *res, const char *op, struct sk_er
 	if (msg == NULL)
 		msg = PQerrorMessage(d->conn);
 	if (PQstatus(d->conn) != CONNECTION_OK || sqlstate_is(state, "08") ||
-	    sqlstate_is(state, "57P"))
+	    sqlstate_is(state, "57P")) {
+		/* Why, as the server said it: between statements (kept by
+		 * pg_notice), or as this statement's error (57P01 on a
+		 * shutdown), or in libpq's own message, first line. */
+		const char *why = d->notice[0] != '\0' ? d->notice : msg;
+		size_t len;
+
+		if (str_has_prefix(why, "FATAL:"))
+			why += strspn(why + strlen("FATAL:"), " ") + strlen("FATAL:");
+		len = strcspn(why, "\n");
+		if (len > 0)
+			return sk_error_set(err, SK_ETEMP, "%s: lost the connection to PostgreSQL "
+					    "at %s (%.*s); try again", op, d->where, (int)len, why);
 		return sk_error_set(err, SK_ETEMP, "%s: lost the connection to PostgreSQL at %s; "
 				    "try again", op, d->where);
+	}
 	if (sqlstate_is(state, "23505"))
 		return sk_error_set(err, SK_EEXIST, "%s: %s", op, msg);
 	if (sqlstate_is(state, "23"))
@@ -76,6 +99,22 @@ static int pg_error(struct pg_db *d, PGresult *res, const char *op, struct sk_er
 	if (sqlstate_is(state, "42501") || sqlstate_is(state, "28"))
 		return sk_error_set(err, SK_ECONFIG, "%s: PostgreSQL at %s: %s", op, d->where, msg);
 	return sk_error_set(err, SK_EIO, "%s: PostgreSQL at %s: %s", op, d->where, msg);
+}
+
+/* libpq's notice receiver: keep, never print. NOTICEs and WARNINGs are
+ * dropped (the session asks for none); a FATAL or PANIC arriving between
+ * statements says why the server closes the connection, and goes into
+ * the message of the error that follows. */
+static void pg_notice(void *arg, const PGresult *res)
+{
+	struct pg_db *d = arg;
+	const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+	if (severity == NULL || msg == NULL ||
+	    (strcmp(severity, "FATAL") != 0 && strcmp(severity, "PANIC") != 0))
+		return;
+	snprintf(d->notice, sizeof(d->notice), "%s", msg);
 }
 
 /* How long a statement waits for a lock: SCHAKEL_BUSY_TIMEOUT_MS if set
@@ -111,11 +150,14 @@ static int pg_ensure(struct pg_db *d, const char *op, struct sk_error *err)
 		return 0;
 	if (d->in_tx)
 		return sk_error_set(err, SK_ETEMP, "%s: lost the connection to PostgreSQL at %s "
-				    "during a transaction; nothing of it was stored", op, d->where);
+				    "during a transaction%s%s%s; nothing of it was stored", op,
+				    d->where, d->notice[0] ? " (" : "", d->notice,
+				    d->notice[0] ? ")" : "");
 	PQreset(d->conn);
 	if (PQstatus(d->conn) != CONNECTION_OK)
 		return sk_error_set(err, SK_ETEMP, "%s: cannot reach PostgreSQL at %s: %s", op,
 				    d->where, PQerrorMessage(d->conn));
+	d->notice[0] = '\0';
 	d->gen++;
 	pg_session_setup(d);
 	return 0;
@@ -191,6 +233,7 @@ static void pg_clear_walk(struct pg_stmt *s)
 		s->params[i] = NULL;
 	}
 	s->nparams = 0;
+	s->bind_bad = 0;
 }
 
 static bool pg_stmt_busy(struct db_stmt *st)
@@ -201,6 +244,7 @@ static bool pg_stmt_busy(struct db_stmt *st)
 static void pg_stmt_free(struct db_stmt *st)
 {
 	pg_clear_walk(to_stmt(st));
+	free(to_stmt(st)->params);
 	free(st);
 }
 
@@ -209,12 +253,27 @@ static void pg_reset(struct db_stmt *st)
 	pg_clear_walk(to_stmt(st));
 }
 
+/* Parameters are kept as text (copied) in an array that grows to the
+ * highest number bound; a number out of range fails the next step. */
 static void pg_bind_text(struct db_stmt *st, int idx, const char *v)
 {
 	struct pg_stmt *s = to_stmt(st);
 
-	if (idx < 1 || idx > PG_PARAMS_MAX)
+	if (idx < 1 || idx > PG_PARAMS_MAX) {
+		if (s->bind_bad == 0)
+			s->bind_bad = idx;
 		return;
+	}
+	if (idx > s->aparams) {
+		int n = s->aparams ? s->aparams : 16;
+
+		while (n < idx)
+			n *= 2;
+		n = n > PG_PARAMS_MAX ? PG_PARAMS_MAX : n;
+		s->params = xreallocarray(s->params, (size_t)n, sizeof(*s->params));
+		memset(s->params + s->aparams, 0, (size_t)(n - s->aparams) * sizeof(*s->params));
+		s->aparams = n;
+	}
 	free(s->params[idx - 1]);
 	s->params[idx - 1] = v ? xstrdup(v) : NULL;
 	if (idx > s->nparams)
@@ -289,6 +348,12 @@ static int pg_step(struct db_stmt *st, struct sk_error *err)
 	struct pg_db *d = to_db(st->db);
 	int rc;
 
+	if (s->res == NULL && s->bind_bad != 0) {
+		rc = sk_error_set(err, SK_EIO, "binding parameter %d: statements take 1 to %d",
+				  s->bind_bad, PG_PARAMS_MAX);
+		pg_clear_walk(s);
+		return rc;
+	}
 	if (s->res == NULL && (rc = pg_run(d, s, err)) != 0) {
 		pg_clear_walk(s);
 		return rc;
@@ -357,6 +422,8 @@ static void pg_close(struct db *db)
 static const struct db_ops pg_ops = {
 	.backend = DB_POSTGRESQL,
 	.id_column = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+	/* "C" orders by bytes, as SQLite's BINARY, in any database. */
+	.bytes_collation = "COLLATE \"C\"",
 	.begin_sql = "BEGIN",
 	/* db.h promises one snapshot for a group of reads. */
 	.begin_read_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ",
@@ -396,19 +463,79 @@ static int pg_connect_error_code(PGconn *conn, const char *msg)
 	return SK_ETEMP;
 }
 
+/* The connect_timeout of conn's URL in seconds (at least 2, as libpq
+ * has it), or -1 for none: wait as long as the network does. */
+static int pg_connect_timeout(PGconn *conn)
+{
+	PQconninfoOption *opts = PQconninfo(conn);
+	int64_t v;
+	int timeout = -1;
+
+	for (PQconninfoOption *o = opts; o != NULL && o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "connect_timeout") == 0 && o->val != NULL &&
+		    str_to_i64(o->val, 0, 86400, &v) == 0 && v > 0)
+			timeout = v < 2 ? 2 : (int)v;
+	PQconninfoFree(opts);
+	return timeout;
+}
+
+/* Drive a connection begun with PQconnectStart() to its end, as
+ * PQconnectdb() would, within connect_timeout. 0, or -1 when it failed
+ * (the reason in PQerrorMessage(), or a timeout). */
+static int pg_connect_finish(PGconn *conn, bool *timed_out)
+{
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+	int timeout = pg_connect_timeout(conn);
+	time_t deadline = timeout > 0 ? time(NULL) + timeout : 0;
+
+	*timed_out = false;
+	if (PQstatus(conn) == CONNECTION_BAD)
+		return -1;
+	while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
+		struct pollfd pfd = {PQsocket(conn),
+				     st == PGRES_POLLING_READING ? POLLIN : POLLOUT, 0};
+		int wait_ms = -1, n;
+
+		if (pfd.fd < 0)
+			return -1;
+		if (deadline != 0) {
+			time_t left = deadline - time(NULL);
+
+			if (left <= 0) {
+				*timed_out = true;
+				return -1;
+			}
+			wait_ms = (int)left * 1000;
+		}
+		n = poll(&pfd, 1, wait_ms);
+		if (n < 0 && errno != EINTR)
+			return -1;
+		if (n <= 0)
+			continue; /* interrupted, or the deadline (checked above) */
+		st = PQconnectPoll(conn);
+	}
+	return st == PGRES_POLLING_OK ? 0 : -1;
+}
+
 /* Connect to the PostgreSQL database named by url (a libpq URI). Caller
- * closes with db_close(). */
+ * closes with db_close(). The notice receiver is in place before the
+ * server can say anything. */
 struct db *db_pg_open(const char *url, struct sk_error *err)
 {
 	struct pg_db *d = xcalloc(1, sizeof(*d));
+	bool timed_out = false;
 
 	d->base.ops = &pg_ops;
-	d->conn = PQconnectdb(url);
+	d->conn = PQconnectStart(url);
+	if (d->conn == NULL)
+		abort(); /* libpq could not allocate its small connection object */
+	PQsetNoticeReceiver(d->conn, pg_notice, d);
+	pg_connect_finish(d->conn, &timed_out);
 	d->where = xasprintf("%s:%s/%s", PQhost(d->conn) ? PQhost(d->conn) : "?",
 			     PQport(d->conn) ? PQport(d->conn) : "?",
 			     PQdb(d->conn) ? PQdb(d->conn) : "?");
-	if (PQstatus(d->conn) != CONNECTION_OK) {
-		char *msg = xstrdup(PQerrorMessage(d->conn));
+	if (PQstatus(d->conn) != CONNECTION_OK || timed_out) {
+		char *msg = xstrdup(timed_out ? "timeout expired" : PQerrorMessage(d->conn));
 
 		msg[strcspn(msg, "\n")] = '\0';
 		sk_error_set(err, pg_connect_error_code(d->conn, msg),

@@ -242,6 +242,7 @@ static void sqlite_reset(struct db_stmt *st)
 static const struct db_ops sqlite_ops = {
     .backend = DB_SQLITE,
     .id_column = "INTEGER PRIMARY KEY AUTOINCREMENT",
+    .bytes_collation = "", /* BINARY, SQLite's default, compares bytes */
     .begin_sql = "BEGIN IMMEDIATE",
     .begin_read_sql = "BEGIN",
     .migrate_lock_sql = NULL,

@@ -1,6 +1,8 @@
 /* store/store.c: schakel's domain queries, written once over db.h so that
  * every backend runs the same SQL. Each change runs in a transaction and
- * writes one audit row (who, what, which object, a sentence for humans). */
+ * writes one audit row (who, what, which object, a sentence for humans).
+ * The *_add_many calls write up to BULK_ROWS rows per statement, so that
+ * a bulk import costs a few round trips per hundred rows, not per row. */
 #include "store/store.h"
 
 #include <assert.h>
@@ -10,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/buf.h"
 #include "lib/error.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
@@ -23,12 +26,32 @@
 /* A token's last_used is refreshed at most this often (seconds), so
  * that authenticating is a write only once in a while. */
 #define TOKEN_TOUCH_INTERVAL 60
+/* Rows per multi-row statement. At most 8 parameters a row plus a few
+ * shared stay far below both backends' limits (SQLite 32766, PostgreSQL
+ * 65535). */
+#define BULK_ROWS    100
+#define BULK_SQL_MAX (64 * 1024)
+
+/* The statements that write or read many rows at once. */
+enum bulk_kind {
+	BULK_ORG,
+	BULK_MEMBER,
+	BULK_CONTACT,
+	BULK_RESOURCE,
+	BULK_AUDIT,
+	BULK_ORG_REF,
+	BULK_KINDS
+};
 
 struct store {
 	struct db *db;
 	char actor[ACTOR_MAX + 1];
 	int depth;   /* store_begin nesting */
 	bool doomed; /* an inner call rolled back: the outermost commit must fail */
+	/* The text of each bulk statement per number of rows, built on first
+	 * use: the same text each time, so db_prepare() finds the statement
+	 * it prepared before. */
+	char *bulk_sql[BULK_KINDS][BULK_ROWS + 1];
 };
 
 #define ORG_COLS      "id, name, kind, class, sector, country, status, notes, created, updated"
@@ -181,6 +204,9 @@ void store_close(struct store *st)
 	if (st->depth > 0)
 		db_rollback(st->db);
 	db_close(st->db);
+	for (int k = 0; k < BULK_KINDS; k++)
+		for (int i = 0; i <= BULK_ROWS; i++)
+			free(st->bulk_sql[k][i]);
 	free(st);
 }
 
@@ -325,6 +351,258 @@ static int audit(struct store *st, const char *action, const char *kind, int64_t
 	if ((rc = step_done(s, err)) != 0)
 		sk_error_prefix(err, "writing the audit log");
 	return rc;
+}
+
+/* ---- many rows per statement ---- */
+
+/* A bulk statement: head, then one row per item joined by ", ", then
+ * tail. In row, "?" is the item's next parameter, numbered on through
+ * the rows; "$1".."$<shared>" are parameters every row shares. */
+struct bulk_shape {
+	const char *head, *row, *tail;
+	int shared;
+};
+
+static const struct bulk_shape bulk_shapes[BULK_KINDS] = {
+    [BULK_ORG] = {"INSERT INTO orgs (name, kind, class, sector, country, status, notes, "
+		  "created, updated) VALUES ",
+		  "(?, ?, ?, ?, ?, ?, ?, $1, $1)",
+		  " ON CONFLICT (name) DO NOTHING RETURNING id, name", 1},
+    [BULK_MEMBER] = {"INSERT INTO memberships (liaison_id, member_id, created) VALUES ",
+		     "($1, ?, $2)",
+		     " ON CONFLICT (liaison_id, member_id) DO NOTHING RETURNING member_id", 2},
+    [BULK_CONTACT] = {"INSERT INTO contacts (org_id, name, email, phone, role, languages, "
+		      "pgp_fpr, created) VALUES ",
+		      "(?, ?, ?, ?, ?, ?, ?, $1)",
+		      " RETURNING id, org_id, name, email, phone, role, languages, pgp_fpr", 1},
+    [BULK_RESOURCE] = {"INSERT INTO resources (org_id, type, value, family, plen, net, asn, "
+		       "domain, created) VALUES ",
+		       "(?, ?, ?, ?, ?, ?, ?, ?, $1)",
+		       " ON CONFLICT (org_id, type, value) DO NOTHING "
+		       "RETURNING id, org_id, type, value",
+		       1},
+    [BULK_AUDIT] = {"INSERT INTO audit (at, actor, action, object, summary) VALUES ",
+		    "($1, $2, $3, ?, ?)", "", 3},
+    [BULK_ORG_REF] = {"SELECT id, name, kind FROM orgs WHERE id IN (", "?", ")", 0},
+};
+
+/* The SQL of kind for rows rows (1..BULK_ROWS). Borrowed; freed by
+ * store_close(). */
+static const char *bulk_sql(struct store *st, enum bulk_kind kind, size_t rows)
+{
+	const struct bulk_shape *sh = &bulk_shapes[kind];
+	int next = sh->shared + 1, rc;
+	struct buf b;
+
+	assert(rows >= 1 && rows <= BULK_ROWS);
+	if (st->bulk_sql[kind][rows] != NULL)
+		return st->bulk_sql[kind][rows];
+	buf_init(&b, BULK_SQL_MAX);
+	rc = buf_append_str(&b, sh->head);
+	for (size_t i = 0; i < rows && rc == 0; i++) {
+		if (i > 0)
+			rc = buf_append_str(&b, ", ");
+		for (const char *p = sh->row; *p != '\0' && rc == 0; p++) {
+			if (*p == '?')
+				rc = buf_printf(&b, "$%d", next++);
+			else
+				rc = buf_append_char(&b, *p);
+		}
+	}
+	if (rc == 0)
+		rc = buf_append_str(&b, sh->tail);
+	/* The shapes are fixed and BULK_SQL_MAX is ample for them. */
+	if (rc != 0)
+		abort();
+	st->bulk_sql[kind][rows] = buf_take(&b);
+	return st->bulk_sql[kind][rows];
+}
+
+/* Audit rows of changes made together: one action, one row per change,
+ * written in one statement. */
+struct audit_many {
+	const char *action;
+	size_t n;
+	char object[BULK_ROWS][64];
+	char summary[BULK_ROWS][SUMMARY_MAX];
+};
+
+/* Queue a row about object kind:id; at most BULK_ROWS before
+ * audit_many_write(). */
+static void audit_many_add(struct audit_many *a, const char *kind, int64_t id, const char *fmt,
+			   ...) __attribute__((format(printf, 4, 5)));
+
+static void audit_many_add(struct audit_many *a, const char *kind, int64_t id, const char *fmt,
+			   ...)
+{
+	va_list ap;
+
+	assert(a->n < BULK_ROWS);
+	snprintf(a->object[a->n], sizeof(a->object[a->n]), "%s:%lld", kind, (long long)id);
+	va_start(ap, fmt);
+	vsnprintf(a->summary[a->n], sizeof(a->summary[a->n]), fmt, ap);
+	va_end(ap);
+	a->n++;
+}
+
+/* Write the queued rows in the current transaction, and empty the
+ * queue. */
+static int audit_many_write(struct store *st, struct audit_many *a, struct sk_error *err)
+{
+	struct db_stmt *s;
+	char now[21];
+	int rc;
+
+	if (a->n == 0)
+		return 0;
+	if ((rc = prep(st, bulk_sql(st, BULK_AUDIT, a->n), &s, err)) != 0)
+		return rc;
+	time_now(now);
+	db_bind_text(s, 1, now);
+	db_bind_text(s, 2, st->actor);
+	db_bind_text(s, 3, a->action);
+	for (size_t i = 0; i < a->n; i++) {
+		db_bind_text(s, 4 + 2 * (int)i, a->object[i]);
+		db_bind_text(s, 5 + 2 * (int)i, a->summary[i]);
+	}
+	a->n = 0;
+	if ((rc = step_done(s, err)) != 0)
+		sk_error_prefix(err, "writing the audit log");
+	return rc;
+}
+
+/* Names and kinds of organizations, looked up together. */
+struct org_ref {
+	int64_t id;
+	enum org_kind kind;
+	char *name;
+};
+
+struct org_refs {
+	struct org_ref *v; /* sorted by id */
+	size_t n;
+};
+
+static int i64_order(const void *pa, const void *pb)
+{
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+static int org_ref_order(const void *pa, const void *pb)
+{
+	return i64_order(&((const struct org_ref *)pa)->id, &((const struct org_ref *)pb)->id);
+}
+
+static void org_refs_free(struct org_refs *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i].name);
+	free(r->v);
+	r->v = NULL;
+	r->n = 0;
+}
+
+/* The entry of organization id in refs, or NULL. Borrowed from refs. */
+static const struct org_ref *org_refs_find(const struct org_refs *refs, int64_t id)
+{
+	struct org_ref key = {id, ORG_KIND_CONSTITUENT, NULL};
+
+	if (refs->n == 0)
+		return NULL;
+	return bsearch(&key, refs->v, refs->n, sizeof(*refs->v), org_ref_order);
+}
+
+/* Look up the organizations ids (n of them, in any order, repeats
+ * allowed) in one statement per BULK_ROWS of them, into *out; an unknown
+ * id is SK_ENOTFOUND. Caller frees *out with org_refs_free(). */
+static int org_refs_load(struct store *st, const int64_t *ids, size_t n, struct org_refs *out,
+			 struct sk_error *err)
+{
+	struct org_refs refs = {NULL, 0};
+	int64_t *u = xcalloc(n + 1, sizeof(*u));
+	struct db_stmt *s;
+	size_t m = 0, k;
+	int rc = 0;
+
+	if (n > 0)
+		memcpy(u, ids, n * sizeof(*u));
+	if (n > 1)
+		qsort(u, n, sizeof(*u), i64_order);
+	for (size_t i = 0; i < n; i++)
+		if (m == 0 || u[i] != u[m - 1])
+			u[m++] = u[i];
+	refs.v = xcalloc(m + 1, sizeof(*refs.v));
+	refs.n = m;
+	for (size_t i = 0; i < m; i++)
+		refs.v[i].id = u[i];
+	for (size_t at = 0; at < m; at += k) {
+		k = m - at < BULK_ROWS ? m - at : BULK_ROWS;
+		if ((rc = prep(st, bulk_sql(st, BULK_ORG_REF, k), &s, err)) != 0)
+			goto out;
+		for (size_t j = 0; j < k; j++)
+			db_bind_int(s, 1 + (int)j, u[at + j]);
+		while ((rc = db_step(s, err)) == 1) {
+			struct org_ref *hit =
+			    (struct org_ref *)org_refs_find(&refs, db_col_int(s, 0));
+			const char *name = db_col_text(s, 1);
+			int kind = str_index(org_kind_names,
+					     db_col_text(s, 2) ? db_col_text(s, 2) : "");
+
+			if (hit != NULL && hit->name == NULL && name != NULL) {
+				hit->name = xstrdup(name);
+				hit->kind =
+				    kind < 0 ? ORG_KIND_CONSTITUENT : (enum org_kind)kind;
+			}
+		}
+		if (rc < 0)
+			goto out;
+	}
+	rc = 0;
+	for (size_t i = 0; i < m; i++)
+		if (refs.v[i].name == NULL) {
+			rc = sk_error_set(err, SK_ENOTFOUND, "no organization with id %lld",
+					  (long long)refs.v[i].id);
+			goto out;
+		}
+out:
+	free(u);
+	if (rc == 0)
+		*out = refs;
+	else
+		org_refs_free(&refs);
+	return rc;
+}
+
+/* Rows of a chunk matched to what a statement returned: the index in
+ * the chunk (0..k-1) of the first row not yet taken for which same()
+ * holds, searched from where the last match was (rows come back mostly
+ * in order), or -1. */
+struct chunk_match {
+	size_t k, cursor;
+	bool taken[BULK_ROWS];
+};
+
+static long chunk_match_find(struct chunk_match *m, bool (*same)(size_t j, void *ctx),
+			     void *ctx)
+{
+	for (size_t t = 0; t < m->k; t++) {
+		size_t j = (m->cursor + t) % m->k;
+
+		if (!m->taken[j] && same(j, ctx)) {
+			m->taken[j] = true;
+			m->cursor = j + 1;
+			return (long)j;
+		}
+	}
+	return -1;
+}
+
+static void chunk_match_init(struct chunk_match *m, size_t k)
+{
+	memset(m, 0, sizeof(*m));
+	m->k = k;
 }
 
 /* ---- organizations ---- */
@@ -473,6 +751,113 @@ out:
 		memcpy(org->created, now, sizeof(now));
 		memcpy(org->updated, now, sizeof(now));
 	}
+	return rc;
+}
+
+/* A returned row (its name in column 1) against row j of a chunk of
+ * organizations. */
+struct org_chunk {
+	struct db_stmt *s;
+	const struct org *v;
+};
+
+static bool org_row_same(size_t j, void *ctx)
+{
+	const struct org_chunk *c = ctx;
+	const char *name = db_col_text(c->s, 1);
+
+	return name != NULL && strcmp(name, c->v[j].name) == 0;
+}
+
+/* Add the n organizations of v in one statement (and one for their audit
+ * rows) per BULK_ROWS. A name that exists already, or twice in v, is
+ * SK_EEXIST naming it, and nothing is added. On success fills in id,
+ * created and updated of each; v is borrowed otherwise. */
+int store_org_add_many(struct store *st, struct org *v, size_t n, struct sk_error *err)
+{
+	struct audit_many *am = NULL;
+	struct chunk_match m;
+	struct org_chunk c;
+	struct db_stmt *s;
+	int64_t *ids = NULL;
+	char now[21];
+	size_t k;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		if ((rc = org_check(&v[i], err)) != 0) {
+			sk_error_prefix(err, "organizations[%zu]", i);
+			return rc;
+		}
+	if (n == 0)
+		return 0;
+	if ((rc = store_begin(st, err)) != 0)
+		return rc;
+	ids = xcalloc(n, sizeof(*ids));
+	am = xcalloc(1, sizeof(*am));
+	am->action = "org.add";
+	time_now(now);
+	for (size_t at = 0; at < n; at += k) {
+		k = n - at < BULK_ROWS ? n - at : BULK_ROWS;
+		if ((rc = prep(st, bulk_sql(st, BULK_ORG, k), &s, err)) != 0)
+			goto out;
+		db_bind_text(s, 1, now);
+		for (size_t j = 0; j < k; j++) {
+			const struct org *o = &v[at + j];
+			int p = 2 + 7 * (int)j;
+
+			db_bind_text(s, p, o->name);
+			db_bind_text(s, p + 1, org_kind_names[o->kind]);
+			db_bind_text(s, p + 2, org_class_names[o->class]);
+			db_bind_text(s, p + 3, o->sector);
+			db_bind_text(s, p + 4, o->country);
+			db_bind_text(s, p + 5, org_status_names[o->status]);
+			db_bind_text(s, p + 6, o->notes);
+		}
+		chunk_match_init(&m, k);
+		c.s = s;
+		c.v = v + at;
+		while ((rc = db_step(s, err)) == 1) {
+			long j = chunk_match_find(&m, org_row_same, &c);
+
+			if (j < 0) {
+				db_reset(s);
+				rc = sk_error_set(err, SK_EIO,
+						  "adding organizations: the database returned "
+						  "one that was not asked for");
+				goto out;
+			}
+			ids[at + (size_t)j] = db_col_int(s, 0);
+		}
+		if (rc < 0) {
+			sk_error_prefix(err, "adding organizations");
+			goto out;
+		}
+		for (size_t j = 0; j < k; j++) {
+			const struct org *o = &v[at + j];
+
+			if (!m.taken[j]) {
+				rc = sk_error_set(err, SK_EEXIST,
+						  "organization '%s' already exists", o->name);
+				goto out;
+			}
+			audit_many_add(am, "org", ids[at + j],
+				       "added organization %s (%s, %s, %s)", o->name,
+				       org_kind_names[o->kind], org_class_names[o->class],
+				       o->sector);
+		}
+		if ((rc = audit_many_write(st, am, err)) != 0)
+			goto out;
+	}
+out:
+	if ((rc = finish(st, rc, err)) == 0)
+		for (size_t i = 0; i < n; i++) {
+			v[i].id = ids[i];
+			memcpy(v[i].created, now, sizeof(now));
+			memcpy(v[i].updated, now, sizeof(now));
+		}
+	free(ids);
+	free(am);
 	return rc;
 }
 
@@ -748,6 +1133,94 @@ out:
 	return finish(st, rc, err);
 }
 
+/* Make each of the n organizations member_ids a member of liaison_id, in
+ * one statement (and one for the audit rows) per BULK_ROWS; those that
+ * are members already are left as they are. The number added goes into
+ * *added_out (may be NULL) on success. */
+int store_member_add_many(struct store *st, int64_t liaison_id, const int64_t *member_ids,
+			  size_t n, size_t *added_out, struct sk_error *err)
+{
+	struct org_refs refs = {NULL, 0};
+	const struct org_ref *liaison;
+	struct audit_many *am = NULL;
+	struct chunk_match m;
+	struct db_stmt *s;
+	int64_t *ids = NULL;
+	size_t added = 0, k;
+	char now[21];
+	int rc;
+
+	if (n == 0) {
+		if (added_out != NULL)
+			*added_out = 0;
+		return 0;
+	}
+	if ((rc = store_begin(st, err)) != 0)
+		return rc;
+	am = xcalloc(1, sizeof(*am));
+	am->action = "member.add";
+	ids = xcalloc(n + 1, sizeof(*ids));
+	memcpy(ids, member_ids, n * sizeof(*ids));
+	ids[n] = liaison_id;
+	if ((rc = org_refs_load(st, ids, n + 1, &refs, err)) != 0)
+		goto out;
+	liaison = org_refs_find(&refs, liaison_id);
+	if (liaison->kind != ORG_KIND_LIAISON) {
+		rc = sk_error_set(err, SK_EINVAL,
+				  "%s is not a liaison organization (its kind is %s), so it "
+				  "cannot have members",
+				  liaison->name, org_kind_names[liaison->kind]);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (member_ids[i] == liaison_id) {
+			rc = sk_error_set(err, SK_EINVAL, "%s cannot be a member of itself",
+					  liaison->name);
+			goto out;
+		}
+	time_now(now);
+	for (size_t at = 0; at < n; at += k) {
+		k = n - at < BULK_ROWS ? n - at : BULK_ROWS;
+		if ((rc = prep(st, bulk_sql(st, BULK_MEMBER, k), &s, err)) != 0)
+			goto out;
+		db_bind_int(s, 1, liaison_id);
+		db_bind_text(s, 2, now);
+		for (size_t j = 0; j < k; j++)
+			db_bind_int(s, 3 + (int)j, member_ids[at + j]);
+		chunk_match_init(&m, k);
+		while ((rc = db_step(s, err)) == 1) {
+			int64_t id = db_col_int(s, 0);
+			size_t j;
+
+			for (j = 0; j < k && (m.taken[j] || member_ids[at + j] != id); j++)
+				;
+			if (j < k)
+				m.taken[j] = true;
+		}
+		if (rc < 0) {
+			sk_error_prefix(err, "adding members to %s", liaison->name);
+			goto out;
+		}
+		for (size_t j = 0; j < k; j++) {
+			if (!m.taken[j])
+				continue;
+			audit_many_add(am, "org", liaison_id, "added %s as a member of %s",
+				       org_refs_find(&refs, member_ids[at + j])->name,
+				       liaison->name);
+			added++;
+		}
+		if ((rc = audit_many_write(st, am, err)) != 0)
+			goto out;
+	}
+out:
+	if ((rc = finish(st, rc, err)) == 0 && added_out != NULL)
+		*added_out = added;
+	org_refs_free(&refs);
+	free(ids);
+	free(am);
+	return rc;
+}
+
 /* End a membership; SK_ENOTFOUND if there is none. */
 int store_member_remove(struct store *st, int64_t liaison_id, int64_t member_id,
 			struct sk_error *err)
@@ -910,6 +1383,123 @@ out:
 		c->id = id;
 		memcpy(c->created, now, sizeof(now));
 	}
+	return rc;
+}
+
+/* A returned row (RETURNING of BULK_CONTACT) against row j of a chunk of
+ * contacts: the same in every column but id. */
+struct contact_chunk {
+	struct db_stmt *s;
+	const struct contact *v;
+};
+
+static bool contact_row_same(size_t j, void *ctx)
+{
+	const struct contact_chunk *c = ctx;
+	const struct contact *x = &c->v[j];
+
+	return db_col_int(c->s, 1) == x->org_id &&
+	       !text_differs(db_col_text(c->s, 2), x->name) &&
+	       !text_differs(db_col_text(c->s, 3), x->email) &&
+	       !text_differs(db_col_text(c->s, 4), x->phone) &&
+	       !text_differs(db_col_text(c->s, 5), contact_role_names[x->role]) &&
+	       !text_differs(db_col_text(c->s, 6), x->languages) &&
+	       !text_differs(db_col_text(c->s, 7), x->pgp_fpr);
+}
+
+/* Add the n contacts of v, each to its organization v[i].org_id, in one
+ * statement (and one for the audit rows) per BULK_ROWS. On success fills
+ * in id and created of each; v is borrowed otherwise. */
+int store_contact_add_many(struct store *st, struct contact *v, size_t n, struct sk_error *err)
+{
+	struct org_refs refs = {NULL, 0};
+	struct audit_many *am = NULL;
+	struct contact_chunk c;
+	struct chunk_match m;
+	struct db_stmt *s;
+	int64_t *ids = NULL;
+	char now[21];
+	size_t k;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = contact_validate(&v[i], err)) == 0 &&
+		    vocab_name(contact_role_names, (int)v[i].role) == NULL)
+			rc = sk_error_set(err, SK_EINVAL, "contact %s has an invalid role",
+					  v[i].name);
+		if (rc != 0) {
+			sk_error_prefix(err, "contacts[%zu]", i);
+			return rc;
+		}
+	}
+	if (n == 0)
+		return 0;
+	if ((rc = store_begin(st, err)) != 0)
+		return rc;
+	am = xcalloc(1, sizeof(*am));
+	am->action = "contact.add";
+	ids = xcalloc(n, sizeof(*ids));
+	for (size_t i = 0; i < n; i++)
+		ids[i] = v[i].org_id;
+	if ((rc = org_refs_load(st, ids, n, &refs, err)) != 0)
+		goto out;
+	time_now(now);
+	for (size_t at = 0; at < n; at += k) {
+		k = n - at < BULK_ROWS ? n - at : BULK_ROWS;
+		if ((rc = prep(st, bulk_sql(st, BULK_CONTACT, k), &s, err)) != 0)
+			goto out;
+		db_bind_text(s, 1, now);
+		for (size_t j = 0; j < k; j++) {
+			const struct contact *x = &v[at + j];
+			int p = 2 + 7 * (int)j;
+
+			db_bind_int(s, p, x->org_id);
+			db_bind_text(s, p + 1, x->name);
+			db_bind_text(s, p + 2, x->email);
+			db_bind_text(s, p + 3, x->phone);
+			db_bind_text(s, p + 4, contact_role_names[x->role]);
+			db_bind_text(s, p + 5, x->languages);
+			db_bind_text(s, p + 6, x->pgp_fpr);
+		}
+		chunk_match_init(&m, k);
+		c.s = s;
+		c.v = v + at;
+		while ((rc = db_step(s, err)) == 1) {
+			long j = chunk_match_find(&m, contact_row_same, &c);
+
+			if (j >= 0)
+				ids[at + (size_t)j] = db_col_int(s, 0);
+		}
+		if (rc < 0) {
+			sk_error_prefix(err, "adding contacts");
+			goto out;
+		}
+		for (size_t j = 0; j < k; j++) {
+			const struct contact *x = &v[at + j];
+
+			if (!m.taken[j]) {
+				rc = sk_error_set(err, SK_EIO,
+						  "adding contact %s: the database did not say "
+						  "it was stored",
+						  x->name);
+				goto out;
+			}
+			audit_many_add(am, "org", x->org_id, "added contact %s <%s> (%s) to %s",
+				       x->name, x->email, contact_role_names[x->role],
+				       org_refs_find(&refs, x->org_id)->name);
+		}
+		if ((rc = audit_many_write(st, am, err)) != 0)
+			goto out;
+	}
+out:
+	if ((rc = finish(st, rc, err)) == 0)
+		for (size_t i = 0; i < n; i++) {
+			v[i].id = ids[i];
+			memcpy(v[i].created, now, sizeof(now));
+		}
+	org_refs_free(&refs);
+	free(ids);
+	free(am);
 	return rc;
 }
 
@@ -1153,6 +1743,145 @@ out:
 		r->id = id;
 		memcpy(r->created, now, sizeof(now));
 	}
+	return rc;
+}
+
+/* A chunk of resources being added, with their canonical values. */
+struct resource_chunk {
+	struct db_stmt *s;
+	const struct resource *v;
+	char value[BULK_ROWS][RESOURCE_TEXT_MAX];
+};
+
+/* A returned row (id, org_id, type, value) against row j of the chunk. */
+static bool resource_row_same(size_t j, void *ctx)
+{
+	const struct resource_chunk *c = ctx;
+
+	return db_col_int(c->s, 1) == c->v[j].org_id &&
+	       !text_differs(db_col_text(c->s, 2), resource_type_names[c->v[j].type]) &&
+	       !text_differs(db_col_text(c->s, 3), c->value[j]);
+}
+
+/* Bind resource r with canonical value to the 8 parameters from p on, in
+ * the order of the columns of BULK_RESOURCE. */
+static void resource_bind_at(struct db_stmt *s, int p, const struct resource *r,
+			     const char *value)
+{
+	char hex[33];
+
+	db_bind_int(s, p, r->org_id);
+	db_bind_text(s, p + 1, resource_type_names[r->type]);
+	db_bind_text(s, p + 2, value);
+	for (int i = p + 3; i <= p + 7; i++)
+		db_bind_null(s, i);
+	if (r->type == RESOURCE_PREFIX) {
+		net_hex(&r->prefix, hex);
+		db_bind_int(s, p + 3, r->prefix.family);
+		db_bind_int(s, p + 4, r->prefix.len);
+		db_bind_text(s, p + 5, hex);
+	} else if (r->type == RESOURCE_ASN) {
+		db_bind_int(s, p + 6, r->asn);
+	} else {
+		db_bind_text(s, p + 7, r->domain);
+	}
+}
+
+/* Add the n resources of v, each to its organization v[i].org_id, in one
+ * statement (and one for the audit rows) per BULK_ROWS. A resource its
+ * organization holds already, or that is in v twice, is left as it is:
+ * not an error, no audit row. On success sets id and created of those
+ * added, id 0 of the others, and the number added in *added_out (may be
+ * NULL); v is borrowed otherwise. */
+int store_resource_add_many(struct store *st, struct resource *v, size_t n, size_t *added_out,
+			    struct sk_error *err)
+{
+	struct org_refs refs = {NULL, 0};
+	struct resource_chunk *c = NULL;
+	struct audit_many *am = NULL;
+	struct chunk_match m;
+	struct db_stmt *s;
+	int64_t *ids = NULL;
+	size_t added = 0, k;
+	char now[21];
+	int rc;
+
+	c = xcalloc(1, sizeof(*c));
+	for (size_t i = 0; i < n; i++)
+		if ((rc = resource_check(&v[i], c->value[0], err)) != 0) {
+			sk_error_prefix(err, "resources[%zu]", i);
+			free(c);
+			return rc;
+		}
+	if (n == 0) {
+		free(c);
+		if (added_out != NULL)
+			*added_out = 0;
+		return 0;
+	}
+	if ((rc = store_begin(st, err)) != 0) {
+		free(c);
+		return rc;
+	}
+	am = xcalloc(1, sizeof(*am));
+	am->action = "resource.add";
+	ids = xcalloc(n, sizeof(*ids));
+	for (size_t i = 0; i < n; i++)
+		ids[i] = v[i].org_id;
+	if ((rc = org_refs_load(st, ids, n, &refs, err)) != 0)
+		goto out;
+	memset(ids, 0, n * sizeof(*ids));
+	time_now(now);
+	for (size_t at = 0; at < n; at += k) {
+		k = n - at < BULK_ROWS ? n - at : BULK_ROWS;
+		if ((rc = prep(st, bulk_sql(st, BULK_RESOURCE, k), &s, err)) != 0)
+			goto out;
+		db_bind_text(s, 1, now);
+		for (size_t j = 0; j < k; j++) {
+			/* Checked above: this cannot fail now. */
+			resource_check(&v[at + j], c->value[j], NULL);
+			resource_bind_at(s, 2 + 8 * (int)j, &v[at + j], c->value[j]);
+		}
+		chunk_match_init(&m, k);
+		c->s = s;
+		c->v = v + at;
+		while ((rc = db_step(s, err)) == 1) {
+			long j = chunk_match_find(&m, resource_row_same, c);
+
+			if (j >= 0)
+				ids[at + (size_t)j] = db_col_int(s, 0);
+		}
+		if (rc < 0) {
+			sk_error_prefix(err, "adding resources");
+			goto out;
+		}
+		for (size_t j = 0; j < k; j++) {
+			const struct resource *r = &v[at + j];
+
+			if (!m.taken[j])
+				continue;
+			audit_many_add(am, "org", r->org_id, "added %s %s to %s",
+				       resource_words[r->type], c->value[j],
+				       org_refs_find(&refs, r->org_id)->name);
+			added++;
+		}
+		if ((rc = audit_many_write(st, am, err)) != 0)
+			goto out;
+	}
+out:
+	if ((rc = finish(st, rc, err)) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			v[i].id = ids[i];
+			if (ids[i] != 0)
+				memcpy(v[i].created, now, sizeof(now));
+		}
+		if (added_out != NULL)
+			*added_out = added;
+	}
+	org_refs_free(&refs);
+	free(ids);
+	free(am);
+	free(c);
 	return rc;
 }
 

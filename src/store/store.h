@@ -1,6 +1,6 @@
 /* store/store.h: the one interface to schakel's persistent state. A store
- * is one connection to a backend chosen by URL ("sqlite:PATH" now,
- * "postgresql://..." later); every write that belongs together is one
+ * is one connection to a backend chosen by URL ("sqlite:PATH" or
+ * "postgresql://..."); every write that belongs together is one
  * transaction, and every change writes an audit row in that transaction.
  * A struct store is used by one thread at a time; the daemon takes them
  * from a store_pool. */
@@ -8,6 +8,7 @@
 #define SK_STORE_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "model/org.h"
@@ -49,18 +50,30 @@ typedef int (*store_resource_fn)(const struct resource *r, void *ctx);
  * is SK_EEXIST; an unknown id SK_ENOTFOUND. remove also removes the
  * organization's contacts, resources, memberships and users. */
 int store_org_add(struct store *st, struct org *org, struct sk_error *err);
+/* Add the n organizations of v together, in a few statements per hundred
+ * (one round trip each, for bulk imports), with one audit row each. Any
+ * of them whose name exists, or is in v twice, is SK_EEXIST naming it,
+ * and none is added. On success fills in id, created and updated of
+ * each. */
+int store_org_add_many(struct store *st, struct org *v, size_t n, struct sk_error *err);
 int store_org_get(struct store *st, int64_t id, struct org *out, struct sk_error *err);
 int store_org_get_by_name(struct store *st, const char *name, struct org *out,
 			  struct sk_error *err);
 int store_org_update(struct store *st, struct org *org, struct sk_error *err);
 int store_org_remove(struct store *st, int64_t id, struct sk_error *err);
-/* All organizations ordered by name. */
+/* All organizations ordered by name, byte by byte (as strcmp) on every
+ * backend. */
 int store_org_each(struct store *st, store_org_fn fn, void *ctx, struct sk_error *err);
 
 /* Memberships: a constituent belongs to zero or more liaison
  * organizations. liaison must be of kind liaison (else SK_EINVAL). */
 int store_member_add(struct store *st, int64_t liaison_id, int64_t member_id,
 		     struct sk_error *err);
+/* Make the n organizations member_ids members of liaison_id together;
+ * those that are members already stay so, without an error. The number
+ * added (each with an audit row) goes into *added_out (may be NULL). */
+int store_member_add_many(struct store *st, int64_t liaison_id, const int64_t *member_ids,
+			  size_t n, size_t *added_out, struct sk_error *err);
 int store_member_remove(struct store *st, int64_t liaison_id, int64_t member_id,
 			struct sk_error *err);
 /* Members of a liaison organization, by name. */
@@ -75,6 +88,10 @@ int store_is_member(struct store *st, int64_t liaison_id, int64_t member_id,
 
 /* Contacts. add fills in id and created. */
 int store_contact_add(struct store *st, struct contact *c, struct sk_error *err);
+/* Add the n contacts of v, each to its v[i].org_id, together; on success
+ * fills in id and created of each. */
+int store_contact_add_many(struct store *st, struct contact *v, size_t n,
+			   struct sk_error *err);
 int store_contact_get(struct store *st, int64_t id, struct contact *out,
 		      struct sk_error *err);
 int store_contact_remove(struct store *st, int64_t id, struct sk_error *err);
@@ -85,6 +102,14 @@ int store_contact_each(struct store *st, int64_t org_id, store_contact_fn fn, vo
 /* Resources. The same resource twice for one organization is SK_EEXIST;
  * the same resource for different organizations is allowed. */
 int store_resource_add(struct store *st, struct resource *r, struct sk_error *err);
+/* Add the n resources of v, each to its v[i].org_id, together. One that
+ * its organization holds already (or that is in v twice) is skipped, not
+ * an error: on success those added get their id and created, the others
+ * id 0, and the number added goes into *added_out (may be NULL). An
+ * invalid one is SK_EINVAL naming its index ("resources[3]: ..."), and
+ * nothing is added. */
+int store_resource_add_many(struct store *st, struct resource *v, size_t n, size_t *added_out,
+			    struct sk_error *err);
 int store_resource_get(struct store *st, int64_t id, struct resource *out,
 		       struct sk_error *err);
 int store_resource_remove(struct store *st, int64_t id, struct sk_error *err);

@@ -1674,6 +1674,496 @@ static void test_pool_threads(void **state)
 			 POOL_WORKERS * POOL_ORGS);
 }
 
+/* ---- many rows at once ---- */
+
+/* An organization to add with store_org_add_many(); caller org_clear()s. */
+static void org_for_many(struct org *o, const char *name, const char *kind)
+{
+	struct sk_error err = {0};
+
+	org_init(o);
+	assert_int_equal(org_set_field(o, "name", name, &err), 0);
+	assert_int_equal(org_set_field(o, "kind", kind, &err), 0);
+	assert_int_equal(org_set_field(o, "class", "private", &err), 0);
+	assert_int_equal(org_set_field(o, "sector", "none", &err), 0);
+}
+
+/* 250 organizations (two full statements and a partial one) get the ids
+ * the database gave them, one audit row each; a name that exists or
+ * repeats adds none of them and is named. */
+static void test_org_add_many(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	struct org v[250], got;
+	char name[64];
+	struct buf b;
+
+	add_org(f->st, "Example Existing", "constituent");
+	for (int i = 0; i < 250; i++) {
+		snprintf(name, sizeof(name), "Example Many %03d", 249 - i);
+		org_for_many(&v[i], name, i == 7 ? "liaison" : "constituent");
+	}
+	assert_int_equal(store_org_add_many(f->st, v, 250, &err), 0);
+	for (int i = 0; i < 250; i++) {
+		assert_true(v[i].id > 1);
+		assert_string_equal(v[i].created, "2023-11-14T22:13:20Z");
+		assert_int_equal(store_org_get(f->st, v[i].id, &got, &err), 0);
+		assert_string_equal(got.name, v[i].name);
+		assert_int_equal(got.kind, i == 7 ? ORG_KIND_LIAISON : ORG_KIND_CONSTITUENT);
+		org_clear(&got);
+	}
+	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 251);
+	assert_int_equal(audit_rows(f), 251);
+	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE action = 'org.add' "
+					 "AND summary = 'added organization Example Many 000 "
+					 "(constituent, private, none)'"),
+			 1);
+	buf_init(&b, 8192);
+	assert_int_equal(store_audit_each(f->st, 1, collect_audit, &b, &err), 0);
+	snprintf(name, sizeof(name), "org:%lld|", (long long)v[249].id);
+	assert_non_null(strstr(buf_str(&b), name));
+	buf_free(&b);
+	for (int i = 0; i < 250; i++)
+		org_clear(&v[i]);
+
+	/* One name already stored, in the second statement: nothing added. */
+	for (int i = 0; i < 150; i++) {
+		snprintf(name, sizeof(name), "Example Second %03d", i);
+		org_for_many(&v[i], name, "constituent");
+	}
+	free(v[120].name);
+	v[120].name = strdup("Example Existing");
+	assert_int_equal(store_org_add_many(f->st, v, 150, &err), SK_EEXIST);
+	assert_string_equal(err.msg, "organization 'Example Existing' already exists");
+	assert_int_equal(v[0].id, 0);
+	/* The same name twice in one call. */
+	free(v[120].name);
+	v[120].name = strdup("Example Second 003");
+	assert_int_equal(store_org_add_many(f->st, v, 150, &err), SK_EEXIST);
+	assert_string_equal(err.msg, "organization 'Example Second 003' already exists");
+	/* An invalid one is named by its index. */
+	v[120].class = (enum org_class)42;
+	assert_int_equal(store_org_add_many(f->st, v, 150, &err), SK_EINVAL);
+	assert_non_null(strstr(err.msg, "organizations[120]"));
+	for (int i = 0; i < 150; i++)
+		org_clear(&v[i]);
+	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 251);
+	assert_int_equal(audit_rows(f), 251);
+	/* Nothing to add is fine. */
+	assert_int_equal(store_org_add_many(f->st, v, 0, &err), 0);
+}
+
+/* Resources of several organizations in one call: those already held,
+ * or repeated, are skipped without an error; those added are found by
+ * the look-ups and each has its audit row. */
+static void test_resource_add_many(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	struct resource *v = calloc(330, sizeof(*v)), got;
+	int64_t energy, water, gas;
+	size_t added = 99;
+	char text[64];
+	struct buf b;
+	int n = 0;
+
+	assert_non_null(v);
+	energy = add_org(f->st, "Example Energy", "constituent");
+	water = add_org(f->st, "Example Water", "constituent");
+	gas = add_org(f->st, "Example Gas", "constituent");
+	assert_int_equal(add_res(f->st, water, "prefix:198.51.100.0/24", &err), 0);
+	/* 100 /64s of energy, 100 of water (one of them twice), 100 domains
+	 * and 20 AS numbers of gas, a prefix water holds already. */
+	for (int i = 0; i < 100; i++) {
+		snprintf(text, sizeof(text), "prefix:2001:db8:%x::/64", i);
+		assert_int_equal(resource_parse(text, &v[n], &err), 0);
+		v[n++].org_id = energy;
+		snprintf(text, sizeof(text), "prefix:2001:db8:1:%x::/64", i);
+		assert_int_equal(resource_parse(text, &v[n], &err), 0);
+		v[n++].org_id = water;
+		snprintf(text, sizeof(text), "domain:www%d.example-gas.test", i);
+		assert_int_equal(resource_parse(text, &v[n], &err), 0);
+		v[n++].org_id = gas;
+	}
+	for (int i = 0; i < 20; i++) {
+		snprintf(text, sizeof(text), "asn:AS%d", 64496 + i);
+		assert_int_equal(resource_parse(text, &v[n], &err), 0);
+		v[n++].org_id = gas;
+	}
+	assert_int_equal(resource_parse("prefix:198.51.100.0/24", &v[n], &err), 0);
+	v[n++].org_id = water;
+	assert_int_equal(resource_parse("prefix:2001:db8:1:5::/64", &v[n], &err), 0);
+	v[n++].org_id = water;
+	/* The same /24 for another organization is a new resource. */
+	assert_int_equal(resource_parse("prefix:198.51.100.0/24", &v[n], &err), 0);
+	v[n++].org_id = gas;
+	assert_int_equal(n, 323);
+
+	assert_int_equal(store_resource_add_many(f->st, v, (size_t)n, &added, &err), 0);
+	assert_int_equal(added, 321);
+	assert_int_equal(v[n - 3].id, 0); /* water held it already */
+	assert_int_equal(v[n - 2].id, 0); /* repeated */
+	assert_true(v[n - 1].id > 0);
+	for (int i = 0; i < n; i++) {
+		if (v[i].id == 0)
+			continue;
+		assert_int_equal(store_resource_get(f->st, v[i].id, &got, &err), 0);
+		assert_int_equal(got.org_id, v[i].org_id);
+		assert_int_equal(got.type, v[i].type);
+		assert_string_equal(got.created, "2023-11-14T22:13:20Z");
+		if (got.type == RESOURCE_DOMAIN)
+			assert_string_equal(got.domain, v[i].domain);
+		else if (got.type == RESOURCE_ASN)
+			assert_int_equal(got.asn, v[i].asn);
+		else
+			assert_int_equal(prefix_compare(&got.prefix, &v[i].prefix), 0);
+	}
+	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM resources"), 322);
+	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE action = "
+					 "'resource.add'"),
+			 322);
+	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE summary = 'added "
+					 "domain www42.example-gas.test to Example Gas'"),
+			 1);
+	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE summary = 'added "
+					 "AS number AS64500 to Example Gas'"),
+			 1);
+	buf_init(&b, 4096);
+	covering(f->st, "2001:db8:1:63::1", &b);
+	snprintf(text, sizeof(text), "%lld:2001:db8:1:63::/64", (long long)water);
+	assert_string_equal(buf_str(&b), text);
+	covering(f->st, "198.51.100.7", &b);
+	snprintf(text, sizeof(text), "%lld:198.51.100.0/24,%lld:198.51.100.0/24",
+		 (long long)water, (long long)gas);
+	assert_string_equal(buf_str(&b), text);
+	by_domain(f->st, "www7.example-gas.test", &b);
+	snprintf(text, sizeof(text), "%lld:www7.example-gas.test", (long long)gas);
+	assert_string_equal(buf_str(&b), text);
+
+	/* All again: nothing added, no audit rows. */
+	assert_int_equal(store_resource_add_many(f->st, v, (size_t)n, &added, &err), 0);
+	assert_int_equal(added, 0);
+	assert_int_equal(audit_rows(f), 3 + 322);
+
+	/* An unknown organization, or an invalid resource: nothing added. */
+	assert_int_equal(resource_parse("prefix:203.0.113.0/24", &v[0], &err), 0);
+	v[0].org_id = 999;
+	assert_int_equal(store_resource_add_many(f->st, v, (size_t)n, &added, &err),
+			 SK_ENOTFOUND);
+	assert_string_equal(err.msg, "no organization with id 999");
+	v[0].org_id = energy;
+	v[150].prefix.addr[15] = 1; /* host bits */
+	v[150].type = RESOURCE_PREFIX;
+	v[150].prefix.family = 6;
+	v[150].prefix.len = 64;
+	assert_int_equal(store_resource_add_many(f->st, v, (size_t)n, &added, &err), SK_EINVAL);
+	assert_non_null(strstr(err.msg, "resources[150]"));
+	assert_int_equal(audit_rows(f), 3 + 322);
+	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM resources"), 322);
+
+	/* Inside a transaction that is rolled back: gone. */
+	assert_int_equal(store_begin(f->st, &err), 0);
+	assert_int_equal(store_resource_add_many(f->st, v, 1, &added, &err), 0);
+	assert_int_equal(added, 1);
+	store_rollback(f->st);
+	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM resources"), 322);
+	buf_free(&b);
+	free(v);
+}
+
+/* Members added together: those already members are skipped; the
+ * liaison and the members must be fit for it. */
+static void test_member_add_many(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	int64_t isac, ids[130];
+	size_t added = 99;
+	char name[64];
+
+	isac = add_org(f->st, "Energy ISAC", "liaison");
+	for (int i = 0; i < 120; i++) {
+		snprintf(name, sizeof(name), "Example Member %03d", i);
+		ids[i] = add_org(f->st, name, "constituent");
+	}
+	assert_int_equal(store_member_add(f->st, isac, ids[5], &err), 0);
+	ids[120] = ids[7]; /* twice */
+	assert_int_equal(store_member_add_many(f->st, isac, ids, 121, &added, &err), 0);
+	assert_int_equal(added, 119);
+	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM memberships"), 120);
+	assert_int_equal(store_is_member(f->st, isac, ids[119], &err), 1);
+	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE action = "
+					 "'member.add'"),
+			 120);
+	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE summary = 'added "
+					 "Example Member 099 as a member of Energy ISAC'"),
+			 1);
+	assert_int_equal(store_member_add_many(f->st, isac, ids, 121, &added, &err), 0);
+	assert_int_equal(added, 0);
+
+	/* Not a liaison, itself, an unknown organization. */
+	assert_int_equal(store_member_add_many(f->st, ids[0], ids + 1, 3, &added, &err),
+			 SK_EINVAL);
+	assert_non_null(strstr(err.msg, "Example Member 000 is not a liaison organization"));
+	ids[121] = isac;
+	assert_int_equal(store_member_add_many(f->st, isac, ids + 119, 3, &added, &err),
+			 SK_EINVAL);
+	assert_string_equal(err.msg, "Energy ISAC cannot be a member of itself");
+	ids[121] = 999;
+	assert_int_equal(store_member_add_many(f->st, isac, ids + 119, 3, &added, &err),
+			 SK_ENOTFOUND);
+	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM memberships"), 120);
+}
+
+/* Contacts added together, two of them alike in every field: each gets
+ * an id of its own and reads back as it was given. */
+static void test_contact_add_many(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	struct contact v[130], got;
+	int64_t energy, water;
+	char text[64];
+
+	energy = add_org(f->st, "Example Energy", "constituent");
+	water = add_org(f->st, "Example Water", "constituent");
+	for (int i = 0; i < 130; i++) {
+		contact_init(&v[i]);
+		snprintf(text, sizeof(text), "Duty Officer %d", i % 65);
+		assert_int_equal(contact_set_field(&v[i], "name", text, &err), 0);
+		snprintf(text, sizeof(text), "soc%d@example.be", i);
+		assert_int_equal(contact_set_field(&v[i], "email", text, &err), 0);
+		assert_int_equal(
+		    contact_set_field(&v[i], "role", i % 2 ? "abuse" : "other", &err), 0);
+		if (i % 3 == 0)
+			assert_int_equal(
+			    contact_set_field(&v[i], "phone", "+32 2 555 01 00", &err), 0);
+		v[i].org_id = i < 65 ? energy : water;
+	}
+	free(v[129].email);
+	v[129].email = strdup(v[128].email);
+	v[129].role = v[128].role;
+	free(v[129].name);
+	v[129].name = strdup(v[128].name);
+	free(v[129].phone);
+	v[129].phone = v[128].phone ? strdup(v[128].phone) : NULL;
+	assert_int_equal(store_contact_add_many(f->st, v, 130, &err), 0);
+	assert_true(v[129].id != v[128].id && v[129].id > 0 && v[128].id > 0);
+	for (int i = 0; i < 130; i++) {
+		assert_string_equal(v[i].created, "2023-11-14T22:13:20Z");
+		assert_int_equal(store_contact_get(f->st, v[i].id, &got, &err), 0);
+		assert_int_equal(got.org_id, v[i].org_id);
+		assert_string_equal(got.name, v[i].name);
+		assert_string_equal(got.email, v[i].email);
+		assert_int_equal(got.role, v[i].role);
+		assert_int_equal(got.phone == NULL, v[i].phone == NULL);
+		contact_clear(&got);
+	}
+	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM contacts"), 130);
+	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE summary = 'added "
+					 "contact Duty Officer 2 <soc67@example.be> (abuse) to "
+					 "Example Water'"),
+			 1);
+	/* A bad one is named, and nothing is added. */
+	free(v[70].email);
+	v[70].email = strdup("");
+	assert_int_equal(store_contact_add_many(f->st, v, 130, &err), SK_EINVAL);
+	assert_non_null(strstr(err.msg, "contacts[70]"));
+	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM contacts"), 130);
+	for (int i = 0; i < 130; i++)
+		contact_clear(&v[i]);
+}
+
+/* Names in byte order (as strcmp, as SQLite's BINARY), on st. */
+static void check_byte_order(struct store *st)
+{
+	static const char *const names[] = {"b",  "B", "a",   "Z",  "\xc3\xa9", "e", "_x",
+					    "10", "9", "a b", "ab", "A",	NULL};
+	static const char *const want = "10,9,A,B,Z,_x,a,a b,ab,b,e,\xc3\xa9";
+	struct sk_error err = {0};
+	struct resource r;
+	struct user u;
+	struct org o;
+	struct buf b;
+	char text[64];
+	int64_t org = 0;
+
+	for (int i = 0; names[i] != NULL; i++)
+		org = add_org(st, names[i], "constituent");
+	buf_init(&b, 4096);
+	assert_int_equal(store_org_each(st, collect_org, &b, &err), 0);
+	assert_string_equal(buf_str(&b), want);
+	/* Case matters to uniqueness: "a" and "A" are two organizations. */
+	assert_int_equal(store_org_get_by_name(st, "A", &o, &err), 0);
+	assert_string_equal(o.name, "A");
+	org_clear(&o);
+	/* Domains of one organization, in byte order. */
+	for (int i = 0; i < 3; i++) {
+		snprintf(text, sizeof(text), "domain:%s.example.test",
+			 i == 0	  ? "zeta"
+			 : i == 1 ? "alpha-1"
+				  : "alpha1");
+		assert_int_equal(resource_parse(text, &r, &err), 0);
+		r.org_id = org;
+		assert_int_equal(store_resource_add(st, &r, &err), 0);
+	}
+	buf_reset(&b);
+	assert_int_equal(store_resource_each(st, org, collect_res, &b, &err), 0);
+	assert_non_null(strstr(buf_str(&b), "alpha-1.example.test"));
+	assert_true(strstr(buf_str(&b), "alpha-1") < strstr(buf_str(&b), "alpha1"));
+	assert_true(strstr(buf_str(&b), "alpha1") < strstr(buf_str(&b), "zeta"));
+	/* User names are unique by bytes. */
+	memset(&u, 0, sizeof(u));
+	u.role = USER_ROLE_ADMIN;
+	snprintf(u.name, sizeof(u.name), "alice");
+	assert_int_equal(store_user_add(st, &u, NULL, &err), 0);
+	snprintf(u.name, sizeof(u.name), "Alice");
+	assert_int_equal(store_user_add(st, &u, NULL, &err), 0);
+	buf_free(&b);
+}
+
+/* Sorting and uniqueness of names are byte-wise on every backend; on
+ * PostgreSQL the sorted and compared columns carry the "C" collation. */
+static void test_byte_order(void **state)
+{
+	struct fixture *f = *state;
+
+	check_byte_order(f->st);
+	if (testdb_is_sqlite())
+		return;
+	assert_int_equal(sql_int(f->url,
+				 "SELECT count(*) FROM information_schema.columns WHERE "
+				 "table_schema = current_schema() AND collation_name = 'C' AND "
+				 "(table_name, column_name) IN (('orgs', 'name'), "
+				 "('contacts', 'name'), ('resources', 'value'), ('resources', "
+				 "'net'), ('resources', 'domain'), ('users', 'name'))"),
+			 6);
+}
+
+/* PostgreSQL: in a database whose own collation is not byte order (ICU
+ * en-US: "a" before "B"), the store still sorts by bytes. */
+static void test_pg_icu_database(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	const char *slash = strrchr(f->url, '/');
+	char db[64], url[300], sql[256];
+	struct store *st;
+	PGconn *conn = pg_connect(f->url);
+	PGresult *res;
+
+	res = PQexec(conn, "SELECT count(*) FROM pg_collation WHERE collprovider = 'i'");
+	assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+	if (strcmp(PQgetvalue(res, 0, 0), "0") == 0) {
+		/* A server built without ICU: the column check of
+		 * test_byte_order is what remains. */
+		PQclear(res);
+		PQfinish(conn);
+		fprintf(stderr, "# this PostgreSQL has no ICU collations\n");
+		return;
+	}
+	PQclear(res);
+	snprintf(db, sizeof(db), "t_%ld_icu", (long)getpid());
+	snprintf(sql, sizeof(sql),
+		 "CREATE DATABASE \"%s\" TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C' "
+		 "LOCALE_PROVIDER icu ICU_LOCALE 'en-US'",
+		 db);
+	pg_must(conn, sql);
+	PQfinish(conn);
+	snprintf(url, sizeof(url), "%.*s/%s", (int)(slash - f->url), f->url, db);
+	/* The database's own order is not byte order. */
+	conn = pg_connect(url);
+	res = PQexec(conn, "SELECT string_agg(x, ',' ORDER BY x) FROM "
+			   "(VALUES ('B'), ('a'), ('b'), ('A')) v(x)");
+	assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+	assert_string_equal(PQgetvalue(res, 0, 0), "a,A,b,B");
+	PQclear(res);
+	PQfinish(conn);
+
+	st = store_open(url, &err);
+	if (st == NULL)
+		fail_msg("store_open %s: %s", url, err.msg);
+	check_byte_order(st);
+	store_close(st);
+	testdb_drop_url(url);
+}
+
+/* Capture what is written to stderr (fd 2) while fn runs. */
+static void stderr_capture(void (*fn)(void *), void *ctx, char *out, size_t size)
+{
+	char path[] = "/tmp/schakel-test-stderr-XXXXXX";
+	int fd = mkstemp(path), saved = dup(2);
+	ssize_t n;
+
+	assert_true(fd >= 0 && saved >= 0);
+	fflush(stderr);
+	assert_int_equal(dup2(fd, 2), 2);
+	fn(ctx);
+	fflush(stderr);
+	assert_int_equal(dup2(saved, 2), 2);
+	close(saved);
+	n = pread(fd, out, size - 1, 0);
+	out[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(path);
+}
+
+struct quiet_ctx {
+	struct fixture *f;
+	struct store *st;
+	struct db *db;
+	struct sk_error err;
+	int rc_idle, rc_tx;
+};
+
+static void quiet_run(void *arg)
+{
+	struct quiet_ctx *q = arg;
+	struct org o;
+
+	/* Killed while idle: the server's FATAL arrives between
+	 * statements; the next call connects again. */
+	pg_kill_backend(q->f->url, "quiet");
+	q->rc_idle = store_org_get_by_name(q->st, "Example Energy", &o, &q->err);
+	if (q->rc_idle == 0)
+		org_clear(&o);
+	/* Killed inside a transaction: the call fails, saying why. */
+	assert_int_equal(store_begin(q->st, &q->err), 0);
+	pg_kill_backend(q->f->url, "quiet");
+	q->rc_tx = store_org_get_by_name(q->st, "Example Energy", &o, &q->err);
+	store_rollback(q->st);
+	/* What the server says besides results (libpq would print it). */
+	assert_int_equal(db_exec(q->db, "SET client_min_messages = notice", NULL), 0);
+	assert_int_equal(db_exec(q->db, "DO $$BEGIN RAISE NOTICE 'a notice'; END$$", NULL), 0);
+	assert_int_equal(db_exec(q->db, "COMMIT", NULL), 0); /* WARNING: no transaction */
+}
+
+/* PostgreSQL: libpq prints nothing to stderr when the server ends the
+ * connection (what it says reaches the caller in the error instead). */
+static void test_pg_quiet(void **state)
+{
+	struct fixture *f = *state;
+	struct quiet_ctx q = {f, NULL, NULL, {0}, 1, 1};
+	char url[300], out[4096];
+
+	pg_named_url(f, "quiet", url, sizeof(url));
+	q.st = store_open(url, &q.err);
+	assert_non_null(q.st);
+	q.db = db_open(f->url, &q.err);
+	assert_non_null(q.db);
+	add_org(q.st, "Example Energy", "constituent");
+	stderr_capture(quiet_run, &q, out, sizeof(out));
+	assert_string_equal(out, "");
+	assert_int_equal(q.rc_idle, 0);
+	assert_int_equal(q.rc_tx, SK_ETEMP);
+	if (strstr(q.err.msg, "lost the connection to PostgreSQL") == NULL ||
+	    strstr(q.err.msg, "terminating connection due to administrator command") == NULL)
+		fail_msg("message: %s", q.err.msg);
+	db_close(q.db);
+	store_close(q.st);
+}
+
 #define TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 
 int main(void)
@@ -1700,6 +2190,11 @@ int main(void)
 	    TEST(test_concurrent_first_open),
 	    TEST(test_pool),
 	    TEST(test_pool_threads),
+	    TEST(test_org_add_many),
+	    TEST(test_resource_add_many),
+	    TEST(test_member_add_many),
+	    TEST(test_contact_add_many),
+	    TEST(test_byte_order),
 	};
 	static const struct CMUnitTest sqlite_only[] = {
 	    TEST(test_wal),
@@ -1709,6 +2204,8 @@ int main(void)
 	    TEST(test_pg_locked),
 	    TEST(test_pg_reconnect),
 	    TEST(test_pg_lost_in_transaction),
+	    TEST(test_pg_icu_database),
+	    TEST(test_pg_quiet),
 	};
 	/* Tests for the other backend are left out rather than skipped:
 	 * this cmocka reports a skip as "not ok", a failure to TAP. */

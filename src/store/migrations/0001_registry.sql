@@ -1,10 +1,13 @@
 -- 0001_registry: the constituency registry (organizations, memberships,
 -- contacts, resources), users with API tokens, and the audit log.
--- Portable SQL for SQLite and PostgreSQL; {{ID}} is an auto-increment key.
+-- Portable SQL for SQLite and PostgreSQL; {{ID}} is an auto-increment key,
+-- and {{BYTES}} after a text column makes its order and equality byte-wise
+-- (as SQLite's BINARY) whatever collation a PostgreSQL database has, so
+-- that names sort and compare alike on every backend.
 
 CREATE TABLE orgs (
 	id {{ID}},
-	name TEXT NOT NULL UNIQUE,
+	name TEXT {{BYTES}} NOT NULL UNIQUE,
 	kind TEXT NOT NULL
 		CHECK (kind IN ('national-csirt', 'liaison', 'constituent')),
 	class TEXT NOT NULL
@@ -34,7 +37,7 @@ CREATE INDEX memberships_member ON memberships (member_id);
 CREATE TABLE contacts (
 	id {{ID}},
 	org_id BIGINT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
-	name TEXT NOT NULL,
+	name TEXT {{BYTES}} NOT NULL,
 	email TEXT NOT NULL,
 	phone TEXT,
 	role TEXT NOT NULL
@@ -52,12 +55,12 @@ CREATE TABLE resources (
 	id {{ID}},
 	org_id BIGINT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
 	type TEXT NOT NULL CHECK (type IN ('asn', 'prefix', 'domain')),
-	value TEXT NOT NULL,
+	value TEXT {{BYTES}} NOT NULL,
 	family INTEGER CHECK (family IS NULL OR family IN (4, 6)),
 	plen INTEGER CHECK (plen IS NULL OR (plen >= 0 AND plen <= 128)),
-	net TEXT,
+	net TEXT {{BYTES}},
 	asn BIGINT,
-	domain TEXT,
+	domain TEXT {{BYTES}},
 	created TEXT NOT NULL,
 	UNIQUE (org_id, type, value),
 	CHECK ((type = 'prefix') = (family IS NOT NULL AND plen IS NOT NULL AND net IS NOT NULL)),
@@ -71,7 +74,7 @@ CREATE INDEX resources_domain ON resources (domain) WHERE domain IS NOT NULL;
 
 CREATE TABLE users (
 	id {{ID}},
-	name TEXT NOT NULL UNIQUE,
+	name TEXT {{BYTES}} NOT NULL UNIQUE,
 	role TEXT NOT NULL CHECK (role IN ('admin', 'analyst', 'partner')),
 	org_id BIGINT REFERENCES orgs (id) ON DELETE CASCADE,
 	pwhash TEXT,
