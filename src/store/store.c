@@ -1255,44 +1255,43 @@ out:
 	return finish(st, rc, err);
 }
 
-/* Members of liaison_id by name; SK_ENOTFOUND for an unknown id. */
-int store_member_each(struct store *st, int64_t liaison_id, store_org_fn fn, void *ctx,
-		      struct sk_error *err)
+/* Walk the organizations that sql ($1 = id) selects, after checking that
+ * organization id exists (SK_ENOTFOUND otherwise). */
+static int org_walk_related(struct store *st, int64_t id, const char *sql, store_org_fn fn,
+			    void *ctx, struct sk_error *err)
 {
 	char name[ORG_NAME_MAX + 1];
 	struct db_stmt *s;
 	int rc;
 
-	if ((rc = org_name(st, liaison_id, name, NULL, err)) != 0)
+	if ((rc = org_name(st, id, name, NULL, err)) != 0)
 		return rc;
-	rc = prep(st,
-		  "SELECT " ORG_COLS " FROM orgs WHERE id IN "
-		  "(SELECT member_id FROM memberships WHERE liaison_id = $1) ORDER BY name",
-		  &s, err);
-	if (rc != 0)
+	if ((rc = prep(st, sql, &s, err)) != 0)
 		return rc;
-	db_bind_int(s, 1, liaison_id);
+	db_bind_int(s, 1, id);
 	return org_walk(s, fn, ctx, err);
+}
+
+/* Members of liaison_id by name; SK_ENOTFOUND for an unknown id. */
+int store_member_each(struct store *st, int64_t liaison_id, store_org_fn fn, void *ctx,
+		      struct sk_error *err)
+{
+	return org_walk_related(st, liaison_id,
+				"SELECT " ORG_COLS " FROM orgs WHERE id IN "
+				"(SELECT member_id FROM memberships WHERE liaison_id = $1) "
+				"ORDER BY name",
+				fn, ctx, err);
 }
 
 /* Liaison organizations of member_id by name. */
 int store_liaison_each(struct store *st, int64_t member_id, store_org_fn fn, void *ctx,
 		       struct sk_error *err)
 {
-	char name[ORG_NAME_MAX + 1];
-	struct db_stmt *s;
-	int rc;
-
-	if ((rc = org_name(st, member_id, name, NULL, err)) != 0)
-		return rc;
-	rc = prep(st,
-		  "SELECT " ORG_COLS " FROM orgs WHERE id IN "
-		  "(SELECT liaison_id FROM memberships WHERE member_id = $1) ORDER BY name",
-		  &s, err);
-	if (rc != 0)
-		return rc;
-	db_bind_int(s, 1, member_id);
-	return org_walk(s, fn, ctx, err);
+	return org_walk_related(st, member_id,
+				"SELECT " ORG_COLS " FROM orgs WHERE id IN "
+				"(SELECT liaison_id FROM memberships WHERE member_id = $1) "
+				"ORDER BY name",
+				fn, ctx, err);
 }
 
 /* 1 if member_id is a member of liaison_id, 0 if not, < 0 on error. */
