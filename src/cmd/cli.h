@@ -69,6 +69,9 @@ void cli_actor_name(char *out, size_t size);
 /* Find an organization by numeric id or exact name; caller clears *out
  * with org_clear(). SK_ENOTFOUND with a message in c->err. */
 int cli_org_find(struct cli *c, const char *ref, struct org *out);
+/* The name of the organization with id in orgs (sorted by id), borrowed
+ * from orgs, or "?" if there is none. */
+const char *cli_org_name(const struct org_list *orgs, int64_t id);
 
 /* Print v (stolen) to stdout as indented JSON; 0 or an exit code. */
 int cli_print_json(json_t *v);

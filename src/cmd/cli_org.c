@@ -12,52 +12,23 @@
 #include "registry/exchange.h"
 #include "store/store.h"
 
-/* qsort() and bsearch() that accept an empty (NULL) array. */
-static void sort_array(void *base, size_t n, size_t size,
-		       int (*cmp)(const void *, const void *))
-{
-	if (n > 1)
-		qsort(base, n, size, cmp);
-}
-
-static void *find_in(const void *key, const void *base, size_t n, size_t size,
-		     int (*cmp)(const void *, const void *))
-{
-	return n > 0 ? bsearch(key, base, n, size, cmp) : NULL;
-}
-
-/* Organizations collected from a store walk. */
-struct org_list {
-	struct org *v;
-	size_t n, alloc;
-	/* filters for org list; -1 or NULL: any */
-	int kind, class;
-	const char *sector;
+/* The organizations of a store walk that pass the org list filters. */
+struct org_filter {
+	struct org_list list;
+	int kind, class;    /* -1: any */
+	const char *sector; /* NULL: any; borrowed */
 };
 
-static int collect_org(const struct org *org, void *ctx)
+/* store_org_fn: push org to the list if it passes the filters. */
+static int collect_filtered(const struct org *org, void *ctx)
 {
-	struct org_list *l = ctx;
+	struct org_filter *f = ctx;
 
-	if ((l->kind >= 0 && (int)org->kind != l->kind) ||
-	    (l->class >= 0 && (int)org->class != l->class) ||
-	    (l->sector != NULL && strcmp(org->sector, l->sector) != 0))
+	if ((f->kind >= 0 && (int)org->kind != f->kind) ||
+	    (f->class >= 0 && (int)org->class != f->class) ||
+	    (f->sector != NULL && strcmp(org->sector, f->sector) != 0))
 		return 0;
-	if (l->n == l->alloc) {
-		l->alloc = l->alloc ? l->alloc * 2 : 32;
-		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
-	}
-	org_copy(&l->v[l->n++], org);
-	return 0;
-}
-
-static void org_list_free(struct org_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		org_clear(&l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = l->alloc = 0;
+	return org_list_push(org, &f->list);
 }
 
 int cli_org_add(struct cli *c, int argc, char **argv)
@@ -141,7 +112,8 @@ int cli_org_list(struct cli *c, int argc, char **argv)
 {
 	struct cli_opt opts[] = {{"kind", true}, {"class", true}, {"sector", true}, {NULL}};
 	static const char *const heads[] = {"ID", "NAME", "KIND", "CLASS", "SECTOR", "STATUS"};
-	struct org_list l = {.kind = -1, .class = -1};
+	struct org_filter f = {.kind = -1, .class = -1};
+	const struct org_list *l = &f.list;
 	struct cli_opt *o;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	int npos = 0, rc;
@@ -150,39 +122,40 @@ int cli_org_list(struct cli *c, int argc, char **argv)
 	if (rc != CLI_GO)
 		goto out;
 	if ((o = cli_opt_get(opts, "kind"))->count > 0 &&
-	    (l.kind = org_vocab_parse(org_kind_names, "kind", o->arg, &c->err)) < 0)
+	    (f.kind = org_vocab_parse(org_kind_names, "kind", o->arg, &c->err)) < 0)
 		goto fail;
 	if ((o = cli_opt_get(opts, "class"))->count > 0 &&
-	    (l.class = org_vocab_parse(org_class_names, "class", o->arg, &c->err)) < 0)
+	    (f.class = org_vocab_parse(org_class_names, "class", o->arg, &c->err)) < 0)
 		goto fail;
 	if ((o = cli_opt_get(opts, "sector"))->count > 0) {
 		if (org_vocab_parse(org_sector_names, "sector", o->arg, &c->err) < 0)
 			goto fail;
-		l.sector = o->arg;
+		f.sector = o->arg;
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	if (store_org_each(c->st, collect_org, &l, &c->err) != 0)
+	if (store_org_each(c->st, collect_filtered, &f, &c->err) != 0)
 		goto fail;
 	if (c->json) {
 		json_t *a = json_array();
 
-		for (size_t i = 0; i < l.n; i++)
-			json_array_append_new(a, exchange_org_json(&l.v[i]));
+		for (size_t i = 0; i < l->n; i++)
+			json_array_append_new(a, exchange_org_json(&l->v[i]));
 		rc = cli_print_json(a);
-	} else if (l.n == 0) {
+	} else if (l->n == 0) {
 		printf("no organizations\n");
 	} else {
 		struct cli_table *t = cli_table_new(6, heads);
 
-		for (size_t i = 0; i < l.n; i++) {
+		for (size_t i = 0; i < l->n; i++) {
+			const struct org *org = &l->v[i];
 			char id[24];
 
-			snprintf(id, sizeof(id), "%lld", (long long)l.v[i].id);
-			cli_table_add(
-			    t, (const char *[]){id, l.v[i].name, org_kind_names[l.v[i].kind],
-						org_class_names[l.v[i].class], l.v[i].sector,
-						org_status_names[l.v[i].status]});
+			snprintf(id, sizeof(id), "%lld", (long long)org->id);
+			cli_table_add(t,
+				      (const char *[]){id, org->name, org_kind_names[org->kind],
+						       org_class_names[org->class], org->sector,
+						       org_status_names[org->status]});
 		}
 		cli_table_print(t);
 		cli_table_free(t);
@@ -191,52 +164,9 @@ int cli_org_list(struct cli *c, int argc, char **argv)
 fail:
 	rc = cli_fail(c);
 out:
-	org_list_free(&l);
+	org_list_free(&f.list);
 	free(pos);
 	return rc;
-}
-
-struct contact_list {
-	struct contact *v;
-	size_t n, alloc;
-};
-
-static int collect_contact(const struct contact *ct, void *ctx)
-{
-	struct contact_list *l = ctx;
-
-	if (l->n == l->alloc) {
-		l->alloc = l->alloc ? l->alloc * 2 : 16;
-		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
-	}
-	contact_copy(&l->v[l->n++], ct);
-	return 0;
-}
-
-static void contact_list_free(struct contact_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		contact_clear(&l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = l->alloc = 0;
-}
-
-struct res_list {
-	struct resource *v;
-	size_t n, alloc;
-};
-
-static int collect_resource(const struct resource *r, void *ctx)
-{
-	struct res_list *l = ctx;
-
-	if (l->n == l->alloc) {
-		l->alloc = l->alloc ? l->alloc * 2 : 16;
-		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
-	}
-	l->v[l->n++] = *r;
-	return 0;
 }
 
 static json_t *names_json(const struct org_list *l)
@@ -261,10 +191,9 @@ int cli_org_show(struct cli *c, int argc, char **argv)
 	static const char *const cheads[] = {"ID",   "NAME",	  "EMAIL", "PHONE",
 					     "ROLE", "LANGUAGES", "PGP"};
 	static const char *const rheads[] = {"ID", "TYPE", "VALUE"};
-	struct org_list liaisons = {.kind = -1, .class = -1};
-	struct org_list members = {.kind = -1, .class = -1};
+	struct org_list liaisons = {0}, members = {0};
 	struct contact_list contacts = {0};
-	struct res_list res = {0};
+	struct resource_list res = {0};
 	struct org org;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	int npos = 0, rc;
@@ -276,11 +205,11 @@ int cli_org_show(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c)) != 0)
 		goto out;
 	if (cli_org_find(c, pos[0], &org) != 0 ||
-	    store_liaison_each(c->st, org.id, collect_org, &liaisons, &c->err) != 0 ||
+	    store_liaison_each(c->st, org.id, org_list_push, &liaisons, &c->err) != 0 ||
 	    (org.kind == ORG_KIND_LIAISON &&
-	     store_member_each(c->st, org.id, collect_org, &members, &c->err) != 0) ||
-	    store_contact_each(c->st, org.id, collect_contact, &contacts, &c->err) != 0 ||
-	    store_resource_each(c->st, org.id, collect_resource, &res, &c->err) != 0)
+	     store_member_each(c->st, org.id, org_list_push, &members, &c->err) != 0) ||
+	    store_contact_each(c->st, org.id, contact_list_push, &contacts, &c->err) != 0 ||
+	    store_resource_each(c->st, org.id, resource_list_push, &res, &c->err) != 0)
 		goto fail;
 	if (c->json) {
 		json_t *o = exchange_org_json(&org), *a;
@@ -359,7 +288,7 @@ out:
 	org_list_free(&liaisons);
 	org_list_free(&members);
 	contact_list_free(&contacts);
-	free(res.v);
+	resource_list_free(&res);
 	free(pos);
 	return rc;
 }
@@ -565,28 +494,10 @@ out:
 	return rc;
 }
 
-/* Name of the organization with id in l (sorted by id), or "?". */
-static int org_id_order(const void *pa, const void *pb)
-{
-	const struct org *a = pa, *b = pb;
-
-	return a->id < b->id ? -1 : a->id > b->id;
-}
-
-static const char *org_list_name(const struct org_list *l, int64_t id)
-{
-	struct org key;
-	const struct org *hit;
-
-	key.id = id;
-	hit = find_in(&key, l->v, l->n, sizeof(*l->v), org_id_order);
-	return hit ? hit->name : "?";
-}
-
 int cli_contact_list(struct cli *c, int argc, char **argv)
 {
 	static const char *const heads[] = {"ID", "ORG", "NAME", "EMAIL", "ROLE", "LANGUAGES"};
-	struct org_list orgs = {.kind = -1, .class = -1};
+	struct org_list orgs = {0};
 	struct contact_list l = {0};
 	struct org org;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
@@ -599,11 +510,11 @@ int cli_contact_list(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c)) != 0)
 		goto out;
 	if ((npos == 1 && cli_org_find(c, pos[0], &org) != 0) ||
-	    store_org_each(c->st, collect_org, &orgs, &c->err) != 0 ||
-	    store_contact_each(c->st, npos == 1 ? org.id : 0, collect_contact, &l, &c->err) !=
+	    store_org_each(c->st, org_list_push, &orgs, &c->err) != 0 ||
+	    store_contact_each(c->st, npos == 1 ? org.id : 0, contact_list_push, &l, &c->err) !=
 		0)
 		goto fail;
-	sort_array(orgs.v, orgs.n, sizeof(*orgs.v), org_id_order);
+	org_list_sort_by_id(&orgs);
 	if (c->json) {
 		json_t *a = json_array();
 
@@ -620,7 +531,7 @@ int cli_contact_list(struct cli *c, int argc, char **argv)
 
 			snprintf(id, sizeof(id), "%lld", (long long)l.v[i].id);
 			cli_table_add(t,
-				      (const char *[]){id, org_list_name(&orgs, l.v[i].org_id),
+				      (const char *[]){id, cli_org_name(&orgs, l.v[i].org_id),
 						       l.v[i].name, l.v[i].email,
 						       contact_role_names[l.v[i].role],
 						       l.v[i].languages});

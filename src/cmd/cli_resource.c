@@ -12,38 +12,20 @@
 #include "registry/registry.h"
 #include "store/store.h"
 
-/* qsort() and bsearch() that accept an empty (NULL) array. */
-static void sort_array(void *base, size_t n, size_t size,
-		       int (*cmp)(const void *, const void *))
-{
-	if (n > 1)
-		qsort(base, n, size, cmp);
-}
-
-static void *find_in(const void *key, const void *base, size_t n, size_t size,
-		     int (*cmp)(const void *, const void *))
-{
-	return n > 0 ? bsearch(key, base, n, size, cmp) : NULL;
-}
-
-struct res_list {
-	struct resource *v;
-	size_t n, alloc;
-	int type; /* filter; -1: any */
+/* The resources of a store walk of one type. */
+struct res_filter {
+	struct resource_list list;
+	int type; /* -1: any */
 };
 
-static int collect_resource(const struct resource *r, void *ctx)
+/* store_resource_fn: push r to the list if it has the type. */
+static int collect_typed(const struct resource *r, void *ctx)
 {
-	struct res_list *l = ctx;
+	struct res_filter *f = ctx;
 
-	if (l->type >= 0 && (int)r->type != l->type)
+	if (f->type >= 0 && (int)r->type != f->type)
 		return 0;
-	if (l->n == l->alloc) {
-		l->alloc = l->alloc ? l->alloc * 2 : 32;
-		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
-	}
-	l->v[l->n++] = *r;
-	return 0;
+	return resource_list_push(r, &f->list);
 }
 
 static void format_value(const struct resource *r, char out[RESOURCE_TEXT_MAX])
@@ -81,7 +63,7 @@ static int parse_value(struct cli *c, const char *text, struct resource *out)
 
 int cli_resource_add(struct cli *c, int argc, char **argv)
 {
-	struct res_list have = {.type = -1};
+	struct resource_list have = {0};
 	struct resource *res = NULL;
 	struct org org;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
@@ -101,7 +83,7 @@ int cli_resource_add(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c)) != 0)
 		goto out;
 	if (cli_org_find(c, pos[0], &org) != 0 ||
-	    store_resource_each(c->st, org.id, collect_resource, &have, &c->err) != 0)
+	    store_resource_each(c->st, org.id, resource_list_push, &have, &c->err) != 0)
 		goto fail;
 	for (int i = 0; i < nres; i++) {
 		bool dup = false;
@@ -149,59 +131,19 @@ out:
 	if (begun)
 		store_rollback(c->st);
 	org_clear(&org);
-	free(have.v);
+	resource_list_free(&have);
 	free(res);
 	free(pos);
 	return rc;
-}
-
-struct name_map {
-	struct org *v;
-	size_t n, alloc;
-};
-
-static int collect_org(const struct org *org, void *ctx)
-{
-	struct name_map *l = ctx;
-
-	if (l->n == l->alloc) {
-		l->alloc = l->alloc ? l->alloc * 2 : 64;
-		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
-	}
-	org_copy(&l->v[l->n++], org);
-	return 0;
-}
-
-static int org_id_order(const void *pa, const void *pb)
-{
-	const struct org *a = pa, *b = pb;
-
-	return a->id < b->id ? -1 : a->id > b->id;
-}
-
-static void name_map_free(struct name_map *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		org_clear(&l->v[i]);
-	free(l->v);
-}
-
-static const char *name_map_get(const struct name_map *l, int64_t id)
-{
-	struct org key;
-	const struct org *hit;
-
-	key.id = id;
-	hit = find_in(&key, l->v, l->n, sizeof(*l->v), org_id_order);
-	return hit ? hit->name : "?";
 }
 
 int cli_resource_list(struct cli *c, int argc, char **argv)
 {
 	struct cli_opt opts[] = {{"type", true}, {NULL}};
 	static const char *const heads[] = {"ID", "ORG", "TYPE", "VALUE"};
-	struct res_list l = {.type = -1};
-	struct name_map names = {0};
+	struct res_filter f = {.type = -1};
+	const struct resource_list *l = &f.list;
+	struct org_list names = {0};
 	struct cli_opt *type = cli_opt_get(opts, "type");
 	struct org org;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
@@ -212,35 +154,34 @@ int cli_resource_list(struct cli *c, int argc, char **argv)
 	if (rc != CLI_GO)
 		goto out;
 	if (type->count > 0 &&
-	    (l.type = org_vocab_parse(resource_type_names, "type", type->arg, &c->err)) < 0)
+	    (f.type = org_vocab_parse(resource_type_names, "type", type->arg, &c->err)) < 0)
 		goto fail;
 	if ((rc = cli_open(c)) != 0)
 		goto out;
 	if ((npos == 1 && cli_org_find(c, pos[0], &org) != 0) ||
-	    store_org_each(c->st, collect_org, &names, &c->err) != 0 ||
-	    store_resource_each(c->st, npos == 1 ? org.id : 0, collect_resource, &l, &c->err) !=
-		0)
+	    store_org_each(c->st, org_list_push, &names, &c->err) != 0 ||
+	    store_resource_each(c->st, npos == 1 ? org.id : 0, collect_typed, &f, &c->err) != 0)
 		goto fail;
-	sort_array(names.v, names.n, sizeof(*names.v), org_id_order);
+	org_list_sort_by_id(&names);
 	if (c->json) {
 		json_t *a = json_array();
 
-		for (size_t i = 0; i < l.n; i++)
-			json_array_append_new(a, exchange_resource_json(&l.v[i]));
+		for (size_t i = 0; i < l->n; i++)
+			json_array_append_new(a, exchange_resource_json(&l->v[i]));
 		rc = cli_print_json(a);
-	} else if (l.n == 0) {
+	} else if (l->n == 0) {
 		printf("no resources\n");
 	} else {
 		struct cli_table *t = cli_table_new(4, heads);
 
-		for (size_t i = 0; i < l.n; i++) {
+		for (size_t i = 0; i < l->n; i++) {
+			const struct resource *r = &l->v[i];
 			char id[24], value[RESOURCE_TEXT_MAX];
 
-			snprintf(id, sizeof(id), "%lld", (long long)l.v[i].id);
-			format_value(&l.v[i], value);
-			cli_table_add(
-			    t, (const char *[]){id, name_map_get(&names, l.v[i].org_id),
-						resource_type_names[l.v[i].type], value});
+			snprintf(id, sizeof(id), "%lld", (long long)r->id);
+			format_value(r, value);
+			cli_table_add(t, (const char *[]){id, cli_org_name(&names, r->org_id),
+							  resource_type_names[r->type], value});
 		}
 		cli_table_print(t);
 		cli_table_free(t);
@@ -250,8 +191,8 @@ fail:
 	rc = cli_fail(c);
 out:
 	org_clear(&org);
-	name_map_free(&names);
-	free(l.v);
+	org_list_free(&names);
+	resource_list_free(&f.list);
 	free(pos);
 	return rc;
 }
@@ -259,7 +200,7 @@ out:
 /* resource rm ID, or resource rm ORG VALUE. */
 int cli_resource_rm(struct cli *c, int argc, char **argv)
 {
-	struct res_list have = {.type = -1};
+	struct resource_list have = {0};
 	struct resource want, found;
 	struct org org;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
@@ -292,7 +233,7 @@ int cli_resource_rm(struct cli *c, int argc, char **argv)
 		size_t k;
 
 		if (cli_org_find(c, pos[0], &org) != 0 ||
-		    store_resource_each(c->st, org.id, collect_resource, &have, &c->err) != 0)
+		    store_resource_each(c->st, org.id, resource_list_push, &have, &c->err) != 0)
 			goto fail;
 		for (k = 0; k < have.n && !same_resource(&want, &have.v[k]); k++)
 			;
@@ -318,7 +259,7 @@ fail:
 	rc = cli_fail(c);
 out:
 	org_clear(&org);
-	free(have.v);
+	resource_list_free(&have);
 	free(pos);
 	return rc;
 }

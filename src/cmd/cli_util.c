@@ -242,6 +242,13 @@ done:
 	return rc;
 }
 
+const char *cli_org_name(const struct org_list *orgs, int64_t id)
+{
+	const struct org *hit = org_list_find_id(orgs, id);
+
+	return hit ? hit->name : "?";
+}
+
 int cli_print_json(json_t *v)
 {
 	int rc = 0;

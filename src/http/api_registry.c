@@ -19,35 +19,9 @@
 
 #define WHOIS_QUERY_MAX 1024
 
-/* Organizations copied out of a store walk, so that access checks (which
- * query the store again) run after the walk, not inside it. */
-struct org_list {
-	struct org *items;
-	size_t n, alloc;
-};
-
-/* store_org_fn: append a deep copy of org. */
-static int org_list_add(const struct org *org, void *ctx)
-{
-	struct org_list *l = ctx;
-
-	if (l->n == l->alloc) {
-		l->alloc = l->alloc ? l->alloc * 2 : 16;
-		l->items = xreallocarray(l->items, l->alloc, sizeof(*l->items));
-	}
-	org_copy(&l->items[l->n++], org);
-	return 0;
-}
-
-static void org_list_free(struct org_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		org_clear(&l->items[i]);
-	free(l->items);
-	memset(l, 0, sizeof(*l));
-}
-
-/* Answer with the organizations of l the caller may read, paged. */
+/* Answer with the organizations of l the caller may read, paged. l was
+ * copied out of a store walk, so that the access checks (which query the
+ * store again) run after the walk, not inside it. */
 static int org_list_answer(struct http_request *req, struct http_response *resp,
 			   const struct org_list *l, struct sk_error *err)
 {
@@ -60,11 +34,11 @@ static int org_list_answer(struct http_request *req, struct http_response *resp,
 		return rc;
 	items = json_array();
 	for (size_t i = 0; i < l->n; i++) {
-		rc = registry_may_read_org(req->st, req->user, l->items[i].id, err);
+		rc = registry_may_read_org(req->st, req->user, l->v[i].id, err);
 		if (rc < 0)
 			goto out;
 		if (rc == 1 && http_page_take(&pg))
-			json_array_append_new(items, exchange_org_json(&l->items[i]));
+			json_array_append_new(items, exchange_org_json(&l->v[i]));
 	}
 	http_response_list(resp, items, pg.seen);
 	items = NULL;
@@ -146,7 +120,7 @@ static int api_org_list(struct http_request *req, struct http_response *resp,
 			struct sk_error *err)
 {
 	struct org_list l = {0};
-	int rc = store_org_each(req->st, org_list_add, &l, err);
+	int rc = store_org_each(req->st, org_list_push, &l, err);
 
 	if (rc == 0)
 		rc = org_list_answer(req, resp, &l, err);
@@ -519,7 +493,7 @@ static int api_member_list(struct http_request *req, struct http_response *resp,
 
 	rc = org_from_path(req, &org, err);
 	if (rc == 0)
-		rc = store_member_each(req->st, org.id, org_list_add, &l, err);
+		rc = store_member_each(req->st, org.id, org_list_push, &l, err);
 	if (rc == 0)
 		rc = org_list_answer(req, resp, &l, err);
 	org_list_free(&l);
@@ -536,7 +510,7 @@ static int api_liaison_list(struct http_request *req, struct http_response *resp
 
 	rc = org_from_path(req, &org, err);
 	if (rc == 0)
-		rc = store_liaison_each(req->st, org.id, org_list_add, &l, err);
+		rc = store_liaison_each(req->st, org.id, org_list_push, &l, err);
 	if (rc == 0)
 		rc = org_list_answer(req, resp, &l, err);
 	org_list_free(&l);

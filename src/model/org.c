@@ -160,6 +160,57 @@ int org_validate(const struct org *org, struct sk_error *err)
 	return 0;
 }
 
+/* Room for one more element in the array v holding n of *alloc. */
+static void *list_grow(void *v, size_t n, size_t *alloc, size_t size)
+{
+	if (n < *alloc)
+		return v;
+	*alloc = *alloc ? *alloc * 2 : 16;
+	return xreallocarray(v, *alloc, size);
+}
+
+int org_list_push(const struct org *org, void *list)
+{
+	struct org_list *l = list;
+
+	l->v = list_grow(l->v, l->n, &l->alloc, sizeof(*l->v));
+	org_copy(&l->v[l->n++], org);
+	return 0;
+}
+
+void org_list_free(struct org_list *l)
+{
+	if (l == NULL)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		org_clear(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static int org_id_order(const void *pa, const void *pb)
+{
+	const struct org *a = pa, *b = pb;
+
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+void org_list_sort_by_id(struct org_list *l)
+{
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), org_id_order);
+}
+
+const struct org *org_list_find_id(const struct org_list *l, int64_t id)
+{
+	struct org key;
+
+	if (l->n == 0)
+		return NULL;
+	key.id = id;
+	return bsearch(&key, l->v, l->n, sizeof(*l->v), org_id_order);
+}
+
 void contact_init(struct contact *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -321,4 +372,23 @@ int contact_validate(const struct contact *c, struct sk_error *err)
 	if (c->email == NULL || *c->email == '\0')
 		return sk_error_set(err, SK_EINVAL, "contact %s needs an e-mail address", c->name);
 	return 0;
+}
+
+int contact_list_push(const struct contact *c, void *list)
+{
+	struct contact_list *l = list;
+
+	l->v = list_grow(l->v, l->n, &l->alloc, sizeof(*l->v));
+	contact_copy(&l->v[l->n++], c);
+	return 0;
+}
+
+void contact_list_free(struct contact_list *l)
+{
+	if (l == NULL)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		contact_clear(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
 }

@@ -5,6 +5,7 @@
 #define SK_MODEL_ORG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct sk_error;
@@ -66,6 +67,26 @@ int org_validate(const struct org *org, struct sk_error *err);
 int org_vocab_parse(const char *const *names, const char *what, const char *text,
 		    struct sk_error *err);
 
+/* A growing array of organizations, e.g. collected from a store walk.
+ * Start it zeroed; it owns its copies; free it with org_list_free(). */
+struct org_list {
+	struct org *v;
+	size_t n, alloc;
+};
+
+/* Append a deep copy of org (borrowed) to list, a struct org_list *.
+ * Shaped as a store_org_fn, to be passed straight to a store walk;
+ * returns 0. */
+int org_list_push(const struct org *org, void *list);
+/* Clear every organization and free the array; the list is empty
+ * afterwards. Accepts NULL. */
+void org_list_free(struct org_list *l);
+/* Sort by id, ascending, for org_list_find_id(). */
+void org_list_sort_by_id(struct org_list *l);
+/* The organization with id in l (sorted by id), borrowed from l; NULL
+ * if there is none. */
+const struct org *org_list_find_id(const struct org_list *l, int64_t id);
+
 #define CONTACT_NAME_MAX 200
 #define CONTACT_EMAIL_MAX 254
 #define CONTACT_PHONE_MAX 32
@@ -100,5 +121,17 @@ void contact_copy(struct contact *dst, const struct contact *src);
 int contact_set_field(struct contact *c, const char *field, const char *value,
 		      struct sk_error *err);
 int contact_validate(const struct contact *c, struct sk_error *err);
+
+/* A growing array of contacts, like struct org_list. */
+struct contact_list {
+	struct contact *v;
+	size_t n, alloc;
+};
+
+/* Append a deep copy of c (borrowed) to list, a struct contact_list *;
+ * shaped as a store_contact_fn; returns 0. */
+int contact_list_push(const struct contact *c, void *list);
+/* Clear every contact and free the array. Accepts NULL. */
+void contact_list_free(struct contact_list *l);
 
 #endif

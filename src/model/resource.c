@@ -4,10 +4,12 @@
 #include "model/resource.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/error.h"
 #include "lib/str.h"
+#include "lib/xalloc.h"
 #include "net/asn.h"
 
 #define RESOURCE_INPUT_MAX 1024
@@ -106,4 +108,24 @@ int resource_format_value(const struct resource *r, char *buf, size_t size)
 	}
 	}
 	return -1;
+}
+
+int resource_list_push(const struct resource *r, void *list)
+{
+	struct resource_list *l = list;
+
+	if (l->n == l->alloc) {
+		l->alloc = l->alloc ? l->alloc * 2 : 16;
+		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
+	}
+	l->v[l->n++] = *r;
+	return 0;
+}
+
+void resource_list_free(struct resource_list *l)
+{
+	if (l == NULL)
+		return;
+	free(l->v);
+	memset(l, 0, sizeof(*l));
 }

@@ -4,6 +4,7 @@
 #ifndef SK_MODEL_RESOURCE_H
 #define SK_MODEL_RESOURCE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "net/domain.h"
@@ -38,5 +39,19 @@ int resource_parse_typed(enum resource_type type, const char *value,
 /* The canonical value without the type ("AS64496", "198.51.100.0/24",
  * "example.be"). Returns the length. */
 int resource_format_value(const struct resource *r, char *buf, size_t size);
+
+/* A growing array of resources, e.g. collected from a store walk. Start
+ * it zeroed; free it with resource_list_free(). */
+struct resource_list {
+	struct resource *v;
+	size_t n, alloc;
+};
+
+/* Append a copy of r (borrowed) to list, a struct resource_list *.
+ * Shaped as a store_resource_fn, to be passed straight to a store walk;
+ * returns 0. */
+int resource_list_push(const struct resource *r, void *list);
+/* Free the array; the list is empty afterwards. Accepts NULL. */
+void resource_list_free(struct resource_list *l);
 
 #endif

@@ -17,38 +17,6 @@
 
 #define WHOIS_QUERY_MAX 1024
 
-/* qsort() and bsearch() that accept an empty (NULL) array. */
-static void sort_array(void *base, size_t n, size_t size,
-		       int (*cmp)(const void *, const void *))
-{
-	if (n > 1)
-		qsort(base, n, size, cmp);
-}
-
-static void *find_in(const void *key, const void *base, size_t n, size_t size,
-		     int (*cmp)(const void *, const void *))
-{
-	return n > 0 ? bsearch(key, base, n, size, cmp) : NULL;
-}
-
-/* A growing array of resources collected from a store walk. */
-struct res_list {
-	struct resource *v;
-	size_t n, alloc;
-};
-
-static int collect_resource(const struct resource *r, void *ctx)
-{
-	struct res_list *l = ctx;
-
-	if (l->n == l->alloc) {
-		l->alloc = l->alloc ? l->alloc * 2 : 16;
-		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
-	}
-	l->v[l->n++] = *r;
-	return 0;
-}
-
 /* Most specific first: longer prefixes, longer domain names; then by
  * organization and id so the order does not depend on the backend. */
 static int whois_order(const void *pa, const void *pb)
@@ -138,7 +106,7 @@ static bool has_type_word(const char *query)
 int registry_whois(struct store *st, const char *query, registry_whois_fn fn, void *ctx,
 		   struct sk_error *err)
 {
-	struct res_list found = {0};
+	struct resource_list found = {0};
 	struct org_cache cache = {0};
 	struct sk_error perr = {0};
 	struct resource q;
@@ -169,20 +137,20 @@ int registry_whois(struct store *st, const char *query, registry_whois_fn fn, vo
 	}
 	switch (q.type) {
 	case RESOURCE_PREFIX:
-		rc = store_resource_covering(st, &q.prefix, collect_resource, &found, err);
+		rc = store_resource_covering(st, &q.prefix, resource_list_push, &found, err);
 		break;
 	case RESOURCE_ASN:
-		rc = store_resource_by_asn(st, q.asn, collect_resource, &found, err);
+		rc = store_resource_by_asn(st, q.asn, resource_list_push, &found, err);
 		break;
 	case RESOURCE_DOMAIN:
 	default:
-		rc = store_resource_by_domain(st, q.domain, collect_resource, &found, err);
+		rc = store_resource_by_domain(st, q.domain, resource_list_push, &found, err);
 		break;
 	}
 	if (rc != 0)
 		goto out;
 	if (found.n > 1)
-		sort_array(found.v, found.n, sizeof(*found.v), whois_order);
+		qsort(found.v, found.n, sizeof(*found.v), whois_order);
 	for (size_t i = 0; i < found.n; i++) {
 		const struct org *org = NULL;
 
@@ -196,7 +164,7 @@ int registry_whois(struct store *st, const char *query, registry_whois_fn fn, vo
 	rc = 0;
 out:
 	org_cache_free(&cache);
-	free(found.v);
+	resource_list_free(&found);
 	return rc;
 }
 
@@ -243,38 +211,6 @@ static int ov_order(const void *pa, const void *pb)
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
-struct org_vec {
-	struct org *v;
-	size_t n, alloc;
-};
-
-static int collect_org(const struct org *org, void *ctx)
-{
-	struct org_vec *l = ctx;
-
-	if (l->n == l->alloc) {
-		l->alloc = l->alloc ? l->alloc * 2 : 64;
-		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
-	}
-	org_copy(&l->v[l->n++], org);
-	return 0;
-}
-
-static int org_id_order(const void *pa, const void *pb)
-{
-	const struct org *a = pa, *b = pb;
-
-	return a->id < b->id ? -1 : a->id > b->id;
-}
-
-static const struct org *org_vec_find(const struct org_vec *l, int64_t id)
-{
-	struct org key;
-
-	key.id = id;
-	return find_in(&key, l->v, l->n, sizeof(*l->v), org_id_order);
-}
-
 static void ov_resource(const struct ov_item *it, struct resource *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -294,18 +230,19 @@ static void ov_resource(const struct ov_item *it, struct resource *r)
 int registry_overlaps(struct store *st, registry_overlap_fn fn, void *ctx, struct sk_error *err)
 {
 	struct ov_list all = {0};
-	struct org_vec orgs = {0};
+	struct org_list orgs = {0};
 	size_t *stack = NULL, depth = 0;
 	int rc;
 
 	rc = store_resource_each(st, 0, collect_prefix, &all, err);
 	if (rc != 0)
 		goto out;
-	rc = store_org_each(st, collect_org, &orgs, err);
+	rc = store_org_each(st, org_list_push, &orgs, err);
 	if (rc != 0)
 		goto out;
-	sort_array(orgs.v, orgs.n, sizeof(*orgs.v), org_id_order);
-	sort_array(all.v, all.n, sizeof(*all.v), ov_order);
+	org_list_sort_by_id(&orgs);
+	if (all.n > 1)
+		qsort(all.v, all.n, sizeof(*all.v), ov_order);
 	stack = xcalloc(all.n ? all.n : 1, sizeof(*stack));
 	for (size_t i = 0; i < all.n; i++) {
 		const struct ov_item *in = &all.v[i];
@@ -322,8 +259,8 @@ int registry_overlaps(struct store *st, registry_overlap_fn fn, void *ctx, struc
 			if (o->org_id == in->org_id)
 				continue;
 			if (in_org == NULL)
-				in_org = org_vec_find(&orgs, in->org_id);
-			out_org = org_vec_find(&orgs, o->org_id);
+				in_org = org_list_find_id(&orgs, in->org_id);
+			out_org = org_list_find_id(&orgs, o->org_id);
 			if (in_org == NULL || out_org == NULL) {
 				rc = sk_error_set(err, SK_EIO,
 						  "resource %lld belongs to no organization",
@@ -342,9 +279,7 @@ int registry_overlaps(struct store *st, registry_overlap_fn fn, void *ctx, struc
 out:
 	free(stack);
 	free(all.v);
-	for (size_t i = 0; i < orgs.n; i++)
-		org_clear(&orgs.v[i]);
-	free(orgs.v);
+	org_list_free(&orgs);
 	return rc;
 }
 
