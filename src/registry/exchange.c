@@ -457,73 +457,6 @@ static int i64_order(const void *pa, const void *pb)
 
 /* ---- collecting from the store ------------------------------------------- */
 
-struct org_vec {
-	struct org *v;
-	size_t n, alloc;
-};
-
-static int collect_org(const struct org *org, void *ctx)
-{
-	struct org_vec *l = ctx;
-
-	if (l->n == l->alloc) {
-		l->alloc = l->alloc ? l->alloc * 2 : 64;
-		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
-	}
-	org_copy(&l->v[l->n++], org);
-	return 0;
-}
-
-static void org_vec_free(struct org_vec *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		org_clear(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-struct res_vec {
-	struct resource *v;
-	size_t n, alloc;
-};
-
-static int collect_resource(const struct resource *r, void *ctx)
-{
-	struct res_vec *l = ctx;
-
-	if (l->n == l->alloc) {
-		l->alloc = l->alloc ? l->alloc * 2 : 64;
-		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
-	}
-	l->v[l->n++] = *r;
-	return 0;
-}
-
-struct contact_vec {
-	struct contact *v;
-	size_t n, alloc;
-};
-
-static int collect_contact(const struct contact *c, void *ctx)
-{
-	struct contact_vec *l = ctx;
-
-	if (l->n == l->alloc) {
-		l->alloc = l->alloc ? l->alloc * 2 : 64;
-		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
-	}
-	contact_copy(&l->v[l->n++], c);
-	return 0;
-}
-
-static void contact_vec_free(struct contact_vec *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		contact_clear(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
 struct name_vec {
 	char **v;
 	size_t n, alloc;
@@ -591,19 +524,19 @@ static long id_index_find(const struct id_index *ids, size_t n, int64_t id)
  * (organizations, all resources, all contacts, members per liaison). */
 int exchange_export(struct store *st, FILE *out, struct sk_error *err)
 {
-	struct org_vec orgs = {0};
-	struct res_vec res = {0};
-	struct contact_vec contacts = {0};
+	struct org_list orgs = {0};
+	struct resource_list res = {0};
+	struct contact_list contacts = {0};
 	struct id_index *ids = NULL;
 	json_t *doc = NULL, *list = NULL, **res_arr = NULL, **con_arr = NULL;
 	char now[21];
 	int rc;
 
-	rc = store_org_each(st, collect_org, &orgs, err);
+	rc = store_org_each(st, org_list_push, &orgs, err);
 	if (rc == 0)
-		rc = store_resource_each(st, 0, collect_resource, &res, err);
+		rc = store_resource_each(st, 0, resource_list_push, &res, err);
 	if (rc == 0)
-		rc = store_contact_each(st, 0, collect_contact, &contacts, err);
+		rc = store_contact_each(st, 0, contact_list_push, &contacts, err);
 	if (rc != 0)
 		goto out;
 	sort_array(orgs.v, orgs.n, sizeof(*orgs.v), org_name_order);
@@ -688,9 +621,9 @@ out:
 	free(ids);
 	json_decref(list);
 	json_decref(doc);
-	contact_vec_free(&contacts);
-	free(res.v);
-	org_vec_free(&orgs);
+	contact_list_free(&contacts);
+	resource_list_free(&res);
+	org_list_free(&orgs);
 	return rc;
 }
 
@@ -716,7 +649,7 @@ struct import {
 	struct imp_org *orgs;
 	size_t n;
 	struct imp_org **by_name; /* sorted by name */
-	struct org_vec existing;  /* stored organizations, sorted by name */
+	struct org_list existing;  /* stored organizations, sorted by name */
 	struct exchange_stats stats;
 };
 
@@ -1244,7 +1177,7 @@ static int import_store(struct import *im, struct store *st, struct sk_error *er
 {
 	int rc;
 
-	rc = store_org_each(st, collect_org, &im->existing, err);
+	rc = store_org_each(st, org_list_push, &im->existing, err);
 	if (rc != 0)
 		return rc;
 	sort_array(im->existing.v, im->existing.n, sizeof(*im->existing.v), org_name_order);
@@ -1300,7 +1233,7 @@ out:
 		imp_org_clear(&im.orgs[i]);
 	free(im.orgs);
 	free(im.by_name);
-	org_vec_free(&im.existing);
+	org_list_free(&im.existing);
 	json_decref(doc);
 	return rc;
 }
