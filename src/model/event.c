@@ -524,7 +524,7 @@ static bool read_num(const char *s, size_t n, size_t *i, int digits, int *out)
 static bool parse_time(const char *s, size_t n, int64_t *out, const char **why, char *why_buf,
 		       size_t why_size)
 {
-	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
+	int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
 	size_t i = 0, frac = 0;
 	int64_t t;
 	unsigned dim;
