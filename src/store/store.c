@@ -19,40 +19,7 @@
 #include "net/domain.h"
 #include "net/prefix.h"
 #include "store/db.h"
-
-#define ACTOR_MAX	    128
-#define SUMMARY_MAX	    1024
-#define AUDIT_ACTOR_DEFAULT "system"
-/* A token's last_used is refreshed at most this often (seconds), so
- * that authenticating is a write only once in a while. */
-#define TOKEN_TOUCH_INTERVAL 60
-/* Rows per multi-row statement. At most 8 parameters a row plus a few
- * shared stay far below both backends' limits (SQLite 32766, PostgreSQL
- * 65535). */
-#define BULK_ROWS    100
-#define BULK_SQL_MAX (64 * 1024)
-
-/* The statements that write or read many rows at once. */
-enum bulk_kind {
-	BULK_ORG,
-	BULK_MEMBER,
-	BULK_CONTACT,
-	BULK_RESOURCE,
-	BULK_AUDIT,
-	BULK_ORG_REF,
-	BULK_KINDS
-};
-
-struct store {
-	struct db *db;
-	char actor[ACTOR_MAX + 1];
-	int depth;   /* store_begin nesting */
-	bool doomed; /* an inner call rolled back: the outermost commit must fail */
-	/* The text of each bulk statement per number of rows, built on first
-	 * use: the same text each time, so db_prepare() finds the statement
-	 * it prepared before. */
-	char *bulk_sql[BULK_KINDS][BULK_ROWS + 1];
-};
+#include "store/store_int.h"
 
 #define ORG_COLS      "id, name, kind, class, sector, country, status, notes, created, updated"
 #define CONTACT_COLS  "id, org_id, name, email, phone, role, languages, pgp_fpr, created"
@@ -75,7 +42,7 @@ static const char *vocab_name(const char *const *names, int i)
 
 /* Copy src into dst of size bytes; -1 (dst untouched) if it does not fit
  * or src is NULL. */
-static int copy_text(char *dst, size_t size, const char *src)
+int store_copy_text(char *dst, size_t size, const char *src)
 {
 	size_t n;
 
@@ -85,13 +52,13 @@ static int copy_text(char *dst, size_t size, const char *src)
 	return 0;
 }
 
-static void time_now(char out[21])
+void store_time_now(char out[21])
 {
 	str_time_iso(str_time_now(), out);
 }
 
 /* The prepared statement for sql in *out, or an SK_E* code with err set. */
-static int prep(struct store *st, const char *sql, struct db_stmt **out, struct sk_error *err)
+int store_prep(struct store *st, const char *sql, struct db_stmt **out, struct sk_error *err)
 {
 	struct sk_error local = {0};
 	struct db_stmt *s = db_prepare(st->db, sql, err ? err : &local);
@@ -104,7 +71,7 @@ static int prep(struct store *st, const char *sql, struct db_stmt **out, struct 
 }
 
 /* Step a statement that must return no row. */
-static int step_done(struct db_stmt *s, struct sk_error *err)
+int store_step_done(struct db_stmt *s, struct sk_error *err)
 {
 	int rc = db_step(s, err);
 
@@ -116,7 +83,7 @@ static int step_done(struct db_stmt *s, struct sk_error *err)
 }
 
 /* Step an "INSERT ... RETURNING id" to its end; the id in *id_out. */
-static int step_returning_id(struct db_stmt *s, int64_t *id_out, struct sk_error *err)
+int store_step_id(struct db_stmt *s, int64_t *id_out, struct sk_error *err)
 {
 	int64_t id;
 	int rc = db_step(s, err);
@@ -278,7 +245,7 @@ bool store_in_transaction(const struct store *st)
 
 /* End a change begun with store_begin(): commit if rc is 0, else roll
  * back; returns the final result. */
-static int finish(struct store *st, int rc, struct sk_error *err)
+int store_finish(struct store *st, int rc, struct sk_error *err)
 {
 	if (rc == 0)
 		return store_commit(st, err);
@@ -289,7 +256,7 @@ static int finish(struct store *st, int rc, struct sk_error *err)
 /* Group the look-ups of one read into a snapshot (and spare SQLite a
  * lock round trip per statement). *started says whether this call began
  * it; inside a caller's transaction nothing is needed. */
-static int read_begin(struct store *st, bool *started, struct sk_error *err)
+int store_read_begin(struct store *st, bool *started, struct sk_error *err)
 {
 	int rc;
 
@@ -304,9 +271,9 @@ static int read_begin(struct store *st, bool *started, struct sk_error *err)
 	return 0;
 }
 
-/* End what read_begin() started; returns rc, or the commit's error if rc
+/* End what store_read_begin() started; returns rc, or the commit's error if rc
  * was 0. Callbacks may have written, so this commits. */
-static int read_end(struct store *st, bool started, int rc, struct sk_error *err)
+int store_read_end(struct store *st, bool started, int rc, struct sk_error *err)
 {
 	struct sk_error local = {0};
 	int crc;
@@ -320,12 +287,8 @@ static int read_end(struct store *st, bool started, int rc, struct sk_error *err
 
 /* Write one audit row in the current transaction. The summary is cut at
  * SUMMARY_MAX bytes, which is fine for a sentence. */
-static int audit(struct store *st, const char *action, const char *kind, int64_t id,
-		 struct sk_error *err, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
-
-static int audit(struct store *st, const char *action, const char *kind, int64_t id,
-		 struct sk_error *err, const char *fmt, ...)
+int store_audit(struct store *st, const char *action, const char *kind, int64_t id,
+		struct sk_error *err, const char *fmt, ...)
 {
 	char summary[SUMMARY_MAX], object[64], now[21];
 	struct db_stmt *s;
@@ -336,11 +299,11 @@ static int audit(struct store *st, const char *action, const char *kind, int64_t
 	vsnprintf(summary, sizeof(summary), fmt, ap);
 	va_end(ap);
 	snprintf(object, sizeof(object), "%s:%lld", kind, (long long)id);
-	time_now(now);
-	rc = prep(st,
-		  "INSERT INTO audit (at, actor, action, object, summary) "
-		  "VALUES ($1, $2, $3, $4, $5)",
-		  &s, err);
+	store_time_now(now);
+	rc = store_prep(st,
+			"INSERT INTO audit (at, actor, action, object, summary) "
+			"VALUES ($1, $2, $3, $4, $5)",
+			&s, err);
 	if (rc != 0)
 		return rc;
 	db_bind_text(s, 1, now);
@@ -348,7 +311,7 @@ static int audit(struct store *st, const char *action, const char *kind, int64_t
 	db_bind_text(s, 3, action);
 	db_bind_text(s, 4, object);
 	db_bind_text(s, 5, summary);
-	if ((rc = step_done(s, err)) != 0)
+	if ((rc = store_step_done(s, err)) != 0)
 		sk_error_prefix(err, "writing the audit log");
 	return rc;
 }
@@ -388,7 +351,7 @@ static const struct bulk_shape bulk_shapes[BULK_KINDS] = {
 
 /* The SQL of kind for rows rows (1..BULK_ROWS). Borrowed; freed by
  * store_close(). */
-static const char *bulk_sql(struct store *st, enum bulk_kind kind, size_t rows)
+const char *store_bulk_sql(struct store *st, enum bulk_kind kind, size_t rows)
 {
 	const struct bulk_shape *sh = &bulk_shapes[kind];
 	int next = sh->shared + 1, rc;
@@ -455,9 +418,9 @@ static int audit_many_write(struct store *st, struct audit_many *a, struct sk_er
 
 	if (a->n == 0)
 		return 0;
-	if ((rc = prep(st, bulk_sql(st, BULK_AUDIT, a->n), &s, err)) != 0)
+	if ((rc = store_prep(st, store_bulk_sql(st, BULK_AUDIT, a->n), &s, err)) != 0)
 		return rc;
-	time_now(now);
+	store_time_now(now);
 	db_bind_text(s, 1, now);
 	db_bind_text(s, 2, st->actor);
 	db_bind_text(s, 3, a->action);
@@ -466,7 +429,7 @@ static int audit_many_write(struct store *st, struct audit_many *a, struct sk_er
 		db_bind_text(s, 5 + 2 * (int)i, a->summary[i]);
 	}
 	a->n = 0;
-	if ((rc = step_done(s, err)) != 0)
+	if ((rc = store_step_done(s, err)) != 0)
 		sk_error_prefix(err, "writing the audit log");
 	return rc;
 }
@@ -539,7 +502,7 @@ static int org_refs_load(struct store *st, const int64_t *ids, size_t n, struct 
 		refs.v[i].id = u[i];
 	for (size_t at = 0; at < m; at += k) {
 		k = m - at < BULK_ROWS ? m - at : BULK_ROWS;
-		if ((rc = prep(st, bulk_sql(st, BULK_ORG_REF, k), &s, err)) != 0)
+		if ((rc = store_prep(st, store_bulk_sql(st, BULK_ORG_REF, k), &s, err)) != 0)
 			goto out;
 		for (size_t j = 0; j < k; j++)
 			db_bind_int(s, 1 + (int)j, u[at + j]);
@@ -619,9 +582,9 @@ static int org_from_row(struct db_stmt *s, struct org *out, struct sk_error *err
 	memset(&o, 0, sizeof(o));
 	o.id = db_col_int(s, 0);
 	if (name == NULL || sector == NULL || kind < 0 || class < 0 || status < 0 ||
-	    copy_text(o.country, sizeof(o.country), db_col_text(s, 5)) != 0 ||
-	    copy_text(o.created, sizeof(o.created), db_col_text(s, 8)) != 0 ||
-	    copy_text(o.updated, sizeof(o.updated), db_col_text(s, 9)) != 0)
+	    store_copy_text(o.country, sizeof(o.country), db_col_text(s, 5)) != 0 ||
+	    store_copy_text(o.created, sizeof(o.created), db_col_text(s, 8)) != 0 ||
+	    store_copy_text(o.updated, sizeof(o.updated), db_col_text(s, 9)) != 0)
 		return sk_error_set(err, SK_EIO, "organization %lld in the database is damaged",
 				    (long long)o.id);
 	o.kind = (enum org_kind)kind;
@@ -662,7 +625,7 @@ static int org_name(struct store *st, int64_t id, char name[ORG_NAME_MAX + 1],
 	struct db_stmt *s;
 	int rc, kind;
 
-	if ((rc = prep(st, "SELECT name, kind FROM orgs WHERE id = $1", &s, err)) != 0)
+	if ((rc = store_prep(st, "SELECT name, kind FROM orgs WHERE id = $1", &s, err)) != 0)
 		return rc;
 	db_bind_int(s, 1, id);
 	if ((rc = db_step(s, err)) < 0)
@@ -726,27 +689,28 @@ int store_org_add(struct store *st, struct org *org, struct sk_error *err)
 		return rc;
 	if ((rc = store_begin(st, err)) != 0)
 		return rc;
-	time_now(now);
-	rc = prep(st,
-		  "INSERT INTO orgs (name, kind, class, sector, country, status, notes, "
-		  "created, updated) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-		  &s, err);
+	store_time_now(now);
+	rc = store_prep(
+	    st,
+	    "INSERT INTO orgs (name, kind, class, sector, country, status, notes, "
+	    "created, updated) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+	    &s, err);
 	if (rc != 0)
 		goto out;
 	org_bind(s, org);
 	db_bind_text(s, 8, now);
-	if ((rc = step_returning_id(s, &id, err)) != 0) {
+	if ((rc = store_step_id(s, &id, err)) != 0) {
 		if (rc == SK_EEXIST)
 			sk_error_set(err, rc, "organization '%s' already exists", org->name);
 		else
 			sk_error_prefix(err, "adding organization '%s'", org->name);
 		goto out;
 	}
-	rc = audit(st, "org.add", "org", id, err, "added organization %s (%s, %s, %s)",
-		   org->name, org_kind_names[org->kind], org_class_names[org->class],
-		   org->sector);
+	rc = store_audit(st, "org.add", "org", id, err, "added organization %s (%s, %s, %s)",
+			 org->name, org_kind_names[org->kind], org_class_names[org->class],
+			 org->sector);
 out:
-	if ((rc = finish(st, rc, err)) == 0) {
+	if ((rc = store_finish(st, rc, err)) == 0) {
 		org->id = id;
 		memcpy(org->created, now, sizeof(now));
 		memcpy(org->updated, now, sizeof(now));
@@ -796,10 +760,10 @@ int store_org_add_many(struct store *st, struct org *v, size_t n, struct sk_erro
 	ids = xcalloc(n, sizeof(*ids));
 	am = xcalloc(1, sizeof(*am));
 	am->action = "org.add";
-	time_now(now);
+	store_time_now(now);
 	for (size_t at = 0; at < n; at += k) {
 		k = n - at < BULK_ROWS ? n - at : BULK_ROWS;
-		if ((rc = prep(st, bulk_sql(st, BULK_ORG, k), &s, err)) != 0)
+		if ((rc = store_prep(st, store_bulk_sql(st, BULK_ORG, k), &s, err)) != 0)
 			goto out;
 		db_bind_text(s, 1, now);
 		for (size_t j = 0; j < k; j++) {
@@ -850,7 +814,7 @@ int store_org_add_many(struct store *st, struct org *v, size_t n, struct sk_erro
 			goto out;
 	}
 out:
-	if ((rc = finish(st, rc, err)) == 0)
+	if ((rc = store_finish(st, rc, err)) == 0)
 		for (size_t i = 0; i < n; i++) {
 			v[i].id = ids[i];
 			memcpy(v[i].created, now, sizeof(now));
@@ -868,7 +832,7 @@ int store_org_get(struct store *st, int64_t id, struct org *out, struct sk_error
 	struct db_stmt *s;
 	int rc;
 
-	if ((rc = prep(st, "SELECT " ORG_COLS " FROM orgs WHERE id = $1", &s, err)) != 0)
+	if ((rc = store_prep(st, "SELECT " ORG_COLS " FROM orgs WHERE id = $1", &s, err)) != 0)
 		return rc;
 	db_bind_int(s, 1, id);
 	if ((rc = db_step(s, err)) < 0)
@@ -888,7 +852,8 @@ int store_org_get_by_name(struct store *st, const char *name, struct org *out,
 	struct db_stmt *s;
 	int rc;
 
-	if ((rc = prep(st, "SELECT " ORG_COLS " FROM orgs WHERE name = $1", &s, err)) != 0)
+	if ((rc = store_prep(st, "SELECT " ORG_COLS " FROM orgs WHERE name = $1", &s, err)) !=
+	    0)
 		return rc;
 	db_bind_text(s, 1, name);
 	if ((rc = db_step(s, err)) < 0)
@@ -974,8 +939,8 @@ int store_org_update(struct store *st, struct org *org, struct sk_error *err)
 		goto out;
 	}
 	if (old.kind == ORG_KIND_LIAISON && org->kind != ORG_KIND_LIAISON) {
-		rc =
-		    prep(st, "SELECT count(*) FROM memberships WHERE liaison_id = $1", &s, err);
+		rc = store_prep(st, "SELECT count(*) FROM memberships WHERE liaison_id = $1",
+				&s, err);
 		if (rc != 0)
 			goto out;
 		db_bind_int(s, 1, org->id);
@@ -992,28 +957,28 @@ int store_org_update(struct store *st, struct org *org, struct sk_error *err)
 			goto out;
 		}
 	}
-	time_now(now);
-	rc =
-	    prep(st,
-		 "UPDATE orgs SET name = $1, kind = $2, class = $3, sector = $4, country = $5, "
-		 "status = $6, notes = $7, updated = $8 WHERE id = $9",
-		 &s, err);
+	store_time_now(now);
+	rc = store_prep(
+	    st,
+	    "UPDATE orgs SET name = $1, kind = $2, class = $3, sector = $4, country = $5, "
+	    "status = $6, notes = $7, updated = $8 WHERE id = $9",
+	    &s, err);
 	if (rc != 0)
 		goto out;
 	org_bind(s, org);
 	db_bind_text(s, 8, now);
 	db_bind_int(s, 9, org->id);
-	if ((rc = step_done(s, err)) != 0) {
+	if ((rc = store_step_done(s, err)) != 0) {
 		if (rc == SK_EEXIST)
 			sk_error_set(err, rc, "organization '%s' already exists", org->name);
 		else
 			sk_error_prefix(err, "updating organization '%s'", old.name);
 		goto out;
 	}
-	rc = audit(st, "org.update", "org", org->id, err, "updated organization %s: %s",
-		   org->name, changes);
+	rc = store_audit(st, "org.update", "org", org->id, err, "updated organization %s: %s",
+			 org->name, changes);
 out:
-	if ((rc = finish(st, rc, err)) == 0) {
+	if ((rc = store_finish(st, rc, err)) == 0) {
 		memcpy(org->created, old.created, sizeof(org->created));
 		memcpy(org->updated, now, sizeof(now));
 	}
@@ -1029,7 +994,7 @@ static int count_of(struct store *st, const char *sql, int64_t id, int64_t *n_ou
 	struct db_stmt *s;
 	int rc;
 
-	if ((rc = prep(st, sql, &s, err)) != 0)
+	if ((rc = store_prep(st, sql, &s, err)) != 0)
 		return rc;
 	db_bind_int(s, 1, id);
 	if ((rc = db_step(s, err)) < 0)
@@ -1057,19 +1022,19 @@ int store_org_remove(struct store *st, int64_t id, struct sk_error *err)
 	    (rc = count_of(st, "SELECT count(*) FROM contacts WHERE org_id = $1", id, &ncon,
 			   err)) != 0)
 		goto out;
-	if ((rc = prep(st, "DELETE FROM orgs WHERE id = $1", &s, err)) != 0)
+	if ((rc = store_prep(st, "DELETE FROM orgs WHERE id = $1", &s, err)) != 0)
 		goto out;
 	db_bind_int(s, 1, id);
-	if ((rc = step_done(s, err)) != 0) {
+	if ((rc = store_step_done(s, err)) != 0) {
 		sk_error_prefix(err, "removing organization '%s'", name);
 		goto out;
 	}
-	rc =
-	    audit(st, "org.remove", "org", id, err,
-		  "removed organization %s with %lld resource%s and %lld contact%s", name,
-		  (long long)nres, nres == 1 ? "" : "s", (long long)ncon, ncon == 1 ? "" : "s");
+	rc = store_audit(st, "org.remove", "org", id, err,
+			 "removed organization %s with %lld resource%s and %lld contact%s",
+			 name, (long long)nres, nres == 1 ? "" : "s", (long long)ncon,
+			 ncon == 1 ? "" : "s");
 out:
-	return finish(st, rc, err);
+	return store_finish(st, rc, err);
 }
 
 /* Every organization by name; each is borrowed by fn for the call. */
@@ -1078,7 +1043,7 @@ int store_org_each(struct store *st, store_org_fn fn, void *ctx, struct sk_error
 	struct db_stmt *s;
 	int rc;
 
-	if ((rc = prep(st, "SELECT " ORG_COLS " FROM orgs ORDER BY name", &s, err)) != 0)
+	if ((rc = store_prep(st, "SELECT " ORG_COLS " FROM orgs ORDER BY name", &s, err)) != 0)
 		return rc;
 	return org_walk(s, fn, ctx, err);
 }
@@ -1111,26 +1076,26 @@ int store_member_add(struct store *st, int64_t liaison_id, int64_t member_id,
 		rc = sk_error_set(err, SK_EINVAL, "%s cannot be a member of itself", lname);
 		goto out;
 	}
-	rc = prep(
+	rc = store_prep(
 	    st, "INSERT INTO memberships (liaison_id, member_id, created) VALUES ($1, $2, $3)",
 	    &s, err);
 	if (rc != 0)
 		goto out;
-	time_now(now);
+	store_time_now(now);
 	db_bind_int(s, 1, liaison_id);
 	db_bind_int(s, 2, member_id);
 	db_bind_text(s, 3, now);
-	if ((rc = step_done(s, err)) != 0) {
+	if ((rc = store_step_done(s, err)) != 0) {
 		if (rc == SK_EEXIST)
 			sk_error_set(err, rc, "%s is already a member of %s", mname, lname);
 		else
 			sk_error_prefix(err, "adding %s to %s", mname, lname);
 		goto out;
 	}
-	rc = audit(st, "member.add", "org", liaison_id, err, "added %s as a member of %s",
-		   mname, lname);
+	rc = store_audit(st, "member.add", "org", liaison_id, err, "added %s as a member of %s",
+			 mname, lname);
 out:
-	return finish(st, rc, err);
+	return store_finish(st, rc, err);
 }
 
 /* Make each of the n organizations member_ids a member of liaison_id, in
@@ -1178,10 +1143,10 @@ int store_member_add_many(struct store *st, int64_t liaison_id, const int64_t *m
 					  liaison->name);
 			goto out;
 		}
-	time_now(now);
+	store_time_now(now);
 	for (size_t at = 0; at < n; at += k) {
 		k = n - at < BULK_ROWS ? n - at : BULK_ROWS;
-		if ((rc = prep(st, bulk_sql(st, BULK_MEMBER, k), &s, err)) != 0)
+		if ((rc = store_prep(st, store_bulk_sql(st, BULK_MEMBER, k), &s, err)) != 0)
 			goto out;
 		db_bind_int(s, 1, liaison_id);
 		db_bind_text(s, 2, now);
@@ -1213,7 +1178,7 @@ int store_member_add_many(struct store *st, int64_t liaison_id, const int64_t *m
 			goto out;
 	}
 out:
-	if ((rc = finish(st, rc, err)) == 0 && added_out != NULL)
+	if ((rc = store_finish(st, rc, err)) == 0 && added_out != NULL)
 		*added_out = added;
 	org_refs_free(&refs);
 	free(ids);
@@ -1234,10 +1199,10 @@ int store_member_remove(struct store *st, int64_t liaison_id, int64_t member_id,
 	if ((rc = org_name(st, liaison_id, lname, NULL, err)) != 0 ||
 	    (rc = org_name(st, member_id, mname, NULL, err)) != 0)
 		goto out;
-	rc = prep(st,
-		  "DELETE FROM memberships WHERE liaison_id = $1 AND member_id = $2 "
-		  "RETURNING member_id",
-		  &s, err);
+	rc = store_prep(st,
+			"DELETE FROM memberships WHERE liaison_id = $1 AND member_id = $2 "
+			"RETURNING member_id",
+			&s, err);
 	if (rc != 0)
 		goto out;
 	db_bind_int(s, 1, liaison_id);
@@ -1249,10 +1214,10 @@ int store_member_remove(struct store *st, int64_t liaison_id, int64_t member_id,
 		goto out;
 	}
 	db_reset(s);
-	rc = audit(st, "member.remove", "org", liaison_id, err, "removed %s as a member of %s",
-		   mname, lname);
+	rc = store_audit(st, "member.remove", "org", liaison_id, err,
+			 "removed %s as a member of %s", mname, lname);
 out:
-	return finish(st, rc, err);
+	return store_finish(st, rc, err);
 }
 
 /* Walk the organizations that sql ($1 = id) selects, after checking that
@@ -1266,7 +1231,7 @@ static int org_walk_related(struct store *st, int64_t id, const char *sql, store
 
 	if ((rc = org_name(st, id, name, NULL, err)) != 0)
 		return rc;
-	if ((rc = prep(st, sql, &s, err)) != 0)
+	if ((rc = store_prep(st, sql, &s, err)) != 0)
 		return rc;
 	db_bind_int(s, 1, id);
 	return org_walk(s, fn, ctx, err);
@@ -1301,8 +1266,8 @@ int store_is_member(struct store *st, int64_t liaison_id, int64_t member_id,
 	struct db_stmt *s;
 	int rc;
 
-	rc = prep(st, "SELECT 1 FROM memberships WHERE liaison_id = $1 AND member_id = $2", &s,
-		  err);
+	rc = store_prep(
+	    st, "SELECT 1 FROM memberships WHERE liaison_id = $1 AND member_id = $2", &s, err);
 	if (rc != 0)
 		return rc;
 	db_bind_int(s, 1, liaison_id);
@@ -1326,9 +1291,9 @@ static int contact_from_row(struct db_stmt *s, struct contact *out, struct sk_er
 	c.id = db_col_int(s, 0);
 	c.org_id = db_col_int(s, 1);
 	if (name == NULL || email == NULL || role < 0 ||
-	    copy_text(c.languages, sizeof(c.languages), db_col_text(s, 6)) != 0 ||
-	    copy_text(c.pgp_fpr, sizeof(c.pgp_fpr), db_col_text(s, 7)) != 0 ||
-	    copy_text(c.created, sizeof(c.created), db_col_text(s, 8)) != 0)
+	    store_copy_text(c.languages, sizeof(c.languages), db_col_text(s, 6)) != 0 ||
+	    store_copy_text(c.pgp_fpr, sizeof(c.pgp_fpr), db_col_text(s, 7)) != 0 ||
+	    store_copy_text(c.created, sizeof(c.created), db_col_text(s, 8)) != 0)
 		return sk_error_set(err, SK_EIO, "contact %lld in the database is damaged",
 				    (long long)c.id);
 	c.role = (enum contact_role)role;
@@ -1356,11 +1321,12 @@ int store_contact_add(struct store *st, struct contact *c, struct sk_error *err)
 		return rc;
 	if ((rc = org_name(st, c->org_id, oname, NULL, err)) != 0)
 		goto out;
-	time_now(now);
-	rc = prep(st,
-		  "INSERT INTO contacts (org_id, name, email, phone, role, languages, pgp_fpr, "
-		  "created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-		  &s, err);
+	store_time_now(now);
+	rc = store_prep(
+	    st,
+	    "INSERT INTO contacts (org_id, name, email, phone, role, languages, pgp_fpr, "
+	    "created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+	    &s, err);
 	if (rc != 0)
 		goto out;
 	db_bind_int(s, 1, c->org_id);
@@ -1371,14 +1337,15 @@ int store_contact_add(struct store *st, struct contact *c, struct sk_error *err)
 	db_bind_text(s, 6, c->languages);
 	db_bind_text(s, 7, c->pgp_fpr);
 	db_bind_text(s, 8, now);
-	if ((rc = step_returning_id(s, &id, err)) != 0) {
+	if ((rc = store_step_id(s, &id, err)) != 0) {
 		sk_error_prefix(err, "adding contact %s to %s", c->name, oname);
 		goto out;
 	}
-	rc = audit(st, "contact.add", "org", c->org_id, err, "added contact %s <%s> (%s) to %s",
-		   c->name, c->email, contact_role_names[c->role], oname);
+	rc = store_audit(st, "contact.add", "org", c->org_id, err,
+			 "added contact %s <%s> (%s) to %s", c->name, c->email,
+			 contact_role_names[c->role], oname);
 out:
-	if ((rc = finish(st, rc, err)) == 0) {
+	if ((rc = store_finish(st, rc, err)) == 0) {
 		c->id = id;
 		memcpy(c->created, now, sizeof(now));
 	}
@@ -1442,10 +1409,10 @@ int store_contact_add_many(struct store *st, struct contact *v, size_t n, struct
 		ids[i] = v[i].org_id;
 	if ((rc = org_refs_load(st, ids, n, &refs, err)) != 0)
 		goto out;
-	time_now(now);
+	store_time_now(now);
 	for (size_t at = 0; at < n; at += k) {
 		k = n - at < BULK_ROWS ? n - at : BULK_ROWS;
-		if ((rc = prep(st, bulk_sql(st, BULK_CONTACT, k), &s, err)) != 0)
+		if ((rc = store_prep(st, store_bulk_sql(st, BULK_CONTACT, k), &s, err)) != 0)
 			goto out;
 		db_bind_text(s, 1, now);
 		for (size_t j = 0; j < k; j++) {
@@ -1491,7 +1458,7 @@ int store_contact_add_many(struct store *st, struct contact *v, size_t n, struct
 			goto out;
 	}
 out:
-	if ((rc = finish(st, rc, err)) == 0)
+	if ((rc = store_finish(st, rc, err)) == 0)
 		for (size_t i = 0; i < n; i++) {
 			v[i].id = ids[i];
 			memcpy(v[i].created, now, sizeof(now));
@@ -1508,8 +1475,8 @@ int store_contact_get(struct store *st, int64_t id, struct contact *out, struct 
 	struct db_stmt *s;
 	int rc;
 
-	if ((rc = prep(st, "SELECT " CONTACT_COLS " FROM contacts WHERE id = $1", &s, err)) !=
-	    0)
+	if ((rc = store_prep(st, "SELECT " CONTACT_COLS " FROM contacts WHERE id = $1", &s,
+			     err)) != 0)
 		return rc;
 	db_bind_int(s, 1, id);
 	if ((rc = db_step(s, err)) < 0)
@@ -1538,19 +1505,19 @@ int store_contact_remove(struct store *st, int64_t id, struct sk_error *err)
 	have = true;
 	if ((rc = org_name(st, c.org_id, oname, NULL, err)) != 0)
 		goto out;
-	if ((rc = prep(st, "DELETE FROM contacts WHERE id = $1", &s, err)) != 0)
+	if ((rc = store_prep(st, "DELETE FROM contacts WHERE id = $1", &s, err)) != 0)
 		goto out;
 	db_bind_int(s, 1, id);
-	if ((rc = step_done(s, err)) != 0) {
+	if ((rc = store_step_done(s, err)) != 0) {
 		sk_error_prefix(err, "removing contact %s", c.name);
 		goto out;
 	}
-	rc = audit(st, "contact.remove", "org", c.org_id, err,
-		   "removed contact %s <%s> from %s", c.name, c.email, oname);
+	rc = store_audit(st, "contact.remove", "org", c.org_id, err,
+			 "removed contact %s <%s> from %s", c.name, c.email, oname);
 out:
 	if (have)
 		contact_clear(&c);
-	return finish(st, rc, err);
+	return store_finish(st, rc, err);
 }
 
 /* Contacts of org_id (all when 0) by name; each borrowed by fn. */
@@ -1564,16 +1531,17 @@ int store_contact_each(struct store *st, int64_t org_id, store_contact_fn fn, vo
 	if (org_id != 0) {
 		if ((rc = org_name(st, org_id, name, NULL, err)) != 0)
 			return rc;
-		rc = prep(st,
-			  "SELECT " CONTACT_COLS " FROM contacts WHERE org_id = $1 "
-			  "ORDER BY name, id",
-			  &s, err);
+		rc = store_prep(st,
+				"SELECT " CONTACT_COLS " FROM contacts WHERE org_id = $1 "
+				"ORDER BY name, id",
+				&s, err);
 		if (rc != 0)
 			return rc;
 		db_bind_int(s, 1, org_id);
 	} else {
-		rc = prep(st, "SELECT " CONTACT_COLS " FROM contacts ORDER BY org_id, name, id",
-			  &s, err);
+		rc = store_prep(
+		    st, "SELECT " CONTACT_COLS " FROM contacts ORDER BY org_id, name, id", &s,
+		    err);
 		if (rc != 0)
 			return rc;
 	}
@@ -1621,10 +1589,10 @@ static int resource_from_row(struct db_stmt *s, struct resource *out, struct sk_
 		r.prefix.len = ok ? (uint8_t)v : 0;
 		break;
 	case RESOURCE_DOMAIN:
-		ok = copy_text(r.domain, sizeof(r.domain), db_col_text(s, 7)) == 0;
+		ok = store_copy_text(r.domain, sizeof(r.domain), db_col_text(s, 7)) == 0;
 		break;
 	}
-	if (!ok || copy_text(r.created, sizeof(r.created), db_col_text(s, 8)) != 0)
+	if (!ok || store_copy_text(r.created, sizeof(r.created), db_col_text(s, 8)) != 0)
 		return sk_error_set(err, SK_EIO, "resource %lld in the database is damaged",
 				    (long long)r.id);
 	r.type = (enum resource_type)type;
@@ -1703,11 +1671,12 @@ int store_resource_add(struct store *st, struct resource *r, struct sk_error *er
 		return rc;
 	if ((rc = org_name(st, r->org_id, oname, NULL, err)) != 0)
 		goto out;
-	time_now(now);
-	rc = prep(st,
-		  "INSERT INTO resources (org_id, type, value, family, plen, net, asn, domain, "
-		  "created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-		  &s, err);
+	store_time_now(now);
+	rc = store_prep(
+	    st,
+	    "INSERT INTO resources (org_id, type, value, family, plen, net, asn, domain, "
+	    "created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+	    &s, err);
 	if (rc != 0)
 		goto out;
 	db_bind_int(s, 1, r->org_id);
@@ -1726,7 +1695,7 @@ int store_resource_add(struct store *st, struct resource *r, struct sk_error *er
 		db_bind_text(s, 8, r->domain);
 	}
 	db_bind_text(s, 9, now);
-	if ((rc = step_returning_id(s, &id, err)) != 0) {
+	if ((rc = store_step_id(s, &id, err)) != 0) {
 		if (rc == SK_EEXIST)
 			sk_error_set(err, rc, "%s already has %s %s", oname,
 				     resource_words[r->type], value);
@@ -1735,10 +1704,10 @@ int store_resource_add(struct store *st, struct resource *r, struct sk_error *er
 					value, oname);
 		goto out;
 	}
-	rc = audit(st, "resource.add", "org", r->org_id, err, "added %s %s to %s",
-		   resource_words[r->type], value, oname);
+	rc = store_audit(st, "resource.add", "org", r->org_id, err, "added %s %s to %s",
+			 resource_words[r->type], value, oname);
 out:
-	if ((rc = finish(st, rc, err)) == 0) {
+	if ((rc = store_finish(st, rc, err)) == 0) {
 		r->id = id;
 		memcpy(r->created, now, sizeof(now));
 	}
@@ -1830,10 +1799,10 @@ int store_resource_add_many(struct store *st, struct resource *v, size_t n, size
 	if ((rc = org_refs_load(st, ids, n, &refs, err)) != 0)
 		goto out;
 	memset(ids, 0, n * sizeof(*ids));
-	time_now(now);
+	store_time_now(now);
 	for (size_t at = 0; at < n; at += k) {
 		k = n - at < BULK_ROWS ? n - at : BULK_ROWS;
-		if ((rc = prep(st, bulk_sql(st, BULK_RESOURCE, k), &s, err)) != 0)
+		if ((rc = store_prep(st, store_bulk_sql(st, BULK_RESOURCE, k), &s, err)) != 0)
 			goto out;
 		db_bind_text(s, 1, now);
 		for (size_t j = 0; j < k; j++) {
@@ -1868,7 +1837,7 @@ int store_resource_add_many(struct store *st, struct resource *v, size_t n, size
 			goto out;
 	}
 out:
-	if ((rc = finish(st, rc, err)) == 0) {
+	if ((rc = store_finish(st, rc, err)) == 0) {
 		for (size_t i = 0; i < n; i++) {
 			v[i].id = ids[i];
 			if (ids[i] != 0)
@@ -1890,7 +1859,7 @@ int store_resource_get(struct store *st, int64_t id, struct resource *out, struc
 	struct db_stmt *s;
 	int rc;
 
-	rc = prep(st, "SELECT " RESOURCE_COLS " FROM resources WHERE id = $1", &s, err);
+	rc = store_prep(st, "SELECT " RESOURCE_COLS " FROM resources WHERE id = $1", &s, err);
 	if (rc != 0)
 		return rc;
 	db_bind_int(s, 1, id);
@@ -1919,17 +1888,17 @@ int store_resource_remove(struct store *st, int64_t id, struct sk_error *err)
 		goto out;
 	if (resource_format_value(&r, value, sizeof(value)) < 0)
 		snprintf(value, sizeof(value), "#%lld", (long long)id);
-	if ((rc = prep(st, "DELETE FROM resources WHERE id = $1", &s, err)) != 0)
+	if ((rc = store_prep(st, "DELETE FROM resources WHERE id = $1", &s, err)) != 0)
 		goto out;
 	db_bind_int(s, 1, id);
-	if ((rc = step_done(s, err)) != 0) {
+	if ((rc = store_step_done(s, err)) != 0) {
 		sk_error_prefix(err, "removing %s %s", resource_words[r.type], value);
 		goto out;
 	}
-	rc = audit(st, "resource.remove", "org", r.org_id, err, "removed %s %s from %s",
-		   resource_words[r.type], value, oname);
+	rc = store_audit(st, "resource.remove", "org", r.org_id, err, "removed %s %s from %s",
+			 resource_words[r.type], value, oname);
 out:
-	return finish(st, rc, err);
+	return store_finish(st, rc, err);
 }
 
 /* Ordered by type (asn, prefix, domain), then value: AS numbers and
@@ -1950,17 +1919,17 @@ int store_resource_each(struct store *st, int64_t org_id, store_resource_fn fn, 
 	if (org_id != 0) {
 		if ((rc = org_name(st, org_id, name, NULL, err)) != 0)
 			return rc;
-		rc = prep(st,
-			  "SELECT " RESOURCE_COLS
-			  " FROM resources WHERE org_id = $1" RESOURCE_ORDER,
-			  &s, err);
+		rc = store_prep(st,
+				"SELECT " RESOURCE_COLS
+				" FROM resources WHERE org_id = $1" RESOURCE_ORDER,
+				&s, err);
 		if (rc != 0)
 			return rc;
 		db_bind_int(s, 1, org_id);
 	} else {
-		rc = prep(st,
-			  "SELECT " RESOURCE_COLS " FROM resources" RESOURCE_ORDER ", org_id",
-			  &s, err);
+		rc = store_prep(
+		    st, "SELECT " RESOURCE_COLS " FROM resources" RESOURCE_ORDER ", org_id", &s,
+		    err);
 		if (rc != 0)
 			return rc;
 	}
@@ -1980,16 +1949,17 @@ int store_resource_covering(struct store *st, const struct prefix *p, store_reso
 
 	if ((p->family != 4 && p->family != 6) || p->len > prefix_family_bits(p->family))
 		return sk_error_set(err, SK_EINVAL, "not an IPv4 or IPv6 prefix");
-	if ((rc = read_begin(st, &started, err)) != 0)
+	if ((rc = store_read_begin(st, &started, err)) != 0)
 		return rc;
 	q = *p;
 	for (int len = p->len; len >= 0 && rc == 0; len--) {
 		prefix_truncate(&q, (uint8_t)len);
 		net_hex(&q, hex);
-		rc = prep(st,
-			  "SELECT " RESOURCE_COLS " FROM resources "
-			  "WHERE family = $1 AND plen = $2 AND net = $3 ORDER BY org_id, id",
-			  &s, err);
+		rc = store_prep(
+		    st,
+		    "SELECT " RESOURCE_COLS " FROM resources "
+		    "WHERE family = $1 AND plen = $2 AND net = $3 ORDER BY org_id, id",
+		    &s, err);
 		if (rc != 0)
 			break;
 		db_bind_int(s, 1, q.family);
@@ -1997,7 +1967,7 @@ int store_resource_covering(struct store *st, const struct prefix *p, store_reso
 		db_bind_text(s, 3, hex);
 		rc = resource_walk(s, fn, ctx, err);
 	}
-	return read_end(st, started, rc, err);
+	return store_read_end(st, started, rc, err);
 }
 
 /* AS number resources equal to asn, by organization. */
@@ -2007,9 +1977,9 @@ int store_resource_by_asn(struct store *st, uint32_t asn, store_resource_fn fn, 
 	struct db_stmt *s;
 	int rc;
 
-	rc = prep(st,
-		  "SELECT " RESOURCE_COLS " FROM resources WHERE asn = $1 ORDER BY org_id, id",
-		  &s, err);
+	rc = store_prep(
+	    st, "SELECT " RESOURCE_COLS " FROM resources WHERE asn = $1 ORDER BY org_id, id",
+	    &s, err);
 	if (rc != 0)
 		return rc;
 	db_bind_int(s, 1, asn);
@@ -2027,19 +1997,19 @@ int store_resource_by_domain(struct store *st, const char *name, store_resource_
 
 	if (name == NULL || *name == '\0' || strlen(name) > DOMAIN_MAX)
 		return sk_error_set(err, SK_EINVAL, "not a domain name");
-	if ((rc = read_begin(st, &started, err)) != 0)
+	if ((rc = store_read_begin(st, &started, err)) != 0)
 		return rc;
 	for (const char *d = name; d != NULL && rc == 0; d = domain_parent(d)) {
-		rc = prep(st,
-			  "SELECT " RESOURCE_COLS " FROM resources WHERE domain = $1 "
-			  "ORDER BY org_id, id",
-			  &s, err);
+		rc = store_prep(st,
+				"SELECT " RESOURCE_COLS " FROM resources WHERE domain = $1 "
+				"ORDER BY org_id, id",
+				&s, err);
 		if (rc != 0)
 			break;
 		db_bind_text(s, 1, d);
 		rc = resource_walk(s, fn, ctx, err);
 	}
-	return read_end(st, started, rc, err);
+	return store_read_end(st, started, rc, err);
 }
 
 /* ---- users and tokens ---- */
@@ -2055,8 +2025,8 @@ static int user_from_row(struct db_stmt *s, struct user *out, struct sk_error *e
 	memset(&u, 0, sizeof(u));
 	u.id = db_col_int(s, 0);
 	u.org_id = db_col_is_null(s, 3) ? 0 : db_col_int(s, 3);
-	if (role < 0 || copy_text(u.name, sizeof(u.name), db_col_text(s, 1)) != 0 ||
-	    copy_text(u.created, sizeof(u.created), db_col_text(s, 4)) != 0)
+	if (role < 0 || store_copy_text(u.name, sizeof(u.name), db_col_text(s, 1)) != 0 ||
+	    store_copy_text(u.created, sizeof(u.created), db_col_text(s, 4)) != 0)
 		return sk_error_set(err, SK_EIO, "user %lld in the database is damaged",
 				    (long long)u.id);
 	u.role = (enum user_role)role;
@@ -2093,11 +2063,11 @@ int store_user_add(struct store *st, struct user *u, const char *pwhash, struct 
 		return rc;
 	if (u->org_id != 0 && (rc = org_name(st, u->org_id, oname, NULL, err)) != 0)
 		goto out;
-	time_now(now);
-	rc = prep(st,
-		  "INSERT INTO users (name, role, org_id, pwhash, created) "
-		  "VALUES ($1, $2, $3, $4, $5) RETURNING id",
-		  &s, err);
+	store_time_now(now);
+	rc = store_prep(st,
+			"INSERT INTO users (name, role, org_id, pwhash, created) "
+			"VALUES ($1, $2, $3, $4, $5) RETURNING id",
+			&s, err);
 	if (rc != 0)
 		goto out;
 	db_bind_text(s, 1, u->name);
@@ -2108,7 +2078,7 @@ int store_user_add(struct store *st, struct user *u, const char *pwhash, struct 
 		db_bind_null(s, 3);
 	db_bind_text(s, 4, pwhash);
 	db_bind_text(s, 5, now);
-	if ((rc = step_returning_id(s, &id, err)) != 0) {
+	if ((rc = store_step_id(s, &id, err)) != 0) {
 		if (rc == SK_EEXIST)
 			sk_error_set(err, rc, "user '%s' already exists", u->name);
 		else
@@ -2116,13 +2086,13 @@ int store_user_add(struct store *st, struct user *u, const char *pwhash, struct 
 		goto out;
 	}
 	if (u->org_id != 0)
-		rc = audit(st, "user.add", "user", id, err, "added user %s (%s of %s)", u->name,
-			   role, oname);
+		rc = store_audit(st, "user.add", "user", id, err, "added user %s (%s of %s)",
+				 u->name, role, oname);
 	else
-		rc =
-		    audit(st, "user.add", "user", id, err, "added user %s (%s)", u->name, role);
+		rc = store_audit(st, "user.add", "user", id, err, "added user %s (%s)", u->name,
+				 role);
 out:
-	if ((rc = finish(st, rc, err)) == 0) {
+	if ((rc = store_finish(st, rc, err)) == 0) {
 		u->id = id;
 		memcpy(u->created, now, sizeof(now));
 	}
@@ -2139,7 +2109,8 @@ int store_user_get_by_name(struct store *st, const char *name, struct user *out,
 	char hash[128] = "";
 	int rc;
 
-	rc = prep(st, "SELECT " USER_COLS ", u.pwhash FROM users u WHERE u.name = $1", &s, err);
+	rc = store_prep(st, "SELECT " USER_COLS ", u.pwhash FROM users u WHERE u.name = $1", &s,
+			err);
 	if (rc != 0)
 		return rc;
 	db_bind_text(s, 1, name);
@@ -2149,7 +2120,7 @@ int store_user_get_by_name(struct store *st, const char *name, struct user *out,
 		return sk_error_set(err, SK_ENOTFOUND, "no user named '%s'", name);
 	rc = user_from_row(s, &u, err);
 	if (rc == 0 && !db_col_is_null(s, 5) &&
-	    copy_text(hash, sizeof(hash), db_col_text(s, 5)))
+	    store_copy_text(hash, sizeof(hash), db_col_text(s, 5)))
 		rc = sk_error_set(err, SK_EIO,
 				  "user %s: password hash in the database is damaged", name);
 	db_reset(s);
@@ -2178,7 +2149,7 @@ int store_token_add(struct store *st, int64_t user_id, const char *label,
 		return sk_error_set(err, SK_EINVAL, "token label is longer than 200 bytes");
 	if ((rc = store_begin(st, err)) != 0)
 		return rc;
-	if ((rc = prep(st, "SELECT name FROM users WHERE id = $1", &s, err)) != 0)
+	if ((rc = store_prep(st, "SELECT name FROM users WHERE id = $1", &s, err)) != 0)
 		goto out;
 	db_bind_int(s, 1, user_id);
 	if ((rc = db_step(s, err)) < 0)
@@ -2190,28 +2161,29 @@ int store_token_add(struct store *st, int64_t user_id, const char *label,
 	}
 	snprintf(uname, sizeof(uname), "%s", db_col_text(s, 0) ? db_col_text(s, 0) : "");
 	db_reset(s);
-	time_now(now);
-	rc = prep(st,
-		  "INSERT INTO tokens (user_id, label, hash, created) VALUES ($1, $2, $3, $4) "
-		  "RETURNING id",
-		  &s, err);
+	store_time_now(now);
+	rc = store_prep(
+	    st,
+	    "INSERT INTO tokens (user_id, label, hash, created) VALUES ($1, $2, $3, $4) "
+	    "RETURNING id",
+	    &s, err);
 	if (rc != 0)
 		goto out;
 	db_bind_int(s, 1, user_id);
 	db_bind_text(s, 2, label);
 	db_bind_text(s, 3, token_hash);
 	db_bind_text(s, 4, now);
-	if ((rc = step_returning_id(s, &id, err)) != 0) {
+	if ((rc = store_step_id(s, &id, err)) != 0) {
 		if (rc == SK_EEXIST)
 			sk_error_set(err, rc, "this token is already stored");
 		else
 			sk_error_prefix(err, "adding a token for %s", uname);
 		goto out;
 	}
-	rc = audit(st, "token.add", "user", user_id, err, "added API token %lld ('%s') for %s",
-		   (long long)id, label, uname);
+	rc = store_audit(st, "token.add", "user", user_id, err,
+			 "added API token %lld ('%s') for %s", (long long)id, label, uname);
 out:
-	if ((rc = finish(st, rc, err)) == 0 && id_out != NULL)
+	if ((rc = store_finish(st, rc, err)) == 0 && id_out != NULL)
 		*id_out = id;
 	return rc;
 }
@@ -2228,15 +2200,15 @@ static void token_touch(struct store *st, int64_t token_id)
 		return;
 	str_time_iso(t, now);
 	str_time_iso(t - TOKEN_TOUCH_INTERVAL, before);
-	if (prep(st,
-		 "UPDATE tokens SET last_used = $1 "
-		 "WHERE id = $2 AND (last_used IS NULL OR last_used < $3)",
-		 &s, NULL) != 0)
+	if (store_prep(st,
+		       "UPDATE tokens SET last_used = $1 "
+		       "WHERE id = $2 AND (last_used IS NULL OR last_used < $3)",
+		       &s, NULL) != 0)
 		return;
 	db_bind_text(s, 1, now);
 	db_bind_int(s, 2, token_id);
 	db_bind_text(s, 3, before);
-	step_done(s, NULL);
+	store_step_done(s, NULL);
 }
 
 /* The user owning token_hash into *out; SK_ENOTFOUND without naming the
@@ -2249,10 +2221,11 @@ int store_token_lookup(struct store *st, const char *token_hash, struct user *ou
 	int64_t token_id;
 	int rc;
 
-	rc = prep(st,
-		  "SELECT " USER_COLS ", t.id FROM tokens t JOIN users u ON u.id = t.user_id "
-		  "WHERE t.hash = $1",
-		  &s, err);
+	rc = store_prep(st,
+			"SELECT " USER_COLS
+			", t.id FROM tokens t JOIN users u ON u.id = t.user_id "
+			"WHERE t.hash = $1",
+			&s, err);
 	if (rc != 0)
 		return rc;
 	db_bind_text(s, 1, token_hash ? token_hash : "");
@@ -2280,10 +2253,10 @@ int store_audit_each(struct store *st, int limit, store_audit_fn fn, void *ctx,
 	struct db_stmt *s;
 	int rc;
 
-	rc = prep(st,
-		  "SELECT id, at, actor, action, object, summary FROM audit "
-		  "ORDER BY id DESC LIMIT $1",
-		  &s, err);
+	rc = store_prep(st,
+			"SELECT id, at, actor, action, object, summary FROM audit "
+			"ORDER BY id DESC LIMIT $1",
+			&s, err);
 	if (rc != 0)
 		return rc;
 	db_bind_int(s, 1, limit > 0 ? limit : INT64_MAX);
@@ -2296,7 +2269,7 @@ int store_audit_each(struct store *st, int limit, store_audit_fn fn, void *ctx,
 		e.action = db_col_text(s, 3);
 		e.object = db_col_text(s, 4);
 		e.summary = db_col_text(s, 5);
-		if (copy_text(e.at, sizeof(e.at), db_col_text(s, 1)) != 0 || !e.actor ||
+		if (store_copy_text(e.at, sizeof(e.at), db_col_text(s, 1)) != 0 || !e.actor ||
 		    !e.action || !e.object || !e.summary)
 			rc = sk_error_set(err, SK_EIO, "audit entry %lld is damaged",
 					  (long long)e.id);
@@ -2388,14 +2361,14 @@ static int copy_rows(struct store *from, struct store *to, const struct copy_tab
 	int rc;
 
 	assert(count_char(t->insert, '$') == ncols);
-	if ((rc = prep(from, t->select, &src, err)) != 0) {
+	if ((rc = store_prep(from, t->select, &src, err)) != 0) {
 		sk_error_prefix(err, "reading %s", t->name);
 		return rc;
 	}
 	while ((rc = db_step(src, err)) == 1) {
 		int64_t id = t->has_id ? db_col_int(src, 0) : 0;
 
-		if ((rc = prep(to, t->insert, &dst, err)) != 0)
+		if ((rc = store_prep(to, t->insert, &dst, err)) != 0)
 			break;
 		for (int i = 0; i < ncols; i++) {
 			if (db_col_is_null(src, i))
@@ -2405,7 +2378,7 @@ static int copy_rows(struct store *from, struct store *to, const struct copy_tab
 			else
 				db_bind_text(dst, i + 1, db_col_text(src, i));
 		}
-		if ((rc = step_done(dst, err)) != 0) {
+		if ((rc = store_step_done(dst, err)) != 0) {
 			sk_error_prefix(err, "copying %s row %lld", t->name,
 					(long long)(t->has_id ? id : n + 1));
 			break;
@@ -2431,10 +2404,10 @@ static int copy_check_empty(struct store *st, struct sk_error *err)
 	struct db_stmt *s;
 	int rc;
 
-	rc = prep(st,
-		  "SELECT (SELECT count(*) FROM orgs), (SELECT count(*) FROM users), "
-		  "(SELECT count(*) FROM audit)",
-		  &s, err);
+	rc = store_prep(st,
+			"SELECT (SELECT count(*) FROM orgs), (SELECT count(*) FROM users), "
+			"(SELECT count(*) FROM audit)",
+			&s, err);
 	if (rc != 0)
 		return rc;
 	if ((rc = db_step(s, err)) < 0)
@@ -2469,11 +2442,11 @@ static int copy_audit(struct store *to, const struct store_copy_stats *n, struct
 		 (long long)n->orgs, (long long)n->memberships, (long long)n->contacts,
 		 (long long)n->resources, (long long)n->users, (long long)n->tokens,
 		 (long long)n->audit);
-	time_now(now);
-	rc = prep(to,
-		  "INSERT INTO audit (at, actor, action, object, summary) "
-		  "VALUES ($1, $2, $3, $4, $5)",
-		  &s, err);
+	store_time_now(now);
+	rc = store_prep(to,
+			"INSERT INTO audit (at, actor, action, object, summary) "
+			"VALUES ($1, $2, $3, $4, $5)",
+			&s, err);
 	if (rc != 0)
 		return rc;
 	db_bind_text(s, 1, now);
@@ -2481,7 +2454,7 @@ static int copy_audit(struct store *to, const struct store_copy_stats *n, struct
 	db_bind_text(s, 3, "store.copy");
 	db_bind_text(s, 4, "store");
 	db_bind_text(s, 5, summary);
-	return step_done(s, err);
+	return store_step_done(s, err);
 }
 
 /* Copy all of from into the empty store to (see store.h). */
@@ -2504,7 +2477,7 @@ int store_copy(struct store *from, struct store *to, struct store_copy_stats *st
 	}
 	if ((rc = copy_check_empty(to, err)) != 0)
 		goto out;
-	if ((rc = read_begin(from, &reading, err)) != 0) {
+	if ((rc = store_read_begin(from, &reading, err)) != 0) {
 		sk_error_prefix(err, "source store");
 		goto out;
 	}
@@ -2518,11 +2491,11 @@ int store_copy(struct store *from, struct store *to, struct store_copy_stats *st
 		if (rc == 0)
 			*(int64_t *)((char *)&stats + t->stat) = n;
 	}
-	rc = read_end(from, reading, rc, err);
+	rc = store_read_end(from, reading, rc, err);
 	if (rc == 0)
 		rc = copy_audit(to, &stats, err);
 out:
-	if ((rc = finish(to, rc, err)) == 0 && stats_out != NULL)
+	if ((rc = store_finish(to, rc, err)) == 0 && stats_out != NULL)
 		*stats_out = stats;
 	return rc;
 }

@@ -1,0 +1,76 @@
+/* store/store_int.h: what the files of the store share: the store
+ * itself and the helpers every query uses. Private to src/store; each
+ * file of queries (store.c: the registry; others by subject) includes
+ * it. */
+#ifndef SK_STORE_STORE_INT_H
+#define SK_STORE_STORE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct db_stmt;
+struct sk_error;
+
+#define ACTOR_MAX	    128
+#define SUMMARY_MAX	    1024
+#define AUDIT_ACTOR_DEFAULT "system"
+/* A token's last_used is refreshed at most this often (seconds), so
+ * that authenticating is a write only once in a while. */
+#define TOKEN_TOUCH_INTERVAL 60
+/* Rows per multi-row statement. At most 8 parameters a row plus a few
+ * shared stay far below both backends' limits (SQLite 32766, PostgreSQL
+ * 65535). */
+#define BULK_ROWS    100
+#define BULK_SQL_MAX (64 * 1024)
+
+/* The statements that write or read many rows at once. */
+enum bulk_kind {
+	BULK_ORG,
+	BULK_MEMBER,
+	BULK_CONTACT,
+	BULK_RESOURCE,
+	BULK_AUDIT,
+	BULK_ORG_REF,
+	BULK_KINDS
+};
+
+struct store {
+	struct db *db;
+	char actor[ACTOR_MAX + 1];
+	int depth;   /* store_begin nesting */
+	bool doomed; /* an inner call rolled back: the outermost commit must fail */
+	/* The text of each bulk statement per number of rows, built on first
+	 * use: the same text each time, so db_prepare() finds the statement
+	 * it prepared before. */
+	char *bulk_sql[BULK_KINDS][BULK_ROWS + 1];
+};
+
+/* Copy src into dst[size]; -1 if src is NULL or does not fit. */
+int store_copy_text(char *dst, size_t size, const char *src);
+/* The current time (str_time_now) as ISO 8601 UTC. */
+void store_time_now(char out[21]);
+/* The prepared statement for sql in *out, or an SK_E* code with err set. */
+int store_prep(struct store *st, const char *sql, struct db_stmt **out, struct sk_error *err);
+/* Step a statement that must return no row. */
+int store_step_done(struct db_stmt *s, struct sk_error *err);
+/* Step an "INSERT ... RETURNING id" to its end; the id in *id_out. */
+int store_step_id(struct db_stmt *s, int64_t *id_out, struct sk_error *err);
+/* End a change begun with store_begin(): commit if rc is 0, else roll
+ * back; returns the final result. */
+int store_finish(struct store *st, int rc, struct sk_error *err);
+/* Group the look-ups of one read into a snapshot; *started says whether
+ * this call began it. End with store_read_end(), which returns rc or the
+ * commit's error. */
+int store_read_begin(struct store *st, bool *started, struct sk_error *err);
+int store_read_end(struct store *st, bool started, int rc, struct sk_error *err);
+/* Write one audit row in the current transaction. */
+int store_audit(struct store *st, const char *action, const char *kind, int64_t id,
+		struct sk_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* The SQL of a bulk statement of kind for rows rows (1..BULK_ROWS), its
+ * shape in store.c's bulk_shapes. Borrowed; freed by store_close(). */
+const char *store_bulk_sql(struct store *st, enum bulk_kind kind, size_t rows);
+
+#endif
