@@ -12,9 +12,11 @@
 #include <stdint.h>
 
 #include "model/org.h"
+#include "model/recipient.h"
 #include "model/resource.h"
 #include "model/user.h"
 
+struct event;
 struct sk_error;
 struct store;
 
@@ -176,5 +178,73 @@ struct store_pool *store_pool_new(const char *url, int size, struct sk_error *er
 struct store *store_pool_get(struct store_pool *pool);
 void store_pool_put(struct store_pool *pool, struct store *st);
 void store_pool_free(struct store_pool *pool);
+
+/* ---- events (store_event.c) ----
+ * An event is kept as its IntelMQ JSON line plus the columns queries
+ * need; its recipients (model/recipient.h) beside it. "time" is
+ * time.source, else time.observation, in seconds since the epoch: the
+ * time filters and retention use it. */
+
+/* One event to store with its recipients (all borrowed). */
+struct store_event_in {
+	const struct event *ev;
+	const struct event_recipient *rcpt;
+	size_t n_rcpt;
+};
+
+/* Store v[0..n) and their recipients in one transaction (or in the
+ * caller's), many rows per statement; no audit row per event (the caller
+ * writes one for the batch). Each event must pass event_validate(). */
+int store_event_add_many(struct store *st, const struct store_event_in *v, size_t n,
+			 struct sk_error *err);
+
+/* An event as a walk gives it; pointers borrowed until the callback
+ * returns. In a walk for one organization, rcpt is its recipient row;
+ * otherwise rcpt is NULL. */
+struct store_event_row {
+	int64_t id;
+	int64_t time;	       /* time.source or time.observation */
+	char received[21];     /* when it was stored, ISO 8601 UTC */
+	const char *feed;      /* feed.name */
+	const char *type;      /* classification.type */
+	enum tlp_label tlp;
+	const char *json;      /* the IntelMQ JSON line, without newline */
+	const struct event_recipient *rcpt;
+	int64_t notification_id; /* for rcpt: the notification that carried it, or 0 */
+};
+typedef int (*store_event_fn)(const struct store_event_row *row, void *ctx);
+
+/* What a walk selects; zero fields select everything. */
+struct store_event_filter {
+	int64_t org_id;	  /* only events this organization receives */
+	int64_t since;	  /* time >= since (0: no bound) */
+	int64_t until;	  /* time < until (0: no bound) */
+	const char *type; /* classification.type */
+	const char *feed; /* feed.name */
+	int64_t after_id; /* id > after_id: the cursor of the previous page */
+	size_t limit;	  /* at most this many rows (0: no limit) */
+};
+
+/* Walk the events f selects in id order. fn returns non-zero to stop;
+ * that value is returned. */
+int store_event_each(struct store *st, const struct store_event_filter *f, store_event_fn fn,
+		     void *ctx, struct sk_error *err);
+
+/* Delete events (and their recipient rows) with time < before; the count
+ * in *deleted_out. One audit row. */
+int store_event_purge(struct store *st, int64_t before, int64_t *deleted_out,
+		      struct sk_error *err);
+
+/* Opt-outs: an organization that does not want events of a
+ * classification.type. */
+int store_optout_add(struct store *st, int64_t org_id, const char *type, struct sk_error *err);
+int store_optout_remove(struct store *st, int64_t org_id, const char *type,
+			struct sk_error *err);
+typedef int (*store_optout_fn)(int64_t org_id, const char *type, void *ctx);
+/* Every opt-out (org_id 0) or one organization's. */
+int store_optout_each(struct store *st, int64_t org_id, store_optout_fn fn, void *ctx,
+		      struct sk_error *err);
+
+/* ---- outbound mail (store_mail.c) ---- */
 
 #endif
