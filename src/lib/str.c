@@ -24,6 +24,33 @@ int str_to_i64(const char *text, int64_t min, int64_t max, int64_t *out)
 	return 0;
 }
 
+int str_to_duration(const char *text, int64_t max, int64_t *out)
+{
+	static const struct {
+		char unit;
+		int64_t seconds;
+	} units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+	char num[24];
+	size_t n = text ? strlen(text) : 0;
+	int64_t v;
+
+	if (n < 2 || n > sizeof(num))
+		return SK_EINVAL;
+	memcpy(num, text, n - 1);
+	num[n - 1] = '\0';
+	if (!isdigit((unsigned char)num[0]) || str_to_i64(num, 0, INT64_MAX / 86400, &v) != 0)
+		return SK_EINVAL;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (text[n - 1] == units[i].unit) {
+			if (v * units[i].seconds > max)
+				return SK_EINVAL;
+			*out = v * units[i].seconds;
+			return 0;
+		}
+	}
+	return SK_EINVAL;
+}
+
 int str_to_bool(const char *text, bool *out)
 {
 	static const char *const yes[] = { "true", "yes", "on", "1", NULL };

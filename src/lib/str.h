@@ -10,6 +10,9 @@
 
 /* Parse a whole decimal integer in [min, max]; 0 or SK_EINVAL. */
 int str_to_i64(const char *text, int64_t min, int64_t max, int64_t *out);
+/* Parse a duration: a whole number followed by s, m, h or d ("15m",
+ * "1d"), at most max seconds, into seconds; 0 or SK_EINVAL. */
+int str_to_duration(const char *text, int64_t max, int64_t *out);
 /* Parse "true/yes/on/1" or "false/no/off/0"; 0 or SK_EINVAL. */
 int str_to_bool(const char *text, bool *out);
 bool str_eq_nocase(const char *a, const char *b);

@@ -37,6 +37,23 @@ static void test_to_bool(void **state)
 	assert_int_equal(str_to_bool("maybe", &b), SK_EINVAL);
 }
 
+static void test_to_duration(void **state)
+{
+	int64_t v = 7;
+
+	(void)state;
+	assert_int_equal(str_to_duration("15m", INT64_MAX, &v), 0);
+	assert_int_equal(v, 900);
+	assert_int_equal(str_to_duration("1d", INT64_MAX, &v), 0);
+	assert_int_equal(v, 86400);
+	assert_int_equal(str_to_duration("30s", 29, &v), SK_EINVAL);
+	assert_int_equal(str_to_duration("1w", INT64_MAX, &v), SK_EINVAL);
+	assert_int_equal(str_to_duration("-1h", INT64_MAX, &v), SK_EINVAL);
+	assert_int_equal(str_to_duration("h", INT64_MAX, &v), SK_EINVAL);
+	assert_int_equal(str_to_duration(" 1h", INT64_MAX, &v), SK_EINVAL);
+	assert_int_equal(v, 86400);
+}
+
 static void test_time(void **state)
 {
 	char iso[21];
@@ -68,6 +85,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_to_i64),
 		cmocka_unit_test(test_to_bool),
+		cmocka_unit_test(test_to_duration),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_index_and_lower),
 	};
