@@ -1,0 +1,45 @@
+/* lib/template.h: text templates an operator edits (mail texts), with a
+ * small subset of Mustache:
+ *
+ *   {{name}}               the value of name
+ *   {{#name}}...{{/name}}  the text between, when name is set and not empty
+ *   {{^name}}...{{/name}}  the text between, when name is empty or unset
+ *
+ * Names are lowercase letters, digits and '_'. Sections do not nest in
+ * themselves but may hold other sections. A template is checked when it
+ * is loaded: unbalanced sections and names outside the allowed list are
+ * errors naming file and line. Reads outside input: at most
+ * TEMPLATE_MAX bytes. */
+#ifndef SK_LIB_TEMPLATE_H
+#define SK_LIB_TEMPLATE_H
+
+#include <stddef.h>
+
+struct buf;
+struct sk_error;
+struct template;
+
+#define TEMPLATE_MAX (64 * 1024)
+
+/* One value to fill in. */
+struct template_var {
+	const char *name;
+	const char *value; /* NULL: unset */
+};
+
+/* Load path, allowing only the names in allowed (NULL-terminated).
+ * SK_ENOTFOUND if the file does not exist. Caller frees with
+ * template_free(). */
+struct template *template_load(const char *path, const char *const *allowed,
+			       struct sk_error *err);
+/* The same for text held in memory; name is used in messages. */
+struct template *template_parse(const char *text, size_t len, const char *name,
+				const char *const *allowed, struct sk_error *err);
+void template_free(struct template *t);
+
+/* Append the template filled with vars[0..n) to out; a name not among
+ * vars is unset. SK_ETOOBIG past out's cap. */
+int template_render(const struct template *t, const struct template_var *vars, size_t n,
+		    struct buf *out);
+
+#endif
