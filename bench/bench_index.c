@@ -23,231 +23,11 @@
 #include "net/prefix.h"
 #include "route/index.h"
 #include "store/store.h"
+#include "synth.h"
 
 #define MAXM 256
 
-struct pfx_in {
-	struct prefix p;
-	int64_t org, res;
-};
-
-struct asn_in {
-	uint32_t asn;
-	int64_t org, res;
-};
-
-struct dom_in {
-	size_t name; /* offset in names */
-	int64_t org, res;
-};
-
-struct data {
-	struct pfx_in *pfx;
-	size_t npfx, n4;
-	struct asn_in *asn;
-	size_t nasn;
-	struct dom_in *dom;
-	size_t ndom;
-	char *names;
-	size_t nnames, anames;
-};
-
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-
-/* splitmix64 */
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static size_t rnd_below(size_t n)
-{
-	return (size_t)(rnd() % n);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* A size from the environment, or def; exits on a bad value. */
-static size_t env_size(const char *name, size_t def)
-{
-	const char *v = getenv(name);
-	char *end;
-	long long n;
-
-	if (v == NULL || *v == '\0')
-		return def;
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 0 || n > 100000000) {
-		fprintf(stderr, "bench_index: %s: not a count: %s\n", name, v);
-		exit(1);
-	}
-	return (size_t)n;
-}
-
-/* Random address bits from bit len on (len < bits), within p. */
-static struct prefix inside(const struct prefix *p, int len)
-{
-	struct prefix q = *p;
-	int bits = prefix_family_bits(p->family), i;
-
-	for (i = p->len; i < bits; i++)
-		if (rnd() & 1)
-			q.addr[i / 8] |= (uint8_t)(0x80u >> (i % 8));
-	q.len = (uint8_t)bits;
-	prefix_truncate(&q, (uint8_t)len);
-	return q;
-}
-
-static int64_t next_res = 1;
-
-static void put_pfx(struct data *d, const struct prefix *p)
-{
-	struct pfx_in *e = &d->pfx[d->npfx++];
-
-	e->p = *p;
-	e->org = 1 + (int64_t)rnd_below(50000);
-	e->res = next_res++;
-}
-
-/* IPv4: allocations /16../20 in unicast space, assignments /21../24 in
- * them, more-specifics /25../32 in those; IPv6: /29../32 in 2000::/3,
- * /40../48 in them, /52../64 (and a few /128) in those. One prefix in
- * twenty is registered a second time by another organization (an ISP and
- * its customer). */
-static void gen_prefixes(struct data *d, size_t n)
-{
-	size_t n4 = n * 65 / 100, n6 = n - n4, top, mid, i;
-
-	d->pfx = xcalloc(n, sizeof(*d->pfx));
-	top = n4 / 60;
-	mid = top + (n4 - top) * 55 / 100;
-	for (i = 0; i < n4; i++) {
-		struct prefix p = {0};
-
-		if (i > top && rnd_below(20) == 0) {
-			p = d->pfx[rnd_below(d->npfx)].p;
-		} else if (i < top) {
-			uint32_t a = 0x01000000u + (uint32_t)rnd_below(0xdf000000u);
-
-			p.family = 4;
-			p.addr[0] = (uint8_t)(a >> 24), p.addr[1] = (uint8_t)(a >> 16);
-			p.addr[2] = (uint8_t)(a >> 8), p.addr[3] = (uint8_t)a;
-			p.len = 32;
-			prefix_truncate(&p, (uint8_t)(16 + rnd_below(5)));
-		} else if (i < mid) {
-			const struct prefix *t = &d->pfx[rnd_below(top)].p;
-			int len = 21 + (int)rnd_below(4);
-
-			p = inside(t, len > t->len ? len : t->len + 1);
-		} else {
-			const struct prefix *m = &d->pfx[top + rnd_below(mid - top)].p;
-			int len = rnd_below(10) == 0 ? 32 : m->len + 1 + (int)rnd_below(5);
-
-			p = inside(m, len > 32 ? 32 : len);
-		}
-		put_pfx(d, &p);
-	}
-	d->n4 = d->npfx;
-	top = n6 / 20;
-	mid = top + (n6 - top) * 75 / 100;
-	for (i = 0; i < n6; i++) {
-		struct prefix p = {0};
-		size_t base = d->n4;
-
-		if (i > top && rnd_below(20) == 0) {
-			p = d->pfx[base + rnd_below(d->npfx - base)].p;
-		} else if (i < top) {
-			int k;
-
-			p.family = 6;
-			for (k = 0; k < 16; k++)
-				p.addr[k] = (uint8_t)rnd();
-			p.addr[0] = (uint8_t)(0x20 | (p.addr[0] & 0x1f));
-			p.len = 128;
-			prefix_truncate(&p, (uint8_t)(29 + rnd_below(4)));
-		} else if (i < mid) {
-			p = inside(&d->pfx[base + rnd_below(top)].p, 40 + (int)rnd_below(9));
-		} else {
-			const struct prefix *m = &d->pfx[base + top + rnd_below(mid - top)].p;
-
-			p = inside(m, rnd_below(50) == 0 ? 128 : 52 + (int)rnd_below(13));
-		}
-		put_pfx(d, &p);
-	}
-}
-
-static void gen_asns(struct data *d, size_t n)
-{
-	size_t i;
-
-	d->asn = xcalloc(n, sizeof(*d->asn));
-	for (i = 0; i < n; i++) {
-		struct asn_in *e = &d->asn[d->nasn++];
-
-		e->asn = i > 0 && rnd_below(20) == 0 ? d->asn[rnd_below(i)].asn
-						     : 1 + (uint32_t)rnd_below(400000);
-		e->org = 1 + (int64_t)rnd_below(50000);
-		e->res = next_res++;
-	}
-}
-
-static const char *const tlds[] = {"be", "nl", "eu", "com", "org", "net", "de", "fr"};
-static const char *const subs[] = {"www", "mail", "shop", "portal", "vpn", "api", "intra"};
-
-static size_t put_name(struct data *d, const char *name)
-{
-	size_t len = strlen(name), off = d->nnames;
-
-	if (d->nnames + len + 1 > d->anames) {
-		d->anames = (d->anames + len + 1) * 2;
-		d->names = xrealloc(d->names, d->anames);
-	}
-	memcpy(d->names + off, name, len + 1);
-	d->nnames += len + 1;
-	return off;
-}
-
-/* Registrable names ("org12345-x.be") and, for one in four, a name under
- * one of them ("shop.org12345-x.be"). */
-static void gen_domains(struct data *d, size_t n)
-{
-	char name[DOMAIN_TEXT_MAX];
-	size_t i;
-
-	d->dom = xcalloc(n, sizeof(*d->dom));
-	for (i = 0; i < n; i++) {
-		struct dom_in *e = &d->dom[d->ndom++];
-
-		if (i > 0 && rnd_below(4) == 0) {
-			const char *parent = d->names + d->dom[rnd_below(i)].name;
-
-			snprintf(name, sizeof(name), "%s.%s", subs[rnd_below(7)], parent);
-			if (strlen(name) > 60)
-				snprintf(name, sizeof(name), "org%zu-s.%s", i,
-					 tlds[rnd_below(8)]);
-		} else {
-			snprintf(name, sizeof(name), "org%zu-%c%c.%s", i,
-				 'a' + (int)rnd_below(26), 'a' + (int)rnd_below(26),
-				 tlds[rnd_below(8)]);
-		}
-		e->name = put_name(d, name);
-		e->org = 1 + (int64_t)rnd_below(50000);
-		e->res = next_res++;
-	}
-}
-
-static struct route_index *build(const struct data *d)
+static struct route_index *build(const struct synth *d)
 {
 	struct route_index_builder *b = route_index_builder_new();
 	struct sk_error err = {0};
@@ -278,7 +58,7 @@ fail:
 
 /* The naive baseline: every prefix in the list that covers q, sorted
  * most specific first. */
-static int scan_addr(const struct data *d, const struct prefix *q, struct route_match *out,
+static int scan_addr(const struct synth *d, const struct prefix *q, struct route_match *out,
 		     size_t max)
 {
 	size_t i, n = 0, k;
@@ -301,7 +81,7 @@ static int scan_addr(const struct data *d, const struct prefix *q, struct route_
 	return (int)n;
 }
 
-static int scan_domain(const struct data *d, const char *name, struct route_match *out,
+static int scan_domain(const struct synth *d, const char *name, struct route_match *out,
 		       size_t max)
 {
 	size_t i, n = 0;
@@ -321,7 +101,7 @@ static int scan_domain(const struct data *d, const char *name, struct route_matc
 	return (int)n;
 }
 
-static int scan_asn(const struct data *d, uint32_t asn, struct route_match *out, size_t max)
+static int scan_asn(const struct synth *d, uint32_t asn, struct route_match *out, size_t max)
 {
 	size_t i, n = 0;
 
@@ -383,26 +163,26 @@ static int check_dom_batch(size_t i, const struct route_match *m, int n, void *c
 
 /* Queries: 70% IPv4; four in five an address inside a registered prefix,
  * one in five a random unicast address (nearly always a miss). */
-static struct prefix *gen_addr_queries(const struct data *d, size_t n)
+static struct prefix *gen_addr_queries(const struct synth *d, size_t n)
 {
 	struct prefix *q = xcalloc(n, sizeof(*q));
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		bool v4 = rnd_below(10) < 7;
+		bool v4 = synth_below(10) < 7;
 		size_t lo = v4 ? 0 : d->n4, hi = v4 ? d->n4 : d->npfx;
 
-		if (rnd_below(5) != 0 && hi > lo) {
-			const struct prefix *p = &d->pfx[lo + rnd_below(hi - lo)].p;
+		if (synth_below(5) != 0 && hi > lo) {
+			const struct prefix *p = &d->pfx[lo + synth_below(hi - lo)].p;
 
-			q[i] = inside(p, prefix_family_bits(p->family));
+			q[i] = synth_inside(p, prefix_family_bits(p->family));
 		} else {
 			int k;
 
 			q[i].family = v4 ? 4 : 6;
 			q[i].len = v4 ? 32 : 128;
 			for (k = 0; k < (v4 ? 4 : 16); k++)
-				q[i].addr[k] = (uint8_t)rnd();
+				q[i].addr[k] = (uint8_t)synth_rnd();
 			if (!v4)
 				q[i].addr[0] = (uint8_t)(0x20 | (q[i].addr[0] & 0x1f));
 		}
@@ -413,27 +193,27 @@ static struct prefix *gen_addr_queries(const struct data *d, size_t n)
 /* Names: two in five a registered name with a label in front, one in
  * five a registered name itself, one in five two labels in front, one in
  * five an unregistered name. Offsets into qnames. */
-static size_t *gen_domain_queries(const struct data *d, size_t n, char **qnames)
+static size_t *gen_domain_queries(const struct synth *d, size_t n, char **qnames)
 {
-	struct data tmp = {0};
+	struct synth tmp = {0};
 	size_t *q = xcalloc(n, sizeof(*q)), i;
 	char name[DOMAIN_TEXT_MAX];
 
 	for (i = 0; i < n; i++) {
-		const char *r = d->names + d->dom[rnd_below(d->ndom)].name;
-		size_t kind = rnd_below(5);
+		const char *r = d->names + d->dom[synth_below(d->ndom)].name;
+		size_t kind = synth_below(5);
 
 		if (kind < 2)
-			snprintf(name, sizeof(name), "%s.%s", subs[rnd_below(7)], r);
+			snprintf(name, sizeof(name), "%s.%s", synth_subs[synth_below(7)], r);
 		else if (kind == 2)
 			snprintf(name, sizeof(name), "%s", r);
 		else if (kind == 3)
-			snprintf(name, sizeof(name), "host%zu.%s.%s", rnd_below(1000),
-				 subs[rnd_below(7)], r);
+			snprintf(name, sizeof(name), "host%zu.%s.%s", synth_below(1000),
+				 synth_subs[synth_below(7)], r);
 		else
-			snprintf(name, sizeof(name), "www.nowhere%zu-q.%s", rnd_below(10000000),
-				 tlds[rnd_below(8)]);
-		q[i] = put_name(&tmp, name);
+			snprintf(name, sizeof(name), "www.nowhere%zu-q.%s",
+				 synth_below(10000000), synth_tlds[synth_below(8)]);
+		q[i] = synth_put_name(&tmp, name);
 	}
 	*qnames = tmp.names;
 	return q;
@@ -460,7 +240,7 @@ static bool seen_add(uint64_t *set, size_t mask, const struct resource *r)
 
 /* Open a store in a new directory under TMPDIR, fill it with about n
  * resources taken from d (in proportion), and time route_index_build. */
-static void bench_store(const struct data *d, size_t n)
+static void bench_store(const struct synth *d, size_t n)
 {
 	char dir[256], url[300], path[300];
 	const char *tmp = getenv("TMPDIR");
@@ -532,9 +312,9 @@ static void bench_store(const struct data *d, size_t n)
 	}
 	if (store_commit(st, &err) != 0)
 		goto fail;
-	t0 = now();
+	t0 = synth_now();
 	idx = route_index_build(st, &err);
-	t1 = now();
+	t1 = synth_now();
 	if (idx == NULL)
 		goto fail;
 	printf("build from a SQLite store: %zu resources in %.3f s (the store walk included)\n",
@@ -616,11 +396,11 @@ static struct rate rate(void (*pass)(struct work *), struct work *w, double secs
 
 	for (k = 0; k < 5; k++) {
 		n = 0;
-		t0 = now();
+		t0 = synth_now();
 		do {
 			pass(w);
 			n += w->nq;
-			t1 = now();
+			t1 = synth_now();
 		} while (t1 - t0 < secs / 5);
 		x = (double)n / (t1 - t0);
 		for (j = k; j > 0 && r[j - 1] > x; j--)
@@ -647,18 +427,18 @@ static long huge_bytes(void)
 
 int main(void)
 {
-	size_t npfx = env_size("BENCH_PREFIXES", 1000000);
-	size_t nasn = env_size("BENCH_ASNS", 100000);
-	size_t ndom = env_size("BENCH_DOMAINS", 1000000);
-	size_t nstore = env_size("BENCH_STORE", 100000);
-	double secs = (double)env_size("BENCH_SECONDS", 3);
+	size_t npfx = synth_env_size("bench_index", "BENCH_PREFIXES", 1000000);
+	size_t nasn = synth_env_size("bench_index", "BENCH_ASNS", 100000);
+	size_t ndom = synth_env_size("bench_index", "BENCH_DOMAINS", 1000000);
+	size_t nstore = synth_env_size("bench_index", "BENCH_STORE", 100000);
+	double secs = (double)synth_env_size("bench_index", "BENCH_SECONDS", 3);
 	size_t nq = 1u << 20, nscan_ip = 300, nscan_dom = 60, nscan_asn = 2000;
 	static struct route_match m[MAXM], m2[MAXM];
 	struct batch_check check = {0};
 	struct route_index_stats st;
 	struct dom_check dcheck;
 	struct work w = {0};
-	struct data d = {0};
+	struct synth d = {0};
 	struct route_index *idx;
 	struct prefix *aq;
 	const char **dnames;
@@ -673,16 +453,16 @@ int main(void)
 				"BENCH_ASNS >= 1, BENCH_DOMAINS >= 10\n");
 		return 1;
 	}
-	gen_prefixes(&d, npfx);
-	gen_asns(&d, nasn);
-	gen_domains(&d, ndom);
+	synth_prefixes(&d, npfx);
+	synth_asns(&d, nasn);
+	synth_domains(&d, ndom);
 	printf("constituency: %zu prefixes (%zu IPv4, %zu IPv6), %zu AS numbers, "
 	       "%zu domain names, 50000 organizations\n",
 	       d.npfx, d.n4, d.npfx - d.n4, d.nasn, d.ndom);
 
-	t0 = now();
+	t0 = synth_now();
 	idx = build(&d);
-	build_s = now() - t0;
+	build_s = synth_now() - t0;
 	route_index_get_stats(idx, &st);
 	printf("index: %zu IPv4 and %zu IPv6 distinct prefixes, %zu AS numbers, %zu names, "
 	       "%zu owners, %zu trie nodes\n",
@@ -730,10 +510,11 @@ int main(void)
 	}
 	asq = xcalloc(nq, sizeof(*asq));
 	for (i = 0; i < nq; i++) /* four in five registered */
-		asq[i] = rnd_below(5) ? d.asn[rnd_below(d.nasn)].asn : (uint32_t)rnd();
+		asq[i] =
+		    synth_below(5) ? d.asn[synth_below(d.nasn)].asn : (uint32_t)synth_rnd();
 
 	/* The baselines: every look-up scans the whole list. */
-	t0 = now();
+	t0 = synth_now();
 	for (i = 0; i < nscan_ip; i++) {
 		int a = scan_addr(&d, &aq[i], m2, MAXM);
 
@@ -743,8 +524,8 @@ int main(void)
 			return 1;
 		}
 	}
-	ip_scan = (double)nscan_ip / (now() - t0);
-	t0 = now();
+	ip_scan = (double)nscan_ip / (synth_now() - t0);
+	t0 = synth_now();
 	for (i = 0; i < nscan_dom; i++) {
 		int a = scan_domain(&d, dnames[i], m2, MAXM);
 
@@ -754,8 +535,8 @@ int main(void)
 			return 1;
 		}
 	}
-	dom_scan = (double)nscan_dom / (now() - t0);
-	t0 = now();
+	dom_scan = (double)nscan_dom / (synth_now() - t0);
+	t0 = synth_now();
 	for (i = 0; i < nscan_asn; i++) {
 		if (scan_asn(&d, asq[i], m2, MAXM) !=
 		    route_index_lookup_asn(idx, asq[i], m, MAXM)) {
@@ -763,7 +544,7 @@ int main(void)
 			return 1;
 		}
 	}
-	asn_scan = (double)nscan_asn / (now() - t0);
+	asn_scan = (double)nscan_asn / (synth_now() - t0);
 
 	w.idx = idx;
 	w.aq = aq;

@@ -11,8 +11,12 @@
 
 #include "lib/error.h"
 #include "model/org.h"
+#include "model/tlp.h"
+#include "route/match.h"
 
 struct config;
+struct route_enricher;
+struct route_index;
 struct store;
 
 struct cli {
@@ -85,6 +89,26 @@ size_t cli_table_rows(const struct cli_table *t);
 void cli_table_print(const struct cli_table *t);
 void cli_table_free(struct cli_table *t);
 
+/* The worse of two exit codes: a read error over a temporary failure
+ * over a missing file over bad data over success. */
+int cli_exit_worse(int a, int b);
+/* The TLP of events that have none: flag (--tlp), else [feeds] tlp, else
+ * TLP:AMBER; 0 or an exit code after saying what is wrong. */
+int cli_pick_tlp(struct cli *c, const char *flag, enum tlp_label *out);
+
+/* What routing needs, loaded from the open store: the constituency
+ * index, the routing context in the match mode (match_flag, else [route]
+ * match) and the enricher ([route] asn_mmdb, country_mmdb). */
+struct cli_routing {
+	enum route_mode mode;
+	struct route_index *idx;
+	struct route_context *ctx;
+	struct route_enricher *enricher;
+};
+/* 0 or an exit code after saying what is wrong. */
+int cli_routing_open(struct cli *c, const char *match_flag, struct cli_routing *out);
+void cli_routing_close(struct cli_routing *r);
+
 /* Commands (cli_org.c, cli_resource.c, cli_admin.c). */
 int cli_org_add(struct cli *c, int argc, char **argv);
 int cli_org_list(struct cli *c, int argc, char **argv);
@@ -108,5 +132,23 @@ int cli_user_add(struct cli *c, int argc, char **argv);
 int cli_token_create(struct cli *c, int argc, char **argv);
 int cli_audit(struct cli *c, int argc, char **argv);
 int cli_migrate(struct cli *c, int argc, char **argv);
+/* Feed files read without a store (cli_feed.c). */
+int cli_parse_feed(struct cli *c, int argc, char **argv);
+/* Events and opt-outs (cli_event.c). */
+int cli_events_list(struct cli *c, int argc, char **argv);
+int cli_purge(struct cli *c, int argc, char **argv);
+int cli_optout_add(struct cli *c, int argc, char **argv);
+int cli_optout_rm(struct cli *c, int argc, char **argv);
+int cli_optout_list(struct cli *c, int argc, char **argv);
+/* The outbound mail queue (cli_mail.c). */
+int cli_mail_list(struct cli *c, int argc, char **argv);
+int cli_mail_send(struct cli *c, int argc, char **argv);
+int cli_mail_retry(struct cli *c, int argc, char **argv);
+int cli_mail_test(struct cli *c, int argc, char **argv);
+/* Feeds into the store (cli_feed.c), digests out (cli_notify.c). */
+int cli_ingest(struct cli *c, int argc, char **argv);
+int cli_notify(struct cli *c, int argc, char **argv);
+/* IntelMQ events routed to their recipients (cli_route.c). */
+int cli_route(struct cli *c, int argc, char **argv);
 
 #endif

@@ -467,6 +467,9 @@ static int print_migrated(struct cli *c, const char *from, const char *to,
 		       from, to, (long long)n->orgs, (long long)n->memberships,
 		       (long long)n->contacts, (long long)n->resources, (long long)n->users,
 		       (long long)n->tokens, (long long)n->audit);
+		printf("  and %lld events with %lld recipient rows, %lld opt-outs\n",
+		       (long long)n->events, (long long)n->event_recipients,
+		       (long long)n->optouts);
 		return 0;
 	}
 	o = json_object();
@@ -479,6 +482,9 @@ static int print_migrated(struct cli *c, const char *from, const char *to,
 	json_object_set_new(o, "users", json_integer(n->users));
 	json_object_set_new(o, "tokens", json_integer(n->tokens));
 	json_object_set_new(o, "audit", json_integer(n->audit));
+	json_object_set_new(o, "events", json_integer(n->events));
+	json_object_set_new(o, "event_recipients", json_integer(n->event_recipients));
+	json_object_set_new(o, "optouts", json_integer(n->optouts));
 	return cli_print_json(o);
 }
 

@@ -8,12 +8,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "cmd/common.h"
 #include "lib/config.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
+#include "route/enrich.h"
+#include "route/index.h"
+#include "route/match.h"
 #include "store/store.h"
 
 /* True if s is well-formed UTF-8 (no overlong forms or surrogates). */
@@ -336,4 +340,65 @@ void cli_table_free(struct cli_table *t)
 		free(t->cells[i]);
 	free(t->cells);
 	free(t);
+}
+
+int cli_exit_worse(int a, int b)
+{
+	static const int order[] = {EX_OK, EX_DATAERR, EX_NOINPUT, EX_TEMPFAIL, EX_IOERR};
+	int ra = 0, rb = 0;
+
+	for (int i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++) {
+		if (order[i] == a)
+			ra = i;
+		if (order[i] == b)
+			rb = i;
+	}
+	return rb > ra ? b : a;
+}
+
+int cli_pick_tlp(struct cli *c, const char *flag, enum tlp_label *out)
+{
+	const char *text = flag != NULL ? flag : config_str(c->cfg, "feeds", "tlp", "TLP:AMBER");
+	struct sk_error sub = {0};
+
+	if (tlp_parse(text, out, &sub) == 0)
+		return 0;
+	if (flag != NULL)
+		return cli_usage_error(c, "--tlp: %s", sub.msg);
+	sk_error_set(&c->err, SK_ECONFIG, "[feeds] tlp: %s", sub.msg);
+	return cli_fail(c);
+}
+
+int cli_routing_open(struct cli *c, const char *match_flag, struct cli_routing *out)
+{
+	const char *mode = match_flag != NULL ? match_flag
+					      : config_str(c->cfg, "route", "match", "most-specific");
+	enum route_mode m;
+	struct sk_error sub = {0};
+
+	memset(out, 0, sizeof(*out));
+	if (route_mode_parse(mode, &m, &sub) != 0) {
+		if (match_flag != NULL)
+			return cli_usage_error(c, "--match: %s", sub.msg);
+		sk_error_set(&c->err, SK_ECONFIG, "[route] match: %s", sub.msg);
+		return cli_fail(c);
+	}
+	out->mode = m;
+	out->enricher = route_enricher_open(config_get(c->cfg, "route", "asn_mmdb"),
+					    config_get(c->cfg, "route", "country_mmdb"), &c->err);
+	if (out->enricher == NULL ||
+	    (out->idx = route_index_build(c->st, &c->err)) == NULL ||
+	    (out->ctx = route_context_load(c->st, m, &c->err)) == NULL) {
+		cli_routing_close(out);
+		return cli_fail(c);
+	}
+	return 0;
+}
+
+void cli_routing_close(struct cli_routing *r)
+{
+	route_context_free(r->ctx);
+	route_index_free(r->idx);
+	route_enricher_free(r->enricher);
+	memset(r, 0, sizeof(*r));
 }

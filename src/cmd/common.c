@@ -28,9 +28,11 @@ static const char *const known_settings[] = {
 	"notify.immediate",
 	"notify.templates",
 	"notify.drop_fields",
+	"notify.sender",
 	"mail.relay",
 	"mail.from",
 	"mail.max_attempts",
+	"mail.tls",
 	NULL,
 };
 

@@ -110,6 +110,60 @@ static const struct cli_command commands[] = {
      "usage: schakel export [FILE]\n"
      "Write every organization with its members, contacts and resources as one JSON\n"
      "document to FILE (replaced only once complete) or to stdout.\n"},
+    {NULL, "parse", cli_parse_feed, "read feed files and print their events as IntelMQ JSON",
+     "usage: schakel parse FILE... [--format shadowserver|intelmq|csv] [--report TYPE]\n"
+     "         [--mapping FILE] [--feed NAME] [--tlp LABEL] [--strict] [--raw]\n"
+     "Read feed files (- for stdin) and write their events to stdout as IntelMQ JSON\n"
+     "lines, without a store. Bad lines go to stderr as FILE:LINE: reason and the\n"
+     "rest is read; each file ends with a summary line on stderr.\n"
+     "  --format   shadowserver, intelmq or csv; by default from the file name:\n"
+     "             *.json, *.jsonl: intelmq; YYYY-MM-DD-REPORT-*.csv: shadowserver\n"
+     "  --report   the Shadowserver report type (scan_ntp, ...), if the name lacks it\n"
+     "  --mapping  for csv: the file saying which column is which field\n"
+     "  --feed     feed.name of every event\n"
+     "  --tlp      TLP of events that have none (default [feeds] tlp, TLP:AMBER)\n"
+     "  --strict   stop at the first bad line\n"
+     "  --raw      add raw (the header and the row, base64) to Shadowserver and CSV\n"
+     "             events\n"
+     "Exit 0, or 65 if a line was rejected, 66 if a FILE cannot be opened, 74 on a\n"
+     "read or write error. See docs/feeds.md.\n"},
+    {NULL, "ingest", cli_ingest, "take in feed files: route their events and store them",
+     "usage: schakel ingest FILE... [--format shadowserver|intelmq|csv] [--report TYPE]\n"
+     "         [--mapping FILE] [--feed NAME] [--tlp LABEL] [--strict] [--raw]\n"
+     "         [--match most-specific|all-covering] [--json]\n"
+     "Read feed files (- for stdin) as schakel parse does, fill in what events lack\n"
+     "([route] asn_mmdb, country_mmdb), find who receives each (as schakel route does)\n"
+     "and store the events with their recipients, each file in one transaction: a file\n"
+     "that fails (or, with --strict, has a bad line) stores nothing. Prints per file\n"
+     "what was read, parsed, rejected, matched and unmatched, then the events per\n"
+     "organization. Bad lines go to stderr as FILE:LINE: reason.\n"
+     "Exit 0, or 65 if a line was rejected, 66 if a FILE cannot be opened, 75 if the\n"
+     "store is busy or unreachable (retry). See docs/feeds.md and docs/routing.md.\n"
+     JSON_HELP},
+    {NULL, "notify", cli_notify, "queue the notification digests that are due",
+     "usage: schakel notify [--dry-run | --send] [--all] [--json]\n"
+     "Gather each organization's new events per feed and classification type into one\n"
+     "digest mail (a short text in the contact's language and a CSV file of its events)\n"
+     "once the interval they arrived in has ended ([notify] interval, default 1d;\n"
+     "[notify] immediate types at once), and queue it for the relay. schakeld does this\n"
+     "every minute.\n"
+     "  --dry-run  show what would be queued; write nothing\n"
+     "  --send     then send the queue at once, as schakel mail send does\n"
+     "  --all      every waiting event, whatever its interval\n"
+     "See docs/notifications.md.\n" JSON_HELP},
+    {NULL, "route", cli_route, "add to IntelMQ events the organizations that receive them",
+     "usage: schakel route [--tlp LABEL] [--match most-specific|all-covering] [FILE]...\n"
+     "Read IntelMQ events (JSON lines) from stdin or each FILE, find who receives each\n"
+     "from the registry (owners of the matching prefixes, AS numbers and domains, their\n"
+     "liaison organizations as TLP allows, the national CSIRT) and write each event to\n"
+     "stdout with a \"recipients\" array added. Writes nothing to the store. Bad lines\n"
+     "go to stderr as FILE:LINE: reason; a summary ends the run.\n"
+     "  --tlp    the TLP of events that have none (default [feeds] tlp, TLP:AMBER);\n"
+     "           the output carries the label used\n"
+     "  --match  whose resources count: the most specific match (default [route]\n"
+     "           match, most-specific) or every covering one\n"
+     "Exit 0, or 65 if a line was rejected, 66 if a FILE cannot be opened, 74 on a\n"
+     "read or write error. See docs/routing.md.\n"},
     {"user", "add", cli_user_add, "add a user",
      "usage: schakel user add NAME --role admin|analyst|partner [--org ORG]\n"
      "         [--password-stdin]\n"
@@ -127,12 +181,59 @@ static const struct cli_command commands[] = {
      "copy the whole store into a new one (SQLite <-> PostgreSQL)",
      "usage: schakel migrate [--from URL] --to URL [--json]\n"
      "Copy a whole store into a new, empty one, in one transaction: organizations,\n"
-     "memberships, contacts, resources, users with their password hashes, API tokens\n"
-     "and the audit log, every id kept, so tokens and ids go on working. --from\n"
+     "memberships, contacts, resources, users with their password hashes, API tokens,\n"
+     "the audit log, events with their recipients and opt-outs, every id kept, so\n"
+     "tokens and ids go on working. --from\n"
      "defaults to the configured store (--db, -c). A target that already holds\n"
      "organizations, users or audit entries is refused (exit 65). Changes made to the\n"
      "source while it runs are not carried over: stop schakeld first.\n"
      "  URL  sqlite:PATH or postgresql://USER@HOST:PORT/DATABASE\n" JSON_HELP},
+    {"events", "list", cli_events_list, "list stored events",
+     "usage: schakel events list [--org ORG] [--since T] [--until T] [--type TYPE]\n"
+     "         [--feed NAME] [--limit N] [--after ID] [--json]\n"
+     "List stored events in id order: all of them, or those ORG receives (with its\n"
+     "role and why), each checked against the TLP policy for that organization.\n"
+     "  T      ISO 8601 (2024-01-31 or 2024-01-31T12:00:00Z) or a span back from now\n"
+     "         (90m, 12h, 7d); --since includes T, --until excludes it\n"
+     "  TYPE   a classification.type (schakel's taxonomy, e.g. infected-system)\n"
+     "  N      at most N events (default 100; 0: all); when more follow, stderr says\n"
+     "         which --after ID continues\n" ORG_HELP
+     "  --json  one JSON object a line: the IntelMQ event with schakel.id,\n"
+     "          schakel.received and, with --org, schakel.recipient\n"},
+    {NULL, "purge", cli_purge, "delete events past their retention",
+     "usage: schakel purge [--days N] [--dry-run]\n"
+     "Delete events (with their recipient rows) whose time is more than N days ago;\n"
+     "N defaults to [events] retention_days of the configuration (90). Prints the\n"
+     "count. --dry-run only counts them.\n" JSON_HELP},
+    {"optout", "add", cli_optout_add, "stop sending an organization events of a type",
+     "usage: schakel optout add ORG TYPE...\n"
+     "ORG no longer wants events of these classification types (all or none).\n" ORG_HELP
+	 JSON_HELP},
+    {"optout", "rm", cli_optout_rm, "end an opt-out",
+     "usage: schakel optout rm ORG TYPE...\n"
+     "ORG wants events of these classification types again (all or none).\n" ORG_HELP
+	 JSON_HELP},
+    {"optout", "list", cli_optout_list, "list opt-outs",
+     "usage: schakel optout list [ORG] [--json]\n"
+     "List the opt-outs of one organization, or of all.\n" ORG_HELP JSON_HELP},
+    {"mail", "list", cli_mail_list, "list the outbound mail queue",
+     "usage: schakel mail list [--status queued|sent|failed] [--limit N] [--json]\n"
+     "List outbound mail newest first (at most N, default 50): queued messages with\n"
+     "when they are next tried, sent ones with when, failed ones with why.\n" JSON_HELP},
+    {"mail", "send", cli_mail_send, "send the mail that is due, once",
+     "usage: schakel mail send [--limit N] [--json]\n"
+     "Hand every due message (at most N) to the relay ([mail] relay) once, as schakeld\n"
+     "does every few seconds, and print how many were sent, deferred and failed. A\n"
+     "message the relay refuses for now is tried again later (from 1 minute, doubling\n"
+     "to 1 hour) until [mail] max_attempts; one it refuses for good fails. Exit 75\n"
+     "when the relay cannot take mail: nothing is lost, it stays queued.\n" JSON_HELP},
+    {"mail", "retry", cli_mail_retry, "queue a failed message again",
+     "usage: schakel mail retry ID\n"
+     "Queue mail ID again, due at once, with its attempts counted from zero.\n" JSON_HELP},
+    {"mail", "test", cli_mail_test, "queue a test message, to check the relay",
+     "usage: schakel mail test --to ADDRESS [--from ADDRESS] [--json]\n"
+     "Queue a short test message to ADDRESS from --from or [mail] from; schakeld (or\n"
+     "schakel mail send) sends it.\n" JSON_HELP},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

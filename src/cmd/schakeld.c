@@ -1,6 +1,7 @@
 /* cmd/schakeld.c: the schakel daemon: serves the HTTP API from a pool of
- * store connections until SIGTERM or SIGINT, then finishes the requests
- * in flight and exits 0. Runs in the foreground (systemd style). */
+ * store connections and runs the periodic jobs (the mail dispatcher)
+ * until SIGTERM or SIGINT, then finishes the requests and runs in flight
+ * and exits 0. Runs in the foreground (systemd style). */
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -11,7 +12,9 @@
 #include <sysexits.h>
 
 #include "cmd/common.h"
+#include "cmd/jobs.h"
 #include "config_build.h"
+#include "http/api_events.h"
 #include "http/api_registry.h"
 #include "http/server.h"
 #include "lib/config.h"
@@ -19,14 +22,23 @@
 #include "lib/log.h"
 #include "lib/secret.h"
 #include "lib/str.h"
+#include "mail/dispatch.h"
+#include "route/notify.h"
 #include "store/store.h"
 
 #define PROG		  "schakeld"
 #define SHUTDOWN_GRACE_MS 25000 /* requests in flight get this long */
+#define MAIL_INTERVAL_MS  5000	/* the dispatcher looks for due mail this often */
+#define MAIL_BATCH	  20	/* messages a run; more go on at once */
+#define MAIL_DOWN_MAX_MS  30000 /* longest pause while the relay is down */
+#define NOTIFY_INTERVAL_MS 60000   /* due digests are looked for this often */
+#define PURGE_INTERVAL_MS  3600000 /* events past retention are deleted this often */
 
 static const char usage_text[] =
     "Usage: schakeld [OPTIONS]\n"
-    "Serve the schakel HTTP API (JSON under /api/v1) until SIGTERM or SIGINT.\n"
+    "Serve the schakel HTTP API (JSON under /api/v1), send queued mail through\n"
+    "[mail] relay, queue due notification digests and delete events past\n"
+    "[events] retention_days, until SIGTERM or SIGINT.\n"
     "\n"
     "  -c, --config FILE   configuration file (default $SCHAKEL_CONF, else\n"
     "                      " SCHAKEL_DEFAULT_CONF ")\n"
@@ -49,6 +61,10 @@ struct daemon_settings {
 	int pool_size;
 	int log_level;
 	bool use_syslog;
+	struct mail_settings mail;
+	int64_t retention_days;
+	struct notify_config notify;
+	bool notify_on; /* notify.* and mail.from are set: digests go out */
 };
 
 static int read_settings(const struct config *cfg, const char *db_flag,
@@ -70,6 +86,15 @@ static int read_settings(const struct config *cfg, const char *db_flag,
 		rc = config_int(cfg, "store", "pool_size", 1, 256, threads, &pool_size, err);
 	if (rc == 0)
 		rc = config_bool(cfg, "log", "syslog", false, &s.use_syslog, err);
+	if (rc == 0)
+		rc = mail_settings_read(cfg, &s.mail, err);
+	if (rc == 0)
+		rc = config_int(cfg, "events", "retention_days", 1, 36500, 90, &s.retention_days,
+				err);
+	if (rc == 0 && s.mail.from != NULL) {
+		rc = notify_config_load(cfg, &s.notify, err);
+		s.notify_on = rc == 0;
+	}
 	if (rc != 0)
 		return rc;
 	level = config_str(cfg, "log", "level", "info");
@@ -83,6 +108,73 @@ static int read_settings(const struct config *cfg, const char *db_flag,
 	s.http.max_body = (size_t)max_body;
 	s.pool_size = (int)pool_size;
 	*out = s;
+	return 0;
+}
+
+/* ---- periodic jobs ---- */
+
+/* The mail dispatcher: sends what is due, and while the relay is down
+ * tries less often (logging once when it goes and once when it is
+ * back). */
+struct mail_job {
+	const struct mail_settings *ms;
+	int down; /* runs in a row that found the relay down */
+};
+
+static int mail_job_run(struct store *st, void *arg)
+{
+	struct mail_job *mj = arg;
+	struct mail_dispatch_stats stats;
+	struct sk_error err = {0};
+	long pause;
+
+	if (mail_dispatch(st, mj->ms, MAIL_BATCH, &stats, &err) != 0) {
+		log_warn("mail: %s", err.msg);
+		return 0;
+	}
+	if (stats.relay_down) {
+		if (mj->down++ == 0)
+			log_warn("mail: the relay cannot take mail; due mail stays queued: %s",
+				 stats.relay_error);
+		pause = (long)MAIL_INTERVAL_MS << (mj->down < 4 ? mj->down - 1 : 3);
+		return (int)(pause < MAIL_DOWN_MAX_MS ? pause : MAIL_DOWN_MAX_MS);
+	}
+	if (mj->down > 0) {
+		if (stats.sent > 0)
+			log_info("mail: the relay takes mail again");
+		mj->down = 0;
+	}
+	return stats.sent + stats.deferred + stats.failed >= MAIL_BATCH ? 1 : 0;
+}
+
+/* Retention: delete the events older than events.retention_days. */
+static int purge_job_run(struct store *st, void *arg)
+{
+	const struct daemon_settings *s = arg;
+	struct sk_error err = {0};
+	int64_t deleted = 0;
+
+	if (store_event_purge(st, (int64_t)str_time_now() - s->retention_days * 86400, &deleted,
+			      &err) != 0)
+		log_warn("purge: %s", err.msg);
+	else if (deleted > 0)
+		log_info("purge: deleted %lld events older than %lld days", (long long)deleted,
+			 (long long)s->retention_days);
+	return 0;
+}
+
+/* Notifications: queue the digests that are due (the mail job sends
+ * them). */
+static int notify_job_run(struct store *st, void *arg)
+{
+	const struct daemon_settings *s = arg;
+	struct notify_stats stats;
+	struct sk_error err = {0};
+
+	if (notify_run(st, &s->notify, false, false, NULL, NULL, &stats, &err) != 0)
+		log_warn("notify: %s", err.msg);
+	else if (stats.digests > 0)
+		log_info("notify: queued %zu digests with %zu events", stats.digests, stats.events);
 	return 0;
 }
 
@@ -108,13 +200,17 @@ int main(int argc, char **argv)
 	    {"foreground", no_argument, NULL, 'f'},   {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
 	};
-	static const struct router_route *const tables[] = {api_registry_routes, NULL};
+	static const struct router_route *const tables[] = {api_registry_routes, api_events_routes,
+							    NULL};
 	const char *conf_path = NULL, *db_flag = NULL, *listen = NULL, *port = NULL;
 	struct sk_error err = {0};
-	struct daemon_settings s;
+	struct daemon_settings s = {0};
 	struct config *cfg = NULL;
 	struct store_pool *pool = NULL;
 	struct http_server *srv = NULL;
+	struct jobs *jobs = NULL;
+	struct mail_job mail_job = {NULL, 0};
+	char relay[SMTP_RELAY_MAX + 1];
 	sigset_t stop_set;
 	int64_t port_num;
 	int opt, sig, status = EX_OK;
@@ -199,17 +295,42 @@ int main(int argc, char **argv)
 		status = cmd_fail(PROG, &err);
 		goto out;
 	}
+	mail_job.ms = &s.mail;
+	{
+		/* Add a job here: a name, a pause, a function and its argument. */
+		const struct job job_table[] = {
+		    {"mail", MAIL_INTERVAL_MS, mail_job_run, &mail_job},
+		    {"purge", PURGE_INTERVAL_MS, purge_job_run, &s},
+		    {"notify", NOTIFY_INTERVAL_MS, notify_job_run, &s},
+		};
+		size_t n_jobs = sizeof(job_table) / sizeof(job_table[0]) - !s.notify_on;
+
+		jobs = jobs_start(s.url, job_table, n_jobs, &err);
+	}
+	if (jobs == NULL) {
+		status = cmd_fail(PROG, &err);
+		goto out;
+	}
 	log_info("schakeld %s listening on %s port %d (%d threads, %d store connections)",
 		 SCHAKEL_VERSION, s.http.listen, http_server_port(srv), s.http.threads,
 		 s.pool_size);
+	smtp_relay_display(s.mail.smtp.relay, relay, sizeof(relay));
+	log_info("mail: due mail goes to %s, looked for every %d s", relay,
+		 MAIL_INTERVAL_MS / 1000);
+	if (!s.notify_on)
+		log_warn("notify: no digests go out: [mail] from is not set");
 
 	sig = wait_for_stop(&stop_set);
 	log_info("%s: stopping; finishing requests in flight", strsignal(sig));
 	http_server_stop(srv, SHUTDOWN_GRACE_MS);
 	srv = NULL;
+	jobs_stop(jobs);
+	jobs = NULL;
 	log_info("stopped");
 out:
+	jobs_stop(jobs);
 	http_server_stop(srv, 0);
+	notify_config_free(&s.notify);
 	store_pool_free(pool);
 	config_free(cfg);
 	return status;

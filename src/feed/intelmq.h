@@ -8,6 +8,7 @@
 #ifndef SK_FEED_INTELMQ_H
 #define SK_FEED_INTELMQ_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 struct event;
@@ -17,7 +18,10 @@ struct intelmq_reader;
 #define INTELMQ_LINE_MAX (64 * 1024)
 
 /* A reader of in; name (a file name, "-") starts every error message.
- * in and name are borrowed and must outlive the reader. Caller frees
+ * in and name are borrowed and must outlive the reader. The reader reads
+ * in's file descriptor directly when it has one (in large blocks, taking
+ * what has arrived, so that a pipe's events are handled as they come);
+ * do not read in otherwise while the reader is in use. Caller frees
  * with intelmq_reader_free(). */
 struct intelmq_reader *intelmq_reader_new(FILE *in, const char *name);
 
@@ -28,6 +32,17 @@ struct intelmq_reader *intelmq_reader_new(FILE *in, const char *name);
  * reads the line after it. ev is written only when 1 is returned. Empty
  * lines are skipped. */
 int intelmq_read(struct intelmq_reader *r, struct event *ev, struct sk_error *err);
+
+/* intelmq_read() without its copy, for a caller that keeps many events
+ * (a batch): the line is parsed straight into ev, which therefore also
+ * changes when the line is bad (it then holds a partial event, to be
+ * thrown away). */
+int intelmq_read_into(struct intelmq_reader *r, struct event *ev, struct sk_error *err);
+
+/* Parse one line (no newline needed) into ev, as intelmq_read() would:
+ * 0, or SK_EINVAL with the reason in err (then ev holds a partial event,
+ * to be thrown away). For events read back from the store. */
+int intelmq_parse(const char *line, size_t len, struct event *ev, struct sk_error *err);
 
 /* Free the reader (NULL is fine); does not close its FILE. */
 void intelmq_reader_free(struct intelmq_reader *r);

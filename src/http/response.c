@@ -16,7 +16,18 @@ void http_response_init(struct http_response *resp)
 void http_response_clear(struct http_response *resp)
 {
 	json_decref(resp->body);
+	free(resp->text);
 	http_response_init(resp);
+}
+
+void http_response_text(struct http_response *resp, int status, const char *content_type,
+			char *text, size_t len)
+{
+	http_response_clear(resp);
+	resp->status = status;
+	resp->text = text;
+	resp->text_len = len;
+	resp->content_type = content_type;
 }
 
 void http_response_json(struct http_response *resp, int status, json_t *body)
@@ -58,6 +69,9 @@ static void set_error(struct http_response *resp, int status, const char *code,
 	json_object_set_new(e, "message", m);
 	json_object_set_new(body, "error", e);
 	json_decref(resp->body);
+	free(resp->text);
+	resp->text = NULL;
+	resp->text_len = 0;
 	resp->status = status;
 	resp->body = body;
 }
@@ -128,6 +142,15 @@ char *http_response_render(const struct http_response *resp, size_t *len)
 	char *text, *out;
 	size_t n;
 
+	if (resp->text != NULL) {
+		out = malloc(resp->text_len + 1);
+		if (out == NULL)
+			return NULL;
+		memcpy(out, resp->text, resp->text_len);
+		out[resp->text_len] = '\0';
+		*len = resp->text_len;
+		return out;
+	}
 	if (resp->body == NULL)
 		return NULL;
 	text = json_dumps(resp->body, JSON_COMPACT);

@@ -1,5 +1,6 @@
-/* http/response.h: what a handler answers: a status, a JSON body and the
- * few headers the API uses. Errors always have the shape
+/* http/response.h: what a handler answers: a status, a JSON body (or
+ * one already rendered, of a given media type) and the few headers the
+ * API uses. Errors always have the shape
  * {"error": {"code": "not_found", "message": "..."}}. */
 #ifndef SK_HTTP_RESPONSE_H
 #define SK_HTTP_RESPONSE_H
@@ -16,10 +17,14 @@ struct sk_error;
 #define HTTP_RETRY_AFTER 5
 
 struct http_response {
-	int status;			  /* 0 until set */
-	json_t *body;			  /* owned; NULL: no body (204) */
+	int status;   /* 0 until set */
+	json_t *body; /* owned; NULL: no body (204) */
+	char *text;   /* owned; a body already rendered, or NULL */
+	size_t text_len;
+	const char *content_type;	  /* static; of text */
 	char location[HTTP_LOCATION_MAX]; /* "" or the Location header */
 	char allow[HTTP_ALLOW_MAX];	  /* "" or the Allow header (405) */
+	char next_cursor[24];		  /* "" or the X-Next-Cursor header (pages) */
 	int retry_after;		  /* seconds for Retry-After, 0: none */
 	int challenge;			  /* send WWW-Authenticate: Bearer (401) */
 };
@@ -31,6 +36,11 @@ void http_response_clear(struct http_response *resp);
 /* Answer status with body, replacing anything set before. Takes
  * ownership of body, which may be NULL for no body. */
 void http_response_json(struct http_response *resp, int status, json_t *body);
+
+/* Answer status with a body already rendered: len bytes of text (from
+ * malloc; ownership taken) of media type content_type (static). */
+void http_response_text(struct http_response *resp, int status, const char *content_type,
+			char *text, size_t len);
 
 /* Answer {"items": items, "total": total}; takes ownership of items. */
 void http_response_list(struct http_response *resp, json_t *items, size_t total);
@@ -53,8 +63,9 @@ int http_status_for_code(int code);
 void http_response_location(struct http_response *resp, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* The body as text ending in a newline, or NULL when there is none.
- * Caller frees with free(); *len receives its length. */
+/* The body as text ending in a newline (a rendered body as it is), or
+ * NULL when there is none. Caller frees with free(); *len receives its
+ * length. */
 char *http_response_render(const struct http_response *resp, size_t *len);
 
 #endif

@@ -85,8 +85,19 @@ static enum MHD_Result server_send(struct exchange *ex, struct MHD_Connection *c
 	struct MHD_Response *r = NULL;
 	enum MHD_Result ret;
 	size_t len = 0;
-	char *text = http_response_render(resp, &len);
+	const char *type = resp->text != NULL && resp->content_type != NULL
+			       ? resp->content_type
+			       : "application/json";
+	char *text;
 
+	if (resp->text != NULL) {
+		/* A body already rendered goes out as it is, without a copy. */
+		text = resp->text;
+		len = resp->text_len;
+		resp->text = NULL;
+	} else {
+		text = http_response_render(resp, &len);
+	}
 	if (resp->body != NULL && text == NULL) {
 		static const char oom[] =
 		    "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}\n";
@@ -103,14 +114,15 @@ static enum MHD_Result server_send(struct exchange *ex, struct MHD_Connection *c
 		http_response_clear(resp);
 		return MHD_NO;
 	}
-	if (resp->body != NULL || text == NULL)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	if (resp->location[0] != '\0')
 		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, resp->location);
 	if (resp->allow[0] != '\0')
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, resp->allow);
+	if (resp->next_cursor[0] != '\0')
+		MHD_add_response_header(r, "X-Next-Cursor", resp->next_cursor);
 	if (resp->retry_after > 0) {
 		char secs[16];
 

@@ -347,6 +347,11 @@ static const struct bulk_shape bulk_shapes[BULK_KINDS] = {
     [BULK_AUDIT] = {"INSERT INTO audit (at, actor, action, object, summary) VALUES ",
 		    "($1, $2, $3, ?, ?)", "", 3},
     [BULK_ORG_REF] = {"SELECT id, name, kind FROM orgs WHERE id IN (", "?", ")", 0},
+    [BULK_EVENT] = {"INSERT INTO events (time, received, feed, type, tlp, hash, body) VALUES ",
+		    "(?, $1, ?, ?, ?, ?, ?)", " RETURNING id, hash", 1},
+    [BULK_EVENT_RCPT] = {"INSERT INTO event_recipients (event_id, org_id, role, pass_on, "
+			 "need_to_know, resource_id, member_id, reason) VALUES ",
+			 "(?, ?, ?, ?, ?, ?, ?, ?)", "", 0},
 };
 
 /* The SQL of kind for rows rows (1..BULK_ROWS). Borrowed; freed by
@@ -2247,6 +2252,16 @@ int store_token_lookup(struct store *st, const char *token_hash, struct user *ou
 
 /* The audit log newest first, at most limit entries (all when limit <=
  * 0); each entry is borrowed by fn for the call. */
+int store_audit_add(struct store *st, const char *action, const char *object, int64_t id,
+		    const char *summary, struct sk_error *err)
+{
+	int rc = store_begin(st, err);
+
+	if (rc == 0)
+		rc = store_audit(st, action, object, id, err, "%s", summary);
+	return store_finish(st, rc, err);
+}
+
 int store_audit_each(struct store *st, int limit, store_audit_fn fn, void *ctx,
 		     struct sk_error *err)
 {
@@ -2335,6 +2350,22 @@ static const struct copy_table copy_tables[] = {
      "INSERT INTO audit (id, at, actor, action, object, summary) "
      "VALUES ($1, $2, $3, $4, $5, $6)",
      true, offsetof(struct store_copy_stats, audit)},
+    {"events", "iitttttt",
+     "SELECT id, time, received, feed, type, tlp, hash, body FROM events ORDER BY id",
+     "INSERT INTO events (id, time, received, feed, type, tlp, hash, body) "
+     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+     true, offsetof(struct store_copy_stats, events)},
+    {"event_recipients", "iitiiiiti",
+     "SELECT event_id, org_id, role, pass_on, need_to_know, resource_id, member_id, reason, "
+     "notification_id FROM event_recipients ORDER BY event_id, org_id",
+     "INSERT INTO event_recipients (event_id, org_id, role, pass_on, need_to_know, "
+     "resource_id, member_id, reason, notification_id) "
+     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+     false, offsetof(struct store_copy_stats, event_recipients)},
+    {"org_optouts", "itt",
+     "SELECT org_id, type, created FROM org_optouts ORDER BY org_id, type",
+     "INSERT INTO org_optouts (org_id, type, created) VALUES ($1, $2, $3)", false,
+     offsetof(struct store_copy_stats, optouts)},
 };
 
 #define COPY_TABLES (sizeof(copy_tables) / sizeof(copy_tables[0]))
@@ -2442,6 +2473,9 @@ static int copy_audit(struct store *to, const struct store_copy_stats *n, struct
 		 (long long)n->orgs, (long long)n->memberships, (long long)n->contacts,
 		 (long long)n->resources, (long long)n->users, (long long)n->tokens,
 		 (long long)n->audit);
+	snprintf(summary + strlen(summary), sizeof(summary) - strlen(summary),
+		 "; %lld events with %lld recipient rows, %lld opt-outs", (long long)n->events,
+		 (long long)n->event_recipients, (long long)n->optouts);
 	store_time_now(now);
 	rc = store_prep(to,
 			"INSERT INTO audit (at, actor, action, object, summary) "

@@ -153,15 +153,22 @@ struct audit_entry {
 	const char *summary;
 };
 typedef int (*store_audit_fn)(const struct audit_entry *e, void *ctx);
+/* Write an audit row for a change made by other calls (a feed ingested),
+ * in the caller's transaction or its own. object names the kind ("feed"),
+ * id its id or 0. */
+int store_audit_add(struct store *st, const char *action, const char *object, int64_t id,
+		    const char *summary, struct sk_error *err);
 int store_audit_each(struct store *st, int limit, store_audit_fn fn, void *ctx,
 		     struct sk_error *err);
 
 /* Copying a whole store, for moving between backends. */
 struct store_copy_stats {
 	int64_t orgs, memberships, contacts, resources, users, tokens, audit;
+	int64_t events, event_recipients, optouts;
 };
 /* Copy every organization, membership, contact, resource, user (with
- * its password hash), API token and audit entry of from into to, keeping
+ * its password hash), API token, audit entry, event (with its recipient
+ * rows) and opt-out of from into to, keeping
  * their ids, in one transaction on to, reading from one snapshot of
  * from. to must be empty (no organizations, users or audit entries;
  * else SK_EEXIST, nothing copied); afterwards its ids continue past the
@@ -194,7 +201,12 @@ struct store_event_in {
 
 /* Store v[0..n) and their recipients in one transaction (or in the
  * caller's), many rows per statement; no audit row per event (the caller
- * writes one for the batch). Each event must pass event_validate(). */
+ * writes one for the batch). Each event must pass event_validate() and
+ * carry a tlp label (the ingest gives it the feed's). A bad event or
+ * recipient is SK_EINVAL naming it ("events[3]: ..."), a recipient
+ * organization that does not exist SK_ENOTFOUND naming its id; then
+ * nothing is stored. Events that are the same observation seen again
+ * (the same JSON line but for time.observation) get the same hash. */
 int store_event_add_many(struct store *st, const struct store_event_in *v, size_t n,
 			 struct sk_error *err);
 
@@ -209,6 +221,7 @@ struct store_event_row {
 	const char *type;      /* classification.type */
 	enum tlp_label tlp;
 	const char *json;      /* the IntelMQ JSON line, without newline */
+	const char *hash;      /* the same for the same observation seen again */
 	const struct event_recipient *rcpt;
 	int64_t notification_id; /* for rcpt: the notification that carried it, or 0 */
 };
@@ -219,32 +232,188 @@ struct store_event_filter {
 	int64_t org_id;	  /* only events this organization receives */
 	int64_t since;	  /* time >= since (0: no bound) */
 	int64_t until;	  /* time < until (0: no bound) */
-	const char *type; /* classification.type */
+	const char *type; /* classification.type (legacy spellings read as current) */
 	const char *feed; /* feed.name */
 	int64_t after_id; /* id > after_id: the cursor of the previous page */
 	size_t limit;	  /* at most this many rows (0: no limit) */
+	/* With org_id: only rows no notification has carried yet (never
+	 * the national CSIRT's), stored before received_before (ISO 8601
+	 * UTC; NULL: no bound). */
+	bool pending;
+	const char *received_before;
 };
 
-/* Walk the events f selects in id order. fn returns non-zero to stop;
- * that value is returned. */
+/* Walk the events f selects in id order, reading a few hundred rows at a
+ * time (memory stays small however many there are). fn returns non-zero
+ * to stop; that value is returned. An unknown type is SK_EINVAL. */
 int store_event_each(struct store *st, const struct store_event_filter *f, store_event_fn fn,
 		     void *ctx, struct sk_error *err);
+/* The number of events f selects (its after_id counts, its limit not). */
+int store_event_count(struct store *st, const struct store_event_filter *f, int64_t *count_out,
+		      struct sk_error *err);
 
-/* Delete events (and their recipient rows) with time < before; the count
- * in *deleted_out. One audit row. */
+/* The recipients of event event_id, by organization id, each with the
+ * notification that carried it (0: none yet). */
+typedef int (*store_recipient_fn)(const struct event_recipient *r, int64_t notification_id,
+				  void *ctx);
+int store_event_recipient_each(struct store *st, int64_t event_id, store_recipient_fn fn,
+			       void *ctx, struct sk_error *err);
+
+/* Delete events (and their recipient rows) with time < before, in one
+ * transaction; the count in *deleted_out (may be NULL). One audit row
+ * ("event.purge") when any were deleted. */
 int store_event_purge(struct store *st, int64_t before, int64_t *deleted_out,
 		      struct sk_error *err);
 
 /* Opt-outs: an organization that does not want events of a
- * classification.type. */
+ * classification.type (checked against model/taxonomy.h; legacy
+ * spellings are stored as the current one). add: an unknown organization
+ * is SK_ENOTFOUND, an opt-out it has already SK_EEXIST; remove: one it
+ * does not have SK_ENOTFOUND. Each writes an audit row. */
 int store_optout_add(struct store *st, int64_t org_id, const char *type, struct sk_error *err);
 int store_optout_remove(struct store *st, int64_t org_id, const char *type,
 			struct sk_error *err);
 typedef int (*store_optout_fn)(int64_t org_id, const char *type, void *ctx);
-/* Every opt-out (org_id 0) or one organization's. */
+/* Every opt-out (org_id 0) or one organization's, by organization id
+ * and type. */
 int store_optout_each(struct store *st, int64_t org_id, store_optout_fn fn, void *ctx,
 		      struct sk_error *err);
 
-/* ---- outbound mail (store_mail.c) ---- */
+/* ---- outbound mail (store_mail.c) ----
+ * The queue of messages waiting for the SMTP relay (src/mail composes
+ * and sends them). A message is queued, then sent or failed. Senders
+ * on several nodes may work the queue at once: each takes a message
+ * with store_mail_claim() and records the outcome with the claim it
+ * got, which fails quietly (SK_ENOTFOUND) if someone else has claimed
+ * it since. Times are ISO 8601 UTC. */
+
+#define STORE_MAIL_RCPT_MAX  100		     /* envelope recipients a message */
+#define STORE_MAIL_SIZE_MAX  (10 * 1024 * 1024) /* bytes of message text */
+#define STORE_MAIL_ADDR_MAX  254		     /* bytes of one address */
+#define STORE_MAIL_ERROR_MAX 1000		     /* last_error is cut here */
+
+enum store_mail_status { STORE_MAIL_QUEUED, STORE_MAIL_SENT, STORE_MAIL_FAILED };
+/* "queued", "sent", "failed"; parse gives the status or -1. */
+const char *store_mail_status_name(enum store_mail_status s);
+int store_mail_status_parse(const char *text);
+
+/* A message to queue; everything borrowed. */
+struct store_mail_new {
+	const char *kind;	/* what it is: "notification", "ticket-ack", "test" */
+	const char *ref;	/* what it is about ("notification:12"), or NULL */
+	const char *message_id; /* its Message-ID, or NULL */
+	const char *sender;	/* envelope from; "" is the null sender */
+	const char *const *rcpt; /* envelope to, n_rcpt of them (1..100) */
+	size_t n_rcpt;
+	const char *subject; /* for listings, or NULL */
+	const char *message; /* the whole RFC 5322 text: 7-bit, CRLF */
+};
+
+/* A queued message. From store_mail_get() and store_mail_claim() it owns
+ * its strings (free with store_mail_clear()); in a walk they are
+ * borrowed and message is NULL. */
+struct store_mail {
+	int64_t id;
+	char created[21];
+	char *kind, *ref, *message_id;
+	char *sender;
+	char *rcpt; /* the envelope addresses joined by ", " */
+	char *subject;
+	char *message;
+	int64_t size;
+	enum store_mail_status status;
+	int attempts; /* sending attempts that failed or succeeded */
+	int64_t claim;
+	char next_attempt[21]; /* "" unless queued */
+	char sent_at[21];      /* "" unless sent */
+	char *last_error;      /* "" if none */
+};
+void store_mail_clear(struct store_mail *m);
+
+/* Queue a message, due at once, in one transaction or in the caller's
+ * (so that a notification and its mail are stored together), with an
+ * audit row. Addresses must be plain addr-specs without line breaks; the
+ * message non-empty 7-bit text of at most STORE_MAIL_SIZE_MAX bytes. The
+ * new id in *id_out (may be NULL). */
+int store_mail_enqueue(struct store *st, const struct store_mail_new *m, int64_t *id_out,
+		       struct sk_error *err);
+
+/* Take the oldest due queued message for lease seconds: until then no
+ * other sender takes it, and if the sender dies it is due again after.
+ * 1 and *out filled (caller clears it), 0 if none is due, or an error.
+ * Call outside a transaction, so that the claim is seen at once. */
+int store_mail_claim(struct store *st, int lease, struct store_mail *out,
+		     struct sk_error *err);
+/* The outcome of sending a claimed message m. sent: status sent. defer:
+ * a failed attempt; due again after delay seconds, or failed (with an
+ * audit row) if it was attempt max_attempts, which *gave_up_out says
+ * (may be NULL). release: not the message's fault (the relay is down):
+ * no attempt counted, due again at once. fail: refused for good (with
+ * an audit row). why goes into last_error. SK_ENOTFOUND if the claim is
+ * no longer m's. */
+int store_mail_sent(struct store *st, const struct store_mail *m, struct sk_error *err);
+int store_mail_defer(struct store *st, const struct store_mail *m, const char *why, int delay,
+		     int max_attempts, bool *gave_up_out, struct sk_error *err);
+int store_mail_release(struct store *st, const struct store_mail *m, const char *why,
+		       struct sk_error *err);
+int store_mail_fail(struct store *st, const struct store_mail *m, const char *why,
+		    struct sk_error *err);
+
+/* Queue a failed (or queued) message again, due at once with its
+ * attempts counted from zero; a sent one is SK_EINVAL. Audit row. */
+int store_mail_retry(struct store *st, int64_t id, struct sk_error *err);
+
+/* Message id with its text; SK_ENOTFOUND if none. Clear *out. */
+int store_mail_get(struct store *st, int64_t id, struct store_mail *out,
+		   struct sk_error *err);
+
+typedef int (*store_mail_fn)(const struct store_mail *m, void *ctx);
+/* Messages newest first, of one status (or all when status < 0), at most
+ * limit (0: all). */
+int store_mail_each(struct store *st, int status, size_t limit, store_mail_fn fn, void *ctx,
+		    struct sk_error *err);
+
+/* Delete sent and failed messages created before the time before (they
+ * may carry personal data); the count in *deleted_out (may be NULL). One
+ * audit row. */
+int store_mail_purge(struct store *st, int64_t before, int64_t *deleted_out,
+		     struct sk_error *err);
+
+/* ---- notifications (store_notify.c) ----
+ * A notification is the digest of one organization's events of one feed
+ * and classification.type; it records which recipient rows it carried,
+ * so that no event is notified twice to one organization. The national
+ * CSIRT reads events without digests: its rows never wait for one. */
+
+/* The recipient rows no notification has carried yet, of one
+ * organization, feed and type. */
+struct store_notify_group {
+	int64_t org_id;
+	const char *feed; /* borrowed for the callback */
+	const char *type;
+	int64_t rows;
+	char first[21]; /* the earliest received */
+};
+typedef int (*store_notify_group_fn)(const struct store_notify_group *g, void *ctx);
+/* Walk every group by organization id, feed and type. */
+int store_notify_group_each(struct store *st, store_notify_group_fn fn, void *ctx,
+			    struct sk_error *err);
+
+struct store_notification {
+	int64_t id; /* set by store_notification_add */
+	int64_t org_id;
+	const char *feed;
+	const char *type;
+	enum tlp_label tlp; /* the strictest label among its events */
+	int64_t events;	    /* distinct events it carried */
+	int64_t mail_id;    /* its message in the outbound queue, or 0 */
+	char created[21];   /* set by store_notification_add */
+};
+/* Record n, carrying the rows of n->org_id for event_ids[0..n_ids), in
+ * one transaction or the caller's (with the mail it queued), with an
+ * audit row. SK_ETEMP if another run notified any of those rows
+ * meanwhile: then nothing is recorded. */
+int store_notification_add(struct store *st, struct store_notification *n,
+			   const int64_t *event_ids, size_t n_ids, struct sk_error *err);
 
 #endif

@@ -133,3 +133,56 @@ PY
 	for _ in $(seq 100); do [ -f "$flag" ] && return 0; sleep 0.05; done
 	return 1
 }
+
+# ---- Postfix's smtp-sink as the SMTP relay ----
+# need_smtp_sink: end the script with a TAP skip if smtp-sink is missing;
+# else set SPORT (its port) and SINK (where it writes one file a message).
+SMTP_SINK=/usr/sbin/smtp-sink
+SINK_PID=""
+need_smtp_sink() {
+	if [ ! -x "$SMTP_SINK" ]; then
+		echo "1..0 # SKIP $SMTP_SINK is missing (scripts/install-deps installs postfix)"
+		exit 0
+	fi
+	SPORT=$(free_port)
+	SINK=$TMP/sink
+	mkdir -p "$SINK"
+	# smtp-sink drops root for nobody, who must reach and write the dump
+	# directory.
+	SINK_USER=()
+	if [ "$(id -u)" -eq 0 ]; then
+		SINK_USER=(-u nobody)
+		chmod 711 "$TMP"
+		chmod 777 "$SINK"
+	fi
+	on_exit stop_sink
+}
+stop_sink() {
+	[ -n "$SINK_PID" ] || return 0
+	kill "$SINK_PID" 2>/dev/null
+	wait "$SINK_PID" 2>/dev/null
+	SINK_PID=""
+}
+# start_sink [OPTIONS]: smtp-sink on $SPORT writing one file a message
+# into $SINK; returns once it accepts connections.
+start_sink() {
+	stop_sink
+	"$SMTP_SINK" "${SINK_USER[@]}" "$@" -d "$SINK/msg." "127.0.0.1:$SPORT" 10 \
+		>>"$TMP/sink.log" 2>&1 &
+	SINK_PID=$!
+	for _ in $(seq 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$SPORT") 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+# sink_got ADDR: the number of messages smtp-sink received for ADDR.
+sink_got() { grep -l -- "^X-Rcpt-Args: <$1>" "$SINK"/msg.* 2>/dev/null | wc -l; }
+# wait_got ADDR SECONDS: wait until a message for ADDR arrived.
+wait_got() {
+	for _ in $(seq $(($2 * 10))); do
+		[ "$(sink_got "$1")" -ge 1 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}

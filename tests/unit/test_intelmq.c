@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,12 +236,321 @@ static void test_values(void **state)
 	event_free(&ev);
 }
 
+/* ---- the reader against jansson ----
+ * The reader scans lines itself; a strict JSON parser (jansson, with
+ * duplicate keys refused) and event_set on each key are the reference.
+ * On every line, both must accept or both refuse, and what they accept
+ * must be the same event. */
+
+static void ref_real(double d, char *out, size_t size)
+{
+	int n = snprintf(out, size, "%.15g", d);
+
+	if (n > 0 && (size_t)n < size && strtod(out, NULL) != d)
+		n = snprintf(out, size, "%.17g", d);
+	if (n > 0 && (size_t)n + 2 < size && strpbrk(out, ".eEni") == NULL)
+		memcpy(out + n, ".0", 3);
+}
+
+/* line[0..len) into ev (reset) the reference way; 0 or an error. */
+static int ref_parse(struct event *ev, const char *line, size_t len)
+{
+	json_error_t jerr;
+	json_t *obj, *v;
+	const char *key;
+	int rc = 0;
+
+	event_reset(ev);
+	obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (obj == NULL)
+		return SK_EINVAL;
+	if (!json_is_object(obj)) {
+		json_decref(obj);
+		return SK_EINVAL;
+	}
+	json_object_foreach(obj, key, v)
+	{
+		bool extra = strncmp(key, "extra.", 6) == 0;
+		enum event_json_type type;
+		char num[64];
+		const char *text;
+		size_t tlen;
+		int f = extra ? -1 : event_field_lookup(key);
+
+		if (!extra && f < 0) {
+			rc = SK_EINVAL;
+			break;
+		}
+		switch (json_typeof(v)) {
+		case JSON_STRING:
+			type = EVENT_JSON_STRING;
+			text = json_string_value(v);
+			tlen = json_string_length(v);
+			break;
+		case JSON_INTEGER:
+			type = EVENT_JSON_NUMBER;
+			snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+				 json_integer_value(v));
+			text = num;
+			tlen = strlen(num);
+			break;
+		case JSON_REAL:
+			type = EVENT_JSON_NUMBER;
+			ref_real(json_real_value(v), num, sizeof(num));
+			text = num;
+			tlen = strlen(num);
+			break;
+		case JSON_TRUE:
+		case JSON_FALSE:
+			type = EVENT_JSON_BOOL;
+			text = json_is_true(v) ? "true" : "false";
+			tlen = strlen(text);
+			break;
+		case JSON_NULL:
+			continue;
+		default:
+			rc = SK_EINVAL;
+			break;
+		}
+		if (rc != 0)
+			break;
+		rc = extra ? event_set_extra_n(ev, key, type, text, tlen, NULL)
+			   : event_set_field_n(ev, f, text, tlen, NULL);
+		if (rc != 0)
+			break;
+	}
+	if (rc == 0)
+		rc = event_validate(ev, NULL);
+	json_decref(obj);
+	return rc;
+}
+
+/* Hold the reader against the reference on line[0..len) (no newline);
+ * returns 1 if both accepted it. */
+static int differ_check(struct event *a, struct event *b, const char *line, size_t len)
+{
+	struct sk_error err = {0};
+	struct intelmq_reader *r;
+	struct buf ja, jb;
+	char *copy = malloc(len + 1);
+	FILE *f;
+	int ra, rb, accepted = 0;
+
+	assert_non_null(copy);
+	memcpy(copy, line, len);
+	copy[len] = '\n';
+	f = fmemopen(copy, len + 1, "r");
+	assert_non_null(f);
+	r = intelmq_reader_new(f, "d");
+	ra = intelmq_read(r, a, &err);
+	rb = ref_parse(b, line, len);
+	if (ra == 0 && len > 0) {
+		/* A blank line: the reader skips it; JSON has nothing there. */
+		size_t i;
+
+		for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r');
+		     i++)
+			;
+		assert_int_equal(i, len);
+	} else if ((ra == 1) != (rb == 0)) {
+		fail_msg("reader %s (%s), jansson %s: %.*s", ra == 1 ? "accepts" : "refuses",
+			 err.msg, rb == 0 ? "accepts" : "refuses", (int)(len > 300 ? 300 : len),
+			 line);
+	} else if (ra == 1) {
+		buf_init(&ja, 1 << 20);
+		buf_init(&jb, 1 << 20);
+		assert_int_equal(event_to_json(a, &ja), 0);
+		assert_int_equal(event_to_json(b, &jb), 0);
+		if (strcmp(buf_str(&ja), buf_str(&jb)) != 0)
+			fail_msg("reader %s jansson %s", buf_str(&ja), buf_str(&jb));
+		buf_free(&ja);
+		buf_free(&jb);
+		accepted = 1;
+	} else {
+		assert_int_equal(ra, SK_EINVAL);
+		assert_true(strncmp(err.msg, "d:1: ", 5) == 0);
+	}
+	intelmq_reader_free(r);
+	fclose(f);
+	free(copy);
+	return accepted;
+}
+
+#define BASE                                                                                   \
+	"\"feed.name\": \"t\", \"classification.type\": \"scanner\", "                         \
+	"\"time.source\": \"2024-01-31T12:00:00Z\", \"source.ip\": \"192.0.2.1\""
+
+static void test_against_jansson(void **state)
+{
+	static const char *const lines[] = {
+	    "{" BASE "}",
+	    "  {" BASE "}  \r",
+	    "{" BASE ",}",
+	    "{" BASE "} x",
+	    "{" BASE "}}",
+	    "{" BASE "",
+	    "{" BASE ", \"comment\": \"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\"}",
+	    "{" BASE ", \"comment\": \"\\u00e9\\u20ac\\ud83d\\ude00\"}",
+	    "{" BASE ", \"comment\": \"\\ud83d\"}",
+	    "{" BASE ", \"comment\": \"\\ude00x\"}",
+	    "{" BASE ", \"comment\": \"\\ud83d\\u0041\"}",
+	    "{" BASE ", \"comment\": \"a\\u0000b\"}",
+	    "{" BASE ", \"comment\": \"\\x41\"}",
+	    "{" BASE ", \"comment\": \"\\u12G4\"}",
+	    "{" BASE ", \"comment\": \"\\u12\"}",
+	    "{" BASE ", \"comment\": \"tab\there\"}",
+	    "{" BASE ", \"comment\": \"caf\xc3\xa9\"}",
+	    "{" BASE ", \"comment\": \"bad \xc3\x28\"}",
+	    "{" BASE ", \"comment\": \"over \xe0\x80\xaf\"}",
+	    "{" BASE ", \"comment\": \"surrogate \xed\xa0\x80\"}",
+	    "{" BASE ", \"extra.\xff\": null}",
+	    "{" BASE ", \"extra.ok\": null, \"extra.ok\": 1}",
+	    "{" BASE ", \"extra.Caps\": null}",
+	    "{" BASE ", \"extra.Caps\": 1}",
+	    "{" BASE ", \"feed\\u002ename\": \"u\"}",
+	    "{" BASE ", \"source.port\": null, \"source.port\": 80}",
+	    "{" BASE ", \"source.port\": 80, \"source.asn\": -0}",
+	    "{" BASE
+	    ", \"extra.a\": -0, \"extra.b\": -0.0, \"extra.c\": 1e2, \"extra.d\": 1E+2}",
+	    "{" BASE
+	    ", \"extra.a\": 0.5, \"extra.b\": 1.25e-3, \"extra.c\": 123456789.123456789}",
+	    "{" BASE ", \"extra.a\": 9223372036854775807, \"extra.b\": -9223372036854775808}",
+	    "{" BASE ", \"extra.a\": 9223372036854775808}",
+	    "{" BASE ", \"extra.a\": -9223372036854775809}",
+	    "{" BASE ", \"extra.a\": 1e400}",
+	    "{" BASE ", \"comment\": 9223372036854775808}",
+	    "{" BASE ", \"comment\": -9223372036854775809}",
+	    "{" BASE ", \"comment\": -9223372036854775808}",
+	    "{" BASE ", \"comment\": 18446744073709551617}",
+	    "{" BASE ", \"comment\": 1e400}",
+	    "{" BASE ", \"comment\": -0}",
+	    "{" BASE ", \"comment\": 2.50}",
+	    "{" BASE ", \"extra.a\": 1e-400}",
+	    "{" BASE ", \"extra.a\": 01}",
+	    "{" BASE ", \"extra.a\": 1.}",
+	    "{" BASE ", \"extra.a\": .5}",
+	    "{" BASE ", \"extra.a\": +1}",
+	    "{" BASE ", \"extra.a\": -}",
+	    "{" BASE ", \"extra.a\": 1e}",
+	    "{" BASE ", \"extra.a\": true, \"extra.b\": false, \"extra.c\": null}",
+	    "{" BASE ", \"extra.a\": tru}",
+	    "{" BASE ", \"extra.a\": nul}",
+	    "{" BASE ", \"extra.a\": truex}",
+	    "{" BASE ", \"extra.a\": True}",
+	    "{" BASE ", \"extra.a\": []}",
+	    "{" BASE ", \"extra.a\": {}}",
+	    "{" BASE ", \"source.geolocation.latitude\": 48, \"feed.accuracy\": 99.5}",
+	    "{" BASE ", \"source.tor_node\": true, \"destination.tor_node\": 0}",
+	    "{" BASE ", \"source.port\": \"80\", \"rtir_id\": 12}",
+	    "{" BASE ", \"\": 1}",
+	    "{" BASE " \"comment\": 1}",
+	    "{" BASE ", \"comment\" 1}",
+	    "{" BASE ", \"comment\":}",
+	    "{" BASE ", comment: 1}",
+	    "{" BASE ", \"comment\": 'x'}",
+	    "{\"source.ip\": \"192.0.2.1\"}",
+	    "{}",
+	    "{ }",
+	    "[]",
+	    "\"x\"",
+	    "12",
+	    "null",
+	    "}",
+	    "{\"a\":",
+	    "{\"feed.name\": \"t\"\x01}",
+	    "{\f" BASE "}",
+	    "{" BASE ", \"comment\":\r\"x\"}",
+	};
+	struct event a, b;
+	uint64_t seed = 42;
+	int accepted = 0, total = 0;
+
+	(void)state;
+	event_init(&a);
+	event_init(&b);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		size_t len = strlen(lines[i]);
+
+		accepted += differ_check(&a, &b, lines[i], len);
+		total++;
+	}
+	/* A NUL byte in the line. */
+	{
+		static const char nul[] = "{" BASE ", \"comment\": \"a\x00b\"}";
+
+		differ_check(&a, &b, nul, sizeof(nul) - 1);
+	}
+	/* The fixtures' lines, and random edits of them. */
+	{
+		static const char alphabet[] =
+		    "{}[]\":,\\ u0123456789abcdefeE.+-tfnrl\x01\x7f\xc3\xa9\xff";
+		const char *dir = getenv("SCHAKEL_FIXTURES");
+		char path[1024], line[8192];
+		FILE *f;
+
+		if (dir == NULL)
+			skip();
+		snprintf(path, sizeof(path),
+			 "%s/shadowserver/event4_sinkhole_http.expected.jsonl", dir);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		while (fgets(line, sizeof(line), f) != NULL) {
+			size_t len = strcspn(line, "\n");
+
+			accepted += differ_check(&a, &b, line, len);
+			total++;
+			for (int k = 0; k < 3000; k++) {
+				char m[8192];
+				size_t mlen = len, edits;
+
+				memcpy(m, line, len);
+				seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+				edits = 1 + (seed >> 60) % 3;
+				for (size_t e = 0; e < edits && mlen > 2; e++) {
+					size_t at;
+					char c;
+
+					seed = seed * 6364136223846793005ull +
+					       1442695040888963407ull;
+					at = (seed >> 33) % mlen;
+					c = alphabet[(seed >> 20) % (sizeof(alphabet) - 1)];
+					switch ((seed >> 10) % 3) {
+					case 0:
+						m[at] = c;
+						break;
+					case 1:
+						memmove(m + at + 1, m + at, mlen - at);
+						m[at] = c;
+						mlen++;
+						break;
+					default:
+						memmove(m + at, m + at + 1, mlen - at - 1);
+						mlen--;
+						break;
+					}
+				}
+				if (memchr(m, '\n', mlen) != NULL)
+					continue;
+				accepted += differ_check(&a, &b, m, mlen);
+				total++;
+			}
+		}
+		fclose(f);
+	}
+	/* The comparison means something only if both sides were seen. */
+	assert_true(accepted > 20);
+	assert_true(total - accepted > 1000);
+	event_free(&a);
+	event_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fixtures),
 	    cmocka_unit_test(test_bad_lines),
 	    cmocka_unit_test(test_values),
+	    cmocka_unit_test(test_against_jansson),
 	};
 
 	return cmocka_run_group_tests_name("intelmq", tests, NULL, NULL);

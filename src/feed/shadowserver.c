@@ -1,0 +1,1409 @@
+/* feed/shadowserver.c: Shadowserver CSV reports into events. A schema
+ * (the built-in one, embedded at build time from shadowserver/schema.json,
+ * or a file) is parsed once into reports; a reader matches its report
+ * against the header of a file into a plan (column index, target,
+ * conversion), and then turns every row into an event by that plan.
+ *
+ * What a row becomes, as IntelMQ's Shadowserver parser does it: feed.name,
+ * the constant fields and time.observation (set once, copied into every
+ * event; a column never replaces them, as in IntelMQ, which sets the
+ * constants last); the required, then the optional columns, each
+ * converted and set on its field or extra.* name (an empty value, or one
+ * its conversion turns into nothing, sets nothing; a field keeps its
+ * first value); extra.<column> for every other non-empty column, and for
+ * an optional column whose value its field refuses. classification.taxonomy
+ * is always derived from classification.type. Where this differs from
+ * IntelMQ, docs/feeds.md says so.
+ *
+ * Parses outside input (the schema and the report). Limits: a schema of
+ * SHADOWSERVER_SCHEMA_MAX bytes, SHADOWSERVER_REPORTS_MAX reports of
+ * SHADOWSERVER_FIELDS_MAX fields, names of SHADOWSERVER_NAME_MAX bytes;
+ * the limits of feed/csv.h per record and model/event.h per event.
+ *
+ * SECURITY: a row is untrusted: its values reach the event only through
+ * event_set_*, which validates them; converted values are built in a
+ * buffer capped at EVENT_VALUE_MAX. A bad row is an error for that row
+ * only; quoted input in messages comes from model/event.c, which escapes
+ * it, or is cut and escaped here. */
+#include "feed/shadowserver.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "feed/csv.h"
+#include "feed/feedtime.h"
+#include "lib/buf.h"
+#include "lib/error.h"
+#include "lib/xalloc.h"
+#include "model/event.h"
+
+/* The built-in schema, made by shadowserver/embed.py. */
+extern const unsigned char shadowserver_schema_json[];
+extern const size_t shadowserver_schema_json_len;
+
+#define QUOTE_MAX 64 /* bytes of a name or value an error message quotes */
+
+/* IntelMQ's conversion functions, as the schema names them. */
+enum conv {
+	CONV_NONE,
+	CONV_ADD_UTC,
+	CONV_BOOL,
+	CONV_TO_NONE,
+	CONV_INT,
+	CONV_FLOAT,
+	CONV_HTTP_URL,
+	CONV_ZERO,
+	CONV_IP,
+	CONV_NETWORK,
+	CONV_FQDN,
+	CONV_DATE,
+	CONV_DATE_UTC,
+	CONV_BASE64,
+	CONV_EXCHANGE_TAXONOMY,
+	CONV_EXCHANGE_TYPE,
+	CONV_EXCHANGE_IDENTIFIER,
+	CONV_CVE,
+	CONV_CATEGORY,
+	CONV_COUNT
+};
+
+static const char *const conv_names[CONV_COUNT] = {
+    [CONV_NONE] = "",
+    [CONV_ADD_UTC] = "add_UTC_to_timestamp",
+    [CONV_BOOL] = "convert_bool",
+    [CONV_TO_NONE] = "validate_to_none",
+    [CONV_INT] = "convert_int",
+    [CONV_FLOAT] = "convert_float",
+    [CONV_HTTP_URL] = "convert_http_host_and_url",
+    [CONV_ZERO] = "invalidate_zero",
+    [CONV_IP] = "validate_ip",
+    [CONV_NETWORK] = "validate_network",
+    [CONV_FQDN] = "validate_fqdn",
+    [CONV_DATE] = "convert_date",
+    [CONV_DATE_UTC] = "convert_date_utc",
+    [CONV_BASE64] = "force_base64",
+    [CONV_EXCHANGE_TAXONOMY] = "scan_exchange_taxonomy",
+    [CONV_EXCHANGE_TYPE] = "scan_exchange_type",
+    [CONV_EXCHANGE_IDENTIFIER] = "scan_exchange_identifier",
+    [CONV_CVE] = "extract_cve_from_tag",
+    [CONV_CATEGORY] = "category_or_detail",
+};
+
+/* Where a column's value goes. */
+enum target { TARGET_FIELD, TARGET_EXTRA, TARGET_IGNORE };
+
+struct ss_map {
+	char *column;
+	char *extra; /* TARGET_EXTRA: the whole name, "extra.foo" */
+	int field;   /* TARGET_FIELD: enum event_field */
+	uint8_t target;
+	uint8_t conv;
+	bool required;
+};
+
+struct ss_const {
+	int field;   /* enum event_field, or -1 for an extra.* name */
+	char *extra; /* field -1 */
+	char *value;
+};
+
+struct ss_report {
+	char *name; /* the type in file names, "scan_ntp" */
+	char *feed_name;
+	char *bad_conv; /* a conversion function schakel does not know */
+	struct ss_map *maps;
+	size_t n_maps;
+	struct ss_const *consts;
+	size_t n_consts;
+};
+
+struct shadowserver_schema {
+	struct ss_report *reports; /* sorted by name */
+	size_t n;
+};
+
+/* ---- names ---- */
+
+/* Copy s for a message: at most QUOTE_MAX bytes, control characters and
+ * non-ASCII bytes as '?'. */
+static const char *quote(const char *s, size_t len, char out[QUOTE_MAX + 4])
+{
+	size_t n = 0;
+
+	for (; n < len && n < QUOTE_MAX; n++) {
+		unsigned char c = (unsigned char)s[n];
+
+		out[n] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
+	}
+	if (n < len) {
+		memcpy(out + n, "...", 3);
+		n += 3;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static bool is_word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+/* s[0..n) is \w+(-\w+)*; *first is the length of the first \w+. */
+static bool word_groups(const char *s, size_t n, size_t *first)
+{
+	size_t i = 0, run = 0;
+	bool got_first = false;
+
+	if (n == 0)
+		return false;
+	for (; i < n; i++) {
+		if (is_word_char(s[i])) {
+			run++;
+		} else if (s[i] == '-' && run > 0) {
+			if (!got_first) {
+				*first = run;
+				got_first = true;
+			}
+			run = 0;
+		} else {
+			return false;
+		}
+	}
+	if (run == 0)
+		return false;
+	if (!got_first)
+		*first = run;
+	return true;
+}
+
+static bool is_date_prefix(const char *s, size_t n)
+{
+	static const char shape[] = "dddd-dd-dd-";
+
+	if (n < 11)
+		return false;
+	for (size_t i = 0; i < 11; i++)
+		if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != '-')
+			return false;
+	return true;
+}
+
+int shadowserver_report_from_name(const char *file_name, char *out, size_t size)
+{
+	const char *base = strrchr(file_name, '/');
+	size_t n, first = 0;
+
+	base = base != NULL ? base + 1 : file_name;
+	n = strlen(base);
+	if (n < 5 || strcmp(base + n - 4, ".csv") != 0)
+		return SK_EINVAL;
+	n -= 4;
+	/* The date is optional; the rest must match either way. */
+	if (is_date_prefix(base, n) && word_groups(base + 11, n - 11, &first))
+		base += 11;
+	else if (!word_groups(base, n, &first))
+		return SK_EINVAL;
+	if (first >= size || first > SHADOWSERVER_NAME_MAX)
+		return SK_EINVAL;
+	memcpy(out, base, first);
+	out[first] = '\0';
+	return 0;
+}
+
+/* ---- schema ---- */
+
+static void report_clear(struct ss_report *rep)
+{
+	for (size_t i = 0; i < rep->n_maps; i++) {
+		free(rep->maps[i].column);
+		free(rep->maps[i].extra);
+	}
+	for (size_t i = 0; i < rep->n_consts; i++) {
+		free(rep->consts[i].extra);
+		free(rep->consts[i].value);
+	}
+	free(rep->maps);
+	free(rep->consts);
+	free(rep->name);
+	free(rep->feed_name);
+	free(rep->bad_conv);
+	memset(rep, 0, sizeof(*rep));
+}
+
+void shadowserver_schema_free(struct shadowserver_schema *schema)
+{
+	if (schema == NULL)
+		return;
+	for (size_t i = 0; i < schema->n; i++)
+		report_clear(&schema->reports[i]);
+	free(schema->reports);
+	free(schema);
+}
+
+static int compare_reports(const void *a, const void *b)
+{
+	return strcmp(((const struct ss_report *)a)->name, ((const struct ss_report *)b)->name);
+}
+
+static const struct ss_report *find_report(const struct shadowserver_schema *schema,
+					   const char *name)
+{
+	struct ss_report key = {.name = (char *)name};
+
+	if (schema == NULL || schema->n == 0)
+		return NULL;
+	return bsearch(&key, schema->reports, schema->n, sizeof(key), compare_reports);
+}
+
+bool shadowserver_schema_has(const struct shadowserver_schema *schema, const char *report)
+{
+	return find_report(schema, report) != NULL;
+}
+
+size_t shadowserver_schema_count(const struct shadowserver_schema *schema)
+{
+	return schema != NULL ? schema->n : 0;
+}
+
+/* A string of 1..SHADOWSERVER_NAME_MAX bytes without control characters. */
+static bool name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > SHADOWSERVER_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
+/* One [key, column, function?, row?] entry of required_fields or
+ * optional_fields into m. Messages name the entry; the caller adds the
+ * report. */
+static int parse_map(json_t *item, const char *list, size_t idx, bool required,
+		     struct ss_report *rep, struct ss_map *m, struct sk_error *err)
+{
+	json_t *key, *col, *fn;
+	const char *k, *f;
+	size_t n;
+	int field;
+
+	memset(m, 0, sizeof(*m));
+	n = json_is_array(item) ? json_array_size(item) : 0;
+	if (n < 2 || n > 4)
+		return sk_error_set(err, SK_EINVAL,
+				    "%s[%zu]: not a list [field, column, function, row]", list,
+				    idx);
+	key = json_array_get(item, 0);
+	col = json_array_get(item, 1);
+	fn = n > 2 ? json_array_get(item, 2) : NULL;
+	if (!json_is_string(col) || !name_ok(json_string_value(col)))
+		return sk_error_set(err, SK_EINVAL,
+				    "%s[%zu]: the column must be a name of 1 to %d bytes", list,
+				    idx, SHADOWSERVER_NAME_MAX);
+	if (n == 4 && !json_is_boolean(json_array_get(item, 3)))
+		return sk_error_set(err, SK_EINVAL,
+				    "%s[%zu]: the fourth item must be true or false", list,
+				    idx);
+	m->column = xstrdup(json_string_value(col));
+	m->required = required;
+	if (fn != NULL && !json_is_null(fn)) {
+		if (!json_is_string(fn))
+			return sk_error_set(err, SK_EINVAL,
+					    "%s[%zu]: the conversion function must be a name",
+					    list, idx);
+		f = json_string_value(fn);
+		for (m->conv = 1; m->conv < CONV_COUNT; m->conv++)
+			if (strcmp(conv_names[m->conv], f) == 0)
+				break;
+		if (m->conv == CONV_COUNT) {
+			m->conv = CONV_NONE;
+			if (rep->bad_conv == NULL)
+				rep->bad_conv = xstrndup(f, strnlen(f, SHADOWSERVER_NAME_MAX));
+		}
+	}
+	if (json_is_false(key)) {
+		m->target = TARGET_IGNORE;
+		return 0;
+	}
+	if (!json_is_string(key) || !name_ok(json_string_value(key)))
+		return sk_error_set(err, SK_EINVAL,
+				    "%s[%zu]: the field must be an IntelMQ field name or false",
+				    list, idx);
+	k = json_string_value(key);
+	if (strcmp(k, "extra.") == 0) {
+		m->target = TARGET_EXTRA;
+		m->extra = csv_extra_name(m->column, strlen(m->column), false);
+	} else if (strncmp(k, "extra.", 6) == 0) {
+		m->target = TARGET_EXTRA;
+		m->extra = csv_extra_name(k + 6, strlen(k + 6), true);
+	} else if ((field = event_field_lookup(k)) >= 0) {
+		/* classification.taxonomy follows from classification.type */
+		m->target =
+		    field == EVENT_CLASSIFICATION_TAXONOMY ? TARGET_IGNORE : TARGET_FIELD;
+		m->field = field;
+	} else {
+		/* A field schakel does not know goes to extra, as in IntelMQ. */
+		m->target = TARGET_EXTRA;
+		m->extra = csv_extra_name(k, strlen(k), true);
+	}
+	if (m->target == TARGET_EXTRA && m->extra == NULL)
+		return sk_error_set(err, SK_EINVAL, "%s[%zu]: no usable extra.* name", list,
+				    idx);
+	return 0;
+}
+
+/* constant_fields into rep->consts, checked on a scratch event: every
+ * value valid, classification.taxonomy matching the type. */
+static int parse_consts(json_t *obj, struct ss_report *rep, struct event *scratch,
+			struct sk_error *err)
+{
+	const char *k;
+	json_t *v;
+	size_t n = 0;
+	int field;
+
+	if (obj == NULL)
+		return 0;
+	if (!json_is_object(obj))
+		return sk_error_set(err, SK_EINVAL, "constant_fields: not an object");
+	rep->consts = xcalloc(json_object_size(obj) + 1, sizeof(*rep->consts));
+	event_reset(scratch);
+	/* The type first, so that the taxonomy is checked against it. */
+	for (int pass = 0; pass < 2; pass++) {
+		json_object_foreach(obj, k, v)
+		{
+			struct ss_const *c;
+
+			if ((strcmp(k, "classification.type") == 0) != (pass == 0))
+				continue;
+			if (!json_is_string(v))
+				return sk_error_set(err, SK_EINVAL,
+						    "constant_fields: %s: not a string", k);
+			if (!name_ok(k))
+				return sk_error_set(
+				    err, SK_EINVAL,
+				    "constant_fields: a name is empty or too long");
+			field = strncmp(k, "extra.", 6) == 0 ? -1 : event_field_lookup(k);
+			if (field >= 0) {
+				if (event_set_field(scratch, field, json_string_value(v),
+						    err) != 0) {
+					sk_error_prefix(err, "constant_fields");
+					return SK_EINVAL;
+				}
+				if (field == EVENT_CLASSIFICATION_TAXONOMY)
+					continue; /* derived from the type */
+			}
+			c = &rep->consts[n];
+			c->field = field;
+			if (field < 0) {
+				c->extra = csv_extra_name(
+				    strncmp(k, "extra.", 6) == 0 ? k + 6 : k,
+				    strlen(k) - (strncmp(k, "extra.", 6) == 0 ? 6 : 0), true);
+				if (c->extra == NULL)
+					return sk_error_set(
+					    err, SK_EINVAL,
+					    "constant_fields: %s: no usable extra.* name", k);
+			}
+			c->value = xstrdup(json_string_value(v));
+			rep->n_consts = ++n;
+		}
+	}
+	return 0;
+}
+
+/* One report of the schema. */
+static int parse_report(const char *key, json_t *obj, struct ss_report *rep,
+			struct event *scratch, struct sk_error *err)
+{
+	static const char *const lists[] = {"required_fields", "optional_fields"};
+	json_t *fn = json_object_get(obj, "file_name"),
+	       *feed = json_object_get(obj, "feed_name");
+	size_t total = 0;
+	int rc;
+
+	if (!json_is_string(fn) || !name_ok(json_string_value(fn)))
+		return sk_error_set(err, SK_EINVAL,
+				    "file_name: missing or not a name of 1 to %d bytes",
+				    SHADOWSERVER_NAME_MAX);
+	if (feed != NULL && (!json_is_string(feed) || !name_ok(json_string_value(feed))))
+		return sk_error_set(err, SK_EINVAL, "feed_name: not a name of 1 to %d bytes",
+				    SHADOWSERVER_NAME_MAX);
+	rep->name = xstrdup(json_string_value(fn));
+	rep->feed_name = xstrdup(feed != NULL ? json_string_value(feed) : key);
+	for (int l = 0; l < 2; l++) {
+		json_t *list = json_object_get(obj, lists[l]);
+
+		if (list == NULL && l == 1)
+			continue;
+		if (!json_is_array(list))
+			return sk_error_set(err, SK_EINVAL, "%s: missing or not a list",
+					    lists[l]);
+		total += json_array_size(list);
+	}
+	if (total > SHADOWSERVER_FIELDS_MAX)
+		return sk_error_set(err, SK_ETOOBIG, "more than %d fields",
+				    SHADOWSERVER_FIELDS_MAX);
+	rep->maps = xcalloc(total + 1, sizeof(*rep->maps));
+	for (int l = 0; l < 2; l++) {
+		json_t *list = json_object_get(obj, lists[l]), *item;
+		size_t i;
+
+		json_array_foreach(list, i, item)
+		{
+			rc = parse_map(item, lists[l], i, l == 0, rep, &rep->maps[rep->n_maps],
+				       err);
+			rep->n_maps++; /* freed with the report either way */
+			if (rc != 0)
+				return rc;
+		}
+	}
+	return parse_consts(json_object_get(obj, "constant_fields"), rep, scratch, err);
+}
+
+struct shadowserver_schema *shadowserver_schema_parse(const char *text, size_t len,
+						      const char *name, struct sk_error *err)
+{
+	struct shadowserver_schema *schema = NULL;
+	struct event scratch;
+	json_error_t jerr;
+	json_t *root = NULL, *v;
+	const char *key;
+	bool ok = false;
+	int rc = 0;
+
+	event_init(&scratch);
+	if (len > SHADOWSERVER_SCHEMA_MAX) {
+		sk_error_set(err, SK_ETOOBIG, "%s: larger than %d bytes", name,
+			     SHADOWSERVER_SCHEMA_MAX);
+		goto out;
+	}
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		sk_error_set(err, SK_EINVAL, "%s:%d: invalid JSON: %s", name, jerr.line,
+			     jerr.text);
+		goto out;
+	}
+	if (!json_is_object(root)) {
+		sk_error_set(err, SK_EINVAL, "%s: not a JSON object of reports", name);
+		goto out;
+	}
+	if (json_object_size(root) > SHADOWSERVER_REPORTS_MAX + 1) {
+		sk_error_set(err, SK_ETOOBIG, "%s: more than %d reports", name,
+			     SHADOWSERVER_REPORTS_MAX);
+		goto out;
+	}
+	schema = xcalloc(1, sizeof(*schema));
+	schema->reports = xcalloc(json_object_size(root) + 1, sizeof(*schema->reports));
+	json_object_foreach(root, key, v)
+	{
+		struct ss_report *rep = &schema->reports[schema->n];
+		char q[QUOTE_MAX + 4];
+
+		if (strcmp(key, "_meta") == 0)
+			continue;
+		if (!json_is_object(v)) {
+			rc = sk_error_set(err, SK_EINVAL, "%s: report '%s': not an object",
+					  name, quote(key, strlen(key), q));
+			goto out;
+		}
+		rc = parse_report(key, v, rep, &scratch, err);
+		schema->n++;
+		if (rc != 0) {
+			sk_error_prefix(err, "%s: report '%s'", name,
+					quote(key, strlen(key), q));
+			goto out;
+		}
+	}
+	qsort(schema->reports, schema->n, sizeof(*schema->reports), compare_reports);
+	for (size_t i = 1; i < schema->n; i++) {
+		if (strcmp(schema->reports[i - 1].name, schema->reports[i].name) == 0) {
+			char q[QUOTE_MAX + 4];
+
+			rc = sk_error_set(
+			    err, SK_EINVAL, "%s: two reports have the file_name '%s'", name,
+			    quote(schema->reports[i].name, strlen(schema->reports[i].name), q));
+			goto out;
+		}
+	}
+	ok = true;
+out:
+	json_decref(root);
+	event_free(&scratch);
+	if (!ok) {
+		shadowserver_schema_free(schema);
+		return NULL;
+	}
+	return schema;
+}
+
+struct shadowserver_schema *shadowserver_schema_load(const char *path, struct sk_error *err)
+{
+	struct shadowserver_schema *schema = NULL;
+	struct stat st;
+	char *text = NULL;
+	size_t got;
+	FILE *f;
+
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		sk_error_set(err, SK_ECONFIG, "%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		sk_error_set(err, SK_ECONFIG, "%s: not a regular file", path);
+		goto out;
+	}
+	if (st.st_size > SHADOWSERVER_SCHEMA_MAX) {
+		sk_error_set(err, SK_ETOOBIG, "%s: larger than %d bytes", path,
+			     SHADOWSERVER_SCHEMA_MAX);
+		goto out;
+	}
+	text = xmalloc((size_t)st.st_size + 1);
+	got = fread(text, 1, (size_t)st.st_size + 1, f);
+	if (ferror(f) || got > (size_t)st.st_size) {
+		sk_error_set(err, SK_EIO, "%s: read error or the file changed", path);
+		goto out;
+	}
+	schema = shadowserver_schema_parse(text, got, path, err);
+out:
+	free(text);
+	fclose(f);
+	return schema;
+}
+
+static const struct shadowserver_schema *builtin;
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+
+static void builtin_parse(void)
+{
+	struct sk_error err = {0};
+
+	builtin =
+	    shadowserver_schema_parse((const char *)shadowserver_schema_json,
+				      shadowserver_schema_json_len, "built-in schema", &err);
+	if (builtin == NULL) {
+		/* schakel's own data: a test loads it. */
+		fprintf(stderr, "schakel: %s\n", err.msg);
+		abort();
+	}
+}
+
+const struct shadowserver_schema *shadowserver_schema_builtin(void)
+{
+	pthread_once(&builtin_once, builtin_parse);
+	return builtin;
+}
+
+/* ---- reader ---- */
+
+/* One step of the plan: a mapping and the column it reads. */
+struct step {
+	const struct ss_map *m;
+	uint32_t col;
+	bool first_only; /* an extra.* name that an earlier step sets too */
+};
+
+struct shadowserver_reader {
+	FILE *in;	  /* borrowed */
+	const char *name; /* borrowed */
+	const struct ss_report *rep;
+	const char *feed_name; /* borrowed */
+	bool raw;
+	char observation[26];
+	void (*warn)(void *arg, const char *message);
+	void *warn_arg;
+	struct csv_reader *csv;
+	bool header_done, done;
+	size_t ncols;
+	char **col_names; /* header, as read */
+	char **col_extra; /* extra.* name of each column */
+	struct step *steps;
+	size_t nsteps;
+	uint32_t *rest; /* columns no step reads */
+	size_t nrest;
+	uint32_t *failed; /* columns whose value this row's field refused */
+	size_t nfailed;
+	/* columns convert_http_host_and_url and category_or_detail read */
+	int col_cc_dns, col_http_host, col_url, col_http_url, col_application, col_detail;
+	struct buf value;      /* converted values */
+	struct buf raw_header; /* the header as CSV */
+	struct buf raw_text;
+	struct csv_field *pad; /* a short row with its missing fields empty */
+	char *b64;	       /* EVENT_VALUE_MAX + 1 bytes */
+	struct event tmpl;     /* what every event starts as */
+	struct event ev;
+};
+
+struct shadowserver_reader *shadowserver_reader_new(FILE *in, const char *name,
+						    const struct shadowserver_schema *schema,
+						    const char *report,
+						    const struct shadowserver_options *opt,
+						    struct sk_error *err)
+{
+	const struct ss_report *rep = find_report(schema, report);
+	struct shadowserver_reader *r;
+	char q[QUOTE_MAX + 4];
+
+	if (rep == NULL) {
+		sk_error_set(err, SK_EINVAL,
+			     "%s: unknown Shadowserver report type '%s' (schakel knows %zu; a "
+			     "schema file can add more: feeds.shadowserver_schema)",
+			     name, quote(report, strlen(report), q),
+			     shadowserver_schema_count(schema));
+		return NULL;
+	}
+	if (rep->bad_conv != NULL) {
+		sk_error_set(err, SK_EINVAL,
+			     "%s: report type '%s' uses the conversion function '%s', which "
+			     "schakel does not know",
+			     name, rep->name, quote(rep->bad_conv, strlen(rep->bad_conv), q));
+		return NULL;
+	}
+	r = xcalloc(1, sizeof(*r));
+	r->in = in;
+	r->name = name;
+	r->rep = rep;
+	r->feed_name = opt != NULL && opt->feed_name != NULL ? opt->feed_name : rep->feed_name;
+	r->raw = opt != NULL && opt->raw;
+	r->warn = opt != NULL ? opt->warn : NULL;
+	r->warn_arg = opt != NULL ? opt->warn_arg : NULL;
+	feedtime_format(opt != NULL ? opt->observation : 0, r->observation);
+	r->csv = csv_reader_new(in, name, NULL);
+	buf_init(&r->value, EVENT_VALUE_MAX);
+	buf_init(&r->raw_header, CSV_RECORD_MAX * 2 + 2);
+	buf_init(&r->raw_text, EVENT_VALUE_MAX);
+	r->b64 = xmalloc(EVENT_VALUE_MAX + 1);
+	event_init(&r->ev);
+	event_init(&r->tmpl);
+	if (event_set_field(&r->tmpl, EVENT_FEED_NAME, r->feed_name, err) != 0 ||
+	    event_set_field(&r->tmpl, EVENT_TIME_OBSERVATION, r->observation, err) != 0) {
+		sk_error_prefix(err, "%s", name);
+		shadowserver_reader_free(r);
+		return NULL;
+	}
+	for (size_t i = 0; i < rep->n_consts; i++)
+		if (rep->consts[i].field >= 0 &&
+		    event_set_field(&r->tmpl, rep->consts[i].field, rep->consts[i].value,
+				    err) != 0)
+			abort(); /* checked when the schema loaded */
+	return r;
+}
+
+void shadowserver_reader_free(struct shadowserver_reader *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->ncols; i++) {
+		free(r->col_names[i]);
+		free(r->col_extra[i]);
+	}
+	free(r->col_names);
+	free(r->col_extra);
+	free(r->steps);
+	free(r->rest);
+	free(r->failed);
+	free(r->pad);
+	csv_reader_free(r->csv);
+	buf_free(&r->value);
+	buf_free(&r->raw_header);
+	buf_free(&r->raw_text);
+	free(r->b64);
+	event_free(&r->ev);
+	event_free(&r->tmpl);
+	free(r);
+}
+
+unsigned long shadowserver_lines(const struct shadowserver_reader *r)
+{
+	return csv_lines(r->csv);
+}
+
+static int find_column(const struct shadowserver_reader *r, const char *name)
+{
+	for (size_t i = 0; i < r->ncols; i++)
+		if (strcmp(r->col_names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Build the plan from the header record. Errors are for the whole file. */
+static int read_header(struct shadowserver_reader *r, const struct csv_record *rec,
+		       struct sk_error *err)
+{
+	const struct ss_report *rep = r->rep;
+	bool *used = NULL;
+	char q[QUOTE_MAX + 4];
+
+	r->ncols = rec->n;
+	r->col_names = xcalloc(rec->n, sizeof(*r->col_names));
+	r->col_extra = xcalloc(rec->n, sizeof(*r->col_extra));
+	for (size_t i = 0; i < rec->n; i++) {
+		const struct csv_field *f = &rec->fields[i];
+		char fallback[32];
+
+		if (memchr(f->text, '\0', f->len) != NULL || f->len > SHADOWSERVER_NAME_MAX)
+			return sk_error_set(
+			    err, SK_EINVAL,
+			    "%s:%lu: column %zu of the header is not a name of at "
+			    "most %d bytes",
+			    r->name, rec->line, i + 1, SHADOWSERVER_NAME_MAX);
+		r->col_names[i] = xstrndup(f->text, f->len);
+		r->col_extra[i] = csv_extra_name(f->text, f->len, false);
+		if (r->col_extra[i] == NULL) {
+			snprintf(fallback, sizeof(fallback), "column_%zu", i + 1);
+			r->col_extra[i] = csv_extra_name(fallback, strlen(fallback), false);
+		}
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(r->col_names[j], r->col_names[i]) == 0)
+				return sk_error_set(
+				    err, SK_EINVAL,
+				    "%s:%lu: column '%s' appears twice in the header", r->name,
+				    rec->line, quote(f->text, f->len, q));
+	}
+	r->pad = xcalloc(rec->n + 1, sizeof(*r->pad));
+	used = xcalloc(rec->n + 1, sizeof(*used));
+	r->steps = xcalloc(rep->n_maps + 1, sizeof(*r->steps));
+	r->failed = xcalloc(rep->n_maps + 1, sizeof(*r->failed));
+	for (size_t i = 0; i < rep->n_maps; i++) {
+		const struct ss_map *m = &rep->maps[i];
+		int col = find_column(r, m->column);
+		struct step *s;
+
+		if (col < 0) {
+			/* An optional column may be missing (IntelMQ warns); so may a
+			 * required one, as reports change: the events must still be
+			 * complete, which event_validate checks for every row. */
+			if (m->required && r->warn != NULL) {
+				char msg[SK_ERROR_MAX];
+
+				snprintf(
+				    msg, sizeof(msg),
+				    "%s:%lu: the header lacks the column '%s', which report "
+				    "type '%s' requires; its events have no %s",
+				    r->name, rec->line, m->column, rep->name,
+				    m->target == TARGET_FIELD	? event_field_name(m->field)
+				    : m->target == TARGET_EXTRA ? m->extra
+								: "value from it");
+				r->warn(r->warn_arg, msg);
+			}
+			continue;
+		}
+		used[col] = true;
+		s = &r->steps[r->nsteps++];
+		s->m = m;
+		s->col = (uint32_t)col;
+		if (m->target == TARGET_EXTRA)
+			for (size_t j = 0; j + 1 < r->nsteps; j++)
+				if (r->steps[j].m->target == TARGET_EXTRA &&
+				    strcmp(r->steps[j].m->extra, m->extra) == 0)
+					s->first_only = true;
+	}
+	r->rest = xcalloc(rec->n + 1, sizeof(*r->rest));
+	for (size_t i = 0; i < rec->n; i++)
+		if (!used[i])
+			r->rest[r->nrest++] = (uint32_t)i;
+	r->col_cc_dns = find_column(r, "cc_dns");
+	r->col_http_host = find_column(r, "http_host");
+	r->col_url = find_column(r, "url");
+	r->col_http_url = find_column(r, "http_url");
+	r->col_application = find_column(r, "application");
+	r->col_detail = find_column(r, "detail");
+	if (r->raw && csv_join(&r->raw_header, rec->fields, rec->n) != 0)
+		r->raw = false; /* a header this long leaves no room for raw */
+	free(used);
+	return 0;
+}
+
+/* A converted value. */
+struct value {
+	const char *text;
+	size_t len;
+	enum event_json_type type;
+};
+
+enum conv_result { CV_NONE, CV_VALUE, CV_FAIL };
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Python's int(): white space around, a sign, digits. Canonical digits
+ * into out (24 bytes). */
+static bool conv_int(const char *s, size_t n, char *out, size_t *len, bool *zero)
+{
+	size_t i = 0, d0, o = 0;
+	bool neg = false;
+
+	while (n > 0 && is_space(s[n - 1]))
+		n--;
+	while (i < n && is_space(s[i]))
+		i++;
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		neg = s[i++] == '-';
+	d0 = i;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	if (i == d0 || i != n)
+		return false;
+	while (d0 + 1 < n && s[d0] == '0')
+		d0++;
+	if (n - d0 > 19 ||
+	    (n - d0 == 19 &&
+	     memcmp(s + d0, neg ? "9223372036854775808" : "9223372036854775807", 19) > 0))
+		return false;
+	*zero = n - d0 == 1 && s[d0] == '0';
+	if (neg && !*zero)
+		out[o++] = '-';
+	memcpy(out + o, s + d0, n - d0);
+	o += n - d0;
+	out[o] = '\0';
+	*len = o;
+	return true;
+}
+
+/* A plain decimal ("-12.50") as Python's repr() writes its float, without
+ * going through a double: at most 15 significant digits (so the digits
+ * are the shortest form that reads back) and within the range repr()
+ * writes without an exponent. False if it is not such a number. */
+static bool float_plain(const char *s, size_t n, char *out, size_t *len)
+{
+	size_t i = 0, i0, i1, f0, f1, o = 0, sig;
+	bool neg = false;
+
+	if (i < n && (s[i] == '-' || s[i] == '+'))
+		neg = s[i++] == '-';
+	i0 = i;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	i1 = i;
+	f0 = f1 = i;
+	if (i < n && s[i] == '.') {
+		f0 = ++i;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		f1 = i;
+	}
+	if (i != n || (i1 == i0 && f1 == f0))
+		return false;
+	while (i0 < i1 && s[i0] == '0') /* leading zeros */
+		i0++;
+	while (f1 > f0 && s[f1 - 1] == '0') /* trailing zeros */
+		f1--;
+	if (i1 - i0 > 16)
+		return false;
+	if (i0 == i1) {
+		size_t z = f0;
+
+		while (z < f1 && s[z] == '0')
+			z++;
+		if (z == f1) { /* zero */
+			memcpy(out, neg ? "-0.0" : "0.0", neg ? 5 : 4);
+			*len = neg ? 4 : 3;
+			return true;
+		}
+		if (z - f0 > 3) /* repr() writes 1e-05 */
+			return false;
+		sig = f1 - z;
+	} else {
+		sig = (i1 - i0) + (f1 - f0);
+		if (f1 == f0) /* integral: trailing zeros of the integer count */
+			for (size_t k = i1; k > i0 && s[k - 1] == '0'; k--)
+				sig--;
+	}
+	if (sig > 15)
+		return false;
+	if (neg)
+		out[o++] = '-';
+	if (i0 == i1) {
+		out[o++] = '0';
+	} else {
+		memcpy(out + o, s + i0, i1 - i0);
+		o += i1 - i0;
+	}
+	out[o++] = '.';
+	if (f1 == f0) {
+		out[o++] = '0';
+	} else {
+		memcpy(out + o, s + f0, f1 - f0);
+		o += f1 - f0;
+	}
+	out[o] = '\0';
+	*len = o;
+	return true;
+}
+
+/* Python's float(), written as Python's repr() would (shortest text that
+ * reads back the same, ".0" on integral values); finite values only.
+ * out has 40 bytes. */
+static bool conv_float(const char *s, size_t n, char *out, size_t *len)
+{
+	char z[65], *end = NULL;
+	double d;
+	int k = 0;
+
+	while (n > 0 && is_space(s[n - 1]))
+		n--;
+	while (n > 0 && is_space(s[0])) {
+		s++;
+		n--;
+	}
+	if (n == 0 || n > 64)
+		return false;
+	if (n <= 32 && float_plain(s, n, out, len))
+		return true;
+	memcpy(z, s, n);
+	z[n] = '\0';
+	if (strspn(z, "0123456789+-.eE") < n)
+		return false;
+	d = strtod(z, &end);
+	if (end != z + n || !isfinite(d))
+		return false;
+	for (int prec = 1; prec <= 17; prec++) {
+		k = snprintf(out, 40, "%.*g", prec, d);
+		if (strtod(out, NULL) == d)
+			break;
+	}
+	if (k <= 0 || k > 32)
+		return false;
+	if (strpbrk(out, ".e") == NULL) {
+		memcpy(out + k, ".0", 3);
+		k += 2;
+	}
+	*len = (size_t)k;
+	return true;
+}
+
+static bool conv_bool(const char *s, size_t n, bool *out)
+{
+	static const char *const yes[] = {"y", "yes", "true", "enabled", "1"};
+	static const char *const no[] = {"n", "no", "false", "disabled", "0"};
+
+	for (size_t i = 0; i < 5; i++) {
+		if (strlen(yes[i]) == n && strncasecmp(s, yes[i], n) == 0) {
+			*out = true;
+			return true;
+		}
+		if (strlen(no[i]) == n && strncasecmp(s, no[i], n) == 0) {
+			*out = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool base64_valid(const char *s, size_t n)
+{
+	size_t i = 0, pad = 0;
+
+	if (n % 4 != 0)
+		return false;
+	for (; i < n; i++) {
+		char c = s[i];
+
+		if (c == '=') {
+			pad++;
+		} else if (pad > 0 || !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+					(c >= '0' && c <= '9') || c == '+' || c == '/')) {
+			return false;
+		}
+	}
+	return pad <= 2;
+}
+
+struct span {
+	const char *p;
+	size_t len;
+};
+
+/* "cve-2023-12345" in any case. */
+static bool is_cve(const char *s, size_t n)
+{
+	size_t i = 4, d;
+
+	if (n < 8 || strncasecmp(s, "cve-", 4) != 0)
+		return false;
+	for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		;
+	if (i == d || i >= n || s[i] != '-')
+		return false;
+	for (d = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		;
+	return i > d && i == n;
+}
+
+/* extract_cve_from_tag: the CVE names among the ';'-separated tags,
+ * lowercased, without repeats, sorted, joined by ','. */
+static enum conv_result conv_cve(struct shadowserver_reader *r, const char *s, size_t n,
+				 struct value *v)
+{
+	struct span found[64], t;
+	size_t count = 0, i = 0;
+
+	while (i <= n) {
+		const char *semi = memchr(s + i, ';', n - i);
+		size_t len = semi ? (size_t)(semi - (s + i)) : n - i;
+
+		if (is_cve(s + i, len)) {
+			size_t k = 0;
+
+			while (k < count && !(found[k].len == len &&
+					      strncasecmp(found[k].p, s + i, len) == 0))
+				k++;
+			if (k == count) {
+				if (count == sizeof(found) / sizeof(found[0]))
+					return CV_FAIL;
+				found[count].p = s + i;
+				found[count].len = len;
+				count++;
+			}
+		}
+		i += len + 1;
+	}
+	if (count == 0)
+		return CV_NONE;
+	/* insertion sort by the lowercased text */
+	for (size_t a = 1; a < count; a++) {
+		for (size_t b = a; b > 0; b--) {
+			size_t m =
+			    found[b - 1].len < found[b].len ? found[b - 1].len : found[b].len;
+			int c = strncasecmp(found[b - 1].p, found[b].p, m);
+
+			if (c < 0 || (c == 0 && found[b - 1].len <= found[b].len))
+				break;
+			t = found[b];
+			found[b] = found[b - 1];
+			found[b - 1] = t;
+		}
+	}
+	buf_reset(&r->value);
+	for (size_t k = 0; k < count; k++) {
+		if ((k > 0 && buf_append_char(&r->value, ',') != 0) ||
+		    buf_append(&r->value, found[k].p, found[k].len) != 0)
+			return CV_FAIL;
+	}
+	for (size_t k = 0; k < r->value.len; k++)
+		if (r->value.data[k] >= 'A' && r->value.data[k] <= 'Z')
+			r->value.data[k] = (char)(r->value.data[k] - 'A' + 'a');
+	v->text = r->value.data;
+	v->len = r->value.len;
+	return CV_VALUE;
+}
+
+/* Base64 of s[0..n) into r->b64; false if over EVENT_VALUE_MAX. */
+static bool base64_encode(struct shadowserver_reader *r, const char *s, size_t n, size_t *len)
+{
+	size_t need = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+
+	if (n > EVENT_VALUE_MAX || need > EVENT_VALUE_MAX + 1)
+		return false;
+	sodium_bin2base64(r->b64, need, (const unsigned char *)s, n,
+			  sodium_base64_VARIANT_ORIGINAL);
+	*len = need - 1;
+	return true;
+}
+
+static const struct csv_field *row_field(const struct csv_record *rec, int col)
+{
+	return col >= 0 ? &rec->fields[col] : NULL;
+}
+
+/* convert_http_host_and_url: the host from cc_dns or http_host and the
+ * path from url or http_url, joined as a URL with the scheme of
+ * "application" (http or https; http otherwise); the value itself when
+ * either is missing. */
+static enum conv_result conv_http_url(struct shadowserver_reader *r,
+				      const struct csv_record *rec, const char *s, size_t n,
+				      struct value *v)
+{
+	const struct csv_field *host =
+	    row_field(rec, r->col_cc_dns >= 0 ? r->col_cc_dns : r->col_http_host);
+	const struct csv_field *path =
+	    row_field(rec, r->col_url >= 0 ? r->col_url : r->col_http_url);
+	const struct csv_field *app = row_field(rec, r->col_application);
+	const char *p, *scheme = "http";
+	size_t plen, k;
+
+	if (host == NULL || path == NULL || host->len == 0 || path->len == 0) {
+		v->text = s;
+		v->len = n;
+		return n > 0 ? CV_VALUE : CV_NONE;
+	}
+	p = path->text;
+	plen = path->len;
+	/* drop what comes before the first '/' and from the first white space */
+	for (k = 0; k < plen && p[k] != '/'; k++)
+		;
+	p += k;
+	plen -= k;
+	for (k = 0; k < plen && !is_space(p[k]); k++)
+		;
+	plen = k;
+	if (app != NULL && ((app->len == 4 && memcmp(app->text, "http", 4) == 0) ||
+			    (app->len == 5 && memcmp(app->text, "https", 5) == 0)))
+		scheme = app->text;
+	buf_reset(&r->value);
+	if (buf_append_str(&r->value, scheme) != 0 || buf_append(&r->value, "://", 3) != 0 ||
+	    buf_append(&r->value, host->text, host->len) != 0 ||
+	    buf_append(&r->value, p, plen) != 0)
+		return CV_FAIL;
+	v->text = r->value.data;
+	v->len = r->value.len;
+	return CV_VALUE;
+}
+
+/* Convert field f (of rec) by m's function into v; tmp has 48 bytes. */
+static enum conv_result convert(struct shadowserver_reader *r, const struct ss_map *m,
+				const struct csv_record *rec, const struct csv_field *f,
+				struct value *v, char *tmp)
+{
+	const char *s = f->text;
+	size_t n = f->len;
+	int64_t t;
+	bool b, zero;
+
+	v->text = s;
+	v->len = n;
+	v->type = EVENT_JSON_STRING;
+	if (n == 0 && m->conv != CONV_HTTP_URL && m->conv != CONV_CATEGORY)
+		return CV_NONE;
+	switch ((enum conv)m->conv) {
+	case CONV_NONE:
+	case CONV_FQDN:
+		return CV_VALUE;
+	case CONV_ADD_UTC:
+		if (n > 4 && memcmp(s + n - 4, " UTC", 4) == 0)
+			v->len -= 4;
+		return CV_VALUE;
+	case CONV_TO_NONE:
+		if ((n == 1 && s[0] == '0') || (n == 7 && memcmp(s, "unknown", 7) == 0))
+			return CV_NONE;
+		return CV_VALUE;
+	case CONV_INT:
+	case CONV_ZERO:
+		if (!conv_int(s, n, tmp, &v->len, &zero))
+			return CV_FAIL;
+		if (zero && m->conv == CONV_ZERO)
+			return CV_NONE;
+		v->text = tmp;
+		v->type = EVENT_JSON_NUMBER;
+		return CV_VALUE;
+	case CONV_FLOAT:
+		if (!conv_float(s, n, tmp, &v->len))
+			return CV_FAIL;
+		v->text = tmp;
+		v->type = EVENT_JSON_NUMBER;
+		return CV_VALUE;
+	case CONV_BOOL:
+		if (!conv_bool(s, n, &b))
+			return CV_FAIL;
+		v->text = b ? "true" : "false";
+		v->len = b ? 4 : 5;
+		v->type = EVENT_JSON_BOOL;
+		return CV_VALUE;
+	case CONV_IP:
+		if ((n == 7 && memcmp(s, "0.0.0.0", 7) == 0) ||
+		    (n == 2 && memcmp(s, "::", 2) == 0) || memchr(s, '/', n) != NULL)
+			return CV_NONE;
+		return CV_VALUE;
+	case CONV_NETWORK:
+		return memchr(s, '/', n) != NULL ? CV_VALUE : CV_NONE;
+	case CONV_DATE:
+	case CONV_DATE_UTC:
+		if (feedtime_parse(s, n, &t) != 0)
+			return CV_FAIL;
+		feedtime_format(t, tmp);
+		v->text = tmp;
+		v->len = strlen(tmp);
+		return CV_VALUE;
+	case CONV_BASE64:
+		if (base64_valid(s, n))
+			return CV_VALUE;
+		if (!base64_encode(r, s, n, &v->len))
+			return CV_FAIL;
+		v->text = r->b64;
+		return CV_VALUE;
+	case CONV_EXCHANGE_TAXONOMY:
+	case CONV_EXCHANGE_TYPE:
+	case CONV_EXCHANGE_IDENTIFIER:
+		b = n == 17 && memcmp(s, "exchange;webshell", 17) == 0;
+		v->text = m->conv == CONV_EXCHANGE_TAXONOMY ? (b ? "intrusions" : "vulnerable")
+			  : m->conv == CONV_EXCHANGE_TYPE
+			      ? (b ? "system-compromise" : "infected-system")
+			      : (b ? "exchange-server-webshell" : "vulnerable-exchange-server");
+		v->len = strlen(v->text);
+		return CV_VALUE;
+	case CONV_CVE:
+		return conv_cve(r, s, n, v);
+	case CONV_HTTP_URL:
+		return conv_http_url(r, rec, s, n, v);
+	case CONV_CATEGORY:
+		if (n > 0)
+			return CV_VALUE;
+		f = row_field(rec, r->col_detail);
+		if (f == NULL || f->len == 0)
+			return CV_NONE;
+		v->text = f->text;
+		v->len = f->len;
+		return CV_VALUE;
+	case CONV_COUNT:
+		break;
+	}
+	return CV_FAIL;
+}
+
+/* A row's error: "NAME:LINE: message (column 'c')". */
+static int row_error(struct shadowserver_reader *r, const struct csv_record *rec,
+		     const char *column, const struct sk_error *sub, struct sk_error *err)
+{
+	int code = sub->code == SK_ETOOBIG ? SK_ETOOBIG : SK_EINVAL;
+
+	if (column != NULL)
+		return sk_error_set(err, code, "%s:%lu: %s (column '%s')", r->name, rec->line,
+				    sub->msg, column);
+	return sk_error_set(err, code, "%s:%lu: %s", r->name, rec->line, sub->msg);
+}
+
+/* Set raw: base64 of the header and the row, both quoted as IntelMQ
+ * writes them. Left out when it would not fit in an event value. */
+static void set_raw(struct shadowserver_reader *r, const struct csv_record *rec)
+{
+	size_t len;
+	int rc = 0;
+
+	buf_reset(&r->raw_text);
+	rc = buf_append(&r->raw_text, r->raw_header.data, r->raw_header.len);
+	if (rc == 0)
+		rc = csv_join(&r->raw_text, rec->fields, rec->n);
+	if (rc != 0 || !base64_encode(r, r->raw_text.data, r->raw_text.len, &len))
+		return;
+	(void)event_set_field_n(&r->ev, EVENT_RAW, r->b64, len, NULL);
+}
+
+/* Turn one data row into r->ev. */
+static int read_row(struct shadowserver_reader *r, const struct csv_record *rec,
+		    struct sk_error *err)
+{
+	struct event *ev = &r->ev;
+	struct sk_error sub = {0};
+	struct csv_record padded;
+	char tmp[48];
+
+	if (rec->n > r->ncols)
+		return sk_error_set(err, SK_EINVAL,
+				    "%s:%lu: %zu fields where the header has %zu", r->name,
+				    rec->line, rec->n, r->ncols);
+	if (rec->n < r->ncols)
+		rec = csv_pad(rec, r->ncols, r->pad, &padded);
+	/* feed.name, the constant fields and time.observation, set once:
+	 * a column never replaces them (in IntelMQ the constants are set
+	 * last, over what the columns set) */
+	event_copy(ev, &r->tmpl);
+	r->nfailed = 0;
+	for (size_t i = 0; i < r->nsteps; i++) {
+		const struct step *s = &r->steps[i];
+		const struct ss_map *m = s->m;
+		const struct csv_field *f = &rec->fields[s->col];
+		enum conv_result cr;
+		struct value v;
+		int rc;
+
+		if (m->target == TARGET_IGNORE)
+			continue;
+		cr = convert(r, m, rec, f, &v, tmp);
+		if (cr == CV_NONE)
+			continue;
+		if (cr == CV_FAIL) {
+			char q[QUOTE_MAX + 4];
+
+			if (!m->required) {
+				r->failed[r->nfailed++] = s->col;
+				continue;
+			}
+			return sk_error_set(err, SK_EINVAL,
+					    "%s:%lu: column '%s': '%s' cannot be read by %s",
+					    r->name, rec->line, m->column,
+					    quote(f->text, f->len, q), conv_names[m->conv]);
+		}
+		if (m->target == TARGET_FIELD) {
+			if (event_has(ev, m->field))
+				continue; /* the first value stays */
+			rc = event_set_field_n(ev, m->field, v.text, v.len, &sub);
+		} else {
+			if (s->first_only && event_get_extra(ev, m->extra, NULL) != NULL)
+				continue;
+			rc = event_set_extra_n(ev, m->extra, v.type, v.text, v.len, &sub);
+		}
+		if (rc == 0)
+			continue;
+		if (m->required || rc == SK_ETOOBIG || m->target == TARGET_EXTRA)
+			return row_error(r, rec, m->column, &sub, err);
+		r->failed[r->nfailed++] = s->col; /* kept as extra.<column> */
+	}
+	for (size_t i = 0; i < r->rep->n_consts; i++) {
+		const struct ss_const *c = &r->rep->consts[i];
+
+		if (c->field < 0 &&
+		    event_set_extra(ev, c->extra, EVENT_JSON_STRING, c->value, &sub) != 0)
+			return row_error(r, rec, NULL, &sub, err);
+	}
+	for (size_t i = 0; i < r->nrest + r->nfailed; i++) {
+		uint32_t col = i < r->nrest ? r->rest[i] : r->failed[i - r->nrest];
+		const struct csv_field *f = &rec->fields[col];
+
+		if (f->len == 0)
+			continue;
+		if (event_set_extra_n(ev, r->col_extra[col], EVENT_JSON_STRING, f->text, f->len,
+				      &sub) != 0)
+			return row_error(r, rec, r->col_names[col], &sub, err);
+	}
+	if (r->raw)
+		set_raw(r, rec);
+	if (event_validate(ev, &sub) != 0)
+		return row_error(r, rec, NULL, &sub, err);
+	return 0;
+}
+
+int shadowserver_read(struct shadowserver_reader *r, struct event **ev, struct sk_error *err)
+{
+	struct csv_record rec;
+	int rc;
+
+	if (r->done)
+		return 0;
+	if (!r->header_done) {
+		rc = csv_read(r->csv, &rec, err);
+		if (rc <= 0) {
+			r->done = true;
+			return rc;
+		}
+		r->header_done = true;
+		rc = read_header(r, &rec, err);
+		if (rc != 0) {
+			r->done = true;
+			return rc;
+		}
+	}
+	rc = csv_read(r->csv, &rec, err);
+	if (rc == 0 || rc == SK_EIO) {
+		r->done = true;
+		return rc;
+	}
+	if (rc < 0)
+		return rc;
+	rc = read_row(r, &rec, err);
+	if (rc != 0)
+		return rc;
+	*ev = &r->ev;
+	return 1;
+}

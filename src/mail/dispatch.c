@@ -1,0 +1,217 @@
+/* mail/dispatch.c: queueing composed messages and sending the due ones
+ * through the relay: sent, deferred with backoff (given up after
+ * mail.max_attempts), refused, or left due when the relay is down. */
+#include "mail/dispatch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/config.h"
+#include "lib/log.h"
+#include "lib/str.h"
+#include "lib/xalloc.h"
+#include "store/store.h"
+
+/* A claimed message is the sender's for this long: more than one send
+ * can take. */
+#define MAIL_LEASE (MAIL_CONNECT_TIMEOUT + MAIL_SEND_TIMEOUT + 60)
+
+_Static_assert(MAIL_MESSAGE_MAX <= STORE_MAIL_SIZE_MAX, "the queue must hold any message");
+_Static_assert(MAIL_TO_MAX <= STORE_MAIL_RCPT_MAX, "the queue must hold any recipient list");
+
+int mail_settings_read(const struct config *cfg, struct mail_settings *out,
+		       struct sk_error *err)
+{
+	struct mail_settings s = {0};
+	struct sk_error local = {0};
+	char from[MAIL_ADDR_MAX + 1];
+	const char *tls;
+	int64_t n;
+	int rc;
+
+	s.smtp.relay = config_str(cfg, "mail", "relay", "smtp://127.0.0.1:25");
+	if ((rc = smtp_relay_check(s.smtp.relay, err)) != 0) {
+		sk_error_prefix(err, "[mail] relay");
+		return rc;
+	}
+	tls = config_str(cfg, "mail", "tls", "try");
+	if (strcmp(tls, "try") == 0)
+		s.smtp.tls = SMTP_TLS_TRY;
+	else if (strcmp(tls, "require") == 0)
+		s.smtp.tls = SMTP_TLS_REQUIRE;
+	else
+		return sk_error_set(err, SK_ECONFIG,
+				    "[mail] tls = '%.40s': expected try or require", tls);
+	s.smtp.connect_timeout = MAIL_CONNECT_TIMEOUT;
+	s.smtp.timeout = MAIL_SEND_TIMEOUT;
+	s.from = config_get(cfg, "mail", "from");
+	if (s.from != NULL && mail_addr_check(s.from, from, &local) != 0)
+		return sk_error_set(err, SK_ECONFIG, "[mail] from: %s", local.msg);
+	if ((rc = config_int(cfg, "mail", "max_attempts", 1, 100, 12, &n, err)) != 0)
+		return rc;
+	s.max_attempts = (int)n;
+	*out = s;
+	return 0;
+}
+
+int mail_enqueue(struct store *st, const struct mail_message *m, const char *kind,
+		 const char *ref, int64_t *id_out, char msgid_out[MAIL_MSGID_MAX + 1],
+		 struct sk_error *err)
+{
+	char from[MAIL_ADDR_MAX + 1], msgid[MAIL_MSGID_MAX + 1],
+	    (*to)[MAIL_ADDR_MAX + 1] = NULL;
+	const char **rcpt = NULL;
+	char *text = NULL;
+	int64_t id = 0;
+	int rc;
+
+	if ((rc = mail_compose(m, &text, NULL, msgid, err)) != 0)
+		return rc;
+	/* mail_compose() checked them all; this gives their canonical form. */
+	to = xcalloc(m->n_to, sizeof(*to));
+	rcpt = xcalloc(m->n_to, sizeof(*rcpt));
+	if ((rc = mail_addr_check(m->from.addr, from, err)) != 0)
+		goto out;
+	for (size_t i = 0; i < m->n_to; i++) {
+		if ((rc = mail_addr_check(m->to[i].addr, to[i], err)) != 0)
+			goto out;
+		rcpt[i] = to[i];
+	}
+	rc = store_mail_enqueue(st,
+				&(struct store_mail_new){
+				    .kind = kind,
+				    .ref = ref,
+				    .message_id = msgid,
+				    .sender = from,
+				    .rcpt = rcpt,
+				    .n_rcpt = m->n_to,
+				    .subject = m->subject,
+				    .message = text,
+				},
+				&id, err);
+out:
+	free(text);
+	free(to);
+	free(rcpt);
+	if (rc == 0) {
+		if (id_out != NULL)
+			*id_out = id;
+		if (msgid_out != NULL)
+			memcpy(msgid_out, msgid, sizeof(msgid));
+	}
+	return rc;
+}
+
+int mail_backoff(int attempts)
+{
+	int delay = MAIL_BACKOFF_FIRST;
+
+	for (int i = 1; i < attempts && delay < MAIL_BACKOFF_MAX; i++)
+		delay *= 2;
+	return delay < MAIL_BACKOFF_MAX ? delay : MAIL_BACKOFF_MAX;
+}
+
+/* Split the joined recipients of a queued message (", ") into v; the
+ * count. Points into text, which is changed. */
+static size_t rcpt_split(char *text, const char *v[STORE_MAIL_RCPT_MAX])
+{
+	size_t n = 0;
+
+	for (char *p = text; *p && n < STORE_MAIL_RCPT_MAX;) {
+		size_t len = strcspn(p, ",");
+		char *next = p + len;
+
+		if (*next == ',')
+			*next++ = '\0';
+		if (len > 0)
+			v[n++] = p;
+		p = next + strspn(next, " ");
+	}
+	return n;
+}
+
+/* Record the outcome res of sending m; 0, or a store error that ends the
+ * run. */
+static int record(struct store *st, const struct mail_settings *ms, struct store_mail *m,
+		  enum smtp_result res, const struct sk_error *why,
+		  struct mail_dispatch_stats *stats, struct sk_error *err)
+{
+	struct sk_error local = {0};
+	bool gave_up = false;
+	int rc = 0;
+
+	switch (res) {
+	case SMTP_SENT:
+		rc = store_mail_sent(st, m, &local);
+		stats->sent++;
+		log_info("mail %lld (%s%s%s) sent to %s", (long long)m->id, m->kind,
+			 *m->ref ? " " : "", m->ref, m->rcpt);
+		break;
+	case SMTP_RELAY_DOWN:
+		rc = store_mail_release(st, m, why->msg, &local);
+		stats->deferred++;
+		stats->relay_down = true;
+		snprintf(stats->relay_error, sizeof(stats->relay_error), "%s", why->msg);
+		break;
+	case SMTP_DEFER:
+		rc = store_mail_defer(st, m, why->msg, mail_backoff(m->attempts + 1),
+				      ms->max_attempts, &gave_up, &local);
+		if (rc == 0 && gave_up) {
+			stats->failed++;
+			log_warn("mail %lld (%s) to %s given up after %d attempts: %s",
+				 (long long)m->id, m->kind, m->rcpt, m->attempts + 1, why->msg);
+		} else {
+			stats->deferred++;
+			log_info("mail %lld (%s) to %s deferred: %s", (long long)m->id, m->kind,
+				 m->rcpt, why->msg);
+		}
+		break;
+	case SMTP_REJECT:
+		rc = store_mail_fail(st, m, why->msg, &local);
+		stats->failed++;
+		log_warn("mail %lld (%s) to %s refused: %s", (long long)m->id, m->kind, m->rcpt,
+			 why->msg);
+		break;
+	}
+	if (rc == SK_ENOTFOUND) {
+		/* Our lease ran out and another sender has it now. */
+		log_warn("%s", local.msg);
+		return 0;
+	}
+	if (rc != 0)
+		sk_error_set(err, rc, "recording the outcome of mail %lld: %s",
+			     (long long)m->id, local.msg);
+	return rc;
+}
+
+int mail_dispatch(struct store *st, const struct mail_settings *ms, int limit,
+		  struct mail_dispatch_stats *stats, struct sk_error *err)
+{
+	struct mail_dispatch_stats s = {0};
+	int rc = 0;
+
+	for (int n = 0; limit <= 0 || n < limit; n++) {
+		const char *rcpt[STORE_MAIL_RCPT_MAX];
+		struct sk_error why = {0};
+		enum smtp_result res;
+		struct store_mail m;
+		char *joined;
+		size_t n_rcpt;
+
+		if ((rc = store_mail_claim(st, MAIL_LEASE, &m, err)) <= 0)
+			break;
+		joined = xstrdup(m.rcpt);
+		n_rcpt = rcpt_split(joined, rcpt);
+		res = smtp_send(&ms->smtp, m.sender, rcpt, n_rcpt, m.message, strlen(m.message),
+				&why);
+		free(joined);
+		rc = record(st, ms, &m, res, &why, &s, err);
+		store_mail_clear(&m);
+		if (rc != 0 || s.relay_down)
+			break;
+	}
+	if (stats != NULL)
+		*stats = s;
+	return rc < 0 ? rc : 0;
+}

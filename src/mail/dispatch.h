@@ -1,0 +1,62 @@
+/* mail/dispatch.h: the outbound mail queue as the rest of schakel uses
+ * it: compose and queue a message in the caller's transaction, and send
+ * what is due through the relay, with backoff, so that nothing is lost
+ * while the relay is down. */
+#ifndef SK_MAIL_DISPATCH_H
+#define SK_MAIL_DISPATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/error.h"
+#include "mail/message.h"
+#include "mail/smtp.h"
+
+struct config;
+struct store;
+
+#define MAIL_CONNECT_TIMEOUT 10	 /* seconds to reach the relay */
+#define MAIL_SEND_TIMEOUT    120 /* seconds for one message */
+#define MAIL_BACKOFF_FIRST   60	 /* seconds after the first failed attempt */
+#define MAIL_BACKOFF_MAX     3600
+
+/* The [mail] settings. Strings are borrowed from the configuration. */
+struct mail_settings {
+	struct smtp_config smtp; /* mail.relay, mail.tls */
+	const char *from;	 /* mail.from, or NULL when not set */
+	int max_attempts;	 /* mail.max_attempts */
+};
+
+/* Read and check the [mail] settings; SK_ECONFIG names the bad one. */
+int mail_settings_read(const struct config *cfg, struct mail_settings *out,
+		       struct sk_error *err);
+
+/* Compose m and queue it: envelope from m->from.addr, envelope to every
+ * m->to, inside the caller's transaction if one is open. kind and ref as
+ * in store_mail_new. The new id in *id_out and the Message-ID in
+ * msgid_out (both may be NULL). */
+int mail_enqueue(struct store *st, const struct mail_message *m, const char *kind,
+		 const char *ref, int64_t *id_out, char msgid_out[MAIL_MSGID_MAX + 1],
+		 struct sk_error *err);
+
+/* Seconds to wait after the attempts-th failed attempt: one minute,
+ * doubling, at most an hour. */
+int mail_backoff(int attempts);
+
+struct mail_dispatch_stats {
+	int sent;			/* taken by the relay */
+	int deferred;			/* still queued: a 4xx reply, or the relay was down */
+	int failed;			/* refused for good, or out of attempts */
+	bool relay_down;		/* the run stopped because the relay cannot take mail */
+	char relay_error[SK_ERROR_MAX]; /* why, when relay_down */
+};
+
+/* Send every due message once, at most limit of them (0: no limit),
+ * recording each outcome. When the relay cannot take mail the run
+ * stops, the message in hand stays due and relay_down is set: nothing
+ * is lost. Several senders may run at once, on one node or many. st is
+ * used outside a transaction. Returns 0, or a store error. */
+int mail_dispatch(struct store *st, const struct mail_settings *ms, int limit,
+		  struct mail_dispatch_stats *stats, struct sk_error *err);
+
+#endif

@@ -1,0 +1,48 @@
+/* mail/smtp.h: handing one message to the SMTP relay (libcurl), with
+ * timeouts, and telling a relay that cannot take mail now from a
+ * message it refuses for a while or for good. */
+#ifndef SK_MAIL_SMTP_H
+#define SK_MAIL_SMTP_H
+
+#include <stddef.h>
+
+struct sk_error;
+
+#define SMTP_RELAY_MAX 512 /* bytes of a relay URL */
+
+enum smtp_tls {
+	SMTP_TLS_TRY,	 /* smtp://: STARTTLS when the relay offers it */
+	SMTP_TLS_REQUIRE /* smtp://: STARTTLS or nothing is sent */
+};
+
+struct smtp_config {
+	const char *relay; /* smtp://host[:port][/ehlo-name] or smtps://...; borrowed */
+	enum smtp_tls tls;
+	long connect_timeout; /* seconds */
+	long timeout;	      /* seconds for one whole message */
+};
+
+enum smtp_result {
+	SMTP_SENT,	 /* the relay took the message */
+	SMTP_RELAY_DOWN, /* the relay cannot take mail now (unreachable, TLS,
+			  * authentication, 421, a refused sender): not the
+			  * message's fault */
+	SMTP_DEFER,	 /* a 4xx reply to this message: try it again later */
+	SMTP_REJECT	 /* a 5xx reply to this message: it will never go */
+};
+
+/* Check a relay URL: smtp:// or smtps://, a host, no query. */
+int smtp_relay_check(const char *relay, struct sk_error *err);
+
+/* The relay URL without a password, for messages and logs. */
+void smtp_relay_display(const char *relay, char *out, size_t size);
+
+/* Send msg (len bytes, CRLF lines) from sender ("" is the null sender)
+ * to rcpt[0..n_rcpt), all borrowed. A recipient the relay refuses fails
+ * the whole message. On anything but SMTP_SENT err says what happened,
+ * with the relay's reply when there was one. Thread-safe. */
+enum smtp_result smtp_send(const struct smtp_config *cfg, const char *sender,
+			   const char *const *rcpt, size_t n_rcpt, const char *msg, size_t len,
+			   struct sk_error *err);
+
+#endif

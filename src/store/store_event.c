@@ -1,0 +1,791 @@
+/* store/store_event.c: events with their recipients, retention and
+ * opt-outs. Events are written a hundred rows per statement, their
+ * recipients likewise, in one transaction per call: this is on the path
+ * of every feed, so a batch costs a few statements per hundred events and
+ * no audit row per event. Walks read a few hundred rows per query, so
+ * that neither backend holds a large result in memory. */
+#include "store/store.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/buf.h"
+#include "lib/error.h"
+#include "lib/str.h"
+#include "lib/xalloc.h"
+#include "model/event.h"
+#include "model/taxonomy.h"
+#include "store/db.h"
+#include "store/store_int.h"
+
+/* Bytes of one event's JSON line: EVENT_TEXT_MAX of text, escaped, with
+ * its keys fits with room to spare. */
+#define EVENT_JSON_MAX (1024 * 1024)
+#define HASH_BYTES     16
+#define HASH_HEX       (2 * HASH_BYTES)
+/* Rows a walk reads per query. */
+#define WALK_CHUNK 500
+/* Events a purge deletes per statement. */
+#define PURGE_CHUNK 10000
+
+#define EVENT_COLS "e.id, e.time, e.received, e.feed, e.type, e.tlp, e.body, e.hash"
+#define RCPT_COLS                                                                              \
+	"r.org_id, r.role, r.pass_on, r.need_to_know, r.resource_id, r.member_id, r.reason, "  \
+	"r.notification_id"
+
+/* ---- adding ---- */
+
+/* One event of a chunk, ready to bind. */
+struct event_prep {
+	int64_t time;
+	size_t json_off; /* in the chunk's buffer, NUL-terminated */
+	char hash[HASH_HEX + 1];
+	int64_t id;
+	bool have_id;
+};
+
+/* The hash of a JSON line (without its newline): BLAKE2b-128 of the
+ * text without the time.observation member, so that the same observation
+ * reported again hashes alike. ev gives the member's value; keys are
+ * sorted, and only time.source and tlp (canonical values) come after
+ * time.observation, so its last occurrence is the member itself. */
+static void event_hash(const struct event *ev, const char *json, size_t len,
+		       char out[HASH_HEX + 1])
+{
+	static const char digits[] = "0123456789abcdef";
+	const char *obs = event_get(ev, EVENT_TIME_OBSERVATION);
+	crypto_generichash_state h;
+	unsigned char md[HASH_BYTES];
+	size_t cut_from = len, cut_to = len;
+
+	if (obs != NULL) {
+		char member[96];
+		int m = snprintf(member, sizeof(member), "\"time.observation\": \"%s\"", obs);
+		size_t mlen = (size_t)m;
+
+		for (size_t at = len >= mlen ? len - mlen + 1 : 0; at-- > 0;) {
+			if (memcmp(json + at, member, mlen) != 0)
+				continue;
+			cut_from = at;
+			cut_to = at + mlen;
+			if (cut_from >= 2 && memcmp(json + cut_from - 2, ", ", 2) == 0)
+				cut_from -= 2; /* ", member" */
+			else if (cut_to + 2 <= len && memcmp(json + cut_to, ", ", 2) == 0)
+				cut_to += 2; /* "{member, " */
+			break;
+		}
+	}
+	crypto_generichash_init(&h, NULL, 0, HASH_BYTES);
+	crypto_generichash_update(&h, (const unsigned char *)json, cut_from);
+	crypto_generichash_update(&h, (const unsigned char *)json + cut_to, len - cut_to);
+	crypto_generichash_final(&h, md, HASH_BYTES);
+	for (int i = 0; i < HASH_BYTES; i++) {
+		out[2 * i] = digits[md[i] >> 4];
+		out[2 * i + 1] = digits[md[i] & 0xf];
+	}
+	out[HASH_HEX] = '\0';
+}
+
+/* Check event i and its recipients before anything is written. */
+static int event_in_check(const struct store_event_in *in, size_t i, struct sk_error *err)
+{
+	enum tlp_label tlp;
+	int rc;
+
+	if (in->ev == NULL)
+		return sk_error_set(err, SK_EINVAL, "events[%zu]: no event", i);
+	if ((rc = event_validate(in->ev, err)) != 0) {
+		sk_error_prefix(err, "events[%zu]", i);
+		return rc;
+	}
+	if (!event_get_tlp(in->ev, &tlp) || tlp_name(tlp) == NULL)
+		return sk_error_set(err, SK_EINVAL,
+				    "events[%zu]: the event has no tlp label (give it the "
+				    "feed's, [feeds] tlp)",
+				    i);
+	if (in->n_rcpt > 0 && in->rcpt == NULL)
+		return sk_error_set(err, SK_EINVAL, "events[%zu]: recipients missing", i);
+	for (size_t j = 0; j < in->n_rcpt; j++) {
+		const struct event_recipient *r = &in->rcpt[j];
+
+		if (r->org_id <= 0)
+			return sk_error_set(err, SK_EINVAL,
+					    "events[%zu].recipients[%zu]: organization id %lld "
+					    "is not valid",
+					    i, j, (long long)r->org_id);
+		if ((unsigned)r->role >= RECIPIENT_ROLE_COUNT)
+			return sk_error_set(err, SK_EINVAL,
+					    "events[%zu].recipients[%zu]: unknown role %d", i,
+					    j, (int)r->role);
+		if (memchr(r->reason, '\0', sizeof(r->reason)) == NULL)
+			return sk_error_set(err, SK_EINVAL,
+					    "events[%zu].recipients[%zu]: the reason is not "
+					    "terminated",
+					    i, j);
+		if (r->need_to_know && !r->pass_on)
+			return sk_error_set(err, SK_EINVAL,
+					    "events[%zu].recipients[%zu]: need_to_know without "
+					    "pass_on",
+					    i, j);
+		if (r->resource_id < 0 || r->member_id < 0)
+			return sk_error_set(err, SK_EINVAL,
+					    "events[%zu].recipients[%zu]: negative resource or "
+					    "member id",
+					    i, j);
+		for (size_t k = 0; k < j; k++)
+			if (in->rcpt[k].org_id == r->org_id)
+				return sk_error_set(err, SK_EINVAL,
+						    "events[%zu]: organization %lld is a "
+						    "recipient twice",
+						    i, (long long)r->org_id);
+	}
+	return 0;
+}
+
+static int i64_cmp(const void *pa, const void *pb)
+{
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Fail with SK_ENOTFOUND naming the first recipient organization of v
+ * that does not exist; one statement per BULK_ROWS distinct ids. */
+static int orgs_check(struct store *st, const struct store_event_in *v, size_t n,
+		      struct sk_error *err)
+{
+	size_t total = 0, m = 0, found, k;
+	int64_t *ids;
+	struct db_stmt *s;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		total += v[i].n_rcpt;
+	if (total == 0)
+		return 0;
+	ids = xcalloc(total, sizeof(*ids));
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < v[i].n_rcpt; j++)
+			ids[m++] = v[i].rcpt[j].org_id;
+	qsort(ids, m, sizeof(*ids), i64_cmp);
+	k = 0;
+	for (size_t i = 0; i < m; i++)
+		if (k == 0 || ids[i] != ids[k - 1])
+			ids[k++] = ids[i];
+	m = k;
+	for (size_t at = 0; at < m; at += k) {
+		k = m - at < BULK_ROWS ? m - at : BULK_ROWS;
+		if ((rc = store_prep(st, store_bulk_sql(st, BULK_ORG_REF, k), &s, err)) != 0)
+			goto out;
+		for (size_t j = 0; j < k; j++)
+			db_bind_int(s, 1 + (int)j, ids[at + j]);
+		found = 0;
+		while ((rc = db_step(s, err)) == 1) {
+			int64_t id = db_col_int(s, 0);
+
+			/* Mark what was found by negating it. */
+			for (size_t j = 0; j < k; j++)
+				if (ids[at + j] == id) {
+					ids[at + j] = -id;
+					found++;
+					break;
+				}
+		}
+		if (rc < 0)
+			goto out;
+		rc = 0;
+		if (found == k)
+			continue;
+		for (size_t j = 0; j < k; j++)
+			if (ids[at + j] > 0) {
+				rc = sk_error_set(
+				    err, SK_ENOTFOUND,
+				    "event recipient: no organization with id %lld",
+				    (long long)ids[at + j]);
+				goto out;
+			}
+	}
+out:
+	free(ids);
+	return rc;
+}
+
+/* Recipient rows waiting for their statement. */
+struct rcpt_queue {
+	size_t n;
+	int64_t event_id[BULK_ROWS];
+	const struct event_recipient *r[BULK_ROWS];
+};
+
+static int rcpt_flush(struct store *st, struct rcpt_queue *q, struct sk_error *err)
+{
+	struct db_stmt *s;
+	int rc;
+
+	if (q->n == 0)
+		return 0;
+	if ((rc = store_prep(st, store_bulk_sql(st, BULK_EVENT_RCPT, q->n), &s, err)) != 0)
+		return rc;
+	for (size_t j = 0; j < q->n; j++) {
+		const struct event_recipient *r = q->r[j];
+		int p = 1 + 8 * (int)j;
+
+		db_bind_int(s, p, q->event_id[j]);
+		db_bind_int(s, p + 1, r->org_id);
+		db_bind_text(s, p + 2, recipient_role_names[r->role]);
+		db_bind_int(s, p + 3, r->pass_on ? 1 : 0);
+		db_bind_int(s, p + 4, r->need_to_know ? 1 : 0);
+		if (r->resource_id > 0)
+			db_bind_int(s, p + 5, r->resource_id);
+		else
+			db_bind_null(s, p + 5);
+		if (r->member_id > 0)
+			db_bind_int(s, p + 6, r->member_id);
+		else
+			db_bind_null(s, p + 6);
+		db_bind_text(s, p + 7, r->reason);
+	}
+	q->n = 0;
+	if ((rc = store_step_done(s, err)) != 0)
+		sk_error_prefix(err, "storing event recipients");
+	return rc;
+}
+
+/* Insert the k events v[0..k) (prepared in p, their JSON in json) in one
+ * statement and learn their ids. The statement returns each new id with
+ * its hash; rows are matched by hash, in order among equal hashes. */
+static int events_insert(struct store *st, const struct store_event_in *v, struct event_prep *p,
+			 size_t k, const struct buf *json, const char *now,
+			 struct sk_error *err)
+{
+	struct db_stmt *s;
+	size_t cursor = 0, got = 0;
+	int rc;
+
+	if ((rc = store_prep(st, store_bulk_sql(st, BULK_EVENT, k), &s, err)) != 0)
+		return rc;
+	db_bind_text(s, 1, now);
+	for (size_t j = 0; j < k; j++) {
+		int q = 2 + 6 * (int)j;
+		enum tlp_label tlp = TLP_RED;
+
+		event_get_tlp(v[j].ev, &tlp);
+		db_bind_int(s, q, p[j].time);
+		db_bind_text(s, q + 1, event_get(v[j].ev, EVENT_FEED_NAME));
+		db_bind_text(s, q + 2, event_get(v[j].ev, EVENT_CLASSIFICATION_TYPE));
+		db_bind_text(s, q + 3, tlp_name(tlp));
+		db_bind_text(s, q + 4, p[j].hash);
+		db_bind_text(s, q + 5, json->data + p[j].json_off);
+	}
+	while ((rc = db_step(s, err)) == 1) {
+		const char *hash = db_col_text(s, 1);
+		size_t t;
+
+		for (t = 0; t < k; t++) {
+			size_t j = (cursor + t) % k;
+
+			if (!p[j].have_id && hash != NULL && strcmp(p[j].hash, hash) == 0) {
+				p[j].id = db_col_int(s, 0);
+				p[j].have_id = true;
+				cursor = j + 1;
+				got++;
+				break;
+			}
+		}
+		if (t == k) {
+			db_reset(s);
+			return sk_error_set(err, SK_EIO,
+					    "storing events: the database returned a row that "
+					    "was not asked for");
+		}
+	}
+	if (rc < 0) {
+		sk_error_prefix(err, "storing events");
+		return rc;
+	}
+	if (got != k)
+		return sk_error_set(err, SK_EIO,
+				    "storing events: the database returned %zu ids for %zu "
+				    "events",
+				    got, k);
+	return 0;
+}
+
+/* Store v[0..n) with their recipients (see store.h). v is borrowed. */
+int store_event_add_many(struct store *st, const struct store_event_in *v, size_t n,
+			 struct sk_error *err)
+{
+	struct event_prep p[BULK_ROWS];
+	struct rcpt_queue *q = NULL;
+	struct buf json;
+	char now[21];
+	size_t k;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		if ((rc = event_in_check(&v[i], i, err)) != 0)
+			return rc;
+	if (n == 0)
+		return 0;
+	if (sodium_init() < 0)
+		return sk_error_set(err, SK_EIO, "libsodium failed to initialize");
+	buf_init(&json, (size_t)BULK_ROWS * EVENT_JSON_MAX);
+	if ((rc = store_begin(st, err)) != 0)
+		goto done;
+	if ((rc = orgs_check(st, v, n, err)) != 0)
+		goto out;
+	q = xcalloc(1, sizeof(*q));
+	store_time_now(now);
+	for (size_t at = 0; at < n; at += k) {
+		k = n - at < BULK_ROWS ? n - at : BULK_ROWS;
+		buf_reset(&json);
+		for (size_t j = 0; j < k; j++) {
+			const struct event *ev = v[at + j].ev;
+			size_t start = json.len, len;
+
+			memset(&p[j], 0, sizeof(p[j]));
+			if (!event_get_int(ev, EVENT_TIME_SOURCE, &p[j].time))
+				event_get_int(ev, EVENT_TIME_OBSERVATION, &p[j].time);
+			if (event_to_json(ev, &json) != 0 ||
+			    json.len - start > EVENT_JSON_MAX) {
+				rc = sk_error_set(err, SK_ETOOBIG,
+						  "events[%zu]: the JSON line is longer than "
+						  "%d bytes",
+						  at + j, EVENT_JSON_MAX);
+				goto out;
+			}
+			/* The line ends in "\n": make it the string's end. */
+			len = json.len - start - 1;
+			json.data[start + len] = '\0';
+			p[j].json_off = start;
+			event_hash(ev, json.data + start, len, p[j].hash);
+		}
+		if ((rc = events_insert(st, v + at, p, k, &json, now, err)) != 0)
+			goto out;
+		for (size_t j = 0; j < k; j++)
+			for (size_t r = 0; r < v[at + j].n_rcpt; r++) {
+				q->event_id[q->n] = p[j].id;
+				q->r[q->n] = &v[at + j].rcpt[r];
+				if (++q->n == BULK_ROWS && (rc = rcpt_flush(st, q, err)) != 0)
+					goto out;
+			}
+	}
+	rc = rcpt_flush(st, q, err);
+out:
+	rc = store_finish(st, rc, err);
+done:
+	free(q);
+	buf_free(&json);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+/* The canonical name of a classification.type filter, or SK_EINVAL. */
+static int type_canonical(const char *type, const char **out, struct sk_error *err)
+{
+	int i = taxonomy_type_lookup(type);
+
+	if (i < 0)
+		return sk_error_set(err, SK_EINVAL, "unknown classification.type '%s'", type);
+	*out = taxonomy_type_names[i];
+	return 0;
+}
+
+/* The query for f: select the rows (count false, with ORDER BY and a
+ * LIMIT as the last parameter) or count them. The text depends only on
+ * which filters are set, never on their values, which are bound by
+ * events_bind() in the same order. */
+static int events_sql(const struct store_event_filter *f, bool count, struct buf *b)
+{
+	int n = 1, rc;
+
+	if (f->org_id > 0)
+		rc = buf_printf(b,
+				"SELECT %s FROM event_recipients r JOIN events e ON e.id = "
+				"r.event_id WHERE r.org_id = $%d AND r.event_id > $%d",
+				count ? "count(*)" : EVENT_COLS ", " RCPT_COLS, n, n + 1);
+	else
+		rc = buf_printf(b, "SELECT %s FROM events e WHERE e.id > $%d",
+				count ? "count(*)" : EVENT_COLS, n);
+	n += f->org_id > 0 ? 2 : 1;
+	if (rc == 0 && f->since != 0)
+		rc = buf_printf(b, " AND e.time >= $%d", n++);
+	if (rc == 0 && f->until != 0)
+		rc = buf_printf(b, " AND e.time < $%d", n++);
+	if (rc == 0 && f->type != NULL)
+		rc = buf_printf(b, " AND e.type = $%d", n++);
+	if (rc == 0 && f->feed != NULL)
+		rc = buf_printf(b, " AND e.feed = $%d", n++);
+	if (rc == 0 && f->org_id > 0 && f->pending)
+		rc = buf_append_str(b, " AND r.notification_id IS NULL AND r.role <> 'national'");
+	if (rc == 0 && f->received_before != NULL)
+		rc = buf_printf(b, " AND e.received < $%d", n++);
+	if (rc == 0 && !count)
+		rc = buf_printf(b, " ORDER BY %s LIMIT $%d",
+				f->org_id > 0 ? "r.event_id" : "e.id", n);
+	return rc;
+}
+
+/* Bind f's values (type already canonical) with after as the cursor;
+ * returns the next parameter number. */
+static int events_bind(struct db_stmt *s, const struct store_event_filter *f, const char *type,
+		       int64_t after)
+{
+	int n = 1;
+
+	if (f->org_id > 0)
+		db_bind_int(s, n++, f->org_id);
+	db_bind_int(s, n++, after);
+	if (f->since != 0)
+		db_bind_int(s, n++, f->since);
+	if (f->until != 0)
+		db_bind_int(s, n++, f->until);
+	if (f->type != NULL)
+		db_bind_text(s, n++, type);
+	if (f->feed != NULL)
+		db_bind_text(s, n++, f->feed);
+	if (f->received_before != NULL)
+		db_bind_text(s, n++, f->received_before);
+	return n;
+}
+
+static int tlp_from_name(const char *text)
+{
+	for (int i = 0; text != NULL && i < TLP_LABEL_COUNT; i++)
+		if (strcmp(text, tlp_name((enum tlp_label)i)) == 0)
+			return i;
+	return -1;
+}
+
+/* Read RCPT_COLS starting at column col into *r; -1 if damaged. */
+static int rcpt_from_row(struct db_stmt *s, int col, struct event_recipient *r,
+			 int64_t *notification_id)
+{
+	const char *reason = db_col_text(s, col + 6);
+	int role = str_index(recipient_role_names,
+			     db_col_text(s, col + 1) ? db_col_text(s, col + 1) : "");
+
+	memset(r, 0, sizeof(*r));
+	r->org_id = db_col_int(s, col);
+	if (role < 0 || store_copy_text(r->reason, sizeof(r->reason), reason) != 0)
+		return -1;
+	r->role = (enum recipient_role)role;
+	r->pass_on = db_col_int(s, col + 2) != 0;
+	r->need_to_know = db_col_int(s, col + 3) != 0;
+	r->resource_id = db_col_is_null(s, col + 4) ? 0 : db_col_int(s, col + 4);
+	r->member_id = db_col_is_null(s, col + 5) ? 0 : db_col_int(s, col + 5);
+	*notification_id = db_col_is_null(s, col + 7) ? 0 : db_col_int(s, col + 7);
+	return 0;
+}
+
+/* Walk f's events (see store.h). */
+int store_event_each(struct store *st, const struct store_event_filter *f, store_event_fn fn,
+		     void *ctx, struct sk_error *err)
+{
+	const char *type = NULL;
+	int64_t after = f->after_id > 0 ? f->after_id : 0;
+	size_t left = f->limit, got, want;
+	struct db_stmt *s;
+	bool started = false;
+	struct buf sql;
+	int rc;
+
+	if (f->type != NULL && (rc = type_canonical(f->type, &type, err)) != 0)
+		return rc;
+	buf_init(&sql, 4096);
+	if (events_sql(f, false, &sql) != 0) {
+		buf_free(&sql);
+		return sk_error_set(err, SK_EIO, "the events query does not fit");
+	}
+	if ((rc = store_read_begin(st, &started, err)) != 0)
+		goto out;
+	do {
+		want = f->limit > 0 && left < WALK_CHUNK ? left : WALK_CHUNK;
+		if ((rc = store_prep(st, buf_str(&sql), &s, err)) != 0)
+			break;
+		db_bind_int(s, events_bind(s, f, type, after), (int64_t)want);
+		got = 0;
+		while ((rc = db_step(s, err)) == 1) {
+			struct store_event_row row;
+			struct event_recipient r;
+			int tlp = tlp_from_name(db_col_text(s, 5));
+
+			memset(&row, 0, sizeof(row));
+			row.id = db_col_int(s, 0);
+			row.time = db_col_int(s, 1);
+			row.feed = db_col_text(s, 3);
+			row.type = db_col_text(s, 4);
+			row.json = db_col_text(s, 6);
+			row.hash = db_col_text(s, 7);
+			if (tlp < 0 || row.feed == NULL || row.type == NULL ||
+			    row.json == NULL ||
+			    store_copy_text(row.received, sizeof(row.received),
+					    db_col_text(s, 2)) != 0 ||
+			    (f->org_id > 0 &&
+			     rcpt_from_row(s, 8, &r, &row.notification_id) != 0)) {
+				rc = sk_error_set(err, SK_EIO,
+						  "event %lld in the database is damaged",
+						  (long long)row.id);
+			} else {
+				row.tlp = (enum tlp_label)tlp;
+				row.rcpt = f->org_id > 0 ? &r : NULL;
+				after = row.id;
+				got++;
+				rc = fn(&row, ctx);
+			}
+			if (rc != 0) {
+				db_reset(s);
+				goto out;
+			}
+		}
+		if (rc < 0)
+			break;
+		left -= f->limit > 0 ? got : 0;
+	} while (got == want && (f->limit == 0 || left > 0));
+out:
+	rc = store_read_end(st, started, rc, err);
+	buf_free(&sql);
+	return rc;
+}
+
+/* Count f's events (see store.h). */
+int store_event_count(struct store *st, const struct store_event_filter *f, int64_t *count_out,
+		      struct sk_error *err)
+{
+	const char *type = NULL;
+	struct db_stmt *s;
+	struct buf sql;
+	int64_t count = 0;
+	int rc;
+
+	if (f->type != NULL && (rc = type_canonical(f->type, &type, err)) != 0)
+		return rc;
+	buf_init(&sql, 4096);
+	if (events_sql(f, true, &sql) != 0) {
+		buf_free(&sql);
+		return sk_error_set(err, SK_EIO, "the events query does not fit");
+	}
+	if ((rc = store_prep(st, buf_str(&sql), &s, err)) == 0) {
+		events_bind(s, f, type, f->after_id > 0 ? f->after_id : 0);
+		if ((rc = db_step(s, err)) == 1) {
+			count = db_col_int(s, 0);
+			db_reset(s);
+			rc = 0;
+		} else if (rc == 0) {
+			rc = sk_error_set(err, SK_EIO, "counting events returned nothing");
+		}
+	}
+	buf_free(&sql);
+	if (rc == 0)
+		*count_out = count;
+	return rc;
+}
+
+/* The recipient rows of one event (see store.h). */
+int store_event_recipient_each(struct store *st, int64_t event_id, store_recipient_fn fn,
+			       void *ctx, struct sk_error *err)
+{
+	struct db_stmt *s;
+	int rc;
+
+	rc = store_prep(st,
+			"SELECT " RCPT_COLS " FROM event_recipients r WHERE r.event_id = $1 "
+			"ORDER BY r.org_id",
+			&s, err);
+	if (rc != 0)
+		return rc;
+	db_bind_int(s, 1, event_id);
+	while ((rc = db_step(s, err)) == 1) {
+		struct event_recipient r;
+		int64_t nid;
+
+		if (rcpt_from_row(s, 0, &r, &nid) != 0)
+			rc = sk_error_set(
+			    err, SK_EIO, "a recipient of event %lld in the database is damaged",
+			    (long long)event_id);
+		else
+			rc = fn(&r, nid, ctx);
+		if (rc != 0) {
+			db_reset(s);
+			return rc;
+		}
+	}
+	return rc;
+}
+
+/* ---- retention ---- */
+
+/* Delete the events older than before (see store.h). A statement
+ * deletes at most PURGE_CHUNK of them and returns their ids, so the
+ * count is exact whoever else writes. */
+int store_event_purge(struct store *st, int64_t before, int64_t *deleted_out,
+		      struct sk_error *err)
+{
+	char when[21];
+	int64_t total = 0, got;
+	struct db_stmt *s;
+	int rc;
+
+	if ((rc = store_begin(st, err)) != 0)
+		return rc;
+	do {
+		rc = store_prep(st,
+				"DELETE FROM events WHERE id IN (SELECT id FROM events WHERE "
+				"time < $1 LIMIT $2) RETURNING id",
+				&s, err);
+		if (rc != 0)
+			goto out;
+		db_bind_int(s, 1, before);
+		db_bind_int(s, 2, PURGE_CHUNK);
+		got = 0;
+		while ((rc = db_step(s, err)) == 1)
+			got++;
+		if (rc < 0) {
+			sk_error_prefix(err, "deleting old events");
+			goto out;
+		}
+		total += got;
+	} while (got == PURGE_CHUNK);
+	rc = 0;
+	if (total > 0) {
+		str_time_iso((time_t)before, when);
+		rc = store_audit(st, "event.purge", "events", 0, err,
+				 "deleted %lld event%s older than %s", (long long)total,
+				 total == 1 ? "" : "s", when);
+	}
+out:
+	if ((rc = store_finish(st, rc, err)) == 0 && deleted_out != NULL)
+		*deleted_out = total;
+	return rc;
+}
+
+/* ---- opt-outs ---- */
+
+/* The name of organization id into name, or SK_ENOTFOUND. */
+static int org_name_of(struct store *st, int64_t id, char name[ORG_NAME_MAX + 1],
+		       struct sk_error *err)
+{
+	struct db_stmt *s;
+	int rc;
+
+	if ((rc = store_prep(st, "SELECT name FROM orgs WHERE id = $1", &s, err)) != 0)
+		return rc;
+	db_bind_int(s, 1, id);
+	if ((rc = db_step(s, err)) < 0)
+		return rc;
+	if (rc == 0)
+		return sk_error_set(err, SK_ENOTFOUND, "no organization with id %lld",
+				    (long long)id);
+	snprintf(name, ORG_NAME_MAX + 1, "%s", db_col_text(s, 0) ? db_col_text(s, 0) : "");
+	db_reset(s);
+	return 0;
+}
+
+int store_optout_add(struct store *st, int64_t org_id, const char *type, struct sk_error *err)
+{
+	char name[ORG_NAME_MAX + 1], now[21];
+	const char *canon = NULL;
+	struct db_stmt *s;
+	int rc;
+
+	if (type == NULL)
+		return sk_error_set(err, SK_EINVAL, "no classification.type");
+	if ((rc = type_canonical(type, &canon, err)) != 0)
+		return rc;
+	if ((rc = store_begin(st, err)) != 0)
+		return rc;
+	if ((rc = org_name_of(st, org_id, name, err)) != 0)
+		goto out;
+	rc = store_prep(
+	    st, "INSERT INTO org_optouts (org_id, type, created) VALUES ($1, $2, $3)", &s, err);
+	if (rc != 0)
+		goto out;
+	store_time_now(now);
+	db_bind_int(s, 1, org_id);
+	db_bind_text(s, 2, canon);
+	db_bind_text(s, 3, now);
+	if ((rc = store_step_done(s, err)) != 0) {
+		if (rc == SK_EEXIST)
+			sk_error_set(err, rc, "organization '%s' has opted out of %s already",
+				     name, canon);
+		else
+			sk_error_prefix(err, "opting organization '%s' out of %s", name, canon);
+		goto out;
+	}
+	rc = store_audit(st, "optout.add", "org", org_id, err,
+			 "organization %s opted out of events of type %s", name, canon);
+out:
+	return store_finish(st, rc, err);
+}
+
+int store_optout_remove(struct store *st, int64_t org_id, const char *type,
+			struct sk_error *err)
+{
+	char name[ORG_NAME_MAX + 1];
+	const char *canon = NULL;
+	struct db_stmt *s;
+	int rc;
+
+	if (type == NULL)
+		return sk_error_set(err, SK_EINVAL, "no classification.type");
+	if ((rc = type_canonical(type, &canon, err)) != 0)
+		return rc;
+	if ((rc = store_begin(st, err)) != 0)
+		return rc;
+	if ((rc = org_name_of(st, org_id, name, err)) != 0)
+		goto out;
+	rc = store_prep(
+	    st, "DELETE FROM org_optouts WHERE org_id = $1 AND type = $2 RETURNING org_id", &s,
+	    err);
+	if (rc != 0)
+		goto out;
+	db_bind_int(s, 1, org_id);
+	db_bind_text(s, 2, canon);
+	if ((rc = db_step(s, err)) < 0)
+		goto out;
+	if (rc == 0) {
+		rc = sk_error_set(err, SK_ENOTFOUND,
+				  "organization '%s' has not opted out of %s", name, canon);
+		goto out;
+	}
+	db_reset(s);
+	rc = store_audit(st, "optout.remove", "org", org_id, err,
+			 "organization %s opted in again to events of type %s", name, canon);
+out:
+	return store_finish(st, rc, err);
+}
+
+int store_optout_each(struct store *st, int64_t org_id, store_optout_fn fn, void *ctx,
+		      struct sk_error *err)
+{
+	struct db_stmt *s;
+	int rc;
+
+	if (org_id > 0)
+		rc = store_prep(st,
+				"SELECT org_id, type FROM org_optouts WHERE org_id = $1 "
+				"ORDER BY org_id, type",
+				&s, err);
+	else
+		rc = store_prep(
+		    st, "SELECT org_id, type FROM org_optouts ORDER BY org_id, type", &s, err);
+	if (rc != 0)
+		return rc;
+	if (org_id > 0)
+		db_bind_int(s, 1, org_id);
+	while ((rc = db_step(s, err)) == 1) {
+		const char *type = db_col_text(s, 1);
+
+		rc = type != NULL
+			 ? fn(db_col_int(s, 0), type, ctx)
+			 : sk_error_set(err, SK_EIO, "an opt-out in the database is damaged");
+		if (rc != 0) {
+			db_reset(s);
+			return rc;
+		}
+	}
+	return rc;
+}
