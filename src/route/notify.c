@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_build.h"
 #include "feed/intelmq.h"
 #include "lib/buf.h"
 #include "lib/config.h"
@@ -33,7 +34,6 @@
 #define BODY_MAX	  (64 * 1024)
 #define INTERVAL_MAX	  (31 * 86400)
 #define STOP		  1 /* a walk callback's "enough for this chunk" */
-#define DEFAULT_TEMPLATES "/usr/share/schakel/templates"
 #define DEFAULT_SENDER	  "the national CSIRT"
 
 /* Fields no recipient gets whatever the config says: raw holds the
@@ -126,7 +126,7 @@ int notify_config_load(const struct config *cfg, struct notify_config *out,
 			goto fail;
 		}
 	}
-	out->templates = config_str(cfg, "notify", "templates", DEFAULT_TEMPLATES);
+	out->templates = config_str(cfg, "notify", "templates", SCHAKEL_TEMPLATES);
 	out->sender_name = config_str(cfg, "notify", "sender", DEFAULT_SENDER);
 	out->from = config_str(cfg, "mail", "from", NULL);
 	if (out->from == NULL) {
