@@ -142,4 +142,46 @@ expect_eq 0 "$(sink_got soc@cert.test)" "the national CSIRT gets no digests"
 expect_rc 0 "notify again" S notify --send
 expect_match "^queued 0 digests" "$OUT" "nothing is notified twice"
 
+# --- the same events through the API of a running schakeld -----------------
+for u in water:"Water Co" power:"Power Co" sector:"Sector CERT"; do
+	S user add "${u%%:*}" --role partner --org "${u#*:}" >/dev/null
+done
+S user add analyst --role analyst >/dev/null
+WATER=$(S token create water 2>/dev/null)
+POWER=$(S token create power 2>/dev/null)
+SECTOR_T=$(S token create sector 2>/dev/null)
+ANALYST=$(S token create analyst 2>/dev/null)
+PORT=$(free_port)
+"$SCHAKELD" --port "$PORT" 2>"$TMP/daemon.log" &
+DAEMON=$!
+stop_daemon() { kill -TERM "$DAEMON" 2>/dev/null; wait "$DAEMON" 2>/dev/null; }
+on_exit stop_daemon
+for _ in $(seq 100); do
+	curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+	sleep 0.05
+done
+# events TOKEN [QUERY]: the events the API gives, as sorted "ip-or-fqdn:role".
+events() {
+	curl -s -H "Authorization: Bearer $1" "http://127.0.0.1:$PORT/api/v1/events?${2:-}" |
+		python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(" ".join(sorted("%s:%s" % (e.get("source.ip") or e.get("source.fqdn"),
+                                 e["schakel.recipient"]["role"]) for e in d["items"])))'
+}
+expect_eq "192.0.2.10:owner 192.0.2.11:owner 192.0.2.11:owner 2001:db8:10::5:owner" \
+	"$(events "$WATER")" "API: Water Co's token gets Water Co's events and no others"
+expect_eq "198.51.100.7:owner www.power.example.be:owner" "$(events "$POWER")" \
+	"API: Power Co's token gets Power Co's events, its AMBER+STRICT one too"
+expect_eq "192.0.2.10:liaison 192.0.2.11:liaison 192.0.2.11:liaison 198.51.100.7:liaison 2001:db8:10::5:liaison" \
+	"$(events "$SECTOR_T")" "API: the liaison's token gets its members' events but not the AMBER+STRICT one"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $WATER" \
+	"http://127.0.0.1:$PORT/api/v1/events?org=$(S --json org show 'Power Co' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')")
+expect_eq 403 "$code" "API: a partner asking for another organization's events: 403"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/api/v1/events")
+expect_eq 401 "$code" "API: no token: 401"
+expect_match "^[0-9]+$" "$(curl -s -H "Authorization: Bearer $ANALYST" \
+	"http://127.0.0.1:$PORT/api/v1/events?limit=3" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["items"])) if d["next"] else print("no next")')" \
+	"API: the analyst pages through every event"
+
 done_testing
