@@ -19,6 +19,7 @@ tlp = TLP:AMBER
 [notify]
 templates = $SRCDIR/share/templates
 sender = CERT Test
+drop_fields = extra.user_agent
 [mail]
 relay = smtp://127.0.0.1:$SPORT
 from = cert@cert.test
@@ -61,7 +62,7 @@ done >>"$NTP"
 # IntelMQ events: an infected IPv6 host of Water Co, and an AMBER+STRICT
 # compromise at Power Co.
 cat >"$TMP/events.jsonl" <<'JSON'
-{"classification.type": "infected-system", "feed.name": "Sinkhole", "malware.name": "andromeda", "source.ip": "2001:db8:10::5", "time.source": "2025-11-30T02:00:00+00:00"}
+{"classification.type": "infected-system", "extra.note": "=HYPERLINK(\"http://x.test\")", "extra.user_agent": "Mozilla/4.0", "feed.name": "Sinkhole", "malware.name": "andromeda", "source.ip": "2001:db8:10::5", "time.source": "2025-11-30T02:00:00+00:00"}
 {"classification.type": "system-compromise", "feed.name": "Sinkhole", "source.fqdn": "www.power.example.be", "time.source": "2025-11-30T03:00:00+00:00", "tlp": "AMBER+STRICT"}
 JSON
 
@@ -125,6 +126,18 @@ expect_match "infected-system.*\|fr\|2001:db8:10::5\|" "$(digest abuse@water.tes
 	"Water Co: its infected IPv6 host"
 expect_match "^\[TLP:AMBER\+STRICT\] 1 system-compromise event\(s\) from Sinkhole for Power Co\|en\|www\.power\.example\.be\|" \
 	"$(digest soc@power.test)" "Power Co: its AMBER+STRICT compromise, in English"
+CSV=$(python3 - "$SINK" <<'PY'
+import email, glob, sys
+from email import policy
+for f in sorted(glob.glob(sys.argv[1] + "/msg.*")):
+    m = email.message_from_bytes(open(f, "rb").read(), policy=policy.default)
+    if "infected" in m["Subject"] and "Water Co" in m["Subject"]:
+        for part in m.iter_attachments():
+            print(part.get_content())
+PY
+)
+expect_match "'=HYPERLINK" "$CSV" "a cell a spreadsheet would run as a formula is defused"
+expect_no_match "user_agent|Mozilla" "$CSV" "a field in [notify] drop_fields is not sent"
 expect_match "vulnerable-system.*\|en\|198.51.100.7\|" "$(digest soc@power.test)" \
 	"Power Co: its NTP host"
 SECTOR=$(digest abuse@sector.test)
