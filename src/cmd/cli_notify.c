@@ -22,24 +22,26 @@ static void report_digest(const struct notify_digest *d, void *ctx)
 	snprintf(id, sizeof(id), "%lld", (long long)d->notification_id);
 	if (r->a != NULL) {
 		json_t *v = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s}", "org_id",
-				      (json_int_t)d->org_id, "org", d->org_name, "feed", d->feed,
-				      "type", d->type, "tlp", tlp_name(d->tlp), "events",
-				      (json_int_t)d->events, "rows", (json_int_t)d->rows, "to",
-				      d->to, "language", d->lang);
+				      (json_int_t)d->org_id, "org", d->org_name, "feed",
+				      d->feed, "type", d->type, "tlp", tlp_name(d->tlp),
+				      "events", (json_int_t)d->events, "rows",
+				      (json_int_t)d->rows, "to", d->to, "language", d->lang);
 
 		if (d->notification_id > 0)
-			json_object_set_new(v, "notification_id", json_integer(d->notification_id));
+			json_object_set_new(v, "notification_id",
+					    json_integer(d->notification_id));
 		json_array_append_new(r->a, v);
 		return;
 	}
-	cli_table_add(r->t, (const char *[]){d->notification_id ? id : "-", d->org_name, d->feed,
-					     d->type, events, tlp_name(d->tlp), d->lang, d->to});
+	cli_table_add(r->t,
+		      (const char *[]){d->notification_id ? id : "-", d->org_name, d->feed,
+				       d->type, events, tlp_name(d->tlp), d->lang, d->to});
 }
 
 int cli_notify(struct cli *c, int argc, char **argv)
 {
-	static const char *const heads[] = {"ID",  "ORGANIZATION", "FEED", "TYPE", "EVENTS",
-					    "TLP", "LANG",	   "TO"};
+	static const char *const heads[] = {"ID",     "ORGANIZATION", "FEED", "TYPE",
+					    "EVENTS", "TLP",	      "LANG", "TO"};
 	struct cli_opt opts[] = {{"dry-run"}, {"send"}, {"all"}, {NULL}};
 	bool dry_run;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
@@ -66,22 +68,24 @@ int cli_notify(struct cli *c, int argc, char **argv)
 		r.a = json_array();
 	else
 		r.t = cli_table_new(8, heads);
-	if (notify_run(c->st, &nc, cli_opt_get(opts, "all")->count > 0, dry_run, report_digest, &r,
-		       &stats, &c->err) != 0) {
+	if (notify_run(c->st, &nc, cli_opt_get(opts, "all")->count > 0, dry_run, report_digest,
+		       &r, &stats, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
 	}
 	if (r.a != NULL) {
-		json_t *v = json_pack("{s:o, s:I, s:I, s:I, s:I, s:b}", "digests", r.a, "events",
-				      (json_int_t)stats.events, "waiting", (json_int_t)stats.waiting,
-				      "no_contact", (json_int_t)stats.no_contact, "queued",
-				      (json_int_t)(dry_run ? 0 : stats.digests), "dry_run", dry_run);
+		json_t *v =
+		    json_pack("{s:o, s:I, s:I, s:I, s:I, s:b}", "digests", r.a, "events",
+			      (json_int_t)stats.events, "waiting", (json_int_t)stats.waiting,
+			      "no_contact", (json_int_t)stats.no_contact, "queued",
+			      (json_int_t)(dry_run ? 0 : stats.digests), "dry_run", dry_run);
 		r.a = NULL;
 		rc = cli_print_json(v);
 	} else {
 		if (cli_table_rows(r.t) > 0)
 			cli_table_print(r.t);
-		printf("%s %zu digest%s with %zu events; %zu group%s waiting for its interval; %zu "
+		printf("%s %zu digest%s with %zu events; %zu group%s waiting for its interval; "
+		       "%zu "
 		       "without a contact\n",
 		       dry_run ? "would queue" : "queued", stats.digests,
 		       stats.digests == 1 ? "" : "s", stats.events, stats.waiting,

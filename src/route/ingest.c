@@ -42,7 +42,8 @@ static void org_count(struct ingest_stats *s, int64_t org_id)
 		size_t *slot = xcalloc(cap, sizeof(*slot));
 
 		for (size_t j = 0; j < s->n_orgs; j++) {
-			for (i = slot_of(s->orgs[j].org_id, cap); slot[i] != 0; i = (i + 1) & (cap - 1))
+			for (i = slot_of(s->orgs[j].org_id, cap); slot[i] != 0;
+			     i = (i + 1) & (cap - 1))
 				;
 			slot[i] = j + 1;
 		}
@@ -50,7 +51,8 @@ static void org_count(struct ingest_stats *s, int64_t org_id)
 		s->org_slot = slot;
 		s->org_cap = cap;
 	}
-	for (i = slot_of(org_id, s->org_cap); s->org_slot[i] != 0; i = (i + 1) & (s->org_cap - 1)) {
+	for (i = slot_of(org_id, s->org_cap); s->org_slot[i] != 0;
+	     i = (i + 1) & (s->org_cap - 1)) {
 		if (s->orgs[s->org_slot[i] - 1].org_id == org_id) {
 			s->orgs[s->org_slot[i] - 1].events++;
 			return;
@@ -183,10 +185,11 @@ int ingest_run(struct store *st, const struct route_context *ctx, const struct r
 	stats->lines += fc.lines;
 	stats->rejected += fc.rejected;
 	if (rc == 0) {
-		snprintf(summary, sizeof(summary),
-			 "ingested %s: %lu events (%lu matched, %lu unmatched), %lu lines rejected",
-			 opt->source, stats->parsed - parsed, stats->matched - matched,
-			 stats->unmatched - unmatched, fc.rejected);
+		snprintf(
+		    summary, sizeof(summary),
+		    "ingested %s: %lu events (%lu matched, %lu unmatched), %lu lines rejected",
+		    opt->source, stats->parsed - parsed, stats->matched - matched,
+		    stats->unmatched - unmatched, fc.rejected);
 		rc = store_audit_add(st, "feed.ingest", "feed", 0, summary, err);
 	}
 	if (rc == 0)

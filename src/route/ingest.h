@@ -36,7 +36,8 @@ struct ingest_stats {
 	unsigned long matched;	 /* events for an organization besides the national CSIRT */
 	unsigned long unmatched; /* events only the national CSIRT gets (no owner, opted out) */
 	unsigned long enriched;	 /* events the enricher added to */
-	struct ingest_org_count *orgs; /* in order of first event; free with ingest_stats_free() */
+	struct ingest_org_count
+	    *orgs; /* in order of first event; free with ingest_stats_free() */
 	size_t n_orgs, alloc_orgs;
 	size_t *org_slot; /* private: a hash table of indexes into orgs */
 	size_t org_cap;
@@ -47,10 +48,10 @@ void ingest_stats_free(struct ingest_stats *s);
 typedef void (*ingest_reject_fn)(const struct sk_error *err, void *ctx);
 
 struct ingest_options {
-	const char *source;	   /* the input's name, for the audit log */
+	const char *source;	    /* the input's name, for the audit log */
 	enum tlp_label default_tlp; /* of events without a label */
-	bool strict;		   /* the first bad line fails the input */
-	ingest_reject_fn reject;   /* hears of each bad line; may be NULL */
+	bool strict;		    /* the first bad line fails the input */
+	ingest_reject_fn reject;    /* hears of each bad line; may be NULL */
 	void *reject_ctx;
 };
 

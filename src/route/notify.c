@@ -28,26 +28,26 @@
 #include "model/taxonomy.h"
 #include "store/store.h"
 
-#define CHUNK_EVENTS	  20000
-#define CHUNK_BYTES	  (4 * 1024 * 1024)
-#define CSV_MAX		  (7 * 1024 * 1024)
-#define BODY_MAX	  (64 * 1024)
-#define INTERVAL_MAX	  (31 * 86400)
-#define STOP		  1 /* a walk callback's "enough for this chunk" */
-#define DEFAULT_SENDER	  "the national CSIRT"
+#define CHUNK_EVENTS   20000
+#define CHUNK_BYTES    (4 * 1024 * 1024)
+#define CHUNK_ROWS     (4 * CHUNK_EVENTS) /* duplicates and withheld rows too */
+#define CSV_MAX	       (7 * 1024 * 1024)
+#define BODY_MAX       (64 * 1024)
+#define INTERVAL_MAX   (31 * 86400)
+#define STOP	       1 /* a walk callback's "enough for this chunk" */
+#define DEFAULT_SENDER "the national CSIRT"
 
 /* Fields no recipient gets whatever the config says: raw holds the
  * feed's whole line. */
 static const char *const always_dropped[] = {"raw", NULL};
 
 /* The names a notification template may use. */
-static const char *const template_names[] = {
-    "org", "feed", "type", "count", "first", "last", "tlp",
-    "liaison", "pass_on", "need_to_know", "sender", NULL};
+static const char *const template_names[] = {"org",	"feed",		"type",	  "count",
+					     "first",	"last",		"tlp",	  "liaison",
+					     "pass_on", "need_to_know", "sender", NULL};
 
 /* Split a comma list into a NULL-terminated array of trimmed words. */
-static int split_list(const char *text, char ***out, const char *setting,
-		      struct sk_error *err)
+static int split_list(const char *text, char ***out, const char *setting, struct sk_error *err)
 {
 	char **v = xcalloc(NOTIFY_LIST_MAX + 1, sizeof(*v));
 	size_t n = 0;
@@ -120,8 +120,10 @@ int notify_config_load(const struct config *cfg, struct notify_config *out,
 			     "notify.drop_fields", err)) != 0)
 		goto fail;
 	for (size_t i = 0; out->drop[i] != NULL; i++) {
-		if (event_field_lookup(out->drop[i]) < 0 && !str_has_prefix(out->drop[i], "extra.")) {
-			rc = sk_error_set(err, SK_ECONFIG, "notify.drop_fields: '%s' is not an event field",
+		if (event_field_lookup(out->drop[i]) < 0 &&
+		    !str_has_prefix(out->drop[i], "extra.")) {
+			rc = sk_error_set(err, SK_ECONFIG,
+					  "notify.drop_fields: '%s' is not an event field",
 					  out->drop[i]);
 			goto fail;
 		}
@@ -130,7 +132,8 @@ int notify_config_load(const struct config *cfg, struct notify_config *out,
 	out->sender_name = config_str(cfg, "notify", "sender", DEFAULT_SENDER);
 	out->from = config_str(cfg, "mail", "from", NULL);
 	if (out->from == NULL) {
-		rc = sk_error_set(err, SK_ECONFIG, "mail.from: notifications need a sender address");
+		rc = sk_error_set(err, SK_ECONFIG,
+				  "mail.from: notifications need a sender address");
 		goto fail;
 	}
 	if ((rc = mail_addr_check(out->from, from, err)) != 0) {
@@ -197,6 +200,7 @@ static bool hash_set_add(struct hash_set *s, const char *h)
 struct pending {
 	int64_t event_id;
 	bool unique;	   /* first of its identical events */
+	bool withheld;	   /* the TLP policy keeps it from this recipient */
 	size_t json_off;   /* in chunk.json */
 	int64_t member_id; /* liaison rows */
 	bool pass_on, need_to_know;
@@ -221,10 +225,6 @@ static int chunk_add(const struct store_event_row *row, void *ctx)
 	struct pending *p;
 
 	c->last_id = row->id;
-	if (!perm.receive) {
-		c->withheld++;
-		return 0;
-	}
 	if (c->n == c->alloc) {
 		c->alloc = c->alloc ? c->alloc * 2 : 256;
 		c->v = xreallocarray(c->v, c->alloc, sizeof(*c->v));
@@ -236,6 +236,12 @@ static int chunk_add(const struct store_event_row *row, void *ctx)
 			      .need_to_know = perm.need_to_know || row->rcpt->need_to_know,
 			      .tlp = row->tlp,
 			      .time = row->time};
+	if (!perm.receive) {
+		/* Marked as carried, never sent. */
+		p->withheld = true;
+		c->withheld++;
+		return c->n >= CHUNK_ROWS ? STOP : 0;
+	}
 	if (row->rcpt->role == RECIPIENT_LIAISON)
 		c->liaison = true;
 	p->unique = hash_set_add(c->seen, row->hash);
@@ -245,7 +251,9 @@ static int chunk_add(const struct store_event_row *row, void *ctx)
 			return SK_ETOOBIG;
 		c->unique++;
 	}
-	return c->unique >= CHUNK_EVENTS || c->json.len >= CHUNK_BYTES ? STOP : 0;
+	return c->unique >= CHUNK_EVENTS || c->json.len >= CHUNK_BYTES || c->n >= CHUNK_ROWS
+		   ? STOP
+		   : 0;
 }
 
 static void chunk_reset(struct chunk *c)
@@ -325,7 +333,8 @@ static int columns_collect(const struct notify_config *nc, const struct chunk *c
 				continue;
 			if (cols->n_extra == cols->alloc) {
 				cols->alloc = cols->alloc ? cols->alloc * 2 : 16;
-				cols->extra = xreallocarray(cols->extra, cols->alloc, sizeof(char *));
+				cols->extra =
+				    xreallocarray(cols->extra, cols->alloc, sizeof(char *));
 			}
 			cols->extra[cols->n_extra++] = xstrdup(item.name);
 		}
@@ -377,9 +386,10 @@ static int csv_write(const struct notify_config *nc, const struct chunk *c,
 
 			rc = csv_cell(csv, m ? m->name : "", true);
 			if (rc == 0)
-				rc = csv_cell(csv, !p->pass_on	  ? "no"
-						   : p->need_to_know ? "need-to-know"
-								     : "yes",
+				rc = csv_cell(csv,
+					      !p->pass_on	? "no"
+					      : p->need_to_know ? "need-to-know"
+								: "yes",
 					      false);
 			first = false;
 		}
@@ -442,7 +452,8 @@ static struct template *template_for(struct templates *ts, const char *lang,
 	for (i = 0; i < ts->n && strcmp(ts->lang[i], lang) != 0; i++)
 		;
 	if (i == ts->n) {
-		if (ts->n == sizeof(ts->t) / sizeof(ts->t[0]) || strlen(lang) >= sizeof(ts->lang[0]))
+		if (ts->n == sizeof(ts->t) / sizeof(ts->t[0]) ||
+		    strlen(lang) >= sizeof(ts->lang[0]))
 			return NULL;
 		snprintf(path, sizeof(path), "%s/notify-%s.txt", ts->dir, lang);
 		sk_error_clear(err);
@@ -454,7 +465,8 @@ static struct template *template_for(struct templates *ts, const char *lang,
 	}
 	*lang_out = ts->lang[i];
 	if (ts->t[i] == NULL)
-		sk_error_set(err, SK_ENOTFOUND, "%s/notify-%s.txt: no such template", ts->dir, lang);
+		sk_error_set(err, SK_ENOTFOUND, "%s/notify-%s.txt: no such template", ts->dir,
+			     lang);
 	return ts->t[i];
 }
 
@@ -519,6 +531,8 @@ static int digest_send(struct run *run, const struct org *org, const struct cont
 	for (size_t i = 0; i < c->n; i++) {
 		const struct pending *p = &c->v[i];
 
+		if (p->withheld)
+			continue;
 		tlp = tlp_stricter(tlp, p->tlp);
 		first = p->time < first ? p->time : first;
 		last = p->time > last ? p->time : last;
@@ -552,7 +566,8 @@ static int digest_send(struct run *run, const struct org *org, const struct cont
 		rc = template_render(t, vars, sizeof(vars) / sizeof(vars[0]), &text);
 	}
 	if (rc != 0) {
-		sk_error_set(err, rc, "the notification text is larger than %d bytes", BODY_MAX);
+		sk_error_set(err, rc, "the notification text is larger than %d bytes",
+			     BODY_MAX);
 		goto out;
 	}
 	/* The template's first line is "Subject: ...". */
@@ -591,20 +606,27 @@ static int digest_send(struct run *run, const struct org *org, const struct cont
 		    .attachments = &att,
 		    .n_attachments = 1,
 		};
-		struct store_notification n = {
-		    .org_id = org->id, .feed = feed, .type = type, .tlp = tlp,
-		    .events = (int64_t)c->unique};
-		struct notify_digest d = {
-		    .org_id = org->id, .org_name = org->name, .feed = feed, .type = type,
-		    .tlp = tlp, .events = c->unique, .rows = c->n, .to = buf_str(&tolist),
-		    .lang = lang};
+		struct store_notification n = {.org_id = org->id,
+					       .feed = feed,
+					       .type = type,
+					       .tlp = tlp,
+					       .events = (int64_t)c->unique};
+		struct notify_digest d = {.org_id = org->id,
+					  .org_name = org->name,
+					  .feed = feed,
+					  .type = type,
+					  .tlp = tlp,
+					  .events = c->unique,
+					  .rows = c->n,
+					  .to = buf_str(&tolist),
+					  .lang = lang};
 
 		if (run->dry_run) {
 			/* Compose all the same, to find what would fail. */
 			rc = mail_compose(&m, &message, NULL, NULL, err);
 		} else if ((rc = store_begin(run->st, err)) == 0) {
-			rc = mail_enqueue(run->st, &m, "notification", org->name, &n.mail_id, NULL,
-					  err);
+			rc = mail_enqueue(run->st, &m, "notification", org->name, &n.mail_id,
+					  NULL, err);
 			if (rc == 0)
 				rc = store_notification_add(run->st, &n, ids, c->n, err);
 			rc = rc == 0 ? store_commit(run->st, err) : rc;
@@ -625,6 +647,28 @@ out:
 	buf_free(&csv);
 	buf_free(&text);
 	buf_free(&tolist);
+	return rc;
+}
+
+/* Mark rows that carry nothing new (identical to events sent before, or
+ * kept back by TLP) with a notification without mail. */
+static int rows_close(struct run *run, const struct org *org, const char *feed,
+		      const char *type, const struct chunk *c, struct sk_error *err)
+{
+	struct store_notification n = {
+	    .org_id = org->id, .feed = feed, .type = type, .tlp = TLP_CLEAR};
+	int64_t *ids;
+	int rc;
+
+	if (run->dry_run)
+		return 0;
+	ids = xreallocarray(NULL, c->n, sizeof(*ids));
+	for (size_t i = 0; i < c->n; i++) {
+		ids[i] = c->v[i].event_id;
+		n.tlp = tlp_stricter(n.tlp, c->v[i].tlp);
+	}
+	rc = store_notification_add(run->st, &n, ids, c->n, err);
+	free(ids);
 	return rc;
 }
 
@@ -668,7 +712,8 @@ static int group_run(struct run *run, const struct group *g, const char *before,
 	memset(&org, 0, sizeof(org));
 	if ((rc = store_org_get(run->st, g->org_id, &org, err)) != 0)
 		goto out;
-	if ((rc = store_contact_each(run->st, g->org_id, contact_list_push, &contacts, err)) != 0)
+	if ((rc = store_contact_each(run->st, g->org_id, contact_list_push, &contacts, err)) !=
+	    0)
 		goto out;
 	if ((n_to = contacts_pick(&contacts, to)) == 0) {
 		log_warn("notify: organization %s has no contact: its %s events from %s wait",
@@ -695,13 +740,19 @@ static int group_run(struct run *run, const struct group *g, const char *before,
 		if (rc != 0)
 			break;
 		if (c.withheld > 0)
-			log_warn("notify: the TLP policy kept %zu %s events from %s back from %s",
-				 c.withheld, g->type, g->feed, org.name);
-		if (c.n > 0 && (rc = digest_send(run, &org, to, n_to, g->feed, g->type, &c, err)) != 0)
+			log_warn(
+			    "notify: the TLP policy kept %zu %s events from %s back from %s",
+			    c.withheld, g->type, g->feed, org.name);
+		if (c.unique > 0)
+			rc = digest_send(run, &org, to, n_to, g->feed, g->type, &c, err);
+		else if (c.n > 0)
+			rc = rows_close(run, &org, g->feed, g->type, &c, err);
+		if (rc != 0)
 			break;
 	}
 	if (rc != 0)
-		sk_error_prefix(err, "notifying %s of %s events from %s", org.name, g->type, g->feed);
+		sk_error_prefix(err, "notifying %s of %s events from %s", org.name, g->type,
+				g->feed);
 out:
 	buf_free(&c.json);
 	free(c.v);

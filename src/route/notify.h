@@ -45,10 +45,10 @@ struct notify_digest {
 	const char *feed;
 	const char *type;
 	enum tlp_label tlp;
-	size_t events;	  /* distinct events in the CSV */
-	size_t rows;	  /* recipient rows it carries (duplicates too) */
-	const char *to;	  /* the addresses, ", " between */
-	const char *lang; /* "en", "nl", "fr" */
+	size_t events;		 /* distinct events in the CSV */
+	size_t rows;		 /* recipient rows it carries (duplicates too) */
+	const char *to;		 /* the addresses, ", " between */
+	const char *lang;	 /* "en", "nl", "fr" */
 	int64_t notification_id; /* 0 in a dry run */
 };
 typedef void (*notify_report_fn)(const struct notify_digest *d, void *ctx);
@@ -66,6 +66,7 @@ struct notify_stats {
  * organization without contacts keeps its rows waiting and is counted
  * (and logged). */
 int notify_run(struct store *st, const struct notify_config *nc, bool all, bool dry_run,
-	       notify_report_fn fn, void *ctx, struct notify_stats *stats, struct sk_error *err);
+	       notify_report_fn fn, void *ctx, struct notify_stats *stats,
+	       struct sk_error *err);
 
 #endif

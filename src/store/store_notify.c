@@ -93,15 +93,17 @@ int store_notification_add(struct store *st, struct store_notification *n,
 	int rc;
 
 	if (n_ids == 0 || tlp_name(n->tlp) == NULL || n->feed == NULL || n->type == NULL)
-		return sk_error_set(err, SK_EINVAL, "a notification needs events, a feed, a type "
-						    "and a TLP label");
+		return sk_error_set(err, SK_EINVAL,
+				    "a notification needs events, a feed, a type "
+				    "and a TLP label");
 	if ((rc = store_begin(st, err)) != 0)
 		return rc;
 	store_time_now(now);
-	rc = store_prep(st,
-			"INSERT INTO notifications (org_id, feed, type, tlp, events, mail_id, created) "
-			"VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-			&s, err);
+	rc = store_prep(
+	    st,
+	    "INSERT INTO notifications (org_id, feed, type, tlp, events, mail_id, created) "
+	    "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+	    &s, err);
 	if (rc == 0) {
 		db_bind_int(s, 1, n->org_id);
 		db_bind_text(s, 2, n->feed);
