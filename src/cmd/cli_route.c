@@ -224,6 +224,8 @@ static char *put_i64(char *p, int64_t v)
 
 #define LIT(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
 
+_Static_assert(EVENT_TLP == EVENT_FIELD_COUNT - 1, "tlp is the last key of an event");
+
 /* route_event_fn: write event i of the batch with its recipients. */
 static int write_event(size_t i, const struct event_recipient *r, size_t nr, void *arg)
 {
@@ -239,6 +241,13 @@ static int write_event(size_t i, const struct event_recipient *r, size_t nr, voi
 		return 0;
 	}
 	out->len -= 2; /* "}\n" */
+	if (!event_has(evs[i], EVENT_TLP)) {
+		/* The label routing used, where event_to_json() would have put
+		 * it: tlp is the last key it writes. */
+		buf_append(out, ", \"tlp\": \"", 10);
+		buf_append_str(out, run->tlp == TLP_CLEAR ? "WHITE" : tlp_word(run->tlp));
+		buf_append_char(out, '"');
+	}
 	buf_append(out, ", \"recipients\": [", 17);
 	for (k = 0; k < nr; k++) {
 		/* The reason is canonical text (a prefix, an AS number, a
@@ -323,12 +332,9 @@ static int route_file(struct cli *c, struct route_run *run, const char *path, st
 				break;
 			}
 			run->bad++;
-			code = EX_DATAERR;
+			code = worse(code, EX_DATAERR);
 			continue;
 		}
-		if (!event_has(ev, EVENT_TLP) &&
-		    event_set_field(ev, EVENT_TLP, tlp_name(run->tlp), NULL) != 0)
-			abort(); /* a label always fits: the event's limits leave room */
 		if (run->enrich != NULL) {
 			rc = route_enrich_event(run->enrich, ev, &c->err);
 			if (rc < 0) {

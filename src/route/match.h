@@ -86,8 +86,9 @@ struct route_org {
 struct route_context_builder *route_context_builder_new(void);
 void route_context_builder_free(struct route_context_builder *b);
 
-/* Add an organization (name borrowed, copied). An id of 0 or less, one
- * given twice, or a kind or class outside its enum is SK_EINVAL. */
+/* Add an organization (name borrowed, copied). An id of 0 or less, or a
+ * kind or class outside its enum, is SK_EINVAL; an id given twice makes
+ * finish() fail. */
 int route_context_builder_add_org(struct route_context_builder *b, int64_t id, const char *name,
 				  enum org_kind kind, enum org_class class,
 				  struct sk_error *err);
