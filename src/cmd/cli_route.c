@@ -63,21 +63,6 @@ struct route_run {
 	unsigned long events, bad, recipients, unowned, enriched;
 };
 
-/* Exit codes by weight: a read error over a missing file over bad data. */
-static int worse(int a, int b)
-{
-	static const int order[] = {EX_OK, EX_DATAERR, EX_NOINPUT, EX_IOERR};
-	int ra = 0, rb = 0;
-
-	for (int i = 0; i < 4; i++) {
-		if (order[i] == a)
-			ra = i;
-		if (order[i] == b)
-			rb = i;
-	}
-	return rb > ra ? b : a;
-}
-
 /* Seconds of CPU this process has used. */
 static double cpu_now(void)
 {
@@ -332,7 +317,7 @@ static int route_file(struct cli *c, struct route_run *run, const char *path, st
 				break;
 			}
 			run->bad++;
-			code = worse(code, EX_DATAERR);
+			code = cli_exit_worse(code, EX_DATAERR);
 			continue;
 		}
 		if (run->enrich != NULL) {
@@ -360,50 +345,14 @@ static int route_file(struct cli *c, struct route_run *run, const char *path, st
 	return code;
 }
 
-/* The default TLP: --tlp, else [feeds] tlp, else TLP:AMBER. */
-static int pick_tlp(struct cli *c, const char *flag, enum tlp_label *out)
-{
-	const char *text =
-	    flag != NULL ? flag : config_str(c->cfg, "feeds", "tlp", "TLP:AMBER");
-	struct sk_error sub = {0};
-
-	if (tlp_parse(text, out, &sub) == 0)
-		return 0;
-	if (flag != NULL)
-		return cli_usage_error(c, "--tlp: %s", sub.msg);
-	sk_error_set(&c->err, SK_ECONFIG, "[feeds] tlp: %s", sub.msg);
-	return cli_fail(c);
-}
-
-/* The match mode: --match, else [route] match, else most-specific. */
-static int pick_mode(struct cli *c, const char *flag, enum route_mode *out)
-{
-	const char *text = flag != NULL ? flag : config_str(c->cfg, "route", "match", NULL);
-	struct sk_error sub = {0};
-
-	if (text == NULL) {
-		*out = ROUTE_MODE_MOST_SPECIFIC;
-		return 0;
-	}
-	if (route_mode_parse(text, out, &sub) == 0)
-		return 0;
-	if (flag != NULL)
-		return cli_usage_error(c, "--match: %s", sub.msg);
-	sk_error_set(&c->err, SK_ECONFIG, "[route] match: %s", sub.msg);
-	return cli_fail(c);
-}
-
 int cli_route(struct cli *c, int argc, char **argv)
 {
 	struct cli_opt opts[] = {{"tlp", true}, {"match", true}, {NULL, false}};
 	struct route_run run;
-	struct route_context *ctx = NULL;
-	struct route_index *idx = NULL;
-	struct route_enricher *enrich = NULL;
+	struct cli_routing rt = {0};
 	struct event *evs = NULL;
 	const struct event **ptrs = NULL;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
-	enum route_mode mode;
 	double t0, t1, t2, c1, c2;
 	int npos = 0, rc, code = EX_OK;
 
@@ -423,33 +372,16 @@ int cli_route(struct cli *c, int argc, char **argv)
 	code = cli_open(c);
 	if (code != 0)
 		goto out;
-	code = pick_tlp(c, cli_opt_get(opts, "tlp")->arg, &run.tlp);
+	code = cli_pick_tlp(c, cli_opt_get(opts, "tlp")->arg, &run.tlp);
 	if (code != 0)
 		goto out;
-	code = pick_mode(c, cli_opt_get(opts, "match")->arg, &mode);
-	if (code != 0)
-		goto out;
-	enrich = route_enricher_open(config_get(c->cfg, "route", "asn_mmdb"),
-				     config_get(c->cfg, "route", "country_mmdb"), &c->err);
-	if (enrich == NULL) {
-		code = cli_fail(c);
-		goto out;
-	}
-
 	t0 = now();
-	idx = route_index_build(c->st, &c->err);
-	if (idx == NULL) {
-		code = cli_fail(c);
+	code = cli_routing_open(c, cli_opt_get(opts, "match")->arg, &rt);
+	if (code != 0)
 		goto out;
-	}
-	ctx = route_context_load(c->st, mode, &c->err);
-	if (ctx == NULL) {
-		code = cli_fail(c);
-		goto out;
-	}
-	run.ctx = ctx;
-	run.idx = idx;
-	run.enrich = route_enricher_active(enrich) ? enrich : NULL;
+	run.ctx = rt.ctx;
+	run.idx = rt.idx;
+	run.enrich = route_enricher_active(rt.enricher) ? rt.enricher : NULL;
 	evs = xcalloc(ROUTE_BATCH, sizeof(*evs));
 	ptrs = xcalloc(ROUTE_BATCH, sizeof(*ptrs));
 	for (size_t i = 0; i < ROUTE_BATCH; i++) {
@@ -462,7 +394,7 @@ int cli_route(struct cli *c, int argc, char **argv)
 	for (int i = 0; i < npos; i++) {
 		int fc = route_file(c, &run, pos[i], evs, ptrs);
 
-		code = worse(code, fc);
+		code = cli_exit_worse(code, fc);
 		if (flush_out(&run) != EX_OK || fc == EX_IOERR)
 			break;
 	}
@@ -473,7 +405,7 @@ int cli_route(struct cli *c, int argc, char **argv)
 	    "schakel route: %lu events routed (%s), %lu bad lines, %lu recipients, %lu events "
 	    "for the national CSIRT only, %lu enriched; %.3f s (%.0f events/s; %.3f s of CPU, "
 	    "%.0f events per CPU second), after %.3f s loading the registry\n",
-	    run.events, route_mode_names[mode], run.bad, run.recipients, run.unowned,
+	    run.events, route_mode_names[rt.mode], run.bad, run.recipients, run.unowned,
 	    run.enriched, t2 - t1, t2 > t1 ? (double)run.events / (t2 - t1) : 0.0, c2 - c1,
 	    c2 > c1 ? (double)run.events / (c2 - c1) : 0.0, t1 - t0);
 out:
@@ -486,9 +418,7 @@ out:
 	free(ptrs);
 	buf_free(&run.out);
 	names_free(&run.names);
-	route_enricher_free(enrich);
-	route_context_free(ctx);
-	route_index_free(idx);
+	cli_routing_close(&rt);
 	cli_opts_free(opts);
 	free(pos);
 	return code;
