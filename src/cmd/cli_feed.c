@@ -381,11 +381,10 @@ int cli_ingest(struct cli *c, int argc, char **argv)
 	for (int i = 0; i < npos; i++) {
 		int fc = ingest_file(c, &rt, pos[i], &fs, fs.opt.tlp, &stats, files);
 
-		if (fc == EX_USAGE || fc == EX_CONFIG || fc == EX_TEMPFAIL) {
-			code = fc;
-			break;
-		}
 		code = cli_exit_worse(code, fc);
+		if (fc == EX_USAGE || fc == EX_CONFIG || fc == EX_TEMPFAIL ||
+		    (fs.opt.strict && fc != EX_OK))
+			break;
 	}
 	if (doc != NULL) {
 		json_object_set_new(doc, "files", files);

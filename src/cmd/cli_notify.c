@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sysexits.h>
 
 #include "lib/xalloc.h"
 #include "route/notify.h"
@@ -75,9 +76,10 @@ int cli_notify(struct cli *c, int argc, char **argv)
 	}
 	if (r.a != NULL) {
 		json_t *v =
-		    json_pack("{s:o, s:I, s:I, s:I, s:I, s:b}", "digests", r.a, "events",
+		    json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:b}", "digests", r.a, "events",
 			      (json_int_t)stats.events, "waiting", (json_int_t)stats.waiting,
-			      "no_contact", (json_int_t)stats.no_contact, "queued",
+			      "no_contact", (json_int_t)stats.no_contact, "failed",
+			      (json_int_t)stats.failed, "queued",
 			      (json_int_t)(dry_run ? 0 : stats.digests), "dry_run", dry_run);
 		r.a = NULL;
 		rc = cli_print_json(v);
@@ -90,9 +92,14 @@ int cli_notify(struct cli *c, int argc, char **argv)
 		       dry_run ? "would queue" : "queued", stats.digests,
 		       stats.digests == 1 ? "" : "s", stats.events, stats.waiting,
 		       stats.waiting == 1 ? "" : "s", stats.no_contact);
+		if (stats.failed > 0)
+			printf("%zu group%s failed (see the errors above) and wait\n",
+			       stats.failed, stats.failed == 1 ? "" : "s");
 	}
 	if (rc == 0 && cli_opt_get(opts, "send")->count > 0)
 		rc = cli_mail_send(c, 0, (char *[]){NULL});
+	if (stats.failed > 0)
+		rc = cli_exit_worse(rc, EX_DATAERR);
 out:
 	json_decref(r.a);
 	cli_table_free(r.t);

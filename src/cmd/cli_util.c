@@ -345,9 +345,10 @@ void cli_table_free(struct cli_table *t)
 int cli_exit_worse(int a, int b)
 {
 	static const int order[] = {EX_OK, EX_DATAERR, EX_NOINPUT, EX_TEMPFAIL, EX_IOERR};
-	int ra = 0, rb = 0;
+	int n = (int)(sizeof(order) / sizeof(order[0]));
+	int ra = a == EX_OK ? 0 : n, rb = b == EX_OK ? 0 : n; /* others rank worst */
 
-	for (int i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++) {
+	for (int i = 0; i < n; i++) {
 		if (order[i] == a)
 			ra = i;
 		if (order[i] == b)

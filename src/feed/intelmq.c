@@ -803,9 +803,9 @@ int intelmq_parse(const char *line, size_t len, struct event *ev, struct sk_erro
 	char *copy;
 	int rc;
 
-	if (len > INTELMQ_LINE_MAX)
+	if (len > INTELMQ_STORED_MAX)
 		return sk_error_set(err, SK_EINVAL, "line longer than %d bytes",
-				    INTELMQ_LINE_MAX);
+				    INTELMQ_STORED_MAX);
 	copy = xmalloc(len + 1);
 	memcpy(copy, line, len);
 	copy[len] = '\0';

@@ -39,6 +39,10 @@ int intelmq_read(struct intelmq_reader *r, struct event *ev, struct sk_error *er
  * thrown away). */
 int intelmq_read_into(struct intelmq_reader *r, struct event *ev, struct sk_error *err);
 
+/* Longest line intelmq_parse() takes: an event as the store keeps it
+ * (written by event_to_json, so longer than the line it was read from). */
+#define INTELMQ_STORED_MAX (1024 * 1024)
+
 /* Parse one line (no newline needed) into ev, as intelmq_read() would:
  * 0, or SK_EINVAL with the reason in err (then ev holds a partial event,
  * to be thrown away). For events read back from the store. */

@@ -31,9 +31,9 @@ static size_t slot_of(int64_t id, size_t cap)
 	return (size_t)(((uint64_t)id * 0x9e3779b97f4a7c15ull) >> 17) & (cap - 1);
 }
 
-/* One more event for org_id, found through the table of indexes into
+/* n more events for org_id, found through the table of indexes into
  * s->orgs. */
-static void org_count(struct ingest_stats *s, int64_t org_id)
+static void org_count(struct ingest_stats *s, int64_t org_id, unsigned long n)
 {
 	size_t i;
 
@@ -54,7 +54,7 @@ static void org_count(struct ingest_stats *s, int64_t org_id)
 	for (i = slot_of(org_id, s->org_cap); s->org_slot[i] != 0;
 	     i = (i + 1) & (s->org_cap - 1)) {
 		if (s->orgs[s->org_slot[i] - 1].org_id == org_id) {
-			s->orgs[s->org_slot[i] - 1].events++;
+			s->orgs[s->org_slot[i] - 1].events += n;
 			return;
 		}
 	}
@@ -62,8 +62,20 @@ static void org_count(struct ingest_stats *s, int64_t org_id)
 		s->alloc_orgs = s->alloc_orgs ? s->alloc_orgs * 2 : 64;
 		s->orgs = xreallocarray(s->orgs, s->alloc_orgs, sizeof(*s->orgs));
 	}
-	s->orgs[s->n_orgs] = (struct ingest_org_count){org_id, 1};
+	s->orgs[s->n_orgs] = (struct ingest_org_count){org_id, n};
 	s->org_slot[i] = ++s->n_orgs;
+}
+
+void ingest_stats_add(struct ingest_stats *to, const struct ingest_stats *from)
+{
+	to->lines += from->lines;
+	to->parsed += from->parsed;
+	to->rejected += from->rejected;
+	to->matched += from->matched;
+	to->unmatched += from->unmatched;
+	to->enriched += from->enriched;
+	for (size_t i = 0; i < from->n_orgs; i++)
+		org_count(to, from->orgs[i].org_id, from->orgs[i].events);
 }
 
 void ingest_stats_free(struct ingest_stats *s)
@@ -112,7 +124,7 @@ static int batch_flush(struct store *st, const struct route_context *ctx,
 		b->in[i].rcpt = b->rcpt + b->first[i];
 		for (size_t j = 0; j < b->in[i].n_rcpt; j++) {
 			matched |= b->in[i].rcpt[j].role != RECIPIENT_NATIONAL;
-			org_count(s, b->in[i].rcpt[j].org_id);
+			org_count(s, b->in[i].rcpt[j].org_id, 1);
 		}
 		if (matched)
 			s->matched++;
@@ -128,13 +140,12 @@ static int batch_flush(struct store *st, const struct route_context *ctx,
 
 int ingest_run(struct store *st, const struct route_context *ctx, const struct route_index *idx,
 	       const struct route_enricher *en, struct feed_reader *r,
-	       const struct ingest_options *opt, struct ingest_stats *stats,
+	       const struct ingest_options *opt, struct ingest_stats *total,
 	       struct sk_error *err)
 {
+	struct ingest_stats run = {0}, *stats = &run; /* added to total once stored */
 	struct batch *b = xcalloc(1, sizeof(*b));
 	struct feed_counts fc = {0};
-	unsigned long parsed = stats->parsed, matched = stats->matched;
-	unsigned long unmatched = stats->unmatched;
 	struct event *ev;
 	char summary[512];
 	bool enrich = en != NULL && route_enricher_active(en);
@@ -153,12 +164,12 @@ int ingest_run(struct store *st, const struct route_context *ctx, const struct r
 		if (rc == 0)
 			break;
 		if (rc == SK_EINVAL || rc == SK_ETOOBIG) {
-			if (opt->reject != NULL)
-				opt->reject(&line_err, opt->reject_ctx);
 			if (opt->strict) {
 				*err = line_err;
 				break;
 			}
+			if (opt->reject != NULL)
+				opt->reject(&line_err, opt->reject_ctx);
 			continue;
 		}
 		if (rc < 0) {
@@ -188,8 +199,7 @@ int ingest_run(struct store *st, const struct route_context *ctx, const struct r
 		snprintf(
 		    summary, sizeof(summary),
 		    "ingested %s: %lu events (%lu matched, %lu unmatched), %lu lines rejected",
-		    opt->source, stats->parsed - parsed, stats->matched - matched,
-		    stats->unmatched - unmatched, fc.rejected);
+		    opt->source, stats->parsed, stats->matched, stats->unmatched, fc.rejected);
 		rc = store_audit_add(st, "feed.ingest", "feed", 0, summary, err);
 	}
 	if (rc == 0)
@@ -197,6 +207,9 @@ int ingest_run(struct store *st, const struct route_context *ctx, const struct r
 	else
 		store_rollback(st);
 out:
+	if (rc == 0)
+		ingest_stats_add(total, &run);
+	ingest_stats_free(&run);
 	for (size_t i = 0; i < INGEST_BATCH; i++)
 		event_free(&b->ev[i]);
 	free(b->rcpt);

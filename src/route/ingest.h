@@ -43,6 +43,8 @@ struct ingest_stats {
 	size_t org_cap;
 };
 void ingest_stats_free(struct ingest_stats *s);
+/* Add the counts of from to to. */
+void ingest_stats_add(struct ingest_stats *to, const struct ingest_stats *from);
 
 /* Called for each bad line with its message ("FILE:LINE: reason"). */
 typedef void (*ingest_reject_fn)(const struct sk_error *err, void *ctx);
@@ -57,8 +59,8 @@ struct ingest_options {
 
 /* Ingest everything r reads. ctx and idx route; en (may be NULL) fills
  * in. Bad lines are counted and reported; stats (zeroed by the caller,
- * adds up over several inputs) gets the counts; after a failure they
- * include what was rolled back. An audit row names the source and the
+ * adds up over several inputs) gets the counts of what was stored
+ * (nothing after a failure). An audit row names the source and the
  * counts. */
 int ingest_run(struct store *st, const struct route_context *ctx, const struct route_index *idx,
 	       const struct route_enricher *en, struct feed_reader *r,

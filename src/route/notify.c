@@ -34,7 +34,8 @@
 #define CSV_MAX	       (7 * 1024 * 1024)
 #define BODY_MAX       (64 * 1024)
 #define INTERVAL_MAX   (31 * 86400)
-#define STOP	       1 /* a walk callback's "enough for this chunk" */
+#define FEED_SHOWN_MAX 201 /* bytes of a feed name in the text, NUL included */
+#define STOP	       1   /* a walk callback's "enough for this chunk" */
 #define DEFAULT_SENDER "the national CSIRT"
 
 /* Fields no recipient gets whatever the config says: raw holds the
@@ -265,13 +266,29 @@ static void chunk_reset(struct chunk *c)
 
 /* ---- CSV ---- */
 
+/* Digits with at most one decimal point between them. */
+static bool plain_number(const char *v)
+{
+	bool digit = false, point = false;
+
+	for (; *v != '\0'; v++) {
+		if (*v >= '0' && *v <= '9')
+			digit = true;
+		else if (*v == '.' && !point && digit)
+			point = true;
+		else
+			return false;
+	}
+	return digit && v[-1] != '.';
+}
+
 /* A cell: quoted when it must be; a text that a spreadsheet would take
  * for a formula gets a leading apostrophe. */
 static int csv_cell(struct buf *b, const char *v, bool first)
 {
 	bool quote = strpbrk(v, ",\"\r\n") != NULL || v[0] == ' ';
-	bool formula = (v[0] == '=' || v[0] == '+' || v[0] == '@' ||
-			(v[0] == '-' && !(v[1] >= '0' && v[1] <= '9')));
+	bool formula = v[0] == '=' || v[0] == '+' || v[0] == '@' || v[0] == '\t' ||
+		       v[0] == '\r' || (v[0] == '-' && !plain_number(v + 1));
 	int rc = first ? 0 : buf_append_char(b, ',');
 
 	if (rc == 0 && quote)
@@ -314,9 +331,11 @@ static int columns_collect(const struct notify_config *nc, const struct chunk *c
 
 		if (!c->v[i].unique)
 			continue;
-		if ((rc = parse_event(c->json.data + c->v[i].json_off, ev, err)) != 0)
-			return sk_error_set(err, SK_EIO, "stored event %lld: %s",
-					    (long long)c->v[i].event_id, err->msg);
+		if ((rc = parse_event(c->json.data + c->v[i].json_off, ev, err)) != 0) {
+			sk_error_prefix(err, "stored event %lld", (long long)c->v[i].event_id);
+			err->code = SK_EIO;
+			return SK_EIO;
+		}
 		event_iter_init(&it);
 		while (event_next(ev, &it, &item)) {
 			bool have = false;
@@ -511,6 +530,20 @@ struct run {
 	struct org_list members; /* every organization, by id, for liaison CSVs */
 };
 
+/* src cut to fit out[size], on a character boundary. */
+static void cut_utf8(char *out, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= size) {
+		n = size - 1;
+		while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(out, src, n);
+	out[n] = '\0';
+}
+
 /* Render the text, compose the mail, queue it and record the
  * notification. */
 static int digest_send(struct run *run, const struct org *org, const struct contact **to,
@@ -521,7 +554,7 @@ static int digest_send(struct run *run, const struct org *org, const struct cont
 	const char *lang = "en", *subject;
 	enum tlp_label tlp = TLP_CLEAR;
 	int64_t first = INT64_MAX, last = INT64_MIN, *ids;
-	char count[24], tfirst[21], tlast[21], fname[256];
+	char count[24], tfirst[21], tlast[21], fname[256], feed_shown[FEED_SHOWN_MAX];
 	bool pass_on = false, need_to_know = false;
 	struct template *t;
 	struct buf csv, text, tolist;
@@ -547,12 +580,13 @@ static int digest_send(struct run *run, const struct org *org, const struct cont
 	if ((rc = csv_write(run->nc, c, &run->members, &run->ev, &csv, err)) != 0)
 		goto out;
 	snprintf(count, sizeof(count), "%zu", c->unique);
+	cut_utf8(feed_shown, sizeof(feed_shown), feed);
 	str_time_iso(first, tfirst);
 	str_time_iso(last, tlast);
 	{
 		const struct template_var vars[] = {
 		    {"org", org->name},
-		    {"feed", feed},
+		    {"feed", feed_shown},
 		    {"type", type},
 		    {"count", count},
 		    {"first", tfirst},
@@ -584,9 +618,10 @@ static int digest_send(struct run *run, const struct org *org, const struct cont
 		addrs[i] = (struct mail_addr){to[i]->name, to[i]->email};
 		rc = buf_printf(&tolist, "%s%s", i ? ", " : "", to[i]->email);
 	}
-	snprintf(fname, sizeof(fname), "%s-%s-%.10s.csv", feed, type, tlast);
+	snprintf(fname, sizeof(fname), "%.80s-%s-%.10s.csv", feed, type, tlast);
 	for (char *p = fname; *p != '\0'; p++)
-		if (*p == ' ' || *p == '/')
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '-'))
 			*p = '_';
 	ids = xreallocarray(NULL, c->n, sizeof(*ids));
 	for (size_t i = 0; i < c->n; i++)
@@ -721,7 +756,7 @@ static int group_run(struct run *run, const struct group *g, const char *before,
 		run->stats->no_contact++;
 		goto out;
 	}
-	buf_init(&c.json, CHUNK_BYTES + EVENT_TEXT_MAX + 1);
+	buf_init(&c.json, CHUNK_BYTES + INTELMQ_STORED_MAX + 1);
 	for (bool full = true; full;) {
 		struct store_event_filter f = {
 		    .org_id = g->org_id,
@@ -794,6 +829,13 @@ int notify_run(struct store *st, const struct notify_config *nc, bool all, bool 
 			continue;
 		}
 		rc = group_run(&run, g, now_due ? nowiso : window, err);
+		/* Bad data in one group must not hold the others back. */
+		if (rc == SK_EINVAL || rc == SK_ETOOBIG || rc == SK_EIO) {
+			log_error("notify: %s", err->msg);
+			stats->failed++;
+			sk_error_clear(err);
+			rc = 0;
+		}
 	}
 	for (size_t i = 0; i < gs.n; i++) {
 		free(gs.v[i].feed);

@@ -58,6 +58,7 @@ struct notify_stats {
 	size_t events;	   /* events in them */
 	size_t waiting;	   /* groups whose interval has not ended */
 	size_t no_contact; /* groups of organizations without a contact to mail */
+	size_t failed;	   /* groups that failed (bad data; logged) and wait */
 };
 
 /* Make the due digests. all: every group, whatever its interval.

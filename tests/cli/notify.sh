@@ -62,7 +62,7 @@ done >>"$NTP"
 # IntelMQ events: an infected IPv6 host of Water Co, and an AMBER+STRICT
 # compromise at Power Co.
 cat >"$TMP/events.jsonl" <<'JSON'
-{"classification.type": "infected-system", "extra.note": "=HYPERLINK(\"http://x.test\")", "extra.user_agent": "Mozilla/4.0", "feed.name": "Sinkhole", "malware.name": "andromeda", "source.ip": "2001:db8:10::5", "time.source": "2025-11-30T02:00:00+00:00"}
+{"classification.type": "infected-system", "extra.calc": "-2+3", "extra.note": "=HYPERLINK(\"http://x.test\")", "extra.user_agent": "Mozilla/4.0", "feed.name": "Sinkhole", "malware.name": "andromeda", "source.ip": "2001:db8:10::5", "time.source": "2025-11-30T02:00:00+00:00"}
 {"classification.type": "system-compromise", "feed.name": "Sinkhole", "source.fqdn": "www.power.example.be", "time.source": "2025-11-30T03:00:00+00:00", "tlp": "AMBER+STRICT"}
 JSON
 
@@ -137,6 +137,7 @@ for f in sorted(glob.glob(sys.argv[1] + "/msg.*")):
 PY
 )
 expect_match "'=HYPERLINK" "$CSV" "a cell a spreadsheet would run as a formula is defused"
+expect_match ",'-2\+3," "$CSV" "... also one that starts with a minus and a digit"
 expect_no_match "user_agent|Mozilla" "$CSV" "a field in [notify] drop_fields is not sent"
 expect_match "vulnerable-system.*\|en\|198.51.100.7\|" "$(digest soc@power.test)" \
 	"Power Co: its NTP host"
