@@ -610,7 +610,8 @@ const struct shadowserver_schema *shadowserver_schema_builtin(void)
 struct step {
 	const struct ss_map *m;
 	uint32_t col;
-	bool first_only; /* an extra.* name that an earlier step sets too */
+	bool first_only;	    /* an extra.* name that an earlier step sets too */
+	struct event_extra_key key; /* TARGET_EXTRA: m->extra, checked once */
 };
 
 struct shadowserver_reader {
@@ -625,8 +626,10 @@ struct shadowserver_reader {
 	struct csv_reader *csv;
 	bool header_done, done;
 	size_t ncols;
-	char **col_names; /* header, as read */
-	char **col_extra; /* extra.* name of each column */
+	char **col_names;		   /* header, as read */
+	char **col_extra;		   /* extra.* name of each column */
+	struct event_extra_key *col_key;   /* col_extra, checked once */
+	struct event_extra_key *const_key; /* the report's extra.* constants */
 	struct step *steps;
 	size_t nsteps;
 	uint32_t *rest; /* columns no step reads */
@@ -709,6 +712,8 @@ void shadowserver_reader_free(struct shadowserver_reader *r)
 	}
 	free(r->col_names);
 	free(r->col_extra);
+	free(r->col_key);
+	free(r->const_key);
 	free(r->steps);
 	free(r->rest);
 	free(r->failed);
@@ -747,6 +752,7 @@ static int read_header(struct shadowserver_reader *r, const struct csv_record *r
 	r->ncols = rec->n;
 	r->col_names = xcalloc(rec->n, sizeof(*r->col_names));
 	r->col_extra = xcalloc(rec->n, sizeof(*r->col_extra));
+	r->col_key = xcalloc(rec->n, sizeof(*r->col_key));
 	for (size_t i = 0; i < rec->n; i++) {
 		const struct csv_field *f = &rec->fields[i];
 		char fallback[32];
@@ -762,6 +768,10 @@ static int read_header(struct shadowserver_reader *r, const struct csv_record *r
 		if (r->col_extra[i] == NULL) {
 			snprintf(fallback, sizeof(fallback), "column_%zu", i + 1);
 			r->col_extra[i] = csv_extra_name(fallback, strlen(fallback), false);
+		}
+		if (event_extra_key_init(&r->col_key[i], r->col_extra[i], err) != 0) {
+			sk_error_prefix(err, "%s:%lu: column %zu", r->name, rec->line, i + 1);
+			return SK_EINVAL;
 		}
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(r->col_names[j], r->col_names[i]) == 0)
@@ -802,6 +812,12 @@ static int read_header(struct shadowserver_reader *r, const struct csv_record *r
 		s = &r->steps[r->nsteps++];
 		s->m = m;
 		s->col = (uint32_t)col;
+		if (m->target == TARGET_EXTRA &&
+		    event_extra_key_init(&s->key, m->extra, err) != 0) {
+			free(used);
+			sk_error_prefix(err, "%s: report type '%s'", r->name, rep->name);
+			return SK_EINVAL;
+		}
 		if (m->target == TARGET_EXTRA)
 			for (size_t j = 0; j + 1 < r->nsteps; j++)
 				if (r->steps[j].m->target == TARGET_EXTRA &&
@@ -812,6 +828,14 @@ static int read_header(struct shadowserver_reader *r, const struct csv_record *r
 	for (size_t i = 0; i < rec->n; i++)
 		if (!used[i])
 			r->rest[r->nrest++] = (uint32_t)i;
+	r->const_key = xcalloc(rep->n_consts + 1, sizeof(*r->const_key));
+	for (size_t i = 0; i < rep->n_consts; i++)
+		if (rep->consts[i].field < 0 &&
+		    event_extra_key_init(&r->const_key[i], rep->consts[i].extra, err) != 0) {
+			free(used);
+			sk_error_prefix(err, "%s: report type '%s'", r->name, rep->name);
+			return SK_EINVAL;
+		}
 	r->col_cc_dns = find_column(r, "cc_dns");
 	r->col_http_host = find_column(r, "http_host");
 	r->col_url = find_column(r, "url");
@@ -1342,7 +1366,7 @@ static int read_row(struct shadowserver_reader *r, const struct csv_record *rec,
 		} else {
 			if (s->first_only && event_get_extra(ev, m->extra, NULL) != NULL)
 				continue;
-			rc = event_set_extra_n(ev, m->extra, v.type, v.text, v.len, &sub);
+			rc = event_set_extra_key(ev, &s->key, v.type, v.text, v.len, &sub);
 		}
 		if (rc == 0)
 			continue;
@@ -1353,8 +1377,8 @@ static int read_row(struct shadowserver_reader *r, const struct csv_record *rec,
 	for (size_t i = 0; i < r->rep->n_consts; i++) {
 		const struct ss_const *c = &r->rep->consts[i];
 
-		if (c->field < 0 &&
-		    event_set_extra(ev, c->extra, EVENT_JSON_STRING, c->value, &sub) != 0)
+		if (c->field < 0 && event_set_extra_key(ev, &r->const_key[i], EVENT_JSON_STRING,
+							c->value, strlen(c->value), &sub) != 0)
 			return row_error(r, rec, NULL, &sub, err);
 	}
 	for (size_t i = 0; i < r->nrest + r->nfailed; i++) {
@@ -1363,8 +1387,8 @@ static int read_row(struct shadowserver_reader *r, const struct csv_record *rec,
 
 		if (f->len == 0)
 			continue;
-		if (event_set_extra_n(ev, r->col_extra[col], EVENT_JSON_STRING, f->text, f->len,
-				      &sub) != 0)
+		if (event_set_extra_key(ev, &r->col_key[col], EVENT_JSON_STRING, f->text,
+					f->len, &sub) != 0)
 			return row_error(r, rec, r->col_names[col], &sub, err);
 	}
 	if (r->raw)

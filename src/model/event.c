@@ -301,6 +301,29 @@ static size_t utf8_check(const char *text, size_t n)
 	return n;
 }
 
+/* True if text[0..len) is plain ASCII without NUL bytes: valid as it
+ * is. One pass, eight bytes at a time; false sends the caller to the
+ * exact checks (and their messages). */
+static bool plain_text(const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		/* a byte >= 0x80, or a zero byte */
+		if ((w & highs) != 0 || ((w - ones) & ~w & highs) != 0)
+			return false;
+	}
+	for (; i < len; i++)
+		if (s[i] == 0 || s[i] >= 0x80)
+			return false;
+	return true;
+}
+
 /* Write text[0..len) into out for a message: printable characters as
  * they are; control characters, invalid UTF-8, bidirectional overrides
  * and line separators as \xNN; cut after SHOW_MAX bytes with "...". */
@@ -435,7 +458,10 @@ static bool json_number_syntax(const char *s, size_t n, bool *integral)
 }
 
 /* A JSON number that fits: integers within int64, reals finite. Returns
- * NULL or why not. */
+ * NULL or why not; its value in *value unless value is NULL, in which
+ * case most numbers need no conversion: an integer of up to 18 digits
+ * fits, and a real without an exponent is finite at any length this
+ * takes. */
 static const char *json_number_check(const char *s, size_t n, bool *integral, double *value)
 {
 	char z[NUMBER_MAX + 1];
@@ -444,6 +470,15 @@ static const char *json_number_check(const char *s, size_t n, bool *integral, do
 
 	if (!json_number_syntax(s, n, integral))
 		return "not a number";
+	if (n > NUMBER_MAX)
+		return "too long for a number";
+	if (value == NULL) {
+		size_t digits = n - (s[0] == '-');
+
+		if (*integral ? digits <= 18
+			      : memchr(s, 'e', n) == NULL && memchr(s, 'E', n) == NULL)
+			return NULL;
+	}
 	if (!copy_z(z, sizeof(z), s, n))
 		return "too long for a number";
 	errno = 0;
@@ -458,7 +493,8 @@ static const char *json_number_check(const char *s, size_t n, bool *integral, do
 		if (!isfinite(d) || (errno == ERANGE && (d > 1.0 || d < -1.0)))
 			return "a number out of range";
 	}
-	*value = d;
+	if (value != NULL)
+		*value = d;
 	return NULL;
 }
 
@@ -718,7 +754,18 @@ static int arena_append(struct event *ev, const char *text, size_t len, uint32_t
 		memcpy(copy, text, len);
 		text = copy;
 	}
-	if (buf_append(a, text, len) != 0 || buf_append_char(a, '\0') != 0) {
+	/* The value and its NUL in one piece: buf_append writes a NUL
+	 * after what it appends, which is the value's own. */
+	if (start + len + 1 > a->max || buf_append(a, text, len) != 0) {
+		rc = SK_ETOOBIG;
+	} else {
+		a->len++; /* past the NUL, which buf_append wrote */
+		if (a->len < a->alloc)
+			a->data[a->len] = '\0';
+		else
+			rc = buf_append(a, "", 0); /* room for the next NUL */
+	}
+	if (rc != 0) {
 		a->len = start;
 		if (a->data != NULL)
 			a->data[start] = '\0';
@@ -777,6 +824,42 @@ static int bad(struct sk_error *err, unsigned f, const char *text, size_t len, c
 	return sk_error_set(err, SK_EINVAL, "%s: '%s' is not %s", fields[f].name, shown, what);
 }
 
+/* Whether text[0..len) is an IPv4 address as prefix_format_addr writes
+ * it: four numbers without leading zeros between dots. Checked only
+ * after the address parsed, so the numbers are in range. */
+static bool ipv4_canonical(const char *text, size_t len)
+{
+	size_t i = 0;
+
+	for (int part = 0; part < 4; part++) {
+		size_t start = i;
+
+		while (i < len && is_digit(text[i]))
+			i++;
+		if (i == start || (text[start] == '0' && i - start > 1))
+			return false;
+		if (part < 3 && (i >= len || text[i++] != '.'))
+			return false;
+	}
+	return i == len;
+}
+
+/* The decimal digits of v into out (24 bytes); returns their count. */
+static size_t put_u64(char *out, uint64_t v)
+{
+	char tmp[24];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	for (size_t i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n] = '\0';
+	return n;
+}
+
 static int canon_ip(unsigned f, const char *text, size_t len, bool network, struct canon *c,
 		    struct sk_error *err)
 {
@@ -796,6 +879,10 @@ static int canon_ip(unsigned f, const char *text, size_t len, bool network, stru
 		if (memcmp(p.addr, zero, p.family == 4 ? 4 : 16) == 0)
 			return bad(err, f, text, len, "a host address",
 				   "it is the unspecified address");
+		if (p.family == 4 && ipv4_canonical(text, len)) {
+			c->parsed.prefix = p; /* the text is its canonical form */
+			return 0;
+		}
 		n = prefix_format_addr(&p, c->buf, sizeof(c->buf));
 	} else {
 		n = prefix_format(&p, c->buf, sizeof(c->buf));
@@ -814,15 +901,13 @@ static int canon_asn(unsigned f, const char *text, size_t len, struct canon *c,
 	char z[33];
 	struct sk_error sub = {0};
 	uint32_t asn;
-	int n;
 
 	if (!copy_z(z, sizeof(z), text, len))
 		return bad(err, f, text, len, "an AS number", "too long");
 	if (asn_parse(z, &asn, &sub) != 0)
 		return bad(err, f, text, len, "an AS number", detail(&sub, z));
-	n = snprintf(c->buf, sizeof(c->buf), "%u", asn);
 	c->text = c->buf;
-	c->len = (size_t)n;
+	c->len = put_u64(c->buf, asn);
 	c->parsed.num = asn;
 	return 0;
 }
@@ -833,7 +918,6 @@ static int canon_port(unsigned f, const char *text, size_t len, struct canon *c,
 	char shown[SHOW_SIZE];
 	uint32_t v = 0;
 	size_t i = 0;
-	int n;
 
 	while (i < len && is_digit(text[i])) {
 		if (v <= 65535)
@@ -843,9 +927,8 @@ static int canon_port(unsigned f, const char *text, size_t len, struct canon *c,
 	if (i != len || v > 65535)
 		return sk_error_set(err, SK_EINVAL, "%s: %s is not a port (0-65535)",
 				    fields[f].name, show(text, len, shown));
-	n = snprintf(c->buf, sizeof(c->buf), "%u", v);
 	c->text = c->buf;
-	c->len = (size_t)n;
+	c->len = put_u64(c->buf, v);
 	c->parsed.num = v;
 	return 0;
 }
@@ -1061,14 +1144,17 @@ static int check_common(unsigned f, const char *text, size_t len, struct sk_erro
 		return sk_error_set(err, SK_ETOOBIG,
 				    "%s: the value is %zu bytes long, over the limit of %d",
 				    fields[f].name, len, EVENT_VALUE_MAX);
-	if (memchr(text, '\0', len) != NULL)
-		return sk_error_set(err, SK_EINVAL, "%s: the value holds a NUL byte",
-				    fields[f].name);
-	bad_at = utf8_check(text, len);
-	if (bad_at != len)
-		return sk_error_set(err, SK_EINVAL,
-				    "%s: the value is not valid UTF-8 (at byte %zu): '%s'",
-				    fields[f].name, bad_at, show(text, len, shown));
+	if (!plain_text(text, len)) {
+		if (memchr(text, '\0', len) != NULL)
+			return sk_error_set(err, SK_EINVAL, "%s: the value holds a NUL byte",
+					    fields[f].name);
+		bad_at = utf8_check(text, len);
+		if (bad_at != len)
+			return sk_error_set(
+			    err, SK_EINVAL,
+			    "%s: the value is not valid UTF-8 (at byte %zu): '%s'",
+			    fields[f].name, bad_at, show(text, len, shown));
+	}
 	if (is_space((unsigned char)text[0]) || is_space((unsigned char)text[len - 1]))
 		return sk_error_set(err, SK_EINVAL,
 				    "%s: '%s' has leading or trailing white space",
@@ -1346,19 +1432,11 @@ static int find_extra(const struct event *ev, const char *name, size_t n, uint32
 	return -1;
 }
 
-/* name and text[0..len) are borrowed; ev changes only on success. */
-int event_set_extra_n(struct event *ev, const char *name, enum event_json_type type,
-		      const char *text, size_t len, struct sk_error *err)
+/* Check and hash name for event_set_extra_key(). */
+int event_extra_key_init(struct event_extra_key *key, const char *name, struct sk_error *err)
 {
 	char shown[SHOW_SIZE];
-	const char *why;
-	struct event_extra *x;
-	size_t n, start, bad_at;
-	uint32_t hash, off;
-	char *copy = NULL;
-	bool integral;
-	double v;
-	int i, rc;
+	size_t n;
 
 	if (name == NULL)
 		return sk_error_set(err, SK_EINVAL, "empty field name");
@@ -1369,6 +1447,27 @@ int event_set_extra_n(struct event *ev, const char *name, enum event_json_type t
 		    "'%s' is not an extra.* name (extra. then lowercase letters, "
 		    "digits and '_', in parts between dots, at most %d bytes)",
 		    show(name, n, shown), EVENT_EXTRA_KEY_MAX);
+	key->name = name;
+	key->len = (uint16_t)n;
+	key->hash = hash_bytes(name, n);
+	return 0;
+}
+
+/* name and text[0..len) are borrowed; ev changes only on success. */
+int event_set_extra_key(struct event *ev, const struct event_extra_key *key,
+			enum event_json_type type, const char *text, size_t len,
+			struct sk_error *err)
+{
+	const char *name = key->name;
+	char shown[SHOW_SIZE];
+	const char *why;
+	struct event_extra *x;
+	size_t n = key->len, start, bad_at;
+	uint32_t off;
+	char *copy = NULL;
+	bool integral;
+	int i, rc;
+
 	switch (type) {
 	case EVENT_JSON_STRING:
 		if (text == NULL)
@@ -1377,7 +1476,7 @@ int event_set_extra_n(struct event *ev, const char *name, enum event_json_type t
 	case EVENT_JSON_NUMBER:
 		if (text == NULL)
 			return sk_error_set(err, SK_EINVAL, "%s: no value", name);
-		why = json_number_check(text, len, &integral, &v);
+		why = json_number_check(text, len, &integral, NULL);
 		if (why != NULL)
 			return sk_error_set(
 			    err, SK_EINVAL, "%s: '%s' is %s", name, show(text, len, shown),
@@ -1410,16 +1509,19 @@ int event_set_extra_n(struct event *ev, const char *name, enum event_json_type t
 		return sk_error_set(err, SK_ETOOBIG,
 				    "%s: the value is %zu bytes long, over the limit of %d",
 				    name, len, EVENT_VALUE_MAX);
-	if (memchr(text, '\0', len) != NULL)
-		return sk_error_set(err, SK_EINVAL, "%s: the value holds a NUL byte", name);
-	bad_at = utf8_check(text, len);
-	if (bad_at != len)
-		return sk_error_set(err, SK_EINVAL,
-				    "%s: the value is not valid UTF-8 (at byte %zu): '%s'",
-				    name, bad_at, show(text, len, shown));
+	if (!plain_text(text, len)) {
+		if (memchr(text, '\0', len) != NULL)
+			return sk_error_set(err, SK_EINVAL, "%s: the value holds a NUL byte",
+					    name);
+		bad_at = utf8_check(text, len);
+		if (bad_at != len)
+			return sk_error_set(
+			    err, SK_EINVAL,
+			    "%s: the value is not valid UTF-8 (at byte %zu): '%s'", name,
+			    bad_at, show(text, len, shown));
+	}
 
-	hash = hash_bytes(name, n);
-	i = find_extra(ev, name, n, hash);
+	i = find_extra(ev, name, n, key->hash);
 	if (i >= 0) {
 		x = &ev->extra[i];
 		if (len <= x->val_len) {
@@ -1458,13 +1560,25 @@ int event_set_extra_n(struct event *ev, const char *name, enum event_json_type t
 	}
 	x->key_len = (uint16_t)n;
 	x->val_len = (uint32_t)len;
-	x->hash = hash;
+	x->hash = key->hash;
 	x->type = (uint8_t)type;
 	ev->n_extra++;
 	rc = 0;
 out:
 	free(copy);
 	return rc;
+}
+
+/* name and text[0..len) are borrowed; ev changes only on success. */
+int event_set_extra_n(struct event *ev, const char *name, enum event_json_type type,
+		      const char *text, size_t len, struct sk_error *err)
+{
+	struct event_extra_key key;
+	int rc;
+
+	if ((rc = event_extra_key_init(&key, name, err)) != 0)
+		return rc;
+	return event_set_extra_key(ev, &key, type, text, len, err);
 }
 
 int event_set_extra(struct event *ev, const char *name, enum event_json_type type,
@@ -1666,20 +1780,41 @@ static void out_put(struct json_out *w, const char *s, size_t len)
 	w->n += len;
 }
 
+/* The first byte of s[0..len) at or after i that JSON must escape (a
+ * control character, '"' or '\\'), or len; eight bytes at a time. */
+static size_t json_plain_run(const unsigned char *s, size_t i, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w, q, b;
+
+		memcpy(&w, s + i, 8);
+		q = w ^ (ones * '"');
+		b = w ^ (ones * '\\');
+		/* a byte below 0x20, or one equal to '"' or '\\' (zero after the xor) */
+		if ((((w - ones * 0x20) | (q - ones) | (b - ones)) & ~w & highs) != 0)
+			break;
+	}
+	for (; i < len; i++)
+		if (s[i] < 0x20 || s[i] == '"' || s[i] == '\\')
+			return i;
+	return len;
+}
+
 /* A JSON string as Python's json.dumps(ensure_ascii=False) writes it. */
 static void out_string(struct json_out *w, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s;
 	size_t start = 0;
 
 	out_put(w, "\"", 1);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	for (size_t i = json_plain_run(u, 0, len); i < len; i = json_plain_run(u, i + 1, len)) {
+		unsigned char c = u[i];
 		char esc[6] = {'\\', 'u', '0', '0', 0, 0};
 		size_t elen = 2;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
 		out_put(w, s + start, i - start);
 		start = i + 1;
 		switch (c) {
@@ -1731,12 +1866,22 @@ static const char *intelmq_tlp(int64_t label)
 
 static void out_key(struct json_out *w, bool *first, const char *key, size_t len)
 {
-	if (!*first)
-		out_put(w, ", ", 2);
+	char *p;
+
+	/* ', "key": ' in one piece; names are plain ASCII: nothing to escape */
+	if (len + 6 > sizeof(w->chunk) - w->n)
+		out_flush(w);
+	p = w->chunk + w->n;
+	if (!*first) {
+		*p++ = ',';
+		*p++ = ' ';
+	}
 	*first = false;
-	out_put(w, "\"", 1);
-	out_put(w, key, len); /* names are plain ASCII: nothing to escape */
-	out_put(w, "\": ", 3);
+	*p++ = '"';
+	memcpy(p, key, len);
+	p += len;
+	memcpy(p, "\": ", 3);
+	w->n = (size_t)(p + 3 - w->chunk);
 }
 
 static void out_field(const struct event *ev, struct json_out *w, bool *first, unsigned f)
@@ -1760,10 +1905,21 @@ struct sorted_extra {
 	const struct event_extra *x;
 };
 
-static int compare_extra(const void *a, const void *b)
+/* Sort v[0..n) by key: insertion sort, as a reader sets its extra
+ * fields in the same order on every event and there are a few dozen at
+ * most as a rule. Keys all start "extra.". */
+static void sort_extra(struct sorted_extra *v, size_t n)
 {
-	return strcmp(((const struct sorted_extra *)a)->key,
-		      ((const struct sorted_extra *)b)->key);
+	for (size_t i = 1; i < n; i++) {
+		struct sorted_extra t = v[i];
+		size_t j = i;
+
+		while (j > 0 && strcmp(v[j - 1].key + 6, t.key + 6) > 0) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = t;
+	}
 }
 
 /* ev is borrowed; out is the caller's and is left as it was on failure. */
@@ -1783,8 +1939,7 @@ int event_to_json(const struct event *ev, struct buf *out)
 		sorted[i].key = ev->arena.data + ev->extra[i].key_off;
 		sorted[i].x = &ev->extra[i];
 	}
-	if (ev->n_extra > 1)
-		qsort(sorted, ev->n_extra, sizeof(sorted[0]), compare_extra);
+	sort_extra(sorted, ev->n_extra);
 
 	out_put(&w, "{", 1);
 	for (f = 0; f <= EVENT_EVENT_HASH; f++)

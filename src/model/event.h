@@ -260,6 +260,23 @@ int event_set_extra(struct event *ev, const char *name, enum event_json_type typ
 int event_set_extra_n(struct event *ev, const char *name, enum event_json_type type,
 		      const char *text, size_t len, struct sk_error *err);
 
+/* An extra.* name checked and hashed once, for a reader that sets the
+ * same names on every event it reads (a feed's columns): setting a value
+ * by key skips the name's checks. */
+struct event_extra_key {
+	const char *name; /* borrowed: must outlive the key */
+	uint16_t len;
+	uint32_t hash;
+};
+/* Fill *key for name (borrowed), checked as event_set_extra_n checks it;
+ * SK_EINVAL if it is not an extra.* name. */
+int event_extra_key_init(struct event_extra_key *key, const char *name, struct sk_error *err);
+/* event_set_extra_n() by a key from event_extra_key_init(); the value is
+ * checked as there. */
+int event_set_extra_key(struct event *ev, const struct event_extra_key *key,
+			enum event_json_type type, const char *text, size_t len,
+			struct sk_error *err);
+
 /* The canonical text of a field, or NULL if it is not set. Borrowed from
  * ev, valid until ev next changes. */
 const char *event_get(const struct event *ev, enum event_field f);

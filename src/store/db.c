@@ -1,7 +1,8 @@
 /* store/db.c: chooses a backend from the store URL, caches prepared
  * statements by their SQL text, forwards the thin SQL interface to the
  * backend, and applies the embedded migrations, substituting the few
- * words that differ between backends ("{{ID}}", "{{BYTES}}"). */
+ * words that differ between backends ("{{ID}}", "{{BYTES}}",
+ * "{{WITHOUT_ROWID}}", "{{ORGS_REF}}", "{{SETTLED_ONLY}}"). */
 #include "store/db.h"
 
 #include <stdio.h>
@@ -150,6 +151,11 @@ void db_bind_null(struct db_stmt *s, int idx)
 	s->db->ops->bind_null(s, idx);
 }
 
+void db_bind_text_ref(struct db_stmt *s, int idx, const char *v, size_t len)
+{
+	s->db->ops->bind_text_ref(s, idx, v, len);
+}
+
 int db_step(struct db_stmt *s, struct sk_error *err)
 {
 	return s->db->ops->step(s, err);
@@ -205,6 +211,17 @@ int db_id_continue(struct db *db, const char *table, int64_t last_id, struct sk_
 	return db->ops->id_continue(db, table, last_id, err);
 }
 
+/* See db.h. */
+int db_id_reserve(struct db *db, const char *table, size_t n, int64_t *ids,
+		  struct sk_error *err)
+{
+	if (n == 0 || n > DB_ID_RESERVE_MAX)
+		return sk_error_set(err, SK_EINVAL,
+				    "reserving %zu ids of %s: 1 to %d at a time", n, table,
+				    DB_ID_RESERVE_MAX);
+	return db->ops->id_reserve(db, table, n, ids, err);
+}
+
 /* Expand the backend words in a migration's SQL into out. An unknown
  * "{{WORD}}" is an error, so a typo never reaches the database. */
 static int migration_expand(const struct db *db, const struct db_migration *m, struct buf *out,
@@ -216,6 +233,9 @@ static int migration_expand(const struct db *db, const struct db_migration *m, s
 	} words[] = {
 	    {"{{ID}}", db->ops->id_column},
 	    {"{{BYTES}}", db->ops->bytes_collation},
+	    {"{{WITHOUT_ROWID}}", db->ops->without_rowid},
+	    {"{{ORGS_REF}}", db->ops->orgs_ref},
+	    {"{{SETTLED_ONLY}}", db->ops->settled_only},
 	};
 	const char *p = m->sql, *open;
 	size_t i, nwords = sizeof(words) / sizeof(words[0]);

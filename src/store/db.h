@@ -6,6 +6,7 @@
 #define SK_STORE_DB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct sk_error;
@@ -29,6 +30,11 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct sk_error *err)
 void db_bind_int(struct db_stmt *s, int idx, int64_t v);	/* idx from 1 */
 void db_bind_text(struct db_stmt *s, int idx, const char *v);	/* copied; NULL binds NULL */
 void db_bind_null(struct db_stmt *s, int idx);
+/* Bind v[0..len) (no NUL inside) without copying it where the backend
+ * can: v is borrowed and must stay as it is until the statement is
+ * stepped to its end, reset, or bound again. For large values bound many
+ * times over (event bodies). */
+void db_bind_text_ref(struct db_stmt *s, int idx, const char *v, size_t len);
 /* 1 when a row is ready, 0 when done, < 0 on error. */
 int db_step(struct db_stmt *s, struct sk_error *err);
 int64_t db_col_int(struct db_stmt *s, int col);			/* col from 0 */
@@ -52,6 +58,17 @@ void db_rollback(struct db *db);
  * last_id), make the ids the database generates continue past last_id.
  * table is one of the schema's tables, never outside input. */
 int db_id_continue(struct db *db, const char *table, int64_t last_id, struct sk_error *err);
+
+/* Reserve n (1..DB_ID_RESERVE_MAX) new ids of table (one of the
+ * schema's tables with an {{ID}} column, never outside input) into
+ * ids[0..n), in ascending order, for rows the caller inserts with these
+ * ids explicitly, in the write transaction it holds (db_begin): no other
+ * writer gets them, and the ids the database generates later continue
+ * past them. Saves asking for each row's id back (RETURNING). ids is
+ * written only on success. */
+#define DB_ID_RESERVE_MAX 100000
+int db_id_reserve(struct db *db, const char *table, size_t n, int64_t *ids,
+		  struct sk_error *err);
 
 /* Apply the embedded migrations that the database lacks, each in its own
  * transaction, and record them in schema_migrations. A database that

@@ -20,6 +20,21 @@ struct db_ops {
 	 * that is sorted or compared: makes its order and equality byte-wise,
 	 * whatever the database's collation ("" where that is the default). */
 	const char *bytes_collation;
+	/* Replaces "{{WITHOUT_ROWID}}" after a table's closing parenthesis: a
+	 * table stored in its primary key's order alone, not beside it
+	 * ("" where tables are not kept that way). */
+	const char *without_rowid;
+	/* Replace "{{ORGS_REF}}" after event_recipients.org_id and
+	 * "{{SETTLED_ONLY}}" after its index by organization. PostgreSQL,
+	 * where another node may remove an organization while events are
+	 * stored: a foreign key to orgs, and an index over every row (which
+	 * its cascade needs). SQLite, one writer at a time: no foreign key
+	 * (store_event.c checks the ids in the transaction that stores them
+	 * and removes an organization's rows itself), and the index over the
+	 * rows no notification waits for, as event_recipients_pending has
+	 * the others; a new row goes into one of the two. */
+	const char *orgs_ref;
+	const char *settled_only;
 	/* Starts a transaction that writes ("BEGIN IMMEDIATE" on SQLite). */
 	const char *begin_sql;
 	/* Starts a transaction for a group of reads ("BEGIN" on SQLite). */
@@ -41,6 +56,7 @@ struct db_ops {
 	void (*bind_int)(struct db_stmt *s, int idx, int64_t v);
 	void (*bind_text)(struct db_stmt *s, int idx, const char *v);
 	void (*bind_null)(struct db_stmt *s, int idx);
+	void (*bind_text_ref)(struct db_stmt *s, int idx, const char *v, size_t len);
 	int (*step)(struct db_stmt *s, struct sk_error *err);
 	int64_t (*col_int)(struct db_stmt *s, int col);
 	const char *(*col_text)(struct db_stmt *s, int col);
@@ -51,6 +67,10 @@ struct db_ops {
 	 * generator does that by itself. */
 	int (*id_continue)(struct db *db, const char *table, int64_t last_id,
 			   struct sk_error *err);
+	/* Fill ids[0..n) with new ids of table for rows the caller inserts
+	 * with explicit ids in the write transaction it holds. */
+	int (*id_reserve)(struct db *db, const char *table, size_t n, int64_t *ids,
+			  struct sk_error *err);
 };
 
 #define DB_CACHE_BUCKETS 256 /* power of two */

@@ -183,6 +183,18 @@ static void sqlite_bind_text(struct db_stmt *st, int idx, const char *v)
 		note_bind(s, idx, sqlite3_bind_text(s->h, idx, v, -1, SQLITE_TRANSIENT));
 }
 
+/* SQLITE_STATIC: SQLite reads v where it is until the statement is
+ * reset or v is bound over (db.h). */
+static void sqlite_bind_text_ref(struct db_stmt *st, int idx, const char *v, size_t len)
+{
+	struct sqlite_stmt *s = to_stmt(st);
+
+	if (len > INT32_MAX)
+		note_bind(s, idx, SQLITE_TOOBIG);
+	else
+		note_bind(s, idx, sqlite3_bind_text(s->h, idx, v, (int)len, SQLITE_STATIC));
+}
+
 static void sqlite_bind_null(struct db_stmt *st, int idx)
 {
 	struct sqlite_stmt *s = to_stmt(st);
@@ -239,10 +251,43 @@ static void sqlite_reset(struct db_stmt *st)
 	s->bind_rc = SQLITE_OK;
 }
 
+/* The ids after table's sqlite_sequence entry, which AUTOINCREMENT keeps
+ * at the highest id the table ever had; the caller holds the write lock
+ * (BEGIN IMMEDIATE), so no other connection takes them, and inserting
+ * them moves the entry on. */
+static int sqlite_id_reserve(struct db *db, const char *table, size_t n, int64_t *ids,
+			     struct sk_error *err)
+{
+	struct db_stmt *s =
+	    db_prepare(db, "SELECT seq FROM sqlite_sequence WHERE name = $1", err);
+	int64_t last = 0;
+	int rc;
+
+	if (s == NULL)
+		return err ? err->code : SK_EIO;
+	db_bind_text(s, 1, table);
+	if ((rc = db_step(s, err)) < 0) {
+		sk_error_prefix(err, "reserving ids of %s", table);
+		return rc;
+	}
+	if (rc == 1) {
+		last = db_col_int(s, 0);
+		db_reset(s);
+	}
+	if (last < 0 || last > INT64_MAX - (int64_t)n)
+		return sk_error_set(err, SK_EIO, "the ids of %s are used up", table);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = last + 1 + (int64_t)i;
+	return 0;
+}
+
 static const struct db_ops sqlite_ops = {
     .backend = DB_SQLITE,
     .id_column = "INTEGER PRIMARY KEY AUTOINCREMENT",
     .bytes_collation = "", /* BINARY, SQLite's default, compares bytes */
+    .without_rowid = " WITHOUT ROWID",
+    .orgs_ref = "",
+    .settled_only = "WHERE notification_id IS NOT NULL OR role = 'national'",
     .begin_sql = "BEGIN IMMEDIATE",
     .begin_read_sql = "BEGIN",
     .migrate_lock_sql = NULL,
@@ -254,12 +299,14 @@ static const struct db_ops sqlite_ops = {
     .bind_int = sqlite_bind_int,
     .bind_text = sqlite_bind_text,
     .bind_null = sqlite_bind_null,
+    .bind_text_ref = sqlite_bind_text_ref,
     .step = sqlite_step,
     .col_int = sqlite_col_int,
     .col_text = sqlite_col_text,
     .col_is_null = sqlite_col_is_null,
     .reset = sqlite_reset,
     .id_continue = NULL, /* AUTOINCREMENT continues past explicit ids itself */
+    .id_reserve = sqlite_id_reserve,
 };
 
 /* The busy timeout: SCHAKEL_BUSY_TIMEOUT_MS if set and valid (tests

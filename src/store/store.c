@@ -174,6 +174,7 @@ void store_close(struct store *st)
 	for (int k = 0; k < BULK_KINDS; k++)
 		for (int i = 0; i <= BULK_ROWS; i++)
 			free(st->bulk_sql[k][i]);
+	free(st->orgs_seen);
 	free(st);
 }
 
@@ -194,6 +195,7 @@ int store_begin(struct store *st, struct sk_error *err)
 		if ((rc = db_begin(st->db, err)) != 0)
 			return rc;
 		st->doomed = false;
+		st->tx++;
 	}
 	st->depth++;
 	return 0;
@@ -347,8 +349,9 @@ static const struct bulk_shape bulk_shapes[BULK_KINDS] = {
     [BULK_AUDIT] = {"INSERT INTO audit (at, actor, action, object, summary) VALUES ",
 		    "($1, $2, $3, ?, ?)", "", 3},
     [BULK_ORG_REF] = {"SELECT id, name, kind FROM orgs WHERE id IN (", "?", ")", 0},
-    [BULK_EVENT] = {"INSERT INTO events (time, received, feed, type, tlp, hash, body) VALUES ",
-		    "(?, $1, ?, ?, ?, ?, ?)", " RETURNING id, hash", 1},
+    [BULK_EVENT] = {"INSERT INTO events (id, time, received, feed, type, tlp, hash, body) "
+		    "VALUES ",
+		    "(?, ?, $1, ?, ?, ?, ?, ?)", "", 1},
     [BULK_EVENT_RCPT] = {"INSERT INTO event_recipients (event_id, org_id, role, pass_on, "
 			 "need_to_know, resource_id, member_id, reason) VALUES ",
 			 "(?, ?, ?, ?, ?, ?, ?, ?)", "", 0},
@@ -1010,7 +1013,8 @@ static int count_of(struct store *st, const char *sql, int64_t id, int64_t *n_ou
 }
 
 /* Remove organization id with its contacts, resources, memberships and
- * users (the schema cascades). */
+ * users (the schema cascades) and the rows of the events it received
+ * (store_event_org_forget). */
 int store_org_remove(struct store *st, int64_t id, struct sk_error *err)
 {
 	char name[ORG_NAME_MAX + 1];
@@ -1027,7 +1031,8 @@ int store_org_remove(struct store *st, int64_t id, struct sk_error *err)
 	    (rc = count_of(st, "SELECT count(*) FROM contacts WHERE org_id = $1", id, &ncon,
 			   err)) != 0)
 		goto out;
-	if ((rc = store_prep(st, "DELETE FROM orgs WHERE id = $1", &s, err)) != 0)
+	if ((rc = store_event_org_forget(st, id, err)) != 0 ||
+	    (rc = store_prep(st, "DELETE FROM orgs WHERE id = $1", &s, err)) != 0)
 		goto out;
 	db_bind_int(s, 1, id);
 	if ((rc = store_step_done(s, err)) != 0) {

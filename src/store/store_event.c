@@ -2,8 +2,11 @@
  * opt-outs. Events are written a hundred rows per statement, their
  * recipients likewise, in one transaction per call: this is on the path
  * of every feed, so a batch costs a few statements per hundred events and
- * no audit row per event. Walks read a few hundred rows per query, so
- * that neither backend holds a large result in memory. */
+ * no audit row per event; the events' ids are reserved up front rather
+ * than handed back, their texts bound where they lie, and the recipient
+ * organizations looked up once per transaction. Walks read a few hundred
+ * rows per query, so that neither backend holds a large result in
+ * memory. */
 #include "store/store.h"
 
 #include <sodium.h>
@@ -31,6 +34,10 @@
 #define PURGE_CHUNK 10000
 
 #define EVENT_COLS "e.id, e.time, e.received, e.feed, e.type, e.tlp, e.body, e.hash"
+/* The same, the id taken from the recipient row: a merge of two walks
+ * by organization in id order is then a merge of two index walks, with
+ * nothing to sort. */
+#define EVENT_COLS_R "r.event_id, e.time, e.received, e.feed, e.type, e.tlp, e.body, e.hash"
 #define RCPT_COLS                                                                              \
 	"r.org_id, r.role, r.pass_on, r.need_to_know, r.resource_id, r.member_id, r.reason, "  \
 	"r.notification_id"
@@ -40,10 +47,10 @@
 /* One event of a chunk, ready to bind. */
 struct event_prep {
 	int64_t time;
-	size_t json_off; /* in the chunk's buffer, NUL-terminated */
+	size_t json_off, json_len; /* in the chunk's buffer, NUL-terminated */
 	char hash[HASH_HEX + 1];
+	enum tlp_label tlp;
 	int64_t id;
-	bool have_id;
 };
 
 /* The hash of a JSON line (without its newline): BLAKE2b-128 of the
@@ -151,8 +158,49 @@ static int i64_cmp(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
+/* Whether id is in the sorted ids[0..n). */
+static bool i64_in(const int64_t *ids, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && ids[lo] == id;
+}
+
+/* Add the sorted, distinct add[0..n) (none of them there yet) to the
+ * organizations seen in this transaction. */
+static void orgs_seen_add(struct store *st, const int64_t *add, size_t n)
+{
+	size_t i, j, k, total = st->n_orgs_seen + n;
+
+	if (total > st->a_orgs_seen) {
+		st->a_orgs_seen = total * 2;
+		st->orgs_seen = xreallocarray(st->orgs_seen, st->a_orgs_seen, sizeof(int64_t));
+	}
+	/* merge from the end */
+	i = st->n_orgs_seen, j = n, k = total;
+	while (j > 0) {
+		if (i > 0 && st->orgs_seen[i - 1] > add[j - 1])
+			st->orgs_seen[--k] = st->orgs_seen[--i];
+		else
+			st->orgs_seen[--k] = add[--j];
+	}
+	st->n_orgs_seen = total;
+}
+
 /* Fail with SK_ENOTFOUND naming the first recipient organization of v
- * that does not exist; one statement per BULK_ROWS distinct ids. */
+ * that does not exist; one statement per BULK_ROWS distinct ids. Ids
+ * found before in the same transaction are not looked up again: on
+ * SQLite no other connection can remove an organization meanwhile (the
+ * transaction holds the write lock); on PostgreSQL one can, and the
+ * foreign key refuses the row then. Called in a transaction. */
 static int orgs_check(struct store *st, const struct store_event_in *v, size_t n,
 		      struct sk_error *err)
 {
@@ -161,6 +209,10 @@ static int orgs_check(struct store *st, const struct store_event_in *v, size_t n
 	struct db_stmt *s;
 	int rc = 0;
 
+	if (st->orgs_seen_tx != st->tx) {
+		st->n_orgs_seen = 0;
+		st->orgs_seen_tx = st->tx;
+	}
 	for (size_t i = 0; i < n; i++)
 		total += v[i].n_rcpt;
 	if (total == 0)
@@ -168,7 +220,8 @@ static int orgs_check(struct store *st, const struct store_event_in *v, size_t n
 	ids = xcalloc(total, sizeof(*ids));
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < v[i].n_rcpt; j++)
-			ids[m++] = v[i].rcpt[j].org_id;
+			if (!i64_in(st->orgs_seen, st->n_orgs_seen, v[i].rcpt[j].org_id))
+				ids[m++] = v[i].rcpt[j].org_id;
 	qsort(ids, m, sizeof(*ids), i64_cmp);
 	k = 0;
 	for (size_t i = 0; i < m; i++)
@@ -207,6 +260,9 @@ static int orgs_check(struct store *st, const struct store_event_in *v, size_t n
 				goto out;
 			}
 	}
+	for (size_t i = 0; i < m; i++)
+		ids[i] = -ids[i];
+	orgs_seen_add(st, ids, m);
 out:
 	free(ids);
 	return rc;
@@ -234,7 +290,8 @@ static int rcpt_flush(struct store *st, struct rcpt_queue *q, struct sk_error *e
 
 		db_bind_int(s, p, q->event_id[j]);
 		db_bind_int(s, p + 1, r->org_id);
-		db_bind_text(s, p + 2, recipient_role_names[r->role]);
+		db_bind_text_ref(s, p + 2, recipient_role_names[r->role],
+				 strlen(recipient_role_names[r->role]));
 		db_bind_int(s, p + 3, r->pass_on ? 1 : 0);
 		db_bind_int(s, p + 4, r->need_to_know ? 1 : 0);
 		if (r->resource_id > 0)
@@ -245,7 +302,7 @@ static int rcpt_flush(struct store *st, struct rcpt_queue *q, struct sk_error *e
 			db_bind_int(s, p + 6, r->member_id);
 		else
 			db_bind_null(s, p + 6);
-		db_bind_text(s, p + 7, r->reason);
+		db_bind_text_ref(s, p + 7, r->reason, strlen(r->reason));
 	}
 	q->n = 0;
 	if ((rc = store_step_done(s, err)) != 0)
@@ -254,71 +311,47 @@ static int rcpt_flush(struct store *st, struct rcpt_queue *q, struct sk_error *e
 }
 
 /* Insert the k events v[0..k) (prepared in p, their JSON in json) in one
- * statement and learn their ids. The statement returns each new id with
- * its hash; rows are matched by hash, in order among equal hashes. */
-static int events_insert(struct store *st, const struct store_event_in *v, struct event_prep *p,
-			 size_t k, const struct buf *json, const char *now,
-			 struct sk_error *err)
+ * statement, with the ids reserved for them. */
+static int events_insert(struct store *st, const struct store_event_in *v,
+			 const struct event_prep *p, size_t k, const struct buf *json,
+			 const char *now, struct sk_error *err)
 {
 	struct db_stmt *s;
-	size_t cursor = 0, got = 0;
 	int rc;
 
 	if ((rc = store_prep(st, store_bulk_sql(st, BULK_EVENT, k), &s, err)) != 0)
 		return rc;
+	/* Every text is borrowed: from the events, the chunk, static. */
 	db_bind_text(s, 1, now);
 	for (size_t j = 0; j < k; j++) {
-		int q = 2 + 6 * (int)j;
-		enum tlp_label tlp = TLP_RED;
+		const struct event *ev = v[j].ev;
+		const char *feed = event_get(ev, EVENT_FEED_NAME);
+		const char *type = event_get(ev, EVENT_CLASSIFICATION_TYPE);
+		const char *tlp = tlp_name(p[j].tlp);
+		int q = 2 + 7 * (int)j;
 
-		event_get_tlp(v[j].ev, &tlp);
-		db_bind_int(s, q, p[j].time);
-		db_bind_text(s, q + 1, event_get(v[j].ev, EVENT_FEED_NAME));
-		db_bind_text(s, q + 2, event_get(v[j].ev, EVENT_CLASSIFICATION_TYPE));
-		db_bind_text(s, q + 3, tlp_name(tlp));
-		db_bind_text(s, q + 4, p[j].hash);
-		db_bind_text(s, q + 5, json->data + p[j].json_off);
+		db_bind_int(s, q, p[j].id);
+		db_bind_int(s, q + 1, p[j].time);
+		db_bind_text_ref(s, q + 2, feed, strlen(feed));
+		db_bind_text_ref(s, q + 3, type, strlen(type));
+		db_bind_text_ref(s, q + 4, tlp, strlen(tlp));
+		db_bind_text_ref(s, q + 5, p[j].hash, HASH_HEX);
+		db_bind_text_ref(s, q + 6, json->data + p[j].json_off, p[j].json_len);
 	}
-	while ((rc = db_step(s, err)) == 1) {
-		const char *hash = db_col_text(s, 1);
-		size_t t;
-
-		for (t = 0; t < k; t++) {
-			size_t j = (cursor + t) % k;
-
-			if (!p[j].have_id && hash != NULL && strcmp(p[j].hash, hash) == 0) {
-				p[j].id = db_col_int(s, 0);
-				p[j].have_id = true;
-				cursor = j + 1;
-				got++;
-				break;
-			}
-		}
-		if (t == k) {
-			db_reset(s);
-			return sk_error_set(err, SK_EIO,
-					    "storing events: the database returned a row that "
-					    "was not asked for");
-		}
-	}
-	if (rc < 0) {
+	if ((rc = store_step_done(s, err)) != 0)
 		sk_error_prefix(err, "storing events");
-		return rc;
-	}
-	if (got != k)
-		return sk_error_set(err, SK_EIO,
-				    "storing events: the database returned %zu ids for %zu "
-				    "events",
-				    got, k);
-	return 0;
+	return rc;
 }
 
-/* Store v[0..n) with their recipients (see store.h). v is borrowed. */
+/* Store v[0..n) with their recipients (see store.h). v is borrowed. The
+ * events' ids are reserved first (db_id_reserve), so that no statement
+ * has to hand them back. */
 int store_event_add_many(struct store *st, const struct store_event_in *v, size_t n,
 			 struct sk_error *err)
 {
 	struct event_prep p[BULK_ROWS];
 	struct rcpt_queue *q = NULL;
+	int64_t *ids = NULL;
 	struct buf json;
 	char now[21];
 	size_t k;
@@ -334,9 +367,15 @@ int store_event_add_many(struct store *st, const struct store_event_in *v, size_
 	buf_init(&json, (size_t)BULK_ROWS * EVENT_JSON_MAX);
 	if ((rc = store_begin(st, err)) != 0)
 		goto done;
+	/* On SQLite this check is what keeps rows of organizations that do
+	 * not exist out (no foreign key: 0002_events.sql); on PostgreSQL the
+	 * foreign key does, and this names the organization. */
 	if ((rc = orgs_check(st, v, n, err)) != 0)
 		goto out;
 	q = xcalloc(1, sizeof(*q));
+	ids = xcalloc(n, sizeof(*ids));
+	if ((rc = db_id_reserve(st->db, "events", n, ids, err)) != 0)
+		goto out;
 	store_time_now(now);
 	for (size_t at = 0; at < n; at += k) {
 		k = n - at < BULK_ROWS ? n - at : BULK_ROWS;
@@ -346,6 +385,8 @@ int store_event_add_many(struct store *st, const struct store_event_in *v, size_
 			size_t start = json.len, len;
 
 			memset(&p[j], 0, sizeof(p[j]));
+			p[j].id = ids[at + j];
+			event_get_tlp(ev, &p[j].tlp); /* event_in_check: it has one */
 			if (!event_get_int(ev, EVENT_TIME_SOURCE, &p[j].time))
 				event_get_int(ev, EVENT_TIME_OBSERVATION, &p[j].time);
 			if (event_to_json(ev, &json) != 0 ||
@@ -360,6 +401,7 @@ int store_event_add_many(struct store *st, const struct store_event_in *v, size_
 			len = json.len - start - 1;
 			json.data[start + len] = '\0';
 			p[j].json_off = start;
+			p[j].json_len = len;
 			event_hash(ev, json.data + start, len, p[j].hash);
 		}
 		if ((rc = events_insert(st, v + at, p, k, &json, now, err)) != 0)
@@ -376,6 +418,7 @@ int store_event_add_many(struct store *st, const struct store_event_in *v, size_
 out:
 	rc = store_finish(st, rc, err);
 done:
+	free(ids);
 	free(q);
 	buf_free(&json);
 	return rc;
@@ -394,22 +437,28 @@ static int type_canonical(const char *type, const char **out, struct sk_error *e
 	return 0;
 }
 
-/* The query for f: select the rows (count false, with ORDER BY and a
- * LIMIT as the last parameter) or count them. The text depends only on
- * which filters are set, never on their values, which are bound by
- * events_bind() in the same order. */
-static int events_sql(const struct store_event_filter *f, bool count, struct buf *b)
+/* An organization's rows are of two kinds, each with an index of its
+ * own on SQLite (0002_events.sql, 0004_notifications.sql): those that
+ * wait for a notification and those that do not. A query names the kind
+ * in these words, so that the index serves it. */
+#define RCPT_PENDING "r.notification_id IS NULL AND r.role <> 'national'"
+#define RCPT_SETTLED "(r.notification_id IS NOT NULL OR r.role = 'national')"
+
+/* One SELECT of the query for f: of kind (RCPT_PENDING, RCPT_SETTLED)
+ * for an organization, or of all events (f->org_id 0, kind NULL); what
+ * is the select list. */
+static int events_sql_part(const struct store_event_filter *f, const char *kind,
+			   const char *what, struct buf *b)
 {
 	int n = 1, rc;
 
 	if (f->org_id > 0)
 		rc = buf_printf(b,
 				"SELECT %s FROM event_recipients r JOIN events e ON e.id = "
-				"r.event_id WHERE r.org_id = $%d AND r.event_id > $%d",
-				count ? "count(*)" : EVENT_COLS ", " RCPT_COLS, n, n + 1);
+				"r.event_id WHERE r.org_id = $%d AND r.event_id > $%d AND %s",
+				what, n, n + 1, kind);
 	else
-		rc = buf_printf(b, "SELECT %s FROM events e WHERE e.id > $%d",
-				count ? "count(*)" : EVENT_COLS, n);
+		rc = buf_printf(b, "SELECT %s FROM events e WHERE e.id > $%d", what, n);
 	n += f->org_id > 0 ? 2 : 1;
 	if (rc == 0 && f->since != 0)
 		rc = buf_printf(b, " AND e.time >= $%d", n++);
@@ -419,13 +468,58 @@ static int events_sql(const struct store_event_filter *f, bool count, struct buf
 		rc = buf_printf(b, " AND e.type = $%d", n++);
 	if (rc == 0 && f->feed != NULL)
 		rc = buf_printf(b, " AND e.feed = $%d", n++);
-	if (rc == 0 && f->org_id > 0 && f->pending)
-		rc = buf_append_str(b, " AND r.notification_id IS NULL AND r.role <> 'national'");
 	if (rc == 0 && f->received_before != NULL)
 		rc = buf_printf(b, " AND e.received < $%d", n++);
-	if (rc == 0 && !count)
-		rc = buf_printf(b, " ORDER BY %s LIMIT $%d",
-				f->org_id > 0 ? "r.event_id" : "e.id", n);
+	return rc;
+}
+
+/* The number of the LIMIT parameter of f's query: after the filters. */
+static int events_limit_param(const struct store_event_filter *f)
+{
+	return (f->org_id > 0 ? 3 : 2) + (f->since != 0) + (f->until != 0) + (f->type != NULL) +
+	       (f->feed != NULL) + (f->received_before != NULL);
+}
+
+/* The query for f: select the rows (count false, in id order, with a
+ * LIMIT as the last parameter) or count them. The text depends only on
+ * which filters are set, never on their values, which are bound by
+ * events_bind() in the same order. All of an organization's rows are
+ * the rows of both kinds: two SELECTs, merged in id order (or counts
+ * added). */
+static int events_sql(const struct store_event_filter *f, bool count, struct buf *b)
+{
+	const char *what = count ? "count(*)" : EVENT_COLS_R ", " RCPT_COLS;
+	int limit = events_limit_param(f), rc;
+
+	if (f->org_id <= 0 || f->pending) {
+		if (f->org_id <= 0)
+			rc = events_sql_part(f, NULL, count ? "count(*)" : EVENT_COLS, b);
+		else
+			rc = events_sql_part(f, RCPT_PENDING, what, b);
+		if (rc == 0 && !count)
+			rc = buf_printf(b, " ORDER BY %s LIMIT $%d",
+					f->org_id > 0 ? "r.event_id" : "e.id", limit);
+		return rc;
+	}
+	if (count) {
+		rc = buf_append_str(b, "SELECT (");
+		if (rc == 0)
+			rc = events_sql_part(f, RCPT_SETTLED, what, b);
+		if (rc == 0)
+			rc = buf_append_str(b, ") + (");
+		if (rc == 0)
+			rc = events_sql_part(f, RCPT_PENDING, what, b);
+		if (rc == 0)
+			rc = buf_append_str(b, ")");
+		return rc;
+	}
+	rc = events_sql_part(f, RCPT_SETTLED, what, b);
+	if (rc == 0)
+		rc = buf_append_str(b, " UNION ALL ");
+	if (rc == 0)
+		rc = events_sql_part(f, RCPT_PENDING, what, b);
+	if (rc == 0)
+		rc = buf_printf(b, " ORDER BY 1 LIMIT $%d", limit);
 	return rc;
 }
 
@@ -612,6 +706,30 @@ int store_event_recipient_each(struct store *st, int64_t event_id, store_recipie
 			db_reset(s);
 			return rc;
 		}
+	}
+	return rc;
+}
+
+/* Delete organization org_id's recipient rows (see store_int.h), each
+ * kind through its index. */
+int store_event_org_forget(struct store *st, int64_t org_id, struct sk_error *err)
+{
+	static const char *const sql[] = {
+	    "DELETE FROM event_recipients AS r WHERE r.org_id = $1 AND " RCPT_SETTLED,
+	    "DELETE FROM event_recipients AS r WHERE r.org_id = $1 AND " RCPT_PENDING,
+	};
+	struct db_stmt *s;
+	int rc = 0;
+
+	st->orgs_seen_tx = 0; /* an id seen before may be gone now */
+	for (size_t i = 0; i < 2 && rc == 0; i++) {
+		if ((rc = store_prep(st, sql[i], &s, err)) != 0)
+			break;
+		db_bind_int(s, 1, org_id);
+		if ((rc = store_step_done(s, err)) != 0)
+			sk_error_prefix(
+			    err, "removing the event recipient rows of organization %lld",
+			    (long long)org_id);
 	}
 	return rc;
 }

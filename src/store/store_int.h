@@ -47,6 +47,13 @@ struct store {
 	 * use: the same text each time, so db_prepare() finds the statement
 	 * it prepared before. */
 	char *bulk_sql[BULK_KINDS][BULK_ROWS + 1];
+	/* Counts the outermost transactions begun. */
+	uint64_t tx;
+	/* Organization ids store_event_add_many() found in transaction
+	 * orgs_seen_tx, sorted: it looks up only the others again. */
+	int64_t *orgs_seen;
+	size_t n_orgs_seen, a_orgs_seen;
+	uint64_t orgs_seen_tx;
 };
 
 /* Copy src into dst[size]; -1 if src is NULL or does not fit. */
@@ -71,6 +78,10 @@ int store_read_end(struct store *st, bool started, int rc, struct sk_error *err)
 int store_audit(struct store *st, const char *action, const char *kind, int64_t id,
 		struct sk_error *err, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+/* Delete the event recipient rows of organization org_id, in the
+ * current transaction; store_org_remove() calls it before removing the
+ * organization (on SQLite no foreign key does: 0002_events.sql). */
+int store_event_org_forget(struct store *st, int64_t org_id, struct sk_error *err);
 /* The SQL of a bulk statement of kind for rows rows (1..BULK_ROWS), its
  * shape in store.c's bulk_shapes. Borrowed; freed by store_close(). */
 const char *store_bulk_sql(struct store *st, enum bulk_kind kind, size_t rows);

@@ -617,6 +617,76 @@ static void test_extra_refused(void **state)
 	assert_null(event_get_extra(ev, "extra.s", NULL));
 }
 
+/* A key checked once sets values as its name does, and refuses what
+ * event_set_extra refuses; numbers that need no conversion to be known
+ * good and those that do. */
+static void test_extra_key(void **state)
+{
+	static const char *const good_numbers[] = {
+	    "123456789012345678",
+	    "-123456789012345678",
+	    "9223372036854775807",
+	    "-9223372036854775808",
+	    "1E5",
+	    "1234567890123456789012345678.5",
+	    "-0.000000000000000000001",
+	};
+	struct event *ev = *state;
+	struct event_extra_key key, other;
+	struct sk_error err = {0};
+	enum event_json_type type;
+
+	assert_int_equal(event_extra_key_init(&key, "extra.Bad", &err), SK_EINVAL);
+	assert_non_null(strstr(err.msg, "is not an extra.* name"));
+	assert_int_equal(event_extra_key_init(&key, "extra.count", &err), 0);
+	assert_int_equal(event_extra_key_init(&other, "extra.tag", &err), 0);
+	assert_int_equal(event_set_extra_key(ev, &key, EVENT_JSON_NUMBER, "12x", 2, &err), 0);
+	assert_string_equal(event_get_extra(ev, "extra.count", &type), "12");
+	assert_int_equal(type, EVENT_JSON_NUMBER);
+	/* the same name by key and by name is the same field */
+	assert_int_equal(event_set_extra(ev, "extra.count", EVENT_JSON_STRING, "twelve", &err),
+			 0);
+	assert_int_equal(event_set_extra_key(ev, &other, EVENT_JSON_STRING, "t", 1, &err), 0);
+	assert_int_equal(event_extra_count(ev), 2);
+	assert_string_equal(event_get_extra(ev, "extra.count", NULL), "twelve");
+	assert_int_equal(event_set_extra_key(ev, &key, EVENT_JSON_NUMBER, "1e400", 5, &err),
+			 SK_EINVAL);
+	assert_int_equal(event_set_extra_key(ev, &key, EVENT_JSON_STRING, "a\0b", 3, &err),
+			 SK_EINVAL);
+	assert_string_equal(err.msg, "extra.count: the value holds a NUL byte");
+	assert_int_equal(event_set_extra_key(ev, &key, EVENT_JSON_STRING, "caf\xc3", 4, &err),
+			 SK_EINVAL);
+	assert_string_equal(event_get_extra(ev, "extra.count", NULL), "twelve");
+	for (size_t i = 0; i < sizeof(good_numbers) / sizeof(good_numbers[0]); i++)
+		if (event_set_extra_key(ev, &key, EVENT_JSON_NUMBER, good_numbers[i],
+					strlen(good_numbers[i]), &err) != 0)
+			fail_msg("'%s': %s", good_numbers[i], err.msg);
+}
+
+/* Long strings are escaped wherever the characters fall, also past the
+ * first eight bytes and at the very end. */
+static void test_json_escapes(void **state)
+{
+	struct event *ev = *state;
+	struct sk_error err = {0};
+	char *json;
+
+	assert_int_equal(event_set_extra(ev, "extra.a", EVENT_JSON_STRING,
+					 "0123456789abcdef\"0123456789\\x\x1f\n", &err),
+			 0);
+	assert_int_equal(event_set_extra(ev, "extra.b", EVENT_JSON_STRING,
+					 "plain text of some length", &err),
+			 0);
+	assert_int_equal(event_set_extra(ev, "extra.c", EVENT_JSON_STRING,
+					 "\xc3\xa9t\xc3\xa9 \"\xe2\x82\xac\"", &err),
+			 0);
+	json = snapshot(ev);
+	assert_string_equal(json, "{\"extra.a\": \"0123456789abcdef\\\"0123456789\\\\x"
+				  "\\u001f\\n\", \"extra.b\": \"plain text of some length\", "
+				  "\"extra.c\": \"\xc3\xa9t\xc3\xa9 \\\"\xe2\x82\xac\\\"\"}\n");
+	free(json);
+}
+
 static void test_limits(void **state)
 {
 	struct event *ev = *state;
@@ -988,6 +1058,8 @@ int main(void)
 	    T(test_common_checks),
 	    T(test_extra),
 	    T(test_extra_refused),
+	    T(test_extra_key),
+	    T(test_json_escapes),
 	    T(test_limits),
 	    T(test_validate),
 	    T(test_json),

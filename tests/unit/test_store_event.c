@@ -828,24 +828,149 @@ static void test_optouts(void **state)
 	assert_int_equal(l.org[0], f->energy);
 }
 
-/* Removing an organization removes its recipient rows, not the events. */
+/* Mark org's row of event id as carried by a notification. */
+static void notify_one(struct fixture *f, int64_t org, int64_t id)
+{
+	struct store_notification n = {.org_id = org,
+				       .feed = "Open-NTP",
+				       .type = "scanner",
+				       .tlp = TLP_GREEN,
+				       .events = 1};
+	struct sk_error err = {0};
+
+	if (store_notification_add(f->st, &n, &id, 1, &err) != 0)
+		fail_msg("notification: %s", err.msg);
+}
+
+/* Removing an organization removes its recipient rows, waiting for a
+ * notification or not, and not the events. */
 static void test_org_remove(void **state)
 {
 	struct fixture *f = *state;
 	struct sk_error err = {0};
-	struct event ev;
-	struct event_recipient r[2];
-	struct store_event_in in;
+	struct event ev[3];
+	struct event_recipient r[3][2];
+	struct store_event_in in[3];
+	struct rows *rs;
+	struct store_event_filter fl = {.org_id = f->energy};
 
-	make_event(&ev, 1, "scanner", "TLP:GREEN", NOW);
-	r[0] = rcpt(f->energy, RECIPIENT_OWNER, 0, "prefix 192.0.2.0/24");
-	r[1] = rcpt(f->liaison, RECIPIENT_LIAISON, f->energy, "member Example Energy");
-	in = (struct store_event_in){&ev, r, 2};
-	assert_int_equal(store_event_add_many(f->st, &in, 1, &err), 0);
+	for (int i = 0; i < 3; i++) {
+		make_event(&ev[i], i, "scanner", "TLP:GREEN", NOW);
+		r[i][0] = rcpt(f->energy, i == 2 ? RECIPIENT_NATIONAL : RECIPIENT_OWNER, 0,
+			       "prefix 192.0.2.0/24");
+		r[i][1] =
+		    rcpt(f->liaison, RECIPIENT_LIAISON, f->energy, "member Example Energy");
+		in[i] = (struct store_event_in){&ev[i], r[i], 2};
+	}
+	assert_int_equal(store_event_add_many(f->st, in, 3, &err), 0);
+	rs = walk(f->st, &fl);
+	assert_int_equal(rs->n, 3);
+	/* one waits, one was notified, one never waits */
+	notify_one(f, f->energy, rs->v[1].id);
 	assert_int_equal(store_org_remove(f->st, f->energy, &err), 0);
-	assert_int_equal(count_events(f), 1);
-	assert_int_equal(count_rcpt(f), 1);
-	event_free(&ev);
+	assert_int_equal(count_events(f), 3);
+	assert_int_equal(count_rcpt(f), 3);
+	assert_int_equal(
+	    sql_int(f->url, "SELECT count(*) FROM event_recipients WHERE role = 'liaison'"), 3);
+	for (int i = 0; i < 3; i++)
+		event_free(&ev[i]);
+}
+
+/* An organization's rows come back in id order whether a notification
+ * carried them, they wait for one, or they never wait (the national
+ * CSIRT's): in pages, counted, and the waiting ones on their own. */
+static void test_walk_kinds(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	struct event ev[6];
+	struct event_recipient r[6];
+	struct store_event_in in[6];
+	struct store_event_filter fl = {.org_id = f->energy};
+	struct rows *rs;
+	int64_t ids[6], n = 0, after = 0;
+	size_t got = 0;
+
+	for (int i = 0; i < 6; i++) {
+		make_event(&ev[i], i, "scanner", "TLP:GREEN", NOW - 60 * (6 - i));
+		r[i] = rcpt(f->energy, i == 4 ? RECIPIENT_NATIONAL : RECIPIENT_OWNER, 0,
+			    "prefix 192.0.2.0/24");
+		in[i] = (struct store_event_in){&ev[i], &r[i], 1};
+	}
+	assert_int_equal(store_event_add_many(f->st, in, 6, &err), 0);
+	rs = walk(f->st, &fl);
+	assert_int_equal(rs->n, 6);
+	for (int i = 0; i < 6; i++)
+		ids[i] = rs->v[i].id;
+	notify_one(f, f->energy, ids[1]);
+	notify_one(f, f->energy, ids[2]);
+	notify_one(f, f->energy, ids[5]);
+
+	/* all six, in pages of four and two */
+	fl.limit = 4;
+	do {
+		fl.after_id = after;
+		rs = walk(f->st, &fl);
+		for (size_t i = 0; i < rs->n; i++) {
+			assert_int_equal(rs->v[i].id, ids[got]);
+			assert_true(rs->v[i].has_rcpt);
+			assert_int_equal(rs->v[i].r.org_id, f->energy);
+			got++;
+		}
+		after = rs->n > 0 ? rs->v[rs->n - 1].id : after;
+	} while (rs->n == 4);
+	assert_int_equal(got, 6);
+	fl.limit = 0;
+	fl.after_id = 0;
+	assert_int_equal(store_event_count(f->st, &fl, &n, &err), 0);
+	assert_int_equal(n, 6);
+	fl.after_id = ids[2];
+	assert_int_equal(store_event_count(f->st, &fl, &n, &err), 0);
+	assert_int_equal(n, 3);
+
+	/* waiting: 0 and 3 (4 is the national CSIRT's) */
+	fl.after_id = 0;
+	fl.pending = true;
+	rs = walk(f->st, &fl);
+	assert_int_equal(rs->n, 2);
+	assert_int_equal(rs->v[0].id, ids[0]);
+	assert_int_equal(rs->v[1].id, ids[3]);
+	assert_int_equal(store_event_count(f->st, &fl, &n, &err), 0);
+	assert_int_equal(n, 2);
+	for (int i = 0; i < 6; i++)
+		event_free(&ev[i]);
+}
+
+/* Ids continue past the highest there ever was, after a purge too, so
+ * that a reader's cursor never misses an event. */
+static void test_ids_grow(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	struct event ev[3];
+	struct event_recipient r = rcpt(f->energy, RECIPIENT_OWNER, 0, "prefix 192.0.2.0/24");
+	struct store_event_in in[3];
+	struct store_event_filter all = {0};
+	struct rows *rs;
+	int64_t last, deleted = 0;
+
+	for (int i = 0; i < 3; i++) {
+		make_event(&ev[i], i, "scanner", "TLP:GREEN", NOW - 10 * DAY);
+		in[i] = (struct store_event_in){&ev[i], &r, 1};
+	}
+	assert_int_equal(store_event_add_many(f->st, in, 2, &err), 0);
+	rs = walk(f->st, &all);
+	assert_int_equal(rs->n, 2);
+	assert_int_equal(rs->v[1].id, rs->v[0].id + 1);
+	last = rs->v[1].id;
+	assert_int_equal(store_event_purge(f->st, NOW, &deleted, &err), 0);
+	assert_int_equal(deleted, 2);
+	assert_int_equal(store_event_add_many(f->st, in + 2, 1, &err), 0);
+	rs = walk(f->st, &all);
+	assert_int_equal(rs->n, 1);
+	assert_true(rs->v[0].id > last);
+	for (int i = 0; i < 3; i++)
+		event_free(&ev[i]);
 }
 
 /* A store copy carries events, recipient rows and opt-outs, ids kept. */
@@ -907,7 +1032,7 @@ int main(void)
 	    TEST(test_round_trip), TEST(test_recipient_each), TEST(test_many_and_filters),
 	    TEST(test_hash),	   TEST(test_errors),	      TEST(test_purge),
 	    TEST(test_purge_many), TEST(test_optouts),	      TEST(test_org_remove),
-	    TEST(test_copy),
+	    TEST(test_walk_kinds), TEST(test_ids_grow),	      TEST(test_copy),
 	};
 
 	testdb_skip_if_unavailable();
