@@ -34,7 +34,7 @@ struct ingest_stats {
 	unsigned long parsed;	 /* events parsed (and stored) */
 	unsigned long rejected;	 /* bad lines */
 	unsigned long matched;	 /* events for an organization besides the national CSIRT */
-	unsigned long unmatched; /* events only the national CSIRT gets (no owner, opted out) */
+	unsigned long unmatched; /* events for the national CSIRT alone (no owner, opted out) */
 	unsigned long enriched;	 /* events the enricher added to */
 	struct ingest_org_count
 	    *orgs; /* in order of first event; free with ingest_stats_free() */

@@ -10,7 +10,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,22 +200,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	DIR *d;
 
 	store_close(f->st);
 	testdb_drop_url(f->url);
-	if ((d = opendir(f->dir)) != NULL) {
-		struct dirent *e;
-		char file[600];
-
-		while ((e = readdir(d)) != NULL)
-			if (e->d_name[0] != '.') {
-				snprintf(file, sizeof(file), "%s/%s", f->dir, e->d_name);
-				unlink(file);
-			}
-		closedir(d);
-	}
-	rmdir(f->dir);
+	testdb_remove_dir(f->dir);
 	free(f);
 	unsetenv("SCHAKEL_NOW");
 	return 0;

@@ -558,7 +558,7 @@ static void test_addr_check(void **state)
 	assert_int_equal(mail_addr_check("soc@bücher.example", out, &err), 0);
 	assert_string_equal(out, "soc@xn--bcher-kva.example");
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		strcpy(out, "untouched");
+		snprintf(out, sizeof(out), "untouched");
 		if (mail_addr_check(bad[i], out, &err) != SK_EINVAL)
 			fail_msg("'%s' was accepted", bad[i]);
 		assert_string_equal(out, "untouched");

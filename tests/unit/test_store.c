@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <dirent.h>
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -62,31 +61,13 @@ static int setup(void **state)
 }
 
 /* Remove the files in dir (no subdirectories), then dir. */
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char file[300];
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(file, sizeof(file), "%s/%s", dir, e->d_name);
-		unlink(file);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
 	store_close(f->st);
 	testdb_drop_url(f->url);
-	remove_dir(f->dir);
+	testdb_remove_dir(f->dir);
 	free(f);
 	unsetenv("SCHAKEL_NOW");
 	unsetenv("SCHAKEL_BUSY_TIMEOUT_MS");

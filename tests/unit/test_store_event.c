@@ -9,7 +9,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,24 +81,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char file[300];
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(file, sizeof(file), "%s/%s", dir, e->d_name);
-		unlink(file);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
@@ -108,7 +89,7 @@ static int teardown(void **state)
 	testdb_drop_url(f->url);
 	if (f->copy_url[0] != '\0')
 		testdb_drop_url(f->copy_url);
-	remove_dir(f->dir);
+	testdb_remove_dir(f->dir);
 	free(f);
 	unsetenv("SCHAKEL_NOW");
 	return 0;

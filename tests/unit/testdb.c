@@ -1,6 +1,7 @@
 /* tests/unit/testdb.c: a new SQLite file or PostgreSQL database per test. */
 #include "testdb.h"
 
+#include <dirent.h>
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,4 +90,22 @@ void testdb_drop_url(const char *url)
 	if (PQstatus(conn) == CONNECTION_OK)
 		PQclear(PQexec(conn, sql));
 	PQfinish(conn);
+}
+
+void testdb_remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char file[300];
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", dir, e->d_name);
+		unlink(file);
+	}
+	closedir(d);
+	rmdir(dir);
 }

@@ -24,4 +24,7 @@ int testdb_new_url(const char *dir, const char *name, char *url, size_t size);
  * removes its directory). Best effort. */
 void testdb_drop_url(const char *url);
 
+/* Remove dir and the files in it (a test's scratch directory). */
+void testdb_remove_dir(const char *dir);
+
 #endif
