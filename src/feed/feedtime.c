@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "lib/error.h"
+#include "lib/str.h"
 
 struct parts {
 	int year, month, day, hour, min, sec;
@@ -40,35 +41,6 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t';
 }
 
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-	int64_t era;
-	unsigned doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
 static int days_in_month(int y, int m)
 {
 	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -91,7 +63,7 @@ static bool parts_to_time(const struct parts *p, int64_t *out)
 	    p->day > days_in_month(p->year, p->month) || p->hour < 0 || p->hour > 23 ||
 	    p->min < 0 || p->min > 59 || p->sec < 0 || p->sec > 59)
 		return false;
-	*out = days_from_civil(p->year, (unsigned)p->month, (unsigned)p->day) * 86400 +
+	*out = str_days_from_civil(p->year, (unsigned)p->month, (unsigned)p->day) * 86400 +
 	       p->hour * 3600 + p->min * 60 + p->sec - p->offset;
 	return true;
 }
@@ -499,7 +471,7 @@ void feedtime_format(int64_t t, char out[26])
 	unsigned v[6];
 	char *o = out;
 
-	civil_from_days(days, &y, &m, &d);
+	str_civil_from_days(days, &y, &m, &d);
 	if (y < 0)
 		y = 0;
 	else if (y > 9999)

@@ -23,6 +23,10 @@ void str_lower(char *s);
 int str_index(const char *const *list, const char *text);
 /* Format t as "YYYY-MM-DDTHH:MM:SSZ" (21 bytes with the NUL). */
 void str_time_iso(time_t t, char out[21]);
+/* Days since 1970-01-01 of a proleptic Gregorian date (m 1-12, d 1-31),
+ * and back. */
+int64_t str_days_from_civil(int64_t y, unsigned m, unsigned d);
+void str_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
 /* The current time, or the fixed time in SCHAKEL_NOW (for tests). */
 time_t str_time_now(void);
 

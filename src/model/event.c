@@ -500,35 +500,6 @@ static const char *json_number_check(const char *s, size_t n, bool *integral, do
 
 /* ---- time ---- */
 
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-	int64_t era;
-	unsigned doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
 static bool leap(int64_t y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -642,7 +613,8 @@ static bool parse_time(const char *s, size_t n, int64_t *out, const char **why, 
 		snprintf(why_buf, why_size, "offset %02d:%02d is out of range", oh, om);
 		return false;
 	}
-	t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec;
+	t = str_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 +
+	    sec;
 	t -= (int64_t)sign * (oh * 3600 + om * 60);
 	/* 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z */
 	if (t < -62135596800LL || t > 253402300799LL) {
@@ -660,7 +632,7 @@ static void format_time(int64_t t, char out[26])
 	int64_t secs = t - days * 86400;
 	unsigned m, d, v[6];
 
-	civil_from_days(days, &y, &m, &d);
+	str_civil_from_days(days, &y, &m, &d);
 	v[0] = (unsigned)y;
 	v[1] = m;
 	v[2] = d;
