@@ -500,7 +500,7 @@ struct csvmap_reader {
 	bool raw;
 	char observation[26];
 	struct csv_reader *csv;
-	bool header_done, done;
+	enum csv_table_state state;
 	size_t ncols;	       /* fields in the header (header = yes) */
 	size_t need;	       /* fields a row needs (header = no) */
 	int *col_of;	       /* per mapping column: its index in the row */
@@ -545,7 +545,7 @@ struct csvmap_reader *csvmap_reader_new(FILE *in, const char *name, const struct
 			if (map->cols[i].number > r->need)
 				r->need = map->cols[i].number;
 		}
-		r->header_done = true;
+		r->state = CSV_TABLE_ROWS;
 	}
 	return r;
 }
@@ -776,32 +776,18 @@ static int read_row(struct csvmap_reader *r, const struct csv_record *rec, struc
 	return 0;
 }
 
+/* The header of r's input (a csv_header_fn). */
+static int header_of(void *r, const struct csv_record *rec, struct sk_error *err)
+{
+	return read_header(r, rec, err);
+}
+
 int csvmap_read(struct csvmap_reader *r, struct event **ev, struct sk_error *err)
 {
 	struct csv_record rec;
-	int rc;
+	int rc = csv_read_table(r->csv, &r->state, header_of, r, &rec, err);
 
-	if (r->done)
-		return 0;
-	if (!r->header_done) {
-		rc = csv_read(r->csv, &rec, err);
-		if (rc <= 0) {
-			r->done = true;
-			return rc;
-		}
-		r->header_done = true;
-		rc = read_header(r, &rec, err);
-		if (rc != 0) {
-			r->done = true;
-			return rc;
-		}
-	}
-	rc = csv_read(r->csv, &rec, err);
-	if (rc == 0 || rc == SK_EIO) {
-		r->done = true;
-		return rc;
-	}
-	if (rc < 0)
+	if (rc != 1)
 		return rc;
 	rc = read_row(r, &rec, err);
 	if (rc != 0)

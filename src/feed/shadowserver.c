@@ -624,7 +624,7 @@ struct shadowserver_reader {
 	void (*warn)(void *arg, const char *message);
 	void *warn_arg;
 	struct csv_reader *csv;
-	bool header_done, done;
+	enum csv_table_state state;
 	size_t ncols;
 	char **col_names;		   /* header, as read */
 	char **col_extra;		   /* extra.* name of each column */
@@ -1398,32 +1398,18 @@ static int read_row(struct shadowserver_reader *r, const struct csv_record *rec,
 	return 0;
 }
 
+/* The header of r's input (a csv_header_fn). */
+static int header_of(void *r, const struct csv_record *rec, struct sk_error *err)
+{
+	return read_header(r, rec, err);
+}
+
 int shadowserver_read(struct shadowserver_reader *r, struct event **ev, struct sk_error *err)
 {
 	struct csv_record rec;
-	int rc;
+	int rc = csv_read_table(r->csv, &r->state, header_of, r, &rec, err);
 
-	if (r->done)
-		return 0;
-	if (!r->header_done) {
-		rc = csv_read(r->csv, &rec, err);
-		if (rc <= 0) {
-			r->done = true;
-			return rc;
-		}
-		r->header_done = true;
-		rc = read_header(r, &rec, err);
-		if (rc != 0) {
-			r->done = true;
-			return rc;
-		}
-	}
-	rc = csv_read(r->csv, &rec, err);
-	if (rc == 0 || rc == SK_EIO) {
-		r->done = true;
-		return rc;
-	}
-	if (rc < 0)
+	if (rc != 1)
 		return rc;
 	rc = read_row(r, &rec, err);
 	if (rc != 0)
