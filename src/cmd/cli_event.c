@@ -247,7 +247,7 @@ int cli_purge(struct cli *c, int argc, char **argv)
 	struct store_event_filter f;
 	struct cli_opt *o;
 	char when[21];
-	int64_t days, n = 0;
+	int64_t days, n = 0, mails = 0;
 	int npos = 0, rc;
 
 	rc = cli_parse(c, argc, argv, opts, 0, 0, pos, &npos);
@@ -266,23 +266,32 @@ int cli_purge(struct cli *c, int argc, char **argv)
 			      RETENTION_DEFAULT, &days, &c->err) != 0) {
 		goto fail;
 	}
+	/* An event goes when both its time and its receipt are past the
+	 * cut (as store_event_purge() decides); sent mail with it. */
 	memset(&f, 0, sizeof(f));
 	f.until = (int64_t)str_time_now() - days * 86400;
 	str_time_iso((time_t)f.until, when);
+	f.received_before = when;
 	if (dry ? store_event_count(c->st, &f, &n, &c->err) != 0
 		: store_event_purge(c->st, f.until, &n, &c->err) != 0)
+		goto fail;
+	if (store_mail_purge(c->st, f.until, dry, &mails, &c->err) != 0)
 		goto fail;
 	if (c->json) {
 		json_t *j = json_object();
 
 		json_object_set_new(j, dry ? "would_delete" : "deleted", json_integer(n));
+		json_object_set_new(j, dry ? "mail_would_delete" : "mail_deleted",
+				    json_integer(mails));
 		json_object_set_new(j, "before", json_string(when));
 		json_object_set_new(j, "days", json_integer(days));
 		rc = cli_print_json(j);
 	} else {
-		printf("%s %lld event%s older than %s (%lld days)\n",
+		printf("%s %lld event%s older than %s (%lld days)\n"
+		       "%s %lld sent or failed mail message%s created before then\n",
 		       dry ? "would delete" : "deleted", (long long)n, n == 1 ? "" : "s", when,
-		       (long long)days);
+		       (long long)days, dry ? "would delete" : "deleted", (long long)mails,
+		       mails == 1 ? "" : "s");
 	}
 	goto out;
 fail:

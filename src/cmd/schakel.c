@@ -202,9 +202,10 @@ static const struct cli_command commands[] = {
      "          schakel.received and, with --org, schakel.recipient\n"},
     {NULL, "purge", cli_purge, "delete events past their retention",
      "usage: schakel purge [--days N] [--dry-run]\n"
-     "Delete events (with their recipient rows) whose time is more than N days ago;\n"
-     "N defaults to [events] retention_days of the configuration (90). Prints the\n"
-     "count. --dry-run only counts them.\n" JSON_HELP},
+     "Delete events (with their recipient rows) whose time is more than N days ago\n"
+     "and which were stored more than N days ago, and sent or failed mail created\n"
+     "more than N days ago. N defaults to [events] retention_days of the\n"
+     "configuration (90). Prints the counts. --dry-run only counts them.\n" JSON_HELP},
     {"optout", "add", cli_optout_add, "stop sending an organization events of a type",
      "usage: schakel optout add ORG TYPE...\n"
      "ORG no longer wants events of these classification types (all or none).\n" ORG_HELP

@@ -147,19 +147,22 @@ static int mail_job_run(struct store *st, void *arg)
 	return stats.sent + stats.deferred + stats.failed >= MAIL_BATCH ? 1 : 0;
 }
 
-/* Retention: delete the events older than events.retention_days. */
+/* Retention: delete the events and sent mail older than
+ * events.retention_days. */
 static int purge_job_run(struct store *st, void *arg)
 {
 	const struct daemon_settings *s = arg;
+	int64_t cut = (int64_t)str_time_now() - s->retention_days * 86400;
 	struct sk_error err = {0};
-	int64_t deleted = 0;
+	int64_t deleted = 0, mails = 0;
 
-	if (store_event_purge(st, (int64_t)str_time_now() - s->retention_days * 86400, &deleted,
-			      &err) != 0)
+	if (store_event_purge(st, cut, &deleted, &err) != 0 ||
+	    store_mail_purge(st, cut, false, &mails, &err) != 0)
 		log_warn("purge: %s", err.msg);
-	else if (deleted > 0)
-		log_info("purge: deleted %lld events older than %lld days", (long long)deleted,
-			 (long long)s->retention_days);
+	else if (deleted + mails > 0)
+		log_info("purge: deleted %lld events and %lld sent mail messages older than "
+			 "%lld days",
+			 (long long)deleted, (long long)mails, (long long)s->retention_days);
 	return 0;
 }
 

@@ -259,8 +259,9 @@ typedef int (*store_recipient_fn)(const struct event_recipient *r, int64_t notif
 int store_event_recipient_each(struct store *st, int64_t event_id, store_recipient_fn fn,
 			       void *ctx, struct sk_error *err);
 
-/* Delete events (and their recipient rows) with time < before, in one
- * transaction; the count in *deleted_out (may be NULL). One audit row
+/* Delete events (and their recipient rows) with time < before that
+ * were also stored before it (so that an old event ingested late stays
+ * long enough for its digest), in one transaction; the count in *deleted_out (may be NULL). One audit row
  * ("event.purge") when any were deleted. */
 int store_event_purge(struct store *st, int64_t before, int64_t *deleted_out,
 		      struct sk_error *err);
@@ -375,8 +376,8 @@ int store_mail_each(struct store *st, int status, size_t limit, store_mail_fn fn
 
 /* Delete sent and failed messages created before the time before (they
  * may carry personal data); the count in *deleted_out (may be NULL). One
- * audit row. */
-int store_mail_purge(struct store *st, int64_t before, int64_t *deleted_out,
+ * audit row when any were deleted. A dry run only counts them. */
+int store_mail_purge(struct store *st, int64_t before, bool dry_run, int64_t *deleted_out,
 		     struct sk_error *err);
 
 /* ---- notifications (store_notify.c) ----

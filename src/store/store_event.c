@@ -747,17 +747,19 @@ int store_event_purge(struct store *st, int64_t before, int64_t *deleted_out,
 	struct db_stmt *s;
 	int rc;
 
+	str_time_iso((time_t)before, when);
 	if ((rc = store_begin(st, err)) != 0)
 		return rc;
 	do {
 		rc = store_prep(st,
 				"DELETE FROM events WHERE id IN (SELECT id FROM events WHERE "
-				"time < $1 LIMIT $2) RETURNING id",
+				"time < $1 AND received < $2 LIMIT $3) RETURNING id",
 				&s, err);
 		if (rc != 0)
 			goto out;
 		db_bind_int(s, 1, before);
-		db_bind_int(s, 2, PURGE_CHUNK);
+		db_bind_text(s, 2, when);
+		db_bind_int(s, 3, PURGE_CHUNK);
 		got = 0;
 		while ((rc = db_step(s, err)) == 1)
 			got++;
@@ -769,7 +771,6 @@ int store_event_purge(struct store *st, int64_t before, int64_t *deleted_out,
 	} while (got == PURGE_CHUNK);
 	rc = 0;
 	if (total > 0) {
-		str_time_iso((time_t)before, when);
 		rc = store_audit(st, "event.purge", "events", 0, err,
 				 "deleted %lld event%s older than %s", (long long)total,
 				 total == 1 ? "" : "s", when);

@@ -678,7 +678,7 @@ int store_mail_each(struct store *st, int status, size_t limit, store_mail_fn fn
 	return rc;
 }
 
-int store_mail_purge(struct store *st, int64_t before, int64_t *deleted_out,
+int store_mail_purge(struct store *st, int64_t before, bool dry_run, int64_t *deleted_out,
 		     struct sk_error *err)
 {
 	char cut[21];
@@ -690,8 +690,9 @@ int store_mail_purge(struct store *st, int64_t before, int64_t *deleted_out,
 	if ((rc = store_begin(st, err)) != 0)
 		return rc;
 	rc = store_prep(st,
-			"DELETE FROM mail_out WHERE status <> 'queued' AND created < $1 "
-			"RETURNING id",
+			dry_run ? "SELECT id FROM mail_out WHERE status <> 'queued' AND created < $1"
+				: "DELETE FROM mail_out WHERE status <> 'queued' AND created < $1 "
+				  "RETURNING id",
 			&s, err);
 	if (rc != 0)
 		goto out;
@@ -700,9 +701,11 @@ int store_mail_purge(struct store *st, int64_t before, int64_t *deleted_out,
 		n++;
 	if (rc < 0)
 		goto out;
-	rc = store_audit(st, "mail.purge", "mail", 0, err,
-			 "deleted %lld sent or failed messages created before %s", (long long)n,
-			 cut);
+	rc = n == 0 || dry_run
+		 ? 0
+		 : store_audit(st, "mail.purge", "mail", 0, err,
+			       "deleted %lld sent or failed messages created before %s",
+			       (long long)n, cut);
 out:
 	if ((rc = store_finish(st, rc, err)) == 0 && deleted_out != NULL)
 		*deleted_out = n;

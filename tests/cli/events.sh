@@ -47,12 +47,12 @@ ev_line() {
 		"$([ "$3" = scanner ] && echo information-gathering || echo malicious-code)" \
 		"$3" "$4" "$1" "$1" "$when" "$2"
 }
-# add_event N TLP TYPE FEED AGE_HOURS
+# add_event N TLP TYPE FEED AGE_HOURS: stored when it happened
 add_event() {
 	local line
 	line=$(ev_line "$@")
 	sql "INSERT INTO events (id, time, received, feed, type, tlp, hash, body) VALUES
-		($1, $(ev_time "$5"), '2023-11-14T22:13:20Z', '$4', '$3', 'TLP:$2',
+		($1, $(ev_time "$5"), '$(date -u -d "@$(ev_time "$5")" +%Y-%m-%dT%H:%M:%SZ)', '$4', '$3', 'TLP:$2',
 		 '$(printf '%032d' "$1")', '$line')"
 }
 # add_rcpt EVENT ORG ROLE PASS_ON NEED_TO_KNOW MEMBER REASON
@@ -141,16 +141,21 @@ expect_eq "$(S events list --org "Energy Sector CERT" --json)" \
 	"... which read the same from the copy"
 
 # --- retention -------------------------------------------------------------
+# Event 7 is as old as event 6 but was stored only now (a late feed).
+sql "INSERT INTO events (id, time, received, feed, type, tlp, hash, body) VALUES
+	(7, $(ev_time 2400), '2023-11-14T22:13:20Z', 'Open-NTP', 'scanner', 'TLP:CLEAR',
+	 '$(printf '%032d' 7)', '$(ev_line 7 CLEAR scanner Open-NTP 2400)')"
 run S purge --dry-run
 expect_match "^would delete 1 event older than 2023-08-16T22:13:20Z \(90 days\)$" "$OUT" \
 	"purge --dry-run counts with the default retention"
-expect_eq 6 "$(S events list --limit 0 --json | wc -l)" "a dry run deletes nothing"
+expect_match "^would delete 0 sent or failed mail messages" "$OUT" "... and the mail it would delete"
+expect_eq 7 "$(S events list --limit 0 --json | wc -l)" "a dry run deletes nothing"
 printf '[events]\nretention_days = 100\n' >"$TMP/keep100.conf"
 run "$SCHAKEL" -c "$TMP/keep100.conf" --db "$DB" purge
 expect_match "^deleted 0 events .*\(100 days\)$" "$OUT" "purge reads events.retention_days"
 run S purge
 expect_match "^deleted 1 event older than 2023-08-16T22:13:20Z" "$OUT" "purge deletes past retention"
-expect_eq "1,2,3,4,5" "$(ports --limit 0)" "the old event is gone"
+expect_eq "1,2,3,4,5,7" "$(ports --limit 0)" "the old event is gone, the one stored late stays"
 expect_eq "1" "$(ports --org "Energy Sector CERT")" "... with its recipient rows"
 run S audit --json
 expect_eq "event.purge" "$(printf '%s' "$OUT" | jq -r '.[0].action')" "purge writes an audit row"
@@ -159,7 +164,8 @@ expect_eq 64 "$RC" "--days 0 is refused"
 run S --json purge --days 1
 expect_eq "0" "$(printf '%s' "$OUT" | jq -r '.deleted')" "purge --days 1 keeps the last day"
 SCHAKEL_NOW=$((SCHAKEL_NOW + 2 * 86400)) run S --json purge --days 1
-expect_eq "5" "$(printf '%s' "$OUT" | jq -r '.deleted')" "... and deletes it two days later"
+expect_eq "6" "$(printf '%s' "$OUT" | jq -r '.deleted')" "... and deletes it two days later"
+expect_eq "0" "$(printf '%s' "$OUT" | jq -r '.mail_deleted')" "... with the count of mail deleted"
 expect_eq "0" "$(S events list --limit 0 --json | wc -l | tr -d ' ')" "every event is gone"
 
 # --- opt-outs --------------------------------------------------------------

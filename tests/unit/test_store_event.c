@@ -660,41 +660,57 @@ static struct audit_top audit_newest(struct store *st)
 	return t;
 }
 
+/* Store n events received at time at. */
+static void add_received(struct fixture *f, struct store_event_in *in, size_t n, int64_t at)
+{
+	struct sk_error err = {0};
+	char v[24];
+
+	snprintf(v, sizeof(v), "%lld", (long long)at);
+	setenv("SCHAKEL_NOW", v, 1);
+	assert_int_equal(store_event_add_many(f->st, in, n, &err), 0);
+	unsetenv("SCHAKEL_NOW");
+}
+
 static void test_purge(void **state)
 {
 	struct fixture *f = *state;
 	struct sk_error err = {0};
-	struct event ev[5];
-	struct event_recipient r[5];
-	struct store_event_in in[5];
+	struct event ev[6];
+	struct event_recipient r[6];
+	struct store_event_in in[6];
 	struct store_event_filter all = {0};
 	struct audit_top top;
-	int64_t ages[5] = {100, 91, 89, 10, 0}; /* days */
+	/* Days old; each stored when it happened, but the last one (as old
+	 * as the first) stored only now, by a late feed. */
+	int64_t ages[6] = {100, 91, 89, 10, 0, 100};
 	int64_t n = -1, audits;
 	struct rows *rs;
 
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < 6; i++) {
 		make_event(&ev[i], i, "scanner", "TLP:GREEN", NOW - ages[i] * DAY);
 		r[i] = rcpt(f->energy, RECIPIENT_OWNER, 0, "prefix 192.0.2.0/24");
 		in[i] = (struct store_event_in){&ev[i], &r[i], 1};
+		add_received(f, &in[i], 1, NOW - (i < 5 ? ages[i] : 0) * DAY);
 	}
-	assert_int_equal(store_event_add_many(f->st, in, 5, &err), 0);
 	audits = sql_int(f->url, "SELECT count(*) FROM audit");
 
 	/* What a dry run counts. */
 	all.until = NOW - 90 * DAY;
+	all.received_before = "2023-08-16T22:13:20Z";
 	assert_int_equal(store_event_count(f->st, &all, &n, &err), 0);
 	assert_int_equal(n, 2);
 
 	assert_int_equal(store_event_purge(f->st, NOW - 90 * DAY, &n, &err), 0);
 	assert_int_equal(n, 2);
-	assert_int_equal(count_events(f), 3);
-	assert_int_equal(count_rcpt(f), 3); /* their recipient rows went with them */
-	all.until = 0;
+	assert_int_equal(count_events(f), 4);
+	assert_int_equal(count_rcpt(f), 4); /* their recipient rows went with them */
+	memset(&all, 0, sizeof(all));
 	rs = walk(f->st, &all);
-	assert_int_equal(rs->n, 3);
-	for (size_t k = 0; k < rs->n; k++)
+	assert_int_equal(rs->n, 4);
+	for (size_t k = 0; k < 3; k++)
 		assert_true(rs->v[k].time >= NOW - 90 * DAY);
+	assert_int_equal(rs->v[3].time, NOW - 100 * DAY); /* the late one */
 	top = audit_newest(f->st);
 	assert_string_equal(top.action, "event.purge");
 	assert_non_null(
@@ -706,14 +722,18 @@ static void test_purge(void **state)
 	assert_int_equal(n, 0);
 	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit"), audits + 1);
 
-	/* The boundary: time < before, not <=. */
+	/* The boundaries: time < before and received < before, not <=. */
 	assert_int_equal(store_event_purge(f->st, NOW - 10 * DAY, &n, &err), 0);
+	assert_int_equal(n, 1); /* 89 days */
+	assert_int_equal(store_event_purge(f->st, NOW - 10 * DAY + 1, &n, &err), 0);
 	assert_int_equal(n, 1);
+	assert_int_equal(store_event_purge(f->st, NOW, &n, &err), 0);
+	assert_int_equal(n, 0);
 	assert_int_equal(store_event_purge(f->st, NOW + 1, NULL, &err), 0);
 	assert_int_equal(count_events(f), 0);
 	assert_int_equal(count_rcpt(f), 0);
 	rows_clear(rs);
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		event_free(&ev[i]);
 }
 
@@ -733,7 +753,7 @@ static void test_purge_many(void **state)
 			   NOW - (i < N - 3 ? 200 : 1) * DAY);
 		in[i] = (struct store_event_in){&ev[i], &r, 1};
 	}
-	assert_int_equal(store_event_add_many(f->st, in, N, &err), 0);
+	add_received(f, in, N, NOW - 200 * DAY);
 	assert_int_equal(store_event_purge(f->st, NOW - 90 * DAY, &n, &err), 0);
 	assert_int_equal(n, N - 3);
 	assert_int_equal(count_events(f), 3);
@@ -939,7 +959,7 @@ static void test_ids_grow(void **state)
 		make_event(&ev[i], i, "scanner", "TLP:GREEN", NOW - 10 * DAY);
 		in[i] = (struct store_event_in){&ev[i], &r, 1};
 	}
-	assert_int_equal(store_event_add_many(f->st, in, 2, &err), 0);
+	add_received(f, in, 2, NOW - 10 * DAY);
 	rs = walk(f->st, &all);
 	assert_int_equal(rs->n, 2);
 	assert_int_equal(rs->v[1].id, rs->v[0].id + 1);

@@ -495,9 +495,13 @@ static void test_each_and_purge(void **state)
 	assert_int_equal(c.n, 3);
 	assert_int_equal(store_mail_each(f->st, 7, 0, count_mail, &c, &err), SK_EINVAL);
 	/* Purge takes sent and failed mail older than the cut, never queued. */
-	assert_int_equal(store_mail_purge(f->st, T0, &deleted, &err), 0);
+	assert_int_equal(store_mail_purge(f->st, T0, false, &deleted, &err), 0);
 	assert_int_equal(deleted, 0);
-	assert_int_equal(store_mail_purge(f->st, T0 + 1, &deleted, &err), 0);
+	assert_last_audit(f->st, "mail.fail"); /* nothing deleted: no audit row */
+	assert_int_equal(store_mail_purge(f->st, T0 + 1, true, &deleted, &err), 0);
+	assert_int_equal(deleted, 2); /* a dry run counts */
+	assert_last_audit(f->st, "mail.fail");
+	assert_int_equal(store_mail_purge(f->st, T0 + 1, false, &deleted, &err), 0);
 	assert_int_equal(deleted, 2);
 	assert_last_audit(f->st, "mail.purge");
 	memset(&c, 0, sizeof(c));
