@@ -4,9 +4,8 @@
  * SECURITY: every query argument comes from the client; unknown ones are
  * refused, so that a misspelt filter never widens an answer. A partner
  * reads the rows of its own organization and nothing else. A page holds
- * at most limit rows and about EVENTS_PAGE_SOFT bytes (the rest comes
- * with the next cursor): the answer is built in memory, within that
- * bound. */
+ * at most limit rows and is streamed: memory stays at one piece whatever
+ * its size. */
 #include "http/api_events.h"
 
 #include <stdio.h>
@@ -17,42 +16,109 @@
 #include "lib/buf.h"
 #include "lib/error.h"
 #include "lib/str.h"
+#include "lib/xalloc.h"
 #include "model/taxonomy.h"
 #include "registry/event_read.h"
 #include "store/store.h"
 
-/* A page ends once its body passes this many bytes; one more row (a
- * stored line is at most 1 MiB) always fits under the hard cap. */
-#define EVENTS_PAGE_SOFT (8 * 1024 * 1024)
-#define EVENTS_PAGE_MAX	 (EVENTS_PAGE_SOFT + 4 * 1024 * 1024)
-#define FEED_NAME_MAX	 256
+/* A page is streamed in pieces of about EVENTS_PIECE bytes (one more
+ * row, at most 1 MiB stored, always fits the server's piece cap), each
+ * read in its own short transaction of at most EVENTS_PIECE_ROWS rows. */
+#define EVENTS_PIECE	  (256 * 1024)
+#define EVENTS_PIECE_ROWS 1000
+#define EVENTS_LIMIT_MAX  100000
+#define FEED_NAME_MAX	  256
 
 static const char *const known_args[] = {"since", "until",  "type", "feed", "format",
 					 "limit", "cursor", "org",  NULL};
 
-struct events_page {
-	struct buf b;
+/* A page on its way out: the rows after f.after_id up to and including
+ * the row last, which the handler found first (so that the next cursor
+ * goes into the headers). */
+struct events_flow {
+	struct store_event_filter f; /* type and feed point into this */
+	char feed[FEED_NAME_MAX + 1];
 	bool csv;
-	size_t n;
+	bool started, reached;
+	int64_t last; /* the page's last row; 0: an empty page */
+	int64_t next; /* the next page's cursor; 0: none */
+	size_t n;     /* rows written */
+	struct buf *out;
 };
 
-/* event_read_fn: one row onto the page. */
-static int page_add(const struct event_out *o, void *ctx)
+/* event_read_fn of the first walk: note the page's last row. */
+static int flow_bound(const struct event_out *o, void *ctx)
 {
-	struct events_page *pg = ctx;
+	struct events_flow *fl = ctx;
+
+	fl->last = o->row->id;
+	return 0;
+}
+
+/* event_read_fn: one row into the piece, up to the page's last. */
+static int flow_row(const struct event_out *o, void *ctx)
+{
+	struct events_flow *fl = ctx;
+	struct buf *b = fl->out;
 	int rc;
 
-	if (pg->csv) {
-		rc = event_read_csv_row(o, &pg->b);
+	if (o->row->id > fl->last) {
+		fl->reached = true;
+		return EVENT_READ_FULL;
+	}
+	if (fl->csv) {
+		rc = event_read_csv_row(o, b);
 	} else {
-		rc = pg->n > 0 ? buf_append_str(&pg->b, ",\n") : 0;
+		rc = fl->n > 0 ? buf_append_str(b, ",\n") : 0;
 		if (rc == 0)
-			rc = event_read_json(o, &pg->b);
+			rc = event_read_json(o, b);
 	}
 	if (rc != 0)
 		return rc == SK_ETOOBIG ? SK_EIO : rc;
-	pg->n++;
-	return pg->b.len >= EVENTS_PAGE_SOFT ? EVENT_READ_FULL : 0;
+	fl->n++;
+	fl->f.after_id = o->row->id;
+	if (o->row->id == fl->last)
+		fl->reached = true;
+	return fl->reached || b->len >= EVENTS_PIECE ? EVENT_READ_FULL : 0;
+}
+
+/* http_fill_fn: the head, then rows, then (JSON) the tail. */
+static int flow_fill(void *ctx, struct store *st, struct buf *b, bool *done,
+		     struct sk_error *err)
+{
+	struct events_flow *fl = ctx;
+	struct store_event_filter piece = fl->f;
+	int64_t more = 0;
+	int rc = 0;
+
+	fl->out = b;
+	if (!fl->started) {
+		fl->started = true;
+		fl->reached = fl->last == 0;
+		rc = fl->csv ? event_read_csv_header(b) : buf_append_str(b, "{\"items\": [\n");
+	}
+	if (rc == 0 && !fl->reached) {
+		piece.limit = EVENTS_PIECE_ROWS;
+		rc = event_read_page(st, &piece, flow_row, fl, &more, err);
+		if (rc == 0 && more == 0)
+			fl->reached = true; /* the walk's end: rows went since the first */
+	}
+	if (rc == 0 && fl->reached) {
+		*done = true;
+		if (!fl->csv && fl->next > 0)
+			rc = buf_printf(b, "\n], \"count\": %zu, \"next\": \"%lld\"}\n", fl->n,
+					(long long)fl->next);
+		else if (!fl->csv)
+			rc = buf_printf(b, "\n], \"count\": %zu, \"next\": null}\n", fl->n);
+	}
+	if (rc == SK_EIO && err->msg[0] == '\0')
+		sk_error_set(err, rc, "an event in the store could not be written out");
+	return rc;
+}
+
+static void flow_release(void *ctx)
+{
+	free(ctx);
 }
 
 /* A time bound from query argument key, or 0 when absent. */
@@ -113,7 +179,7 @@ static int events_query(const struct http_request *req, struct store_event_filte
 		return sk_error_set(err, SK_EINVAL,
 				    "query argument format must be json or csv");
 	*csv = text != NULL && strcmp(text, "csv") == 0;
-	rc = http_request_query_int(req, "limit", 1, HTTP_PAGE_MAX, HTTP_PAGE_DEFAULT, &limit,
+	rc = http_request_query_int(req, "limit", 1, EVENTS_LIMIT_MAX, HTTP_PAGE_DEFAULT, &limit,
 				    err);
 	if (rc != 0)
 		return rc;
@@ -132,55 +198,43 @@ static int events_query(const struct http_request *req, struct store_event_filte
 static int api_events_list(struct http_request *req, struct http_response *resp,
 			   struct sk_error *err)
 {
-	struct store_event_filter f;
-	struct events_page pg;
-	int64_t next = 0, asked;
+	struct events_flow *fl = xcalloc(1, sizeof(*fl));
+	int64_t asked;
 	struct org org;
-	size_t len;
 	int rc;
 
-	memset(&pg, 0, sizeof(pg));
-	buf_init(&pg.b, EVENTS_PAGE_MAX);
-	if ((rc = events_query(req, &f, &pg.csv, err)) != 0)
-		goto out;
-	asked = f.org_id;
-	if ((rc = event_read_scope(req->user, asked, &f.org_id, err)) != 0)
-		goto out;
+	if ((rc = events_query(req, &fl->f, &fl->csv, err)) != 0)
+		goto fail;
+	if (fl->f.feed != NULL) {
+		snprintf(fl->feed, sizeof(fl->feed), "%s", fl->f.feed);
+		fl->f.feed = fl->feed;
+	}
+	asked = fl->f.org_id;
+	if ((rc = event_read_scope(req->user, asked, &fl->f.org_id, err)) != 0)
+		goto fail;
 	if (asked > 0 && req->user->role != USER_ROLE_PARTNER) {
 		if ((rc = store_org_get(req->st, asked, &org, err)) != 0) {
 			if (rc == SK_ENOTFOUND)
 				sk_error_set(err, rc, "organization %lld not found",
 					     (long long)asked);
-			goto out;
+			goto fail;
 		}
 		org_clear(&org);
 	}
-	rc = pg.csv ? event_read_csv_header(&pg.b) : buf_append_str(&pg.b, "{\"items\": [\n");
-	if (rc == 0)
-		rc = event_read_page(req->st, &f, page_add, &pg, &next, err);
-	if (rc == SK_EIO && err->msg[0] == '\0')
-		sk_error_set(err, rc, "an event in the store could not be written out");
-	if (rc != 0)
-		goto out;
-	if (!pg.csv) {
-		if (next > 0)
-			rc = buf_printf(&pg.b, "\n], \"count\": %zu, \"next\": \"%lld\"}\n",
-					pg.n, (long long)next);
-		else
-			rc = buf_printf(&pg.b, "\n], \"count\": %zu, \"next\": null}\n", pg.n);
-		if (rc != 0) {
-			rc = sk_error_set(err, SK_EIO, "the page does not fit");
-			goto out;
-		}
-	}
-	len = pg.b.len;
-	http_response_text(
-	    resp, 200, pg.csv ? "text/csv; charset=utf-8; header=present" : "application/json",
-	    buf_take(&pg.b), len);
-	if (next > 0)
-		snprintf(resp->next_cursor, sizeof(resp->next_cursor), "%lld", (long long)next);
-out:
-	buf_free(&pg.b);
+	/* The page's bounds first, so the next cursor goes into a header;
+	 * the rows follow in pieces. */
+	if ((rc = event_read_page(req->st, &fl->f, flow_bound, fl, &fl->next, err)) != 0)
+		goto fail;
+	fl->f.limit = 0;
+	http_response_stream(
+	    resp, 200, fl->csv ? "text/csv; charset=utf-8; header=present" : "application/json",
+	    flow_fill, flow_release, fl);
+	if (fl->next > 0)
+		snprintf(resp->next_cursor, sizeof(resp->next_cursor), "%lld",
+			 (long long)fl->next);
+	return 0;
+fail:
+	free(fl);
 	return rc;
 }
 

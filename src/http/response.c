@@ -17,6 +17,8 @@ void http_response_clear(struct http_response *resp)
 {
 	json_decref(resp->body);
 	free(resp->text);
+	if (resp->stream.release != NULL)
+		resp->stream.release(resp->stream.ctx);
 	http_response_init(resp);
 }
 
@@ -27,6 +29,15 @@ void http_response_text(struct http_response *resp, int status, const char *cont
 	resp->status = status;
 	resp->text = text;
 	resp->text_len = len;
+	resp->content_type = content_type;
+}
+
+void http_response_stream(struct http_response *resp, int status, const char *content_type,
+			  http_fill_fn fill, void (*release)(void *ctx), void *ctx)
+{
+	http_response_clear(resp);
+	resp->status = status;
+	resp->stream = (struct http_stream){fill, release, ctx};
 	resp->content_type = content_type;
 }
 

@@ -6,9 +6,12 @@
 #define SK_HTTP_RESPONSE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
+struct buf;
 struct sk_error;
+struct store;
 
 #define HTTP_LOCATION_MAX 256
 #define HTTP_ALLOW_MAX	  64
@@ -16,12 +19,27 @@ struct sk_error;
 /* Seconds a client should wait after a 503. */
 #define HTTP_RETRY_AFTER 5
 
+/* A body written piece by piece after the handler has returned, so that
+ * a large answer never sits in memory whole: fill appends the next piece
+ * to b (a few hundred KiB at most) reading with st, a store from the
+ * pool held for that call only, and sets *done after the last piece. An
+ * error cuts the connection: the client sees a body that ends short.
+ * release frees ctx; it is called once, whatever happens. */
+typedef int (*http_fill_fn)(void *ctx, struct store *st, struct buf *b, bool *done,
+			    struct sk_error *err);
+struct http_stream {
+	http_fill_fn fill; /* NULL: no stream */
+	void (*release)(void *ctx);
+	void *ctx;
+};
+
 struct http_response {
 	int status;   /* 0 until set */
 	json_t *body; /* owned; NULL: no body (204) */
 	char *text;   /* owned; a body already rendered, or NULL */
 	size_t text_len;
-	const char *content_type;	  /* static; of text */
+	struct http_stream stream;	  /* owned; a body still to write */
+	const char *content_type;	  /* static; of text or stream */
 	char location[HTTP_LOCATION_MAX]; /* "" or the Location header */
 	char allow[HTTP_ALLOW_MAX];	  /* "" or the Allow header (405) */
 	char next_cursor[24];		  /* "" or the X-Next-Cursor header (pages) */
@@ -41,6 +59,11 @@ void http_response_json(struct http_response *resp, int status, json_t *body);
  * malloc; ownership taken) of media type content_type (static). */
 void http_response_text(struct http_response *resp, int status, const char *content_type,
 			char *text, size_t len);
+
+/* Answer status with a body that fill writes later, of media type
+ * content_type (static); takes ownership of ctx (see http_stream). */
+void http_response_stream(struct http_response *resp, int status, const char *content_type,
+			  http_fill_fn fill, void (*release)(void *ctx), void *ctx);
 
 /* Answer {"items": items, "total": total}; takes ownership of items. */
 void http_response_list(struct http_response *resp, json_t *items, size_t total);

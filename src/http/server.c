@@ -36,7 +36,9 @@
 #include "lib/xalloc.h"
 #include "store/store.h"
 
-#define LOG_PATH_MAX 200 /* bytes of path in the request log */
+#define LOG_PATH_MAX 200	  /* bytes of path in the request log */
+#define OUTFLOW_BLOCK (64 * 1024)	  /* bytes MHD asks a stream for at a time */
+#define OUTFLOW_PIECE_MAX (4 * 1024 * 1024) /* the most a stream may fill at once */
 #define ACTOR_MAX    (USER_NAME_MAX + 8)
 
 struct http_server {
@@ -65,6 +67,76 @@ struct exchange {
 	int status;	/* sent, for the log; 0: none yet */
 };
 
+/* A streamed body on its way out (http_stream): the piece being sent. */
+struct outflow {
+	struct store_pool *pool;
+	struct http_stream stream;
+	struct buf piece;
+	size_t sent; /* bytes of piece already handed to MHD */
+	bool done;
+	char what[16 + LOG_PATH_MAX + 2]; /* method and path, for the log */
+};
+
+/* MHD_ContentReaderCallback: hand out the piece, filling the next one
+ * when it is gone. */
+static ssize_t outflow_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct outflow *of = cls;
+	size_t n;
+
+	(void)pos;
+	while (of->sent == of->piece.len) {
+		struct sk_error err = {0};
+		struct store *st;
+		int rc;
+
+		if (of->done)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		buf_reset(&of->piece);
+		of->sent = 0;
+		st = store_pool_get(of->pool);
+		rc = of->stream.fill(of->stream.ctx, st, &of->piece, &of->done, &err);
+		store_pool_put(of->pool, st);
+		if (rc != 0) {
+			log_error("%s: the answer was cut short: %s", of->what,
+				  err.msg[0] != '\0' ? err.msg : sk_error_name(rc));
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		}
+	}
+	n = of->piece.len - of->sent < max ? of->piece.len - of->sent : max;
+	memcpy(out, of->piece.data + of->sent, n);
+	of->sent += n;
+	return (ssize_t)n;
+}
+
+/* MHD_ContentReaderFreeCallback. */
+static void outflow_free(void *cls)
+{
+	struct outflow *of = cls;
+
+	of->stream.release(of->stream.ctx);
+	buf_free(&of->piece);
+	free(of);
+}
+
+/* An MHD response that writes resp's stream (taken from resp). */
+static struct MHD_Response *outflow_start(struct exchange *ex, struct http_response *resp)
+{
+	struct outflow *of = xcalloc(1, sizeof(*of));
+	struct MHD_Response *r;
+
+	of->pool = ex->srv->pool;
+	of->stream = resp->stream;
+	memset(&resp->stream, 0, sizeof(resp->stream));
+	buf_init(&of->piece, OUTFLOW_PIECE_MAX);
+	snprintf(of->what, sizeof(of->what), "%s %s", ex->method, ex->log_path);
+	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, OUTFLOW_BLOCK, outflow_read, of,
+					      outflow_free);
+	if (r == NULL)
+		outflow_free(of);
+	return r;
+}
+
 /* Copy s for the log: at most LOG_PATH_MAX bytes, printable ASCII only. */
 static void log_copy(char *dst, size_t size, const char *s)
 {
@@ -85,29 +157,35 @@ static enum MHD_Result server_send(struct exchange *ex, struct MHD_Connection *c
 	struct MHD_Response *r = NULL;
 	enum MHD_Result ret;
 	size_t len = 0;
-	const char *type = resp->text != NULL && resp->content_type != NULL
+	const char *type = (resp->text != NULL || resp->stream.fill != NULL) &&
+				   resp->content_type != NULL
 			       ? resp->content_type
 			       : "application/json";
-	char *text;
+	char *text = NULL;
 
-	if (resp->text != NULL) {
+	if (resp->stream.fill != NULL) {
+		r = outflow_start(ex, resp);
+	} else {
 		/* A body already rendered goes out as it is, without a copy. */
-		text = resp->text;
-		len = resp->text_len;
-		resp->text = NULL;
-	} else {
-		text = http_response_render(resp, &len);
-	}
-	if (resp->body != NULL && text == NULL) {
-		static const char oom[] =
-		    "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}\n";
-		resp->status = 500;
-		r = MHD_create_response_from_buffer(sizeof(oom) - 1, (void *)oom,
-						    MHD_RESPMEM_PERSISTENT);
-	} else if (text != NULL) {
-		r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-	} else {
-		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		if (resp->text != NULL) {
+			text = resp->text;
+			len = resp->text_len;
+			resp->text = NULL;
+		} else {
+			text = http_response_render(resp, &len);
+		}
+		if (resp->body != NULL && text == NULL) {
+			static const char oom[] = "{\"error\":{\"code\":\"internal\","
+						  "\"message\":\"out of memory\"}}\n";
+			resp->status = 500;
+			r = MHD_create_response_from_buffer(sizeof(oom) - 1, (void *)oom,
+							    MHD_RESPMEM_PERSISTENT);
+		} else if (text != NULL) {
+			r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+		} else {
+			r = MHD_create_response_from_buffer(0, (void *)"",
+							    MHD_RESPMEM_PERSISTENT);
+		}
 	}
 	if (r == NULL) {
 		free(text);

@@ -197,5 +197,13 @@ expect_eq 401 "$code" "API: no token: 401"
 expect_match "^[0-9]+$" "$(curl -s -H "Authorization: Bearer $ANALYST" \
 	"http://127.0.0.1:$PORT/api/v1/events?limit=3" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["items"])) if d["next"] else print("no next")')" \
 	"API: the analyst pages through every event"
+hdr=$(curl -s -D - -o "$TMP/page.json" -H "Authorization: Bearer $ANALYST" \
+	"http://127.0.0.1:$PORT/api/v1/events?limit=3" | tr -d '\r')
+expect_match "^Transfer-Encoding: chunked$" "$hdr" "API: a page is streamed"
+expect_eq "$(jq -r .next "$TMP/page.json")" "$(printf '%s\n' "$hdr" | sed -n 's/^X-Next-Cursor: //p')" \
+	"... with its next cursor in a header and in the body"
+expect_eq 4 "$(curl -s -H "Authorization: Bearer $ANALYST" \
+	"http://127.0.0.1:$PORT/api/v1/events?limit=3&format=csv" | wc -l | tr -d ' ')" \
+	"... as CSV too: a header and three rows"
 
 done_testing
