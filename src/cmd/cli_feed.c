@@ -50,7 +50,8 @@ static FILE *open_input(struct cli *c, const char *path, int *code)
 		return stdin;
 	if ((in = fopen(path, "r")) != NULL)
 		return in;
-	fprintf(stderr, "schakel %s: %s: cannot open: %s\n", c->cmd_name, path, strerror(errno));
+	fprintf(stderr, "schakel %s: %s: cannot open: %s\n", c->cmd_name, path,
+		strerror(errno));
 	*code = errno == EACCES || errno == ENOENT || errno == ENOTDIR ? EX_NOINPUT : EX_IOERR;
 	return NULL;
 }
@@ -122,9 +123,12 @@ out:
 }
 
 /* The options parse and ingest share, first in their option tables. */
-#define FEED_CLI_OPTS                                                                        \
-	{"format", true}, {"report", true}, {"mapping", true}, {"feed", true}, {"tlp", true}, \
-	    {"strict", false}, {"raw", false}
+#define FEED_CLI_OPTS                                                                          \
+	{"format", true}, {"report", true}, {"mapping", true}, {"feed", true}, {"tlp", true},  \
+	    {"strict", false},                                                                 \
+	{                                                                                      \
+		"raw", false                                                                   \
+	}
 
 /* How the files of one command are read. */
 struct feed_setup {
@@ -262,8 +266,8 @@ static void print_reject(const struct sk_error *err, void *ctx)
 
 /* Ingest one file; adds to *stats; returns its exit code. */
 static int ingest_file(struct cli *c, const struct cli_routing *rt, const char *path,
-		       const struct feed_setup *fs, enum tlp_label tlp, struct ingest_stats *stats,
-		       json_t *files)
+		       const struct feed_setup *fs, enum tlp_label tlp,
+		       struct ingest_stats *stats, json_t *files)
 {
 	struct ingest_stats before = *stats;
 	struct ingest_options io = {path, tlp, fs->opt.strict, print_reject, NULL};
@@ -275,7 +279,8 @@ static int ingest_file(struct cli *c, const struct cli_routing *rt, const char *
 		return code;
 	r = feed_open(in, path, &fs->opt, &c->err);
 	if (r == NULL) {
-		code = c->err.code == SK_EUSAGE ? cli_usage_error(c, "%s", c->err.msg) : cli_fail(c);
+		code = c->err.code == SK_EUSAGE ? cli_usage_error(c, "%s", c->err.msg)
+						: cli_fail(c);
 		goto out;
 	}
 	if (ingest_run(c->st, rt->ctx, rt->idx, rt->enricher, r, &io, stats, &c->err) != 0) {
@@ -287,18 +292,19 @@ static int ingest_file(struct cli *c, const struct cli_routing *rt, const char *
 		code = EX_DATAERR;
 	if (files != NULL) {
 		json_array_append_new(
-		    files, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "file", path, "format",
-				     feed_format_name(feed_reader_format(r)), "read",
+		    files, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "file", path,
+				     "format", feed_format_name(feed_reader_format(r)), "read",
 				     (json_int_t)(stats->lines - before.lines), "parsed",
 				     (json_int_t)(stats->parsed - before.parsed), "rejected",
 				     (json_int_t)(stats->rejected - before.rejected), "matched",
 				     (json_int_t)(stats->matched - before.matched), "unmatched",
 				     (json_int_t)(stats->unmatched - before.unmatched)));
 	} else {
-		printf("%s: %s, read %lu, parsed %lu, rejected %lu, matched %lu, unmatched %lu\n",
-		       path, feed_format_name(feed_reader_format(r)), stats->lines - before.lines,
-		       stats->parsed - before.parsed, stats->rejected - before.rejected,
-		       stats->matched - before.matched, stats->unmatched - before.unmatched);
+		printf(
+		    "%s: %s, read %lu, parsed %lu, rejected %lu, matched %lu, unmatched %lu\n",
+		    path, feed_format_name(feed_reader_format(r)), stats->lines - before.lines,
+		    stats->parsed - before.parsed, stats->rejected - before.rejected,
+		    stats->matched - before.matched, stats->unmatched - before.unmatched);
 	}
 out:
 	feed_close(r);
@@ -338,8 +344,8 @@ static int print_orgs(struct cli *c, struct ingest_stats *stats, json_t *doc)
 
 		if (a != NULL) {
 			json_array_append_new(a, json_pack("{s:I, s:s, s:I}", "org_id",
-							   (json_int_t)stats->orgs[i].org_id, "org",
-							   name, "events",
+							   (json_int_t)stats->orgs[i].org_id,
+							   "org", name, "events",
 							   (json_int_t)stats->orgs[i].events));
 			continue;
 		}
@@ -397,8 +403,9 @@ int cli_ingest(struct cli *c, int argc, char **argv)
 			      (json_int_t)stats.enriched));
 		files = NULL;
 	} else if (npos > 1) {
-		printf("total: read %lu, parsed %lu, rejected %lu, matched %lu, unmatched %lu\n",
-		       stats.lines, stats.parsed, stats.rejected, stats.matched, stats.unmatched);
+		printf(
+		    "total: read %lu, parsed %lu, rejected %lu, matched %lu, unmatched %lu\n",
+		    stats.lines, stats.parsed, stats.rejected, stats.matched, stats.unmatched);
 	}
 	if (stats.n_orgs > 0 && print_orgs(c, &stats, doc) != 0 && code == EX_OK)
 		code = cli_fail(c);

@@ -359,7 +359,8 @@ int cli_exit_worse(int a, int b)
 
 int cli_pick_tlp(struct cli *c, const char *flag, enum tlp_label *out)
 {
-	const char *text = flag != NULL ? flag : config_str(c->cfg, "feeds", "tlp", "TLP:AMBER");
+	const char *text =
+	    flag != NULL ? flag : config_str(c->cfg, "feeds", "tlp", "TLP:AMBER");
 	struct sk_error sub = {0};
 
 	if (tlp_parse(text, out, &sub) == 0)
@@ -372,8 +373,9 @@ int cli_pick_tlp(struct cli *c, const char *flag, enum tlp_label *out)
 
 int cli_routing_open(struct cli *c, const char *match_flag, struct cli_routing *out)
 {
-	const char *mode = match_flag != NULL ? match_flag
-					      : config_str(c->cfg, "route", "match", "most-specific");
+	const char *mode = match_flag != NULL
+			       ? match_flag
+			       : config_str(c->cfg, "route", "match", "most-specific");
 	enum route_mode m;
 	struct sk_error sub = {0};
 
@@ -385,10 +387,10 @@ int cli_routing_open(struct cli *c, const char *match_flag, struct cli_routing *
 		return cli_fail(c);
 	}
 	out->mode = m;
-	out->enricher = route_enricher_open(config_get(c->cfg, "route", "asn_mmdb"),
-					    config_get(c->cfg, "route", "country_mmdb"), &c->err);
-	if (out->enricher == NULL ||
-	    (out->idx = route_index_build(c->st, &c->err)) == NULL ||
+	out->enricher =
+	    route_enricher_open(config_get(c->cfg, "route", "asn_mmdb"),
+				config_get(c->cfg, "route", "country_mmdb"), &c->err);
+	if (out->enricher == NULL || (out->idx = route_index_build(c->st, &c->err)) == NULL ||
 	    (out->ctx = route_context_load(c->st, m, &c->err)) == NULL) {
 		cli_routing_close(out);
 		return cli_fail(c);

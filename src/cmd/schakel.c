@@ -138,8 +138,8 @@ static const struct cli_command commands[] = {
      "what was read, parsed, rejected, matched and unmatched, then the events per\n"
      "organization. Bad lines go to stderr as FILE:LINE: reason.\n"
      "Exit 0, or 65 if a line was rejected, 66 if a FILE cannot be opened, 75 if the\n"
-     "store is busy or unreachable (retry). See docs/feeds.md and docs/routing.md.\n"
-     JSON_HELP},
+     "store is busy or unreachable (retry). See docs/feeds.md and "
+     "docs/routing.md.\n" JSON_HELP},
     {NULL, "notify", cli_notify, "queue the notification digests that are due",
      "usage: schakel notify [--dry-run | --send] [--all] [--json]\n"
      "Gather each organization's new events per feed and classification type into one\n"

@@ -26,11 +26,11 @@
 #include "route/notify.h"
 #include "store/store.h"
 
-#define PROG		  "schakeld"
-#define SHUTDOWN_GRACE_MS 25000 /* requests in flight get this long */
-#define MAIL_INTERVAL_MS  5000	/* the dispatcher looks for due mail this often */
-#define MAIL_BATCH	  20	/* messages a run; more go on at once */
-#define MAIL_DOWN_MAX_MS  30000 /* longest pause while the relay is down */
+#define PROG		   "schakeld"
+#define SHUTDOWN_GRACE_MS  25000   /* requests in flight get this long */
+#define MAIL_INTERVAL_MS   5000	   /* the dispatcher looks for due mail this often */
+#define MAIL_BATCH	   20	   /* messages a run; more go on at once */
+#define MAIL_DOWN_MAX_MS   30000   /* longest pause while the relay is down */
 #define NOTIFY_INTERVAL_MS 60000   /* due digests are looked for this often */
 #define PURGE_INTERVAL_MS  3600000 /* events past retention are deleted this often */
 
@@ -89,8 +89,8 @@ static int read_settings(const struct config *cfg, const char *db_flag,
 	if (rc == 0)
 		rc = mail_settings_read(cfg, &s.mail, err);
 	if (rc == 0)
-		rc = config_int(cfg, "events", "retention_days", 1, 36500, 90, &s.retention_days,
-				err);
+		rc = config_int(cfg, "events", "retention_days", 1, 36500, 90,
+				&s.retention_days, err);
 	if (rc == 0 && s.mail.from != NULL) {
 		rc = notify_config_load(cfg, &s.notify, err);
 		s.notify_on = rc == 0;
@@ -177,7 +177,8 @@ static int notify_job_run(struct store *st, void *arg)
 	if (notify_run(st, &s->notify, false, false, NULL, NULL, &stats, &err) != 0)
 		log_warn("notify: %s", err.msg);
 	else if (stats.digests > 0)
-		log_info("notify: queued %zu digests with %zu events", stats.digests, stats.events);
+		log_info("notify: queued %zu digests with %zu events", stats.digests,
+			 stats.events);
 	return 0;
 }
 
@@ -203,8 +204,8 @@ int main(int argc, char **argv)
 	    {"foreground", no_argument, NULL, 'f'},   {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
 	};
-	static const struct router_route *const tables[] = {api_registry_routes, api_events_routes,
-							    NULL};
+	static const struct router_route *const tables[] = {api_registry_routes,
+							    api_events_routes, NULL};
 	const char *conf_path = NULL, *db_flag = NULL, *listen = NULL, *port = NULL;
 	struct sk_error err = {0};
 	struct daemon_settings s = {0};

@@ -179,8 +179,8 @@ static int events_query(const struct http_request *req, struct store_event_filte
 		return sk_error_set(err, SK_EINVAL,
 				    "query argument format must be json or csv");
 	*csv = text != NULL && strcmp(text, "csv") == 0;
-	rc = http_request_query_int(req, "limit", 1, EVENTS_LIMIT_MAX, HTTP_PAGE_DEFAULT, &limit,
-				    err);
+	rc = http_request_query_int(req, "limit", 1, EVENTS_LIMIT_MAX, HTTP_PAGE_DEFAULT,
+				    &limit, err);
 	if (rc != 0)
 		return rc;
 	f->limit = (size_t)limit;

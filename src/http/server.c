@@ -36,10 +36,10 @@
 #include "lib/xalloc.h"
 #include "store/store.h"
 
-#define LOG_PATH_MAX 200	  /* bytes of path in the request log */
-#define OUTFLOW_BLOCK (64 * 1024)	  /* bytes MHD asks a stream for at a time */
+#define LOG_PATH_MAX	  200		    /* bytes of path in the request log */
+#define OUTFLOW_BLOCK	  (64 * 1024)	    /* bytes MHD asks a stream for at a time */
 #define OUTFLOW_PIECE_MAX (4 * 1024 * 1024) /* the most a stream may fill at once */
-#define ACTOR_MAX    (USER_NAME_MAX + 8)
+#define ACTOR_MAX	  (USER_NAME_MAX + 8)
 
 struct http_server {
 	struct MHD_Daemon *mhd;
@@ -157,10 +157,10 @@ static enum MHD_Result server_send(struct exchange *ex, struct MHD_Connection *c
 	struct MHD_Response *r = NULL;
 	enum MHD_Result ret;
 	size_t len = 0;
-	const char *type = (resp->text != NULL || resp->stream.fill != NULL) &&
-				   resp->content_type != NULL
-			       ? resp->content_type
-			       : "application/json";
+	const char *type =
+	    (resp->text != NULL || resp->stream.fill != NULL) && resp->content_type != NULL
+		? resp->content_type
+		: "application/json";
 	char *text = NULL;
 
 	if (resp->stream.fill != NULL) {

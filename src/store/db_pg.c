@@ -18,27 +18,27 @@
 #include "lib/xalloc.h"
 #include "store/db_int.h"
 
-#define PG_PARAMS_MAX 65535	/* the protocol's limit per statement */
-#define PG_NOTICE_MAX 200	/* bytes kept of a message from the server */
-#define PG_RETRIES 3	/* for statements outside a transaction */
-#define PG_LOCK_TIMEOUT_MS 5000	/* as SQLite's busy timeout */
+#define PG_PARAMS_MAX	   65535 /* the protocol's limit per statement */
+#define PG_NOTICE_MAX	   200	 /* bytes kept of a message from the server */
+#define PG_RETRIES	   3	 /* for statements outside a transaction */
+#define PG_LOCK_TIMEOUT_MS 5000	 /* as SQLite's busy timeout */
 
 struct pg_stmt {
 	struct db_stmt base;
-	char name[24];		/* server-side name, "s<n>" */
-	unsigned prepared_gen;	/* connection generation it was prepared on */
-	char **params;		/* nparams bound, room for aparams */
+	char name[24];	       /* server-side name, "s<n>" */
+	unsigned prepared_gen; /* connection generation it was prepared on */
+	char **params;	       /* nparams bound, room for aparams */
 	int nparams, aparams;
-	int bind_bad;		/* a parameter number out of range, or 0 */
-	PGresult *res;		/* rows of the current walk, or NULL */
+	int bind_bad;  /* a parameter number out of range, or 0 */
+	PGresult *res; /* rows of the current walk, or NULL */
 	int row, nrows;
 };
 
 struct pg_db {
 	struct db base;
 	PGconn *conn;
-	char *where;		/* host:port/dbname, for messages */
-	unsigned gen;		/* bumped on every (re)connection */
+	char *where;  /* host:port/dbname, for messages */
+	unsigned gen; /* bumped on every (re)connection */
 	unsigned next_name;
 	bool in_tx;
 	/* The last FATAL or PANIC the server sent outside a statement (why
@@ -82,22 +82,29 @@ static int pg_error(struct pg_db *d, PGresult *res, const char *op, struct sk_er
 			why += strspn(why + strlen("FATAL:"), " ") + strlen("FATAL:");
 		len = strcspn(why, "\n");
 		if (len > 0)
-			return sk_error_set(err, SK_ETEMP, "%s: lost the connection to PostgreSQL "
-					    "at %s (%.*s); try again", op, d->where, (int)len, why);
-		return sk_error_set(err, SK_ETEMP, "%s: lost the connection to PostgreSQL at %s; "
-				    "try again", op, d->where);
+			return sk_error_set(err, SK_ETEMP,
+					    "%s: lost the connection to PostgreSQL "
+					    "at %s (%.*s); try again",
+					    op, d->where, (int)len, why);
+		return sk_error_set(err, SK_ETEMP,
+				    "%s: lost the connection to PostgreSQL at %s; "
+				    "try again",
+				    op, d->where);
 	}
 	if (sqlstate_is(state, "23505"))
 		return sk_error_set(err, SK_EEXIST, "%s: %s", op, msg);
 	if (sqlstate_is(state, "23"))
 		return sk_error_set(err, SK_EINVAL, "%s: %s", op, msg);
 	if (sqlstate_is(state, "55P03"))
-		return sk_error_set(err, SK_ETEMP, "%s: PostgreSQL at %s: waited too long for a "
-				    "lock another session holds; try again", op, d->where);
+		return sk_error_set(err, SK_ETEMP,
+				    "%s: PostgreSQL at %s: waited too long for a "
+				    "lock another session holds; try again",
+				    op, d->where);
 	if (sqlstate_is(state, "40") || sqlstate_is(state, "53"))
 		return sk_error_set(err, SK_ETEMP, "%s: %s; try again", op, msg);
 	if (sqlstate_is(state, "42501") || sqlstate_is(state, "28"))
-		return sk_error_set(err, SK_ECONFIG, "%s: PostgreSQL at %s: %s", op, d->where, msg);
+		return sk_error_set(err, SK_ECONFIG, "%s: PostgreSQL at %s: %s", op, d->where,
+				    msg);
 	return sk_error_set(err, SK_EIO, "%s: PostgreSQL at %s: %s", op, d->where, msg);
 }
 
@@ -149,9 +156,10 @@ static int pg_ensure(struct pg_db *d, const char *op, struct sk_error *err)
 	if (PQstatus(d->conn) == CONNECTION_OK)
 		return 0;
 	if (d->in_tx)
-		return sk_error_set(err, SK_ETEMP, "%s: lost the connection to PostgreSQL at %s "
-				    "during a transaction%s%s%s; nothing of it was stored", op,
-				    d->where, d->notice[0] ? " (" : "", d->notice,
+		return sk_error_set(err, SK_ETEMP,
+				    "%s: lost the connection to PostgreSQL at %s "
+				    "during a transaction%s%s%s; nothing of it was stored",
+				    op, d->where, d->notice[0] ? " (" : "", d->notice,
 				    d->notice[0] ? ")" : "");
 	PQreset(d->conn);
 	if (PQstatus(d->conn) != CONNECTION_OK)
@@ -189,12 +197,15 @@ static int pg_exec(struct db *db, const char *sql, struct sk_error *err)
 		if ((rc = pg_ensure(d, "running SQL", err)) != 0)
 			break;
 		res = PQexec(d->conn, sql);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+		if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+		    PQresultStatus(res) != PGRES_TUPLES_OK)
 			rc = pg_error(d, res, "running SQL", err);
-		else if (str_has_prefix(sql, "COMMIT") && strcmp(PQcmdStatus(res), "ROLLBACK") == 0)
+		else if (str_has_prefix(sql, "COMMIT") &&
+			 strcmp(PQcmdStatus(res), "ROLLBACK") == 0)
 			/* A statement in it had failed: the server rolled back
 			 * instead, and says so only in the command tag. */
-			rc = sk_error_set(err, SK_EIO, "running SQL: PostgreSQL at %s rolled the "
+			rc = sk_error_set(err, SK_EIO,
+					  "running SQL: PostgreSQL at %s rolled the "
 					  "transaction back because a statement in it failed",
 					  d->where);
 		else
@@ -273,7 +284,8 @@ static void pg_bind_copy(struct db_stmt *st, int idx, char *copy)
 			n *= 2;
 		n = n > PG_PARAMS_MAX ? PG_PARAMS_MAX : n;
 		s->params = xreallocarray(s->params, (size_t)n, sizeof(*s->params));
-		memset(s->params + s->aparams, 0, (size_t)(n - s->aparams) * sizeof(*s->params));
+		memset(s->params + s->aparams, 0,
+		       (size_t)(n - s->aparams) * sizeof(*s->params));
 		s->aparams = n;
 	}
 	free(s->params[idx - 1]);
@@ -339,8 +351,8 @@ static int pg_run(struct pg_db *d, struct pg_stmt *s, struct sk_error *err)
 				continue;
 			return rc;
 		}
-		res = PQexecPrepared(d->conn, s->name, s->nparams, (const char *const *)s->params,
-				     NULL, NULL, 0);
+		res = PQexecPrepared(d->conn, s->name, s->nparams,
+				     (const char *const *)s->params, NULL, NULL, 0);
 		status = PQresultStatus(res);
 		if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
 			s->res = res;
@@ -466,34 +478,34 @@ static void pg_close(struct db *db)
 }
 
 static const struct db_ops pg_ops = {
-	.backend = DB_POSTGRESQL,
-	.id_column = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
-	/* "C" orders by bytes, as SQLite's BINARY, in any database. */
-	.bytes_collation = "COLLATE \"C\"",
-	.without_rowid = "", /* tables are heaps beside their indexes */
-	.orgs_ref = "REFERENCES orgs (id) ON DELETE CASCADE",
-	.settled_only = "",
-	.begin_sql = "BEGIN",
-	/* db.h promises one snapshot for a group of reads. */
-	.begin_read_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ",
-	/* One migrating node at a time; the key is "schakel" in ASCII. */
-	.migrate_lock_sql = "SELECT pg_advisory_xact_lock(7310309761651908)",
-	.close = pg_close,
-	.exec = pg_exec,
-	.stmt_new = pg_stmt_new,
-	.stmt_busy = pg_stmt_busy,
-	.stmt_free = pg_stmt_free,
-	.bind_int = pg_bind_int,
-	.bind_text = pg_bind_text,
-	.bind_null = pg_bind_null,
-	.bind_text_ref = pg_bind_text_ref,
-	.step = pg_step,
-	.col_int = pg_col_int,
-	.col_text = pg_col_text,
-	.col_is_null = pg_col_is_null,
-	.reset = pg_reset,
-	.id_continue = pg_id_continue,
-	.id_reserve = pg_id_reserve,
+    .backend = DB_POSTGRESQL,
+    .id_column = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+    /* "C" orders by bytes, as SQLite's BINARY, in any database. */
+    .bytes_collation = "COLLATE \"C\"",
+    .without_rowid = "", /* tables are heaps beside their indexes */
+    .orgs_ref = "REFERENCES orgs (id) ON DELETE CASCADE",
+    .settled_only = "",
+    .begin_sql = "BEGIN",
+    /* db.h promises one snapshot for a group of reads. */
+    .begin_read_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ",
+    /* One migrating node at a time; the key is "schakel" in ASCII. */
+    .migrate_lock_sql = "SELECT pg_advisory_xact_lock(7310309761651908)",
+    .close = pg_close,
+    .exec = pg_exec,
+    .stmt_new = pg_stmt_new,
+    .stmt_busy = pg_stmt_busy,
+    .stmt_free = pg_stmt_free,
+    .bind_int = pg_bind_int,
+    .bind_text = pg_bind_text,
+    .bind_null = pg_bind_null,
+    .bind_text_ref = pg_bind_text_ref,
+    .step = pg_step,
+    .col_int = pg_col_int,
+    .col_text = pg_col_text,
+    .col_is_null = pg_col_is_null,
+    .reset = pg_reset,
+    .id_continue = pg_id_continue,
+    .id_reserve = pg_id_reserve,
 };
 
 /* Whether a failed connection is worth retrying: SK_ECONFIG when the URL
@@ -502,8 +514,9 @@ static const struct db_ops pg_ops = {
 static int pg_connect_error_code(PGconn *conn, const char *msg)
 {
 	static const char *const config[] = {
-	    "invalid", "does not exist", "authentication failed", "pg_hba.conf",
-	    "no password supplied", "permission denied", NULL,
+	    "invalid",	   "does not exist",	   "authentication failed",
+	    "pg_hba.conf", "no password supplied", "permission denied",
+	    NULL,
 	};
 
 	if (PQconnectionNeedsPassword(conn))

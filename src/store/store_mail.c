@@ -689,11 +689,12 @@ int store_mail_purge(struct store *st, int64_t before, bool dry_run, int64_t *de
 	str_time_iso((time_t)before, cut);
 	if ((rc = store_begin(st, err)) != 0)
 		return rc;
-	rc = store_prep(st,
-			dry_run ? "SELECT id FROM mail_out WHERE status <> 'queued' AND created < $1"
-				: "DELETE FROM mail_out WHERE status <> 'queued' AND created < $1 "
-				  "RETURNING id",
-			&s, err);
+	rc = store_prep(
+	    st,
+	    dry_run ? "SELECT id FROM mail_out WHERE status <> 'queued' AND created < $1"
+		    : "DELETE FROM mail_out WHERE status <> 'queued' AND created < $1 "
+		      "RETURNING id",
+	    &s, err);
 	if (rc != 0)
 		goto out;
 	db_bind_text(s, 1, cut);
