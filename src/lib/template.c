@@ -238,3 +238,63 @@ int template_render(const struct template *t, const struct template_var *vars, s
 	}
 	return 0;
 }
+
+/* ---- sets by language ---- */
+
+/* The template of lang, loaded on first use; NULL with SK_ENOTFOUND if
+ * there is none. *lang_out is the set's copy of lang. */
+static struct template *template_set_get(struct template_set *ts, const char *lang,
+					 const char **lang_out, struct sk_error *err)
+{
+	char path[4096];
+	size_t i;
+
+	for (i = 0; i < ts->n && strcmp(ts->lang[i], lang) != 0; i++)
+		;
+	if (i == ts->n) {
+		if (ts->n == TEMPLATE_SET_LANGS || strlen(lang) >= sizeof(ts->lang[0])) {
+			sk_error_set(err, SK_ENOTFOUND, "no template for language '%.16s'",
+				     lang);
+			return NULL;
+		}
+		snprintf(path, sizeof(path), "%s/%s-%s.txt", ts->dir, ts->prefix, lang);
+		sk_error_clear(err);
+		ts->t[i] = template_load(path, ts->allowed, err);
+		if (ts->t[i] == NULL && err->code != SK_ENOTFOUND)
+			return NULL;
+		snprintf(ts->lang[i], sizeof(ts->lang[0]), "%s", lang);
+		ts->n++;
+	}
+	*lang_out = ts->lang[i];
+	if (ts->t[i] == NULL)
+		sk_error_set(err, SK_ENOTFOUND, "%s/%s-%s.txt: no such template", ts->dir,
+			     ts->prefix, lang);
+	return ts->t[i];
+}
+
+struct template *template_set_pick(struct template_set *ts, const char *langs,
+				   const char **lang_out, struct sk_error *err)
+{
+	char list[64];
+	struct template *t;
+	char *save = NULL;
+
+	snprintf(list, sizeof(list), "%s", langs != NULL ? langs : "");
+	for (char *l = strtok_r(list, ",", &save); l != NULL; l = strtok_r(NULL, ",", &save)) {
+		if ((t = template_set_get(ts, l, lang_out, err)) != NULL)
+			return t;
+		if (err->code != SK_ENOTFOUND)
+			return NULL;
+	}
+	if ((t = template_set_get(ts, "en", lang_out, err)) == NULL &&
+	    err->code == SK_ENOTFOUND)
+		err->code = SK_ECONFIG;
+	return t;
+}
+
+void template_set_free(struct template_set *ts)
+{
+	for (size_t i = 0; i < ts->n; i++)
+		template_free(ts->t[i]);
+	ts->n = 0;
+}

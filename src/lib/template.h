@@ -42,4 +42,24 @@ void template_free(struct template *t);
 int template_render(const struct template *t, const struct template_var *vars, size_t n,
 		    struct buf *out);
 
+/* The templates <dir>/<prefix>-<lang>.txt of one kind of mail, loaded
+ * as languages are asked for (at most TEMPLATE_SET_LANGS of them). Fill
+ * dir, prefix and allowed (all borrowed); free with template_set_free(). */
+#define TEMPLATE_SET_LANGS 8
+struct template_set {
+	const char *dir;
+	const char *prefix;
+	const char *const *allowed;
+	char lang[TEMPLATE_SET_LANGS][4];
+	struct template *t[TEMPLATE_SET_LANGS];
+	size_t n;
+};
+
+/* The template of the first language of langs (a comma list such as
+ * "nl,en", or "") that has one, else English's, which must exist
+ * (SK_ECONFIG). *lang_out: the language chosen. */
+struct template *template_set_pick(struct template_set *ts, const char *langs,
+				   const char **lang_out, struct sk_error *err);
+void template_set_free(struct template_set *ts);
+
 #endif

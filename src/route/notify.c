@@ -452,70 +452,6 @@ static size_t contacts_pick(const struct contact_list *all, const struct contact
 	return n > 0 ? n : (all->n < MAIL_TO_MAX ? all->n : MAIL_TO_MAX);
 }
 
-/* The templates of one run, loaded as languages are needed. */
-struct templates {
-	const char *dir;
-	char lang[8][4];
-	struct template *t[8];
-	size_t n;
-};
-
-/* The template of lang, loaded on first use; NULL with SK_ENOTFOUND if
- * there is none. *lang_out is the run's copy of lang. */
-static struct template *template_for(struct templates *ts, const char *lang,
-				     const char **lang_out, struct sk_error *err)
-{
-	char path[4096];
-	size_t i;
-
-	for (i = 0; i < ts->n && strcmp(ts->lang[i], lang) != 0; i++)
-		;
-	if (i == ts->n) {
-		if (ts->n == sizeof(ts->t) / sizeof(ts->t[0]) ||
-		    strlen(lang) >= sizeof(ts->lang[0]))
-			return NULL;
-		snprintf(path, sizeof(path), "%s/notify-%s.txt", ts->dir, lang);
-		sk_error_clear(err);
-		ts->t[i] = template_load(path, template_names, err);
-		if (ts->t[i] == NULL && err->code != SK_ENOTFOUND)
-			return NULL;
-		snprintf(ts->lang[i], sizeof(ts->lang[0]), "%s", lang);
-		ts->n++;
-	}
-	*lang_out = ts->lang[i];
-	if (ts->t[i] == NULL)
-		sk_error_set(err, SK_ENOTFOUND, "%s/notify-%s.txt: no such template", ts->dir,
-			     lang);
-	return ts->t[i];
-}
-
-/* The template of the first of the contact's languages that has one,
- * else English's. */
-static struct template *template_pick(struct templates *ts, const struct contact *c,
-				      const char **lang_out, struct sk_error *err)
-{
-	char langs[sizeof(c->languages)];
-	struct template *t;
-	char *save = NULL;
-
-	memcpy(langs, c->languages, sizeof(langs));
-	for (char *l = strtok_r(langs, ",", &save); l != NULL; l = strtok_r(NULL, ",", &save)) {
-		if ((t = template_for(ts, l, lang_out, err)) != NULL)
-			return t;
-		if (err->code != SK_ENOTFOUND)
-			return NULL;
-	}
-	if ((t = template_for(ts, "en", lang_out, err)) == NULL && err->code == SK_ENOTFOUND)
-		err->code = SK_ECONFIG;
-	return t;
-}
-
-static void templates_free(struct templates *ts)
-{
-	for (size_t i = 0; i < ts->n; i++)
-		template_free(ts->t[i]);
-}
-
 /* ---- one digest ---- */
 
 struct run {
@@ -525,7 +461,7 @@ struct run {
 	notify_report_fn fn;
 	void *ctx;
 	struct notify_stats *stats;
-	struct templates templates;
+	struct template_set templates;
 	struct event ev;
 	struct org_list members; /* every organization, by id, for liaison CSVs */
 };
@@ -572,7 +508,7 @@ static int digest_send(struct run *run, const struct org *org, const struct cont
 		pass_on |= p->pass_on;
 		need_to_know |= p->pass_on && p->need_to_know;
 	}
-	if ((t = template_pick(&run->templates, to[0], &lang, err)) == NULL)
+	if ((t = template_set_pick(&run->templates, to[0]->languages, &lang, err)) == NULL)
 		return err->code ? err->code : SK_ECONFIG;
 	buf_init(&csv, CSV_MAX);
 	buf_init(&text, BODY_MAX);
@@ -800,13 +736,14 @@ out:
 int notify_run(struct store *st, const struct notify_config *nc, bool all, bool dry_run,
 	       notify_report_fn fn, void *ctx, struct notify_stats *stats, struct sk_error *err)
 {
-	struct run run = {.st = st,
-			  .nc = nc,
-			  .dry_run = dry_run,
-			  .fn = fn,
-			  .ctx = ctx,
-			  .stats = stats,
-			  .templates = {.dir = nc->templates}};
+	struct run run = {
+	    .st = st,
+	    .nc = nc,
+	    .dry_run = dry_run,
+	    .fn = fn,
+	    .ctx = ctx,
+	    .stats = stats,
+	    .templates = {.dir = nc->templates, .prefix = "notify", .allowed = template_names}};
 	time_t now = str_time_now();
 	char window[21], nowiso[21];
 	struct groups gs = {0};
@@ -843,7 +780,7 @@ int notify_run(struct store *st, const struct notify_config *nc, bool all, bool 
 	}
 	free(gs.v);
 	org_list_free(&run.members);
-	templates_free(&run.templates);
+	template_set_free(&run.templates);
 	event_free(&run.ev);
 	return rc;
 }

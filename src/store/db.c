@@ -2,7 +2,7 @@
  * statements by their SQL text, forwards the thin SQL interface to the
  * backend, and applies the embedded migrations, substituting the few
  * words that differ between backends ("{{ID}}", "{{BYTES}}",
- * "{{WITHOUT_ROWID}}", "{{ORGS_REF}}", "{{SETTLED_ONLY}}"). */
+ * "{{WITHOUT_ROWID}}", "{{BLOB}}", "{{ORGS_REF}}", "{{SETTLED_ONLY}}"). */
 #include "store/db.h"
 
 #include <stdio.h>
@@ -166,6 +166,17 @@ int64_t db_col_int(struct db_stmt *s, int col)
 	return s->db->ops->col_int(s, col);
 }
 
+void db_bind_blob(struct db_stmt *s, int idx, const void *v, size_t len)
+{
+	s->db->ops->bind_blob(s, idx, v, len);
+}
+
+const void *db_col_blob(struct db_stmt *s, int col, size_t *len)
+{
+	*len = 0;
+	return s->db->ops->col_blob(s, col, len);
+}
+
 const char *db_col_text(struct db_stmt *s, int col)
 {
 	return s->db->ops->col_text(s, col);
@@ -231,11 +242,9 @@ static int migration_expand(const struct db *db, const struct db_migration *m, s
 		const char *word;
 		const char *text;
 	} words[] = {
-	    {"{{ID}}", db->ops->id_column},
-	    {"{{BYTES}}", db->ops->bytes_collation},
-	    {"{{WITHOUT_ROWID}}", db->ops->without_rowid},
-	    {"{{ORGS_REF}}", db->ops->orgs_ref},
-	    {"{{SETTLED_ONLY}}", db->ops->settled_only},
+	    {"{{ID}}", db->ops->id_column},	 {"{{BYTES}}", db->ops->bytes_collation},
+	    {"{{BLOB}}", db->ops->blob_type},	 {"{{WITHOUT_ROWID}}", db->ops->without_rowid},
+	    {"{{ORGS_REF}}", db->ops->orgs_ref}, {"{{SETTLED_ONLY}}", db->ops->settled_only},
 	};
 	const char *p = m->sql, *open;
 	size_t i, nwords = sizeof(words) / sizeof(words[0]);

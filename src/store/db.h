@@ -35,11 +35,16 @@ void db_bind_null(struct db_stmt *s, int idx);
  * stepped to its end, reset, or bound again. For large values bound many
  * times over (event bodies). */
 void db_bind_text_ref(struct db_stmt *s, int idx, const char *v, size_t len);
+/* Bind len bytes of any value (a message as received): copied. */
+void db_bind_blob(struct db_stmt *s, int idx, const void *v, size_t len);
 /* 1 when a row is ready, 0 when done, < 0 on error. */
 int db_step(struct db_stmt *s, struct sk_error *err);
 int64_t db_col_int(struct db_stmt *s, int col);			/* col from 0 */
 const char *db_col_text(struct db_stmt *s, int col);		/* NULL for NULL */
 bool db_col_is_null(struct db_stmt *s, int col);
+/* The bytes of a blob column (NULL for NULL) and their count in *len;
+ * valid until the next step, reset or blob read of the statement. */
+const void *db_col_blob(struct db_stmt *s, int col, size_t *len);
 /* Finish with a statement early (before db_step returned 0). */
 void db_reset(struct db_stmt *s);
 

@@ -20,6 +20,8 @@ struct db_ops {
 	 * that is sorted or compared: makes its order and equality byte-wise,
 	 * whatever the database's collation ("" where that is the default). */
 	const char *bytes_collation;
+	/* Replaces "{{BLOB}}": the type of a column of any bytes. */
+	const char *blob_type;
 	/* Replaces "{{WITHOUT_ROWID}}" after a table's closing parenthesis: a
 	 * table stored in its primary key's order alone, not beside it
 	 * ("" where tables are not kept that way). */
@@ -57,10 +59,12 @@ struct db_ops {
 	void (*bind_text)(struct db_stmt *s, int idx, const char *v);
 	void (*bind_null)(struct db_stmt *s, int idx);
 	void (*bind_text_ref)(struct db_stmt *s, int idx, const char *v, size_t len);
+	void (*bind_blob)(struct db_stmt *s, int idx, const void *v, size_t len);
 	int (*step)(struct db_stmt *s, struct sk_error *err);
 	int64_t (*col_int)(struct db_stmt *s, int col);
 	const char *(*col_text)(struct db_stmt *s, int col);
 	bool (*col_is_null)(struct db_stmt *s, int col);
+	const void *(*col_blob)(struct db_stmt *s, int col, size_t *len);
 	void (*reset)(struct db_stmt *s);
 	/* Make the ids generated for table continue past last_id (rows
 	 * were inserted with explicit ids), or NULL when the backend's

@@ -195,6 +195,18 @@ static void sqlite_bind_text_ref(struct db_stmt *st, int idx, const char *v, siz
 		note_bind(s, idx, sqlite3_bind_text(s->h, idx, v, (int)len, SQLITE_STATIC));
 }
 
+static void sqlite_bind_blob(struct db_stmt *st, int idx, const void *v, size_t len)
+{
+	struct sqlite_stmt *s = to_stmt(st);
+
+	if (len > INT32_MAX)
+		note_bind(s, idx, SQLITE_TOOBIG);
+	else
+		note_bind(
+		    s, idx,
+		    sqlite3_bind_blob(s->h, idx, len > 0 ? v : "", (int)len, SQLITE_TRANSIENT));
+}
+
 static void sqlite_bind_null(struct db_stmt *st, int idx)
 {
 	struct sqlite_stmt *s = to_stmt(st);
@@ -243,6 +255,18 @@ static bool sqlite_col_is_null(struct db_stmt *st, int col)
 	return sqlite3_column_type(to_stmt(st)->h, col) == SQLITE_NULL;
 }
 
+static const void *sqlite_col_blob(struct db_stmt *st, int col, size_t *len)
+{
+	struct sqlite_stmt *s = to_stmt(st);
+	const void *v;
+
+	if (sqlite_col_is_null(st, col))
+		return NULL;
+	v = sqlite3_column_blob(s->h, col);
+	*len = (size_t)sqlite3_column_bytes(s->h, col);
+	return v != NULL ? v : ""; /* an empty blob */
+}
+
 static void sqlite_reset(struct db_stmt *st)
 {
 	struct sqlite_stmt *s = to_stmt(st);
@@ -285,6 +309,7 @@ static const struct db_ops sqlite_ops = {
     .backend = DB_SQLITE,
     .id_column = "INTEGER PRIMARY KEY AUTOINCREMENT",
     .bytes_collation = "", /* BINARY, SQLite's default, compares bytes */
+    .blob_type = "BLOB",
     .without_rowid = " WITHOUT ROWID",
     .orgs_ref = "",
     .settled_only = "WHERE notification_id IS NOT NULL OR role = 'national'",
@@ -300,10 +325,12 @@ static const struct db_ops sqlite_ops = {
     .bind_text = sqlite_bind_text,
     .bind_null = sqlite_bind_null,
     .bind_text_ref = sqlite_bind_text_ref,
+    .bind_blob = sqlite_bind_blob,
     .step = sqlite_step,
     .col_int = sqlite_col_int,
     .col_text = sqlite_col_text,
     .col_is_null = sqlite_col_is_null,
+    .col_blob = sqlite_col_blob,
     .reset = sqlite_reset,
     .id_continue = NULL, /* AUTOINCREMENT continues past explicit ids itself */
     .id_reserve = sqlite_id_reserve,

@@ -1499,6 +1499,28 @@ int store_contact_get(struct store *st, int64_t id, struct contact *out, struct 
 	return rc;
 }
 
+/* The contact with address email (see store.h). */
+int store_contact_find_email(struct store *st, const char *email, struct contact *out,
+			     struct sk_error *err)
+{
+	struct db_stmt *s;
+	int rc;
+
+	if ((rc = store_prep(st,
+			     "SELECT " CONTACT_COLS " FROM contacts WHERE lower(email) = "
+			     "lower($1) ORDER BY id LIMIT 1",
+			     &s, err)) != 0)
+		return rc;
+	db_bind_text(s, 1, email);
+	if ((rc = db_step(s, err)) < 0)
+		return rc;
+	if (rc == 0)
+		return sk_error_set(err, SK_ENOTFOUND, "no contact with address %.254s", email);
+	rc = contact_from_row(s, out, err);
+	db_reset(s);
+	return rc;
+}
+
 /* Remove contact id; SK_ENOTFOUND if there is none. */
 int store_contact_remove(struct store *st, int64_t id, struct sk_error *err)
 {

@@ -14,9 +14,11 @@
 #include "model/org.h"
 #include "model/recipient.h"
 #include "model/resource.h"
+#include "model/ticket.h"
 #include "model/user.h"
 
 struct event;
+struct buf;
 struct sk_error;
 struct store;
 
@@ -92,10 +94,8 @@ int store_is_member(struct store *st, int64_t liaison_id, int64_t member_id,
 int store_contact_add(struct store *st, struct contact *c, struct sk_error *err);
 /* Add the n contacts of v, each to its v[i].org_id, together; on success
  * fills in id and created of each. */
-int store_contact_add_many(struct store *st, struct contact *v, size_t n,
-			   struct sk_error *err);
-int store_contact_get(struct store *st, int64_t id, struct contact *out,
-		      struct sk_error *err);
+int store_contact_add_many(struct store *st, struct contact *v, size_t n, struct sk_error *err);
+int store_contact_get(struct store *st, int64_t id, struct contact *out, struct sk_error *err);
 int store_contact_remove(struct store *st, int64_t id, struct sk_error *err);
 /* Contacts of one organization, or of all when org_id is 0. */
 int store_contact_each(struct store *st, int64_t org_id, store_contact_fn fn, void *ctx,
@@ -132,8 +132,7 @@ int store_resource_by_domain(struct store *st, const char *name, store_resource_
 
 /* Users and API tokens. Passwords and tokens arrive already hashed
  * (lib/secret.h). */
-int store_user_add(struct store *st, struct user *u, const char *pwhash,
-		   struct sk_error *err);
+int store_user_add(struct store *st, struct user *u, const char *pwhash, struct sk_error *err);
 int store_user_get_by_name(struct store *st, const char *name, struct user *out,
 			   char pwhash_out[128], struct sk_error *err);
 /* Store a token hash for a user; fills *id_out. */
@@ -148,8 +147,8 @@ struct audit_entry {
 	int64_t id;
 	char at[21];
 	const char *actor;
-	const char *action;	/* "org.add", "resource.remove", ... */
-	const char *object;	/* "org:12" */
+	const char *action; /* "org.add", "resource.remove", ... */
+	const char *object; /* "org:12" */
 	const char *summary;
 };
 typedef int (*store_audit_fn)(const struct audit_entry *e, void *ctx);
@@ -215,13 +214,13 @@ int store_event_add_many(struct store *st, const struct store_event_in *v, size_
  * otherwise rcpt is NULL. */
 struct store_event_row {
 	int64_t id;
-	int64_t time;	       /* time.source or time.observation */
-	char received[21];     /* when it was stored, ISO 8601 UTC */
-	const char *feed;      /* feed.name */
-	const char *type;      /* classification.type */
+	int64_t time;	   /* time.source or time.observation */
+	char received[21]; /* when it was stored, ISO 8601 UTC */
+	const char *feed;  /* feed.name */
+	const char *type;  /* classification.type */
 	enum tlp_label tlp;
-	const char *json;      /* the IntelMQ JSON line, without newline */
-	const char *hash;      /* the same for the same observation seen again */
+	const char *json; /* the IntelMQ JSON line, without newline */
+	const char *hash; /* the same for the same observation seen again */
 	const struct event_recipient *rcpt;
 	int64_t notification_id; /* for rcpt: the notification that carried it, or 0 */
 };
@@ -261,7 +260,8 @@ int store_event_recipient_each(struct store *st, int64_t event_id, store_recipie
 
 /* Delete events (and their recipient rows) with time < before that
  * were also stored before it (so that an old event ingested late stays
- * long enough for its digest), in one transaction; the count in *deleted_out (may be NULL). One audit row
+ * long enough for its digest), in one transaction; the count in *deleted_out (may be NULL). One
+ * audit row
  * ("event.purge") when any were deleted. */
 int store_event_purge(struct store *st, int64_t before, int64_t *deleted_out,
 		      struct sk_error *err);
@@ -288,10 +288,10 @@ int store_optout_each(struct store *st, int64_t org_id, store_optout_fn fn, void
  * got, which fails quietly (SK_ENOTFOUND) if someone else has claimed
  * it since. Times are ISO 8601 UTC. */
 
-#define STORE_MAIL_RCPT_MAX  100		     /* envelope recipients a message */
+#define STORE_MAIL_RCPT_MAX  100		/* envelope recipients a message */
 #define STORE_MAIL_SIZE_MAX  (10 * 1024 * 1024) /* bytes of message text */
-#define STORE_MAIL_ADDR_MAX  254		     /* bytes of one address */
-#define STORE_MAIL_ERROR_MAX 1000		     /* last_error is cut here */
+#define STORE_MAIL_ADDR_MAX  254		/* bytes of one address */
+#define STORE_MAIL_ERROR_MAX 1000		/* last_error is cut here */
 
 enum store_mail_status { STORE_MAIL_QUEUED, STORE_MAIL_SENT, STORE_MAIL_FAILED };
 /* "queued", "sent", "failed"; parse gives the status or -1. */
@@ -300,10 +300,10 @@ int store_mail_status_parse(const char *text);
 
 /* A message to queue; everything borrowed. */
 struct store_mail_new {
-	const char *kind;	/* what it is: "notification", "ticket-ack", "test" */
-	const char *ref;	/* what it is about ("notification:12"), or NULL */
-	const char *message_id; /* its Message-ID, or NULL */
-	const char *sender;	/* envelope from; "" is the null sender */
+	const char *kind;	 /* what it is: "notification", "ticket-ack", "test" */
+	const char *ref;	 /* what it is about ("notification:12"), or NULL */
+	const char *message_id;	 /* its Message-ID, or NULL */
+	const char *sender;	 /* envelope from; "" is the null sender */
 	const char *const *rcpt; /* envelope to, n_rcpt of them (1..100) */
 	size_t n_rcpt;
 	const char *subject; /* for listings, or NULL */
@@ -343,8 +343,7 @@ int store_mail_enqueue(struct store *st, const struct store_mail_new *m, int64_t
  * other sender takes it, and if the sender dies it is due again after.
  * 1 and *out filled (caller clears it), 0 if none is due, or an error.
  * Call outside a transaction, so that the claim is seen at once. */
-int store_mail_claim(struct store *st, int lease, struct store_mail *out,
-		     struct sk_error *err);
+int store_mail_claim(struct store *st, int lease, struct store_mail *out, struct sk_error *err);
 /* The outcome of sending a claimed message m. sent: status sent. defer:
  * a failed attempt; due again after delay seconds, or failed (with an
  * audit row) if it was attempt max_attempts, which *gave_up_out says
@@ -365,8 +364,7 @@ int store_mail_fail(struct store *st, const struct store_mail *m, const char *wh
 int store_mail_retry(struct store *st, int64_t id, struct sk_error *err);
 
 /* Message id with its text; SK_ENOTFOUND if none. Clear *out. */
-int store_mail_get(struct store *st, int64_t id, struct store_mail *out,
-		   struct sk_error *err);
+int store_mail_get(struct store *st, int64_t id, struct store_mail *out, struct sk_error *err);
 
 typedef int (*store_mail_fn)(const struct store_mail *m, void *ctx);
 /* Messages newest first, of one status (or all when status < 0), at most
@@ -379,6 +377,111 @@ int store_mail_each(struct store *st, int status, size_t limit, store_mail_fn fn
  * audit row when any were deleted. A dry run only counts them. */
 int store_mail_purge(struct store *st, int64_t before, bool dry_run, int64_t *deleted_out,
 		     struct sk_error *err);
+
+/* ---- tickets (store_ticket.c) ----
+ * Incident handling (src/mail/mailgate.h, src/ticket): tickets, the
+ * mail and comments on them, their parties, links and what their text
+ * names. Every change writes an audit row; times are ISO 8601 UTC. */
+
+#define STORE_TICKET_RAW_MAX (64 * 1024 * 1024) /* bytes of a stored mail */
+
+/* One message on a ticket. kind: "in", "reply", "ack" or "comment".
+ * Strings borrowed; from a walk, raw is not read (NULL). */
+struct store_ticket_message {
+	int64_t id, ticket_id;
+	int64_t party_id; /* 0: none */
+	const char *kind;
+	const char *message_id; /* without <>; "" for a comment */
+	const char *author;	/* From address, or the user who wrote it */
+	const char *recipients; /* ", "-joined */
+	const char *subject;
+	const char *body; /* the text read from it ("" when encrypted) */
+	bool encrypted;
+	const void *raw; /* inbound: the bytes as received */
+	size_t size;
+	int64_t mail_id; /* outbound: its mail_out row; 0: none */
+	char created[21];
+};
+
+/* A MIME part of an inbound message. */
+struct store_ticket_part {
+	const char *content_type;
+	const char *filename; /* "" if none */
+	int64_t size;
+};
+
+/* Add t (its id, created and updated are set), with an audit row. */
+int store_ticket_add(struct store *st, struct ticket *t, struct sk_error *err);
+int store_ticket_get(struct store *st, int64_t id, struct ticket *out, struct sk_error *err);
+/* Write every field of t back (updated becomes now), with an audit row
+ * saying change. SK_ENOTFOUND for an unknown id. */
+int store_ticket_update(struct store *st, struct ticket *t, const char *change,
+			struct sk_error *err);
+
+struct store_ticket_filter {
+	bool open_only;	    /* not resolved */
+	int type;	    /* enum ticket_type, or -1 for all */
+	const char *status; /* or NULL */
+	int64_t org_id;	    /* the requester's organization, or 0 */
+	bool queue_order;   /* priority, then resolve due time, then id; else newest first */
+	size_t limit;	    /* 0: all */
+};
+typedef int (*store_ticket_fn)(const struct ticket *t, void *ctx);
+int store_ticket_each(struct store *st, const struct store_ticket_filter *f, store_ticket_fn fn,
+		      void *ctx, struct sk_error *err);
+
+/* Add a message with its parts (audit row for comments and replies). An
+ * inbound message whose Message-ID is stored already is SK_EEXIST. */
+int store_ticket_message_add(struct store *st, const struct store_ticket_message *m,
+			     const struct store_ticket_part *parts, size_t n_parts,
+			     int64_t *id_out, struct sk_error *err);
+/* The ticket a Message-ID (without <>) belongs to, and the message's
+ * kind (at least 8 bytes); SK_ENOTFOUND if none. */
+int store_ticket_message_find(struct store *st, const char *message_id, int64_t *ticket_out,
+			      char *kind_out, struct sk_error *err);
+typedef int (*store_ticket_message_fn)(const struct store_ticket_message *m, void *ctx);
+/* The messages of a ticket, oldest first. */
+int store_ticket_message_each(struct store *st, int64_t ticket_id, store_ticket_message_fn fn,
+			      void *ctx, struct sk_error *err);
+/* The bytes of message id as received, appended to out. */
+int store_ticket_message_raw(struct store *st, int64_t id, struct buf *out,
+			     struct sk_error *err);
+/* Acknowledgements sent to address since the time since. */
+int store_ticket_acks_since(struct store *st, const char *address, const char *since,
+			    int64_t *count_out, struct sk_error *err);
+
+/* Link report to incident (both must exist, of those types); SK_EEXIST
+ * if linked already. */
+int store_ticket_link(struct store *st, int64_t report_id, int64_t incident_id,
+		      struct sk_error *err);
+/* The tickets linked to id (incidents of a report, reports of an
+ * incident). */
+typedef int (*store_ticket_id_fn)(int64_t id, void *ctx);
+int store_ticket_link_each(struct store *st, int64_t id, store_ticket_id_fn fn, void *ctx,
+			   struct sk_error *err);
+
+/* A party of an incident: an organization (org_id > 0) and/or an address. */
+int store_ticket_party_add(struct store *st, int64_t ticket_id, int64_t org_id,
+			   const char *address, int64_t *id_out, struct sk_error *err);
+typedef int (*store_ticket_party_fn)(int64_t id, int64_t org_id, const char *address,
+				     void *ctx);
+int store_ticket_party_each(struct store *st, int64_t ticket_id, store_ticket_party_fn fn,
+			    void *ctx, struct sk_error *err);
+
+/* What a ticket's text names: kind, value and the owning organization
+ * (0: none known) with the resource that matched. */
+int store_ticket_item_add(struct store *st, int64_t ticket_id, const char *kind,
+			  const char *value, int64_t org_id, const char *reason,
+			  struct sk_error *err);
+typedef int (*store_ticket_item_fn)(const char *kind, const char *value, int64_t org_id,
+				    const char *reason, void *ctx);
+int store_ticket_item_each(struct store *st, int64_t ticket_id, store_ticket_item_fn fn,
+			   void *ctx, struct sk_error *err);
+
+/* The contact with this e-mail address (compared without case), the
+ * first one if several; SK_ENOTFOUND if none. */
+int store_contact_find_email(struct store *st, const char *email, struct contact *out,
+			     struct sk_error *err);
 
 /* ---- notifications (store_notify.c) ----
  * A notification is the digest of one organization's events of one feed
