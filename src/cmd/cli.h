@@ -145,6 +145,9 @@ int cli_mail_list(struct cli *c, int argc, char **argv);
 int cli_mail_send(struct cli *c, int argc, char **argv);
 int cli_mail_retry(struct cli *c, int argc, char **argv);
 int cli_mail_test(struct cli *c, int argc, char **argv);
+int cli_mailgate(struct cli *c, int argc, char **argv);
+int cli_ticket_list(struct cli *c, int argc, char **argv);
+int cli_ticket_show(struct cli *c, int argc, char **argv);
 /* Feeds into the store (cli_feed.c), digests out (cli_notify.c). */
 int cli_ingest(struct cli *c, int argc, char **argv);
 int cli_notify(struct cli *c, int argc, char **argv);

@@ -33,6 +33,11 @@ static const char *const known_settings[] = {
     "mail.from",
     "mail.max_attempts",
     "mail.tls",
+    "tickets.tag",
+    "tickets.addresses",
+    "tickets.ack",
+    "tickets.ack_per_hour",
+    "tickets.max_size",
     NULL,
 };
 

@@ -235,6 +235,28 @@ static const struct cli_command commands[] = {
      "usage: schakel mail test --to ADDRESS [--from ADDRESS] [--json]\n"
      "Queue a short test message to ADDRESS from --from or [mail] from; schakeld (or\n"
      "schakel mail send) sends it.\n" JSON_HELP},
+    {NULL, "mailgate", cli_mailgate, "take in one mail from an MTA (stdin)",
+     "usage: schakel mailgate [--sender ADDRESS] [--json] < MESSAGE\n"
+     "Read one RFC 5322 message on stdin, as an MTA's pipe transport gives it, and\n"
+     "store it exactly as received with what was read from it: on the ticket its\n"
+     "subject's [TAG #N] or its In-Reply-To/References name, else on a new ticket,\n"
+     "which gets an acknowledgement with its number (RFC 3834: never to mail a\n"
+     "machine sent). The same Message-ID twice is stored once.\n"
+     "  --sender  the envelope sender (Postfix: ${sender}); \"\" is a bounce's\n"
+     "Exit 0 stored (or a duplicate), 65 never acceptable (too large, not a mail:\n"
+     "the MTA bounces it), 75 anything else (store locked or down, disk full,\n"
+     "configuration): the MTA keeps the mail and tries again. See docs/tickets.md.\n"},
+    {"ticket", "list", cli_ticket_list, "list tickets",
+     "usage: schakel ticket list [--type TYPE] [--status S] [--org ORG] [--open]\n"
+     "         [--limit N] [--json]\n"
+     "List tickets newest first (at most N, default 50; 0: all).\n"
+     "  TYPE    report, incident or vulnerability-coordination\n"
+     "  --open  only those not resolved\n" ORG_HELP JSON_HELP},
+    {"ticket", "show", cli_ticket_show, "show a ticket with its messages",
+     "usage: schakel ticket show NUMBER [--json]\n"
+     "Show ticket NUMBER (42 or #42): its fields, what its text names and who owns\n"
+     "it, its links, and every message and comment, oldest first. Encrypted mail is\n"
+     "not shown.\n" JSON_HELP},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,264 @@
+/* mail/inbound.c: a received mail read with GMime. GMime is lenient
+ * (it reads what it can of a damaged message); what is kept is cut to
+ * the bounds in inbound.h. */
+#include "mail/inbound.h"
+
+#include <ctype.h>
+#include <gmime/gmime.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/error.h"
+#include "lib/str.h"
+#include "lib/xalloc.h"
+
+static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
+
+static void gmime_start(void)
+{
+	g_mime_init();
+}
+
+/* Copy at most size - 1 bytes of s, trimmed of spaces and <>. */
+static void id_copy(char *dst, size_t size, const char *s)
+{
+	size_t n;
+
+	while (*s == ' ' || *s == '\t' || *s == '<')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '>' ||
+			 s[n - 1] == '\r' || s[n - 1] == '\n'))
+		n--;
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+/* A header's value, its first word lower-cased, e.g. "auto-replied". */
+static void word_copy(char *dst, size_t size, const char *s)
+{
+	size_t n = 0;
+
+	while (s != NULL && (*s == ' ' || *s == '\t'))
+		s++;
+	while (s != NULL && s[n] != '\0' && s[n] != ';' && s[n] != ' ' && s[n] != '\t' &&
+	       s[n] != '\r' && s[n] != '\n' && n + 1 < size) {
+		dst[n] = (char)tolower((unsigned char)s[n]);
+		n++;
+	}
+	dst[n] = '\0';
+}
+
+/* The address of the first mailbox of list into dst, or "". */
+static void first_addr(InternetAddressList *list, char *dst, size_t size)
+{
+	dst[0] = '\0';
+	for (int i = 0; list != NULL && i < internet_address_list_length(list); i++) {
+		InternetAddress *a = internet_address_list_get_address(list, i);
+		const char *addr;
+
+		if (!INTERNET_ADDRESS_IS_MAILBOX(a))
+			continue;
+		addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
+		if (addr == NULL || *addr == '\0' || strlen(addr) >= size)
+			continue;
+		snprintf(dst, size, "%s", addr);
+		for (char *at = strrchr(dst, '@'); at != NULL && *at != '\0'; at++)
+			*at = (char)tolower((unsigned char)*at);
+		return;
+	}
+}
+
+/* Add the Message-IDs of a header (In-Reply-To, References). newest
+ * first: References lists the oldest first. */
+static void refs_add(struct inbound *m, const char *value, bool newest_first)
+{
+	GMimeReferences *refs;
+	int n;
+
+	if (value == NULL)
+		return;
+	refs = g_mime_references_parse(NULL, value);
+	if (refs == NULL)
+		return;
+	n = g_mime_references_length(refs);
+	for (int k = 0; k < n && m->n_refs < INBOUND_REFS_MAX; k++) {
+		const char *id = g_mime_references_get_message_id(refs, newest_first ? n - 1 - k : k);
+		char copy[MAIL_MSGID_MAX + 1];
+		bool seen = false;
+
+		if (id == NULL)
+			continue;
+		id_copy(copy, sizeof(copy), id);
+		for (size_t i = 0; i < m->n_refs && !seen; i++)
+			seen = strcmp(m->refs[i], copy) == 0;
+		if (!seen && copy[0] != '\0')
+			m->refs[m->n_refs++] = xstrdup(copy);
+	}
+	g_mime_references_free(refs);
+}
+
+/* Text with the HTML tags taken out (enough to find what it names). */
+static char *html_strip(const char *html)
+{
+	size_t n = strlen(html), j = 0;
+	char *out = xmalloc(n + 1);
+	bool in_tag = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (html[i] == '<')
+			in_tag = true;
+		else if (html[i] == '>' && in_tag)
+			in_tag = false, out[j++] = ' ';
+		else if (!in_tag)
+			out[j++] = html[i];
+	}
+	out[j] = '\0';
+	return out;
+}
+
+struct walk {
+	struct inbound *m;
+	char *html;
+};
+
+/* GMimeObjectForeachFunc: list each leaf part, take the text. */
+static void part_seen(GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+	struct walk *w = data;
+	struct inbound *m = w->m;
+	GMimeContentType *ct = g_mime_object_get_content_type(part);
+	struct inbound_part *p;
+	GMimeDataWrapper *content;
+	const char *filename;
+	char *type;
+
+	(void)parent;
+	if (g_mime_content_type_is_type(ct, "multipart", "encrypted") ||
+	    g_mime_content_type_is_type(ct, "application", "pgp-encrypted") ||
+	    g_mime_content_type_is_type(ct, "application", "pkcs7-mime"))
+		m->encrypted = true;
+	if (!GMIME_IS_PART(part))
+		return;
+	if (m->n_parts == INBOUND_PARTS_MAX) {
+		m->parts_dropped++;
+		return;
+	}
+	p = &m->parts[m->n_parts++];
+	type = g_mime_content_type_get_mime_type(ct);
+	snprintf(p->content_type, sizeof(p->content_type), "%s", type ? type : "");
+	g_free(type);
+	filename = g_mime_part_get_filename(GMIME_PART(part));
+	snprintf(p->filename, sizeof(p->filename), "%s", filename ? filename : "");
+	content = g_mime_part_get_content(GMIME_PART(part));
+	if (content != NULL) {
+		GMimeStream *null = g_mime_stream_null_new();
+		ssize_t n = g_mime_data_wrapper_write_to_stream(content, null);
+
+		p->size = n > 0 ? n : 0;
+		g_object_unref(null);
+	}
+	if (GMIME_IS_TEXT_PART(part) && !g_mime_part_is_attachment(GMIME_PART(part))) {
+		bool plain = g_mime_content_type_is_type(ct, "text", "plain");
+		bool html = g_mime_content_type_is_type(ct, "text", "html");
+
+		if ((plain && m->text == NULL) || (html && m->text == NULL && w->html == NULL)) {
+			char *text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
+
+			if (text != NULL) {
+				if (plain)
+					m->text = xstrdup(text);
+				else
+					w->html = html_strip(text);
+				g_free(text);
+			}
+		}
+	}
+}
+
+int inbound_parse(const void *raw, size_t len, struct inbound *out, struct sk_error *err)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+	GMimeObject *obj;
+	struct walk w = {out, NULL};
+	const char *v;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (len > INBOUND_MAX)
+		return sk_error_set(err, SK_ETOOBIG, "the message is larger than %d bytes",
+				    INBOUND_MAX);
+	if (len == 0)
+		return sk_error_set(err, SK_EINVAL, "not a mail: the message is empty");
+	pthread_once(&gmime_once, gmime_start);
+	stream = g_mime_stream_mem_new_with_buffer(raw, len);
+	parser = g_mime_parser_new_with_stream(stream);
+	msg = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	if (msg == NULL)
+		return sk_error_set(err, SK_EINVAL, "not a mail: no RFC 5322 header found");
+	obj = GMIME_OBJECT(msg);
+	first_addr(g_mime_message_get_from(msg), out->from, sizeof(out->from));
+	if (out->from[0] == '\0') {
+		rc = sk_error_set(err, SK_EINVAL, "not a mail: it has no From address");
+		goto done;
+	}
+	if ((v = g_mime_message_get_message_id(msg)) != NULL && *v != '\0') {
+		id_copy(out->message_id, sizeof(out->message_id), v);
+	} else {
+		unsigned char h[16];
+		char hex[33];
+
+		crypto_generichash(h, sizeof(h), raw, len, NULL, 0);
+		sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+		snprintf(out->message_id, sizeof(out->message_id), "%s@mailgate.invalid", hex);
+	}
+	v = g_mime_message_get_subject(msg);
+	out->subject = xstrdup(v != NULL ? v : "");
+	if (strlen(out->subject) > MAIL_SUBJECT_MAX)
+		out->subject[MAIL_SUBJECT_MAX] = '\0'; /* may cut a character: shown only */
+	if ((v = g_mime_object_get_header(obj, "Return-Path")) != NULL) {
+		out->has_return_path = true;
+		id_copy(out->return_path, sizeof(out->return_path), v);
+	}
+	word_copy(out->auto_submitted, sizeof(out->auto_submitted),
+		  g_mime_object_get_header(obj, "Auto-Submitted"));
+	word_copy(out->precedence, sizeof(out->precedence),
+		  g_mime_object_get_header(obj, "Precedence"));
+	out->list = g_mime_object_get_header(obj, "List-Id") != NULL ||
+		    g_mime_object_get_header(obj, "List-Unsubscribe") != NULL;
+	refs_add(out, g_mime_object_get_header(obj, "In-Reply-To"), false);
+	refs_add(out, g_mime_object_get_header(obj, "References"), true);
+	g_mime_message_foreach(msg, part_seen, &w);
+	if (out->text == NULL) {
+		out->text = w.html != NULL ? w.html : xstrdup("");
+		w.html = NULL;
+	}
+	if (strlen(out->text) > INBOUND_TEXT_MAX) {
+		out->text[INBOUND_TEXT_MAX] = '\0';
+		out->text_cut = true;
+	}
+	if (strstr(out->text, "-----BEGIN PGP MESSAGE-----") != NULL)
+		out->encrypted = true;
+done:
+	free(w.html);
+	g_object_unref(msg);
+	return rc;
+}
+
+void inbound_clear(struct inbound *m)
+{
+	free(m->subject);
+	free(m->text);
+	for (size_t i = 0; i < m->n_refs; i++)
+		free(m->refs[i]);
+	memset(m, 0, sizeof(*m));
+}

@@ -1,0 +1,54 @@
+/* mail/inbound.h: reading a mail as received (RFC 5322 and MIME, with
+ * GMime): who sent it, what it answers, whether a machine sent it, its
+ * text and its parts. Reads outside input: at most INBOUND_MAX bytes;
+ * everything kept from it is bounded below. */
+#ifndef SK_MAIL_INBOUND_H
+#define SK_MAIL_INBOUND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mail/message.h"
+
+struct sk_error;
+
+#define INBOUND_MAX	  (64 * 1024 * 1024) /* bytes of a message read at all */
+#define INBOUND_TEXT_MAX  (1024 * 1024)	     /* bytes of text kept */
+#define INBOUND_REFS_MAX  32		     /* Message-IDs it answers */
+#define INBOUND_PARTS_MAX 64		     /* MIME parts listed */
+#define INBOUND_WORD_MAX  64		     /* Auto-Submitted, Precedence */
+
+struct inbound_part {
+	char content_type[128]; /* "text/plain" */
+	char filename[256];	/* "" if none */
+	int64_t size;		/* bytes once decoded */
+};
+
+struct inbound {
+	/* Without <>. A message without one gets "<hash>@mailgate.invalid",
+	 * a hash of its bytes, so that the same mail is still known twice. */
+	char message_id[MAIL_MSGID_MAX + 1];
+	char from[MAIL_ADDR_MAX + 1]; /* the first From address, lower-cased domain */
+	char *subject;		      /* UTF-8, "" if none; owned */
+	bool has_return_path;
+	char return_path[MAIL_ADDR_MAX + 1]; /* "" for the null sender <> */
+	char auto_submitted[INBOUND_WORD_MAX]; /* "" if absent */
+	char precedence[INBOUND_WORD_MAX];
+	bool list;			       /* has List-Id or List-Unsubscribe */
+	char *refs[INBOUND_REFS_MAX];	       /* In-Reply-To, then References newest first */
+	size_t n_refs;
+	bool encrypted; /* PGP/MIME, S/MIME or an inline PGP message */
+	char *text;	/* the first text/plain part (else text/html, tags removed), UTF-8 */
+	bool text_cut;	/* longer than INBOUND_TEXT_MAX */
+	struct inbound_part parts[INBOUND_PARTS_MAX];
+	size_t n_parts, parts_dropped;
+};
+
+/* Read raw[0..len). Not a mail at all (no header, no From address) is
+ * SK_EINVAL saying why; over INBOUND_MAX is SK_ETOOBIG. Clear *out with
+ * inbound_clear() in any case. */
+int inbound_parse(const void *raw, size_t len, struct inbound *out, struct sk_error *err);
+void inbound_clear(struct inbound *m);
+
+#endif

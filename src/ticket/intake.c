@@ -1,0 +1,394 @@
+/* ticket/intake.c: mail in, ticket out (see intake.h). Acknowledgements
+ * follow RFC 3834: none to mail a machine sent (Auto-Submitted other
+ * than "no", Precedence bulk, junk or list, a mailing list), to the null
+ * sender, to mailer-daemon or postmaster, to our own addresses, and at
+ * most ack_per_hour per address; each carries Auto-Submitted:
+ * auto-replied and goes to the envelope sender. */
+#include "ticket/intake.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lib/buf.h"
+#include "lib/config.h"
+#include "lib/error.h"
+#include "lib/str.h"
+#include "lib/template.h"
+#include "lib/xalloc.h"
+#include "mail/dispatch.h"
+#include "mail/inbound.h"
+#include "model/org.h"
+#include "store/store.h"
+
+#include "config_build.h"
+
+#define ACK_TEXT_MAX (64 * 1024)
+
+static const char *const ack_names[] = {"tag",	     "number", "subject",
+					"requester", "sender", NULL};
+
+int intake_config_read(const struct config *cfg, struct intake_config *out,
+		       struct sk_error *err)
+{
+	const char *tag = config_str(cfg, "tickets", "tag", "CSIRT");
+	const char *list = config_str(cfg, "tickets", "addresses", "");
+	char copy[4096], *save = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (*tag == '\0' || strlen(tag) > INTAKE_TAG_MAX || strpbrk(tag, "[]# \t") != NULL)
+		return sk_error_set(err, SK_ECONFIG,
+				    "tickets.tag must be 1 to %d characters without spaces, "
+				    "brackets or '#'",
+				    INTAKE_TAG_MAX);
+	snprintf(out->tag, sizeof(out->tag), "%s", tag);
+	out->from = config_get(cfg, "mail", "from");
+	out->sender_name = config_str(cfg, "notify", "sender", "CSIRT");
+	out->templates = config_str(cfg, "notify", "templates", SCHAKEL_TEMPLATES);
+	if (out->from != NULL) {
+		if (mail_addr_check(out->from, out->own[out->n_own], err) != 0) {
+			sk_error_prefix(err, "mail.from");
+			return SK_ECONFIG;
+		}
+		out->n_own++;
+	}
+	if (strlen(list) >= sizeof(copy))
+		return sk_error_set(err, SK_ECONFIG, "tickets.addresses is too long");
+	snprintf(copy, sizeof(copy), "%s", list);
+	for (char *a = strtok_r(copy, ", \t", &save); a != NULL; a = strtok_r(NULL, ", \t", &save)) {
+		if (out->n_own == INTAKE_OWN_MAX)
+			return sk_error_set(err, SK_ECONFIG,
+					    "tickets.addresses names more than %d addresses",
+					    INTAKE_OWN_MAX - 1);
+		if (mail_addr_check(a, out->own[out->n_own], err) != 0) {
+			sk_error_prefix(err, "tickets.addresses");
+			return SK_ECONFIG;
+		}
+		out->n_own++;
+	}
+	if ((rc = config_bool(cfg, "tickets", "ack", true, &out->ack, err)) != 0 ||
+	    (rc = config_int(cfg, "tickets", "ack_per_hour", 0, 1000, 5, &out->ack_per_hour,
+			     err)) != 0 ||
+	    (rc = config_int(cfg, "tickets", "max_size", 1024, INBOUND_MAX, INTAKE_SIZE_DEFAULT,
+			     &out->max_size, err)) != 0)
+		return rc;
+	return 0;
+}
+
+int64_t intake_subject_number(const char *subject, const char *tag)
+{
+	size_t n = strlen(tag);
+
+	for (const char *p = strchr(subject, '['); p != NULL; p = strchr(p + 1, '[')) {
+		const char *q = p + 1;
+		int64_t number = 0;
+		int digits = 0;
+
+		if (strncasecmp(q, tag, n) != 0)
+			continue;
+		q += n;
+		while (*q == ' ')
+			q++;
+		if (*q++ != '#')
+			continue;
+		for (; isdigit((unsigned char)*q) && digits < 18; q++, digits++)
+			number = number * 10 + (*q - '0');
+		if (digits > 0 && *q == ']')
+			return number;
+	}
+	return 0;
+}
+
+/* Is addr one of ours? */
+static bool own_address(const struct intake_config *c, const char *addr)
+{
+	for (size_t i = 0; i < c->n_own; i++)
+		if (strcasecmp(c->own[i], addr) == 0)
+			return true;
+	return false;
+}
+
+/* Why the mail gets no acknowledgement (RFC 3834), or NULL; the address
+ * it would go to in reply_to. */
+static const char *ack_refusal(const struct intake_config *c, const struct inbound *in,
+			       const char *envelope_from, char reply_to[MAIL_ADDR_MAX + 1])
+{
+	const char *to = envelope_from != NULL	? envelope_from
+			 : in->has_return_path ? in->return_path
+					       : in->from;
+	const char *at;
+	size_t local;
+
+	if (!c->ack)
+		return "acknowledgements are off (tickets.ack)";
+	if (c->from == NULL)
+		return "mail.from is not set";
+	if (in->auto_submitted[0] != '\0' && strcmp(in->auto_submitted, "no") != 0)
+		return "a machine sent it (Auto-Submitted)";
+	if (strcmp(in->precedence, "bulk") == 0 || strcmp(in->precedence, "junk") == 0 ||
+	    strcmp(in->precedence, "list") == 0)
+		return "it is bulk or list mail (Precedence)";
+	if (in->list)
+		return "it came through a mailing list (List-Id)";
+	if (*to == '\0')
+		return "it has the null sender (a bounce)";
+	if ((at = strrchr(to, '@')) == NULL)
+		return "the sender's address has no domain";
+	local = (size_t)(at - to);
+	if ((local == 13 && strncasecmp(to, "mailer-daemon", 13) == 0) ||
+	    (local == 10 && strncasecmp(to, "postmaster", 10) == 0) ||
+	    strncasecmp(to, "owner-", 6) == 0 ||
+	    (local > 8 && strncasecmp(at - 8, "-request", 8) == 0))
+		return "it comes from a mail system's address";
+	if (own_address(c, to) || own_address(c, in->from))
+		return "it comes from one of our own addresses";
+	if (mail_addr_check(to, reply_to, &(struct sk_error){0}) != 0)
+		return "the sender's address is not one mail can go to";
+	return NULL;
+}
+
+/* Queue the acknowledgement of ticket t and record it on the ticket. */
+static int ack_send(struct store *st, const struct intake_config *c, const struct ticket *t,
+		    const struct inbound *in, const char *to, const char *langs,
+		    struct sk_error *err)
+{
+	struct template_set ts = {.dir = c->templates, .prefix = "ticket-ack",
+				  .allowed = ack_names};
+	char number[24], msgid[MAIL_MSGID_MAX + 1], ref[MAIL_MSGID_MAX + 3];
+	char *subject = NULL;
+	const char *lang, *tsubject, *body;
+	const struct template *tpl;
+	struct buf text;
+	int64_t mail_id = 0;
+	int rc;
+
+	buf_init(&text, ACK_TEXT_MAX);
+	snprintf(number, sizeof(number), "%lld", (long long)t->id);
+	if ((tpl = template_set_pick(&ts, langs, &lang, err)) == NULL) {
+		rc = err->code ? err->code : SK_ECONFIG;
+		goto out;
+	}
+	{
+		const struct template_var vars[] = {
+		    {"tag", c->tag},	      {"number", number},	  {"subject", t->subject},
+		    {"requester", in->from}, {"sender", c->sender_name},
+		};
+
+		if (template_render(tpl, vars, sizeof(vars) / sizeof(vars[0]), &text) != 0) {
+			rc = sk_error_set(err, SK_ECONFIG,
+					  "%s/ticket-ack-%s.txt: the text is larger than %d bytes",
+					  c->templates, lang, ACK_TEXT_MAX);
+			goto out;
+		}
+	}
+	if (template_split_subject(text.data, &tsubject, &body) != 0) {
+		rc = sk_error_set(err, SK_ECONFIG,
+				  "%s/ticket-ack-%s.txt:1: the first line must be \"Subject: ...\"",
+				  c->templates, lang);
+		goto out;
+	}
+	/* The tag always leads, so that replies thread whatever the text. */
+	subject = xasprintf("[%s #%s] %s", c->tag, number, tsubject);
+	snprintf(ref, sizeof(ref), "<%s>", in->message_id);
+	{
+		const struct mail_addr addr = {NULL, to};
+		const struct mail_header headers[] = {
+		    {"Auto-Submitted", "auto-replied"},
+		    {"In-Reply-To", ref},
+		    {"References", ref},
+		};
+		const struct mail_message m = {
+		    .from = {c->sender_name, c->from},
+		    .to = &addr,
+		    .n_to = 1,
+		    .subject = subject,
+		    .body = body,
+		    .headers = headers,
+		    .n_headers = sizeof(headers) / sizeof(headers[0]),
+		};
+		char tref[32];
+
+		snprintf(tref, sizeof(tref), "ticket:%lld", (long long)t->id);
+		rc = mail_enqueue(st, &m, "ticket-ack", tref, &mail_id, msgid, err);
+	}
+	if (rc == 0) {
+		char bare[MAIL_MSGID_MAX + 1];
+		size_t n = strlen(msgid);
+
+		/* Stored without <>, as inbound ids are. */
+		snprintf(bare, sizeof(bare), "%.*s", n > 2 ? (int)(n - 2) : 0, msgid + 1);
+		const struct store_ticket_message am = {
+		    .ticket_id = t->id,
+		    .kind = "ack",
+		    .message_id = bare,
+		    .author = c->from,
+		    .recipients = to,
+		    .subject = subject,
+		    .body = body,
+		    .mail_id = mail_id,
+		};
+		rc = store_ticket_message_add(st, &am, NULL, 0, NULL, err);
+	}
+out:
+	free(subject);
+	buf_free(&text);
+	template_set_free(&ts);
+	return rc;
+}
+
+/* The ticket the mail belongs to, if any: by the subject's tag, then by
+ * the messages it answers. */
+static int thread_find(struct store *st, const struct intake_config *c,
+		       const struct inbound *in, struct ticket *t, const char **by,
+		       struct sk_error *err)
+{
+	int64_t number = intake_subject_number(in->subject, c->tag);
+	char kind[8];
+	int64_t id;
+	int rc;
+
+	if (number > 0) {
+		rc = store_ticket_get(st, number, t, err);
+		if (rc != SK_ENOTFOUND) {
+			*by = "tag";
+			return rc;
+		}
+	}
+	for (size_t i = 0; i < in->n_refs; i++) {
+		rc = store_ticket_message_find(st, in->refs[i], &id, kind, err);
+		if (rc == SK_ENOTFOUND)
+			continue;
+		if (rc == 0)
+			rc = store_ticket_get(st, id, t, err);
+		*by = "reference";
+		return rc;
+	}
+	sk_error_clear(err);
+	return SK_ENOTFOUND;
+}
+
+/* A new report from the mail's sender: whose contact wrote it. */
+static int ticket_open(struct store *st, const struct inbound *in, struct ticket *t,
+		       char langs[16], struct sk_error *err)
+{
+	struct contact who;
+	int rc;
+
+	ticket_init(t, TICKET_REPORT);
+	snprintf(t->subject, sizeof(t->subject), "%s", in->subject);
+	snprintf(t->requester, sizeof(t->requester), "%s", in->from);
+	langs[0] = '\0';
+	rc = store_contact_find_email(st, in->from, &who, err);
+	if (rc == 0) {
+		struct org o;
+
+		t->org_id = who.org_id;
+		snprintf(langs, 16, "%s", who.languages);
+		contact_clear(&who);
+		if ((rc = store_org_get(st, t->org_id, &o, err)) == 0) {
+			snprintf(t->class, sizeof(t->class), "%s", org_class_names[o.class]);
+			org_clear(&o);
+		}
+	}
+	if (rc != 0 && rc != SK_ENOTFOUND)
+		return rc;
+	sk_error_clear(err);
+	return store_ticket_add(st, t, err);
+}
+
+int intake_mail(struct store *st, const struct intake_config *c, const char *envelope_from,
+		const void *raw, size_t len, struct intake_result *out, struct sk_error *err)
+{
+	struct store_ticket_part parts[INBOUND_PARTS_MAX];
+	char reply_to[MAIL_ADDR_MAX + 1], kind[8], langs[16] = "";
+	struct inbound in;
+	struct ticket t;
+	const char *why;
+	int64_t other;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((int64_t)len > c->max_size)
+		return sk_error_set(err, SK_ETOOBIG,
+				    "the message has %zu bytes, more than tickets.max_size (%lld)",
+				    len, (long long)c->max_size);
+	if ((rc = inbound_parse(raw, len, &in, err)) != 0)
+		goto done;
+	out->encrypted = in.encrypted;
+	if ((rc = store_begin(st, err)) != 0)
+		goto done;
+	rc = store_ticket_message_find(st, in.message_id, &other, kind, err);
+	if (rc == 0 && strcmp(kind, "in") == 0) {
+		out->duplicate = true;
+		out->ticket_id = other;
+		goto out;
+	}
+	if (rc != 0 && rc != SK_ENOTFOUND)
+		goto out;
+	rc = thread_find(st, c, &in, &t, &out->threaded_by, err);
+	if (rc == SK_ENOTFOUND) {
+		out->threaded_by = "new";
+		out->created = true;
+		rc = ticket_open(st, &in, &t, langs, err);
+	}
+	if (rc != 0)
+		goto out;
+	out->ticket_id = t.id;
+	for (size_t i = 0; i < in.n_parts; i++)
+		parts[i] = (struct store_ticket_part){in.parts[i].content_type,
+						      in.parts[i].filename, in.parts[i].size};
+	{
+		const struct store_ticket_message m = {
+		    .ticket_id = t.id,
+		    .kind = "in",
+		    .message_id = in.message_id,
+		    .author = in.from,
+		    .subject = in.subject,
+		    .body = in.encrypted ? "" : in.text,
+		    .encrypted = in.encrypted,
+		    .raw = raw,
+		    .size = len,
+		};
+		rc = store_ticket_message_add(st, &m, parts, in.n_parts, NULL, err);
+	}
+	if (rc != 0 || !out->created)
+		goto out;
+	why = ack_refusal(c, &in, envelope_from, reply_to);
+	if (why == NULL && c->ack_per_hour >= 0) {
+		char since[21];
+		int64_t sent = 0;
+
+		str_time_iso(str_time_now() - 3600, since);
+		if ((rc = store_ticket_acks_since(st, reply_to, since, &sent, err)) != 0)
+			goto out;
+		if (sent >= c->ack_per_hour)
+			why = "the sender had its acknowledgements for this hour "
+			      "(tickets.ack_per_hour)";
+	}
+	if (why != NULL) {
+		snprintf(out->no_ack, sizeof(out->no_ack), "%s", why);
+	} else {
+		rc = ack_send(st, c, &t, &in, reply_to, langs, err);
+		out->acked = rc == 0;
+	}
+out:
+	if (rc == 0 && !out->duplicate) {
+		if ((rc = store_commit(st, err)) != 0)
+			store_rollback(st);
+	} else {
+		store_rollback(st); /* a duplicate leaves nothing to keep */
+	}
+	if (rc == SK_EEXIST) {
+		/* Another delivery of the same mail got in first. */
+		sk_error_clear(err);
+		memset(out, 0, sizeof(*out));
+		out->duplicate = true;
+		rc = 0;
+	}
+done:
+	inbound_clear(&in);
+	return rc;
+}

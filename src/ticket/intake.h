@@ -1,0 +1,63 @@
+/* ticket/intake.h: a mail in becomes a ticket, or part of one. The mail
+ * is stored exactly as received with what was read from it, threaded
+ * (the subject's "[<tag> #<number>]", else the Message-IDs it answers),
+ * and a new ticket is acknowledged through the outbound queue, all in
+ * one transaction: either everything is stored or nothing is. */
+#ifndef SK_TICKET_INTAKE_H
+#define SK_TICKET_INTAKE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mail/message.h"
+
+struct config;
+struct sk_error;
+struct store;
+
+#define INTAKE_OWN_MAX	   16		      /* our own addresses */
+#define INTAKE_TAG_MAX	   32		      /* bytes of the subject tag */
+#define INTAKE_SIZE_DEFAULT (25 * 1024 * 1024) /* tickets.max_size */
+
+struct intake_config {
+	char tag[INTAKE_TAG_MAX + 1]; /* tickets.tag: "CERT.be" */
+	/* mail.from and tickets.addresses: never acknowledged (no loops) */
+	char own[INTAKE_OWN_MAX][MAIL_ADDR_MAX + 1];
+	size_t n_own;
+	const char *from;	 /* mail.from: acknowledgements' sender; NULL: none sent */
+	const char *sender_name; /* notify.sender: the name under which they go */
+	bool ack;		 /* tickets.ack */
+	int64_t ack_per_hour;	 /* tickets.ack_per_hour: per address */
+	int64_t max_size;	 /* tickets.max_size: bytes of a mail */
+	const char *templates;	 /* directory of ticket-ack-<lang>.txt */
+};
+
+/* Read [tickets] and what it needs of [mail] and [notify]; SK_ECONFIG
+ * names the bad setting. Strings are borrowed from cfg. */
+int intake_config_read(const struct config *cfg, struct intake_config *out,
+		       struct sk_error *err);
+
+struct intake_result {
+	int64_t ticket_id;
+	bool created;	/* a new ticket */
+	bool duplicate; /* this Message-ID was stored already: nothing done */
+	bool encrypted;
+	const char *threaded_by; /* "tag", "reference" or "new" */
+	bool acked;		 /* an acknowledgement was queued */
+	char no_ack[200];	 /* why not, when a new ticket got none */
+};
+
+/* Take in one mail: raw[0..len) as received, from envelope sender
+ * envelope_from (NULL: unknown; "" the null sender of a bounce). A mail
+ * that can never be accepted (larger than max_size, not a mail) is
+ * SK_EINVAL or SK_ETOOBIG; anything else that fails is worth retrying
+ * (the store's codes). */
+int intake_mail(struct store *st, const struct intake_config *c, const char *envelope_from,
+		const void *raw, size_t len, struct intake_result *out, struct sk_error *err);
+
+/* The ticket number in a subject's "[<tag> #<number>]" (tag compared
+ * without case), or 0. */
+int64_t intake_subject_number(const char *subject, const char *tag);
+
+#endif
