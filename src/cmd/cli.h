@@ -148,6 +148,7 @@ int cli_mail_test(struct cli *c, int argc, char **argv);
 int cli_mailgate(struct cli *c, int argc, char **argv);
 int cli_ticket_list(struct cli *c, int argc, char **argv);
 int cli_ticket_show(struct cli *c, int argc, char **argv);
+int cli_ticket_raw(struct cli *c, int argc, char **argv);
 /* Feeds into the store (cli_feed.c), digests out (cli_notify.c). */
 int cli_ingest(struct cli *c, int argc, char **argv);
 int cli_notify(struct cli *c, int argc, char **argv);

@@ -39,12 +39,10 @@ static int read_stdin(struct buf *b)
 
 /* An MTA retries on 75 and bounces on anything else but 0: only a mail
  * that can never be taken (too large, not a mail) is refused. */
-static int mailgate_exit(struct cli *c)
+static int mailgate_exit(struct cli *c, bool refused)
 {
-	int code = c->err.code;
-
 	fprintf(stderr, "schakel mailgate: %s\n", c->err.msg[0] ? c->err.msg : "failed");
-	return code == SK_EINVAL || code == SK_ETOOBIG ? EX_DATAERR : EX_TEMPFAIL;
+	return refused ? EX_DATAERR : EX_TEMPFAIL;
 }
 
 int cli_mailgate(struct cli *c, int argc, char **argv)
@@ -64,11 +62,11 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 	if (cli_opt_get(opts, "sender")->count > 0)
 		sender = cli_opt_get(opts, "sender")->arg;
 	if (c->cfg == NULL && (c->cfg = cmd_config_load(c->config_path, &c->err)) == NULL) {
-		rc = mailgate_exit(c);
+		rc = mailgate_exit(c, false);
 		goto out;
 	}
 	if (intake_config_read(c->cfg, &ic, &c->err) != 0) {
-		rc = mailgate_exit(c);
+		rc = mailgate_exit(c, false);
 		goto out;
 	}
 	/* One byte more than allowed tells a mail that is too large. */
@@ -79,17 +77,17 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 						"bytes)"
 					      : "reading the message from stdin failed",
 			     (long long)ic.max_size);
-		rc = mailgate_exit(c);
+		rc = mailgate_exit(c, rc == SK_ETOOBIG);
 		goto out;
 	}
 	c->st = store_open(cmd_store_url(c->cfg, c->db_flag), &c->err);
 	if (c->st == NULL) {
-		rc = mailgate_exit(c);
+		rc = mailgate_exit(c, false);
 		goto out;
 	}
 	store_set_actor(c->st, "mailgate");
 	if (intake_mail(c->st, &ic, sender, raw.data ? raw.data : "", raw.len, &r, &c->err) != 0) {
-		rc = mailgate_exit(c);
+		rc = mailgate_exit(c, r.refused);
 		goto out;
 	}
 	if (c->json) {
@@ -283,7 +281,8 @@ static int show_message(const struct store_ticket_message *m, void *ctx)
 		json_array_append_new(o->messages, v);
 		return 0;
 	}
-	printf("\n--- %s %s %s%s%s (%zu bytes)%s\n", m->created, m->kind, m->author,
+	printf("\n--- message %lld, %s %s %s%s%s (%zu bytes)%s\n", (long long)m->id, m->created,
+	       m->kind, m->author,
 	       m->recipients[0] ? " -> " : "", m->recipients, m->size,
 	       m->encrypted ? " [encrypted]" : "");
 	printf("Subject: %s\n\n%s\n", m->subject, m->encrypted ? "(encrypted: not shown)" : m->body);
@@ -394,6 +393,36 @@ out:
 	json_decref(o.items);
 	json_decref(o.links);
 	cli_table_free(o.t);
+	free(pos);
+	return rc;
+}
+
+int cli_ticket_raw(struct cli *c, int argc, char **argv)
+{
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	struct buf raw;
+	int64_t id;
+	int npos = 0, rc;
+
+	buf_init(&raw, STORE_TICKET_RAW_MAX);
+	rc = cli_parse(c, argc, argv, NULL, 1, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if (str_to_i64(pos[0], 1, INT64_MAX, &id) != 0) {
+		rc = cli_usage_error(c, "'%s' is not a message number", pos[0]);
+		goto out;
+	}
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (store_ticket_message_raw(c->st, id, &raw, &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
+	rc = fwrite(raw.data ? raw.data : "", 1, raw.len, stdout) == raw.len && fflush(stdout) == 0
+		 ? 0
+		 : EX_IOERR;
+out:
+	buf_free(&raw);
 	free(pos);
 	return rc;
 }

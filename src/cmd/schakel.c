@@ -257,6 +257,10 @@ static const struct cli_command commands[] = {
      "Show ticket NUMBER (42 or #42): its fields, what its text names and who owns\n"
      "it, its links, and every message and comment, oldest first. Encrypted mail is\n"
      "not shown.\n" JSON_HELP},
+    {"ticket", "raw", cli_ticket_raw, "write a stored mail as it was received",
+     "usage: schakel ticket raw MESSAGE\n"
+     "Write message MESSAGE (its number in ticket show) to stdout, byte for byte as it\n"
+     "was received; encrypted mail stays encrypted.\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

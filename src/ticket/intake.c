@@ -311,12 +311,16 @@ int intake_mail(struct store *st, const struct intake_config *c, const char *env
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((int64_t)len > c->max_size)
+	if ((int64_t)len > c->max_size) {
+		out->refused = true;
 		return sk_error_set(err, SK_ETOOBIG,
 				    "the message has %zu bytes, more than tickets.max_size (%lld)",
 				    len, (long long)c->max_size);
-	if ((rc = inbound_parse(raw, len, &in, err)) != 0)
+	}
+	if ((rc = inbound_parse(raw, len, &in, err)) != 0) {
+		out->refused = true;
 		goto done;
+	}
 	out->encrypted = in.encrypted;
 	if ((rc = store_begin(st, err)) != 0)
 		goto done;

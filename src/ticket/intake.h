@@ -42,6 +42,7 @@ struct intake_result {
 	int64_t ticket_id;
 	bool created;	/* a new ticket */
 	bool duplicate; /* this Message-ID was stored already: nothing done */
+	bool refused;	/* the mail can never be taken (err says why) */
 	bool encrypted;
 	const char *threaded_by; /* "tag", "reference" or "new" */
 	bool acked;		 /* an acknowledgement was queued */
@@ -50,9 +51,8 @@ struct intake_result {
 
 /* Take in one mail: raw[0..len) as received, from envelope sender
  * envelope_from (NULL: unknown; "" the null sender of a bounce). A mail
- * that can never be accepted (larger than max_size, not a mail) is
- * SK_EINVAL or SK_ETOOBIG; anything else that fails is worth retrying
- * (the store's codes). */
+ * that can never be accepted (larger than max_size, not a mail) fails
+ * with out->refused set; anything else that fails is worth retrying. */
 int intake_mail(struct store *st, const struct intake_config *c, const char *envelope_from,
 		const void *raw, size_t len, struct intake_result *out, struct sk_error *err);
 

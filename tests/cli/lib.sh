@@ -105,9 +105,9 @@ only_on_backend() {
 # a line, fields separated by '|'.
 pg_query() { psql -X -q -t -A -v ON_ERROR_STOP=1 "$1" -c "$2"; }
 
-# lock_store URL SECONDS: another process takes the store's write lock
-# (SQLite: BEGIN EXCLUSIVE; PostgreSQL: an exclusive lock on the orgs
-# table) and holds it SECONDS; returns once it is held, the holder's pid
+# lock_store URL SECONDS [TABLE]: another process takes the store's write
+# lock (SQLite: BEGIN EXCLUSIVE; PostgreSQL: an exclusive lock on TABLE,
+# default orgs) and holds it SECONDS; returns once it is held, the holder's pid
 # in LOCKER. Export SCHAKEL_BUSY_TIMEOUT_MS (SQLite) and PGOPTIONS
 # "-c lock_timeout=..." (PostgreSQL) to make writers give up early.
 lock_store() {
@@ -124,8 +124,8 @@ c.execute("ROLLBACK")
 PY
 		;;
 	*)
-		printf 'BEGIN;\nLOCK TABLE orgs IN EXCLUSIVE MODE;\n\\! touch %s\nSELECT pg_sleep(%s);\nROLLBACK;\n' \
-			"$flag" "$2" | PGOPTIONS='' psql -X -q "$1" >/dev/null &
+		printf 'BEGIN;\nLOCK TABLE %s IN EXCLUSIVE MODE;\n\\! touch %s\nSELECT pg_sleep(%s);\nROLLBACK;\n' \
+			"${3:-orgs}" "$flag" "$2" | PGOPTIONS='' psql -X -q "$1" >/dev/null &
 		;;
 	esac
 	# shellcheck disable=SC2034 # read by the caller
