@@ -149,6 +149,13 @@ int cli_mailgate(struct cli *c, int argc, char **argv);
 int cli_ticket_list(struct cli *c, int argc, char **argv);
 int cli_ticket_show(struct cli *c, int argc, char **argv);
 int cli_ticket_raw(struct cli *c, int argc, char **argv);
+int cli_ticket_new(struct cli *c, int argc, char **argv);
+int cli_ticket_set(struct cli *c, int argc, char **argv);
+int cli_ticket_resolve(struct cli *c, int argc, char **argv);
+int cli_ticket_comment(struct cli *c, int argc, char **argv);
+int cli_ticket_reply(struct cli *c, int argc, char **argv);
+int cli_ticket_link(struct cli *c, int argc, char **argv);
+int cli_ticket_party(struct cli *c, int argc, char **argv);
 /* Feeds into the store (cli_feed.c), digests out (cli_notify.c). */
 int cli_ingest(struct cli *c, int argc, char **argv);
 int cli_notify(struct cli *c, int argc, char **argv);

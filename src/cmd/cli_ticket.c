@@ -18,6 +18,7 @@
 #include "model/ticket.h"
 #include "store/store.h"
 #include "ticket/intake.h"
+#include "ticket/workflow.h"
 
 #define LIST_DEFAULT 50
 #define LIST_MAX     100000
@@ -73,9 +74,10 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 	buf_init(&raw, (size_t)ic.max_size + 1);
 	if ((rc = read_stdin(&raw)) != 0) {
 		sk_error_set(&c->err, rc,
-			     rc == SK_ETOOBIG ? "the message is larger than tickets.max_size (%lld "
-						"bytes)"
-					      : "reading the message from stdin failed",
+			     rc == SK_ETOOBIG
+				 ? "the message is larger than tickets.max_size (%lld "
+				   "bytes)"
+				 : "reading the message from stdin failed",
 			     (long long)ic.max_size);
 		rc = mailgate_exit(c, rc == SK_ETOOBIG);
 		goto out;
@@ -86,7 +88,8 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	store_set_actor(c->st, "mailgate");
-	if (intake_mail(c->st, &ic, sender, raw.data ? raw.data : "", raw.len, &r, &c->err) != 0) {
+	if (intake_mail(c->st, &ic, sender, raw.data ? raw.data : "", raw.len, &r, &c->err) !=
+	    0) {
 		rc = mailgate_exit(c, r.refused);
 		goto out;
 	}
@@ -108,9 +111,10 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 		rc = 0;
 	} else {
 		printf("ticket #%lld: %s%s%s%s\n", (long long)r.ticket_id,
-		       r.created ? "new" : "threaded by ",
-		       r.created ? "" : r.threaded_by,
-		       r.acked ? ", acknowledged" : r.created ? ", not acknowledged: " : "",
+		       r.created ? "new" : "threaded by ", r.created ? "" : r.threaded_by,
+		       r.acked	   ? ", acknowledged"
+		       : r.created ? ", not acknowledged: "
+				   : "",
 		       r.acked || !r.created ? "" : r.no_ack);
 		rc = 0;
 	}
@@ -182,7 +186,7 @@ static int list_row(const struct ticket *t, void *ctx)
 
 int cli_ticket_list(struct cli *c, int argc, char **argv)
 {
-	static const char *const heads[] = {"TICKET", "TYPE",	   "STATUS", "PRI",
+	static const char *const heads[] = {"TICKET",  "TYPE",	    "STATUS", "PRI",
 					    "CREATED", "REQUESTER", "SUBJECT"};
 	struct cli_opt opts[] = {{"type", true},  {"status", true}, {"org", true},
 				 {"open", false}, {"limit", true},  {NULL}};
@@ -198,8 +202,9 @@ int cli_ticket_list(struct cli *c, int argc, char **argv)
 		goto out;
 	if ((opt = cli_opt_get(opts, "type"))->count > 0 &&
 	    (f.type = str_index(ticket_type_names, opt->arg)) < 0) {
-		rc = cli_usage_error(c, "--type must be report, incident or "
-					"vulnerability-coordination, not '%s'",
+		rc = cli_usage_error(c,
+				     "--type must be report, incident or "
+				     "vulnerability-coordination, not '%s'",
 				     opt->arg);
 		goto out;
 	}
@@ -207,7 +212,8 @@ int cli_ticket_list(struct cli *c, int argc, char **argv)
 	f.open_only = cli_opt_get(opts, "open")->count > 0;
 	if ((opt = cli_opt_get(opts, "limit"))->count > 0) {
 		if (str_to_i64(opt->arg, 0, LIST_MAX, &limit) != 0) {
-			rc = cli_usage_error(c, "--limit must be a number from 0 to %d", LIST_MAX);
+			rc = cli_usage_error(c, "--limit must be a number from 0 to %d",
+					     LIST_MAX);
 			goto out;
 		}
 		f.limit = (size_t)limit;
@@ -282,10 +288,10 @@ static int show_message(const struct store_ticket_message *m, void *ctx)
 		return 0;
 	}
 	printf("\n--- message %lld, %s %s %s%s%s (%zu bytes)%s\n", (long long)m->id, m->created,
-	       m->kind, m->author,
-	       m->recipients[0] ? " -> " : "", m->recipients, m->size,
+	       m->kind, m->author, m->recipients[0] ? " -> " : "", m->recipients, m->size,
 	       m->encrypted ? " [encrypted]" : "");
-	printf("Subject: %s\n\n%s\n", m->subject, m->encrypted ? "(encrypted: not shown)" : m->body);
+	printf("Subject: %s\n\n%s\n", m->subject,
+	       m->encrypted ? "(encrypted: not shown)" : m->body);
 	return 0;
 }
 
@@ -300,7 +306,8 @@ static int show_item(const char *kind, const char *value, int64_t org_id, const 
 
 		json_object_set_new(v, "kind", json_string(kind));
 		json_object_set_new(v, "value", json_string(value));
-		json_object_set_new(v, "org_id", org_id > 0 ? json_integer(org_id) : json_null());
+		json_object_set_new(v, "org_id",
+				    org_id > 0 ? json_integer(org_id) : json_null());
 		json_object_set_new(v, "reason", json_string(reason));
 		json_array_append_new(o->items, v);
 		return 0;
@@ -418,11 +425,282 @@ int cli_ticket_raw(struct cli *c, int argc, char **argv)
 		rc = cli_fail(c);
 		goto out;
 	}
-	rc = fwrite(raw.data ? raw.data : "", 1, raw.len, stdout) == raw.len && fflush(stdout) == 0
+	rc = fwrite(raw.data ? raw.data : "", 1, raw.len, stdout) == raw.len &&
+		     fflush(stdout) == 0
 		 ? 0
 		 : EX_IOERR;
 out:
 	buf_free(&raw);
+	free(pos);
+	return rc;
+}
+
+/* ---- changes ---- */
+
+/* The author of a comment or reply: the user running the command. */
+static void author_of(char *out, size_t size)
+{
+	char actor[128];
+
+	cli_actor_name(actor, sizeof(actor));
+	snprintf(out, size, "%s", str_has_prefix(actor, "cli:") ? actor + 4 : actor);
+}
+
+/* The text of a comment or reply: --text, or stdin with --stdin. */
+static int text_arg(struct cli *c, struct cli_opt *opts, struct buf *b)
+{
+	struct cli_opt *text = cli_opt_get(opts, "text");
+
+	if (text->count > 0)
+		return buf_append_str(b, text->arg) == 0
+			   ? 0
+			   : cli_usage_error(c, "--text is longer than %d bytes",
+					     TICKET_TEXT_MAX);
+	if (cli_opt_get(opts, "stdin")->count == 0)
+		return cli_usage_error(
+		    c, "give the text with --text TEXT or on stdin with --stdin");
+	if (read_stdin(b) != 0) {
+		sk_error_set(&c->err, SK_EINVAL, "the text on stdin is longer than %d bytes",
+			     TICKET_TEXT_MAX);
+		return cli_fail(c);
+	}
+	return 0;
+}
+
+/* Print ticket t after a change: a line, or its JSON. */
+static int print_ticket(struct cli *c, const struct ticket *t, const char *what)
+{
+	if (c->json)
+		return cli_print_json(ticket_json(t));
+	printf("ticket #%lld %s: %s, %s, P%d%s%s\n", (long long)t->id, what, t->status,
+	       t->severity, t->priority, t->owner[0] ? ", owner " : "", t->owner);
+	return 0;
+}
+
+int cli_ticket_new(struct cli *c, int argc, char **argv)
+{
+	struct cli_opt opts[] = {{"type", true}, {"requester", true}, {NULL}};
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	struct cli_opt *type = cli_opt_get(opts, "type");
+	struct ticket t;
+	int npos = 0, rc, ty = TICKET_INCIDENT;
+
+	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if (type->count > 0 && (ty = str_index(ticket_type_names, type->arg)) < 0) {
+		rc = cli_usage_error(c,
+				     "--type must be report, incident or "
+				     "vulnerability-coordination, not '%s'",
+				     type->arg);
+		goto out;
+	}
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (ticket_open(c->st, (enum ticket_type)ty, pos[0],
+			cli_opt_get(opts, "requester")->arg, &t, &c->err) != 0)
+		rc = cli_fail(c);
+	else
+		rc = print_ticket(c, &t, "opened");
+out:
+	cli_opts_free(opts);
+	free(pos);
+	return rc;
+}
+
+/* ticket set / resolve: the change from the options. */
+static int change_run(struct cli *c, int argc, char **argv, bool resolve)
+{
+	struct cli_opt opts[] = {{"status", true},
+				 {"owner", true},
+				 {"severity", true},
+				 {"service", true},
+				 {"tags", true},
+				 {"tlp", true},
+				 {NULL}};
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	struct ticket_change ch = {.tlp = -1};
+	enum tlp_label tlp;
+	struct ticket t;
+	int64_t id;
+	int npos = 0, rc;
+
+	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if ((rc = ticket_arg(c, pos[0], &id)) != 0)
+		goto out;
+	ch.status = cli_opt_get(opts, "status")->arg;
+	ch.owner = cli_opt_get(opts, "owner")->arg;
+	ch.severity = cli_opt_get(opts, "severity")->arg;
+	ch.service = cli_opt_get(opts, "service")->arg;
+	ch.tags = cli_opt_get(opts, "tags")->arg;
+	if (cli_opt_get(opts, "tlp")->count > 0) {
+		if ((rc = cli_pick_tlp(c, cli_opt_get(opts, "tlp")->arg, &tlp)) != 0)
+			goto out;
+		ch.tlp = (int)tlp;
+	}
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (resolve && ch.status == NULL) {
+		if (store_ticket_get(c->st, id, &t, &c->err) != 0) {
+			rc = cli_fail(c);
+			goto out;
+		}
+		ch.status = t.type == TICKET_VULNERABILITY ? "closed" : "resolved";
+	}
+	if (!resolve && ch.status == NULL && ch.owner == NULL && ch.severity == NULL &&
+	    ch.service == NULL && ch.tags == NULL && ch.tlp < 0) {
+		rc = cli_usage_error(c, "nothing to change: give at least one option");
+		goto out;
+	}
+	if (resolve && !ticket_status_final(ch.status)) {
+		rc = cli_usage_error(c, "'%s' does not end a ticket", ch.status);
+		goto out;
+	}
+	if (ticket_set(c->st, id, &ch, &t, &c->err) != 0)
+		rc = cli_fail(c);
+	else
+		rc = print_ticket(c, &t, resolve ? "ended" : "changed");
+out:
+	cli_opts_free(opts);
+	free(pos);
+	return rc;
+}
+
+int cli_ticket_set(struct cli *c, int argc, char **argv)
+{
+	return change_run(c, argc, argv, false);
+}
+
+int cli_ticket_resolve(struct cli *c, int argc, char **argv)
+{
+	return change_run(c, argc, argv, true);
+}
+
+/* ticket comment / reply. */
+static int message_run(struct cli *c, int argc, char **argv, bool reply)
+{
+	struct cli_opt opts[] = {{"text", true}, {"stdin", false}, {"to", true}, {NULL}};
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	char author[128];
+	struct intake_config ic;
+	struct buf text;
+	int64_t id, mail_id = 0;
+	int npos = 0, rc;
+
+	buf_init(&text, TICKET_TEXT_MAX);
+	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if ((rc = ticket_arg(c, pos[0], &id)) != 0 || (rc = text_arg(c, opts, &text)) != 0)
+		goto out;
+	if (!reply && cli_opt_get(opts, "to")->count > 0) {
+		rc = cli_usage_error(c, "a comment is never mailed: --to is for ticket reply");
+		goto out;
+	}
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	author_of(author, sizeof(author));
+	if (reply) {
+		if (intake_config_read(c->cfg, &ic, &c->err) != 0 ||
+		    ticket_reply(c->st, &ic, id, cli_opt_get(opts, "to")->arg, author,
+				 buf_str(&text), &mail_id, &c->err) != 0) {
+			rc = cli_fail(c);
+			goto out;
+		}
+	} else if (ticket_comment(c->st, id, author, buf_str(&text), &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
+	if (c->json) {
+		json_t *j = json_object();
+
+		json_object_set_new(j, "ticket", json_integer(id));
+		if (reply)
+			json_object_set_new(j, "mail_id", json_integer(mail_id));
+		rc = cli_print_json(j);
+	} else {
+		printf(reply ? "ticket #%lld: reply queued (mail %lld)\n"
+			     : "ticket #%lld: comment added\n",
+		       (long long)id, (long long)mail_id);
+	}
+out:
+	buf_free(&text);
+	cli_opts_free(opts);
+	free(pos);
+	return rc;
+}
+
+int cli_ticket_comment(struct cli *c, int argc, char **argv)
+{
+	return message_run(c, argc, argv, false);
+}
+
+int cli_ticket_reply(struct cli *c, int argc, char **argv)
+{
+	return message_run(c, argc, argv, true);
+}
+
+int cli_ticket_link(struct cli *c, int argc, char **argv)
+{
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	int64_t report, incident;
+	int npos = 0, rc;
+
+	rc = cli_parse(c, argc, argv, NULL, 2, 2, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if ((rc = ticket_arg(c, pos[0], &report)) != 0 ||
+	    (rc = ticket_arg(c, pos[1], &incident)) != 0 || (rc = cli_open(c)) != 0)
+		goto out;
+	if (store_ticket_link(c->st, report, incident, &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
+	printf("report #%lld is linked to incident #%lld\n", (long long)report,
+	       (long long)incident);
+out:
+	free(pos);
+	return rc;
+}
+
+int cli_ticket_party(struct cli *c, int argc, char **argv)
+{
+	struct cli_opt opts[] = {{"org", true}, {"address", true}, {NULL}};
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	struct cli_opt *org_opt = cli_opt_get(opts, "org");
+	int64_t id, org_id = 0, party = 0;
+	int npos = 0, rc;
+
+	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if ((rc = ticket_arg(c, pos[0], &id)) != 0)
+		goto out;
+	if (org_opt->count == 0 && cli_opt_get(opts, "address")->count == 0) {
+		rc = cli_usage_error(c,
+				     "name the party with --org ORG and/or --address ADDRESS");
+		goto out;
+	}
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (org_opt->count > 0) {
+		struct org org;
+
+		if ((rc = cli_org_find(c, org_opt->arg, &org)) != 0)
+			goto out;
+		org_id = org.id;
+		org_clear(&org);
+	}
+	if (ticket_party_add(c->st, id, org_id, cli_opt_get(opts, "address")->arg, &party,
+			     &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
+	printf("ticket #%lld: party %lld added\n", (long long)id, (long long)party);
+out:
+	cli_opts_free(opts);
 	free(pos);
 	return rc;
 }

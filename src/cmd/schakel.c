@@ -261,6 +261,37 @@ static const struct cli_command commands[] = {
      "usage: schakel ticket raw MESSAGE\n"
      "Write message MESSAGE (its number in ticket show) to stdout, byte for byte as it\n"
      "was received; encrypted mail stays encrypted.\n"},
+    {"ticket", "new", cli_ticket_new, "open a ticket by hand",
+     "usage: schakel ticket new SUBJECT [--type TYPE] [--requester ADDRESS] [--json]\n"
+     "Open a ticket (TYPE report, incident (the default) or\n"
+     "vulnerability-coordination) and print its number.\n" JSON_HELP},
+    {"ticket", "set", cli_ticket_set, "change a ticket's fields",
+     "usage: schakel ticket set NUMBER [--status S] [--owner USER] [--severity SEV]\n"
+     "         [--service SERVICE] [--tags LIST] [--tlp LABEL] [--json]\n"
+     "Change a ticket. Statuses by type: report new, open, resolved, rejected;\n"
+     "incident open, resolved, abandoned; vulnerability-coordination open, embargoed,\n"
+     "disclosed, closed. SEV critical, high, medium or low. --owner \"\" clears it.\n"
+     "Every change is in the audit log.\n" JSON_HELP},
+    {"ticket", "resolve", cli_ticket_resolve, "end a ticket",
+     "usage: schakel ticket resolve NUMBER [--status S] [--json]\n"
+     "End a ticket: status resolved (closed for a vulnerability case), or S, one\n"
+     "that ends its type (rejected, abandoned, disclosed, ...).\n" JSON_HELP},
+    {"ticket", "comment", cli_ticket_comment, "add an internal comment",
+     "usage: schakel ticket comment NUMBER (--text TEXT | --stdin) [--json]\n"
+     "Add a comment for handlers; it is never mailed.\n" JSON_HELP},
+    {"ticket", "reply", cli_ticket_reply, "mail a reply from the ticket",
+     "usage: schakel ticket reply NUMBER (--text TEXT | --stdin) [--to ADDRESS] [--json]\n"
+     "Mail TEXT to the requester, or to the party at ADDRESS, with [TAG #NUMBER] in\n"
+     "the subject, through the outbound queue. The ticket's TLP decides: the requester\n"
+     "may always receive it, a party (the organization concerned) not if it is\n"
+     "TLP:RED; nobody else is mailed.\n" JSON_HELP},
+    {"ticket", "link", cli_ticket_link, "link a report to an incident",
+     "usage: schakel ticket link REPORT INCIDENT\n"
+     "Record that report REPORT is part of incident INCIDENT.\n"},
+    {"ticket", "party", cli_ticket_party, "add a party to an incident",
+     "usage: schakel ticket party NUMBER [--org ORG] [--address ADDRESS]\n"
+     "Add an organization (mailed at ADDRESS, else at its first contact) or an\n"
+     "address as a party of incident NUMBER; replies to it are kept apart.\n" ORG_HELP},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

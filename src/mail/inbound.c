@@ -88,7 +88,8 @@ static void refs_add(struct inbound *m, const char *value, bool newest_first)
 		return;
 	n = g_mime_references_length(refs);
 	for (int k = 0; k < n && m->n_refs < INBOUND_REFS_MAX; k++) {
-		const char *id = g_mime_references_get_message_id(refs, newest_first ? n - 1 - k : k);
+		const char *id =
+		    g_mime_references_get_message_id(refs, newest_first ? n - 1 - k : k);
 		char copy[MAIL_MSGID_MAX + 1];
 		bool seen = false;
 
@@ -167,7 +168,8 @@ static void part_seen(GMimeObject *parent, GMimeObject *part, gpointer data)
 		bool plain = g_mime_content_type_is_type(ct, "text", "plain");
 		bool html = g_mime_content_type_is_type(ct, "text", "html");
 
-		if ((plain && m->text == NULL) || (html && m->text == NULL && w->html == NULL)) {
+		if ((plain && m->text == NULL) ||
+		    (html && m->text == NULL && w->html == NULL)) {
 			char *text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
 
 			if (text != NULL) {

@@ -37,6 +37,9 @@ void store_set_actor(struct store *st, const char *actor);
 int store_begin(struct store *st, struct sk_error *err);
 int store_commit(struct store *st, struct sk_error *err);
 void store_rollback(struct store *st);
+/* End a change begun with store_begin(): commit if rc is 0, else roll
+ * back; returns the final result. */
+int store_finish(struct store *st, int rc, struct sk_error *err);
 /* True while a store_begin() is not yet matched by commit or rollback. */
 bool store_in_transaction(const struct store *st);
 

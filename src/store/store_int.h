@@ -66,9 +66,6 @@ int store_prep(struct store *st, const char *sql, struct db_stmt **out, struct s
 int store_step_done(struct db_stmt *s, struct sk_error *err);
 /* Step an "INSERT ... RETURNING id" to its end; the id in *id_out. */
 int store_step_id(struct db_stmt *s, int64_t *id_out, struct sk_error *err);
-/* End a change begun with store_begin(): commit if rc is 0, else roll
- * back; returns the final result. */
-int store_finish(struct store *st, int rc, struct sk_error *err);
 /* Group the look-ups of one read into a snapshot; *started says whether
  * this call began it. End with store_read_end(), which returns rc or the
  * commit's error. */

@@ -321,9 +321,9 @@ int store_ticket_message_add(struct store *st, const struct store_ticket_message
 		db_bind_int(s, 5, parts[i].size);
 		rc = store_step_done(s, err);
 	}
-	if (rc == 0 && strcmp(m->kind, "in") != 0)
+	if (rc == 0)
 		rc = store_audit(st, "ticket.message", "ticket", m->ticket_id, err,
-				 "#%lld: %s by %.200s", (long long)m->ticket_id, m->kind,
+				 "#%lld: %s from %.200s", (long long)m->ticket_id, m->kind,
 				 m->author ? m->author : "");
 out:
 	rc = store_finish(st, rc, err);
@@ -462,18 +462,31 @@ int store_ticket_link(struct store *st, int64_t report_id, int64_t incident_id,
 		goto out;
 	}
 	rc = store_prep(st,
-			"INSERT INTO ticket_links (report_id, incident_id) VALUES ($1, $2) "
-			"ON CONFLICT DO NOTHING RETURNING report_id",
+			"SELECT count(*) FROM ticket_links WHERE report_id = $1 AND "
+			"incident_id = $2",
 			&s, err);
 	if (rc == 0) {
-		int64_t got = 0;
-
 		db_bind_int(s, 1, report_id);
 		db_bind_int(s, 2, incident_id);
-		rc = store_step_id(s, &got, err);
-		if (rc == 0 && got == 0)
-			rc = sk_error_set(err, SK_EEXIST, "#%lld is linked to #%lld already",
-					  (long long)report_id, (long long)incident_id);
+		if ((rc = db_step(s, err)) == 1) {
+			rc = db_col_int(s, 0) > 0
+				 ? sk_error_set(err, SK_EEXIST,
+						"#%lld is linked to #%lld already",
+						(long long)report_id, (long long)incident_id)
+				 : 0;
+			db_reset(s);
+		} else if (rc == 0) {
+			rc = sk_error_set(err, SK_EIO, "counting links returned nothing");
+		}
+	}
+	if (rc == 0)
+		rc = store_prep(
+		    st, "INSERT INTO ticket_links (report_id, incident_id) VALUES ($1, $2)", &s,
+		    err);
+	if (rc == 0) {
+		db_bind_int(s, 1, report_id);
+		db_bind_int(s, 2, incident_id);
+		rc = store_step_done(s, err);
 	}
 	if (rc == 0)
 		rc = store_audit(st, "ticket.link", "ticket", report_id, err,

@@ -58,7 +58,8 @@ int intake_config_read(const struct config *cfg, struct intake_config *out,
 	if (strlen(list) >= sizeof(copy))
 		return sk_error_set(err, SK_ECONFIG, "tickets.addresses is too long");
 	snprintf(copy, sizeof(copy), "%s", list);
-	for (char *a = strtok_r(copy, ", \t", &save); a != NULL; a = strtok_r(NULL, ", \t", &save)) {
+	for (char *a = strtok_r(copy, ", \t", &save); a != NULL;
+	     a = strtok_r(NULL, ", \t", &save)) {
 		if (out->n_own == INTAKE_OWN_MAX)
 			return sk_error_set(err, SK_ECONFIG,
 					    "tickets.addresses names more than %d addresses",
@@ -116,7 +117,7 @@ static bool own_address(const struct intake_config *c, const char *addr)
 static const char *ack_refusal(const struct intake_config *c, const struct inbound *in,
 			       const char *envelope_from, char reply_to[MAIL_ADDR_MAX + 1])
 {
-	const char *to = envelope_from != NULL	? envelope_from
+	const char *to = envelope_from != NULL ? envelope_from
 			 : in->has_return_path ? in->return_path
 					       : in->from;
 	const char *at;
@@ -155,8 +156,8 @@ static int ack_send(struct store *st, const struct intake_config *c, const struc
 		    const struct inbound *in, const char *to, const char *langs,
 		    struct sk_error *err)
 {
-	struct template_set ts = {.dir = c->templates, .prefix = "ticket-ack",
-				  .allowed = ack_names};
+	struct template_set ts = {
+	    .dir = c->templates, .prefix = "ticket-ack", .allowed = ack_names};
 	char number[24], msgid[MAIL_MSGID_MAX + 1], ref[MAIL_MSGID_MAX + 3];
 	char *subject = NULL;
 	const char *lang, *tsubject, *body;
@@ -173,21 +174,26 @@ static int ack_send(struct store *st, const struct intake_config *c, const struc
 	}
 	{
 		const struct template_var vars[] = {
-		    {"tag", c->tag},	      {"number", number},	  {"subject", t->subject},
-		    {"requester", in->from}, {"sender", c->sender_name},
+		    {"tag", c->tag},
+		    {"number", number},
+		    {"subject", t->subject},
+		    {"requester", in->from},
+		    {"sender", c->sender_name},
 		};
 
 		if (template_render(tpl, vars, sizeof(vars) / sizeof(vars[0]), &text) != 0) {
-			rc = sk_error_set(err, SK_ECONFIG,
-					  "%s/ticket-ack-%s.txt: the text is larger than %d bytes",
-					  c->templates, lang, ACK_TEXT_MAX);
+			rc = sk_error_set(
+			    err, SK_ECONFIG,
+			    "%s/ticket-ack-%s.txt: the text is larger than %d bytes",
+			    c->templates, lang, ACK_TEXT_MAX);
 			goto out;
 		}
 	}
 	if (template_split_subject(text.data, &tsubject, &body) != 0) {
-		rc = sk_error_set(err, SK_ECONFIG,
-				  "%s/ticket-ack-%s.txt:1: the first line must be \"Subject: ...\"",
-				  c->templates, lang);
+		rc = sk_error_set(
+		    err, SK_ECONFIG,
+		    "%s/ticket-ack-%s.txt:1: the first line must be \"Subject: ...\"",
+		    c->templates, lang);
 		goto out;
 	}
 	/* The tag always leads, so that replies thread whatever the text. */
@@ -271,7 +277,7 @@ static int thread_find(struct store *st, const struct intake_config *c,
 }
 
 /* A new report from the mail's sender: whose contact wrote it. */
-static int ticket_open(struct store *st, const struct inbound *in, struct ticket *t,
+static int report_open(struct store *st, const struct inbound *in, struct ticket *t,
 		       char langs[16], struct sk_error *err)
 {
 	struct contact who;
@@ -313,9 +319,10 @@ int intake_mail(struct store *st, const struct intake_config *c, const char *env
 	memset(out, 0, sizeof(*out));
 	if ((int64_t)len > c->max_size) {
 		out->refused = true;
-		return sk_error_set(err, SK_ETOOBIG,
-				    "the message has %zu bytes, more than tickets.max_size (%lld)",
-				    len, (long long)c->max_size);
+		return sk_error_set(
+		    err, SK_ETOOBIG,
+		    "the message has %zu bytes, more than tickets.max_size (%lld)", len,
+		    (long long)c->max_size);
 	}
 	if ((rc = inbound_parse(raw, len, &in, err)) != 0) {
 		out->refused = true;
@@ -336,7 +343,7 @@ int intake_mail(struct store *st, const struct intake_config *c, const char *env
 	if (rc == SK_ENOTFOUND) {
 		out->threaded_by = "new";
 		out->created = true;
-		rc = ticket_open(st, &in, &t, langs, err);
+		rc = report_open(st, &in, &t, langs, err);
 	}
 	if (rc != 0)
 		goto out;

@@ -170,6 +170,49 @@ expect_eq "no tickets" "$OUT" "... filtered by type"
 expect_rc 64 "ticket list --type nonsense: 64" S ticket list --type nonsense
 expect_rc 65 "ticket show of an unknown number" S ticket show 4242
 
+# --- handling: set, comment, reply, parties, links, resolve ---------------------
+run S --json ticket set 1 --status open --owner ann --severity high
+expect_eq "0 open ann high" "$RC $(json "d['status'], d['owner'], d['severity']" | tr -d "(),'")" "ticket set changes status, owner, severity"
+expect_match "^20" "$(json "d['acked_at']")" "... and taking it records when it was acknowledged"
+expect_rc 65 "a status another type has is refused" S ticket set 1 --status embargoed
+expect_match "new, open, resolved, rejected" "$ERR" "... listing the report's statuses"
+expect_rc 65 "a bad severity is refused" S ticket set 1 --severity urgent
+expect_rc 64 "ticket set without a change is a usage error" S ticket set 1
+run S audit --json
+expect_match "status new -> open" "$(printf '%s' "$OUT" | jq -r '.[0].summary')" "the change is in the audit log"
+expect_rc 0 "ticket comment" S ticket comment 1 --text "Looks like a phishing kit."
+printf 'We have asked the hoster to take the site down.\n' | S ticket reply 1 --stdin >/dev/null
+expect_eq 0 "$?" "ticket reply from stdin"
+run S --json ticket show 1
+expect_eq "comment reply" "$(json "' '.join(m['kind'] for m in d['messages'][-2:])")" "... both on the ticket"
+expect_match "^20" "$(json "d['responded_at']")" "the first reply records the first response"
+S mail send >/dev/null
+REPLY=$(grep -l "take the site down" "$SINK"/msg.* | head -1)
+expect_match "^X-Rcpt-Args: <soc@example-water.test>" "$(grep '^X-Rcpt-Args:' "$REPLY" 2>/dev/null)" "the reply reaches the requester"
+expect_match "^Subject: \[CERT\.be #1\] " "$(grep '^Subject:' "$REPLY")" "... with the tag"
+expect_match "classified TLP:AMBER" "$(tr -d '\r' <"$REPLY")" "... and the ticket's TLP"
+expect_rc 65 "a reply to an address that is neither requester nor party is refused" \
+	S ticket reply 1 --text hello --to stranger@example.nl
+run S --json ticket new "Phishing wave against water utilities"
+INC=$(json "d['id']")
+expect_eq "incident open" "$(json "d['type'], d['status']" | tr -d "(),'")" "ticket new opens an incident"
+expect_rc 0 "ticket link report -> incident" S ticket link 1 "$INC"
+expect_rc 65 "linking twice is refused" S ticket link 1 "$INC"
+expect_rc 65 "an incident does not link to a report" S ticket link "$INC" 1
+expect_eq "[$INC]" "$(S --json ticket show 1 | jq -c .links)" "the report shows its incident"
+expect_rc 0 "ticket party --org" S ticket party "$INC" --org "Example Water"
+expect_rc 0 "a reply to the party's address" S ticket reply "$INC" --text "Are you affected?" --to soc@example-water.test
+expect_rc 0 "ticket set --tlp RED" S ticket set "$INC" --tlp RED
+expect_rc 77 "a TLP:RED incident is not mailed to a party" S ticket reply "$INC" --text again --to soc@example-water.test
+expect_match "TLP:RED" "$ERR" "... the error says why"
+expect_rc 65 "parties are for incidents" S ticket party 1 --address x@example.nl
+run S --json ticket resolve 1
+expect_eq "resolved" "$(json "d['status']")" "ticket resolve ends a report as resolved"
+expect_match "^20" "$(json "d['resolved_at']")" "... recording when"
+expect_rc 64 "resolve with a status that does not end it" S ticket resolve "$INC" --status open
+run S ticket list --open
+expect_no_match "^#1 " "$OUT" "ticket list --open leaves resolved tickets out"
+
 # --- schakeld acknowledges within 60 seconds ---------------------------------------
 PORT=$(free_port)
 "$SCHAKELD" --port "$PORT" 2>"$TMP/daemon.log" &

@@ -1,0 +1,59 @@
+/* ticket/workflow.h: what handlers do with tickets, the same from the
+ * CLI and the API: open one, change its fields (status, owner, severity,
+ * service, TLP, tags), comment, reply by mail, add parties, link a
+ * report to incidents. Every change is audited by the store. Replies
+ * pass THE TLP policy: the requester is a named recipient, a party the
+ * organization concerned, and nobody else is mailed. */
+#ifndef SK_TICKET_WORKFLOW_H
+#define SK_TICKET_WORKFLOW_H
+
+#include <stdint.h>
+
+#include "model/ticket.h"
+
+struct sk_error;
+struct store;
+struct intake_config;
+
+#define TICKET_TEXT_MAX (256 * 1024) /* bytes of a comment or reply */
+
+/* Open a ticket by hand (an incident, say): type, subject and the
+ * requester's address (may be ""). *out gets it. */
+int ticket_open(struct store *st, enum ticket_type type, const char *subject,
+		const char *requester, struct ticket *out, struct sk_error *err);
+
+/* A change; NULL (or -1) leaves a field as it is. */
+struct ticket_change {
+	const char *status;
+	const char *owner; /* "" clears it */
+	const char *severity;
+	const char *service;
+	const char *tags;
+	int tlp; /* enum tlp_label, or -1 */
+};
+
+/* Apply ch to ticket id: statuses are the type's; a final one (resolved,
+ * rejected, ...) sets resolved_at and another clears it; taking the
+ * ticket (an owner, or leaving "new") sets acked_at once. *out (may be
+ * NULL) gets the ticket as stored. */
+int ticket_set(struct store *st, int64_t id, const struct ticket_change *ch, struct ticket *out,
+	       struct sk_error *err);
+
+/* An internal comment by author, never mailed. */
+int ticket_comment(struct store *st, int64_t id, const char *author, const char *text,
+		   struct sk_error *err);
+
+/* Mail text to the requester (to NULL or the requester's address) or
+ * to a party's address, with the ticket's tag in the subject, through
+ * the outbound queue; the first reply sets responded_at. SK_EPERM when
+ * the TLP policy refuses the recipient, SK_EINVAL for an address that is
+ * neither. The new mail's id in *mail_id (may be NULL). */
+int ticket_reply(struct store *st, const struct intake_config *c, int64_t id, const char *to,
+		 const char *author, const char *text, int64_t *mail_id, struct sk_error *err);
+
+/* Add a party to an incident: an organization (org_id > 0; its first
+ * contact's address is used when address is NULL) and/or an address. */
+int ticket_party_add(struct store *st, int64_t id, int64_t org_id, const char *address,
+		     int64_t *party_id, struct sk_error *err);
+
+#endif
