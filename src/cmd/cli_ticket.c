@@ -18,6 +18,7 @@
 #include "model/ticket.h"
 #include "store/store.h"
 #include "ticket/intake.h"
+#include "ticket/view.h"
 #include "ticket/workflow.h"
 
 #define LIST_DEFAULT 50
@@ -132,49 +133,13 @@ struct list_out {
 	struct cli_table *t;
 };
 
-static json_t *time_json(const char *t)
-{
-	return t[0] != '\0' ? json_string(t) : json_null();
-}
-
-static json_t *ticket_json(const struct ticket *t)
-{
-	json_t *v = json_object();
-
-	json_object_set_new(v, "id", json_integer(t->id));
-	json_object_set_new(v, "type", json_string(ticket_type_names[t->type]));
-	json_object_set_new(v, "status", json_string(t->status));
-	json_object_set_new(v, "subject", json_string(t->subject));
-	json_object_set_new(v, "requester", json_string(t->requester));
-	json_object_set_new(v, "org_id", t->org_id > 0 ? json_integer(t->org_id) : json_null());
-	json_object_set_new(v, "class", json_string(t->class));
-	json_object_set_new(v, "service", json_string(t->service));
-	json_object_set_new(v, "severity", json_string(t->severity));
-	json_object_set_new(v, "priority", json_integer(t->priority));
-	json_object_set_new(v, "coverage", json_string(t->coverage));
-	json_object_set_new(v, "tlp", json_string(tlp_name(t->tlp)));
-	json_object_set_new(v, "owner", json_string(t->owner));
-	json_object_set_new(v, "tags", json_string(t->tags));
-	json_object_set_new(v, "scope", json_string(t->scope));
-	json_object_set_new(v, "scope_reason", json_string(t->scope_reason));
-	json_object_set_new(v, "created", json_string(t->created));
-	json_object_set_new(v, "updated", json_string(t->updated));
-	json_object_set_new(v, "due_ack", time_json(t->due_ack));
-	json_object_set_new(v, "due_response", time_json(t->due_response));
-	json_object_set_new(v, "due_resolve", time_json(t->due_resolve));
-	json_object_set_new(v, "acked_at", time_json(t->acked_at));
-	json_object_set_new(v, "responded_at", time_json(t->responded_at));
-	json_object_set_new(v, "resolved_at", time_json(t->resolved_at));
-	return v;
-}
-
 static int list_row(const struct ticket *t, void *ctx)
 {
 	struct list_out *o = ctx;
 	char id[24], pri[8];
 
 	if (o->a != NULL) {
-		json_array_append_new(o->a, ticket_json(t));
+		json_array_append_new(o->a, ticket_view_fields(t));
 		return 0;
 	}
 	snprintf(id, sizeof(id), "#%lld", (long long)t->id);
@@ -263,30 +228,12 @@ static int ticket_arg(struct cli *c, const char *text, int64_t *id)
 }
 
 struct show_out {
-	json_t *messages, *items, *links;
 	struct cli_table *t;
 };
 
 static int show_message(const struct store_ticket_message *m, void *ctx)
 {
-	struct show_out *o = ctx;
-	json_t *v;
-
-	if (o->messages != NULL) {
-		v = json_object();
-		json_object_set_new(v, "id", json_integer(m->id));
-		json_object_set_new(v, "kind", json_string(m->kind));
-		json_object_set_new(v, "created", json_string(m->created));
-		json_object_set_new(v, "message_id", json_string(m->message_id));
-		json_object_set_new(v, "author", json_string(m->author));
-		json_object_set_new(v, "recipients", json_string(m->recipients));
-		json_object_set_new(v, "subject", json_string(m->subject));
-		json_object_set_new(v, "encrypted", json_boolean(m->encrypted));
-		json_object_set_new(v, "size", json_integer((json_int_t)m->size));
-		json_object_set_new(v, "body", json_string(m->body));
-		json_array_append_new(o->messages, v);
-		return 0;
-	}
+	(void)ctx;
 	printf("\n--- message %lld, %s %s %s%s%s (%zu bytes)%s\n", (long long)m->id, m->created,
 	       m->kind, m->author, m->recipients[0] ? " -> " : "", m->recipients, m->size,
 	       m->encrypted ? " [encrypted]" : "");
@@ -301,17 +248,6 @@ static int show_item(const char *kind, const char *value, int64_t org_id, const 
 	struct show_out *o = ctx;
 	char org[24] = "-";
 
-	if (o->items != NULL) {
-		json_t *v = json_object();
-
-		json_object_set_new(v, "kind", json_string(kind));
-		json_object_set_new(v, "value", json_string(value));
-		json_object_set_new(v, "org_id",
-				    org_id > 0 ? json_integer(org_id) : json_null());
-		json_object_set_new(v, "reason", json_string(reason));
-		json_array_append_new(o->items, v);
-		return 0;
-	}
 	if (org_id > 0)
 		snprintf(org, sizeof(org), "%lld", (long long)org_id);
 	cli_table_add(o->t, (const char *[]){kind, value, org, reason});
@@ -320,12 +256,16 @@ static int show_item(const char *kind, const char *value, int64_t org_id, const 
 
 static int show_link(int64_t id, void *ctx)
 {
-	struct show_out *o = ctx;
+	(void)ctx;
+	printf(" #%lld", (long long)id);
+	return 0;
+}
 
-	if (o->links != NULL)
-		json_array_append_new(o->links, json_integer(id));
-	else
-		printf(" #%lld", (long long)id);
+static int show_party(int64_t id, int64_t org_id, const char *address, void *ctx)
+{
+	(void)ctx;
+	printf("  party %lld: organization %lld, %s\n", (long long)id, (long long)org_id,
+	       address[0] ? address : "-");
 	return 0;
 }
 
@@ -348,23 +288,9 @@ int cli_ticket_show(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (c->json) {
-		json_t *j = ticket_json(&t);
+		json_t *j = ticket_view_full(c->st, id, &c->err);
 
-		o.messages = json_array();
-		o.items = json_array();
-		o.links = json_array();
-		if (store_ticket_message_each(c->st, id, show_message, &o, &c->err) != 0 ||
-		    store_ticket_item_each(c->st, id, show_item, &o, &c->err) != 0 ||
-		    store_ticket_link_each(c->st, id, show_link, &o, &c->err) != 0) {
-			json_decref(j);
-			rc = cli_fail(c);
-			goto out;
-		}
-		json_object_set_new(j, "messages", o.messages);
-		json_object_set_new(j, "items", o.items);
-		json_object_set_new(j, "links", o.links);
-		o.messages = o.items = o.links = NULL;
-		rc = cli_print_json(j);
+		rc = j != NULL ? cli_print_json(j) : cli_fail(c);
 		goto out;
 	}
 	printf("Ticket #%lld: %s\n", (long long)t.id, t.subject);
@@ -384,6 +310,10 @@ int cli_ticket_show(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	printf("\n");
+	if (store_ticket_party_each(c->st, id, show_party, &o, &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
 	o.t = cli_table_new(4, heads);
 	if (store_ticket_item_each(c->st, id, show_item, &o, &c->err) != 0) {
 		rc = cli_fail(c);
@@ -396,9 +326,6 @@ int cli_ticket_show(struct cli *c, int argc, char **argv)
 	if (store_ticket_message_each(c->st, id, show_message, &o, &c->err) != 0)
 		rc = cli_fail(c);
 out:
-	json_decref(o.messages);
-	json_decref(o.items);
-	json_decref(o.links);
 	cli_table_free(o.t);
 	free(pos);
 	return rc;
@@ -471,7 +398,7 @@ static int text_arg(struct cli *c, struct cli_opt *opts, struct buf *b)
 static int print_ticket(struct cli *c, const struct ticket *t, const char *what)
 {
 	if (c->json)
-		return cli_print_json(ticket_json(t));
+		return cli_print_json(ticket_view_fields(t));
 	printf("ticket #%lld %s: %s, %s, P%d%s%s\n", (long long)t->id, what, t->status,
 	       t->severity, t->priority, t->owner[0] ? ", owner " : "", t->owner);
 	return 0;

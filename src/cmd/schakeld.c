@@ -16,6 +16,7 @@
 #include "config_build.h"
 #include "http/api_events.h"
 #include "http/api_registry.h"
+#include "http/api_tickets.h"
 #include "http/server.h"
 #include "lib/config.h"
 #include "lib/error.h"
@@ -25,6 +26,7 @@
 #include "mail/dispatch.h"
 #include "route/notify.h"
 #include "store/store.h"
+#include "ticket/intake.h"
 
 #define PROG		   "schakeld"
 #define SHUTDOWN_GRACE_MS  25000   /* requests in flight get this long */
@@ -65,6 +67,7 @@ struct daemon_settings {
 	int64_t retention_days;
 	struct notify_config notify;
 	bool notify_on; /* notify.* and mail.from are set: digests go out */
+	struct intake_config tickets;
 };
 
 static int read_settings(const struct config *cfg, const char *db_flag,
@@ -95,6 +98,8 @@ static int read_settings(const struct config *cfg, const char *db_flag,
 		rc = notify_config_load(cfg, &s.notify, err);
 		s.notify_on = rc == 0;
 	}
+	if (rc == 0)
+		rc = intake_config_read(cfg, &s.tickets, err);
 	if (rc != 0)
 		return rc;
 	level = config_str(cfg, "log", "level", "info");
@@ -204,8 +209,8 @@ int main(int argc, char **argv)
 	    {"foreground", no_argument, NULL, 'f'},   {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
 	};
-	static const struct router_route *const tables[] = {api_registry_routes,
-							    api_events_routes, NULL};
+	static const struct router_route *const tables[] = {
+	    api_registry_routes, api_events_routes, api_tickets_routes, NULL};
 	const char *conf_path = NULL, *db_flag = NULL, *listen = NULL, *port = NULL;
 	struct sk_error err = {0};
 	struct daemon_settings s = {0};
@@ -277,6 +282,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	s.http.tables = tables;
+	api_tickets_configure(&s.tickets);
 	log_init(PROG, (enum log_level)s.log_level, s.use_syslog);
 
 	/* Signals are taken by sigwait() below; every thread started from

@@ -228,4 +228,46 @@ else
 	not_ok "schakeld's dispatcher delivers the acknowledgement within 60 s"
 fi
 
+# --- the API -----------------------------------------------------------------------
+S user add lead --role analyst >/dev/null 2>&1
+S user add water --role partner --org "Example Water" >/dev/null 2>&1
+LEAD=$(S token create lead 2>/dev/null)
+WATER=$(S token create water 2>/dev/null)
+API=http://127.0.0.1:$PORT/api/v1
+# api TOKEN METHOD PATH [BODY]: the status in CODE, the body in $OUT.
+api() {
+	local body=${4:-}
+	CODE=$(curl -s -o "$TMP/api.out" -w '%{http_code}' -X "$2" -H "Authorization: Bearer $1" \
+		${body:+-H 'Content-Type: application/json' --data "$body"} "$API$3")
+	OUT=$(cat "$TMP/api.out")
+}
+api "$LEAD" GET "/tickets?open=true&order=queue"
+expect_eq 200 "$CODE" "GET /api/v1/tickets: 200 for an analyst"
+expect_match '"total": ?[1-9]' "$OUT" "... a page of tickets"
+api "$WATER" GET /tickets
+expect_eq 403 "$CODE" "... 403 for a partner: tickets are staff only"
+api "$LEAD" GET /tickets/1
+expect_eq "200 1 resolved" "$CODE $(json "d['id'], d['status']" | tr -d "(),'")" "GET /api/v1/tickets/1"
+expect_match "in" "$(json "d['messages'][0]['kind']")" "... with its messages"
+api "$LEAD" GET /tickets/99999
+expect_eq 404 "$CODE" "an unknown ticket: 404"
+api "$LEAD" POST /tickets '{"type": "incident", "subject": "DDoS on the national portal"}'
+expect_eq "201 incident" "$CODE $(json "d['type']")" "POST /api/v1/tickets opens an incident"
+NEW=$(json "d['id']")
+api "$LEAD" PATCH "/tickets/$NEW" '{"status": "resolved", "severity": "critical", "tlp": "amber+strict"}'
+expect_eq "200 resolved critical TLP:AMBER+STRICT" "$CODE $(json "d['status'], d['severity'], d['tlp']" | tr -d "(),'")" \
+	"PATCH changes status, severity and TLP"
+api "$LEAD" PATCH "/tickets/$NEW" '{"statsu": "open"}'
+expect_eq 400 "$CODE" "an unknown member is refused: 400"
+expect_match "statsu" "$OUT" "... naming it"
+api "$LEAD" POST "/tickets/$NEW/comments" '{"text": "Traffic from 203.0.113.0/24"}'
+expect_eq "201 comment lead" "$CODE $(json "d['messages'][-1]['kind'], d['messages'][-1]['author']" | tr -d "(),'")" \
+	"POST .../comments adds a comment by the token's user"
+api "$LEAD" POST "/tickets/2/replies" '{"text": "Thank you, we are looking into it."}'
+expect_eq "201 reply" "$CODE $(json "d['messages'][-1]['kind']")" "POST .../replies mails the requester"
+api "$LEAD" POST "/tickets/$NEW/replies" '{"text": "x", "to": "stranger@example.nl"}'
+expect_eq 400 "$CODE" "... a stranger is refused: 400"
+api "$WATER" POST "/tickets/$NEW/comments" '{"text": "me too"}'
+expect_eq 403 "$CODE" "a partner may not comment: 403"
+
 done_testing

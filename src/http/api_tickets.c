@@ -1,0 +1,305 @@
+/* http/api_tickets.c: /api/v1/tickets. Thin: ticket/workflow.h does the
+ * work, ticket/view.h gives the shapes.
+ * SECURITY: tickets hold reporters' mail and personal data: staff only.
+ * Bodies are JSON objects; unknown members are refused so that a typo
+ * never passes for a change. */
+#include "http/api_tickets.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "http/request.h"
+#include "http/response.h"
+#include "lib/error.h"
+#include "lib/str.h"
+#include "model/user.h"
+#include "store/store.h"
+#include "ticket/intake.h"
+#include "ticket/view.h"
+#include "ticket/workflow.h"
+
+static const struct intake_config *settings;
+
+void api_tickets_configure(const struct intake_config *c)
+{
+	settings = c;
+}
+
+static int require_staff(const struct http_request *req, struct sk_error *err)
+{
+	if (req->user != NULL &&
+	    (req->user->role == USER_ROLE_ADMIN || req->user->role == USER_ROLE_ANALYST))
+		return 0;
+	return sk_error_set(err, SK_EPERM, "user %s may not read or handle tickets",
+			    req->user ? req->user->name : "-");
+}
+
+/* Only the members in allowed; each a string unless it is in ints. */
+static int body_check(json_t *body, const char *const *allowed, const char *const *ints,
+		      struct sk_error *err)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(body, key, v)
+	{
+		bool is_int = ints != NULL && str_index(ints, key) >= 0;
+
+		if (str_index(allowed, key) < 0)
+			return sk_error_set(err, SK_EINVAL, "unknown member '%.64s'", key);
+		if (is_int ? !json_is_integer(v) : !json_is_string(v))
+			return sk_error_set(err, SK_EINVAL, "member '%.64s' must be %s", key,
+					    is_int ? "an integer" : "a string");
+	}
+	return 0;
+}
+
+static const char *member(json_t *body, const char *key)
+{
+	return json_string_value(json_object_get(body, key));
+}
+
+struct list {
+	json_t *items;
+	struct http_page pg;
+};
+
+static int list_add(const struct ticket *t, void *ctx)
+{
+	struct list *l = ctx;
+
+	if (http_page_take(&l->pg))
+		json_array_append_new(l->items, ticket_view_fields(t));
+	return 0;
+}
+
+/* GET /api/v1/tickets?type=&status=&open=true&order=queue */
+static int api_ticket_list(struct http_request *req, struct http_response *resp,
+			   struct sk_error *err)
+{
+	struct store_ticket_filter f = {.type = -1};
+	struct list l = {NULL, {0}};
+	const char *v;
+	int rc;
+
+	if ((rc = require_staff(req, err)) != 0 ||
+	    (rc = http_request_page(req, &l.pg, err)) != 0)
+		return rc;
+	if ((v = http_request_query(req, "type")) != NULL &&
+	    (f.type = str_index(ticket_type_names, v)) < 0)
+		return sk_error_set(err, SK_EINVAL,
+				    "type is report, incident or vulnerability-coordination");
+	f.status = http_request_query(req, "status");
+	if ((v = http_request_query(req, "open")) != NULL && str_to_bool(v, &f.open_only) != 0)
+		return sk_error_set(err, SK_EINVAL, "open is true or false");
+	if ((v = http_request_query(req, "order")) != NULL) {
+		if (strcmp(v, "queue") != 0 && strcmp(v, "newest") != 0)
+			return sk_error_set(err, SK_EINVAL, "order is queue or newest");
+		f.queue_order = strcmp(v, "queue") == 0;
+	}
+	l.items = json_array();
+	if ((rc = store_ticket_each(req->st, &f, list_add, &l, err)) != 0) {
+		json_decref(l.items);
+		return rc;
+	}
+	http_response_list(resp, l.items, l.pg.seen);
+	return 0;
+}
+
+/* The ticket of path parameter id, whole, as the answer. */
+static int answer_ticket(struct http_request *req, struct http_response *resp, int status,
+			 int64_t id, struct sk_error *err)
+{
+	json_t *j = ticket_view_full(req->st, id, err);
+
+	if (j == NULL)
+		return err->code ? err->code : SK_EIO;
+	http_response_json(resp, status, j);
+	if (status == 201)
+		http_response_location(resp, "/api/v1/tickets/%lld", (long long)id);
+	return 0;
+}
+
+static int ticket_id(struct http_request *req, int64_t *id, struct sk_error *err)
+{
+	return http_request_id(req, "id", "ticket", id, err);
+}
+
+static int api_ticket_get(struct http_request *req, struct http_response *resp,
+			  struct sk_error *err)
+{
+	int64_t id;
+	int rc;
+
+	if ((rc = require_staff(req, err)) != 0 || (rc = ticket_id(req, &id, err)) != 0)
+		return rc;
+	return answer_ticket(req, resp, 200, id, err);
+}
+
+/* POST /api/v1/tickets {"type", "subject", "requester"} */
+static int api_ticket_create(struct http_request *req, struct http_response *resp,
+			     struct sk_error *err)
+{
+	static const char *const allowed[] = {"type", "subject", "requester", NULL};
+	json_t *body = NULL;
+	struct ticket t;
+	int type = TICKET_INCIDENT, rc;
+
+	if ((rc = require_staff(req, err)) != 0 ||
+	    (rc = http_request_json(req, true, &body, err)) != 0 ||
+	    (rc = body_check(body, allowed, NULL, err)) != 0)
+		goto out;
+	if (member(body, "type") != NULL &&
+	    (type = str_index(ticket_type_names, member(body, "type"))) < 0) {
+		rc = sk_error_set(err, SK_EINVAL,
+				  "type is report, incident or vulnerability-coordination");
+		goto out;
+	}
+	rc = ticket_open(req->st, (enum ticket_type)type, member(body, "subject"),
+			 member(body, "requester"), &t, err);
+	if (rc == 0)
+		rc = answer_ticket(req, resp, 201, t.id, err);
+out:
+	json_decref(body);
+	return rc;
+}
+
+/* PATCH /api/v1/tickets/{id} */
+static int api_ticket_update(struct http_request *req, struct http_response *resp,
+			     struct sk_error *err)
+{
+	static const char *const allowed[] = {"status", "owner", "severity", "service",
+					      "tags",	"tlp",	 NULL};
+	struct ticket_change ch = {.tlp = -1};
+	json_t *body = NULL;
+	enum tlp_label tlp;
+	int64_t id;
+	int rc;
+
+	if ((rc = require_staff(req, err)) != 0 || (rc = ticket_id(req, &id, err)) != 0 ||
+	    (rc = http_request_json(req, true, &body, err)) != 0 ||
+	    (rc = body_check(body, allowed, NULL, err)) != 0)
+		goto out;
+	ch.status = member(body, "status");
+	ch.owner = member(body, "owner");
+	ch.severity = member(body, "severity");
+	ch.service = member(body, "service");
+	ch.tags = member(body, "tags");
+	if (member(body, "tlp") != NULL) {
+		if ((rc = tlp_parse(member(body, "tlp"), &tlp, err)) != 0)
+			goto out;
+		ch.tlp = (int)tlp;
+	}
+	if ((rc = ticket_set(req->st, id, &ch, NULL, err)) == 0)
+		rc = answer_ticket(req, resp, 200, id, err);
+out:
+	json_decref(body);
+	return rc;
+}
+
+/* POST /api/v1/tickets/{id}/comments {"text"} and .../replies {"text",
+ * "to"}: the author is the token's user. */
+static int message_post(struct http_request *req, struct http_response *resp, bool reply,
+			struct sk_error *err)
+{
+	static const char *const allowed[] = {"text", "to", NULL};
+	json_t *body = NULL;
+	int64_t id, mail_id = 0;
+	int rc;
+
+	if ((rc = require_staff(req, err)) != 0 || (rc = ticket_id(req, &id, err)) != 0 ||
+	    (rc = http_request_json(req, true, &body, err)) != 0 ||
+	    (rc = body_check(body, allowed, NULL, err)) != 0)
+		goto out;
+	if (!reply && member(body, "to") != NULL) {
+		rc = sk_error_set(err, SK_EINVAL, "a comment is never mailed: no 'to'");
+		goto out;
+	}
+	if (reply && settings == NULL) {
+		rc = sk_error_set(err, SK_ECONFIG, "replies are not configured");
+		goto out;
+	}
+	rc = reply ? ticket_reply(req->st, settings, id, member(body, "to"), req->user->name,
+				  member(body, "text"), &mail_id, err)
+		   : ticket_comment(req->st, id, req->user->name, member(body, "text"), err);
+	if (rc == 0)
+		rc = answer_ticket(req, resp, 201, id, err);
+out:
+	json_decref(body);
+	return rc;
+}
+
+static int api_ticket_comment(struct http_request *req, struct http_response *resp,
+			      struct sk_error *err)
+{
+	return message_post(req, resp, false, err);
+}
+
+static int api_ticket_reply(struct http_request *req, struct http_response *resp,
+			    struct sk_error *err)
+{
+	return message_post(req, resp, true, err);
+}
+
+/* POST /api/v1/tickets/{id}/links {"incident": N} */
+static int api_ticket_link(struct http_request *req, struct http_response *resp,
+			   struct sk_error *err)
+{
+	static const char *const allowed[] = {"incident", NULL};
+	json_t *body = NULL;
+	int64_t id;
+	int rc;
+
+	if ((rc = require_staff(req, err)) != 0 || (rc = ticket_id(req, &id, err)) != 0 ||
+	    (rc = http_request_json(req, true, &body, err)) != 0 ||
+	    (rc = body_check(body, allowed, allowed, err)) != 0)
+		goto out;
+	if (!json_is_integer(json_object_get(body, "incident"))) {
+		rc = sk_error_set(err, SK_EINVAL,
+				  "member 'incident' (a ticket number) is missing");
+		goto out;
+	}
+	rc = store_ticket_link(
+	    req->st, id, (int64_t)json_integer_value(json_object_get(body, "incident")), err);
+	if (rc == 0)
+		rc = answer_ticket(req, resp, 201, id, err);
+out:
+	json_decref(body);
+	return rc;
+}
+
+/* POST /api/v1/tickets/{id}/parties {"org_id": N, "address": "..."} */
+static int api_ticket_party(struct http_request *req, struct http_response *resp,
+			    struct sk_error *err)
+{
+	static const char *const allowed[] = {"org_id", "address", NULL};
+	static const char *const ints[] = {"org_id", NULL};
+	json_t *body = NULL;
+	int64_t id;
+	int rc;
+
+	if ((rc = require_staff(req, err)) != 0 || (rc = ticket_id(req, &id, err)) != 0 ||
+	    (rc = http_request_json(req, true, &body, err)) != 0 ||
+	    (rc = body_check(body, allowed, ints, err)) != 0)
+		goto out;
+	rc = ticket_party_add(req->st, id,
+			      (int64_t)json_integer_value(json_object_get(body, "org_id")),
+			      member(body, "address"), NULL, err);
+	if (rc == 0)
+		rc = answer_ticket(req, resp, 201, id, err);
+out:
+	json_decref(body);
+	return rc;
+}
+
+const struct router_route api_tickets_routes[] = {
+    {"GET", "/api/v1/tickets", api_ticket_list, 0},
+    {"POST", "/api/v1/tickets", api_ticket_create, 0},
+    {"GET", "/api/v1/tickets/{id}", api_ticket_get, 0},
+    {"PATCH", "/api/v1/tickets/{id}", api_ticket_update, 0},
+    {"POST", "/api/v1/tickets/{id}/comments", api_ticket_comment, 0},
+    {"POST", "/api/v1/tickets/{id}/replies", api_ticket_reply, 0},
+    {"POST", "/api/v1/tickets/{id}/links", api_ticket_link, 0},
+    {"POST", "/api/v1/tickets/{id}/parties", api_ticket_party, 0},
+    {NULL, NULL, NULL, 0},
+};

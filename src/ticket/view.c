@@ -1,0 +1,115 @@
+/* ticket/view.c: tickets as JSON (see view.h). */
+#include "ticket/view.h"
+
+#include "lib/error.h"
+#include "store/store.h"
+
+static json_t *time_json(const char *t)
+{
+	return t[0] != '\0' ? json_string(t) : json_null();
+}
+
+json_t *ticket_view_fields(const struct ticket *t)
+{
+	json_t *v = json_object();
+
+	json_object_set_new(v, "id", json_integer(t->id));
+	json_object_set_new(v, "type", json_string(ticket_type_names[t->type]));
+	json_object_set_new(v, "status", json_string(t->status));
+	json_object_set_new(v, "subject", json_string(t->subject));
+	json_object_set_new(v, "requester", json_string(t->requester));
+	json_object_set_new(v, "org_id", t->org_id > 0 ? json_integer(t->org_id) : json_null());
+	json_object_set_new(v, "class", json_string(t->class));
+	json_object_set_new(v, "service", json_string(t->service));
+	json_object_set_new(v, "severity", json_string(t->severity));
+	json_object_set_new(v, "priority", json_integer(t->priority));
+	json_object_set_new(v, "coverage", json_string(t->coverage));
+	json_object_set_new(v, "tlp", json_string(tlp_name(t->tlp)));
+	json_object_set_new(v, "owner", json_string(t->owner));
+	json_object_set_new(v, "tags", json_string(t->tags));
+	json_object_set_new(v, "scope", json_string(t->scope));
+	json_object_set_new(v, "scope_reason", json_string(t->scope_reason));
+	json_object_set_new(v, "created", json_string(t->created));
+	json_object_set_new(v, "updated", json_string(t->updated));
+	json_object_set_new(v, "due_ack", time_json(t->due_ack));
+	json_object_set_new(v, "due_response", time_json(t->due_response));
+	json_object_set_new(v, "due_resolve", time_json(t->due_resolve));
+	json_object_set_new(v, "acked_at", time_json(t->acked_at));
+	json_object_set_new(v, "responded_at", time_json(t->responded_at));
+	json_object_set_new(v, "resolved_at", time_json(t->resolved_at));
+	return v;
+}
+
+static int add_message(const struct store_ticket_message *m, void *ctx)
+{
+	json_t *v = json_object();
+
+	json_object_set_new(v, "id", json_integer(m->id));
+	json_object_set_new(v, "kind", json_string(m->kind));
+	json_object_set_new(v, "created", json_string(m->created));
+	json_object_set_new(v, "message_id", json_string(m->message_id));
+	json_object_set_new(v, "party_id",
+			    m->party_id > 0 ? json_integer(m->party_id) : json_null());
+	json_object_set_new(v, "author", json_string(m->author));
+	json_object_set_new(v, "recipients", json_string(m->recipients));
+	json_object_set_new(v, "subject", json_string(m->subject));
+	json_object_set_new(v, "encrypted", json_boolean(m->encrypted));
+	json_object_set_new(v, "size", json_integer((json_int_t)m->size));
+	json_object_set_new(v, "body", json_string(m->body));
+	json_array_append_new(ctx, v);
+	return 0;
+}
+
+static int add_item(const char *kind, const char *value, int64_t org_id, const char *reason,
+		    void *ctx)
+{
+	json_t *v = json_object();
+
+	json_object_set_new(v, "kind", json_string(kind));
+	json_object_set_new(v, "value", json_string(value));
+	json_object_set_new(v, "org_id", org_id > 0 ? json_integer(org_id) : json_null());
+	json_object_set_new(v, "reason", json_string(reason));
+	json_array_append_new(ctx, v);
+	return 0;
+}
+
+static int add_link(int64_t id, void *ctx)
+{
+	json_array_append_new(ctx, json_integer(id));
+	return 0;
+}
+
+static int add_party(int64_t id, int64_t org_id, const char *address, void *ctx)
+{
+	json_t *v = json_object();
+
+	json_object_set_new(v, "id", json_integer(id));
+	json_object_set_new(v, "org_id", org_id > 0 ? json_integer(org_id) : json_null());
+	json_object_set_new(v, "address", json_string(address));
+	json_array_append_new(ctx, v);
+	return 0;
+}
+
+json_t *ticket_view_full(struct store *st, int64_t id, struct sk_error *err)
+{
+	json_t *messages = json_array(), *items = json_array(), *links = json_array();
+	json_t *parties = json_array(), *j = NULL;
+	struct ticket t;
+
+	if (store_ticket_get(st, id, &t, err) == 0 &&
+	    store_ticket_message_each(st, id, add_message, messages, err) == 0 &&
+	    store_ticket_item_each(st, id, add_item, items, err) == 0 &&
+	    store_ticket_link_each(st, id, add_link, links, err) == 0 &&
+	    store_ticket_party_each(st, id, add_party, parties, err) == 0) {
+		j = ticket_view_fields(&t);
+		json_object_set(j, "messages", messages);
+		json_object_set(j, "items", items);
+		json_object_set(j, "links", links);
+		json_object_set(j, "parties", parties);
+	}
+	json_decref(messages);
+	json_decref(items);
+	json_decref(links);
+	json_decref(parties);
+	return j;
+}
