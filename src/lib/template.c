@@ -298,3 +298,17 @@ void template_set_free(struct template_set *ts)
 		template_free(ts->t[i]);
 	ts->n = 0;
 }
+
+int template_split_subject(char *text, const char **subject, const char **body)
+{
+	char *nl;
+
+	if (!str_has_prefix(text, "Subject: ") || (nl = strchr(text, '\n')) == NULL)
+		return -1;
+	*nl = '\0';
+	if (nl > text && nl[-1] == '\r')
+		nl[-1] = '\0';
+	*subject = text + strlen("Subject: ");
+	*body = nl + 1;
+	return 0;
+}

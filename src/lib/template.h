@@ -62,4 +62,10 @@ struct template *template_set_pick(struct template_set *ts, const char *langs,
 				   const char **lang_out, struct sk_error *err);
 void template_set_free(struct template_set *ts);
 
+/* A mail text rendered from a template whose first line is
+ * "Subject: ...": cut text after that line, pointing *subject at the
+ * subject and *body at the rest; -1 (nothing changed) if the first line
+ * is not a subject. */
+int template_split_subject(char *text, const char **subject, const char **body);
+
 #endif

@@ -487,14 +487,14 @@ static int digest_send(struct run *run, const struct org *org, const struct cont
 		       struct sk_error *err)
 {
 	struct mail_addr addrs[MAIL_TO_MAX];
-	const char *lang = "en", *subject;
+	const char *lang = "en", *subject, *body;
 	enum tlp_label tlp = TLP_CLEAR;
 	int64_t first = INT64_MAX, last = INT64_MIN, *ids;
 	char count[24], tfirst[21], tlast[21], fname[256], feed_shown[FEED_SHOWN_MAX];
 	bool pass_on = false, need_to_know = false;
 	struct template *t;
 	struct buf csv, text, tolist;
-	char *message = NULL, *nl;
+	char *message = NULL;
 	int rc;
 
 	for (size_t i = 0; i < c->n; i++) {
@@ -541,15 +541,12 @@ static int digest_send(struct run *run, const struct org *org, const struct cont
 		goto out;
 	}
 	/* The template's first line is "Subject: ...". */
-	subject = buf_str(&text);
-	if (!str_has_prefix(subject, "Subject: ") || (nl = strchr(subject, '\n')) == NULL) {
+	if (template_split_subject(text.data, &subject, &body) != 0) {
 		rc = sk_error_set(err, SK_ECONFIG,
 				  "%s/notify-%s.txt:1: the first line must be \"Subject: ...\"",
 				  run->nc->templates, lang);
 		goto out;
 	}
-	*nl = '\0';
-	subject += strlen("Subject: ");
 	for (size_t i = 0; i < n_to; i++) {
 		addrs[i] = (struct mail_addr){to[i]->name, to[i]->email};
 		rc = buf_printf(&tolist, "%s%s", i ? ", " : "", to[i]->email);
@@ -571,7 +568,7 @@ static int digest_send(struct run *run, const struct org *org, const struct cont
 		    .to = addrs,
 		    .n_to = n_to,
 		    .subject = subject,
-		    .body = nl + 1,
+		    .body = body,
 		    .headers = &auto_gen,
 		    .n_headers = 1,
 		    .attachments = &att,
