@@ -89,6 +89,10 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	store_set_actor(c->st, "mailgate");
+	if (store_durable(c->st, &c->err) != 0) {
+		rc = mailgate_exit(c, false);
+		goto out;
+	}
 	if (intake_mail(c->st, &ic, sender, raw.data ? raw.data : "", raw.len, &r, &c->err) !=
 	    0) {
 		rc = mailgate_exit(c, r.refused);

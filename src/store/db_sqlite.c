@@ -396,6 +396,10 @@ struct db *db_sqlite_open(const char *path, struct sk_error *err)
 	if (rc != SQLITE_OK)
 		goto out;
 	sqlite3_extended_result_codes(d->h, 1);
+	/* A short-lived process (mailgate, one per mail) leaves the WAL for
+	 * the next: checkpointing it at every close costs more than the
+	 * work. The automatic checkpoint keeps it small. */
+	sqlite3_db_config(d->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	sqlite3_busy_timeout(d->h, busy_timeout_ms());
 	for (int i = 0; setup[i] != NULL && rc == SQLITE_OK; i++)
 		rc = sqlite3_exec(d->h, setup[i], NULL, NULL, NULL);

@@ -186,6 +186,13 @@ void store_set_actor(struct store *st, const char *actor)
 	snprintf(st->actor, sizeof(st->actor), "%s", actor);
 }
 
+int store_durable(struct store *st, struct sk_error *err)
+{
+	/* PostgreSQL's commits wait for the disk already. */
+	return db_backend(st->db) == DB_SQLITE ? db_exec(st->db, "PRAGMA synchronous = FULL", err)
+					       : 0;
+}
+
 /* Begin a transaction, or join the one already open (see store.h). */
 int store_begin(struct store *st, struct sk_error *err)
 {

@@ -30,6 +30,11 @@ void store_close(struct store *st);
 /* Who the audit log names for the changes that follow ("cli:alice",
  * "api:bob"); copied. */
 void store_set_actor(struct store *st, const char *actor);
+/* From now on a commit returns only once it is on disk, power loss
+ * included (SQLite syncs the WAL at each commit; otherwise a commit is
+ * safe from a crash of the process but not of the machine). For those
+ * who hand data back: mailgate, before the MTA deletes its copy. */
+int store_durable(struct store *st, struct sk_error *err);
 
 /* Group several calls into one transaction. Calls nest: only the
  * outermost begin/commit reach the database. After any failed call inside
