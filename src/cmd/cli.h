@@ -88,6 +88,9 @@ size_t cli_table_rows(const struct cli_table *t);
 /* Print to stdout: header, then rows; columns two spaces apart. */
 void cli_table_print(const struct cli_table *t);
 void cli_table_free(struct cli_table *t);
+/* With --json the array *a (taken, *a set to NULL), else the table, or
+ * the line empty when it has no rows. Returns an exit code. */
+int cli_print_list(struct cli *c, json_t **a, const struct cli_table *t, const char *empty);
 
 /* The worse of two exit codes: a read error over a temporary failure
  * over a missing file over bad data over success. */
@@ -156,6 +159,7 @@ int cli_ticket_comment(struct cli *c, int argc, char **argv);
 int cli_ticket_reply(struct cli *c, int argc, char **argv);
 int cli_ticket_link(struct cli *c, int argc, char **argv);
 int cli_ticket_party(struct cli *c, int argc, char **argv);
+int cli_queue(struct cli *c, int argc, char **argv);
 /* Feeds into the store (cli_feed.c), digests out (cli_notify.c). */
 int cli_ingest(struct cli *c, int argc, char **argv);
 int cli_notify(struct cli *c, int argc, char **argv);

@@ -423,14 +423,7 @@ int cli_audit(struct cli *c, int argc, char **argv)
 		rc = cli_fail(c);
 		goto out;
 	}
-	if (c->json) {
-		rc = cli_print_json(o.a);
-		o.a = NULL;
-	} else if (cli_table_rows(o.t) == 0) {
-		printf("the audit log is empty\n");
-	} else {
-		cli_table_print(o.t);
-	}
+	rc = cli_print_list(c, &o.a, o.t, "the audit log is empty");
 out:
 	json_decref(o.a);
 	cli_table_free(o.t);

@@ -411,14 +411,7 @@ int cli_optout_list(struct cli *c, int argc, char **argv)
 		rows.t = cli_table_new(2, heads);
 	if (store_optout_each(c->st, npos == 1 ? org.id : 0, optout_row, &rows, &c->err) != 0)
 		goto fail;
-	if (c->json) {
-		rc = cli_print_json(rows.a);
-		rows.a = NULL;
-	} else if (cli_table_rows(rows.t) == 0) {
-		printf("no opt-outs\n");
-	} else {
-		cli_table_print(rows.t);
-	}
+	rc = cli_print_list(c, &rows.a, rows.t, "no opt-outs");
 	goto out;
 fail:
 	rc = cli_fail(c);

@@ -18,6 +18,7 @@
 #include "model/ticket.h"
 #include "store/store.h"
 #include "ticket/intake.h"
+#include "ticket/sla.h"
 #include "ticket/view.h"
 #include "ticket/workflow.h"
 
@@ -52,6 +53,7 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 	struct cli_opt opts[] = {{"sender", true}, {NULL}};
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	struct intake_config ic;
+	bool have_ic = false;
 	struct intake_result r;
 	const char *sender = NULL;
 	struct buf raw;
@@ -71,6 +73,7 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 		rc = mailgate_exit(c, false);
 		goto out;
 	}
+	have_ic = true;
 	/* One byte more than allowed tells a mail that is too large. */
 	buf_init(&raw, (size_t)ic.max_size + 1);
 	if ((rc = read_stdin(&raw)) != 0) {
@@ -124,6 +127,8 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 		rc = 0;
 	}
 out:
+	if (have_ic)
+		intake_config_free(&ic);
 	buf_free(&raw);
 	cli_opts_free(opts);
 	free(pos);
@@ -205,14 +210,7 @@ int cli_ticket_list(struct cli *c, int argc, char **argv)
 		rc = cli_fail(c);
 		goto out;
 	}
-	if (c->json) {
-		rc = cli_print_json(o.a);
-		o.a = NULL;
-	} else if (cli_table_rows(o.t) == 0) {
-		printf("no tickets\n");
-	} else {
-		cli_table_print(o.t);
-	}
+	rc = cli_print_list(c, &o.a, o.t, "no tickets");
 out:
 	json_decref(o.a);
 	cli_table_free(o.t);
@@ -246,15 +244,13 @@ static int show_message(const struct store_ticket_message *m, void *ctx)
 	return 0;
 }
 
-static int show_item(const char *kind, const char *value, int64_t org_id, const char *reason,
-		     void *ctx)
+static int show_item(const char *kind, const char *value, int64_t org_id, const char *org_name,
+		     const char *reason, void *ctx)
 {
 	struct show_out *o = ctx;
-	char org[24] = "-";
 
-	if (org_id > 0)
-		snprintf(org, sizeof(org), "%lld", (long long)org_id);
-	cli_table_add(o->t, (const char *[]){kind, value, org, reason});
+	cli_table_add(o->t, (const char *[]){kind, value, org_id > 0 ? org_name : "-",
+					     reason[0] ? reason : "-"});
 	return 0;
 }
 
@@ -451,6 +447,8 @@ static int change_run(struct cli *c, int argc, char **argv, bool resolve)
 				 {NULL}};
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	struct ticket_change ch = {.tlp = -1};
+	struct intake_config ic;
+	bool have_ic = false;
 	enum tlp_label tlp;
 	struct ticket t;
 	int64_t id;
@@ -489,11 +487,18 @@ static int change_run(struct cli *c, int argc, char **argv, bool resolve)
 		rc = cli_usage_error(c, "'%s' does not end a ticket", ch.status);
 		goto out;
 	}
-	if (ticket_set(c->st, id, &ch, &t, &c->err) != 0)
+	if (intake_config_read(c->cfg, &ic, &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
+	have_ic = true;
+	if (ticket_set(c->st, &ic.sla, id, &ch, &t, &c->err) != 0)
 		rc = cli_fail(c);
 	else
 		rc = print_ticket(c, &t, resolve ? "ended" : "changed");
 out:
+	if (have_ic)
+		intake_config_free(&ic);
 	cli_opts_free(opts);
 	free(pos);
 	return rc;
@@ -534,9 +539,14 @@ static int message_run(struct cli *c, int argc, char **argv, bool reply)
 		goto out;
 	author_of(author, sizeof(author));
 	if (reply) {
-		if (intake_config_read(c->cfg, &ic, &c->err) != 0 ||
-		    ticket_reply(c->st, &ic, id, cli_opt_get(opts, "to")->arg, author,
-				 buf_str(&text), &mail_id, &c->err) != 0) {
+		if (intake_config_read(c->cfg, &ic, &c->err) != 0) {
+			rc = cli_fail(c);
+			goto out;
+		}
+		rc = ticket_reply(c->st, &ic, id, cli_opt_get(opts, "to")->arg, author,
+				  buf_str(&text), &mail_id, &c->err);
+		intake_config_free(&ic);
+		if (rc != 0) {
 			rc = cli_fail(c);
 			goto out;
 		}
@@ -631,6 +641,93 @@ int cli_ticket_party(struct cli *c, int argc, char **argv)
 	}
 	printf("ticket #%lld: party %lld added\n", (long long)id, (long long)party);
 out:
+	cli_opts_free(opts);
+	free(pos);
+	return rc;
+}
+
+/* ---- queue ---- */
+
+struct queue_out {
+	json_t *a;
+	struct cli_table *t;
+	const struct sla_config *sla;
+	int64_t now;
+};
+
+static int queue_row(const struct ticket *t, void *ctx)
+{
+	struct queue_out *o = ctx;
+	char id[24], pri[8], due[21] = "-", left[24] = "-";
+	struct ticket_clocks c;
+
+	if (o->a != NULL) {
+		json_array_append_new(o->a, ticket_view_queued(t, o->sla, o->now));
+		return 0;
+	}
+	ticket_view_clocks(t, o->sla, o->now, &c);
+	snprintf(id, sizeof(id), "#%lld", (long long)t->id);
+	snprintf(pri, sizeof(pri), "P%d", t->priority);
+	if (c.next != NULL) {
+		str_time_iso((time_t)c.due, due);
+		sla_format_left(c.left, left, sizeof(left));
+	}
+	cli_table_add(o->t,
+		      (const char *[]){pri, id, c.next ? c.next : "-", due, left,
+				       c.breached[0] ? c.breached : "-", t->class, t->coverage,
+				       t->status, t->owner[0] ? t->owner : "-", t->subject});
+	return 0;
+}
+
+int cli_queue(struct cli *c, int argc, char **argv)
+{
+	static const char *const heads[] = {"PRI",    "TICKET",	  "NEXT",   "DUE",
+					    "LEFT",   "BREACHED", "CLASS",  "HOURS",
+					    "STATUS", "OWNER",	  "SUBJECT"};
+	struct cli_opt opts[] = {{"limit", true}, {NULL}};
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	struct store_ticket_filter f = {
+	    .open_only = true, .type = -1, .queue_order = true, .limit = LIST_DEFAULT};
+	struct queue_out o = {0};
+	struct intake_config ic;
+	bool have_ic = false;
+	int64_t limit;
+	int npos = 0, rc;
+
+	rc = cli_parse(c, argc, argv, opts, 0, 0, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if (cli_opt_get(opts, "limit")->count > 0) {
+		if (str_to_i64(cli_opt_get(opts, "limit")->arg, 0, LIST_MAX, &limit) != 0) {
+			rc = cli_usage_error(c, "--limit must be a number from 0 to %d",
+					     LIST_MAX);
+			goto out;
+		}
+		f.limit = (size_t)limit;
+	}
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (intake_config_read(c->cfg, &ic, &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
+	have_ic = true;
+	o.sla = &ic.sla;
+	o.now = (int64_t)str_time_now();
+	if (c->json)
+		o.a = json_array();
+	else
+		o.t = cli_table_new(11, heads);
+	if (store_ticket_each(c->st, &f, queue_row, &o, &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
+	rc = cli_print_list(c, &o.a, o.t, "no open tickets");
+out:
+	if (have_ic)
+		intake_config_free(&ic);
+	json_decref(o.a);
+	cli_table_free(o.t);
 	cli_opts_free(opts);
 	free(pos);
 	return rc;

@@ -342,6 +342,22 @@ void cli_table_free(struct cli_table *t)
 	free(t);
 }
 
+/* *a taken; t borrowed. */
+int cli_print_list(struct cli *c, json_t **a, const struct cli_table *t, const char *empty)
+{
+	json_t *j = *a;
+
+	*a = NULL;
+	if (c->json)
+		return cli_print_json(j);
+	json_decref(j);
+	if (cli_table_rows(t) == 0)
+		printf("%s\n", empty);
+	else
+		cli_table_print(t);
+	return 0;
+}
+
 int cli_exit_worse(int a, int b)
 {
 	static const int order[] = {EX_OK, EX_DATAERR, EX_NOINPUT, EX_TEMPFAIL, EX_IOERR};

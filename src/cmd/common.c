@@ -6,6 +6,7 @@
 
 #include "lib/config.h"
 #include "lib/error.h"
+#include "ticket/sla.h"
 
 /* Every setting schakel knows; anything else in the file is a typo. */
 static const char *const known_settings[] = {
@@ -38,11 +39,18 @@ static const char *const known_settings[] = {
     "tickets.ack",
     "tickets.ack_per_hour",
     "tickets.max_size",
+    "scope.country",
+    "scope.delegated",
+    "scope.tlds",
     NULL,
 };
 
 struct config *cmd_config_load(const char *path, struct sk_error *err)
 {
+	/* Ours and the SLA module's, in one list. */
+	enum { OURS = sizeof(known_settings) / sizeof(known_settings[0]) - 1 };
+	static const char *known[OURS + 64];
+
 	const char *env = getenv("SCHAKEL_CONF");
 	struct config *cfg = NULL;
 	int optional = 0;
@@ -56,7 +64,17 @@ struct config *cmd_config_load(const char *path, struct sk_error *err)
 	cfg = config_load(path, optional, err);
 	if (cfg == NULL)
 		return NULL;
-	if (config_check_known(cfg, known_settings, err) != 0) {
+	if (known[0] == NULL) {
+		size_t n = 0;
+
+		for (; n < OURS; n++)
+			known[n] = known_settings[n];
+		for (size_t i = 0;
+		     sla_settings[i] != NULL && n + 1 < sizeof(known) / sizeof(known[0]); i++)
+			known[n++] = sla_settings[i];
+		known[n] = NULL;
+	}
+	if (config_check_known(cfg, known, err) != 0) {
 		config_free(cfg);
 		return NULL;
 	}

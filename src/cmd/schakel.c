@@ -246,6 +246,12 @@ static const struct cli_command commands[] = {
      "Exit 0 stored (or a duplicate), 65 never acceptable (too large, not a mail:\n"
      "the MTA bounces it), 75 anything else (store locked or down, disk full,\n"
      "configuration): the MTA keeps the mail and tries again. See docs/tickets.md.\n"},
+    {NULL, "queue", cli_queue, "the duty officer's view: open tickets by urgency",
+     "usage: schakel queue [--limit N] [--json]\n"
+     "The open tickets by priority, then by the due time of the next SLA clock\n"
+     "(acknowledge, first response, resolve), with the business time left on the\n"
+     "ticket's calendar (office hours or 24x7, [sla]) and the clocks already breached.\n"
+     "At most N (default 50; 0: all). See docs/sla.md.\n" JSON_HELP},
     {"ticket", "list", cli_ticket_list, "list tickets",
      "usage: schakel ticket list [--type TYPE] [--status S] [--org ORG] [--open]\n"
      "         [--limit N] [--json]\n"

@@ -98,8 +98,6 @@ static int read_settings(const struct config *cfg, const char *db_flag,
 		rc = notify_config_load(cfg, &s.notify, err);
 		s.notify_on = rc == 0;
 	}
-	if (rc == 0)
-		rc = intake_config_read(cfg, &s.tickets, err);
 	if (rc != 0)
 		return rc;
 	level = config_str(cfg, "log", "level", "info");
@@ -112,6 +110,8 @@ static int read_settings(const struct config *cfg, const char *db_flag,
 	s.http.threads = (int)threads;
 	s.http.max_body = (size_t)max_body;
 	s.pool_size = (int)pool_size;
+	if ((rc = intake_config_read(cfg, &s.tickets, err)) != 0)
+		return rc;
 	*out = s;
 	return 0;
 }
@@ -341,6 +341,7 @@ out:
 	jobs_stop(jobs);
 	http_server_stop(srv, 0);
 	notify_config_free(&s.notify);
+	intake_config_free(&s.tickets);
 	store_pool_free(pool);
 	config_free(cfg);
 	return status;

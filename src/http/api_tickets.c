@@ -62,6 +62,8 @@ static const char *member(json_t *body, const char *key)
 struct list {
 	json_t *items;
 	struct http_page pg;
+	bool clocks; /* the queue: with the next clock due */
+	int64_t now;
 };
 
 static int list_add(const struct ticket *t, void *ctx)
@@ -69,7 +71,9 @@ static int list_add(const struct ticket *t, void *ctx)
 	struct list *l = ctx;
 
 	if (http_page_take(&l->pg))
-		json_array_append_new(l->items, ticket_view_fields(t));
+		json_array_append_new(l->items, l->clocks ? ticket_view_queued(t, &settings->sla,
+									       l->now)
+							  : ticket_view_fields(t));
 	return 0;
 }
 
@@ -78,7 +82,7 @@ static int api_ticket_list(struct http_request *req, struct http_response *resp,
 			   struct sk_error *err)
 {
 	struct store_ticket_filter f = {.type = -1};
-	struct list l = {NULL, {0}};
+	struct list l = {0};
 	const char *v;
 	int rc;
 
@@ -97,6 +101,8 @@ static int api_ticket_list(struct http_request *req, struct http_response *resp,
 			return sk_error_set(err, SK_EINVAL, "order is queue or newest");
 		f.queue_order = strcmp(v, "queue") == 0;
 	}
+	l.clocks = f.queue_order && settings != NULL;
+	l.now = (int64_t)str_time_now();
 	l.items = json_array();
 	if ((rc = store_ticket_each(req->st, &f, list_add, &l, err)) != 0) {
 		json_decref(l.items);
@@ -190,7 +196,7 @@ static int api_ticket_update(struct http_request *req, struct http_response *res
 			goto out;
 		ch.tlp = (int)tlp;
 	}
-	if ((rc = ticket_set(req->st, id, &ch, NULL, err)) == 0)
+	if ((rc = ticket_set(req->st, settings ? &settings->sla : NULL, id, &ch, NULL, err)) == 0)
 		rc = answer_ticket(req, resp, 200, id, err);
 out:
 	json_decref(body);

@@ -140,3 +140,25 @@ void str_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	*m = mp < 10 ? mp + 3 : mp - 9;
 	*y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
+
+/* s borrowed and moved on; out is the caller's. */
+bool str_next_item(const char **s, char *out, size_t size)
+{
+	const char *p = *s, *end = strchr(p, ',');
+	bool comma = end != NULL;
+	size_t n;
+
+	if (end == NULL)
+		end = p + strlen(p);
+	*s = comma ? end + 1 : end;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	n = (size_t)(end - p);
+	if (n > size - 1)
+		n = size - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return comma;
+}

@@ -21,6 +21,10 @@ bool str_has_prefix(const char *s, const char *prefix);
 void str_lower(char *s);
 /* Find text in a NULL-terminated list; its index or -1. */
 int str_index(const char *const *list, const char *text);
+/* The next comma-separated item of *s, trimmed of spaces and tabs and cut
+ * to size - 1 bytes, into out; *s moves past it. Returns whether a comma
+ * followed, that is, whether another item comes. */
+bool str_next_item(const char **s, char *out, size_t size);
 /* Format t as "YYYY-MM-DDTHH:MM:SSZ" (21 bytes with the NUL). */
 void str_time_iso(time_t t, char out[21]);
 /* Days since 1970-01-01 of a proleptic Gregorian date (m 1-12, d 1-31),

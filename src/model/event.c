@@ -21,6 +21,7 @@
 
 #include "lib/error.h"
 #include "lib/str.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "model/taxonomy.h"
 #include "net/asn.h"
@@ -236,40 +237,6 @@ enum event_json_type event_field_json_type(enum event_field f)
 }
 
 /* ---- UTF-8 and showing input in messages ---- */
-
-/* Length of the UTF-8 sequence at s (n >= 1 bytes, s[0] >= 0x80) and its
- * code point; 0 if it is not valid (overlong, surrogate, over U+10FFFF,
- * cut short). */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c;
-	size_t len;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1fu;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0fu;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07u;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3fu);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
 
 /* Offset of the first byte of s[0..n) that is not valid UTF-8, or n. */
 static size_t utf8_check(const char *text, size_t n)

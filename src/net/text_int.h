@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/utf8.h"
+
 #define NET_SHOW_MAX  80		     /* bytes of input shown */
 #define NET_SHOW_SIZE (NET_SHOW_MAX * 4 + 4) /* all escaped, "..." and NUL */
 
@@ -16,31 +18,10 @@
 static inline size_t net_utf8_len(const unsigned char *s, size_t n)
 {
 	uint32_t cp;
-	size_t len;
+	size_t len = utf8_decode(s, n, &cp);
 
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1fu;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0fu;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07u;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3fu);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0; /* overlong or out of range */
-	if (cp < 0xa0 || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0; /* C1 controls, surrogates */
+	if (len == 0 || cp < 0xa0)
+		return 0; /* invalid; C1 controls */
 	if ((cp >= 0x200e && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
 	    (cp >= 0x2066 && cp <= 0x2069))
 		return 0; /* bidi marks and overrides, line/paragraph separators */

@@ -431,7 +431,7 @@ struct store_ticket_filter {
 	int type;	    /* enum ticket_type, or -1 for all */
 	const char *status; /* or NULL */
 	int64_t org_id;	    /* the requester's organization, or 0 */
-	bool queue_order;   /* priority, then resolve due time, then id; else newest first */
+	bool queue_order;   /* priority, then the next clock's due time; else newest first */
 	size_t limit;	    /* 0: all */
 };
 typedef int (*store_ticket_fn)(const struct ticket *t, void *ctx);
@@ -481,8 +481,9 @@ int store_ticket_party_each(struct store *st, int64_t ticket_id, store_ticket_pa
 int store_ticket_item_add(struct store *st, int64_t ticket_id, const char *kind,
 			  const char *value, int64_t org_id, const char *reason,
 			  struct sk_error *err);
+/* In the order they were added; org_name "" without an owner. */
 typedef int (*store_ticket_item_fn)(const char *kind, const char *value, int64_t org_id,
-				    const char *reason, void *ctx);
+				    const char *org_name, const char *reason, void *ctx);
 int store_ticket_item_each(struct store *st, int64_t ticket_id, store_ticket_item_fn fn,
 			   void *ctx, struct sk_error *err);
 

@@ -15,6 +15,10 @@
 	"id, type, status, subject, requester, org_id, class, service, severity, priority, "   \
 	"coverage, tlp, owner, tags, scope, scope_reason, created, updated, due_ack, "         \
 	"due_response, due_resolve, acked_at, responded_at, resolved_at"
+/* The due time of the first clock still running. */
+#define NEXT_DUE                                                                          \
+	"(CASE WHEN acked_at IS NULL THEN due_ack WHEN responded_at IS NULL THEN "       \
+	"due_response ELSE due_resolve END)"
 #define MESSAGE_COLS                                                                           \
 	"id, ticket_id, party_id, kind, message_id, author, recipients, subject, body, "       \
 	"encrypted, size, mail_id, created"
@@ -211,8 +215,8 @@ int store_ticket_each(struct store *st, const struct store_ticket_filter *f, sto
 		rc = buf_printf(&sql, " AND org_id = $%d", n++);
 	if (rc == 0)
 		rc = buf_append_str(&sql, f->queue_order
-					      ? " ORDER BY priority, due_resolve IS NULL, "
-						"due_resolve, id"
+					      ? " ORDER BY priority, " NEXT_DUE " IS NULL, " NEXT_DUE
+						", id"
 					      : " ORDER BY id DESC");
 	if (rc == 0 && f->limit > 0)
 		rc = buf_printf(&sql, " LIMIT %zu", f->limit);
@@ -606,8 +610,9 @@ int store_ticket_item_each(struct store *st, int64_t ticket_id, store_ticket_ite
 	int rc;
 
 	rc = store_prep(st,
-			"SELECT kind, value, org_id, reason FROM ticket_items WHERE "
-			"ticket_id = $1 ORDER BY kind, value, org_id",
+			"SELECT i.kind, i.value, i.org_id, COALESCE(o.name, ''), i.reason "
+			"FROM ticket_items i LEFT JOIN orgs o ON o.id = i.org_id "
+			"WHERE i.ticket_id = $1 ORDER BY i.id",
 			&s, err);
 	if (rc != 0)
 		return rc;
@@ -615,7 +620,7 @@ int store_ticket_item_each(struct store *st, int64_t ticket_id, store_ticket_ite
 	while ((rc = db_step(s, err)) == 1)
 		if ((rc = fn(db_col_text(s, 0), db_col_text(s, 1),
 			     db_col_is_null(s, 2) ? 0 : db_col_int(s, 2), db_col_text(s, 3),
-			     ctx)) != 0) {
+			     db_col_text(s, 4), ctx)) != 0) {
 			db_reset(s);
 			return rc;
 		}

@@ -21,14 +21,17 @@
 #include "mail/dispatch.h"
 #include "mail/inbound.h"
 #include "model/org.h"
+#include "registry/registry.h"
 #include "store/store.h"
+#include "ticket/extract.h"
+#include "ticket/scope.h"
 
 #include "config_build.h"
 
 #define ACK_TEXT_MAX (64 * 1024)
 
-static const char *const ack_names[] = {"tag",	     "number", "subject",
-					"requester", "sender", NULL};
+static const char *const ack_names[] = {"tag",	  "number",  "subject", "requester",
+					"sender", "service", "class",	NULL};
 
 int intake_config_read(const struct config *cfg, struct intake_config *out,
 		       struct sk_error *err)
@@ -76,7 +79,32 @@ int intake_config_read(const struct config *cfg, struct intake_config *out,
 	    (rc = config_int(cfg, "tickets", "max_size", 1024, INBOUND_MAX, INTAKE_SIZE_DEFAULT,
 			     &out->max_size, err)) != 0)
 		return rc;
+	if ((rc = sla_config_read(cfg, &out->sla, err)) != 0)
+		return rc;
+	if (config_get(cfg, "scope", "country") != NULL) {
+		const struct scope_config sc = {
+		    .country = config_get(cfg, "scope", "country"),
+		    .country_mmdb = config_get(cfg, "route", "country_mmdb"),
+		    .delegated = config_get(cfg, "scope", "delegated"),
+		    .tlds = config_get(cfg, "scope", "tlds"),
+		};
+
+		if ((out->scope = scope_open(&sc, err)) == NULL) {
+			sla_config_free(&out->sla);
+			sk_error_prefix(err, "[scope]");
+			if (err != NULL)
+				err->code = SK_ECONFIG;
+			return SK_ECONFIG;
+		}
+	}
 	return 0;
+}
+
+void intake_config_free(struct intake_config *c)
+{
+	sla_config_free(&c->sla);
+	scope_close(c->scope);
+	c->scope = NULL;
 }
 
 int64_t intake_subject_number(const char *subject, const char *tag)
@@ -151,13 +179,16 @@ static const char *ack_refusal(const struct intake_config *c, const struct inbou
 	return NULL;
 }
 
-/* Queue the acknowledgement of ticket t and record it on the ticket. */
+/* Queue the acknowledgement of ticket t (ticket-ack-<lang>.txt, or for a
+ * requester whose class has no entitlement to the service
+ * ticket-not-entitled-<lang>.txt) and record it on the ticket. */
 static int ack_send(struct store *st, const struct intake_config *c, const struct ticket *t,
-		    const struct inbound *in, const char *to, const char *langs,
+		    const struct inbound *in, const char *to, const char *langs, bool entitled,
 		    struct sk_error *err)
 {
-	struct template_set ts = {
-	    .dir = c->templates, .prefix = "ticket-ack", .allowed = ack_names};
+	struct template_set ts = {.dir = c->templates,
+				  .prefix = entitled ? "ticket-ack" : "ticket-not-entitled",
+				  .allowed = ack_names};
 	char number[24], msgid[MAIL_MSGID_MAX + 1], ref[MAIL_MSGID_MAX + 3];
 	char *subject = NULL;
 	const char *lang, *tsubject, *body;
@@ -179,21 +210,21 @@ static int ack_send(struct store *st, const struct intake_config *c, const struc
 		    {"subject", t->subject},
 		    {"requester", in->from},
 		    {"sender", c->sender_name},
+		    {"service", t->service},
+		    {"class", t->class},
 		};
 
 		if (template_render(tpl, vars, sizeof(vars) / sizeof(vars[0]), &text) != 0) {
-			rc = sk_error_set(
-			    err, SK_ECONFIG,
-			    "%s/ticket-ack-%s.txt: the text is larger than %d bytes",
-			    c->templates, lang, ACK_TEXT_MAX);
+			rc = sk_error_set(err, SK_ECONFIG,
+					  "%s/%s-%s.txt: the text is larger than %d bytes",
+					  c->templates, ts.prefix, lang, ACK_TEXT_MAX);
 			goto out;
 		}
 	}
 	if (template_split_subject(text.data, &tsubject, &body) != 0) {
-		rc = sk_error_set(
-		    err, SK_ECONFIG,
-		    "%s/ticket-ack-%s.txt:1: the first line must be \"Subject: ...\"",
-		    c->templates, lang);
+		rc = sk_error_set(err, SK_ECONFIG,
+				  "%s/%s-%s.txt:1: the first line must be \"Subject: ...\"",
+				  c->templates, ts.prefix, lang);
 		goto out;
 	}
 	/* The tag always leads, so that replies thread whatever the text. */
@@ -276,10 +307,99 @@ static int thread_find(struct store *st, const struct intake_config *c,
 	return SK_ENOTFOUND;
 }
 
-/* A new report from the mail's sender: whose contact wrote it. */
-static int report_open(struct store *st, const struct inbound *in, struct ticket *t,
-		       char langs[16], struct sk_error *err)
+/* The owners of what the report names, one row per owner (or one
+ * without). A URL is looked up by its host. */
+struct owners {
+	struct store *st;
+	int64_t ticket_id;
+	const char *kind, *value;
+	char first[RESOURCE_TEXT_MAX]; /* the most specific resource */
+	int n;
+	int rc;
+	struct sk_error *err;
+};
+
+static int owner_add(const struct org *org, const struct resource *via, void *ctx)
 {
+	struct owners *o = ctx;
+	char value[RESOURCE_TEXT_MAX], reason[RESOURCE_TEXT_MAX + 16];
+
+	resource_format_value(via, value, sizeof(value));
+	/* Only the most specific resource's owners: the rest cover it. */
+	if (o->n > 0 && strcmp(o->first, value) != 0)
+		return 1;
+	if (o->n == 0)
+		snprintf(o->first, sizeof(o->first), "%s", value);
+	snprintf(reason, sizeof(reason), "%s %s", resource_type_names[via->type], value);
+	o->n++;
+	o->rc = store_ticket_item_add(o->st, o->ticket_id, o->kind, o->value, org->id, reason,
+				      o->err);
+	return o->rc;
+}
+
+static int items_store(struct store *st, int64_t ticket_id, const struct extract_result *x,
+		       struct sk_error *err)
+{
+	for (size_t i = 0; i < x->count; i++) {
+		const struct extract_item *it = &x->items[i];
+		const char *query = it->kind == EXTRACT_URL ? it->host : it->text;
+		struct owners o = {st, ticket_id, extract_kind_names[it->kind], it->text, "", 0,
+				   0,  err};
+		int rc = 0;
+
+		if (query != NULL && it->kind != EXTRACT_CVE) {
+			rc = registry_whois(st, query, owner_add, &o, err);
+			if (rc == 1 || rc == SK_EINVAL) { /* enough owners; not a registry value */
+				sk_error_clear(err);
+				rc = 0;
+			}
+			if (rc == 0)
+				rc = o.rc;
+		}
+		if (rc == 0 && o.n == 0)
+			rc = store_ticket_item_add(st, ticket_id, o.kind, it->text, 0, "", err);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+void intake_sla_apply(const struct sla_config *sla, struct ticket *t, int64_t opened,
+		      bool *entitled)
+{
+	int cls = str_index(org_class_names, t->class);
+	int service = str_index(sla_service_names, t->service);
+	int sev = str_index(sla_severity_names, t->severity);
+	char *due[SLA_CLOCK_COUNT] = {t->due_ack, t->due_response, t->due_resolve};
+	struct sk_error ignore = {0};
+	struct sla_due d;
+
+	*entitled = true;
+	if (cls < 0 || service < 0 || sev < 0)
+		return;
+	t->priority = sla_priority((enum org_class)cls, (enum sla_severity)sev);
+	if (sla_due(sla, (enum sla_service)service, (enum org_class)cls, (enum sla_severity)sev,
+		    opened, &d, &ignore) != 0) {
+		*entitled = false;
+		d.coverage = SLA_COVERAGE_NONE;
+		for (int k = 0; k < SLA_CLOCK_COUNT; k++)
+			d.due[k] = INT64_MAX;
+	}
+	snprintf(t->coverage, sizeof(t->coverage), "%s", sla_coverage_names[d.coverage]);
+	for (int k = 0; k < SLA_CLOCK_COUNT; k++)
+		if (d.due[k] == INT64_MAX)
+			due[k][0] = '\0';
+		else
+			str_time_iso((time_t)d.due[k], due[k]);
+}
+
+/* A new report from the mail's sender: whose contact wrote it, its
+ * priority and due times, whether it is ours, and what it names. */
+static int report_open(struct store *st, const struct intake_config *c,
+		       const struct inbound *in, struct ticket *t, char langs[16],
+		       bool *entitled, struct sk_error *err)
+{
+	struct extract_result x = {0};
 	struct contact who;
 	int rc;
 
@@ -302,7 +422,30 @@ static int report_open(struct store *st, const struct inbound *in, struct ticket
 	if (rc != 0 && rc != SK_ENOTFOUND)
 		return rc;
 	sk_error_clear(err);
-	return store_ticket_add(st, t, err);
+	intake_sla_apply(&c->sla, t, (int64_t)str_time_now(), entitled);
+	if (in->encrypted) {
+		snprintf(t->scope_reason, sizeof(t->scope_reason),
+			 "the report is encrypted: decrypt it to judge");
+	} else {
+		if ((rc = extract_text(in->text, strlen(in->text), &x, err)) != 0)
+			return rc;
+		if (c->scope == NULL) {
+			snprintf(t->scope_reason, sizeof(t->scope_reason),
+				 "no national scope is configured ([scope] country)");
+		} else {
+			struct scope_verdict v;
+
+			scope_check(c->scope, &x, &v);
+			snprintf(t->scope, sizeof(t->scope), "%s",
+				 scope_answer_names[v.answer]);
+			snprintf(t->scope_reason, sizeof(t->scope_reason), "%s", v.reason);
+		}
+	}
+	rc = store_ticket_add(st, t, err);
+	if (rc == 0)
+		rc = items_store(st, t->id, &x, err);
+	extract_result_free(&x);
+	return rc;
 }
 
 int intake_mail(struct store *st, const struct intake_config *c, const char *envelope_from,
@@ -343,7 +486,7 @@ int intake_mail(struct store *st, const struct intake_config *c, const char *env
 	if (rc == SK_ENOTFOUND) {
 		out->threaded_by = "new";
 		out->created = true;
-		rc = report_open(st, &in, &t, langs, err);
+		rc = report_open(st, c, &in, &t, langs, &out->entitled, err);
 	}
 	if (rc != 0)
 		goto out;
@@ -382,7 +525,7 @@ int intake_mail(struct store *st, const struct intake_config *c, const char *env
 	if (why != NULL) {
 		snprintf(out->no_ack, sizeof(out->no_ack), "%s", why);
 	} else {
-		rc = ack_send(st, c, &t, &in, reply_to, langs, err);
+		rc = ack_send(st, c, &t, &in, reply_to, langs, out->entitled, err);
 		out->acked = rc == 0;
 	}
 out:

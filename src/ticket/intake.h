@@ -11,13 +11,16 @@
 #include <stdint.h>
 
 #include "mail/message.h"
+#include "ticket/sla.h"
 
 struct config;
+struct scope;
+struct ticket;
 struct sk_error;
 struct store;
 
-#define INTAKE_OWN_MAX	   16		      /* our own addresses */
-#define INTAKE_TAG_MAX	   32		      /* bytes of the subject tag */
+#define INTAKE_OWN_MAX	    16		       /* our own addresses */
+#define INTAKE_TAG_MAX	    32		       /* bytes of the subject tag */
 #define INTAKE_SIZE_DEFAULT (25 * 1024 * 1024) /* tickets.max_size */
 
 struct intake_config {
@@ -31,12 +34,16 @@ struct intake_config {
 	int64_t ack_per_hour;	 /* tickets.ack_per_hour: per address */
 	int64_t max_size;	 /* tickets.max_size: bytes of a mail */
 	const char *templates;	 /* directory of ticket-ack-<lang>.txt */
+	struct sla_config sla;	 /* [sla], [services]: priority and due times */
+	struct scope *scope;	 /* [scope]; NULL when no country is set */
 };
 
-/* Read [tickets] and what it needs of [mail] and [notify]; SK_ECONFIG
- * names the bad setting. Strings are borrowed from cfg. */
+/* Read [tickets], [sla], [services], [scope] and what it needs of
+ * [mail], [notify] and [route]; SK_ECONFIG names the bad setting.
+ * Strings are borrowed from cfg; free with intake_config_free(). */
 int intake_config_read(const struct config *cfg, struct intake_config *out,
 		       struct sk_error *err);
+void intake_config_free(struct intake_config *c);
 
 struct intake_result {
 	int64_t ticket_id;
@@ -46,6 +53,7 @@ struct intake_result {
 	bool encrypted;
 	const char *threaded_by; /* "tag", "reference" or "new" */
 	bool acked;		 /* an acknowledgement was queued */
+	bool entitled;		 /* the requester's class has the service */
 	char no_ack[200];	 /* why not, when a new ticket got none */
 };
 
@@ -55,6 +63,13 @@ struct intake_result {
  * with out->refused set; anything else that fails is worth retrying. */
 int intake_mail(struct store *st, const struct intake_config *c, const char *envelope_from,
 		const void *raw, size_t len, struct intake_result *out, struct sk_error *err);
+
+/* Priority, coverage and due times of t (its class, service and
+ * severity) for a ticket opened at opened, from the service matrix and
+ * targets; *entitled false when the class has no entitlement to the
+ * service (coverage none, no due times). */
+void intake_sla_apply(const struct sla_config *sla, struct ticket *t, int64_t opened,
+		      bool *entitled);
 
 /* The ticket number in a subject's "[<tag> #<number>]" (tag compared
  * without case), or 0. */

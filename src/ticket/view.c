@@ -1,8 +1,14 @@
 /* ticket/view.c: tickets as JSON (see view.h). */
 #include "ticket/view.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "lib/error.h"
+#include "lib/str.h"
+#include "registry/event_read.h"
 #include "store/store.h"
+#include "ticket/sla.h"
 
 static json_t *time_json(const char *t)
 {
@@ -60,14 +66,15 @@ static int add_message(const struct store_ticket_message *m, void *ctx)
 	return 0;
 }
 
-static int add_item(const char *kind, const char *value, int64_t org_id, const char *reason,
-		    void *ctx)
+static int add_item(const char *kind, const char *value, int64_t org_id, const char *org_name,
+		    const char *reason, void *ctx)
 {
 	json_t *v = json_object();
 
 	json_object_set_new(v, "kind", json_string(kind));
 	json_object_set_new(v, "value", json_string(value));
 	json_object_set_new(v, "org_id", org_id > 0 ? json_integer(org_id) : json_null());
+	json_object_set_new(v, "org", org_id > 0 ? json_string(org_name) : json_null());
 	json_object_set_new(v, "reason", json_string(reason));
 	json_array_append_new(ctx, v);
 	return 0;
@@ -111,5 +118,61 @@ json_t *ticket_view_full(struct store *st, int64_t id, struct sk_error *err)
 	json_decref(items);
 	json_decref(links);
 	json_decref(parties);
+	return j;
+}
+
+/* An ISO time of the ticket as seconds; 0 for "". */
+static int64_t when(const char *iso)
+{
+	int64_t t = 0;
+
+	if (iso[0] != '\0' && event_read_time(iso, 0, &t, &(struct sk_error){0}) != 0)
+		t = 0;
+	return t;
+}
+
+void ticket_view_clocks(const struct ticket *t, const struct sla_config *sla, int64_t now,
+			struct ticket_clocks *out)
+{
+	const char *due[SLA_CLOCK_COUNT] = {t->due_ack, t->due_response, t->due_resolve};
+	const char *done[SLA_CLOCK_COUNT] = {t->acked_at, t->responded_at, t->resolved_at};
+	int coverage = str_index(sla_coverage_names, t->coverage);
+
+	memset(out, 0, sizeof(*out));
+	for (int k = 0; k < SLA_CLOCK_COUNT; k++) {
+		int64_t d = when(due[k]), finished = when(done[k]);
+
+		if (d == 0)
+			continue;
+		if (sla_breached(d, finished, now))
+			snprintf(out->breached + strlen(out->breached),
+				 sizeof(out->breached) - strlen(out->breached), "%s%s",
+				 out->breached[0] ? ", " : "", sla_clock_names[k]);
+		if (out->next == NULL && finished == 0 && t->resolved_at[0] == '\0') {
+			out->next = sla_clock_names[k];
+			out->due = d;
+			out->left = coverage >= 0
+					? sla_left(sla, (enum sla_coverage)coverage, d, now)
+					: d - now;
+		}
+	}
+}
+
+json_t *ticket_view_queued(const struct ticket *t, const struct sla_config *sla, int64_t now)
+{
+	json_t *j = ticket_view_fields(t), *breached = json_array();
+	struct ticket_clocks c;
+	char due[21];
+
+	ticket_view_clocks(t, sla, now, &c);
+	json_object_set_new(j, "next", c.next ? json_string(c.next) : json_null());
+	if (c.next != NULL)
+		str_time_iso((time_t)c.due, due);
+	json_object_set_new(j, "due", c.next ? json_string(due) : json_null());
+	json_object_set_new(j, "left_seconds", c.next ? json_integer(c.left) : json_null());
+	for (int k = 0; k < SLA_CLOCK_COUNT; k++)
+		if (strstr(c.breached, sla_clock_names[k]) != NULL)
+			json_array_append_new(breached, json_string(sla_clock_names[k]));
+	json_object_set_new(j, "breached", breached);
 	return j;
 }

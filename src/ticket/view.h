@@ -11,10 +11,27 @@
 #include "model/ticket.h"
 
 struct sk_error;
+struct sla_config;
 struct store;
 
 /* The fields of t as a JSON object (new reference). */
 json_t *ticket_view_fields(const struct ticket *t);
+
+/* Where a ticket's SLA clocks stand at now: the next clock to meet
+ * (acknowledge, first response, resolve; NULL when all are met or none
+ * runs), its due time and the business time left (negative: overdue),
+ * and the clocks breached, as "acknowledge, resolve" ("" none). */
+struct ticket_clocks {
+	const char *next;
+	int64_t due, left;
+	char breached[64];
+};
+void ticket_view_clocks(const struct ticket *t, const struct sla_config *sla, int64_t now,
+			struct ticket_clocks *out);
+
+/* The fields with "next", "due", "left_seconds" and "breached" (an
+ * array), for the queue. */
+json_t *ticket_view_queued(const struct ticket *t, const struct sla_config *sla, int64_t now);
 
 /* Ticket id whole: the fields with "messages", "items", "links" and
  * "parties"; NULL with err set if it cannot be read. */

@@ -12,9 +12,9 @@
 #include "lib/xalloc.h"
 #include "mail/dispatch.h"
 #include "store/store.h"
+#include "registry/event_read.h"
 #include "ticket/intake.h"
-
-static const char *const severity_names[] = {"critical", "high", "medium", "low", NULL};
+#include "ticket/sla.h"
 
 /* text must be non-empty UTF-8-ish text within the limit. */
 static int text_check(const char *what, const char *text, struct sk_error *err)
@@ -63,8 +63,8 @@ static int field_set(char *field, size_t size, const char *name, const char *val
 	return 0;
 }
 
-int ticket_set(struct store *st, int64_t id, const struct ticket_change *ch, struct ticket *out,
-	       struct sk_error *err)
+int ticket_set(struct store *st, const struct sla_config *sla, int64_t id,
+	       const struct ticket_change *ch, struct ticket *out, struct sk_error *err)
 {
 	struct ticket t;
 	struct buf what;
@@ -87,7 +87,14 @@ int ticket_set(struct store *st, int64_t id, const struct ticket_change *ch, str
 				  ticket_type_names[t.type], list, ch->status);
 		goto out;
 	}
-	if (ch->severity != NULL && str_index(severity_names, ch->severity) < 0) {
+	if (ch->service != NULL && str_index(sla_service_names, ch->service) < 0) {
+		rc = sk_error_set(err, SK_EINVAL,
+				  "'%.32s' is not a service (docs/sla.md lists them: warnings, "
+				  "incident-analysis, ...)",
+				  ch->service);
+		goto out;
+	}
+	if (ch->severity != NULL && str_index(sla_severity_names, ch->severity) < 0) {
 		rc = sk_error_set(err, SK_EINVAL,
 				  "severity is critical, high, medium or low, not '%.32s'",
 				  ch->severity);
@@ -108,6 +115,13 @@ int ticket_set(struct store *st, int64_t id, const struct ticket_change *ch, str
 		buf_printf(&what, "%stlp %s -> %s", what.len ? ", " : "", tlp_name(t.tlp),
 			   tlp_name((enum tlp_label)ch->tlp));
 		t.tlp = (enum tlp_label)ch->tlp;
+	}
+	if (sla != NULL && (ch->severity != NULL || ch->service != NULL)) {
+		int64_t opened = 0;
+		bool entitled;
+
+		if (event_read_time(t.created, 0, &opened, &(struct sk_error){0}) == 0)
+			intake_sla_apply(sla, &t, opened, &entitled);
 	}
 	str_time_iso(str_time_now(), now);
 	if (t.acked_at[0] == '\0' && (t.owner[0] != '\0' || strcmp(t.status, "new") != 0))

@@ -11,9 +11,10 @@
 
 #include "model/ticket.h"
 
-struct sk_error;
-struct store;
 struct intake_config;
+struct sk_error;
+struct sla_config;
+struct store;
 
 #define TICKET_TEXT_MAX (256 * 1024) /* bytes of a comment or reply */
 
@@ -34,10 +35,12 @@ struct ticket_change {
 
 /* Apply ch to ticket id: statuses are the type's; a final one (resolved,
  * rejected, ...) sets resolved_at and another clears it; taking the
- * ticket (an owner, or leaving "new") sets acked_at once. *out (may be
- * NULL) gets the ticket as stored. */
-int ticket_set(struct store *st, int64_t id, const struct ticket_change *ch, struct ticket *out,
-	       struct sk_error *err);
+ * ticket (an owner, or leaving "new") sets acked_at once. A new
+ * severity or service gives a new priority and due times from sla
+ * (counted from when the ticket was opened). *out (may be NULL) gets
+ * the ticket as stored. */
+int ticket_set(struct store *st, const struct sla_config *sla, int64_t id,
+	       const struct ticket_change *ch, struct ticket *out, struct sk_error *err);
 
 /* An internal comment by author, never mailed. */
 int ticket_comment(struct store *st, int64_t id, const char *author, const char *text,

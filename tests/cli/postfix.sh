@@ -42,7 +42,8 @@ export SCHAKEL_CONF=$TMP/t.conf
 S() { "$SCHAKEL" "$@"; }
 json() { printf '%s' "$OUT" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 S init >/dev/null 2>&1
-[ -f "$TMP/store/tickets.db" ] && chmod 666 "$TMP/store/tickets.db"
+# The database and its WAL files, which stay between runs.
+[ "$BACKEND" = sqlite ] && chmod 666 "$TMP"/store/tickets.db*
 
 # --- a Postfix of our own ---------------------------------------------------
 PF=$TMP/postfix

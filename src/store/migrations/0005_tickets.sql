@@ -100,13 +100,14 @@ CREATE INDEX ticket_links_incident ON ticket_links (incident_id);
 -- ids), each with the organization owning it where the registry knows
 -- one (one row per owner) and the resource that matched.
 CREATE TABLE ticket_items (
+	id {{ID}},
 	ticket_id BIGINT NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
 	kind TEXT NOT NULL,
 	value TEXT {{BYTES}} NOT NULL,
 	org_id BIGINT REFERENCES orgs (id) ON DELETE SET NULL,
 	reason TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX ticket_items_ticket ON ticket_items (ticket_id);
+CREATE INDEX ticket_items_ticket ON ticket_items (ticket_id, id);
 CREATE INDEX ticket_items_org ON ticket_items (org_id);
 
 -- Mail in: whose contact wrote it.
