@@ -658,7 +658,7 @@ struct queue_out {
 static int queue_row(const struct ticket *t, void *ctx)
 {
 	struct queue_out *o = ctx;
-	char id[24], pri[8], due[21] = "-", left[24] = "-";
+	char id[24], pri[8], due[21] = "-", left[24] = "-", breached[64] = "";
 	struct ticket_clocks c;
 
 	if (o->a != NULL) {
@@ -666,6 +666,11 @@ static int queue_row(const struct ticket *t, void *ctx)
 		return 0;
 	}
 	ticket_view_clocks(t, o->sla, o->now, &c);
+	for (int k = 0; k < SLA_CLOCK_COUNT; k++)
+		if (c.breached[k])
+			snprintf(breached + strlen(breached),
+				 sizeof(breached) - strlen(breached), "%s%s",
+				 breached[0] ? ", " : "", sla_clock_names[k]);
 	snprintf(id, sizeof(id), "#%lld", (long long)t->id);
 	snprintf(pri, sizeof(pri), "P%d", t->priority);
 	if (c.next != NULL) {
@@ -674,7 +679,7 @@ static int queue_row(const struct ticket *t, void *ctx)
 	}
 	cli_table_add(o->t,
 		      (const char *[]){pri, id, c.next ? c.next : "-", due, left,
-				       c.breached[0] ? c.breached : "-", t->class, t->coverage,
+				       breached[0] ? breached : "-", t->class, t->coverage,
 				       t->status, t->owner[0] ? t->owner : "-", t->subject});
 	return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "lib/config.h"
 #include "lib/error.h"
+#include "lib/xalloc.h"
 #include "ticket/sla.h"
 
 /* Every setting schakel knows; anything else in the file is a typo. */
@@ -47,13 +48,12 @@ static const char *const known_settings[] = {
 
 struct config *cmd_config_load(const char *path, struct sk_error *err)
 {
-	/* Ours and the SLA module's, in one list. */
 	enum { OURS = sizeof(known_settings) / sizeof(known_settings[0]) - 1 };
-	static const char *known[OURS + 64];
-
 	const char *env = getenv("SCHAKEL_CONF");
 	struct config *cfg = NULL;
-	int optional = 0;
+	const char **known;
+	size_t n = 0, nsla = 0;
+	int optional = 0, rc;
 
 	if (path == NULL && env != NULL && *env != '\0')
 		path = env;
@@ -64,17 +64,17 @@ struct config *cmd_config_load(const char *path, struct sk_error *err)
 	cfg = config_load(path, optional, err);
 	if (cfg == NULL)
 		return NULL;
-	if (known[0] == NULL) {
-		size_t n = 0;
-
-		for (; n < OURS; n++)
-			known[n] = known_settings[n];
-		for (size_t i = 0;
-		     sla_settings[i] != NULL && n + 1 < sizeof(known) / sizeof(known[0]); i++)
-			known[n++] = sla_settings[i];
-		known[n] = NULL;
-	}
-	if (config_check_known(cfg, known, err) != 0) {
+	/* Ours and the SLA module's, in one list. */
+	while (sla_settings[nsla] != NULL)
+		nsla++;
+	known = xcalloc(OURS + nsla + 1, sizeof(*known));
+	for (size_t i = 0; i < OURS; i++)
+		known[n++] = known_settings[i];
+	for (size_t i = 0; i < nsla; i++)
+		known[n++] = sla_settings[i];
+	rc = config_check_known(cfg, known, err);
+	free(known);
+	if (rc != 0) {
 		config_free(cfg);
 		return NULL;
 	}

@@ -144,10 +144,7 @@ void ticket_view_clocks(const struct ticket *t, const struct sla_config *sla, in
 
 		if (d == 0)
 			continue;
-		if (sla_breached(d, finished, now))
-			snprintf(out->breached + strlen(out->breached),
-				 sizeof(out->breached) - strlen(out->breached), "%s%s",
-				 out->breached[0] ? ", " : "", sla_clock_names[k]);
+		out->breached[k] = sla_breached(d, finished, now);
 		if (out->next == NULL && finished == 0 && t->resolved_at[0] == '\0') {
 			out->next = sla_clock_names[k];
 			out->due = d;
@@ -171,7 +168,7 @@ json_t *ticket_view_queued(const struct ticket *t, const struct sla_config *sla,
 	json_object_set_new(j, "due", c.next ? json_string(due) : json_null());
 	json_object_set_new(j, "left_seconds", c.next ? json_integer(c.left) : json_null());
 	for (int k = 0; k < SLA_CLOCK_COUNT; k++)
-		if (strstr(c.breached, sla_clock_names[k]) != NULL)
+		if (c.breached[k])
 			json_array_append_new(breached, json_string(sla_clock_names[k]));
 	json_object_set_new(j, "breached", breached);
 	return j;

@@ -6,12 +6,13 @@
 #define SK_TICKET_VIEW_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "model/ticket.h"
+#include "ticket/sla.h"
 
 struct sk_error;
-struct sla_config;
 struct store;
 
 /* The fields of t as a JSON object (new reference). */
@@ -20,11 +21,11 @@ json_t *ticket_view_fields(const struct ticket *t);
 /* Where a ticket's SLA clocks stand at now: the next clock to meet
  * (acknowledge, first response, resolve; NULL when all are met or none
  * runs), its due time and the business time left (negative: overdue),
- * and the clocks breached, as "acknowledge, resolve" ("" none). */
+ * and which clocks are breached. */
 struct ticket_clocks {
 	const char *next;
 	int64_t due, left;
-	char breached[64];
+	bool breached[SLA_CLOCK_COUNT]; /* by enum sla_clock */
 };
 void ticket_view_clocks(const struct ticket *t, const struct sla_config *sla, int64_t now,
 			struct ticket_clocks *out);

@@ -11,6 +11,7 @@
 #include "lib/str.h"
 #include "lib/xalloc.h"
 #include "mail/dispatch.h"
+#include "model/org.h"
 #include "store/store.h"
 #include "registry/event_read.h"
 #include "ticket/intake.h"
@@ -87,19 +88,12 @@ int ticket_set(struct store *st, const struct sla_config *sla, int64_t id,
 				  ticket_type_names[t.type], list, ch->status);
 		goto out;
 	}
-	if (ch->service != NULL && str_index(sla_service_names, ch->service) < 0) {
-		rc = sk_error_set(err, SK_EINVAL,
-				  "'%.32s' is not a service (docs/sla.md lists them: warnings, "
-				  "incident-analysis, ...)",
-				  ch->service);
+	if ((ch->service != NULL &&
+	     (rc = org_vocab_parse(sla_service_names, "service", ch->service, err)) < 0) ||
+	    (ch->severity != NULL &&
+	     (rc = org_vocab_parse(sla_severity_names, "severity", ch->severity, err)) < 0))
 		goto out;
-	}
-	if (ch->severity != NULL && str_index(sla_severity_names, ch->severity) < 0) {
-		rc = sk_error_set(err, SK_EINVAL,
-				  "severity is critical, high, medium or low, not '%.32s'",
-				  ch->severity);
-		goto out;
-	}
+	rc = 0;
 	if ((ch->status && (rc = field_set(t.status, sizeof(t.status), "status", ch->status,
 					   &what, err)) != 0) ||
 	    (ch->owner &&
