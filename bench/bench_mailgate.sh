@@ -4,7 +4,9 @@
 # one after another, as an MTA's pipe transport does, into a fresh SQLite
 # store (each a new ticket with its acknowledgement queued); against the
 # baseline of the same mails, each stored by its own sqlite3 process into a
-# bare table. Latency: with schakeld running and Postfix's smtp-sink as the
+# bare table; and against the floor of any process-per-mail design with
+# this binary, `schakel --version` run as often (loading its libraries and
+# no more). Latency: with schakeld running and Postfix's smtp-sink as the
 # relay, the time from handing a report to mailgate until its
 # acknowledgement reaches the sink. The last line is the figure.
 set -eu
@@ -33,7 +35,7 @@ os.makedirs(out)
 para = ("We observed suspicious traffic from 198.51.100.%d and 2001:db8:%x::7 towards "
         "www.example.be; the phishing page is at hxxps://login.example.nl/secure. ")
 for i in range(n):
-    body = "".join(para % (i % 250, i) for _ in range(48))
+    body = "".join(para % (i % 250, i) for _ in range(66))
     text = ("From: Reporter %d <reporter%d@example.nl>\r\nTo: cert@example.be\r\n"
             "Subject: Phishing report %d\r\nMessage-ID: <bench%d@example.nl>\r\n"
             "Date: Tue, 01 Dec 2026 10:00:00 +0100\r\nMIME-Version: 1.0\r\n"
@@ -72,6 +74,10 @@ for f in "$tmp"/mail/*.eml; do
 	"$schakel" mailgate <"$f" >/dev/null
 done
 t2=$(now)
+for f in "$tmp"/mail/*.eml; do
+	"$schakel" --version >/dev/null
+done
+t3=$(now)
 tickets=$("$schakel" --json ticket list --limit 0 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 acks=$(sqlite3 "$tmp/mailgate.db" "SELECT count(*) FROM mail_out WHERE kind = 'ticket-ack'")
 [ "$tickets" = "$N" ] && [ "$acks" = "$N" ] || { echo "bench_mailgate: $tickets tickets, $acks acknowledgements for $N mails" >&2; exit 1; }
@@ -106,13 +112,14 @@ else
 	latency="acknowledgement latency: skipped (no /usr/sbin/smtp-sink)"
 fi
 
-python3 - "$N" "$size" "$t0" "$t1" "$t2" "$latency" <<'PY'
+python3 - "$N" "$size" "$t0" "$t1" "$t2" "$t3" "$latency" <<'PY'
 import sys
 n, size = int(sys.argv[1]), int(sys.argv[2])
-t0, t1, t2 = (float(x) for x in sys.argv[3:6])
-base, gate = n / (t1 - t0), n / (t2 - t1)
+t0, t1, t2, t3 = (float(x) for x in sys.argv[3:7])
+base, gate, floor = n / (t1 - t0), n / (t2 - t1), n / (t3 - t2)
 print("sqlite3, a process a mail (baseline): %d mails of %d bytes in %.2f s: %.0f mails/s" % (n, size, t1 - t0, base))
 print("schakel mailgate, a process a mail:   %d mails in %.2f s: %.0f mails/s, each a ticket with its acknowledgement queued" % (n, t2 - t1, gate))
-print(sys.argv[6])
+print("schakel --version, as many processes: %.2f s: %.0f/s (the floor)" % (t3 - t2, floor))
+print(sys.argv[7])
 print("mailgate: %.0f mails/s sequential on SQLite (%.2fx the sqlite3 baseline; target 200)" % (gate, gate / base))
 PY

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/dso.h"
 #include "lib/error.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
@@ -21,12 +22,45 @@
 #define REPLY_MAX   300
 #define COMMAND_MAX 300
 
+/* libcurl, loaded when a relay is first checked or a mail sent
+ * (lib/dso.h). */
+/* clang-format off */
+#define CURL_FUNCTIONS(X)                                                                  \
+	X(easy_cleanup) X(easy_init) X(easy_perform) X(easy_setopt) X(easy_strerror)      \
+	X(free) X(global_init) X(slist_append) X(slist_free_all) X(url) X(url_cleanup)     \
+	X(url_get) X(url_set)
+/* clang-format on */
+
+static struct {
+#define CURL_POINTER(f) __typeof__(curl_##f) *f;
+	CURL_FUNCTIONS(CURL_POINTER)
+#undef CURL_POINTER
+} curl;
+static bool curl_loaded;
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_rc;
+static struct sk_error curl_error;
 
 static void curl_init(void)
 {
-	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+#define CURL_SYMBOL(f) {"curl_" #f, (void **)&curl.f},
+	static const struct dso_symbol syms[] = {CURL_FUNCTIONS(CURL_SYMBOL)};
+#undef CURL_SYMBOL
+	CURLcode cc;
+
+	if (dso_load("libcurl.so.4", syms, sizeof(syms) / sizeof(syms[0]), &curl_loaded,
+		     &curl_error) != 0)
+		return;
+	if ((cc = curl.global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK)
+		sk_error_set(&curl_error, SK_EIO, "cannot initialise libcurl: %s",
+			     curl.easy_strerror(cc));
+}
+
+/* 0 once libcurl is loaded and initialised, else the reason in err. */
+static int curl_ready(struct sk_error *err)
+{
+	pthread_once(&curl_once, curl_init);
+	return curl_error.code == 0 ? 0
+				    : sk_error_set(err, curl_error.code, "%s", curl_error.msg);
 }
 
 int smtp_relay_check(const char *relay, struct sk_error *err)
@@ -40,13 +74,14 @@ int smtp_relay_check(const char *relay, struct sk_error *err)
 	if (strlen(relay) > SMTP_RELAY_MAX)
 		return sk_error_set(err, SK_ECONFIG, "the relay URL is longer than %d bytes",
 				    SMTP_RELAY_MAX);
-	pthread_once(&curl_once, curl_init);
-	u = curl_url();
+	if ((rc = curl_ready(err)) != 0)
+		return rc;
+	u = curl.url();
 	if (u == NULL)
 		abort();
-	if (curl_url_set(u, CURLUPART_URL, relay, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || *host == '\0') {
+	if (curl.url_set(u, CURLUPART_URL, relay, 0) != CURLUE_OK ||
+	    curl.url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl.url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || *host == '\0') {
 		rc = sk_error_set(err, SK_ECONFIG,
 				  "relay '%.100s' is not a URL like smtp://host:port or "
 				  "smtps://host:port",
@@ -56,14 +91,14 @@ int smtp_relay_check(const char *relay, struct sk_error *err)
 				  "relay '%.100s': the scheme must be smtp (STARTTLS when "
 				  "offered) or smtps (TLS), not %s",
 				  relay, scheme);
-	} else if (curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK) {
+	} else if (curl.url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK) {
 		rc = sk_error_set(err, SK_ECONFIG, "relay '%.100s': a query is not allowed",
 				  relay);
 	}
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(query);
-	curl_url_cleanup(u);
+	curl.free(scheme);
+	curl.free(host);
+	curl.free(query);
+	curl.url_cleanup(u);
 	return rc;
 }
 
@@ -196,19 +231,15 @@ enum smtp_result smtp_send(const struct smtp_config *cfg, const char *sender,
 	CURL *h;
 
 	smtp_relay_display(cfg->relay, relay, sizeof(relay));
-	pthread_once(&curl_once, curl_init);
-	if (curl_init_rc != CURLE_OK) {
-		sk_error_set(err, SK_EIO, "cannot initialise libcurl: %s",
-			     curl_easy_strerror(curl_init_rc));
+	if (curl_ready(err) != 0)
 		return SMTP_RELAY_DOWN;
-	}
-	if ((h = curl_easy_init()) == NULL) {
+	if ((h = curl.easy_init()) == NULL) {
 		sk_error_set(err, SK_EIO, "cannot initialise libcurl");
 		return SMTP_RELAY_DOWN;
 	}
 	for (size_t i = 0; i < n_rcpt; i++) {
 		char *a = xasprintf("<%s>", rcpt[i]);
-		struct curl_slist *next = curl_slist_append(to, a);
+		struct curl_slist *next = curl.slist_append(to, a);
 
 		free(a);
 		if (next == NULL)
@@ -216,26 +247,26 @@ enum smtp_result smtp_send(const struct smtp_config *cfg, const char *sender,
 		to = next;
 	}
 	snprintf(from, sizeof(from), "<%s>", sender ? sender : "");
-	curl_easy_setopt(h, CURLOPT_URL, cfg->relay);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(
+	curl.easy_setopt(h, CURLOPT_URL, cfg->relay);
+	curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl.easy_setopt(
 	    h, CURLOPT_USE_SSL,
 	    (long)(cfg->tls == SMTP_TLS_REQUIRE ? CURLUSESSL_ALL : CURLUSESSL_TRY));
-	curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
-	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, to);
-	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
-	curl_easy_setopt(h, CURLOPT_READDATA, &up);
-	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, cfg->connect_timeout);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, cfg->timeout);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, debug_cb);
-	curl_easy_setopt(h, CURLOPT_DEBUGDATA, &t);
-	curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
+	curl.easy_setopt(h, CURLOPT_MAIL_FROM, from);
+	curl.easy_setopt(h, CURLOPT_MAIL_RCPT, to);
+	curl.easy_setopt(h, CURLOPT_UPLOAD, 1L);
+	curl.easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
+	curl.easy_setopt(h, CURLOPT_READDATA, &up);
+	curl.easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT, cfg->connect_timeout);
+	curl.easy_setopt(h, CURLOPT_TIMEOUT, cfg->timeout);
+	curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl.easy_setopt(h, CURLOPT_DEBUGFUNCTION, debug_cb);
+	curl.easy_setopt(h, CURLOPT_DEBUGDATA, &t);
+	curl.easy_setopt(h, CURLOPT_VERBOSE, 1L);
 
-	cc = curl_easy_perform(h);
+	cc = curl.easy_perform(h);
 	if (cc == CURLE_OK) {
 		res = SMTP_SENT;
 	} else {
@@ -247,11 +278,11 @@ enum smtp_result smtp_send(const struct smtp_config *cfg, const char *sender,
 				     t.bad_reply);
 		else
 			sk_error_set(err, SK_ETEMP, "%s: %s", relay,
-				     errbuf[0] ? errbuf : curl_easy_strerror(cc));
+				     errbuf[0] ? errbuf : curl.easy_strerror(cc));
 		if (res == SMTP_REJECT && err != NULL)
 			err->code = SK_EINVAL;
 	}
-	curl_slist_free_all(to);
-	curl_easy_cleanup(h);
+	curl.slist_free_all(to);
+	curl.easy_cleanup(h);
 	return res;
 }

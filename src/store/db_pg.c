@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/dso.h"
 #include "lib/error.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
@@ -22,6 +23,32 @@
 #define PG_NOTICE_MAX	   200	 /* bytes kept of a message from the server */
 #define PG_RETRIES	   3	 /* for statements outside a transaction */
 #define PG_LOCK_TIMEOUT_MS 5000	 /* as SQLite's busy timeout */
+
+/* libpq, loaded when a PostgreSQL store is first opened (lib/dso.h). */
+/* clang-format off */
+#define PQ_FUNCTIONS(X)                                                                    \
+	X(clear) X(cmdStatus) X(connectPoll) X(connectStart) X(connectionNeedsPassword)   \
+	X(conninfo) X(conninfoFree) X(db) X(errorMessage) X(exec) X(execPrepared)          \
+	X(finish) X(freemem) X(getisnull) X(getvalue) X(host) X(ntuples) X(port)           \
+	X(prepare) X(reset) X(resultErrorField) X(resultStatus) X(setNoticeReceiver)       \
+	X(socket) X(status) X(transactionStatus) X(unescapeBytea)
+/* clang-format on */
+
+static struct {
+#define PQ_POINTER(f) __typeof__(PQ##f) *f;
+	PQ_FUNCTIONS(PQ_POINTER)
+#undef PQ_POINTER
+} pq;
+static bool pq_loaded;
+
+static int pq_load(struct sk_error *err)
+{
+#define PQ_SYMBOL(f) {"PQ" #f, (void **)&pq.f},
+	static const struct dso_symbol syms[] = {PQ_FUNCTIONS(PQ_SYMBOL)};
+#undef PQ_SYMBOL
+
+	return dso_load("libpq.so.5", syms, sizeof(syms) / sizeof(syms[0]), &pq_loaded, err);
+}
 
 struct pg_stmt {
 	struct db_stmt base;
@@ -66,12 +93,12 @@ static bool sqlstate_is(const char *state, const char *prefix)
  * with a message naming the operation. */
 static int pg_error(struct pg_db *d, PGresult *res, const char *op, struct sk_error *err)
 {
-	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *state = res ? pq.resultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? pq.resultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 
 	if (msg == NULL)
-		msg = PQerrorMessage(d->conn);
-	if (PQstatus(d->conn) != CONNECTION_OK || sqlstate_is(state, "08") ||
+		msg = pq.errorMessage(d->conn);
+	if (pq.status(d->conn) != CONNECTION_OK || sqlstate_is(state, "08") ||
 	    sqlstate_is(state, "57P")) {
 		/* Why, as the server said it: between statements (kept by
 		 * pg_notice), or as this statement's error (57P01 on a
@@ -116,8 +143,8 @@ static int pg_error(struct pg_db *d, PGresult *res, const char *op, struct sk_er
 static void pg_notice(void *arg, const PGresult *res)
 {
 	struct pg_db *d = arg;
-	const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
-	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *severity = pq.resultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *msg = pq.resultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 
 	if (severity == NULL || msg == NULL ||
 	    (strcmp(severity, "FATAL") != 0 && strcmp(severity, "PANIC") != 0))
@@ -147,14 +174,14 @@ static void pg_session_setup(struct pg_db *d)
 
 	snprintf(sql, sizeof(sql), "SET client_min_messages = warning; SET lock_timeout = %d",
 		 lock_timeout_ms());
-	PQclear(PQexec(d->conn, sql));
+	pq.clear(pq.exec(d->conn, sql));
 }
 
 /* Make sure the connection is up. A connection lost inside a transaction
  * cannot be resumed: the transaction is gone, and nothing of it stored. */
 static int pg_ensure(struct pg_db *d, const char *op, struct sk_error *err)
 {
-	if (PQstatus(d->conn) == CONNECTION_OK)
+	if (pq.status(d->conn) == CONNECTION_OK)
 		return 0;
 	if (d->in_tx)
 		return sk_error_set(err, SK_ETEMP,
@@ -162,10 +189,10 @@ static int pg_ensure(struct pg_db *d, const char *op, struct sk_error *err)
 				    "during a transaction%s%s%s; nothing of it was stored",
 				    op, d->where, d->notice[0] ? " (" : "", d->notice,
 				    d->notice[0] ? ")" : "");
-	PQreset(d->conn);
-	if (PQstatus(d->conn) != CONNECTION_OK)
+	pq.reset(d->conn);
+	if (pq.status(d->conn) != CONNECTION_OK)
 		return sk_error_set(err, SK_ETEMP, "%s: cannot reach PostgreSQL at %s: %s", op,
-				    d->where, PQerrorMessage(d->conn));
+				    d->where, pq.errorMessage(d->conn));
 	d->notice[0] = '\0';
 	d->gen++;
 	pg_session_setup(d);
@@ -189,20 +216,21 @@ static int pg_exec(struct db *db, const char *sql, struct sk_error *err)
 	/* Nothing to roll back on a lost connection, or when the server has
 	 * already ended the transaction (a failed COMMIT): a ROLLBACK there
 	 * would only print a WARNING. */
-	if (str_has_prefix(sql, "ROLLBACK") && (PQstatus(d->conn) != CONNECTION_OK ||
-						PQtransactionStatus(d->conn) == PQTRANS_IDLE)) {
+	if (str_has_prefix(sql, "ROLLBACK") &&
+	    (pq.status(d->conn) != CONNECTION_OK ||
+	     pq.transactionStatus(d->conn) == PQTRANS_IDLE)) {
 		d->in_tx = false;
 		return 0;
 	}
 	for (int attempt = 0; attempt < PG_RETRIES; attempt++) {
 		if ((rc = pg_ensure(d, "running SQL", err)) != 0)
 			break;
-		res = PQexec(d->conn, sql);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK &&
-		    PQresultStatus(res) != PGRES_TUPLES_OK)
+		res = pq.exec(d->conn, sql);
+		if (pq.resultStatus(res) != PGRES_COMMAND_OK &&
+		    pq.resultStatus(res) != PGRES_TUPLES_OK)
 			rc = pg_error(d, res, "running SQL", err);
 		else if (str_has_prefix(sql, "COMMIT") &&
-			 strcmp(PQcmdStatus(res), "ROLLBACK") == 0)
+			 strcmp(pq.cmdStatus(res), "ROLLBACK") == 0)
 			/* A statement in it had failed: the server rolled back
 			 * instead, and says so only in the command tag. */
 			rc = sk_error_set(err, SK_EIO,
@@ -211,14 +239,14 @@ static int pg_exec(struct db *db, const char *sql, struct sk_error *err)
 					  d->where);
 		else
 			rc = 0;
-		PQclear(res);
+		pq.clear(res);
 		if (rc == 0 || !pg_retryable(d, rc) || str_has_prefix(sql, "COMMIT"))
 			break;
 	}
 	if (rc == 0 && str_has_prefix(sql, "BEGIN"))
 		d->in_tx = true;
 	if (ends_tx && (rc == 0 || str_has_prefix(sql, "ROLLBACK") ||
-			PQtransactionStatus(d->conn) == PQTRANS_IDLE))
+			pq.transactionStatus(d->conn) == PQTRANS_IDLE))
 		d->in_tx = false;
 	return rc;
 }
@@ -237,10 +265,10 @@ static struct db_stmt *pg_stmt_new(struct db *db, const char *sql, struct sk_err
 
 static void pg_clear_walk(struct pg_stmt *s)
 {
-	PQclear(s->res);
+	pq.clear(s->res);
 	s->res = NULL;
 	s->row = s->nrows = 0;
-	PQfreemem(s->blob);
+	pq.freemem(s->blob);
 	s->blob = NULL;
 	for (int i = 0; i < s->nparams; i++) {
 		free(s->params[i]);
@@ -347,12 +375,12 @@ static int pg_prepare_on_server(struct pg_db *d, struct pg_stmt *s, struct sk_er
 
 	if (s->prepared_gen == d->gen)
 		return 0;
-	res = PQprepare(d->conn, s->name, s->base.sql, 0, NULL);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	res = pq.prepare(d->conn, s->name, s->base.sql, 0, NULL);
+	if (pq.resultStatus(res) != PGRES_COMMAND_OK)
 		rc = pg_error(d, res, "preparing SQL", err);
 	else
 		s->prepared_gen = d->gen;
-	PQclear(res);
+	pq.clear(res);
 	return rc;
 }
 
@@ -371,17 +399,17 @@ static int pg_run(struct pg_db *d, struct pg_stmt *s, struct sk_error *err)
 				continue;
 			return rc;
 		}
-		res = PQexecPrepared(d->conn, s->name, s->nparams,
-				     (const char *const *)s->params, NULL, NULL, 0);
-		status = PQresultStatus(res);
+		res = pq.execPrepared(d->conn, s->name, s->nparams,
+				      (const char *const *)s->params, NULL, NULL, 0);
+		status = pq.resultStatus(res);
 		if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
 			s->res = res;
 			s->row = -1;
-			s->nrows = PQntuples(res);
+			s->nrows = pq.ntuples(res);
 			return 0;
 		}
 		rc = pg_error(d, res, "running SQL", err);
-		PQclear(res);
+		pq.clear(res);
 		if (!pg_retryable(d, rc))
 			return rc;
 	}
@@ -414,33 +442,34 @@ static int64_t pg_col_int(struct db_stmt *st, int col)
 {
 	struct pg_stmt *s = to_stmt(st);
 
-	return strtoll(PQgetvalue(s->res, s->row, col), NULL, 10);
+	return strtoll(pq.getvalue(s->res, s->row, col), NULL, 10);
 }
 
 static const char *pg_col_text(struct db_stmt *st, int col)
 {
 	struct pg_stmt *s = to_stmt(st);
 
-	if (PQgetisnull(s->res, s->row, col))
+	if (pq.getisnull(s->res, s->row, col))
 		return NULL;
-	return PQgetvalue(s->res, s->row, col);
+	return pq.getvalue(s->res, s->row, col);
 }
 
 static bool pg_col_is_null(struct db_stmt *st, int col)
 {
 	struct pg_stmt *s = to_stmt(st);
 
-	return PQgetisnull(s->res, s->row, col);
+	return pq.getisnull(s->res, s->row, col);
 }
 
 static const void *pg_col_blob(struct db_stmt *st, int col, size_t *len)
 {
 	struct pg_stmt *s = to_stmt(st);
 
-	if (PQgetisnull(s->res, s->row, col))
+	if (pq.getisnull(s->res, s->row, col))
 		return NULL;
-	PQfreemem(s->blob);
-	s->blob = PQunescapeBytea((const unsigned char *)PQgetvalue(s->res, s->row, col), len);
+	pq.freemem(s->blob);
+	s->blob =
+	    pq.unescapeBytea((const unsigned char *)pq.getvalue(s->res, s->row, col), len);
 	return s->blob != NULL ? (const void *)s->blob : (*len = 0, (const void *)"");
 }
 
@@ -503,7 +532,7 @@ static void pg_close(struct db *db)
 {
 	struct pg_db *d = to_db(db);
 
-	PQfinish(d->conn);
+	pq.finish(d->conn);
 	free(d->where);
 	free(d);
 }
@@ -553,7 +582,7 @@ static int pg_connect_error_code(PGconn *conn, const char *msg)
 	    NULL,
 	};
 
-	if (PQconnectionNeedsPassword(conn))
+	if (pq.connectionNeedsPassword(conn))
 		return SK_ECONFIG;
 	for (int i = 0; config[i] != NULL; i++)
 		if (strstr(msg, config[i]) != NULL)
@@ -565,7 +594,7 @@ static int pg_connect_error_code(PGconn *conn, const char *msg)
  * has it), or -1 for none: wait as long as the network does. */
 static int pg_connect_timeout(PGconn *conn)
 {
-	PQconninfoOption *opts = PQconninfo(conn);
+	PQconninfoOption *opts = pq.conninfo(conn);
 	int64_t v;
 	int timeout = -1;
 
@@ -573,7 +602,7 @@ static int pg_connect_timeout(PGconn *conn)
 		if (strcmp(o->keyword, "connect_timeout") == 0 && o->val != NULL &&
 		    str_to_i64(o->val, 0, 86400, &v) == 0 && v > 0)
 			timeout = v < 2 ? 2 : (int)v;
-	PQconninfoFree(opts);
+	pq.conninfoFree(opts);
 	return timeout;
 }
 
@@ -587,10 +616,10 @@ static int pg_connect_finish(PGconn *conn, bool *timed_out)
 	time_t deadline = timeout > 0 ? time(NULL) + timeout : 0;
 
 	*timed_out = false;
-	if (PQstatus(conn) == CONNECTION_BAD)
+	if (pq.status(conn) == CONNECTION_BAD)
 		return -1;
 	while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
-		struct pollfd pfd = {PQsocket(conn),
+		struct pollfd pfd = {pq.socket(conn),
 				     st == PGRES_POLLING_READING ? POLLIN : POLLOUT, 0};
 		int wait_ms = -1, n;
 
@@ -610,7 +639,7 @@ static int pg_connect_finish(PGconn *conn, bool *timed_out)
 			return -1;
 		if (n <= 0)
 			continue; /* interrupted, or the deadline (checked above) */
-		st = PQconnectPoll(conn);
+		st = pq.connectPoll(conn);
 	}
 	return st == PGRES_POLLING_OK ? 0 : -1;
 }
@@ -620,20 +649,23 @@ static int pg_connect_finish(PGconn *conn, bool *timed_out)
  * server can say anything. */
 struct db *db_pg_open(const char *url, struct sk_error *err)
 {
-	struct pg_db *d = xcalloc(1, sizeof(*d));
+	struct pg_db *d;
 	bool timed_out = false;
 
+	if (pq_load(err) != 0)
+		return NULL;
+	d = xcalloc(1, sizeof(*d));
 	d->base.ops = &pg_ops;
-	d->conn = PQconnectStart(url);
+	d->conn = pq.connectStart(url);
 	if (d->conn == NULL)
 		abort(); /* libpq could not allocate its small connection object */
-	PQsetNoticeReceiver(d->conn, pg_notice, d);
+	pq.setNoticeReceiver(d->conn, pg_notice, d);
 	pg_connect_finish(d->conn, &timed_out);
-	d->where = xasprintf("%s:%s/%s", PQhost(d->conn) ? PQhost(d->conn) : "?",
-			     PQport(d->conn) ? PQport(d->conn) : "?",
-			     PQdb(d->conn) ? PQdb(d->conn) : "?");
-	if (PQstatus(d->conn) != CONNECTION_OK || timed_out) {
-		char *msg = xstrdup(timed_out ? "timeout expired" : PQerrorMessage(d->conn));
+	d->where = xasprintf("%s:%s/%s", pq.host(d->conn) ? pq.host(d->conn) : "?",
+			     pq.port(d->conn) ? pq.port(d->conn) : "?",
+			     pq.db(d->conn) ? pq.db(d->conn) : "?");
+	if (pq.status(d->conn) != CONNECTION_OK || timed_out) {
+		char *msg = xstrdup(timed_out ? "timeout expired" : pq.errorMessage(d->conn));
 
 		msg[strcspn(msg, "\n")] = '\0';
 		sk_error_set(err, pg_connect_error_code(d->conn, msg),

@@ -396,10 +396,11 @@ struct db *db_sqlite_open(const char *path, struct sk_error *err)
 	if (rc != SQLITE_OK)
 		goto out;
 	sqlite3_extended_result_codes(d->h, 1);
-	/* A short-lived process (mailgate, one per mail) leaves the WAL for
-	 * the next: checkpointing it at every close costs more than the
-	 * work. The automatic checkpoint keeps it small. */
-	sqlite3_db_config(d->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	/* The last connection to close checkpoints the WAL and removes it,
+	 * as SQLite does by default: a WAL left behind is read whole (up to
+	 * the automatic checkpoint's 1000 pages) by the next process to
+	 * open the database, to rebuild its index, and a short-lived process
+	 * (mailgate, one per mail) would pay that every time. */
 	sqlite3_busy_timeout(d->h, busy_timeout_ms());
 	for (int i = 0; setup[i] != NULL && rc == SQLITE_OK; i++)
 		rc = sqlite3_exec(d->h, setup[i], NULL, NULL, NULL);
