@@ -176,10 +176,12 @@ static int feed_setup_load(struct cli *c, struct cli_opt *opts, struct feed_setu
 	opt->has_tlp = true;
 	schema_path = config_get(c->cfg, "feeds", "shadowserver_schema");
 	if (schema_path != NULL && opt->format != FEED_INTELMQ && opt->format != FEED_CSV) {
-		fs->schema = shadowserver_schema_load(schema_path, &c->err);
+		struct sk_error sub = {0};
+
+		fs->schema = shadowserver_schema_load(schema_path, &sub);
 		if (fs->schema == NULL) {
-			c->err.code = SK_ECONFIG; /* the file the configuration names */
-			sk_error_prefix(&c->err, "[feeds] shadowserver_schema");
+			config_error(c->cfg, "feeds", "shadowserver_schema", &c->err, "%s",
+				     sub.msg);
 			return cli_fail(c);
 		}
 		opt->schema = fs->schema;

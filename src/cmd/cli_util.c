@@ -14,48 +14,12 @@
 #include "cmd/common.h"
 #include "lib/config.h"
 #include "lib/str.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "route/enrich.h"
 #include "route/index.h"
 #include "route/match.h"
 #include "store/store.h"
-
-/* True if s is well-formed UTF-8 (no overlong forms or surrogates). */
-static bool utf8_valid(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		int n;
-		unsigned cp;
-
-		if (*p < 0x80) {
-			p++;
-			continue;
-		} else if ((*p & 0xe0) == 0xc0) {
-			n = 1;
-			cp = *p & 0x1f;
-		} else if ((*p & 0xf0) == 0xe0) {
-			n = 2;
-			cp = *p & 0x0f;
-		} else if ((*p & 0xf8) == 0xf0) {
-			n = 3;
-			cp = *p & 0x07;
-		} else {
-			return false;
-		}
-		for (int i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		p += n + 1;
-	}
-	return true;
-}
 
 int cli_usage_error(struct cli *c, const char *fmt, ...)
 {
@@ -146,7 +110,7 @@ int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, int mi
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (!utf8_valid(a)) {
+		if (!utf8_valid(a, strlen(a))) {
 			sk_error_set(&c->err, SK_EINVAL, "argument %d is not valid UTF-8",
 				     i + 1);
 			return cli_fail(c);
@@ -162,7 +126,7 @@ int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, int mi
 			rc = parse_option(c, argc, argv, &i, opts);
 			if (rc != CLI_GO)
 				return rc;
-			if (!utf8_valid(argv[i])) {
+			if (!utf8_valid(argv[i], strlen(argv[i]))) {
 				sk_error_set(&c->err, SK_EINVAL,
 					     "argument %d is not valid UTF-8", i + 1);
 				return cli_fail(c);
@@ -383,7 +347,7 @@ int cli_pick_tlp(struct cli *c, const char *flag, enum tlp_label *out)
 		return 0;
 	if (flag != NULL)
 		return cli_usage_error(c, "--tlp: %s", sub.msg);
-	sk_error_set(&c->err, SK_ECONFIG, "[feeds] tlp: %s", sub.msg);
+	config_error(c->cfg, "feeds", "tlp", &c->err, "%s", sub.msg);
 	return cli_fail(c);
 }
 
@@ -399,7 +363,7 @@ int cli_routing_open(struct cli *c, const char *match_flag, struct cli_routing *
 	if (route_mode_parse(mode, &m, &sub) != 0) {
 		if (match_flag != NULL)
 			return cli_usage_error(c, "--match: %s", sub.msg);
-		sk_error_set(&c->err, SK_ECONFIG, "[route] match: %s", sub.msg);
+		config_error(c->cfg, "route", "match", &c->err, "%s", sub.msg);
 		return cli_fail(c);
 	}
 	out->mode = m;

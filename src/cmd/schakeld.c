@@ -103,9 +103,8 @@ static int read_settings(const struct config *cfg, const char *db_flag,
 	level = config_str(cfg, "log", "level", "info");
 	s.log_level = log_level_parse(level);
 	if (s.log_level < 0)
-		return sk_error_set(err, SK_ECONFIG,
-				    "[log] level = '%s': expected error, warn, info or debug",
-				    level);
+		return config_error(cfg, "log", "level", err,
+				    "expected error, warn, info or debug");
 	s.http.port = (int)port;
 	s.http.threads = (int)threads;
 	s.http.max_body = (size_t)max_body;

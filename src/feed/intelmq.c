@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "lib/error.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "model/event.h"
 
@@ -488,43 +489,6 @@ static uint32_t hash_key(const char *s, size_t n)
 		h *= 16777619u;
 	}
 	return h;
-}
-
-/* True if s[0..n) is UTF-8 (no overlong forms, surrogates or code
- * points past U+10FFFF). */
-static bool utf8_valid(const char *text, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	size_t i = 0, k;
-
-	while (i < n) {
-		uint32_t c;
-
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if (s[i] >= 0xc2 && s[i] <= 0xdf)
-			k = 2, c = s[i] & 0x1fu;
-		else if (s[i] >= 0xe0 && s[i] <= 0xef)
-			k = 3, c = s[i] & 0x0fu;
-		else if (s[i] >= 0xf0 && s[i] <= 0xf4)
-			k = 4, c = s[i] & 0x07u;
-		else
-			return false;
-		if (k > n - i)
-			return false;
-		for (size_t j = 1; j < k; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return false;
-			c = c << 6 | (s[i + j] & 0x3fu);
-		}
-		if ((k == 3 && c < 0x800) || (k == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-		    (c >= 0xd800 && c <= 0xdfff))
-			return false;
-		i += k;
-	}
-	return true;
 }
 
 /* Known keys to fields: an open-addressing table over

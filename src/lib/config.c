@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <ini.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +13,9 @@
 #include "lib/str.h"
 #include "lib/xalloc.h"
 
-#define CONFIG_MAX_FILE (1024 * 1024)
+#define CONFIG_MAX_FILE	   (1024 * 1024)
 #define CONFIG_MAX_ENTRIES 4096
-#define CONFIG_MAX_VALUE 4096
+#define CONFIG_MAX_VALUE   4096
 
 struct config_entry {
 	char *section;
@@ -27,9 +28,10 @@ struct config {
 	char *path;
 	struct config_entry *entries;
 	size_t n, alloc;
-	char *error;		/* first parse problem, set by the handler */
-	FILE *file;		/* being read */
-	int line;		/* lines read so far */
+	char *error;   /* first parse problem, set by the handler */
+	FILE *file;    /* being read */
+	int line;      /* lines read so far */
+	bool indented; /* the line read last begins with white space */
 };
 
 struct config *config_new(void)
@@ -92,21 +94,57 @@ void config_set(struct config *cfg, const char *section, const char *key, const 
 }
 
 /* Reads one line for inih and counts it, so entries and errors know
- * their line (Debian's inih passes no line number to handlers). */
+ * their line (Debian's inih passes no line number to handlers). A line
+ * longer than inih's buffer (num) stops the parse: inih would read its
+ * rest as a line of its own. */
 static char *config_reader(char *str, int num, void *stream)
 {
 	struct config *cfg = stream;
-	char *line = fgets(str, num, cfg->file);
+	char *line = cfg->error == NULL ? fgets(str, num, cfg->file) : NULL;
+	size_t len;
 
-	if (line != NULL)
-		cfg->line++;
+	if (line == NULL)
+		return NULL;
+	cfg->line++;
+	len = strlen(line);
+	if (len > 0 && line[len - 1] != '\n' && getc(cfg->file) != EOF) {
+		cfg->error = xasprintf("%s:%d: the line is longer than %d bytes (a long "
+				       "value goes on indented lines that continue it)",
+				       cfg->path, cfg->line, num - 2);
+		return NULL;
+	}
+	cfg->indented = line[0] == ' ' || line[0] == '\t';
 	return line;
 }
 
-static int config_handler(void *user, const char *section, const char *name,
-			  const char *value)
+/* An indented line continues the value above it (inih hands it over as
+ * the same key again): joined with a space. Any other second value of
+ * a key is a mistake, not an override. */
+static int config_continue(struct config *cfg, struct config_entry *e, const char *value,
+			   int line)
+{
+	char *joined;
+
+	if (!cfg->indented || e != &cfg->entries[cfg->n - 1]) {
+		cfg->error = xasprintf("%s:%d: [%s] %s is set twice (first on line %d)",
+				       cfg->path, line, e->section, e->key, e->line);
+		return 0;
+	}
+	if (strlen(e->value) + 1 + strlen(value) > CONFIG_MAX_VALUE) {
+		cfg->error = xasprintf("%s:%d: value of '%s' is longer than %d bytes",
+				       cfg->path, line, e->key, CONFIG_MAX_VALUE);
+		return 0;
+	}
+	joined = xasprintf("%s %s", e->value, value);
+	free(e->value);
+	e->value = joined;
+	return 1;
+}
+
+static int config_handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct config *cfg = user;
+	struct config_entry *e;
 	int line = cfg->line;
 
 	if (cfg->error != NULL)
@@ -114,8 +152,8 @@ static int config_handler(void *user, const char *section, const char *name,
 	if (name == NULL)
 		return 1; /* a section header alone */
 	if (*section == '\0') {
-		cfg->error = xasprintf("%s:%d: key '%s' outside any [section]", cfg->path,
-				       line, name);
+		cfg->error =
+		    xasprintf("%s:%d: key '%s' outside any [section]", cfg->path, line, name);
 		return 0;
 	}
 	if (strlen(value) > CONFIG_MAX_VALUE) {
@@ -128,6 +166,8 @@ static int config_handler(void *user, const char *section, const char *name,
 				       CONFIG_MAX_ENTRIES);
 		return 0;
 	}
+	if ((e = config_find(cfg, section, name)) != NULL && e->line > 0)
+		return config_continue(cfg, e, value, line);
 	config_put(cfg, section, name, value, line);
 	return 1;
 }
@@ -147,8 +187,9 @@ struct config *config_parse(FILE *f, const char *name, struct sk_error *err)
 		return NULL;
 	}
 	if (rc != 0) {
-		sk_error_set(err, SK_ECONFIG, "%s:%d: syntax error (expected [section] or key = value)",
-			     name, rc);
+		sk_error_set(err, SK_ECONFIG,
+			     "%s:%d: syntax error (expected [section] or key = value)", name,
+			     rc);
 		config_free(cfg);
 		return NULL;
 	}
@@ -169,7 +210,8 @@ struct config *config_load(const char *path, bool optional, struct sk_error *err
 		return NULL;
 	}
 	if (fstat(fileno(f), &st) == 0 && st.st_size > CONFIG_MAX_FILE)
-		sk_error_set(err, SK_ECONFIG, "%s: larger than %d bytes", path, CONFIG_MAX_FILE);
+		sk_error_set(err, SK_ECONFIG, "%s: larger than %d bytes", path,
+			     CONFIG_MAX_FILE);
 	else
 		cfg = config_parse(f, path, err);
 	fclose(f);
@@ -195,10 +237,26 @@ static int config_bad(const struct config *cfg, const struct config_entry *e,
 		      struct sk_error *err, const char *what)
 {
 	if (e->line > 0)
-		return sk_error_set(err, SK_ECONFIG, "%s:%d: [%s] %s = '%s': %s", cfg->path,
+		return sk_error_set(err, SK_ECONFIG, "%s:%d: [%s] %s = '%.160s': %s", cfg->path,
 				    e->line, e->section, e->key, e->value, what);
-	return sk_error_set(err, SK_ECONFIG, "[%s] %s = '%s': %s", e->section, e->key,
+	return sk_error_set(err, SK_ECONFIG, "[%s] %s = '%.160s': %s", e->section, e->key,
 			    e->value, what);
+}
+
+int config_error(const struct config *cfg, const char *section, const char *key,
+		 struct sk_error *err, const char *fmt, ...)
+{
+	const struct config_entry *e;
+	char what[SK_ERROR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	e = cfg != NULL ? config_find(cfg, section, key) : NULL;
+	if (e == NULL)
+		return sk_error_set(err, SK_ECONFIG, "[%s] %s: %s", section, key, what);
+	return config_bad(cfg, e, err, what);
 }
 
 int config_int(const struct config *cfg, const char *section, const char *key, int64_t min,
@@ -236,8 +294,7 @@ int config_bool(const struct config *cfg, const char *section, const char *key, 
 	return 0;
 }
 
-int config_check_known(const struct config *cfg, const char *const *known,
-		       struct sk_error *err)
+int config_check_known(const struct config *cfg, const char *const *known, struct sk_error *err)
 {
 	char name[256];
 

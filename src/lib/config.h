@@ -22,18 +22,24 @@ struct config *config_parse(FILE *f, const char *name, struct sk_error *err);
 void config_free(struct config *cfg);
 
 /* Set or replace a value (command-line overrides). */
-void config_set(struct config *cfg, const char *section, const char *key,
-		const char *value);
+void config_set(struct config *cfg, const char *section, const char *key, const char *value);
 
 /* The raw value, or NULL when absent; borrowed. */
 const char *config_get(const struct config *cfg, const char *section, const char *key);
 const char *config_str(const struct config *cfg, const char *section, const char *key,
 		       const char *dflt);
 /* Integer in [min, max]; absent gives dflt. SK_ECONFIG names file:line. */
-int config_int(const struct config *cfg, const char *section, const char *key,
-	       int64_t min, int64_t max, int64_t dflt, int64_t *out, struct sk_error *err);
-int config_bool(const struct config *cfg, const char *section, const char *key,
-		bool dflt, bool *out, struct sk_error *err);
+int config_int(const struct config *cfg, const char *section, const char *key, int64_t min,
+	       int64_t max, int64_t dflt, int64_t *out, struct sk_error *err);
+int config_bool(const struct config *cfg, const char *section, const char *key, bool dflt,
+		bool *out, struct sk_error *err);
+
+/* SK_ECONFIG about the value of [section] key, worded as the look-ups
+ * above word theirs: "file:line: [section] key = 'value': what", or
+ * "[section] key: what" when the key is absent (cfg may be NULL). */
+int config_error(const struct config *cfg, const char *section, const char *key,
+		 struct sk_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* Refuse keys not in known ("section.key" strings, NULL-terminated);
  * catches typos that would otherwise be silently ignored. */

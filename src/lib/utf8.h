@@ -1,7 +1,9 @@
-/* lib/utf8.h: one UTF-8 sequence decoded, strictly (RFC 3629). */
+/* lib/utf8.h: UTF-8 read strictly (RFC 3629): one sequence decoded, a
+ * string checked, repaired or cut without splitting a character. */
 #ifndef SK_LIB_UTF8_H
 #define SK_LIB_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,5 +40,13 @@ static inline size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 	*cp = c;
 	return len;
 }
+
+/* Whether s[0..n) is UTF-8 throughout. */
+bool utf8_valid(const char *s, size_t n);
+/* Replace each byte of s that is not part of a valid sequence with '?'
+ * (in place: the length stays); how many were. */
+size_t utf8_scrub(char *s);
+/* Cut s to at most max bytes, before a character rather than inside. */
+void utf8_cut(char *s, size_t max);
 
 #endif

@@ -31,9 +31,10 @@ int mail_settings_read(const struct config *cfg, struct mail_settings *out,
 	int rc;
 
 	s.smtp.relay = config_str(cfg, "mail", "relay", "smtp://127.0.0.1:25");
-	if ((rc = smtp_relay_check(s.smtp.relay, err)) != 0) {
-		sk_error_prefix(err, "[mail] relay");
-		return rc;
+	if ((rc = smtp_relay_check(s.smtp.relay, &local)) != 0) {
+		if (rc != SK_ECONFIG) /* libcurl could not start */
+			return sk_error_set(err, rc, "%s", local.msg);
+		return config_error(cfg, "mail", "relay", err, "%s", local.msg);
 	}
 	tls = config_str(cfg, "mail", "tls", "try");
 	if (strcmp(tls, "try") == 0)
@@ -41,13 +42,12 @@ int mail_settings_read(const struct config *cfg, struct mail_settings *out,
 	else if (strcmp(tls, "require") == 0)
 		s.smtp.tls = SMTP_TLS_REQUIRE;
 	else
-		return sk_error_set(err, SK_ECONFIG,
-				    "[mail] tls = '%.40s': expected try or require", tls);
+		return config_error(cfg, "mail", "tls", err, "expected try or require");
 	s.smtp.connect_timeout = MAIL_CONNECT_TIMEOUT;
 	s.smtp.timeout = MAIL_SEND_TIMEOUT;
 	s.from = config_get(cfg, "mail", "from");
 	if (s.from != NULL && mail_addr_check(s.from, from, &local) != 0)
-		return sk_error_set(err, SK_ECONFIG, "[mail] from: %s", local.msg);
+		return config_error(cfg, "mail", "from", err, "%s", local.msg);
 	if ((rc = config_int(cfg, "mail", "max_attempts", 1, 100, 12, &n, err)) != 0)
 		return rc;
 	s.max_attempts = (int)n;

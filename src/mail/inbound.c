@@ -13,6 +13,7 @@
 
 #include "lib/error.h"
 #include "lib/str.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
@@ -213,9 +214,9 @@ int inbound_parse(const void *raw, size_t len, struct inbound *out, struct sk_er
 		rc = sk_error_set(err, SK_EINVAL, "not a mail: it has no From address");
 		goto done;
 	}
-	if ((v = g_mime_message_get_message_id(msg)) != NULL && *v != '\0') {
+	if ((v = g_mime_message_get_message_id(msg)) != NULL)
 		id_copy(out->message_id, sizeof(out->message_id), v);
-	} else {
+	if (out->message_id[0] == '\0') { /* none, or nothing but <> */
 		unsigned char h[16];
 		char hex[33];
 
@@ -225,8 +226,8 @@ int inbound_parse(const void *raw, size_t len, struct inbound *out, struct sk_er
 	}
 	v = g_mime_message_get_subject(msg);
 	out->subject = xstrdup(v != NULL ? v : "");
-	if (strlen(out->subject) > MAIL_SUBJECT_MAX)
-		out->subject[MAIL_SUBJECT_MAX] = '\0'; /* may cut a character: shown only */
+	utf8_cut(out->subject, MAIL_SUBJECT_MAX);
+	utf8_scrub(out->subject);
 	if ((v = g_mime_object_get_header(obj, "Return-Path")) != NULL) {
 		out->has_return_path = true;
 		id_copy(out->return_path, sizeof(out->return_path), v);
@@ -244,10 +245,10 @@ int inbound_parse(const void *raw, size_t len, struct inbound *out, struct sk_er
 		out->text = w.html != NULL ? w.html : xstrdup("");
 		w.html = NULL;
 	}
-	if (strlen(out->text) > INBOUND_TEXT_MAX) {
-		out->text[INBOUND_TEXT_MAX] = '\0';
-		out->text_cut = true;
-	}
+	/* Bytes in no charset the part declares are not passed on as text. */
+	out->text_cut = strlen(out->text) > INBOUND_TEXT_MAX;
+	utf8_cut(out->text, INBOUND_TEXT_MAX);
+	utf8_scrub(out->text);
 	if (strstr(out->text, "-----BEGIN PGP MESSAGE-----") != NULL)
 		out->encrypted = true;
 done:

@@ -30,16 +30,17 @@ struct inbound {
 	 * a hash of its bytes, so that the same mail is still known twice. */
 	char message_id[MAIL_MSGID_MAX + 1];
 	char from[MAIL_ADDR_MAX + 1]; /* the first From address, lower-cased domain */
-	char *subject;		      /* UTF-8, "" if none; owned */
+	char *subject; /* UTF-8 ("?" for a byte that is not), "" if none; owned */
 	bool has_return_path;
-	char return_path[MAIL_ADDR_MAX + 1]; /* "" for the null sender <> */
+	char return_path[MAIL_ADDR_MAX + 1];   /* "" for the null sender <> */
 	char auto_submitted[INBOUND_WORD_MAX]; /* "" if absent */
 	char precedence[INBOUND_WORD_MAX];
-	bool list;			       /* has List-Id or List-Unsubscribe */
-	char *refs[INBOUND_REFS_MAX];	       /* In-Reply-To, then References newest first */
+	bool list;		      /* has List-Id or List-Unsubscribe */
+	char *refs[INBOUND_REFS_MAX]; /* In-Reply-To, then References newest first */
 	size_t n_refs;
 	bool encrypted; /* PGP/MIME, S/MIME or an inline PGP message */
-	char *text;	/* the first text/plain part (else text/html, tags removed), UTF-8 */
+	char *text;	/* the first text/plain part (else text/html, tags removed), UTF-8 as
+			   subject */
 	bool text_cut;	/* longer than INBOUND_TEXT_MAX */
 	struct inbound_part parts[INBOUND_PARTS_MAX];
 	size_t n_parts, parts_dropped;

@@ -39,38 +39,35 @@ int intake_config_read(const struct config *cfg, struct intake_config *out,
 	const char *tag = config_str(cfg, "tickets", "tag", "CSIRT");
 	const char *list = config_str(cfg, "tickets", "addresses", "");
 	char copy[4096], *save = NULL;
+	struct sk_error why = {0};
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (*tag == '\0' || strlen(tag) > INTAKE_TAG_MAX || strpbrk(tag, "[]# \t") != NULL)
-		return sk_error_set(err, SK_ECONFIG,
-				    "tickets.tag must be 1 to %d characters without spaces, "
-				    "brackets or '#'",
-				    INTAKE_TAG_MAX);
+		return config_error(
+		    cfg, "tickets", "tag", err,
+		    "expected 1 to %d characters without spaces, brackets or '#'",
+		    INTAKE_TAG_MAX);
 	snprintf(out->tag, sizeof(out->tag), "%s", tag);
 	out->from = config_get(cfg, "mail", "from");
 	out->sender_name = config_str(cfg, "notify", "sender", "CSIRT");
 	out->templates = config_str(cfg, "notify", "templates", SCHAKEL_TEMPLATES);
 	if (out->from != NULL) {
-		if (mail_addr_check(out->from, out->own[out->n_own], err) != 0) {
-			sk_error_prefix(err, "mail.from");
-			return SK_ECONFIG;
-		}
+		if (mail_addr_check(out->from, out->own[out->n_own], &why) != 0)
+			return config_error(cfg, "mail", "from", err, "%s", why.msg);
 		out->n_own++;
 	}
 	if (strlen(list) >= sizeof(copy))
-		return sk_error_set(err, SK_ECONFIG, "tickets.addresses is too long");
+		return config_error(cfg, "tickets", "addresses", err, "longer than %zu bytes",
+				    sizeof(copy) - 1);
 	snprintf(copy, sizeof(copy), "%s", list);
 	for (char *a = strtok_r(copy, ", \t", &save); a != NULL;
 	     a = strtok_r(NULL, ", \t", &save)) {
 		if (out->n_own == INTAKE_OWN_MAX)
-			return sk_error_set(err, SK_ECONFIG,
-					    "tickets.addresses names more than %d addresses",
-					    INTAKE_OWN_MAX - 1);
-		if (mail_addr_check(a, out->own[out->n_own], err) != 0) {
-			sk_error_prefix(err, "tickets.addresses");
-			return SK_ECONFIG;
-		}
+			return config_error(cfg, "tickets", "addresses", err,
+					    "more than %d addresses", INTAKE_OWN_MAX - 1);
+		if (mail_addr_check(a, out->own[out->n_own], &why) != 0)
+			return config_error(cfg, "tickets", "addresses", err, "%s", why.msg);
 		out->n_own++;
 	}
 	if ((rc = config_bool(cfg, "tickets", "ack", true, &out->ack, err)) != 0 ||
@@ -349,7 +346,8 @@ static int items_store(struct store *st, int64_t ticket_id, const struct extract
 
 		if (query != NULL && it->kind != EXTRACT_CVE) {
 			rc = registry_whois(st, query, owner_add, &o, err);
-			if (rc == 1 || rc == SK_EINVAL) { /* enough owners; not a registry value */
+			/* Enough owners, or not a value the registry holds. */
+			if (rc == 1 || rc == SK_EINVAL) {
 				sk_error_clear(err);
 				rc = 0;
 			}

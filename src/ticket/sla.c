@@ -7,7 +7,6 @@
 #include "ticket/sla.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,26 +139,8 @@ int sla_priority(enum org_class class, enum sla_severity sev)
 	return priority_table[class_rank[class] - 1][sev];
 }
 
-static int bad_setting(struct sk_error *err, const char *section, const char *key,
-		       const char *value, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-/* "[section] key = 'value': what", as config.h words its errors. */
-static int bad_setting(struct sk_error *err, const char *section, const char *key,
-		       const char *value, const char *fmt, ...)
-{
-	char what[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	return sk_error_set(err, SK_ECONFIG, "[%s] %s = '%.160s': %s", section, key, value,
-			    what);
-}
-
 /* A [services] value: "oes:office-hours, private:none, ...". */
-static int read_service(const char *key, const char *value,
+static int read_service(const struct config *cfg, const char *key, const char *value,
 			enum sla_coverage row[SLA_CLASS_COUNT], struct sk_error *err)
 {
 	const char *s = value;
@@ -171,25 +152,25 @@ static int read_service(const char *key, const char *value,
 		more = str_next_item(&s, entry, sizeof(entry));
 		colon = strchr(entry, ':');
 		if (colon == NULL)
-			return bad_setting(err, "services", key, value,
-					   "'%s' is not class:coverage (e.g. oes:office-hours)",
-					   entry);
+			return config_error(
+			    cfg, "services", key, err,
+			    "'%s' is not class:coverage (e.g. oes:office-hours)", entry);
 		*colon = '\0';
 		class = str_index(org_class_names, entry);
 		coverage = str_index(sla_coverage_names, colon + 1);
 		*colon = ':';
 		if (class < 0)
-			return bad_setting(err, "services", key, value,
-					   "'%s': unknown class (oes, essential-public, "
-					   "administration, private, public)",
-					   entry);
+			return config_error(cfg, "services", key, err,
+					    "'%s': unknown class (oes, essential-public, "
+					    "administration, private, public)",
+					    entry);
 		if (coverage < 0)
-			return bad_setting(err, "services", key, value,
-					   "'%s': unknown coverage (none, office-hours, 24x7)",
-					   entry);
+			return config_error(cfg, "services", key, err,
+					    "'%s': unknown coverage (none, office-hours, 24x7)",
+					    entry);
 		if (seen[class])
-			return bad_setting(err, "services", key, value,
-					   "class '%s' given twice", org_class_names[class]);
+			return config_error(cfg, "services", key, err, "class '%s' given twice",
+					    org_class_names[class]);
 		seen[class] = true;
 		row[class] = (enum sla_coverage)coverage;
 	}
@@ -197,8 +178,8 @@ static int read_service(const char *key, const char *value,
 }
 
 /* A target value "30m, 2h, 1d": acknowledge, first response, resolve. */
-static int read_targets(const char *key, const char *value, int64_t out[SLA_CLOCK_COUNT],
-			struct sk_error *err)
+static int read_targets(const struct config *cfg, const char *key, const char *value,
+			int64_t out[SLA_CLOCK_COUNT], struct sk_error *err)
 {
 	const char *s = value;
 	char entry[ENTRY_MAX];
@@ -209,25 +190,25 @@ static int read_targets(const char *key, const char *value, int64_t out[SLA_CLOC
 	while (more) {
 		more = str_next_item(&s, entry, sizeof(entry));
 		if (n == SLA_CLOCK_COUNT)
-			return bad_setting(err, "sla", key, value,
-					   "expected three durations (acknowledge, first "
-					   "response, resolve), got more");
+			return config_error(cfg, "sla", key, err,
+					    "expected three durations (acknowledge, first "
+					    "response, resolve), got more");
 		if (str_to_duration(entry, SLA_TARGET_MAX, &v[n]) != 0 || v[n] == 0)
-			return bad_setting(err, "sla", key, value,
-					   "%s time '%s' is not a duration from 1s to 365d (a "
-					   "whole number and s, m, h or d, e.g. 30m)",
-					   sla_clock_names[n], entry);
+			return config_error(cfg, "sla", key, err,
+					    "%s time '%s' is not a duration from 1s to 365d (a "
+					    "whole number and s, m, h or d, e.g. 30m)",
+					    sla_clock_names[n], entry);
 		n++;
 	}
 	if (n != SLA_CLOCK_COUNT)
-		return bad_setting(err, "sla", key, value,
-				   "expected three durations (acknowledge, first response, "
-				   "resolve), got %d",
-				   n);
+		return config_error(cfg, "sla", key, err,
+				    "expected three durations (acknowledge, first response, "
+				    "resolve), got %d",
+				    n);
 	if (v[0] > v[1] || v[1] > v[2])
-		return bad_setting(err, "sla", key, value,
-				   "acknowledge may not come after first response, nor first "
-				   "response after resolve");
+		return config_error(cfg, "sla", key, err,
+				    "acknowledge may not come after first response, nor first "
+				    "response after resolve");
 	memcpy(out, v, sizeof(v));
 	return 0;
 }
@@ -243,7 +224,7 @@ static int read_calendar(const struct config *cfg, const char *key, struct calen
 	if (value == NULL)
 		return 0;
 	if (set(cal, value, &why) != 0)
-		return bad_setting(err, "sla", key, value, "%s", why.msg);
+		return config_error(cfg, "sla", key, err, "%s", why.msg);
 	return 0;
 }
 
@@ -263,7 +244,7 @@ int sla_config_read(const struct config *cfg, struct sla_config *out, struct sk_
 	    cfg ? config_str(cfg, "sla", "timezone", DEFAULT_TIMEZONE) : DEFAULT_TIMEZONE;
 	c.zone = tz_load(zone_name, &why);
 	if (c.zone == NULL)
-		return bad_setting(err, "sla", "timezone", zone_name, "%s", why.msg);
+		return config_error(cfg, "sla", "timezone", err, "%s", why.msg);
 	calendar_init_office(&c.office, c.zone);
 	if ((rc = read_calendar(cfg, "office_hours", &c.office, calendar_set_hours, err)) !=
 		0 ||
@@ -273,13 +254,14 @@ int sla_config_read(const struct config *cfg, struct sla_config *out, struct sk_
 	for (int p = 0; cfg != NULL && p < SLA_PRIORITY_COUNT; p++) {
 		snprintf(key, sizeof(key), "p%d", p + 1);
 		value = config_get(cfg, "sla", key);
-		if (value != NULL && (rc = read_targets(key, value, c.target[p], err)) != 0)
+		if (value != NULL &&
+		    (rc = read_targets(cfg, key, value, c.target[p], err)) != 0)
 			goto fail;
 	}
 	for (int s = 0; cfg != NULL && s < SLA_SERVICE_COUNT; s++) {
 		value = config_get(cfg, "services", sla_service_names[s]);
-		if (value != NULL &&
-		    (rc = read_service(sla_service_names[s], value, c.matrix[s], err)) != 0)
+		if (value != NULL && (rc = read_service(cfg, sla_service_names[s], value,
+							c.matrix[s], err)) != 0)
 			goto fail;
 	}
 	*out = c;

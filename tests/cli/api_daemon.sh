@@ -76,6 +76,7 @@ CONF
 start "$TMP/a.log" -c "$TMP/ok.conf"
 if up "http://127.0.0.1:$PORT"; then ok "store, address and port come from the configuration"; else
 	not_ok "store, address and port come from the configuration" "$(cat "$TMP/a.log")"; fi
+wait_line "$TMP/a.log" "listening on" || true
 expect_match "listening on 127\.0\.0\.1 port $PORT \(3 threads, 2 store connections\)" \
 	"$(cat "$TMP/a.log")" "the start-up line says where and how it listens"
 A_PID=$PID

@@ -176,6 +176,15 @@ start_sink() {
 	done
 	return 1
 }
+# wait_line FILE REGEX: wait until FILE has a line matching REGEX (a
+# daemon writes its log while it already answers); at most 5 s.
+wait_line() {
+	for _ in $(seq 50); do
+		grep -Eqs -- "$2" "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
 # sink_got ADDR: the number of messages smtp-sink received for ADDR.
 sink_got() { grep -l -- "^X-Rcpt-Args: <$1>" "$SINK"/msg.* 2>/dev/null | wc -l; }
 # wait_got ADDR SECONDS: wait until a message for ADDR arrived.

@@ -132,6 +132,25 @@ printf '[store]\nurl = %s\n[tickets]\nmax_size = 2048\n' "$DB" >"$TMP/small.conf
 expect_rc 65 "over tickets.max_size: exit 65" S -c "$TMP/small.conf" mailgate <"$TMP/big.eml"
 expect_match "larger than tickets.max_size" "$ERR" "... naming the limit"
 
+# --- no usable Message-ID: a mail is known by a hash of its bytes -------------
+mail e1.eml "" nobody@example.nl "First without an id"
+mail e2.eml "" nobody@example.nl "Second without an id"
+gate e1.eml
+E1=$(json "d['ticket']")
+gate e2.eml
+expect_eq "True False" "$(json "d['created'], d['ticket'] == $E1" | tr -d '(),')" \
+	"two mails with an empty Message-ID are two tickets, not one duplicate"
+gate e2.eml
+expect_eq "True" "$(json "d['duplicate']")" "... and each delivered again is a duplicate"
+
+# --- text in no charset it declares ---------------------------------------------
+printf 'From: a@example.nl\nSubject: Rapport\nMessage-ID: <l1@x.test>\n\nSyst\350me 198.51.100.9 \377\n' \
+	>"$TMP/latin1.eml"
+gate latin1.eml
+run S --json ticket show "$(json "d['ticket']")"
+expect_match "^Syst\?me 198\.51\.100\.9 \?$" "$(json "d['messages'][0]['body'].strip()")" \
+	"bytes of no declared charset become '?' in the text (the raw mail is kept as sent)"
+
 # --- a store that cannot be written: 75, then the retry stores it ----------------
 mail l1.eml l1@example-water.test soc@example-water.test "While locked"
 export SCHAKEL_BUSY_TIMEOUT_MS=200

@@ -30,7 +30,7 @@ static char *write_file(const char *text)
 
 static void test_values(void **state)
 {
-	struct sk_error err = { 0 };
+	struct sk_error err = {0};
 	struct config *cfg;
 	int64_t port = 0;
 	bool sys = true;
@@ -54,7 +54,7 @@ static void test_values(void **state)
 
 static void test_errors_name_line(void **state)
 {
-	struct sk_error err = { 0 };
+	struct sk_error err = {0};
 	struct config *cfg;
 	int64_t port = 0;
 	char *path = write_file("[http]\n\nport = eighty\n");
@@ -76,10 +76,89 @@ static void test_errors_name_line(void **state)
 	unlink(path);
 }
 
+/* Parse text as a file named "t.conf": the configuration, or NULL with
+ * the error in err. */
+static struct config *parse(const char *text, struct sk_error *err)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	struct config *cfg;
+
+	assert_non_null(f);
+	cfg = config_parse(f, "t.conf", err);
+	fclose(f);
+	return cfg;
+}
+
+static void test_long_values(void **state)
+{
+	struct sk_error err = {0};
+	struct config *cfg;
+	char text[8192], value[4200];
+
+	(void)state;
+	/* Indented lines continue a value; the entry keeps its first line. */
+	cfg = parse("[sla]\nholidays = 2026-12-25,\n  2026-12-26,\n\t2027-01-01\n"
+		    "office_days = mon-fri\n",
+		    &err);
+	assert_non_null(cfg);
+	assert_string_equal(config_get(cfg, "sla", "holidays"),
+			    "2026-12-25, 2026-12-26, 2027-01-01");
+	assert_string_equal(config_get(cfg, "sla", "office_days"), "mon-fri");
+	assert_int_equal(config_error(cfg, "sla", "holidays", &err, "bad"), SK_ECONFIG);
+	assert_string_equal(err.msg, "t.conf:2: [sla] holidays = '2026-12-25, 2026-12-26, "
+				     "2027-01-01': bad");
+	config_free(cfg);
+
+	/* A line longer than the parser's buffer is refused where it is,
+	 * not cut or read as two lines. */
+	memset(value, 'a', 300);
+	value[300] = '\0';
+	snprintf(text, sizeof(text), "[notify]\nsender = CERT\n\nsubject = %s\nx = 1\n", value);
+	assert_null(parse(text, &err));
+	assert_int_equal(err.code, SK_ECONFIG);
+	assert_non_null(strstr(err.msg, "t.conf:4: the line is longer than"));
+
+	/* Continued up to the 4 KiB limit, and not past it. */
+	strcpy(text, "[tickets]\naddresses = a@example.be");
+	for (int i = 0; i < 200; i++)
+		strcat(text, "\n  b@example.be");
+	strcat(text, "\n");
+	cfg = parse(text, &err);
+	assert_non_null(cfg);
+	assert_int_equal(strlen(config_get(cfg, "tickets", "addresses")), 12 + 200 * 13);
+	config_free(cfg);
+	for (int i = 0; i < 150; i++)
+		strcat(text, "  c@example.be\n");
+	assert_null(parse(text, &err));
+	assert_non_null(strstr(err.msg, "value of 'addresses' is longer than 4096 bytes"));
+}
+
+static void test_set_twice(void **state)
+{
+	struct sk_error err = {0};
+	struct config *cfg;
+
+	(void)state;
+	assert_null(parse("[mail]\nrelay = smtp://a.test\nfrom = x@example.be\n"
+			  "relay = smtp://b.test\n",
+			  &err));
+	assert_int_equal(err.code, SK_ECONFIG);
+	assert_string_equal(err.msg, "t.conf:4: [mail] relay is set twice (first on line 2)");
+	/* The same key in another section is another setting. */
+	cfg = parse("[mail]\nfrom = x@example.be\n[notify]\nfrom = y@example.be\n", &err);
+	assert_non_null(cfg);
+	config_free(cfg);
+	/* An indented line after another key continues that key, not the first. */
+	assert_null(parse("[mail]\nrelay = smtp://a.test\nfrom = x@example.be\n"
+			  "relay = smtp://b.test\n  more\n",
+			  &err));
+	assert_non_null(strstr(err.msg, "set twice"));
+}
+
 static void test_unknown_and_missing(void **state)
 {
-	static const char *const known[] = { "http.port", NULL };
-	struct sk_error err = { 0 };
+	static const char *const known[] = {"http.port", NULL};
+	struct sk_error err = {0};
 	struct config *cfg;
 	char *path = write_file("[http]\nprot = 80\n");
 
@@ -101,9 +180,11 @@ static void test_unknown_and_missing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_values),
-		cmocka_unit_test(test_errors_name_line),
-		cmocka_unit_test(test_unknown_and_missing),
+	    cmocka_unit_test(test_values),
+	    cmocka_unit_test(test_errors_name_line),
+	    cmocka_unit_test(test_unknown_and_missing),
+	    cmocka_unit_test(test_long_values),
+	    cmocka_unit_test(test_set_twice),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

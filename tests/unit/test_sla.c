@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -189,6 +190,28 @@ static void expect_bad(const char *section, const char *key, const char *value,
 	config_free(cfg);
 }
 
+/* A value read from a file is named by the file and line it is on. */
+static void test_bad_setting_line(void **state)
+{
+	static const char text[] = "[sla]\ntimezone = UTC\n\n[services]\n"
+				   "warnings = oes:sometimes\n";
+	FILE *f = fmemopen((void *)text, sizeof(text) - 1, "r");
+	struct sk_error err = {0};
+	struct config *cfg;
+	struct sla_config c;
+
+	(void)state;
+	assert_non_null(f);
+	cfg = config_parse(f, "schakel.conf", &err);
+	fclose(f);
+	assert_non_null(cfg);
+	assert_int_equal(sla_config_read(cfg, &c, &err), SK_ECONFIG);
+	assert_non_null(strstr(err.msg,
+			       "schakel.conf:5: [services] warnings = 'oes:sometimes': "
+			       "'oes:sometimes': unknown coverage"));
+	config_free(cfg);
+}
+
 static void test_bad_settings(void **state)
 {
 	(void)state;
@@ -320,10 +343,15 @@ static void test_breached_and_left(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_priority_table), cmocka_unit_test(test_names),
-	    cmocka_unit_test(test_defaults),	   cmocka_unit_test(test_overrides),
-	    cmocka_unit_test(test_bad_settings),   cmocka_unit_test(test_due),
-	    cmocka_unit_test(test_not_entitled),   cmocka_unit_test(test_breached_and_left),
+	    cmocka_unit_test(test_priority_table),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_overrides),
+	    cmocka_unit_test(test_bad_settings),
+	    cmocka_unit_test(test_bad_setting_line),
+	    cmocka_unit_test(test_due),
+	    cmocka_unit_test(test_not_entitled),
+	    cmocka_unit_test(test_breached_and_left),
 	};
 
 	return cmocka_run_group_tests_name("sla", tests, setup, NULL);
