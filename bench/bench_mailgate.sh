@@ -107,7 +107,7 @@ if [ -x /usr/sbin/smtp-sink ]; then
 	latency=$(printf '%s\n' "${lat[@]}" | sort -n | python3 -c '
 import sys
 v = [float(x) for x in sys.stdin]
-print("acknowledgement latency over %d reports: median %.1f s, max %.1f s (schakeld sends every 5 s)" % (len(v), v[len(v) // 2], v[-1]))')
+print("acknowledgement latency over %d reports: median %.1f s, max %.1f s (schakeld looks every second)" % (len(v), v[len(v) // 2], v[-1]))')
 else
 	latency="acknowledgement latency: skipped (no /usr/sbin/smtp-sink)"
 fi

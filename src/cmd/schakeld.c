@@ -30,7 +30,8 @@
 
 #define PROG		   "schakeld"
 #define SHUTDOWN_GRACE_MS  25000   /* requests in flight get this long */
-#define MAIL_INTERVAL_MS   5000	   /* the dispatcher looks for due mail this often */
+#define MAIL_INTERVAL_MS   1000	   /* the dispatcher looks for due mail this often */
+#define MAIL_DOWN_MIN_MS   5000	   /* first pause once the relay is down */
 #define MAIL_BATCH	   20	   /* messages a run; more go on at once */
 #define MAIL_DOWN_MAX_MS   30000   /* longest pause while the relay is down */
 #define NOTIFY_INTERVAL_MS 60000   /* due digests are looked for this often */
@@ -140,7 +141,7 @@ static int mail_job_run(struct store *st, void *arg)
 		if (mj->down++ == 0)
 			log_warn("mail: the relay cannot take mail; due mail stays queued: %s",
 				 stats.relay_error);
-		pause = (long)MAIL_INTERVAL_MS << (mj->down < 4 ? mj->down - 1 : 3);
+		pause = (long)MAIL_DOWN_MIN_MS << (mj->down < 4 ? mj->down - 1 : 3);
 		return (int)(pause < MAIL_DOWN_MAX_MS ? pause : MAIL_DOWN_MAX_MS);
 	}
 	if (mj->down > 0) {
