@@ -85,13 +85,13 @@ int intake_config_read(const struct config *cfg, struct intake_config *out,
 		    .delegated = config_get(cfg, "scope", "delegated"),
 		    .tlds = config_get(cfg, "scope", "tlds"),
 		};
+		const char *bad;
 
-		if ((out->scope = scope_open(&sc, err)) == NULL) {
+		if ((out->scope = scope_open(&sc, &bad, &why)) == NULL) {
 			sla_config_free(&out->sla);
-			sk_error_prefix(err, "[scope]");
-			if (err != NULL)
-				err->code = SK_ECONFIG;
-			return SK_ECONFIG;
+			return config_error(
+			    cfg, strcmp(bad, "country_mmdb") == 0 ? "route" : "scope", bad, err,
+			    "%s", why.msg);
 		}
 	}
 	return 0;

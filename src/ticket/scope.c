@@ -507,16 +507,14 @@ static int read_tlds(struct scope *s, const char *list, struct sk_error *err)
 		if (len == 0)
 			break;
 		if (len >= sizeof(word))
-			return sk_error_set(err, SK_ECONFIG,
-					    "scope TLDs: '%.40s...' is too long", p);
+			return sk_error_set(err, SK_ECONFIG, "'%.40s...' is too long", p);
 		if (s->ntlds == SCOPE_TLDS_MAX)
-			return sk_error_set(err, SK_ECONFIG, "scope TLDs: more than %d",
+			return sk_error_set(err, SK_ECONFIG, "more than %d TLDs",
 					    SCOPE_TLDS_MAX);
 		memcpy(word, p, len);
 		word[len] = '\0';
 		rc = domain_normalize(word, true, s->tlds[s->ntlds], err);
 		if (rc != 0) {
-			sk_error_prefix(err, "scope TLDs");
 			err->code = SK_ECONFIG;
 			return SK_ECONFIG;
 		}
@@ -527,33 +525,38 @@ static int read_tlds(struct scope *s, const char *list, struct sk_error *err)
 }
 
 /* cfg borrowed; caller frees the result with scope_close(). */
-struct scope *scope_open(const struct scope_config *cfg, struct sk_error *err)
+struct scope *scope_open(const struct scope_config *cfg, const char **bad, struct sk_error *err)
 {
 	struct scope *s;
 	const char *cc = cfg->country;
 
+	*bad = "country";
 	if (cc == NULL || strlen(cc) != 2 ||
 	    strspn(cc, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != 2) {
 		sk_error_set(err, SK_ECONFIG,
-			     "scope country: '%.8s' is not a two-letter country code, like BE",
+			     "'%.8s' is not a two-letter country code, like BE",
 			     cc != NULL ? cc : "");
 		return NULL;
 	}
 	s = xcalloc(1, sizeof(*s));
 	s->cc[0] = (char)(cc[0] & ~0x20);
 	s->cc[1] = (char)(cc[1] & ~0x20);
+	*bad = "tlds";
 	if (cfg->tlds != NULL && read_tlds(s, cfg->tlds, err) != 0)
 		goto fail;
+	*bad = "country_mmdb";
 	if (cfg->country_mmdb != NULL && cfg->country_mmdb[0] != '\0') {
 		s->mmdb = route_enricher_open(NULL, cfg->country_mmdb, err);
 		if (s->mmdb == NULL)
 			goto fail;
 	}
+	*bad = "delegated";
 	if (cfg->delegated != NULL && cfg->delegated[0] != '\0') {
 		s->delegated = scope_read_delegated(cfg->delegated, s->cc, err);
 		if (s->delegated == NULL)
 			goto fail;
 	}
+	*bad = NULL;
 	return s;
 fail:
 	scope_close(s);

@@ -80,9 +80,12 @@ void scope_ranges_count(const struct scope_ranges *r, size_t *prefixes4, size_t 
 /* Check cfg (borrowed) and open what it names: the country code must be
  * two letters, each TLD a valid name, each file readable and right; any
  * of that wrong is SK_ECONFIG (SK_EINVAL or SK_ETOOBIG for a bad
- * delegated-stats file) with err naming it. Caller frees with
- * scope_close(). The scope is immutable and may be shared by threads. */
-struct scope *scope_open(const struct scope_config *cfg, struct sk_error *err);
+ * delegated-stats file) with err saying why and *bad naming the member
+ * of cfg at fault ("country", "tlds", "country_mmdb", "delegated").
+ * Caller frees with scope_close(). The scope is immutable and may be
+ * shared by threads. */
+struct scope *scope_open(const struct scope_config *cfg, const char **bad,
+			 struct sk_error *err);
 void scope_close(struct scope *s);
 
 /* Decide whether what a report names (items, from extract_text()) is in

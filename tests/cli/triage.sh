@@ -171,11 +171,12 @@ expect_match "^P2 +#2 .* acknowledge " "$(S -c "$TMP/fast.conf" queue | grep '#2
 # --- configuration errors ------------------------------------------------------------------
 sed -e 's/^country = BE$/country = Belgium/' "$TMP/t.conf" >"$TMP/bad.conf"
 expect_rc 78 "a bad [scope] country stops schakel queue: 78" S -c "$TMP/bad.conf" queue
-expect_match "\[scope\]" "$ERR" "... naming the section"
+expect_match "bad\.conf:[0-9]+: \[scope\] country = 'Belgium': 'Belgium' is not a two-letter" "$ERR" \
+	"... naming file, line, setting and value"
 expect_rc 75 "... and mailgate asks the MTA to retry (75)" S -c "$TMP/bad.conf" mailgate <"$TMP/w1.eml"
 sed -e 's/^office_hours = .*/office_hours = 17:00-09:00/' "$TMP/t.conf" >"$TMP/bad.conf"
 expect_rc 78 "overnight office hours are refused: 78" S -c "$TMP/bad.conf" queue
-expect_match "office_hours" "$ERR" "... naming the key"
+expect_match "bad\.conf:[0-9]+: \[sla\] office_hours = '17:00-09:00'" "$ERR" "... naming file, line and key"
 printf 'ripencc|BE|ipv4|198.51.100.0|512x|20100101|allocated\n' >"$TMP/bad.delegated"
 sed -e "s|^delegated = .*|delegated = $TMP/bad.delegated|" "$TMP/t.conf" >"$TMP/bad.conf"
 expect_rc 78 "a bad line in the delegated statistics: 78" S -c "$TMP/bad.conf" queue

@@ -274,7 +274,8 @@ static void test_verdicts(void **state)
 	struct scope_config cfg = {
 	    .country = "be", .delegated = delegated_path, .tlds = "be, .brussels  vlaanderen"};
 	struct sk_error err = {0};
-	struct scope *s = scope_open(&cfg, &err);
+	const char *bad;
+	struct scope *s = scope_open(&cfg, &bad, &err);
 
 	(void)state;
 	if (s == NULL)
@@ -299,7 +300,7 @@ static void test_verdicts(void **state)
 	/* TLDs only. */
 	cfg.delegated = NULL;
 	cfg.tlds = "example.nl";
-	s = scope_open(&cfg, &err);
+	s = scope_open(&cfg, &bad, &err);
 	assert_non_null(s);
 	want(s, "badexample.nl www.example.nl", SCOPE_IN, "www.example.nl ends in .example.nl");
 	want(s, "198.51.100.7 badexample.nl", SCOPE_OUT,
@@ -313,13 +314,14 @@ static void test_mmdb(void **state)
 {
 	struct scope_config cfg = {.country = "GB", .tlds = "uk"};
 	struct sk_error err = {0};
+	const char *bad;
 	struct scope *s;
 
 	(void)state;
 	if (country_db[0] == '\0')
 		skip();
 	cfg.country_mmdb = country_db;
-	s = scope_open(&cfg, &err);
+	s = scope_open(&cfg, &bad, &err);
 	if (s == NULL)
 		fail_msg("open: %s", err.msg);
 	want(s, "from 89.160.20.128 and 81.2.69.160", SCOPE_IN,
@@ -333,7 +335,7 @@ static void test_mmdb(void **state)
 
 	cfg.country = "SE";
 	cfg.tlds = NULL;
-	s = scope_open(&cfg, &err);
+	s = scope_open(&cfg, &bad, &err);
 	assert_non_null(s);
 	want(s, "89.160.20.128", SCOPE_IN, "89.160.20.128 is in SE (country database)");
 	want(s, "81.2.69.160 www.example.be", SCOPE_OUT,
@@ -345,33 +347,37 @@ static void test_config_errors(void **state)
 {
 	struct scope_config cfg = {.country = "BEL"};
 	struct sk_error err = {0};
+	const char *bad;
 
 	(void)state;
-	assert_null(scope_open(&cfg, &err));
+	assert_null(scope_open(&cfg, &bad, &err));
 	assert_int_equal(err.code, SK_ECONFIG);
 	assert_non_null(strstr(err.msg, "'BEL' is not a two-letter country code"));
+	assert_string_equal(bad, "country");
 	cfg.country = NULL;
-	assert_null(scope_open(&cfg, &err));
+	assert_null(scope_open(&cfg, &bad, &err));
 	assert_int_equal(err.code, SK_ECONFIG);
 
 	cfg.country = "BE";
 	cfg.tlds = "be, b_e";
-	assert_null(scope_open(&cfg, &err));
+	assert_null(scope_open(&cfg, &bad, &err));
 	assert_int_equal(err.code, SK_ECONFIG);
-	assert_non_null(strstr(err.msg, "scope TLDs"));
+	assert_string_equal(bad, "tlds");
 	assert_non_null(strstr(err.msg, "b_e"));
 
 	cfg.tlds = "be";
 	cfg.country_mmdb = "/nonexistent/GeoLite2-Country.mmdb";
-	assert_null(scope_open(&cfg, &err));
+	assert_null(scope_open(&cfg, &bad, &err));
 	assert_int_equal(err.code, SK_ECONFIG);
 	assert_non_null(strstr(err.msg, "/nonexistent/GeoLite2-Country.mmdb"));
+	assert_string_equal(bad, "country_mmdb");
 
 	cfg.country_mmdb = "";
 	cfg.delegated = "/nonexistent/delegated-ripencc-latest";
-	assert_null(scope_open(&cfg, &err));
+	assert_null(scope_open(&cfg, &bad, &err));
 	assert_int_equal(err.code, SK_ECONFIG);
 	assert_non_null(strstr(err.msg, "/nonexistent/delegated-ripencc-latest"));
+	assert_string_equal(bad, "delegated");
 
 	assert_int_equal(scope_check(NULL, NULL, NULL), SK_EINVAL);
 	assert_string_equal(scope_answer_names[SCOPE_UNKNOWN], "unknown");
