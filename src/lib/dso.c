@@ -4,6 +4,8 @@
 #include <dlfcn.h>
 #include <pthread.h>
 
+#include "lib/error.h"
+
 static pthread_mutex_t dso_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int dso_load(const char *soname, const struct dso_symbol *syms, size_t n, bool *loaded,

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "lib/error.h"
+struct sk_error;
 
 /* A function looked up by name into slot, the address of a function
  * pointer seen as void * (as POSIX does for dlsym). */

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "lib/error.h"
+#include "lib/utf8.h"
 
 int str_to_i64(const char *text, int64_t min, int64_t max, int64_t *out)
 {
@@ -53,8 +54,8 @@ int str_to_duration(const char *text, int64_t max, int64_t *out)
 
 int str_to_bool(const char *text, bool *out)
 {
-	static const char *const yes[] = { "true", "yes", "on", "1", NULL };
-	static const char *const no[] = { "false", "no", "off", "0", NULL };
+	static const char *const yes[] = {"true", "yes", "on", "1", NULL};
+	static const char *const no[] = {"false", "no", "off", "0", NULL};
 
 	for (int i = 0; yes[i] != NULL; i++) {
 		if (strcasecmp(text, yes[i]) == 0) {
@@ -161,4 +162,53 @@ bool str_next_item(const char **s, char *out, size_t size)
 	memcpy(out, p, n);
 	out[n] = '\0';
 	return comma;
+}
+
+/* Length of the UTF-8 sequence at s (n bytes available) if it is valid
+ * and safe to print; 0 for invalid UTF-8, C1 controls, bidirectional
+ * marks and overrides, and line and paragraph separators. */
+static size_t show_utf8_len(const unsigned char *s, size_t n)
+{
+	uint32_t cp;
+	size_t len = utf8_decode(s, n, &cp);
+
+	if (len == 0 || cp < 0xa0)
+		return 0;
+	if ((cp >= 0x200e && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069))
+		return 0;
+	return len;
+}
+
+const char *str_show(const char *text, size_t len, size_t max, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0, o = 0, limit = len < max ? len : max;
+
+	while (i < limit) {
+		size_t n = s[i] >= 0x80 ? show_utf8_len(s + i, len - i) : 0;
+
+		if (s[i] >= 0x20 && s[i] < 0x7f) {
+			out[o++] = (char)s[i++];
+		} else if (n > 0) {
+			if (i + n > limit)
+				break; /* do not cut a character in two */
+			memcpy(out + o, s + i, n);
+			o += n;
+			i += n;
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[s[i] >> 4];
+			out[o++] = hex[s[i] & 0x0f];
+			i++;
+		}
+	}
+	if (i < len) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+	return out;
 }

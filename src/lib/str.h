@@ -8,6 +8,16 @@
 #include <stdint.h>
 #include <time.h>
 
+/* Bytes of out for str_show() of at most max bytes: all escaped, "..."
+ * and NUL. */
+#define STR_SHOW_SIZE(max) ((max)*4 + 4)
+/* Write text[0..len) into out (STR_SHOW_SIZE(max) bytes) to quote outside
+ * input in a message: printable ASCII and UTF-8 as they are; control
+ * characters, invalid UTF-8, bidirectional marks and overrides and line
+ * separators as \xNN; cut after max bytes, never inside a character,
+ * with "...". text is borrowed; returns out. */
+const char *str_show(const char *text, size_t len, size_t max, char *out);
+
 /* Parse a whole decimal integer in [min, max]; 0 or SK_EINVAL. */
 int str_to_i64(const char *text, int64_t min, int64_t max, int64_t *out);
 /* Parse a duration: a whole number followed by s, m, h or d ("15m",

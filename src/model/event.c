@@ -28,7 +28,7 @@
 #include "net/domain.h"
 
 #define SHOW_MAX	 80
-#define SHOW_SIZE	 (SHOW_MAX * 4 + 4)
+#define SHOW_SIZE	 STR_SHOW_SIZE(SHOW_MAX)
 #define NUMBER_MAX	 64   /* bytes in a number's text */
 #define CANON_MAX	 256  /* bytes of canonical text built on the side */
 #define DOMAIN_INPUT_MAX 1024 /* what domain_normalize reads */
@@ -289,45 +289,6 @@ static bool plain_text(const char *text, size_t len)
 		if (s[i] == 0 || s[i] >= 0x80)
 			return false;
 	return true;
-}
-
-/* Write text[0..len) into out for a message: printable characters as
- * they are; control characters, invalid UTF-8, bidirectional overrides
- * and line separators as \xNN; cut after SHOW_MAX bytes with "...". */
-static const char *show(const char *text, size_t len, char out[SHOW_SIZE])
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *s = (const unsigned char *)text;
-	size_t i = 0, o = 0, limit = len < SHOW_MAX ? len : SHOW_MAX;
-
-	while (i < limit) {
-		uint32_t cp = 0;
-		size_t k = s[i] >= 0x80 ? utf8_decode(s + i, len - i, &cp) : 0;
-		bool safe = cp >= 0xa0 && !(cp >= 0x200e && cp <= 0x200f) &&
-			    !(cp >= 0x2028 && cp <= 0x202e) && !(cp >= 0x2066 && cp <= 0x2069);
-
-		if (s[i] >= 0x20 && s[i] < 0x7f) {
-			out[o++] = (char)s[i++];
-		} else if (k > 0 && safe) {
-			if (i + k > limit)
-				break;
-			memcpy(out + o, s + i, k);
-			o += k;
-			i += k;
-		} else {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[s[i] >> 4];
-			out[o++] = hex[s[i] & 0x0f];
-			i++;
-		}
-	}
-	if (i < len) {
-		memcpy(out + o, "...", 3);
-		o += 3;
-	}
-	out[o] = '\0';
-	return out;
 }
 
 /* The part of a message from src/net after the input it quotes:
@@ -756,7 +717,7 @@ static int bad(struct sk_error *err, unsigned f, const char *text, size_t len, c
 {
 	char shown[SHOW_SIZE];
 
-	show(text, len, shown);
+	str_show(text, len, SHOW_MAX, shown);
 	if (why != NULL && *why != '\0')
 		return sk_error_set(err, SK_EINVAL, "%s: '%s' is not %s (%s)", fields[f].name,
 				    shown, what, why);
@@ -865,7 +826,7 @@ static int canon_port(unsigned f, const char *text, size_t len, struct canon *c,
 	}
 	if (i != len || v > 65535)
 		return sk_error_set(err, SK_EINVAL, "%s: %s is not a port (0-65535)",
-				    fields[f].name, show(text, len, shown));
+				    fields[f].name, str_show(text, len, SHOW_MAX, shown));
 	c->text = c->buf;
 	c->len = put_u64(c->buf, v);
 	c->parsed.num = v;
@@ -902,7 +863,7 @@ static int canon_float(unsigned f, const char *text, size_t len, bool accuracy, 
 			   strcmp(why, "not a number") == 0 ? NULL : why);
 	if (accuracy && (v < 0 || v > 100))
 		return sk_error_set(err, SK_EINVAL, "%s: %s is not an accuracy (0-100)",
-				    fields[f].name, show(text, len, shown));
+				    fields[f].name, str_show(text, len, SHOW_MAX, shown));
 	memcpy(c->buf, text, len); /* len <= NUMBER_MAX */
 	c->len = len;
 	if (integral) {
@@ -1092,12 +1053,12 @@ static int check_common(unsigned f, const char *text, size_t len, struct sk_erro
 			return sk_error_set(
 			    err, SK_EINVAL,
 			    "%s: the value is not valid UTF-8 (at byte %zu): '%s'",
-			    fields[f].name, bad_at, show(text, len, shown));
+			    fields[f].name, bad_at, str_show(text, len, SHOW_MAX, shown));
 	}
 	if (is_space((unsigned char)text[0]) || is_space((unsigned char)text[len - 1]))
 		return sk_error_set(err, SK_EINVAL,
 				    "%s: '%s' has leading or trailing white space",
-				    fields[f].name, show(text, len, shown));
+				    fields[f].name, str_show(text, len, SHOW_MAX, shown));
 	return 0;
 }
 
@@ -1115,7 +1076,7 @@ static int set_type(struct event *ev, const char *text, size_t len, struct sk_er
 	t = copy_z(z, sizeof(z), text, len) ? taxonomy_type_lookup(z) : -1;
 	if (t < 0)
 		return sk_error_set(err, SK_EINVAL, "%s: '%s' is not an RSIT type",
-				    fields[ft].name, show(text, len, shown));
+				    fields[ft].name, str_show(text, len, SHOW_MAX, shown));
 	type = taxonomy_type_names[t];
 	expect = taxonomy_type_taxonomy[t];
 	tax = taxonomy_names[expect];
@@ -1156,7 +1117,7 @@ static int set_taxonomy(struct event *ev, const char *text, size_t len, struct s
 				    "availability, fraud, information-content-security, "
 				    "information-gathering, intrusion-attempts, intrusions, "
 				    "malicious-code, other, test, vulnerable)",
-				    fields[fx].name, show(text, len, shown));
+				    fields[fx].name, str_show(text, len, SHOW_MAX, shown));
 	tax = taxonomy_names[x];
 	if (field_is_set(ev, ft) &&
 	    taxonomy_type_taxonomy[ev->parsed[ft].num] != (enum taxonomy)x)
@@ -1283,7 +1244,7 @@ int event_set(struct event *ev, const char *name, const char *text, struct sk_er
 	if (f < 0)
 		return sk_error_set(err, SK_EINVAL,
 				    "'%s' is not an IntelMQ field (put other data in extra.*)",
-				    show(name, n, shown));
+				    str_show(name, n, SHOW_MAX, shown));
 	return event_set_field(ev, (enum event_field)f, text, err);
 }
 
@@ -1385,7 +1346,7 @@ int event_extra_key_init(struct event_extra_key *key, const char *name, struct s
 		    err, SK_EINVAL,
 		    "'%s' is not an extra.* name (extra. then lowercase letters, "
 		    "digits and '_', in parts between dots, at most %d bytes)",
-		    show(name, n, shown), EVENT_EXTRA_KEY_MAX);
+		    str_show(name, n, SHOW_MAX, shown), EVENT_EXTRA_KEY_MAX);
 	key->name = name;
 	key->len = (uint16_t)n;
 	key->hash = hash_bytes(name, n);
@@ -1418,7 +1379,8 @@ int event_set_extra_key(struct event *ev, const struct event_extra_key *key,
 		why = json_number_check(text, len, &integral, NULL);
 		if (why != NULL)
 			return sk_error_set(
-			    err, SK_EINVAL, "%s: '%s' is %s", name, show(text, len, shown),
+			    err, SK_EINVAL, "%s: '%s' is %s", name,
+			    str_show(text, len, SHOW_MAX, shown),
 			    strcmp(why, "not a number") == 0 ? "not a JSON number" : why);
 		break;
 	case EVENT_JSON_BOOL:
@@ -1433,7 +1395,7 @@ int event_set_extra_key(struct event *ev, const struct event_extra_key *key,
 		} else {
 			return sk_error_set(err, SK_EINVAL,
 					    "%s: '%s' is not a boolean (true or false)", name,
-					    text ? show(text, len, shown) : "");
+					    text ? str_show(text, len, SHOW_MAX, shown) : "");
 		}
 		break;
 	case EVENT_JSON_NULL:
@@ -1457,7 +1419,7 @@ int event_set_extra_key(struct event *ev, const struct event_extra_key *key,
 			return sk_error_set(
 			    err, SK_EINVAL,
 			    "%s: the value is not valid UTF-8 (at byte %zu): '%s'", name,
-			    bad_at, show(text, len, shown));
+			    bad_at, str_show(text, len, SHOW_MAX, shown));
 	}
 
 	i = find_extra(ev, name, n, key->hash);

@@ -9,9 +9,10 @@
 #include <strings.h>
 
 #include "lib/error.h"
+#include "lib/str.h"
 
 #define TLP_INPUT_MAX 32
-#define TLP_SHOW_SIZE (TLP_INPUT_MAX * 4 + 4)
+#define TLP_SHOW_SIZE STR_SHOW_SIZE(TLP_INPUT_MAX)
 
 const char *const tlp_relation_names[] = {
     [TLP_REL_NAMED] = "named",	   [TLP_REL_CONCERNED] = "concerned",
@@ -48,32 +49,6 @@ static const struct tlp_permission policy[TLP_LABEL_COUNT][TLP_RELATION_COUNT] =
 #undef PASS_ON
 /* clang-format on */
 
-/* Escape text[0..len) for a message: printable ASCII as is, anything
- * else as \xNN. */
-static void show(const char *text, size_t len, char out[TLP_SHOW_SIZE])
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0, n = len < TLP_INPUT_MAX ? len : TLP_INPUT_MAX;
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)text[i];
-
-		if (c >= 0x20 && c < 0x7f) {
-			out[o++] = (char)c;
-		} else {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 0x0f];
-		}
-	}
-	if (n < len) {
-		memcpy(out + o, "...", 3);
-		o += 3;
-	}
-	out[o] = '\0';
-}
-
 /* text is borrowed; out is written only on success. */
 int tlp_parse(const char *text, enum tlp_label *out, struct sk_error *err)
 {
@@ -92,7 +67,7 @@ int tlp_parse(const char *text, enum tlp_label *out, struct sk_error *err)
 	if (text == NULL || *text == '\0')
 		return sk_error_set(err, SK_EINVAL, "empty text: not a TLP label");
 	len = strnlen(text, TLP_INPUT_MAX + 1);
-	show(text, len, shown);
+	str_show(text, len, TLP_INPUT_MAX, shown);
 	if (len > TLP_INPUT_MAX)
 		return sk_error_set(err, SK_EINVAL, "'%s' is not a TLP label (too long)",
 				    shown);

@@ -56,39 +56,13 @@ struct reader {
 	struct sk_error *err;
 };
 
-/* field quoted for a message into out (SHOW_MAX * 4 + 4 bytes). */
-static const char *show(const char *field, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0, i;
-
-	for (i = 0; field[i] != '\0' && i < SHOW_MAX; i++) {
-		unsigned char c = (unsigned char)field[i];
-
-		if (c >= 0x20 && c < 0x7f) {
-			out[o++] = (char)c;
-		} else {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
-		}
-	}
-	if (field[i] != '\0') {
-		memcpy(out + o, "...", 3);
-		o += 3;
-	}
-	out[o] = '\0';
-	return out;
-}
-
 /* Report a bad field: "name:line: field 'what' ('text'): why". */
 static int bad_field(struct reader *rd, const char *what, const char *text, const char *why)
 {
-	char shown[SHOW_MAX * 4 + 4];
+	char shown[STR_SHOW_SIZE(SHOW_MAX)];
 
 	return sk_error_set(rd->err, SK_EINVAL, "%s:%lu: field '%s' ('%s'): %s", rd->name,
-			    rd->line, what, show(text, shown), why);
+			    rd->line, what, str_show(text, strlen(text), SHOW_MAX, shown), why);
 }
 
 static bool all_digits(const char *s)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/buf.h"
 #include "lib/config.h"
 #include "lib/error.h"
 
@@ -94,6 +95,7 @@ static void test_long_values(void **state)
 	struct sk_error err = {0};
 	struct config *cfg;
 	char text[8192], value[4200];
+	struct buf b;
 
 	(void)state;
 	/* Indented lines continue a value; the entry keeps its first line. */
@@ -119,17 +121,19 @@ static void test_long_values(void **state)
 	assert_non_null(strstr(err.msg, "t.conf:4: the line is longer than"));
 
 	/* Continued up to the 4 KiB limit, and not past it. */
-	strcpy(text, "[tickets]\naddresses = a@example.be");
+	buf_init(&b, sizeof(text));
+	assert_int_equal(buf_append_str(&b, "[tickets]\naddresses = a@example.be"), 0);
 	for (int i = 0; i < 200; i++)
-		strcat(text, "\n  b@example.be");
-	strcat(text, "\n");
-	cfg = parse(text, &err);
+		assert_int_equal(buf_append_str(&b, "\n  b@example.be"), 0);
+	assert_int_equal(buf_append_str(&b, "\n"), 0);
+	cfg = parse(buf_str(&b), &err);
 	assert_non_null(cfg);
 	assert_int_equal(strlen(config_get(cfg, "tickets", "addresses")), 12 + 200 * 13);
 	config_free(cfg);
 	for (int i = 0; i < 150; i++)
-		strcat(text, "  c@example.be\n");
-	assert_null(parse(text, &err));
+		assert_int_equal(buf_append_str(&b, "  c@example.be\n"), 0);
+	assert_null(parse(buf_str(&b), &err));
+	buf_free(&b);
 	assert_non_null(strstr(err.msg, "value of 'addresses' is longer than 4096 bytes"));
 }
 

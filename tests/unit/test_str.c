@@ -80,6 +80,25 @@ static void test_index_and_lower(void **state)
 	assert_false(str_has_prefix("sqlit", "sqlite:"));
 }
 
+/* Outside input quoted in a message: nothing in it can move the cursor,
+ * reorder the text or break the line. */
+static void test_show(void **state)
+{
+	char out[STR_SHOW_SIZE(8)];
+
+	(void)state;
+	assert_string_equal(str_show("Li\xc3\xa8ge", 6, 8, out), "Li\xc3\xa8ge");
+	assert_string_equal(str_show("a\n\x1b[31m", 7, 8, out), "a\\x0a\\x1b[31m");
+	assert_string_equal(str_show("Li\xe8ge", 5, 8, out), "Li\\xe8ge");
+	assert_string_equal(str_show("x\xe2\x80\xaey", 5, 8, out), "x\\xe2\\x80\\xaey");
+	assert_string_equal(str_show("a\0b", 3, 8, out), "a\\x00b");
+	/* Cut after max bytes, before a character rather than inside. */
+	assert_string_equal(str_show("abcdefghij", 10, 8, out), "abcdefgh...");
+	assert_string_equal(str_show("abcdefg\xc3\xa8", 9, 8, out), "abcdefg...");
+	assert_string_equal(str_show("\x01\x02\x03\x04\x05\x06\x07\x08\x09", 9, 8, out),
+			    "\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08...");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -88,6 +107,7 @@ int main(void)
 		cmocka_unit_test(test_to_duration),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_index_and_lower),
+		cmocka_unit_test(test_show),
 	};
 
 	return cmocka_run_group_tests_name("str", tests, NULL, NULL);
