@@ -7,7 +7,7 @@
 
 only_on_backend sqlite "schakel parse does not use the store"
 
-FIX=${SRCDIR:-.}/../shared/fixtures/shadowserver
+FIX=${SRCDIR:-.}/tests/fixtures/shadowserver
 export SCHAKEL_CONF="$TMP/schakel.conf"
 export SCHAKEL_NOW=1706702400 # 2024-01-31T12:00:00Z
 printf '[feeds]\ntlp = TLP:GREEN\n' >"$SCHAKEL_CONF"

@@ -1,5 +1,5 @@
 /* tests/unit/test_shadowserver.c: the Shadowserver reader gives back, for
- * each of the 21 report samples of IntelMQ 3.2.1 (../shared/fixtures),
+ * each of the 21 report samples of IntelMQ 3.2.1 (tests/fixtures/shadowserver),
  * the events IntelMQ's tests expect, except for the differences listed in
  * diffs[] below (each one documented in docs/feeds.md) and parses every
  * other row too; Shadowserver's full schema file loads and reads the
