@@ -1,7 +1,12 @@
-/* feed/csv.h: a streaming reader of CSV files (RFC 4180): quoted fields
- * with doubled quotes, line breaks inside quotes, CRLF or LF line ends, a
- * UTF-8 byte order mark at the start skipped. Records come one at a time
- * from a fixed buffer, so memory stays the same whatever the file size.
+/* feed/csv.h: a streaming reader of CSV files that reads every record as
+ * Python's csv module does with IntelMQ's settings (dialect "unix", not
+ * strict), so that a report gives the values IntelMQ reads from it:
+ * quoted fields with doubled quotes, line breaks inside quotes, LF, CRLF
+ * or CR line ends, text after a closing quote or in an unquoted field
+ * kept as it is, a quoted field open at the end of the input ending
+ * there. A UTF-8 byte order mark at the start is skipped, blank lines too.
+ * Records come one at a time from a fixed buffer, so memory stays the
+ * same whatever the file size.
  *
  * Parses outside input. Limits: CSV_RECORD_MAX (64 KiB) bytes in a
  * record, not counting its line end; CSV_COLUMNS_MAX (512) fields in a
@@ -23,6 +28,10 @@ struct csv_reader;
 struct csv_options {
 	char delimiter; /* ',' when 0 */
 	char comment;	/* lines starting with it are skipped; 0: none */
+	/* Read the input as IntelMQ reads a report: NUL bytes dropped and
+	 * the white space around the whole input stripped (str.strip(), in
+	 * ASCII). */
+	bool intelmq;
 };
 
 /* One field: text[len] is a NUL, but text may hold NUL bytes too. */

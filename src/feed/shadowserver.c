@@ -681,7 +681,7 @@ struct shadowserver_reader *shadowserver_reader_new(FILE *in, const char *name,
 	r->warn = opt != NULL ? opt->warn : NULL;
 	r->warn_arg = opt != NULL ? opt->warn_arg : NULL;
 	feedtime_format(opt != NULL ? opt->observation : 0, r->observation);
-	r->csv = csv_reader_new(in, name, NULL);
+	r->csv = csv_reader_new(in, name, &(struct csv_options){.intelmq = true});
 	buf_init(&r->value, EVENT_VALUE_MAX);
 	buf_init(&r->raw_header, CSV_RECORD_MAX * 2 + 2);
 	buf_init(&r->raw_text, EVENT_VALUE_MAX);
