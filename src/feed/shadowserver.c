@@ -117,6 +117,7 @@ struct ss_const {
 struct ss_report {
 	char *name; /* the type in file names, "scan_ntp" */
 	char *feed_name;
+	char *url;	/* the report's documentation: feed.documentation */
 	char *bad_conv; /* a conversion function schakel does not know */
 	struct ss_map *maps;
 	size_t n_maps;
@@ -234,6 +235,7 @@ static void report_clear(struct ss_report *rep)
 	free(rep->consts);
 	free(rep->name);
 	free(rep->feed_name);
+	free(rep->url);
 	free(rep->bad_conv);
 	memset(rep, 0, sizeof(*rep));
 }
@@ -427,7 +429,7 @@ static int parse_report(const char *key, json_t *obj, struct ss_report *rep,
 {
 	static const char *const lists[] = {"required_fields", "optional_fields"};
 	json_t *fn = json_object_get(obj, "file_name"),
-	       *feed = json_object_get(obj, "feed_name");
+	       *feed = json_object_get(obj, "feed_name"), *url = json_object_get(obj, "url");
 	size_t total = 0;
 	int rc;
 
@@ -440,6 +442,16 @@ static int parse_report(const char *key, json_t *obj, struct ss_report *rep,
 				    SHADOWSERVER_NAME_MAX);
 	rep->name = xstrdup(json_string_value(fn));
 	rep->feed_name = xstrdup(feed != NULL ? json_string_value(feed) : key);
+	if (url != NULL) {
+		/* IntelMQ gives every event feed.documentation from it */
+		event_reset(scratch);
+		if (!json_is_string(url) || event_set_field(scratch, EVENT_FEED_DOCUMENTATION,
+							    json_string_value(url), err) != 0)
+			return sk_error_set(err, SK_EINVAL,
+					    "url: not a text of at most %d bytes",
+					    EVENT_VALUE_MAX);
+		rep->url = xstrdup(json_string_value(url));
+	}
 	for (int l = 0; l < 2; l++) {
 		json_t *list = json_object_get(obj, lists[l]);
 
@@ -689,7 +701,9 @@ struct shadowserver_reader *shadowserver_reader_new(FILE *in, const char *name,
 	event_init(&r->ev);
 	event_init(&r->tmpl);
 	if (event_set_field(&r->tmpl, EVENT_FEED_NAME, r->feed_name, err) != 0 ||
-	    event_set_field(&r->tmpl, EVENT_TIME_OBSERVATION, r->observation, err) != 0) {
+	    event_set_field(&r->tmpl, EVENT_TIME_OBSERVATION, r->observation, err) != 0 ||
+	    (rep->url != NULL &&
+	     event_set_field(&r->tmpl, EVENT_FEED_DOCUMENTATION, rep->url, err) != 0)) {
 		sk_error_prefix(err, "%s", name);
 		shadowserver_reader_free(r);
 		return NULL;
@@ -1186,6 +1200,17 @@ static enum conv_result conv_http_url(struct shadowserver_reader *r,
 	return CV_VALUE;
 }
 
+/* True if s[0..n) has word (a NUL-terminated text) in it. */
+static bool contains(const char *s, size_t n, const char *word)
+{
+	size_t k = strlen(word);
+
+	for (size_t i = 0; i + k <= n; i++)
+		if (s[i] == word[0] && memcmp(s + i, word, k) == 0)
+			return true;
+	return false;
+}
+
 /* Convert field f (of rec) by m's function into v; tmp has 48 bytes. */
 static enum conv_result convert(struct shadowserver_reader *r, const struct ss_map *m,
 				const struct csv_record *rec, const struct csv_field *f,
@@ -1260,10 +1285,12 @@ static enum conv_result convert(struct shadowserver_reader *r, const struct ss_m
 	case CONV_EXCHANGE_TAXONOMY:
 	case CONV_EXCHANGE_TYPE:
 	case CONV_EXCHANGE_IDENTIFIER:
-		b = n == 17 && memcmp(s, "exchange;webshell", 17) == 0;
+		/* as IntelMQ: a tag with "webshell" in it is a compromised
+		 * server, any other a vulnerable one */
+		b = contains(s, n, "webshell");
 		v->text = m->conv == CONV_EXCHANGE_TAXONOMY ? (b ? "intrusions" : "vulnerable")
 			  : m->conv == CONV_EXCHANGE_TYPE
-			      ? (b ? "system-compromise" : "infected-system")
+			      ? (b ? "system-compromise" : "vulnerable-system")
 			      : (b ? "exchange-server-webshell" : "vulnerable-exchange-server");
 		v->len = strlen(v->text);
 		return CV_VALUE;
@@ -1323,10 +1350,8 @@ static int read_row(struct shadowserver_reader *r, const struct csv_record *rec,
 	struct csv_record padded;
 	char tmp[48];
 
-	if (rec->n > r->ncols)
-		return sk_error_set(err, SK_EINVAL,
-				    "%s:%lu: %zu fields where the header has %zu", r->name,
-				    rec->line, rec->n, r->ncols);
+	/* Values past the header's columns are not read, as in IntelMQ
+	 * (raw, with --raw, keeps them). */
 	if (rec->n < r->ncols)
 		rec = csv_pad(rec, r->ncols, r->pad, &padded);
 	/* feed.name, the constant fields and time.observation, set once:
