@@ -5,7 +5,8 @@
  * conversion), and then turns every row into an event by that plan.
  *
  * What a row becomes, as IntelMQ's Shadowserver parser does it: feed.name,
- * the constant fields and time.observation (set once, copied into every
+ * feed.documentation (the report's url), the constant fields and
+ * time.observation (set once, copied into every
  * event; a column never replaces them, as in IntelMQ, which sets the
  * constants last); the required, then the optional columns, each
  * converted and set on its field or extra.* name (an empty value, or one
