@@ -471,27 +471,6 @@ static int quote_field(struct buf *out, const char *text, size_t len)
 	return 0;
 }
 
-int csv_read_table(struct csv_reader *r, enum csv_table_state *state, csv_header_fn header,
-		   void *ctx, struct csv_record *rec, struct sk_error *err)
-{
-	int rc;
-
-	if (*state == CSV_TABLE_DONE)
-		return 0;
-	if (*state == CSV_TABLE_HEADER) {
-		rc = csv_read(r, rec, err);
-		if (rc != 1 || (rc = header(ctx, rec, err)) != 0) {
-			*state = CSV_TABLE_DONE;
-			return rc; /* 0 for an empty input */
-		}
-		*state = CSV_TABLE_ROWS;
-	}
-	rc = csv_read(r, rec, err);
-	if (rc == 0 || rc == SK_EIO)
-		*state = CSV_TABLE_DONE;
-	return rc;
-}
-
 int csv_join(struct buf *out, const struct csv_field *fields, size_t n)
 {
 	size_t start = out->len;

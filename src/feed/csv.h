@@ -60,18 +60,6 @@ struct csv_reader *csv_reader_new(FILE *in, const char *name, const struct csv_o
  * skipped. rec is written only when 1 is returned. */
 int csv_read(struct csv_reader *r, struct csv_record *rec, struct sk_error *err);
 
-/* Where a reader of a file with a header line is. */
-enum csv_table_state { CSV_TABLE_HEADER, CSV_TABLE_ROWS, CSV_TABLE_DONE };
-typedef int (*csv_header_fn)(void *ctx, const struct csv_record *header, struct sk_error *err);
-
-/* The next data record of a file with a header line, as csv_read() gives
- * it; the first call reads the header and hands it to header(ctx, ...),
- * whose error ends the input. *state starts at CSV_TABLE_HEADER; once the
- * input has ended, failed to read or had a bad header, every call
- * returns 0. */
-int csv_read_table(struct csv_reader *r, enum csv_table_state *state, csv_header_fn header,
-		   void *ctx, struct csv_record *rec, struct sk_error *err);
-
 /* Lines read so far (line ends consumed, and a last line without one). */
 unsigned long csv_lines(const struct csv_reader *r);
 

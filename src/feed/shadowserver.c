@@ -39,6 +39,7 @@
 #include <sys/stat.h>
 
 #include "feed/csv.h"
+#include "feed/csvtable.h"
 #include "feed/feedtime.h"
 #include "lib/buf.h"
 #include "lib/error.h"
@@ -628,20 +629,15 @@ struct step {
 };
 
 struct shadowserver_reader {
-	FILE *in;	  /* borrowed */
 	const char *name; /* borrowed */
 	const struct ss_report *rep;
 	const char *feed_name; /* borrowed */
-	bool raw;
 	char observation[26];
 	void (*warn)(void *arg, const char *message);
 	void *warn_arg;
-	struct csv_reader *csv;
-	enum csv_table_state state;
+	struct csv_table *table;
 	size_t ncols;
 	char **col_names;		   /* header, as read */
-	char **col_extra;		   /* extra.* name of each column */
-	struct event_extra_key *col_key;   /* col_extra, checked once */
 	struct event_extra_key *const_key; /* the report's extra.* constants */
 	struct step *steps;
 	size_t nsteps;
@@ -651,14 +647,16 @@ struct shadowserver_reader {
 	size_t nfailed;
 	/* columns convert_http_host_and_url and category_or_detail read */
 	int col_cc_dns, col_http_host, col_url, col_http_url, col_application, col_detail;
-	struct buf value;      /* converted values */
-	struct buf raw_header; /* the header as CSV */
-	struct buf raw_text;
-	struct csv_field *pad; /* a short row with its missing fields empty */
-	char *b64;	       /* EVENT_VALUE_MAX + 1 bytes */
-	struct event tmpl;     /* what every event starts as */
-	struct event ev;
+	struct buf value;  /* converted values */
+	char *b64;	   /* EVENT_VALUE_MAX + 1 bytes */
+	struct event tmpl; /* what every event starts as */
 };
+
+static int read_header(void *ctx, const struct csv_record *rec, struct sk_error *err);
+static int read_row(void *ctx, const struct csv_record *rec, struct event *ev,
+		    struct sk_error *err);
+
+static const struct csv_table_ops table_ops = {.header = read_header, .row = read_row};
 
 struct shadowserver_reader *shadowserver_reader_new(FILE *in, const char *name,
 						    const struct shadowserver_schema *schema,
@@ -686,20 +684,17 @@ struct shadowserver_reader *shadowserver_reader_new(FILE *in, const char *name,
 		return NULL;
 	}
 	r = xcalloc(1, sizeof(*r));
-	r->in = in;
 	r->name = name;
 	r->rep = rep;
 	r->feed_name = opt != NULL && opt->feed_name != NULL ? opt->feed_name : rep->feed_name;
-	r->raw = opt != NULL && opt->raw;
 	r->warn = opt != NULL ? opt->warn : NULL;
 	r->warn_arg = opt != NULL ? opt->warn_arg : NULL;
 	feedtime_format(opt != NULL ? opt->observation : 0, r->observation);
-	r->csv = csv_reader_new(in, name, &(struct csv_options){.intelmq = true});
+	/* read as IntelMQ reads a report */
+	r->table = csv_table_new(in, name, &(struct csv_options){.intelmq = true}, true,
+				 opt != NULL && opt->raw, &table_ops, r);
 	buf_init(&r->value, EVENT_VALUE_MAX);
-	buf_init(&r->raw_header, CSV_RECORD_MAX * 2 + 2);
-	buf_init(&r->raw_text, EVENT_VALUE_MAX);
 	r->b64 = xmalloc(EVENT_VALUE_MAX + 1);
-	event_init(&r->ev);
 	event_init(&r->tmpl);
 	if (event_set_field(&r->tmpl, EVENT_FEED_NAME, r->feed_name, err) != 0 ||
 	    event_set_field(&r->tmpl, EVENT_TIME_OBSERVATION, r->observation, err) != 0 ||
@@ -721,31 +716,23 @@ void shadowserver_reader_free(struct shadowserver_reader *r)
 {
 	if (r == NULL)
 		return;
-	for (size_t i = 0; i < r->ncols; i++) {
+	for (size_t i = 0; i < r->ncols; i++)
 		free(r->col_names[i]);
-		free(r->col_extra[i]);
-	}
 	free(r->col_names);
-	free(r->col_extra);
-	free(r->col_key);
 	free(r->const_key);
 	free(r->steps);
 	free(r->rest);
 	free(r->failed);
-	free(r->pad);
-	csv_reader_free(r->csv);
+	csv_table_free(r->table);
 	buf_free(&r->value);
-	buf_free(&r->raw_header);
-	buf_free(&r->raw_text);
 	free(r->b64);
-	event_free(&r->ev);
 	event_free(&r->tmpl);
 	free(r);
 }
 
 unsigned long shadowserver_lines(const struct shadowserver_reader *r)
 {
-	return csv_lines(r->csv);
+	return csv_table_lines(r->table);
 }
 
 static int find_column(const struct shadowserver_reader *r, const char *name)
@@ -756,21 +743,19 @@ static int find_column(const struct shadowserver_reader *r, const char *name)
 	return -1;
 }
 
-/* Build the plan from the header record. Errors are for the whole file. */
-static int read_header(struct shadowserver_reader *r, const struct csv_record *rec,
-		       struct sk_error *err)
+/* Build the plan from the header record (a csv_table_ops header). Errors
+ * are for the whole file. */
+static int read_header(void *ctx, const struct csv_record *rec, struct sk_error *err)
 {
+	struct shadowserver_reader *r = ctx;
 	const struct ss_report *rep = r->rep;
 	bool *used = NULL;
 	char q[QUOTE_MAX + 4];
 
 	r->ncols = rec->n;
 	r->col_names = xcalloc(rec->n, sizeof(*r->col_names));
-	r->col_extra = xcalloc(rec->n, sizeof(*r->col_extra));
-	r->col_key = xcalloc(rec->n, sizeof(*r->col_key));
 	for (size_t i = 0; i < rec->n; i++) {
 		const struct csv_field *f = &rec->fields[i];
-		char fallback[32];
 
 		if (memchr(f->text, '\0', f->len) != NULL || f->len > SHADOWSERVER_NAME_MAX)
 			return sk_error_set(
@@ -779,15 +764,6 @@ static int read_header(struct shadowserver_reader *r, const struct csv_record *r
 			    "most %d bytes",
 			    r->name, rec->line, i + 1, SHADOWSERVER_NAME_MAX);
 		r->col_names[i] = xstrndup(f->text, f->len);
-		r->col_extra[i] = csv_extra_name(f->text, f->len, false);
-		if (r->col_extra[i] == NULL) {
-			snprintf(fallback, sizeof(fallback), "column_%zu", i + 1);
-			r->col_extra[i] = csv_extra_name(fallback, strlen(fallback), false);
-		}
-		if (event_extra_key_init(&r->col_key[i], r->col_extra[i], err) != 0) {
-			sk_error_prefix(err, "%s:%lu: column %zu", r->name, rec->line, i + 1);
-			return SK_EINVAL;
-		}
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(r->col_names[j], r->col_names[i]) == 0)
 				return sk_error_set(
@@ -795,7 +771,6 @@ static int read_header(struct shadowserver_reader *r, const struct csv_record *r
 				    "%s:%lu: column '%s' appears twice in the header", r->name,
 				    rec->line, quote(f->text, f->len, q));
 	}
-	r->pad = xcalloc(rec->n + 1, sizeof(*r->pad));
 	used = xcalloc(rec->n + 1, sizeof(*used));
 	r->steps = xcalloc(rep->n_maps + 1, sizeof(*r->steps));
 	r->failed = xcalloc(rep->n_maps + 1, sizeof(*r->failed));
@@ -857,8 +832,6 @@ static int read_header(struct shadowserver_reader *r, const struct csv_record *r
 	r->col_http_url = find_column(r, "http_url");
 	r->col_application = find_column(r, "application");
 	r->col_detail = find_column(r, "detail");
-	if (r->raw && csv_join(&r->raw_header, rec->fields, rec->n) != 0)
-		r->raw = false; /* a header this long leaves no room for raw */
 	free(used);
 	return 0;
 }
@@ -1314,47 +1287,15 @@ static enum conv_result convert(struct shadowserver_reader *r, const struct ss_m
 	return CV_FAIL;
 }
 
-/* A row's error: "NAME:LINE: message (column 'c')". */
-static int row_error(struct shadowserver_reader *r, const struct csv_record *rec,
-		     const char *column, const struct sk_error *sub, struct sk_error *err)
-{
-	int code = sub->code == SK_ETOOBIG ? SK_ETOOBIG : SK_EINVAL;
-
-	if (column != NULL)
-		return sk_error_set(err, code, "%s:%lu: %s (column '%s')", r->name, rec->line,
-				    sub->msg, column);
-	return sk_error_set(err, code, "%s:%lu: %s", r->name, rec->line, sub->msg);
-}
-
-/* Set raw: base64 of the header and the row, both quoted as IntelMQ
- * writes them. Left out when it would not fit in an event value. */
-static void set_raw(struct shadowserver_reader *r, const struct csv_record *rec)
-{
-	size_t len;
-	int rc = 0;
-
-	buf_reset(&r->raw_text);
-	rc = buf_append(&r->raw_text, r->raw_header.data, r->raw_header.len);
-	if (rc == 0)
-		rc = csv_join(&r->raw_text, rec->fields, rec->n);
-	if (rc != 0 || !base64_encode(r, r->raw_text.data, r->raw_text.len, &len))
-		return;
-	(void)event_set_field_n(&r->ev, EVENT_RAW, r->b64, len, NULL);
-}
-
-/* Turn one data row into r->ev. */
-static int read_row(struct shadowserver_reader *r, const struct csv_record *rec,
+/* Turn one data row, at least as wide as the header, into ev (a
+ * csv_table_ops row). Values past the header's columns are not read, as
+ * in IntelMQ (raw, with --raw, keeps them). */
+static int read_row(void *ctx, const struct csv_record *rec, struct event *ev,
 		    struct sk_error *err)
 {
-	struct event *ev = &r->ev;
+	struct shadowserver_reader *r = ctx;
 	struct sk_error sub = {0};
-	struct csv_record padded;
 	char tmp[48];
-
-	/* Values past the header's columns are not read, as in IntelMQ
-	 * (raw, with --raw, keeps them). */
-	if (rec->n < r->ncols)
-		rec = csv_pad(rec, r->ncols, r->pad, &padded);
 	/* feed.name, the constant fields and time.observation, set once:
 	 * a column never replaces them (in IntelMQ the constants are set
 	 * last, over what the columns set) */
@@ -1397,7 +1338,7 @@ static int read_row(struct shadowserver_reader *r, const struct csv_record *rec,
 		if (rc == 0)
 			continue;
 		if (m->required || rc == SK_ETOOBIG || m->target == TARGET_EXTRA)
-			return row_error(r, rec, m->column, &sub, err);
+			return csv_table_error(r->table, rec, m->column, &sub, err);
 		r->failed[r->nfailed++] = s->col; /* kept as extra.<column> */
 	}
 	for (size_t i = 0; i < r->rep->n_consts; i++) {
@@ -1405,7 +1346,7 @@ static int read_row(struct shadowserver_reader *r, const struct csv_record *rec,
 
 		if (c->field < 0 && event_set_extra_key(ev, &r->const_key[i], EVENT_JSON_STRING,
 							c->value, strlen(c->value), &sub) != 0)
-			return row_error(r, rec, NULL, &sub, err);
+			return csv_table_error(r->table, rec, NULL, &sub, err);
 	}
 	for (size_t i = 0; i < r->nrest + r->nfailed; i++) {
 		uint32_t col = i < r->nrest ? r->rest[i] : r->failed[i - r->nrest];
@@ -1413,33 +1354,14 @@ static int read_row(struct shadowserver_reader *r, const struct csv_record *rec,
 
 		if (f->len == 0)
 			continue;
-		if (event_set_extra_key(ev, &r->col_key[col], EVENT_JSON_STRING, f->text,
-					f->len, &sub) != 0)
-			return row_error(r, rec, r->col_names[col], &sub, err);
+		if (event_set_extra_key(ev, csv_table_extra_key(r->table, col),
+					EVENT_JSON_STRING, f->text, f->len, &sub) != 0)
+			return csv_table_error(r->table, rec, r->col_names[col], &sub, err);
 	}
-	if (r->raw)
-		set_raw(r, rec);
-	if (event_validate(ev, &sub) != 0)
-		return row_error(r, rec, NULL, &sub, err);
 	return 0;
-}
-
-/* The header of r's input (a csv_header_fn). */
-static int header_of(void *r, const struct csv_record *rec, struct sk_error *err)
-{
-	return read_header(r, rec, err);
 }
 
 int shadowserver_read(struct shadowserver_reader *r, struct event **ev, struct sk_error *err)
 {
-	struct csv_record rec;
-	int rc = csv_read_table(r->csv, &r->state, header_of, r, &rec, err);
-
-	if (rc != 1)
-		return rc;
-	rc = read_row(r, &rec, err);
-	if (rc != 0)
-		return rc;
-	*ev = &r->ev;
-	return 1;
+	return csv_table_read(r->table, ev, err);
 }
