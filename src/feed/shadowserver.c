@@ -6,15 +6,16 @@
  *
  * What a row becomes, as IntelMQ's Shadowserver parser does it: feed.name,
  * feed.documentation (the report's url), the constant fields and
- * time.observation (set once, copied into every
- * event; a column never replaces them, as in IntelMQ, which sets the
- * constants last); the required, then the optional columns, each
- * converted and set on its field or extra.* name (an empty value, or one
- * its conversion turns into nothing, sets nothing; a field keeps its
- * first value); extra.<column> for every other non-empty column, and for
- * an optional column whose value its field refuses. classification.taxonomy
- * is always derived from classification.type. Where this differs from
- * IntelMQ, docs/feeds.md says so.
+ * time.observation (set once, copied into every event; a column never
+ * replaces them, as in IntelMQ, which sets the constants last); the
+ * required, then the optional columns, each converted and set on its
+ * field or extra.* name (an empty value, or one its conversion turns into
+ * nothing, sets nothing; a field keeps its first value); extra.<column>
+ * for every other non-empty column, and for an optional column whose
+ * value its field refuses. classification.taxonomy is always derived from
+ * classification.type. Where this differs from IntelMQ, docs/feeds.md
+ * says so. The file is read as IntelMQ reads it (feed/csv.h, intelmq),
+ * through feed/csvtable.h.
  *
  * Parses outside input (the schema and the report). Limits: a schema of
  * SHADOWSERVER_SCHEMA_MAX bytes, SHADOWSERVER_REPORTS_MAX reports of
