@@ -647,7 +647,8 @@ struct shadowserver_reader {
 	uint32_t *failed; /* columns whose value this row's field refused */
 	size_t nfailed;
 	/* columns convert_http_host_and_url and category_or_detail read */
-	int col_cc_dns, col_http_host, col_url, col_http_url, col_application, col_detail;
+	int col_host[4]; /* cc_dns, http_host, hostname, ip */
+	int col_url, col_http_url, col_application, col_detail;
 	struct buf value;  /* converted values */
 	char *b64;	   /* EVENT_VALUE_MAX + 1 bytes */
 	struct event tmpl; /* what every event starts as */
@@ -827,8 +828,10 @@ static int read_header(void *ctx, const struct csv_record *rec, struct sk_error 
 			sk_error_prefix(err, "%s: report type '%s'", r->name, rep->name);
 			return SK_EINVAL;
 		}
-	r->col_cc_dns = find_column(r, "cc_dns");
-	r->col_http_host = find_column(r, "http_host");
+	r->col_host[0] = find_column(r, "cc_dns");
+	r->col_host[1] = find_column(r, "http_host");
+	r->col_host[2] = find_column(r, "hostname");
+	r->col_host[3] = find_column(r, "ip");
 	r->col_url = find_column(r, "url");
 	r->col_http_url = find_column(r, "http_url");
 	r->col_application = find_column(r, "application");
@@ -1131,22 +1134,38 @@ static const struct csv_field *row_field(const struct csv_record *rec, int col)
 	return col >= 0 ? &rec->fields[col] : NULL;
 }
 
-/* convert_http_host_and_url: the host from cc_dns or http_host and the
- * path from url or http_url, joined as a URL with the scheme of
- * "application" (http or https; http otherwise); the value itself when
- * either is missing. */
+/* s[0..n) starts with a URL scheme and "://". */
+static bool has_scheme(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+		return false;
+	while (i < n &&
+	       ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		(s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '-' || s[i] == '.'))
+		i++;
+	return n - i >= 3 && memcmp(s + i, "://", 3) == 0;
+}
+
+/* convert_http_host_and_url: the host from the first of cc_dns,
+ * http_host, hostname and ip with a value and the path from url or
+ * http_url, joined as a URL with the scheme of "application" (http or
+ * https; http otherwise); the value itself when either is missing; a
+ * path that is a whole URL as it is. */
 static enum conv_result conv_http_url(struct shadowserver_reader *r,
 				      const struct csv_record *rec, const char *s, size_t n,
 				      struct value *v)
 {
-	const struct csv_field *host =
-	    row_field(rec, r->col_cc_dns >= 0 ? r->col_cc_dns : r->col_http_host);
+	const struct csv_field *host = NULL;
 	const struct csv_field *path =
 	    row_field(rec, r->col_url >= 0 ? r->col_url : r->col_http_url);
 	const struct csv_field *app = row_field(rec, r->col_application);
 	const char *p, *scheme = "http";
 	size_t plen, k;
 
+	for (k = 0; k < 4 && (host == NULL || host->len == 0); k++)
+		host = row_field(rec, r->col_host[k]);
 	if (host == NULL || path == NULL || host->len == 0 || path->len == 0) {
 		v->text = s;
 		v->len = n;
@@ -1154,6 +1173,15 @@ static enum conv_result conv_http_url(struct shadowserver_reader *r,
 	}
 	p = path->text;
 	plen = path->len;
+	if (has_scheme(p, plen)) {
+		/* a whole URL already: kept as it is, up to white space (IntelMQ
+		 * would put the host before its "//") */
+		for (k = 0; k < plen && !is_space(p[k]); k++)
+			;
+		v->text = p;
+		v->len = k;
+		return CV_VALUE;
+	}
 	/* drop what comes before the first '/' and from the first white space */
 	for (k = 0; k < plen && p[k] != '/'; k++)
 		;

@@ -773,6 +773,7 @@ static void test_row_functions(void **state)
 	has(e, "classification.taxonomy", "\"vulnerable\"");
 	json_decref(e);
 	e = next_event(&run);
+	/* a whole URL stays as it is */
 	has(e, "destination.url", "\"http://example.test/p\"");
 	has(e, "event_description.text", NULL);
 	has(e, "classification.type", "\"vulnerable-system\"");
@@ -827,6 +828,7 @@ static void test_real_rows(void **state)
 	has(e, "classification.type", "\"vulnerable-system\"");
 	has(e, "classification.identifier", "\"vulnerable-exchange-server\"");
 	has(e, "product.vulnerabilities", "\"cve-2021-26855\"");
+	has(e, "destination.url", "\"http://192.0.2.1/owa/\""); /* the host from ip */
 	has(e, "feed.documentation",
 	    "\"https://www.shadowserver.org/what-we-do/network-reporting/"
 	    "vulnerable-exchange-server-report/\"");
