@@ -182,9 +182,11 @@ static bool trailing_space(const struct csv_reader *r, const char *p, size_t i, 
 
 /* Parse one record from p[0..n) (the window from the record's start) into
  * r->out and r->fields. On P_DONE, *used is the bytes taken with the line
- * end, *nfields the fields, *newlines the line ends taken. */
+ * end, *text_len those before it, *nfields the fields, *newlines the line
+ * ends taken. */
 static enum parse_result parse_record(struct csv_reader *r, const char *p, size_t n,
-				      size_t *used, size_t *nfields, size_t *newlines)
+				      size_t *used, size_t *text_len, size_t *nfields,
+				      size_t *newlines)
 {
 	const size_t lim = n < RECORD_SPAN ? n : RECORD_SPAN;
 	const char delim = r->delim;
@@ -272,6 +274,7 @@ static enum parse_result parse_record(struct csv_reader *r, const char *p, size_
 	if (end_of_text > CSV_RECORD_MAX)
 		return P_LONG;
 	*used = i;
+	*text_len = end_of_text;
 	*nfields = nf;
 	*newlines = nl;
 	return P_DONE;
@@ -372,7 +375,7 @@ static int read_error(struct csv_reader *r, struct sk_error *err)
 int csv_read(struct csv_reader *r, struct csv_record *rec, struct sk_error *err)
 {
 	enum parse_result pr;
-	size_t used = 0, nf = 0, nl = 0;
+	size_t used = 0, text_len = 0, nf = 0, nl = 0;
 	unsigned long line;
 	const char *p;
 	size_t n;
@@ -418,7 +421,7 @@ int csv_read(struct csv_reader *r, struct csv_record *rec, struct sk_error *err)
 				return read_error(r, err);
 			continue;
 		}
-		pr = parse_record(r, p, n, &used, &nf, &nl);
+		pr = parse_record(r, p, n, &used, &text_len, &nf, &nl);
 		if (pr == P_MORE) {
 			if (fill(r) != 0)
 				return read_error(r, err);
@@ -436,6 +439,9 @@ int csv_read(struct csv_reader *r, struct csv_record *rec, struct sk_error *err)
 		rec->fields = r->fields;
 		rec->n = nf;
 		rec->line = line;
+		rec->text = p;
+		rec->len = text_len;
+		rec->end_len = used - text_len;
 		return 1;
 	}
 	rc = skip_record(r);
@@ -526,8 +532,8 @@ const struct csv_record *csv_pad(const struct csv_record *rec, size_t n, struct 
 		pad[i].text = "";
 		pad[i].len = 0;
 	}
+	*out = *rec;
 	out->fields = pad;
 	out->n = n;
-	out->line = rec->line;
 	return out;
 }

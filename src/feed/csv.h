@@ -46,6 +46,11 @@ struct csv_record {
 	const struct csv_field *fields;
 	size_t n;
 	unsigned long line; /* the line the record starts on, from 1 */
+	/* The record as it is in the input, quotes and all, without its line
+	 * end (text[len] is not a NUL); the line end's bytes follow it. */
+	const char *text;
+	size_t len;
+	size_t end_len; /* 0 (at the end of the input), 1 or 2 */
 };
 
 /* A reader of in; name (a file name, "-") starts every error message.

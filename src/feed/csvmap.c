@@ -528,8 +528,9 @@ struct csvmap_reader *csvmap_reader_new(FILE *in, const char *name, const struct
 	r->map = map;
 	r->feed_name = opt != NULL ? opt->feed_name : NULL;
 	feedtime_format(opt != NULL ? opt->observation : 0, r->observation);
-	r->table =
-	    csv_table_new(in, name, &copt, map->header, opt != NULL && opt->raw, &table_ops, r);
+	r->table = csv_table_new(
+	    in, name, &copt, map->header,
+	    opt != NULL && opt->raw ? CSV_TABLE_RAW_QUOTED : CSV_TABLE_RAW_NONE, &table_ops, r);
 	r->col_of = xcalloc(map->ncols + 1, sizeof(*r->col_of));
 	if (!map->header) {
 		r->mapped = xcalloc(CSV_COLUMNS_MAX, sizeof(*r->mapped));

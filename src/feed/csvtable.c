@@ -28,7 +28,7 @@ struct csv_table {
 	void *ctx;
 	struct csv_reader *csv;
 	enum table_state state;
-	bool raw;
+	enum csv_table_raw raw;
 	size_t ncols;
 	char **col_extra;		 /* extra.* name of each header column */
 	struct event_extra_key *col_key; /* col_extra, checked once */
@@ -40,8 +40,8 @@ struct csv_table {
 };
 
 struct csv_table *csv_table_new(FILE *in, const char *name, const struct csv_options *opt,
-				bool header, bool raw, const struct csv_table_ops *ops,
-				void *ctx)
+				bool header, enum csv_table_raw raw,
+				const struct csv_table_ops *ops, void *ctx)
 {
 	struct csv_table *t = xcalloc(1, sizeof(*t));
 
@@ -130,20 +130,42 @@ static int read_header(struct csv_table *t, const struct csv_record *rec, struct
 			return SK_EINVAL;
 		}
 	}
-	if (t->raw && csv_join(&t->raw_header, rec->fields, rec->n) != 0)
-		t->raw = false; /* a header this long leaves no room for raw */
+	if (t->raw != CSV_TABLE_RAW_NONE) {
+		if (csv_join(&t->raw_header, rec->fields, rec->n) != 0) {
+			t->raw = CSV_TABLE_RAW_NONE; /* no room for raw */
+		} else if (t->raw == CSV_TABLE_RAW_AS_READ && rec->end_len > 0) {
+			/* the header's own line end, as IntelMQ writes it */
+			t->raw_header.len--;
+			t->raw_header.data[t->raw_header.len] = '\0';
+			if (buf_append(&t->raw_header, rec->text + rec->len, rec->end_len) != 0)
+				t->raw = CSV_TABLE_RAW_NONE;
+		}
+	}
 	return t->ops->header(t->ctx, rec, err);
 }
 
-/* raw: base64 of the header and the row, both quoted as IntelMQ writes
- * them. Left out when it would not fit in an event value. */
+static bool is_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+}
+
+/* raw: base64 of the header and the row, as t->raw says. Left out when
+ * it would not fit in an event value. */
 static void set_raw(struct csv_table *t, const struct csv_record *rec)
 {
-	size_t need;
+	size_t need, len = rec->len;
+	int rc;
 
 	buf_reset(&t->raw_text);
-	if (buf_append(&t->raw_text, t->raw_header.data, t->raw_header.len) != 0 ||
-	    csv_join(&t->raw_text, rec->fields, rec->n) != 0)
+	rc = buf_append(&t->raw_text, t->raw_header.data, t->raw_header.len);
+	if (rc == 0 && t->raw == CSV_TABLE_RAW_QUOTED) {
+		rc = csv_join(&t->raw_text, rec->fields, rec->n);
+	} else if (rc == 0) {
+		while (len > 0 && is_space(rec->text[len - 1]))
+			len--;
+		rc = buf_append(&t->raw_text, rec->text, len);
+	}
+	if (rc != 0)
 		return;
 	need = sodium_base64_ENCODED_LEN(t->raw_text.len, sodium_base64_VARIANT_ORIGINAL);
 	if (need > EVENT_VALUE_MAX + 1)
@@ -181,7 +203,7 @@ int csv_table_read(struct csv_table *t, struct event **ev, struct sk_error *err)
 	rc = t->ops->row(t->ctx, row, &t->ev, err);
 	if (rc != 0)
 		return rc;
-	if (t->raw)
+	if (t->raw != CSV_TABLE_RAW_NONE)
 		set_raw(t, row);
 	if (event_validate(&t->ev, &sub) != 0)
 		return csv_table_error(t, row, NULL, &sub, err);

@@ -4,8 +4,7 @@
  * the header line goes to the reader's header function, which makes its
  * plan; each data row, a short one made as wide as the header, goes to
  * its row function, which fills the event; the table then adds raw (the
- * header and the row as IntelMQ writes them, base64) and checks that the
- * event is complete.
+ * header and the row, base64) and checks that the event is complete.
  *
  * Parses outside input through feed/csv.h, with its limits; raw is left
  * out of an event when it would be over EVENT_VALUE_MAX. */
@@ -23,6 +22,12 @@ struct event_extra_key;
 struct sk_error;
 struct csv_table;
 
+/* What raw holds: nothing; the header and the row, each field quoted, as
+ * IntelMQ writes a CSV line; or, as IntelMQ's Shadowserver parser does,
+ * the header quoted and the row as it is in the input, white space at
+ * its end stripped. */
+enum csv_table_raw { CSV_TABLE_RAW_NONE, CSV_TABLE_RAW_QUOTED, CSV_TABLE_RAW_AS_READ };
+
 struct csv_table_ops {
 	/* The header line: make the plan. An error ends the input. */
 	int (*header)(void *ctx, const struct csv_record *header, struct sk_error *err);
@@ -35,12 +40,12 @@ struct csv_table_ops {
 };
 
 /* A table over in. With header false every record is a data row and no
- * header function is called. With raw, events get raw. in, name, ops and
+ * header function is called (and raw has no header). in, name, ops and
  * ctx are borrowed and must outlive the table. Caller frees with
  * csv_table_free(). */
 struct csv_table *csv_table_new(FILE *in, const char *name, const struct csv_options *opt,
-				bool header, bool raw, const struct csv_table_ops *ops,
-				void *ctx);
+				bool header, enum csv_table_raw raw,
+				const struct csv_table_ops *ops, void *ctx);
 
 /* Read the next event. Returns 1 with *ev pointing at the table's event
  * (the caller may change it; valid until the next call), 0 at the end,

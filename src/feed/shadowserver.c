@@ -693,8 +693,10 @@ struct shadowserver_reader *shadowserver_reader_new(FILE *in, const char *name,
 	r->warn_arg = opt != NULL ? opt->warn_arg : NULL;
 	feedtime_format(opt != NULL ? opt->observation : 0, r->observation);
 	/* read as IntelMQ reads a report */
-	r->table = csv_table_new(in, name, &(struct csv_options){.intelmq = true}, true,
-				 opt != NULL && opt->raw, &table_ops, r);
+	r->table =
+	    csv_table_new(in, name, &(struct csv_options){.intelmq = true}, true,
+			  opt != NULL && opt->raw ? CSV_TABLE_RAW_AS_READ : CSV_TABLE_RAW_NONE,
+			  &table_ops, r);
 	buf_init(&r->value, EVENT_VALUE_MAX);
 	r->b64 = xmalloc(EVENT_VALUE_MAX + 1);
 	event_init(&r->tmpl);

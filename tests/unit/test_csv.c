@@ -155,6 +155,21 @@ static void test_rfc4180(void **state)
 	expect(&rd, 1, "a", "b", NULL);
 	assert_int_equal(csv_lines(rd.r), 1);
 	close_text(&rd);
+	/* each record as it is in the input, and its line end */
+	open_text(&rd, TEXT("a,\"b\nc\"\r\nd\re"), NULL);
+	{
+		static const char *const text[] = {"a,\"b\nc\"", "d", "e"};
+		static const size_t end[] = {2, 1, 0};
+		struct csv_record rec;
+
+		for (size_t i = 0; i < 3; i++) {
+			assert_int_equal(csv_read(rd.r, &rec, NULL), 1);
+			assert_int_equal(rec.len, strlen(text[i]));
+			assert_memory_equal(rec.text, text[i], rec.len);
+			assert_int_equal(rec.end_len, end[i]);
+		}
+	}
+	close_text(&rd);
 	/* a closing quote at the very end */
 	open_text(&rd, TEXT("a,\"b\""), NULL);
 	expect(&rd, 1, "a", "b", NULL);
