@@ -155,14 +155,21 @@ static int fill(struct csv_reader *r)
 	return 0;
 }
 
-/* Line ends in s[0..n), text inside quotes: LF, CRLF or a lone CR (one
- * as the last byte is followed by a quote or the end of the input). */
+/* Line ends in s[0..n), the text of a record, where they can only be
+ * inside quotes: LF, CRLF or a lone CR (one as the last byte is in a
+ * quoted field open at the end of the input). */
 static size_t count_line_ends(const char *s, size_t n)
 {
+	const char *p = s, *end = s + n;
 	size_t c = 0;
 
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n')))
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		c++;
+		p++;
+	}
+	/* a CR counts where no LF follows */
+	for (p = s; (p = memchr(p, '\r', (size_t)(end - p))) != NULL; p++)
+		if (p + 1 == end || p[1] != '\n')
 			c++;
 	return c;
 }
@@ -193,6 +200,7 @@ static enum parse_result parse_record(struct csv_reader *r, const char *p, size_
 	const uint8_t *special = r->special;
 	char *out = r->out;
 	size_t i = 0, o = 0, nf = 0, nl = 0, end_of_text, s;
+	bool quoted = false;
 
 	for (;;) {
 		size_t f0 = o;
@@ -200,6 +208,7 @@ static enum parse_result parse_record(struct csv_reader *r, const char *p, size_
 		if (nf == CSV_COLUMNS_MAX)
 			return P_WIDE;
 		if (i < lim && p[i] == '"') {
+			quoted = true;
 			i++;
 			for (;;) {
 				const char *q = memchr(p + i, '"', lim - i);
@@ -215,10 +224,8 @@ static enum parse_result parse_record(struct csv_reader *r, const char *p, size_
 						return P_MORE;
 					/* still open at the end of the input: the
 					 * field ends there, as in Python */
-					nl += count_line_ends(p + i - run, run);
 					break;
 				}
-				nl += count_line_ends(p + i - run, run);
 				if (i + 1 >= lim) {
 					if (lim < n)
 						return P_LONG;
@@ -240,8 +247,10 @@ static enum parse_result parse_record(struct csv_reader *r, const char *p, size_
 		s = i;
 		while (i < lim && !special[(unsigned char)p[i]])
 			i++;
-		memcpy(out + o, p + s, i - s);
-		o += i - s;
+		if (i > s) {
+			memcpy(out + o, p + s, i - s);
+			o += i - s;
+		}
 		r->fields[nf].text = out + f0;
 		r->fields[nf].len = o - f0;
 		out[o++] = '\0';
@@ -273,6 +282,9 @@ static enum parse_result parse_record(struct csv_reader *r, const char *p, size_
 	}
 	if (end_of_text > CSV_RECORD_MAX)
 		return P_LONG;
+	/* the line ends inside quotes, counted once for the record */
+	if (quoted)
+		nl += count_line_ends(p, end_of_text);
 	*used = i;
 	*text_len = end_of_text;
 	*nfields = nf;
