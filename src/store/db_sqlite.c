@@ -390,7 +390,8 @@ static int check_private(const char *path, struct sk_error *err)
 
 		close(fd);
 		if (bad != 0)
-			return sk_error_set(err, SK_EIO, "database %s: %s", path, strerror(errno));
+			return sk_error_set(err, SK_EIO, "database %s: %s", path,
+					    strerror(errno));
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
@@ -402,7 +403,8 @@ static int check_private(const char *path, struct sk_error *err)
 			return sk_error_set(err, SK_ECONFIG,
 					    "database %s%s is open to other users (mode %04o): "
 					    "run chmod 600 %s*",
-					    path, suffixes[i], (unsigned)(sb.st_mode & 07777), path);
+					    path, suffixes[i], (unsigned)(sb.st_mode & 07777),
+					    path);
 	}
 	return 0;
 }
