@@ -47,14 +47,8 @@ json.dump({"schakel": 1, "organizations": orgs}, open(sys.argv[1], "w"))
 PY
 
 # --- schakeld on the store -------------------------------------------------------------
-PORT=$(free_port)
-BASE="http://127.0.0.1:$PORT"
-"$SCHAKELD" --db "$DB" --port "$PORT" 2>"$TMP/schakeld.log" &
-PID=$!
-stop_daemon() { [ -n "$PID" ] && kill -TERM "$PID" 2>/dev/null && wait "$PID"; }
-on_exit stop_daemon
+start_daemon "$TMP/schakeld.log" --db "$DB"
 health() { curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz"; }
-for _ in $(seq 100); do [ "$(health)" = 200 ] && break; sleep 0.1; done
 expect_eq 200 "$(health)" "schakeld is healthy"
 
 # --- the server stops in the middle of an import ------------------------------------------
@@ -92,7 +86,7 @@ code=$(curl -s -o "$TMP/down.body" -D "$TMP/down.headers" -w '%{http_code}' \
 	-H "Authorization: Bearer $ADMIN" "$BASE/api/v1/orgs")
 expect_eq 503 "$code" "an API request while the server is down: 503"
 expect_match '^Retry-After: [0-9]+' "$(tr -d '\r' <"$TMP/down.headers")" "with Retry-After"
-if kill -0 "$PID" 2>/dev/null; then ok "schakeld keeps running"; else not_ok "schakeld keeps running"; fi
+if kill -0 "$DAEMON_PID" 2>/dev/null; then ok "schakeld keeps running"; else not_ok "schakeld keeps running"; fi
 
 # --- the server is back ----------------------------------------------------------------
 if "$PGTEST" restart "$PGDIR" >/dev/null 2>"$TMP/pg.err"; then ok "the server restarts on its data"; else
@@ -117,10 +111,10 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer 
 expect_eq 201 "$code" "schakeld writes again"
 expect_rc 0 "the CLI writes again" S resource add "Example After" 198.51.100.0/24
 
-kill -TERM "$PID"
-wait "$PID"
+kill -TERM "$DAEMON_PID"
+wait "$DAEMON_PID"
 rc=$?
-PID=""
+DAEMON_PID=""
 expect_eq 0 "$rc" "schakeld exits 0 after SIGTERM"
 
 done_testing

@@ -43,23 +43,6 @@ struct fixture {
 	struct user admin, analyst, pl, pa, pb, pc;
 };
 
-static int64_t add_org(struct store *st, const char *name, enum org_kind kind)
-{
-	struct sk_error err = {0};
-	struct org o;
-	int64_t id;
-
-	org_init(&o);
-	o.name = xstrdup(name);
-	o.kind = kind;
-	o.class = ORG_CLASS_OES;
-	if (store_org_add(st, &o, &err) != 0)
-		fail_msg("org add %s: %s", name, err.msg);
-	id = o.id;
-	org_clear(&o);
-	return id;
-}
-
 static struct user user_of(const char *name, enum user_role role, int64_t org)
 {
 	struct user u;
@@ -163,25 +146,19 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct sk_error err = {0};
 	struct store_event_filter all = {0};
+	struct testdb_sector o;
 	struct id_walk w;
 
 	if (f == NULL)
 		return -1;
 	setenv("SCHAKEL_NOW", "1700000000", 1);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/schakel-test-apiev-XXXXXX");
-	if (mkdtemp(f->dir) == NULL ||
-	    testdb_new_url(f->dir, "api", f->url, sizeof(f->url)) != 0)
+	f->st = testdb_open_new("apiev", f->dir, sizeof(f->dir), f->url, sizeof(f->url));
+	if (f->st == NULL || testdb_add_sector(f->st, "oes", &o) != 0)
 		return -1;
-	f->st = store_open(f->url, &err);
-	if (f->st == NULL)
-		return -1;
-	f->liaison = add_org(f->st, "Energy Sector CERT", ORG_KIND_LIAISON);
-	f->a = add_org(f->st, "Example Energy", ORG_KIND_CONSTITUENT);
-	f->b = add_org(f->st, "Example Water", ORG_KIND_CONSTITUENT);
-	f->c = add_org(f->st, "Other Bank", ORG_KIND_CONSTITUENT);
-	if (store_member_add(f->st, f->liaison, f->a, &err) != 0 ||
-	    store_member_add(f->st, f->liaison, f->b, &err) != 0)
-		return -1;
+	f->liaison = o.liaison;
+	f->a = o.energy;
+	f->b = o.water;
+	f->c = o.bank;
 	seed(f);
 	w.ids = f->ids;
 	w.n = 0;
@@ -201,9 +178,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	store_close(f->st);
-	testdb_drop_url(f->url);
-	testdb_remove_dir(f->dir);
+	testdb_close(f->st, f->url, f->dir);
 	free(f);
 	unsetenv("SCHAKEL_NOW");
 	return 0;

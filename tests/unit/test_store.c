@@ -38,36 +38,25 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct sk_error err = {0};
 
 	if (f == NULL)
 		return -1;
 	setenv("SCHAKEL_NOW", "1700000000", 1); /* 2023-11-14T22:13:20Z */
 	unsetenv("SCHAKEL_BUSY_TIMEOUT_MS");
-	snprintf(f->dir, sizeof(f->dir), "/tmp/schakel-test-store-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	if (testdb_new_url(f->dir, "store", f->url, sizeof(f->url)) != 0)
+	f->st = testdb_open_new("store", f->dir, sizeof(f->dir), f->url, sizeof(f->url));
+	if (f->st == NULL)
 		return -1;
 	if (testdb_is_sqlite())
 		snprintf(f->path, sizeof(f->path), "%s", f->url + strlen("sqlite:"));
-	f->st = store_open(f->url, &err);
-	if (f->st == NULL) {
-		fprintf(stderr, "store_open: %s\n", err.msg);
-		return -1;
-	}
 	*state = f;
 	return 0;
 }
 
-/* Remove the files in dir (no subdirectories), then dir. */
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	store_close(f->st);
-	testdb_drop_url(f->url);
-	testdb_remove_dir(f->dir);
+	testdb_close(f->st, f->url, f->dir);
 	free(f);
 	unsetenv("SCHAKEL_NOW");
 	unsetenv("SCHAKEL_BUSY_TIMEOUT_MS");
@@ -75,29 +64,6 @@ static int teardown(void **state)
 }
 
 /* ---- helpers ---- */
-
-/* One integer from a query run through the store's SQL layer on a
- * connection of its own; -1 when the query returns no row. */
-static int64_t sql_int(const char *url, const char *sql)
-{
-	struct sk_error err = {0};
-	struct db *db = db_open(url, &err);
-	struct db_stmt *s;
-	int64_t v = -1;
-	int rc;
-
-	if (db == NULL)
-		fail_msg("db_open %s: %s", url, err.msg);
-	if ((s = db_prepare(db, sql, &err)) == NULL)
-		fail_msg("db_prepare %s: %s", sql, err.msg);
-	if ((rc = db_step(s, &err)) < 0)
-		fail_msg("db_step %s: %s", sql, err.msg);
-	if (rc == 1)
-		v = db_col_int(s, 0);
-	db_reset(s);
-	db_close(db);
-	return v;
-}
 
 /* Run sql on a connection of its own; the SK_E* result, with err. */
 static int sql_exec(const char *url, const char *sql, struct sk_error *err)
@@ -127,7 +93,7 @@ static int64_t tables_named(const char *url, const char *names)
 			 "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
 			 "current_schema() AND table_name IN (%s)",
 			 names);
-	return sql_int(url, sql);
+	return testdb_sql_int(url, sql);
 }
 
 /* The PostgreSQL URL of f's database with an application_name, so that
@@ -216,29 +182,9 @@ static void pg_must(PGconn *conn, const char *sql)
 	PQclear(res);
 }
 
-static int64_t add_org_full(struct store *st, const char *name, const char *kind,
-			    const char *class, const char *sector)
-{
-	struct sk_error err = {0};
-	struct org o;
-	int64_t id;
-
-	org_init(&o);
-	assert_int_equal(org_set_field(&o, "name", name, &err), 0);
-	assert_int_equal(org_set_field(&o, "kind", kind, &err), 0);
-	assert_int_equal(org_set_field(&o, "class", class, &err), 0);
-	assert_int_equal(org_set_field(&o, "sector", sector, &err), 0);
-	if (store_org_add(st, &o, &err) != 0)
-		fail_msg("store_org_add %s: %s", name, err.msg);
-	id = o.id;
-	assert_true(id > 0);
-	org_clear(&o);
-	return id;
-}
-
 static int64_t add_org(struct store *st, const char *name, const char *kind)
 {
-	return add_org_full(st, name, kind, "private", "none");
+	return testdb_add_org(st, name, kind, "private");
 }
 
 /* Add resource text to org; returns the store's result. */
@@ -311,7 +257,7 @@ static void by_domain(struct store *st, const char *name, struct buf *out)
 
 static int64_t audit_rows(struct fixture *f)
 {
-	return sql_int(f->url, "SELECT count(*) FROM audit");
+	return testdb_sql_int(f->url, "SELECT count(*) FROM audit");
 }
 
 /* ---- tests ---- */
@@ -322,13 +268,13 @@ static void test_migrations(void **state)
 	struct sk_error err = {0};
 	struct store *st;
 
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM schema_migrations"),
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM schema_migrations"),
 			 (int64_t)db_migrations_count);
-	assert_int_equal(sql_int(f->url, "SELECT max(version) FROM schema_migrations"),
+	assert_int_equal(testdb_sql_int(f->url, "SELECT max(version) FROM schema_migrations"),
 			 (int64_t)db_migrations_count);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM schema_migrations WHERE "
-					 "name = 'registry' AND applied_at = "
-					 "'2023-11-14T22:13:20Z'"),
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM schema_migrations WHERE "
+						"name = 'registry' AND applied_at = "
+						"'2023-11-14T22:13:20Z'"),
 			 1);
 	/* Every table of the schema is there. */
 	assert_int_equal(tables_named(f->url,
@@ -341,10 +287,10 @@ static void test_migrations(void **state)
 	st = store_open(f->url, &err);
 	assert_non_null(st);
 	store_close(st);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM schema_migrations"),
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM schema_migrations"),
 			 (int64_t)db_migrations_count);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM schema_migrations WHERE "
-					 "applied_at = '2023-11-14T22:13:20Z'"),
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM schema_migrations WHERE "
+						"applied_at = '2023-11-14T22:13:20Z'"),
 			 (int64_t)db_migrations_count);
 
 	/* A database migrated by a newer schakel is refused, clearly. */
@@ -394,8 +340,8 @@ static void test_foreign_keys(void **state)
 				  "VALUES (998, 999, '2023-11-14T22:13:20Z')",
 				  &err),
 			 SK_EINVAL);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM contacts"), 0);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM memberships"), 0);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM contacts"), 0);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM memberships"), 0);
 }
 
 static void test_open_errors(void **state)
@@ -504,7 +450,7 @@ static void test_org_crud(void **state)
 	/* A duplicate name is refused and stores nothing. */
 	assert_int_equal(store_org_add(f->st, &o, &err), SK_EEXIST);
 	assert_string_equal(err.msg, "organization 'Example Energy' already exists");
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 1);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM orgs"), 1);
 
 	/* Unknown ids: the out-struct is left alone. */
 	memset(&got, 0x5a, sizeof(got));
@@ -772,8 +718,9 @@ static void test_remove_cascades(void **state)
 	assert_int_equal(store_user_get_by_name(f->st, "energy-soc", &u, NULL, &err),
 			 SK_ENOTFOUND);
 	assert_int_equal(store_token_lookup(f->st, "aa11", &u, &err), SK_ENOTFOUND);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM resources WHERE org_id = 2"), 0);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM tokens"), 0);
+	assert_int_equal(
+	    testdb_sql_int(f->url, "SELECT count(*) FROM resources WHERE org_id = 2"), 0);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM tokens"), 0);
 	/* The other organizations keep what is theirs. */
 	buf_init(&b, 4096);
 	assert_int_equal(store_resource_each(f->st, 0, collect_res, &b, &err), 0);
@@ -838,11 +785,11 @@ static void test_resources(void **state)
 	assert_int_equal(prefix_compare(&got.prefix, &r.prefix), 0);
 	assert_int_equal(got.prefix.len, 40);
 	assert_string_equal(got.created, "2023-11-14T22:13:20Z");
-	assert_int_equal(sql_int(f->url,
-				 "SELECT count(*) FROM resources WHERE "
-				 "net = '20010db8ab0000000000000000000000' AND family = 6 "
-				 "AND plen = 40"),
-			 1);
+	assert_int_equal(
+	    testdb_sql_int(f->url, "SELECT count(*) FROM resources WHERE "
+				   "net = '20010db8ab0000000000000000000000' AND family = 6 "
+				   "AND plen = 40"),
+	    1);
 
 	/* Host bits set are refused even if a caller built the struct. */
 	r.prefix.addr[15] = 1;
@@ -1055,14 +1002,15 @@ static void test_users_and_tokens(void **state)
 	assert_int_equal(store_token_add(f->st, 77, "x", "eeff", &tok2, &err), SK_ENOTFOUND);
 	assert_string_equal(err.msg, "no user with id 77");
 
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM tokens WHERE last_used IS NULL"),
-			 2);
+	assert_int_equal(
+	    testdb_sql_int(f->url, "SELECT count(*) FROM tokens WHERE last_used IS NULL"), 2);
 	assert_int_equal(store_token_lookup(f->st, "ccdd", &got, &err), 0);
 	assert_string_equal(got.name, "bob");
 	assert_int_equal(got.role, USER_ROLE_PARTNER);
 	assert_int_equal(got.org_id, energy);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM tokens WHERE hash = 'ccdd' AND "
-					 "last_used = '2023-11-14T22:13:20Z'"),
+	assert_int_equal(testdb_sql_int(f->url,
+					"SELECT count(*) FROM tokens WHERE hash = 'ccdd' AND "
+					"last_used = '2023-11-14T22:13:20Z'"),
 			 1);
 	assert_int_equal(store_token_lookup(f->st, "0011aabb", &got, &err), 0);
 	assert_string_equal(got.name, "alice");
@@ -1070,7 +1018,7 @@ static void test_users_and_tokens(void **state)
 	assert_string_equal(err.msg, "unknown API token");
 	/* Only the two token.add and user.add rows: looking up is not audited. */
 	assert_int_equal(
-	    sql_int(f->url, "SELECT count(*) FROM audit WHERE action LIKE 'token%'"), 2);
+	    testdb_sql_int(f->url, "SELECT count(*) FROM audit WHERE action LIKE 'token%'"), 2);
 }
 
 static void test_audit(void **state)
@@ -1082,8 +1030,8 @@ static void test_audit(void **state)
 	int64_t isac, energy;
 	char want[2048];
 
-	energy =
-	    add_org_full(f->st, "Example Energy", "constituent", "oes", "energy/electricity");
+	energy = testdb_add_org_in(f->st, "Example Energy", "constituent", "oes",
+				   "energy/electricity");
 	store_set_actor(f->st, "cli:alice");
 	isac = add_org(f->st, "Energy ISAC", "liaison");
 	assert_int_equal(store_member_add(f->st, isac, energy, &err), 0);
@@ -1131,8 +1079,8 @@ static void test_audit(void **state)
 	assert_int_equal(store_audit_each(f->st, 1, collect_audit, &b, &err), 0);
 	assert_non_null(strstr(buf_str(&b), "system|org.remove"));
 	assert_ptr_equal(strchr(buf_str(&b), '\n'), buf_str(&b) + b.len - 1);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE at = "
-					 "'2023-11-14T22:13:20Z'"),
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM audit WHERE at = "
+						"'2023-11-14T22:13:20Z'"),
 			 8);
 	buf_free(&b);
 }
@@ -1153,7 +1101,7 @@ static void test_rollback(void **state)
 	assert_false(store_in_transaction(f->st));
 	assert_int_equal(store_org_get_by_name(f->st, "Example Energy", &o, &err),
 			 SK_ENOTFOUND);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM resources"), 0);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM resources"), 0);
 	assert_int_equal(audit_rows(f), 0);
 
 	/* Nested: only the outermost commit reaches the database. */
@@ -1161,9 +1109,9 @@ static void test_rollback(void **state)
 	assert_int_equal(store_begin(f->st, &err), 0);
 	add_org(f->st, "Example Water", "constituent");
 	assert_int_equal(store_commit(f->st, &err), 0);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 0);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM orgs"), 0);
 	store_rollback(f->st);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 0);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM orgs"), 0);
 
 	/* A failed change inside a transaction dooms it: commit fails and
 	 * nothing is stored. */
@@ -1174,16 +1122,16 @@ static void test_rollback(void **state)
 	assert_int_equal(add_res(f->st, id, "prefix:198.51.100.0/24", &err), SK_EEXIST);
 	assert_int_not_equal(store_commit(f->st, &err), 0);
 	assert_false(store_in_transaction(f->st));
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 0);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM orgs"), 0);
 
 	/* And a good one commits everything at once. */
 	assert_int_equal(store_begin(f->st, &err), 0);
 	id = add_org(f->st, "Example Bank", "constituent");
 	assert_int_equal(add_res(f->st, id, "prefix:198.51.100.0/24", &err), 0);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 0);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM orgs"), 0);
 	assert_int_equal(store_commit(f->st, &err), 0);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 1);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM resources"), 1);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM orgs"), 1);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM resources"), 1);
 	assert_int_equal(audit_rows(f), 2);
 	assert_int_not_equal(store_commit(f->st, &err), 0); /* nothing to commit */
 }
@@ -1219,7 +1167,7 @@ static void test_commit_after_failed_statement(void **state)
 	rc = db_commit(db, &err);
 	if (rc != 0)
 		db_rollback(db);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), rc == 0 ? 1 : 0);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM orgs"), rc == 0 ? 1 : 0);
 	if (!testdb_is_sqlite())
 		assert_int_not_equal(rc, 0);
 	/* The connection is usable afterwards. */
@@ -1322,7 +1270,7 @@ static void test_pg_locked(void **state)
 	PQfinish(other);
 	assert_int_equal(store_org_add(st, &o, &err), 0);
 	org_clear(&o);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 2);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM orgs"), 2);
 	store_close(st);
 }
 
@@ -1356,8 +1304,8 @@ static void test_pg_reconnect(void **state)
 	/* A write, whose statements this store prepared on the old one. */
 	pg_kill_backend(f->url, "reconnect");
 	add_org(st, "Example Water", "constituent");
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 2);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit"), 2);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM orgs"), 2);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM audit"), 2);
 
 	/* A walk, and one nested in it. */
 	pg_kill_backend(f->url, "reconnect");
@@ -1371,7 +1319,7 @@ static void test_pg_reconnect(void **state)
 	assert_int_equal(store_begin(st, &err), 0);
 	add_org(st, "Example Bank", "constituent");
 	assert_int_equal(store_commit(st, &err), 0);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 3);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM orgs"), 3);
 
 	/* A duplicate is still a duplicate after reconnecting. */
 	pg_kill_backend(f->url, "reconnect");
@@ -1429,8 +1377,8 @@ static void test_pg_lost_in_transaction(void **state)
 	assert_non_null(st);
 	assert_int_equal(store_org_get_by_name(st, "Example Gas", &o, &err), SK_ENOTFOUND);
 	assert_int_equal(store_org_get_by_name(st, "Example Water", &o, &err), SK_ENOTFOUND);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 1);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit"), 1);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM orgs"), 1);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM audit"), 1);
 	/* And the store works on. */
 	add_org(st, "Example Gas", "constituent");
 	store_close(st);
@@ -1520,7 +1468,7 @@ static void test_concurrent_first_open(void **state)
 	for (int i = 0; i < OPENERS; i++)
 		if (op[i].rc != 0)
 			fail_msg("opener %d: %d %s", i, op[i].rc, op[i].msg);
-	assert_int_equal(sql_int(url, "SELECT count(*) FROM schema_migrations"),
+	assert_int_equal(testdb_sql_int(url, "SELECT count(*) FROM schema_migrations"),
 			 (int64_t)db_migrations_count);
 	assert_int_equal(tables_named(url, "'orgs'"), 1);
 	testdb_drop_url(url);
@@ -1578,10 +1526,10 @@ static void test_pool(void **state)
 	assert_int_equal(taker.done, 1);
 	assert_ptr_equal(taker.got, b);
 	assert_false(store_in_transaction(b));
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 0);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM orgs"), 0);
 	add_org(b, "Example Water", "constituent");
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE actor = 'system'"),
-			 1);
+	assert_int_equal(
+	    testdb_sql_int(f->url, "SELECT count(*) FROM audit WHERE actor = 'system'"), 1);
 
 	store_pool_put(pool, a);
 	store_pool_put(pool, b);
@@ -1654,9 +1602,9 @@ static void test_pool_threads(void **state)
 	for (int i = 0; i < POOL_WORKERS; i++)
 		if (w[i].rc != 0)
 			fail_msg("worker %d: %d %s", i, w[i].rc, w[i].msg);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"),
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM orgs"),
 			 POOL_WORKERS * POOL_ORGS);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit"),
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM audit"),
 			 POOL_WORKERS * POOL_ORGS);
 }
 
@@ -1699,11 +1647,12 @@ static void test_org_add_many(void **state)
 		assert_int_equal(got.kind, i == 7 ? ORG_KIND_LIAISON : ORG_KIND_CONSTITUENT);
 		org_clear(&got);
 	}
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 251);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM orgs"), 251);
 	assert_int_equal(audit_rows(f), 251);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE action = 'org.add' "
-					 "AND summary = 'added organization Example Many 000 "
-					 "(constituent, private, none)'"),
+	assert_int_equal(testdb_sql_int(f->url,
+					"SELECT count(*) FROM audit WHERE action = 'org.add' "
+					"AND summary = 'added organization Example Many 000 "
+					"(constituent, private, none)'"),
 			 1);
 	buf_init(&b, 8192);
 	assert_int_equal(store_audit_each(f->st, 1, collect_audit, &b, &err), 0);
@@ -1734,7 +1683,7 @@ static void test_org_add_many(void **state)
 	assert_non_null(strstr(err.msg, "organizations[120]"));
 	for (int i = 0; i < 150; i++)
 		org_clear(&v[i]);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 251);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM orgs"), 251);
 	assert_int_equal(audit_rows(f), 251);
 	/* Nothing to add is fine. */
 	assert_int_equal(store_org_add_many(f->st, v, 0, &err), 0);
@@ -1805,15 +1754,17 @@ static void test_resource_add_many(void **state)
 		else
 			assert_int_equal(prefix_compare(&got.prefix, &v[i].prefix), 0);
 	}
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM resources"), 322);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE action = "
-					 "'resource.add'"),
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM resources"), 322);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM audit WHERE action = "
+						"'resource.add'"),
 			 322);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE summary = 'added "
-					 "domain www42.example-gas.test to Example Gas'"),
+	assert_int_equal(testdb_sql_int(f->url,
+					"SELECT count(*) FROM audit WHERE summary = 'added "
+					"domain www42.example-gas.test to Example Gas'"),
 			 1);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE summary = 'added "
-					 "AS number AS64500 to Example Gas'"),
+	assert_int_equal(testdb_sql_int(f->url,
+					"SELECT count(*) FROM audit WHERE summary = 'added "
+					"AS number AS64500 to Example Gas'"),
 			 1);
 	buf_init(&b, 4096);
 	covering(f->st, "2001:db8:1:63::1", &b);
@@ -1846,14 +1797,14 @@ static void test_resource_add_many(void **state)
 	assert_int_equal(store_resource_add_many(f->st, v, (size_t)n, &added, &err), SK_EINVAL);
 	assert_non_null(strstr(err.msg, "resources[150]"));
 	assert_int_equal(audit_rows(f), 3 + 322);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM resources"), 322);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM resources"), 322);
 
 	/* Inside a transaction that is rolled back: gone. */
 	assert_int_equal(store_begin(f->st, &err), 0);
 	assert_int_equal(store_resource_add_many(f->st, v, 1, &added, &err), 0);
 	assert_int_equal(added, 1);
 	store_rollback(f->st);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM resources"), 322);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM resources"), 322);
 	buf_free(&b);
 	free(v);
 }
@@ -1877,13 +1828,14 @@ static void test_member_add_many(void **state)
 	ids[120] = ids[7]; /* twice */
 	assert_int_equal(store_member_add_many(f->st, isac, ids, 121, &added, &err), 0);
 	assert_int_equal(added, 119);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM memberships"), 120);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM memberships"), 120);
 	assert_int_equal(store_is_member(f->st, isac, ids[119], &err), 1);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE action = "
-					 "'member.add'"),
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM audit WHERE action = "
+						"'member.add'"),
 			 120);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE summary = 'added "
-					 "Example Member 099 as a member of Energy ISAC'"),
+	assert_int_equal(testdb_sql_int(f->url,
+					"SELECT count(*) FROM audit WHERE summary = 'added "
+					"Example Member 099 as a member of Energy ISAC'"),
 			 1);
 	assert_int_equal(store_member_add_many(f->st, isac, ids, 121, &added, &err), 0);
 	assert_int_equal(added, 0);
@@ -1899,7 +1851,7 @@ static void test_member_add_many(void **state)
 	ids[121] = 999;
 	assert_int_equal(store_member_add_many(f->st, isac, ids + 119, 3, &added, &err),
 			 SK_ENOTFOUND);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM memberships"), 120);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM memberships"), 120);
 }
 
 /* Contacts added together, two of them alike in every field: each gets
@@ -1946,17 +1898,18 @@ static void test_contact_add_many(void **state)
 		assert_int_equal(got.phone == NULL, v[i].phone == NULL);
 		contact_clear(&got);
 	}
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM contacts"), 130);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE summary = 'added "
-					 "contact Duty Officer 2 <soc67@example.be> (abuse) to "
-					 "Example Water'"),
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM contacts"), 130);
+	assert_int_equal(testdb_sql_int(f->url,
+					"SELECT count(*) FROM audit WHERE summary = 'added "
+					"contact Duty Officer 2 <soc67@example.be> (abuse) to "
+					"Example Water'"),
 			 1);
 	/* A bad one is named, and nothing is added. */
 	free(v[70].email);
 	v[70].email = strdup("");
 	assert_int_equal(store_contact_add_many(f->st, v, 130, &err), SK_EINVAL);
 	assert_non_null(strstr(err.msg, "contacts[70]"));
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM contacts"), 130);
+	assert_int_equal(testdb_sql_int(f->url, "SELECT count(*) FROM contacts"), 130);
 	for (int i = 0; i < 130; i++)
 		contact_clear(&v[i]);
 }
@@ -2018,13 +1971,14 @@ static void test_byte_order(void **state)
 	check_byte_order(f->st);
 	if (testdb_is_sqlite())
 		return;
-	assert_int_equal(sql_int(f->url,
-				 "SELECT count(*) FROM information_schema.columns WHERE "
-				 "table_schema = current_schema() AND collation_name = 'C' AND "
-				 "(table_name, column_name) IN (('orgs', 'name'), "
-				 "('contacts', 'name'), ('resources', 'value'), ('resources', "
-				 "'net'), ('resources', 'domain'), ('users', 'name'))"),
-			 6);
+	assert_int_equal(
+	    testdb_sql_int(f->url,
+			   "SELECT count(*) FROM information_schema.columns WHERE "
+			   "table_schema = current_schema() AND collation_name = 'C' AND "
+			   "(table_name, column_name) IN (('orgs', 'name'), "
+			   "('contacts', 'name'), ('resources', 'value'), ('resources', "
+			   "'net'), ('resources', 'domain'), ('users', 'name'))"),
+	    6);
 }
 
 /* PostgreSQL: in a database whose own collation is not byte order (ICU

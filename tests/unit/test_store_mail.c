@@ -41,21 +41,13 @@ static void set_now(int64_t t)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct sk_error err = {0};
 
 	if (f == NULL)
 		return -1;
 	set_now(T0);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/schakel-test-mail-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	f->st = testdb_open_new("mail", f->dir, sizeof(f->dir), f->url, sizeof(f->url));
+	if (f->st == NULL)
 		return -1;
-	if (testdb_new_url(f->dir, "mail", f->url, sizeof(f->url)) != 0)
-		return -1;
-	f->st = store_open(f->url, &err);
-	if (f->st == NULL) {
-		fprintf(stderr, "store_open: %s\n", err.msg);
-		return -1;
-	}
 	*state = f;
 	return 0;
 }
@@ -64,9 +56,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	store_close(f->st);
-	testdb_drop_url(f->url);
-	testdb_remove_dir(f->dir);
+	testdb_close(f->st, f->url, f->dir);
 	free(f);
 	unsetenv("SCHAKEL_NOW");
 	return 0;
