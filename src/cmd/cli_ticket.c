@@ -48,6 +48,17 @@ static int mailgate_exit(struct cli *c, bool refused)
 	return refused ? EX_DATAERR : EX_TEMPFAIL;
 }
 
+/* A wrong command line is the MTA's configuration, not the mail's fault:
+ * 75 keeps the mail queued until the command is fixed, where 64 would
+ * bounce it. cli_parse() printed what was wrong. */
+static int mailgate_usage(void)
+{
+	fputs("schakel mailgate: the command line is wrong: exit 75, the MTA keeps the mail "
+	      "and tries again\n",
+	      stderr);
+	return EX_TEMPFAIL;
+}
+
 int cli_mailgate(struct cli *c, int argc, char **argv)
 {
 	struct cli_opt opts[] = {{"sender", true}, {NULL}};
@@ -61,8 +72,11 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 
 	buf_init(&raw, 0);
 	rc = cli_parse(c, argc, argv, opts, 0, 0, pos, &npos);
-	if (rc != CLI_GO)
+	if (rc != CLI_GO) {
+		if (rc != 0)
+			rc = mailgate_usage();
 		goto out;
+	}
 	if (cli_opt_get(opts, "sender")->count > 0)
 		sender = cli_opt_get(opts, "sender")->arg;
 	if (c->cfg == NULL && (c->cfg = cmd_config_load(c->config_path, &c->err)) == NULL) {
@@ -112,6 +126,8 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 				    r.threaded_by ? json_string(r.threaded_by) : json_null());
 		json_object_set_new(j, "acknowledged", json_boolean(r.acked));
 		json_object_set_new(j, "no_ack", json_string(r.no_ack));
+		json_object_set_new(j, "not_parsed",
+				    r.not_parsed[0] ? json_string(r.not_parsed) : json_null());
 		rc = cli_print_json(j);
 	} else if (r.duplicate) {
 		printf("duplicate of a message stored on ticket #%lld: nothing stored\n",
@@ -124,6 +140,8 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 		       : r.created ? ", not acknowledged: "
 				   : "",
 		       r.acked || !r.created ? "" : r.no_ack);
+		if (r.not_parsed[0] != '\0')
+			printf("stored as received, not parsed: %s\n", r.not_parsed);
 		rc = 0;
 	}
 out:
@@ -239,6 +257,9 @@ static int show_message(const struct store_ticket_message *m, void *ctx)
 	printf("\n--- message %lld, %s %s %s%s%s (%zu bytes)%s\n", (long long)m->id, m->created,
 	       m->kind, m->author, m->recipients[0] ? " -> " : "", m->recipients, m->size,
 	       m->encrypted ? " [encrypted]" : "");
+	if (m->not_parsed != NULL && m->not_parsed[0] != '\0')
+		printf("(not parsed: %s; ticket raw %lld gives the mail as received)\n",
+		       m->not_parsed, (long long)m->id);
 	printf("Subject: %s\n\n%s\n", m->subject,
 	       m->encrypted ? "(encrypted: not shown)" : m->body);
 	return 0;

@@ -403,6 +403,34 @@ static int dispatch(struct cli *c, int argc, char **argv)
 	return usage_error("unknown command", word);
 }
 
+/* Whether the command word is mailgate: the first word that is not a
+ * global option or its value. */
+static bool is_mailgate(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0 ||
+		    strcmp(argv[i], "--db") == 0)
+			i++;
+		else if (argv[i][0] != '-')
+			return strcmp(argv[i], "mailgate") == 0;
+	}
+	return false;
+}
+
+/* The MTA bounces a mail on 64 but keeps it on 75: a wrong command line
+ * in front of mailgate must not lose mail. */
+static int global_usage_error(int argc, char **argv, const char *what, const char *arg)
+{
+	int rc = usage_error(what, arg);
+
+	if (!is_mailgate(argc, argv))
+		return rc;
+	fputs("schakel mailgate: the command line is wrong: exit 75, the MTA keeps the mail "
+	      "and tries again\n",
+	      stderr);
+	return EX_TEMPFAIL;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
@@ -424,7 +452,8 @@ int main(int argc, char **argv)
 		} else if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0 ||
 			   strcmp(a, "--db") == 0) {
 			if (i + 1 >= argc)
-				return usage_error("a value is missing after", a);
+				return global_usage_error(argc, argv,
+							  "a value is missing after", a);
 			if (a[1] == 'c' || a[2] == 'c')
 				c.config_path = argv[++i];
 			else
@@ -437,7 +466,7 @@ int main(int argc, char **argv)
 			i++;
 			break;
 		} else {
-			return usage_error("unknown option", a);
+			return global_usage_error(argc, argv, "unknown option", a);
 		}
 	}
 	if (i >= argc) {

@@ -407,7 +407,9 @@ struct store_ticket_message {
 	bool encrypted;
 	const void *raw; /* inbound: the bytes as received */
 	size_t size;
-	int64_t mail_id; /* outbound: its mail_out row; 0: none */
+	const char *body_hash;	/* inbound: hex hash of its body; NULL or "" for others */
+	const char *not_parsed; /* inbound: why only its header was read; NULL or "" */
+	int64_t mail_id;	/* outbound: its mail_out row; 0: none */
 	char created[21];
 };
 
@@ -439,10 +441,17 @@ int store_ticket_each(struct store *st, const struct store_ticket_filter *f, sto
 		      void *ctx, struct sk_error *err);
 
 /* Add a message with its parts (audit row for comments and replies). An
- * inbound message whose Message-ID is stored already is SK_EEXIST. */
+ * inbound message that duplicates a stored one (store_ticket_message_dup)
+ * is SK_EEXIST. */
 int store_ticket_message_add(struct store *st, const struct store_ticket_message *m,
 			     const struct store_ticket_part *parts, size_t n_parts,
 			     int64_t *id_out, struct sk_error *err);
+/* The ticket of the inbound message that one with message_id,
+ * body_hash and author would duplicate: the same Message-ID and the same
+ * body hash, or the same Message-ID from the same (known) sender;
+ * SK_ENOTFOUND if none. */
+int store_ticket_message_dup(struct store *st, const char *message_id, const char *body_hash,
+			     const char *author, int64_t *ticket_out, struct sk_error *err);
 /* The ticket a Message-ID (without <>) belongs to, and the message's
  * kind (at least 8 bytes); SK_ENOTFOUND if none. */
 int store_ticket_message_find(struct store *st, const char *message_id, int64_t *ticket_out,

@@ -60,6 +60,10 @@ static int add_message(const struct store_ticket_message *m, void *ctx)
 	json_object_set_new(v, "recipients", json_string(m->recipients));
 	json_object_set_new(v, "subject", json_string(m->subject));
 	json_object_set_new(v, "encrypted", json_boolean(m->encrypted));
+	json_object_set_new(v, "not_parsed",
+			    m->not_parsed != NULL && m->not_parsed[0] != '\0'
+				? json_string(m->not_parsed)
+				: json_null());
 	json_object_set_new(v, "size", json_integer((json_int_t)m->size));
 	json_object_set_new(v, "body", json_string(m->body));
 	json_array_append_new(ctx, v);

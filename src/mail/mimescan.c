@@ -1,0 +1,290 @@
+/* mail/mimescan.c: the first pass over a received mail (see mimescan.h).
+ * It reads line by line, as GMime's parser does: a header block runs to
+ * its empty line; a Content-Type field that names a multipart adds its
+ * boundary once the block ends; a line "--boundary" of any open
+ * multipart starts a new header block (a part), "--boundary--" ends
+ * that multipart. Where GMime might see structure the scan does not (a
+ * line GMime takes for the end of a header), the scan counts the line as
+ * a header field instead, so GMime never builds more than the scan
+ * counted. */
+#include "mail/mimescan.h"
+
+#include <gmime/gmime.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lib/xalloc.h"
+
+static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
+
+static void gmime_start(void)
+{
+	g_mime_init();
+}
+
+/* An open multipart: its boundary, the depth of its parts, and whether a
+ * part without a Content-Type is an attached mail (multipart/digest). */
+struct level {
+	char *boundary;
+	size_t len;
+	int64_t depth;
+	bool digest;
+};
+
+struct scan {
+	const char *raw;
+	size_t len;
+	const struct mimescan_limits *lim;
+	struct mimescan *out;
+	struct level *stack; /* at most lim->depth */
+	size_t n;
+	/* The header block being read. */
+	bool in_header, top;
+	int64_t depth;	   /* of the part whose header it is */
+	bool digest_child; /* no Content-Type means message/rfc822 */
+	bool typed, message, digest;
+	struct level *pending; /* boundaries its Content-Type fields declare */
+	size_t n_pending;
+	size_t field, field_len; /* the field being read; field_len 0: none */
+};
+
+/* Which limit the mail is over: "too many MIME parts (over 1000)". */
+static void over(struct scan *s, const char *what, int64_t limit, const char *unit)
+{
+	snprintf(s->out->over, sizeof(s->out->over), "%s (over %lld%s)", what, (long long)limit,
+		 unit);
+}
+
+/* Read the Content-Type field raw[field..field+len): remember what it
+ * declares for the end of the block. Returns false when it declares one
+ * boundary too many. */
+static bool content_type(struct scan *s, size_t at, size_t len)
+{
+	size_t name = strlen("Content-Type");
+	const char *f = s->raw + at, *colon = memchr(f, ':', len);
+	GMimeContentType *ct;
+	const char *boundary;
+	char *value;
+	size_t n = 0, k;
+	bool ok = true;
+
+	if (colon == NULL)
+		return true;
+	for (k = (size_t)(colon - f); k > 0 && (f[k - 1] == ' ' || f[k - 1] == '\t'); k--)
+		;
+	if (k != name || strncasecmp(f, "Content-Type", name) != 0)
+		return true;
+	value = xmalloc(len + 1);
+	for (const char *p = colon + 1; p < f + len; p++)
+		if (*p != '\r' && *p != '\n' && *p != '\0')
+			value[n++] = *p;
+	value[n] = '\0';
+	ct = g_mime_content_type_parse(NULL, value);
+	free(value);
+	if (ct == NULL)
+		return true;
+	s->typed = true;
+	if (g_mime_content_type_is_type(ct, "message", "*"))
+		s->message = true;
+	boundary = g_mime_content_type_get_parameter(ct, "boundary");
+	if (g_mime_content_type_is_type(ct, "multipart", "*") && boundary != NULL &&
+	    *boundary != '\0') {
+		if (s->n + s->n_pending >= (size_t)s->lim->depth) {
+			ok = false;
+		} else {
+			struct level *l = &s->pending[s->n_pending++];
+
+			l->boundary = xstrdup(boundary);
+			l->len = strlen(boundary);
+			l->digest = g_mime_content_type_is_type(ct, "multipart", "digest");
+		}
+	}
+	g_object_unref(ct);
+	return ok;
+}
+
+/* The field being read is complete; false when it breaks a limit. */
+static bool field_end(struct scan *s)
+{
+	bool ok = true;
+
+	if (s->field_len > 0)
+		ok = content_type(s, s->field, s->field_len);
+	if (!ok)
+		over(s, "MIME parts nested too deep", s->lim->depth, "");
+	else if (s->top && s->field_len > 0)
+		s->out->header_ok = s->field + s->field_len;
+	s->field_len = 0;
+	return ok;
+}
+
+/* A header block starts, of a part at depth. */
+static bool block_start(struct scan *s, int64_t depth, bool digest_child)
+{
+	if (++s->out->parts > s->lim->parts) {
+		over(s, "too many MIME parts", s->lim->parts, "");
+		return false;
+	}
+	if (depth > s->out->depth)
+		s->out->depth = depth;
+	if (depth > s->lim->depth) {
+		over(s, "MIME parts nested too deep", s->lim->depth, "");
+		return false;
+	}
+	s->in_header = true;
+	s->depth = depth;
+	s->digest_child = digest_child;
+	s->typed = s->message = false;
+	s->field_len = 0;
+	return true;
+}
+
+/* The header block ends at its empty line (next: the offset after it). */
+static bool block_end(struct scan *s, size_t next)
+{
+	int64_t depth = s->depth;
+	bool message = s->message || (!s->typed && s->digest_child);
+
+	if (!field_end(s))
+		return false;
+	if (s->top) {
+		s->out->header_ok = next;
+		s->top = false;
+	}
+	s->in_header = false;
+	for (size_t i = 0; i < s->n_pending; i++) {
+		s->pending[i].depth = depth + 1;
+		s->stack[s->n++] = s->pending[i];
+	}
+	if (s->n_pending > 0) {
+		s->n_pending = 0;
+		return true;
+	}
+	/* An attached mail: its own header follows. */
+	return message ? block_start(s, depth + 1, false) : true;
+}
+
+/* Close the multiparts above level k (k itself too when all). */
+static void pop_to(struct scan *s, size_t k)
+{
+	while (s->n > k)
+		free(s->stack[--s->n].boundary);
+}
+
+/* Whether line[0..n) is "--boundary" of an open multipart: its level in
+ * *k, and in *end whether it is the closing "--boundary--". */
+static bool boundary_line(const struct scan *s, const char *line, size_t n, size_t *k,
+			  bool *end)
+{
+	if (n < 2 || line[0] != '-' || line[1] != '-')
+		return false;
+	for (size_t i = s->n; i-- > 0;) {
+		const struct level *l = &s->stack[i];
+
+		if (n - 2 >= l->len && memcmp(line + 2, l->boundary, l->len) == 0) {
+			*k = i;
+			*end = n - 2 - l->len >= 2 && line[2 + l->len] == '-' &&
+			       line[3 + l->len] == '-';
+			return true;
+		}
+	}
+	return false;
+}
+
+/* One line raw[at..at+n) without its line break; next is where the
+ * following line starts. False once a limit is broken. */
+static bool line_seen(struct scan *s, size_t at, size_t n, size_t next)
+{
+	const char *line = s->raw + at;
+	size_t k;
+	bool end;
+
+	if (boundary_line(s, line, n, &k, &end)) {
+		int64_t depth = s->stack[k].depth;
+		bool digest = s->stack[k].digest;
+
+		if (s->in_header && !field_end(s))
+			return false;
+		s->in_header = s->top = false;
+		for (size_t i = 0; i < s->n_pending; i++)
+			free(s->pending[i].boundary);
+		s->n_pending = 0;
+		pop_to(s, end ? k : k + 1);
+		return end ? true : block_start(s, depth, digest);
+	}
+	if (!s->in_header)
+		return true;
+	if (n == 0)
+		return block_end(s, next);
+	if ((line[0] == ' ' || line[0] == '\t') && s->field_len > 0) {
+		s->field_len = next - s->field;
+	} else {
+		if (!field_end(s))
+			return false;
+		if (++s->out->headers > s->lim->headers) {
+			over(s, "too many header fields", s->lim->headers, "");
+			return false;
+		}
+		s->field = at;
+		s->field_len = next - at;
+	}
+	if ((int64_t)s->field_len > s->lim->header_length) {
+		over(s, "a header field too long", s->lim->header_length, " bytes");
+		return false;
+	}
+	return true;
+}
+
+/* Where the top-level header of raw[0..len) ends: after its empty line,
+ * or len. */
+static size_t body_start(const char *raw, size_t len)
+{
+	for (size_t at = 0; at < len;) {
+		const char *nl = memchr(raw + at, '\n', len - at);
+		size_t n = nl != NULL ? (size_t)(nl - raw) - at : len - at;
+
+		if (n == 0 || (n == 1 && raw[at] == '\r'))
+			return nl != NULL ? at + n + 1 : len;
+		if (nl == NULL)
+			break;
+		at += n + 1;
+	}
+	return len;
+}
+
+void mimescan_run(const void *raw, size_t len, const struct mimescan_limits *lim,
+		  struct mimescan *out)
+{
+	struct scan s = {.raw = raw, .len = len, .lim = lim, .out = out, .top = true};
+	bool ok;
+
+	pthread_once(&gmime_once, gmime_start);
+	memset(out, 0, sizeof(*out));
+	out->body = body_start(raw, len);
+	s.stack = xcalloc((size_t)lim->depth, sizeof(*s.stack));
+	s.pending = xcalloc((size_t)lim->depth, sizeof(*s.pending));
+	ok = block_start(&s, 1, false);
+	for (size_t at = 0; ok && at < len;) {
+		const char *nl = memchr(s.raw + at, '\n', len - at);
+		size_t next = nl != NULL ? (size_t)(nl - s.raw) + 1 : len;
+		size_t n = next - at - (nl != NULL);
+
+		if (n > 0 && s.raw[at + n - 1] == '\r')
+			n--;
+		ok = line_seen(&s, at, n, next);
+		at = next;
+	}
+	if (ok && s.in_header)
+		ok = field_end(&s);
+	if (ok && s.top)
+		out->header_ok = len;
+	pop_to(&s, 0);
+	for (size_t i = 0; i < s.n_pending; i++)
+		free(s.pending[i].boundary);
+	free(s.stack);
+	free(s.pending);
+}
