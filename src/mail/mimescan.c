@@ -44,9 +44,9 @@ struct scan {
 	size_t n;
 	/* The header block being read. */
 	bool in_header, top;
-	int64_t depth;	   /* of the part whose header it is */
-	bool digest_child; /* no Content-Type means message/rfc822 */
-	bool typed, message, digest;
+	int64_t depth;	       /* of the part whose header it is */
+	bool digest_child;     /* no Content-Type means message/rfc822 */
+	bool message;	       /* the block's Content-Type names an attached mail */
 	struct level *pending; /* boundaries its Content-Type fields declare */
 	size_t n_pending;
 	size_t field, field_len; /* the field being read; field_len 0: none */
@@ -87,9 +87,11 @@ static bool content_type(struct scan *s, size_t at, size_t len)
 	free(value);
 	if (ct == NULL)
 		return true;
-	s->typed = true;
-	if (g_mime_content_type_is_type(ct, "message", "*"))
-		s->message = true;
+	/* The last Content-Type of a block is the one GMime takes. */
+	for (size_t i = 0; i < s->n_pending; i++)
+		free(s->pending[i].boundary);
+	s->n_pending = 0;
+	s->message = g_mime_content_type_is_type(ct, "message", "*");
 	boundary = g_mime_content_type_get_parameter(ct, "boundary");
 	if (g_mime_content_type_is_type(ct, "multipart", "*") && boundary != NULL &&
 	    *boundary != '\0') {
@@ -138,45 +140,61 @@ static bool block_start(struct scan *s, int64_t depth, bool digest_child)
 	s->in_header = true;
 	s->depth = depth;
 	s->digest_child = digest_child;
-	s->typed = s->message = false;
+	s->message = false;
 	s->field_len = 0;
 	return true;
+}
+
+/* The multiparts the block declared are open: their boundaries count. */
+static void pending_open(struct scan *s)
+{
+	for (size_t i = 0; i < s->n_pending; i++) {
+		s->pending[i].depth = s->depth + 1;
+		s->stack[s->n++] = s->pending[i];
+	}
+	s->n_pending = 0;
 }
 
 /* The header block ends at its empty line (next: the offset after it). */
 static bool block_end(struct scan *s, size_t next)
 {
-	int64_t depth = s->depth;
-	bool message = s->message || (!s->typed && s->digest_child);
+	bool message;
 
 	if (!field_end(s))
 		return false;
+	/* In a digest, a part is a mail unless its Content-Type (which GMime
+	 * may fail to read) says otherwise: counted as one whatever it says
+	 * but multipart. */
+	message = s->message || (s->digest_child && s->n_pending == 0);
 	if (s->top) {
 		s->out->header_ok = next;
 		s->top = false;
 	}
 	s->in_header = false;
-	for (size_t i = 0; i < s->n_pending; i++) {
-		s->pending[i].depth = depth + 1;
-		s->stack[s->n++] = s->pending[i];
-	}
-	if (s->n_pending > 0) {
-		s->n_pending = 0;
-		return true;
-	}
+	pending_open(s);
 	/* An attached mail: its own header follows. */
-	return message ? block_start(s, depth + 1, false) : true;
+	return message ? block_start(s, s->depth + 1, false) : true;
 }
 
-/* Close the multiparts above level k (k itself too when all). */
-static void pop_to(struct scan *s, size_t k)
+/* Close the multiparts whose parts are deeper than depth. */
+static void pop_deeper(struct scan *s, int64_t depth)
 {
-	while (s->n > k)
+	while (s->n > 0 && s->stack[s->n - 1].depth > depth)
 		free(s->stack[--s->n].boundary);
 }
 
-/* Whether line[0..n) is "--boundary" of an open multipart: its level in
- * *k, and in *end whether it is the closing "--boundary--". */
+/* Whether line[at..n) holds only spaces and tabs. */
+static bool blank_rest(const char *line, size_t at, size_t n)
+{
+	for (; at < n; at++)
+		if (line[at] != ' ' && line[at] != '\t' && line[at] != '\r')
+			return false;
+	return true;
+}
+
+/* Whether line[0..n) is "--boundary" of an open multipart, the
+ * innermost first, as GMime reads it (optional blanks after it): its
+ * level in *k, and in *end whether it is the closing "--boundary--". */
 static bool boundary_line(const struct scan *s, const char *line, size_t n, size_t *k,
 			  bool *end)
 {
@@ -184,11 +202,19 @@ static bool boundary_line(const struct scan *s, const char *line, size_t n, size
 		return false;
 	for (size_t i = s->n; i-- > 0;) {
 		const struct level *l = &s->stack[i];
+		size_t after = 2 + l->len;
 
-		if (n - 2 >= l->len && memcmp(line + 2, l->boundary, l->len) == 0) {
+		if (n < after || memcmp(line + 2, l->boundary, l->len) != 0)
+			continue;
+		if (n >= after + 2 && line[after] == '-' && line[after + 1] == '-' &&
+		    blank_rest(line, after + 2, n)) {
 			*k = i;
-			*end = n - 2 - l->len >= 2 && line[2 + l->len] == '-' &&
-			       line[3 + l->len] == '-';
+			*end = true;
+			return true;
+		}
+		if (blank_rest(line, after, n)) {
+			*k = i;
+			*end = false;
 			return true;
 		}
 	}
@@ -204,16 +230,23 @@ static bool line_seen(struct scan *s, size_t at, size_t n, size_t next)
 	bool end;
 
 	if (boundary_line(s, line, n, &k, &end)) {
-		int64_t depth = s->stack[k].depth;
-		bool digest = s->stack[k].digest;
+		int64_t depth;
+		bool digest;
 
-		if (s->in_header && !field_end(s))
-			return false;
-		s->in_header = s->top = false;
-		for (size_t i = 0; i < s->n_pending; i++)
-			free(s->pending[i].boundary);
-		s->n_pending = 0;
-		pop_to(s, end ? k : k + 1);
+		/* The line ends the header too: the part is built as its
+		 * Content-Type says, and the line read again as its content. */
+		while (s->in_header)
+			if (!block_end(s, at))
+				return false;
+		boundary_line(s, line, n, &k, &end);
+		depth = s->stack[k].depth;
+		digest = s->stack[k].digest;
+		/* A part of level k ends the parts nested in it; "--b--" ends
+		 * level k itself (a block that declared two boundaries keeps the
+		 * other open). */
+		pop_deeper(s, depth);
+		if (end && k == s->n - 1)
+			free(s->stack[--s->n].boundary);
 		return end ? true : block_start(s, depth, digest);
 	}
 	if (!s->in_header)
@@ -282,7 +315,7 @@ void mimescan_run(const void *raw, size_t len, const struct mimescan_limits *lim
 		ok = field_end(&s);
 	if (ok && s.top)
 		out->header_ok = len;
-	pop_to(&s, 0);
+	pop_deeper(&s, 0);
 	for (size_t i = 0; i < s.n_pending; i++)
 		free(s.pending[i].boundary);
 	free(s.stack);
