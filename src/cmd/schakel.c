@@ -241,11 +241,14 @@ static const struct cli_command commands[] = {
      "store it exactly as received with what was read from it: on the ticket its\n"
      "subject's [TAG #N] or its In-Reply-To/References name, else on a new ticket,\n"
      "which gets an acknowledgement with its number (RFC 3834: never to mail a\n"
-     "machine sent). The same Message-ID twice is stored once.\n"
+     "machine sent). The same mail twice (its Message-ID with the same body, or from\n"
+     "the same sender) is stored once. A mail over the [tickets] MIME limits is\n"
+     "stored as received and marked not parsed.\n"
      "  --sender  the envelope sender (Postfix: ${sender}); \"\" is a bounce's\n"
      "Exit 0 stored (or a duplicate), 65 never acceptable (too large, not a mail:\n"
      "the MTA bounces it), 75 anything else (store locked or down, disk full,\n"
-     "configuration): the MTA keeps the mail and tries again. See docs/tickets.md.\n"},
+     "configuration, a wrong command line): the MTA keeps the mail and tries again.\n"
+     "See docs/tickets.md.\n"},
     {NULL, "queue", cli_queue, "the duty officer's view: open tickets by urgency",
      "usage: schakel queue [--limit N] [--json]\n"
      "The open tickets by priority, then by the due time of the next SLA clock\n"

@@ -47,11 +47,11 @@ print(len(acks), len(s.encode()) <= 900, s.startswith("[CERT.be #%d] Received: "
 }
 
 # --- a long subject: stored, acknowledged, the subject cut -----------------------
-LONG=$(python3 -c 'print("Phishing " + "x" * 866)')
+LONG=$(python3 -c 'print("Phishing " + "x" * 871)')
 mail long1.eml long1@example.nl reporter@example.nl "$LONG"
 gate long1.eml --sender reporter@example.nl
 expect_eq "0 True True" "$RC $(json "d['created'], d['acknowledged']" | tr -d '(),')" \
-	"a subject of 875 ASCII bytes: exit 0, a ticket, acknowledged"
+	"a subject of 880 ASCII bytes: exit 0, a ticket, acknowledged"
 T=$(json "d['ticket']")
 expect_eq "1 True True x" "$(ack_check "$T" | tr -d "(),'")" \
 	"... the acknowledgement's subject starts with the tag and fits 900 bytes"
@@ -161,19 +161,21 @@ with open(d + "/worst-headers.eml", "wb") as f:
     f.write(b"".join(b"X-H: %07d\n" % i for i in range(1840000)))
     f.write(b"\nbody\n")
 PY
+# Peak memory and time by GNU time (Debian package time). Under
+# AddressSanitizer freed memory is held back (its quarantine) rather than
+# reused, which is not how the program runs: the measured runs turn that
+# off.
 TIMEV=/usr/bin/time
 for k in parts headers; do
 	f=$TMP/worst-$k.eml
-	if [ -x "$TIMEV" ]; then
-		"$TIMEV" -f '%M %e' -o "$TMP/time.out" "$SCHAKEL" --json mailgate <"$f" >"$TMP/out" 2>"$TMP/err"
-		RC=$?
-		read -r KB SECS <"$TMP/time.out"
-	else
-		START=$(date +%s.%N)
-		"$SCHAKEL" --json mailgate <"$f" >"$TMP/out" 2>"$TMP/err"
-		RC=$?
-		KB=0 SECS=$(echo "$(date +%s.%N) - $START" | bc)
+	if [ ! -x "$TIMEV" ]; then
+		echo "ok $((TAP_N += 1)) # SKIP $TIMEV is missing (apt package time): 24 MB $k not measured"
+		continue
 	fi
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=0" "$TIMEV" -f '%M %e' -o "$TMP/time.out" \
+		"$SCHAKEL" --json mailgate <"$f" >"$TMP/out" 2>"$TMP/err"
+	RC=$?
+	read -r KB SECS <"$TMP/time.out"
 	OUT=$(cat "$TMP/out")
 	expect_eq "0 True" "$RC $(json "d['not_parsed'] is not None")" \
 		"a 24 MB mail of $k: exit 0, stored, not parsed"
