@@ -44,10 +44,11 @@ struct scan {
 	size_t n;
 	/* The header block being read. */
 	bool in_header, top;
-	int64_t depth;	       /* of the part whose header it is */
-	bool digest_child;     /* no Content-Type means message/rfc822 */
-	bool message;	       /* the block's Content-Type names an attached mail */
-	struct level *pending; /* boundaries its Content-Type fields declare */
+	int64_t depth;		     /* of the part whose header it is */
+	bool digest_child;	     /* no Content-Type means message/rfc822 */
+	bool message;		     /* the block's Content-Type names an attached mail */
+	bool encoding_seen, encoded; /* its Content-Transfer-Encoding: base64, ... */
+	struct level *pending;	     /* boundaries its Content-Type fields declare */
 	size_t n_pending;
 	size_t field, field_len; /* the field being read; field_len 0: none */
 };
@@ -59,39 +60,65 @@ static void over(struct scan *s, const char *what, int64_t limit, const char *un
 		 unit);
 }
 
-/* Read the Content-Type field raw[field..field+len): remember what it
- * declares for the end of the block. Returns false when it declares one
- * boundary too many. */
-static bool content_type(struct scan *s, size_t at, size_t len)
+/* Whether the field f[0..len) is called name (blanks before its colon
+ * allowed); its unfolded value in *value (caller frees) if so. */
+static bool field_is(const char *f, size_t len, const char *name, char **value)
 {
-	size_t name = strlen("Content-Type");
-	const char *f = s->raw + at, *colon = memchr(f, ':', len);
-	GMimeContentType *ct;
-	const char *boundary;
-	char *value;
+	const char *colon = memchr(f, ':', len);
 	size_t n = 0, k;
-	bool ok = true;
+	char *v;
 
 	if (colon == NULL)
-		return true;
+		return false;
 	for (k = (size_t)(colon - f); k > 0 && (f[k - 1] == ' ' || f[k - 1] == '\t'); k--)
 		;
-	if (k != name || strncasecmp(f, "Content-Type", name) != 0)
-		return true;
-	value = xmalloc(len + 1);
+	if (k != strlen(name) || strncasecmp(f, name, k) != 0)
+		return false;
+	v = xmalloc(len + 1);
 	for (const char *p = colon + 1; p < f + len; p++)
 		if (*p != '\r' && *p != '\n' && *p != '\0')
-			value[n++] = *p;
-	value[n] = '\0';
+			v[n++] = *p;
+	v[n] = '\0';
+	*value = v;
+	return true;
+}
+
+/* Read the field raw[at..at+len) for what GMime builds from it: the last
+ * Content-Type of a block (a multipart's boundary, an attached mail), the
+ * first Content-Transfer-Encoding (an attached mail in base64 or
+ * quoted-printable is not read as one). Returns false when it opens one
+ * level too many. */
+static bool field_read(struct scan *s, size_t at, size_t len)
+{
+	GMimeContentEncoding enc;
+	GMimeContentType *ct;
+	const char *boundary, *sub;
+	char *value = NULL;
+	bool ok = true;
+
+	if (!s->encoding_seen &&
+	    field_is(s->raw + at, len, "Content-Transfer-Encoding", &value)) {
+		s->encoding_seen = true;
+		enc = g_mime_content_encoding_from_string(value);
+		s->encoded = enc == GMIME_CONTENT_ENCODING_BASE64 ||
+			     enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
+			     enc == GMIME_CONTENT_ENCODING_UUENCODE;
+		free(value);
+		return true;
+	}
+	if (!field_is(s->raw + at, len, "Content-Type", &value))
+		return true;
 	ct = g_mime_content_type_parse(NULL, value);
 	free(value);
 	if (ct == NULL)
 		return true;
-	/* The last Content-Type of a block is the one GMime takes. */
 	for (size_t i = 0; i < s->n_pending; i++)
 		free(s->pending[i].boundary);
 	s->n_pending = 0;
-	s->message = g_mime_content_type_is_type(ct, "message", "*");
+	sub = g_mime_content_type_get_media_subtype(ct);
+	s->message = g_mime_content_type_is_type(ct, "message", "*") && sub != NULL &&
+		     (strcasecmp(sub, "rfc822") == 0 || strcasecmp(sub, "rfc2822") == 0 ||
+		      strcasecmp(sub, "global") == 0 || strcasecmp(sub, "news") == 0);
 	boundary = g_mime_content_type_get_parameter(ct, "boundary");
 	if (g_mime_content_type_is_type(ct, "multipart", "*") && boundary != NULL &&
 	    *boundary != '\0') {
@@ -115,7 +142,7 @@ static bool field_end(struct scan *s)
 	bool ok = true;
 
 	if (s->field_len > 0)
-		ok = content_type(s, s->field, s->field_len);
+		ok = field_read(s, s->field, s->field_len);
 	if (!ok)
 		over(s, "MIME parts nested too deep", s->lim->depth, "");
 	else if (s->top && s->field_len > 0)
@@ -140,7 +167,7 @@ static bool block_start(struct scan *s, int64_t depth, bool digest_child)
 	s->in_header = true;
 	s->depth = depth;
 	s->digest_child = digest_child;
-	s->message = false;
+	s->message = s->encoding_seen = s->encoded = false;
 	s->field_len = 0;
 	return true;
 }
@@ -165,7 +192,7 @@ static bool block_end(struct scan *s, size_t next)
 	/* In a digest, a part is a mail unless its Content-Type (which GMime
 	 * may fail to read) says otherwise: counted as one whatever it says
 	 * but multipart. */
-	message = s->message || (s->digest_child && s->n_pending == 0);
+	message = (s->message || (s->digest_child && s->n_pending == 0)) && !s->encoded;
 	if (s->top) {
 		s->out->header_ok = next;
 		s->top = false;

@@ -125,6 +125,14 @@ static void test_messages(void **state)
 	s = scan_checked(digest);
 	assert_int_equal(s.parts, 5);
 	assert_int_equal(s.depth, 3);
+	/* An attached mail in base64 is an attachment to GMime: its lines
+	 * are no header fields. */
+	s = scan_checked(
+	    "From: a@example.nl\nContent-Type: message/rfc822\n"
+	    "Content-Transfer-Encoding: base64\n\n"
+	    "RnJvbTogYkBleGFtcGxlLm5sCgpib2R5Cg==\nRnJvbTogYkBleGFtcGxlLm5sCgpib2R5Cg==\n");
+	assert_int_equal(s.parts, 1);
+	assert_int_equal(s.headers, 3);
 }
 
 /* A line that is no field, two Content-Type fields, a boundary in
@@ -169,6 +177,9 @@ static void test_random(void **state)
 	    "Content-type : Multipart/Mixed; BOUNDARY=a\n",
 	    "Content-Type: multipart/alternative; boundary*0=a; boundary*1=b\n",
 	    "Content-Type: text/plain\n",
+	    "Content-Type: message/partial\n",
+	    "Content-Transfer-Encoding: base64\n",
+	    "Content-Transfer-Encoding: 7bit\n",
 	    "From: a@example.nl\n",
 	    "X-Field: value\n",
 	    " continued\n",
