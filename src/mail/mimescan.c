@@ -75,8 +75,9 @@ static bool field_is(const char *f, size_t len, const char *name, char **value)
 	if (k != strlen(name) || strncasecmp(f, name, k) != 0)
 		return false;
 	v = xmalloc(len + 1);
-	for (const char *p = colon + 1; p < f + len; p++)
-		if (*p != '\r' && *p != '\n' && *p != '\0')
+	/* GMime reads a value as a C string: up to a NUL byte. */
+	for (const char *p = colon + 1; p < f + len && *p != '\0'; p++)
+		if (*p != '\r' && *p != '\n')
 			v[n++] = *p;
 	v[n] = '\0';
 	*value = v;

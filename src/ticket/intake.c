@@ -250,6 +250,9 @@ static int ack_send(struct store *st, const struct intake_config *c, const struc
 	 * long report subject is cut to what a subject may hold. */
 	subject = xasprintf("[%s #%s] %s", c->tag, number, tsubject);
 	utf8_cut(subject, MAIL_SUBJECT_MAX);
+	for (char *p = subject; *p != '\0'; p++) /* from a template variable */
+		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f)
+			*p = ' ';
 	snprintf(ref, sizeof(ref), "<%s>", in->message_id);
 	{
 		const struct mail_addr addr = {NULL, to};
