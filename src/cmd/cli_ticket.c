@@ -128,7 +128,9 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 		json_object_set_new(j, "no_ack", json_string(r.no_ack));
 		json_object_set_new(j, "not_parsed",
 				    r.not_parsed[0] ? json_string(r.not_parsed) : json_null());
-		rc = cli_print_json(j);
+		/* Stored: the exit status is the answer, the output a courtesy. */
+		cli_print_json(j);
+		rc = 0;
 	} else if (r.duplicate) {
 		printf("duplicate of a message stored on ticket #%lld: nothing stored\n",
 		       (long long)r.ticket_id);

@@ -479,7 +479,9 @@ int main(int argc, char **argv)
 	}
 	rc = dispatch(&c, argc - i, argv + i);
 	cli_close(&c);
-	if (fflush(stdout) != 0 && rc == EX_OK)
+	/* mailgate's answer to the MTA is its exit status: a mail stored is
+	 * not reported lost because its summary could not be written. */
+	if (fflush(stdout) != 0 && rc == EX_OK && !is_mailgate(argc, argv))
 		rc = EX_IOERR;
 	return rc;
 }

@@ -7,7 +7,8 @@
 # parsed", within 200 MB and 5 s at 24 MB; a reused Message-ID is a
 # duplicate only for the same body or the same sender; a store that
 # cannot be written and a wrong command line exit 75, and the retry
-# stores the mail.
+# stores the mail; a mail stored exits 0 even when its summary cannot be
+# written.
 . "$(dirname "$0")/lib.sh"
 
 DB=$(new_db mailgate)
@@ -218,6 +219,15 @@ expect_rc 75 "mailgate with an extra argument: exit 75" S mailgate extra <"$TMP/
 expect_rc 64 "other commands keep 64 for a usage error" S --bogus ticket list
 gate u1.eml
 expect_eq "0 True" "$RC $(json "d['created']")" "the corrected command stores the mail"
+
+# --- once stored, the exit status says so whatever happens to the output --------------
+if [ -w /dev/full ]; then
+	mail o1.eml output@example.nl reporter@example.nl "Output"
+	S --json mailgate <"$TMP/o1.eml" >/dev/full 2>"$TMP/err"
+	expect_eq 0 "$?" "a mail stored while its summary cannot be written: exit 0"
+	gate o1.eml
+	expect_eq "True" "$(json "d['duplicate']")" "... it was stored"
+fi
 
 # --- a store that cannot be written: 75, then stored -------------------------------------
 if on_backend sqlite; then
