@@ -13,6 +13,7 @@
 #include "lib/buf.h"
 #include "lib/config.h"
 #include "lib/str.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "mail/inbound.h"
 #include "model/ticket.h"
@@ -59,25 +60,51 @@ static int mailgate_usage(void)
 	return EX_TEMPFAIL;
 }
 
+/* The MTA passes the envelope sender as it came: one that is not UTF-8
+ * is no address to answer, and must not make the command line wrong.
+ * Blank it in argv (--sender VALUE or --sender=VALUE); true if it was. */
+static bool sender_blank(int argc, char **argv)
+{
+	static char empty[] = "", bare[] = "--sender=";
+	bool blanked = false;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--sender") == 0 && i + 1 < argc &&
+		    !utf8_valid(argv[i + 1], strlen(argv[i + 1]))) {
+			argv[++i] = empty;
+			blanked = true;
+		} else if (str_has_prefix(argv[i], "--sender=") &&
+			   !utf8_valid(argv[i], strlen(argv[i]))) {
+			argv[i] = bare;
+			blanked = true;
+		}
+	}
+	return blanked;
+}
+
 int cli_mailgate(struct cli *c, int argc, char **argv)
 {
 	struct cli_opt opts[] = {{"sender", true}, {NULL}};
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	struct intake_config ic;
-	bool have_ic = false;
+	bool have_ic = false, bad_sender;
 	struct intake_result r;
 	const char *sender = NULL;
 	struct buf raw;
 	int npos = 0, rc;
 
 	buf_init(&raw, 0);
+	bad_sender = sender_blank(argc, argv);
 	rc = cli_parse(c, argc, argv, opts, 0, 0, pos, &npos);
 	if (rc != CLI_GO) {
 		if (rc != 0)
 			rc = mailgate_usage();
 		goto out;
 	}
-	if (cli_opt_get(opts, "sender")->count > 0)
+	/* A sender that is not UTF-8 counts as unknown: Return-Path or From. */
+	if (cli_opt_get(opts, "sender")->count > 0 && !bad_sender)
 		sender = cli_opt_get(opts, "sender")->arg;
 	if (c->cfg == NULL && (c->cfg = cmd_config_load(c->config_path, &c->err)) == NULL) {
 		rc = mailgate_exit(c, false);

@@ -219,6 +219,10 @@ expect_rc 75 "mailgate with an extra argument: exit 75" S mailgate extra <"$TMP/
 expect_rc 64 "other commands keep 64 for a usage error" S --bogus ticket list
 gate u1.eml
 expect_eq "0 True" "$RC $(json "d['created']")" "the corrected command stores the mail"
+mail u2.eml usage2@example.nl reporter@example.nl "Sender"
+gate u2.eml --sender "$(printf 'caf\351@example.nl')"
+expect_eq "0 True True" "$RC $(json "d['created'], d['acknowledged']" | tr -d '(),')" \
+	"an envelope sender that is not UTF-8: stored, acknowledged to the From address"
 
 # --- once stored, the exit status says so whatever happens to the output --------------
 if [ -w /dev/full ]; then
