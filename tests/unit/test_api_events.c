@@ -158,12 +158,56 @@ static int note_id(const struct store_event_row *row, void *ctx)
 	return 0;
 }
 
-static int setup(void **state)
+/* Events 1..5, source.port = the number, one per label (RED,
+ * AMBER+STRICT, AMBER, GREEN, CLEAR), each stored for owner A and for
+ * liaison L (member A), with the routing's word "may pass on": only the
+ * policy decides what leaves. */
+static const char *const label_tlp[] = {NULL, "RED", "AMBER+STRICT", "AMBER", "GREEN", "CLEAR"};
+#define NLABELS 5
+
+static int seed_labels(struct fixture *f)
+{
+	struct event ev[NLABELS + 1];
+	struct event_recipient r[2];
+	struct store_event_in in[NLABELS];
+	struct sk_error err = {0};
+
+	r[0] = rcpt(f->a, RECIPIENT_OWNER, true, false, 0, "prefix 198.51.100.0/24");
+	r[1] = rcpt(f->liaison, RECIPIENT_LIAISON, true, false, f->a, "member Example Energy");
+	for (int i = 1; i <= NLABELS; i++) {
+		char ip[32];
+
+		event_init(&ev[i]);
+		snprintf(ip, sizeof(ip), "198.51.100.%d", i);
+		set(&ev[i], "source.ip", ip);
+		if (event_set_int(&ev[i], EVENT_SOURCE_PORT, i, &err) != 0)
+			fail_msg("%s", err.msg);
+		set(&ev[i], "classification.type", "infected-system");
+		set(&ev[i], "feed.name", "Sinkhole-HTTP");
+		set(&ev[i], "time.source", "2023-11-14T20:00:00Z");
+		set(&ev[i], "tlp", label_tlp[i]);
+		in[i - 1] = (struct store_event_in){&ev[i], r, 2};
+	}
+	if (store_event_add_many(f->st, in, NLABELS, &err) != 0)
+		fail_msg("seed: %s", err.msg);
+	for (int i = 1; i <= NLABELS; i++)
+		event_free(&ev[i]);
+	return NLABELS;
+}
+
+static int seed_events(struct fixture *f)
+{
+	seed(f);
+	return NEVENTS;
+}
+
+static int setup_with(void **state, int (*seed_fn)(struct fixture *))
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct sk_error err = {0};
 	struct store_event_filter all = {0};
 	struct id_walk w;
+	int n;
 
 	if (f == NULL)
 		return -1;
@@ -182,10 +226,10 @@ static int setup(void **state)
 	if (store_member_add(f->st, f->liaison, f->a, &err) != 0 ||
 	    store_member_add(f->st, f->liaison, f->b, &err) != 0)
 		return -1;
-	seed(f);
+	n = seed_fn(f);
 	w.ids = f->ids;
 	w.n = 0;
-	if (store_event_each(f->st, &all, note_id, &w, &err) != 0 || w.n != NEVENTS)
+	if (store_event_each(f->st, &all, note_id, &w, &err) != 0 || w.n != n)
 		return -1;
 	f->admin = user_of("alice", USER_ROLE_ADMIN, 0);
 	f->analyst = user_of("ann", USER_ROLE_ANALYST, 0);
@@ -195,6 +239,16 @@ static int setup(void **state)
 	f->pc = user_of("bob", USER_ROLE_PARTNER, f->c);
 	*state = f;
 	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_with(state, seed_events);
+}
+
+static int setup_labels(void **state)
+{
+	return setup_with(state, seed_labels);
 }
 
 static int teardown(void **state)
@@ -712,6 +766,120 @@ static void test_time_bounds(void **state)
 	assert_non_null(strstr(err.msg, "longer than"));
 }
 
+/* ---- every label, for a member and its liaison ---- */
+
+/* A JSON answer's items as "port:may_pass_on:need_to_know", comma
+ * between: "3:yes:ntk" and the like. */
+static const char *json_summary(const struct answer *a)
+{
+	static char out[256];
+	json_t *items = json_object_get(a->json, "items"), *it;
+	size_t i, n = 0;
+
+	out[0] = '\0';
+	json_array_foreach(items, i, it)
+	{
+		json_t *r = json_object_get(it, "schakel.recipient");
+
+		n += (size_t)snprintf(
+		    out + n, sizeof(out) - n, "%s%lld:%s:%s", i ? "," : "",
+		    (long long)json_integer_value(json_object_get(it, "source.port")),
+		    json_is_true(json_object_get(r, "may_pass_on")) ? "yes" : "no",
+		    json_is_true(json_object_get(r, "need_to_know")) ? "ntk" : "all");
+	}
+	return out;
+}
+
+/* A CSV answer's rows the same way, from its tlp, source.port and
+ * recipient columns (no cell of these rows holds a comma). */
+static const char *csv_summary(const struct answer *a)
+{
+	static char out[256];
+	const char *line = strstr(a->text, "\r\n");
+	size_t n = 0;
+
+	out[0] = '\0';
+	assert_non_null(line);
+	for (line += 2; *line != '\0';) {
+		const char *end = strstr(line, "\r\n");
+		char row[1024], *cell[32], *save = row;
+		int nc = 0;
+
+		assert_non_null(end);
+		assert_true((size_t)(end - line) < sizeof(row));
+		memcpy(row, line, (size_t)(end - line));
+		row[end - line] = '\0';
+		for (char *p = row; nc < 32; p++) {
+			if (*p == ',' || *p == '\0') {
+				bool last = *p == '\0';
+
+				*p = '\0';
+				cell[nc++] = save;
+				save = p + 1;
+				if (last)
+					break;
+			}
+		}
+		assert_int_equal(nc, 25);
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s:%s:%s:%s", n ? "," : "",
+				      cell[8], cell[6],
+				      strcmp(cell[23], "true") == 0 ? "yes" : "no",
+				      strcmp(cell[24], "true") == 0 ? "ntk" : "all");
+		line = end + 2;
+	}
+	return out;
+}
+
+/* RED, AMBER+STRICT, AMBER, GREEN and CLEAR, each stored for a member
+ * and its liaison: the member reads all but RED, never passing
+ * AMBER+STRICT on and AMBER need-to-know; the liaison AMBER (for the
+ * member concerned only), GREEN and CLEAR; as JSON and as CSV alike. */
+static void test_each_label(void **state)
+{
+	struct fixture *f = *state;
+	struct answer a;
+	char q[64];
+
+	a = get(f, &f->pa, "");
+	assert_int_equal(a.status, 200);
+	assert_string_equal(json_summary(&a), "2:no:all,3:yes:ntk,4:yes:all,5:yes:all");
+	answer_free(&a);
+	a = get(f, &f->pa, "format=csv");
+	assert_int_equal(a.status, 200);
+	assert_string_equal(csv_summary(&a), "2:TLP:AMBER+STRICT:no:all,3:TLP:AMBER:yes:ntk,"
+					     "4:TLP:GREEN:yes:all,5:TLP:CLEAR:yes:all");
+	assert_null(strstr(a.text, "TLP:RED"));
+	answer_free(&a);
+
+	a = get(f, &f->pl, "");
+	assert_int_equal(a.status, 200);
+	assert_string_equal(json_summary(&a), "3:yes:ntk,4:yes:all,5:yes:all");
+	answer_free(&a);
+	a = get(f, &f->pl, "format=csv");
+	assert_int_equal(a.status, 200);
+	assert_string_equal(csv_summary(&a),
+			    "3:TLP:AMBER:yes:ntk,4:TLP:GREEN:yes:all,5:TLP:CLEAR:yes:all");
+	assert_null(strstr(a.text, "TLP:RED"));
+	assert_null(strstr(a.text, "AMBER+STRICT"));
+	answer_free(&a);
+
+	/* Staff reading the member's events see what the member reads;
+	 * reading all of them, the national CSIRT's (named) view: RED too. */
+	snprintf(q, sizeof(q), "org=%lld", (long long)f->a);
+	a = get(f, &f->analyst, q);
+	assert_string_equal(json_summary(&a), "2:no:all,3:yes:ntk,4:yes:all,5:yes:all");
+	answer_free(&a);
+	a = get(f, &f->admin, "");
+	assert_string_equal(numbers(&a), "1,2,3,4,5");
+	answer_free(&a);
+
+	/* An organization the events do not concern reads none of them. */
+	a = get(f, &f->pb, "format=csv");
+	assert_int_equal(a.status, 200);
+	assert_string_equal(csv_summary(&a), "");
+	answer_free(&a);
+}
+
 #define TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 
 int main(void)
@@ -726,6 +894,7 @@ int main(void)
 	    TEST(test_filters),
 	    TEST(test_csv),
 	    TEST(test_bad_arguments),
+	    cmocka_unit_test_setup_teardown(test_each_label, setup_labels, teardown),
 	    cmocka_unit_test(test_time_bounds),
 	};
 
