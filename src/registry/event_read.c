@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "lib/buf.h"
+#include "lib/csvout.h"
 #include "lib/error.h"
 #include "lib/str.h"
 #include "model/event.h"
@@ -254,35 +255,17 @@ const char *const event_read_csv_columns[] = {
 #define CSV_FIRST_EVENT_FIELD 3 /* feed.name */
 #define CSV_FIRST_RCPT_FIELD  21
 
-/* Append one CSV field, quoted when it must be. */
-static int csv_field(struct buf *b, const char *s, bool first)
-{
-	int rc = first ? 0 : buf_append_char(b, ',');
-
-	if (rc != 0 || s == NULL)
-		return rc;
-	if (strpbrk(s, ",\"\r\n") == NULL)
-		return buf_append_str(b, s);
-	rc = buf_append_char(b, '"');
-	for (; rc == 0 && *s != '\0'; s++)
-		rc = *s == '"' ? buf_append(b, "\"\"", 2) : buf_append_char(b, *s);
-	return rc == 0 ? buf_append_char(b, '"') : rc;
-}
-
 int event_read_csv_header(struct buf *b)
 {
 	size_t start = b->len;
 	int rc = 0;
 
 	for (int i = 0; rc == 0 && event_read_csv_columns[i] != NULL; i++)
-		rc = csv_field(b, event_read_csv_columns[i], i == 0);
+		rc = csvout_cell(b, event_read_csv_columns[i], i == 0);
 	if (rc == 0)
-		rc = buf_append(b, "\r\n", 2);
-	if (rc != 0) {
-		b->len = start;
-		if (b->data != NULL)
-			b->data[start] = '\0';
-	}
+		rc = csvout_end(b);
+	if (rc != 0)
+		csvout_row_undo(b, start);
 	return rc;
 }
 
@@ -314,36 +297,33 @@ int event_read_csv_row(const struct event_out *o, struct buf *b)
 	}
 	snprintf(id, sizeof(id), "%lld", (long long)row->id);
 	str_time_iso((time_t)row->time, when);
-	rc = csv_field(b, id, true);
+	rc = csvout_cell(b, id, true);
 	if (rc == 0)
-		rc = csv_field(b, when, false);
+		rc = csvout_cell(b, when, false);
 	if (rc == 0)
-		rc = csv_field(b, row->received, false);
+		rc = csvout_cell(b, row->received, false);
 	for (int i = CSV_FIRST_EVENT_FIELD; rc == 0 && i < CSV_FIRST_RCPT_FIELD; i++) {
 		const char *name = event_read_csv_columns[i];
 		const char *v = strcmp(name, "tlp") == 0
 				    ? tlp_name(row->tlp)
 				    : json_text(json_object_get(ev, name), &owned);
 
-		rc = csv_field(b, v, false);
+		rc = csvout_cell(b, v, false);
 		free(owned);
 		owned = NULL;
 	}
 	if (rc == 0)
-		rc = csv_field(b, r ? recipient_role_names[r->role] : NULL, false);
+		rc = csvout_cell(b, r ? recipient_role_names[r->role] : NULL, false);
 	if (rc == 0)
-		rc = csv_field(b, r ? r->reason : NULL, false);
+		rc = csvout_cell(b, r ? r->reason : NULL, false);
 	if (rc == 0)
-		rc = csv_field(b, r ? (o->pass_on ? "true" : "false") : NULL, false);
+		rc = csvout_cell(b, r ? (o->pass_on ? "true" : "false") : NULL, false);
 	if (rc == 0)
-		rc = csv_field(b, r ? (o->need_to_know ? "true" : "false") : NULL, false);
+		rc = csvout_cell(b, r ? (o->need_to_know ? "true" : "false") : NULL, false);
 	if (rc == 0)
-		rc = buf_append(b, "\r\n", 2);
+		rc = csvout_end(b);
 	json_decref(ev);
-	if (rc != 0) {
-		b->len = start;
-		if (b->data != NULL)
-			b->data[start] = '\0';
-	}
+	if (rc != 0)
+		csvout_row_undo(b, start);
 	return rc;
 }

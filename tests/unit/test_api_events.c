@@ -704,6 +704,43 @@ static void test_csv(void **state)
 	answer_free(&a);
 }
 
+/* Feed text that a spreadsheet would run as a formula leaves defused:
+ * a leading single quote, the cell quoted. */
+static void test_csv_formulas(void **state)
+{
+	struct fixture *f = *state;
+	struct event_recipient r = rcpt(f->c, RECIPIENT_OWNER, true, false, 0, "-1+cmd|x");
+	struct sk_error err = {0};
+	struct store_event_in in;
+	struct answer a;
+	struct event ev;
+
+	event_init(&ev);
+	set(&ev, "source.ip", "198.51.100.9");
+	set(&ev, "classification.type", "scanner");
+	set(&ev, "feed.name", "@SUM(1+1)*cmd|' /C calc'!A0");
+	set(&ev, "event_description.text", "=cmd|' /C calc'!A0");
+	set(&ev, "malware.name", "+mirai");
+	set(&ev, "time.source", "2023-11-14T21:00:00Z");
+	set(&ev, "tlp", "GREEN");
+	in = (struct store_event_in){&ev, &r, 1};
+	assert_int_equal(store_event_add_many(f->st, &in, 1, &err), 0);
+	event_free(&ev);
+
+	a = get(f, &f->pc, "format=csv&feed=@SUM(1+1)*cmd|' /C calc'!A0");
+	assert_int_equal(a.status, 200);
+	assert_non_null(strstr(a.text, ",\"'@SUM(1+1)*cmd|' /C calc'!A0\","));
+	assert_non_null(strstr(a.text, ",\"'=cmd|' /C calc'!A0\","));
+	assert_non_null(strstr(a.text, ",\"'+mirai\","));
+	assert_non_null(strstr(a.text, ",owner,\"'-1+cmd|x\",true,false\r\n"));
+	/* No cell starts with a formula character. */
+	assert_null(strstr(a.text, ",="));
+	assert_null(strstr(a.text, ",@"));
+	assert_null(strstr(a.text, ",+"));
+	assert_null(strstr(a.text, ",-"));
+	answer_free(&a);
+}
+
 static void test_bad_arguments(void **state)
 {
 	struct fixture *f = *state;
@@ -893,6 +930,7 @@ int main(void)
 	    TEST(test_big_page),
 	    TEST(test_filters),
 	    TEST(test_csv),
+	    TEST(test_csv_formulas),
 	    TEST(test_bad_arguments),
 	    cmocka_unit_test_setup_teardown(test_each_label, setup_labels, teardown),
 	    cmocka_unit_test(test_time_bounds),

@@ -350,6 +350,47 @@ static void test_digest_nothing_to_send(void **state)
 	}
 }
 
+/* Feed text a spreadsheet would run as a formula leaves in the digest's
+ * CSV file defused: a leading single quote, the cell quoted. */
+static void test_digest_formulas(void **state)
+{
+	struct fixture *f = *state;
+	struct event_recipient r = rcpt(f->member, RECIPIENT_OWNER, 0);
+	struct notify_stats stats;
+	struct queued q = {0};
+	struct sk_error err = {0};
+	struct store_event_in in;
+	struct digest d;
+	struct event ev;
+
+	event_init(&ev);
+	set(&ev, "source.fqdn", "green-host.example");
+	set(&ev, "classification.type", "system-compromise");
+	set(&ev, "feed.name", "Sinkhole");
+	set(&ev, "time.source", "2023-11-14T20:00:00Z");
+	set(&ev, "tlp", "GREEN");
+	set(&ev, "extra.note", "=cmd|' /C calc'!A0");
+	set(&ev, "extra.sum", "@SUM(1+1)");
+	set(&ev, "extra.calc", "-2+3");
+	set(&ev, "extra.offset", "-5");
+	in = (struct store_event_in){&ev, &r, 1};
+	if (store_event_add_many(f->st, &in, 1, &err) != 0)
+		fail_msg("event: %s", err.msg);
+	event_free(&ev);
+	run_notify(f, &stats);
+	assert_int_equal(stats.digests, 1);
+	assert_int_equal(store_mail_each(f->st, -1, 0, note_mail, &q, &err), 0);
+	assert_int_equal(q.n, 1);
+	digest_read(f, q.ids[0], &d);
+	assert_non_null(strstr(d.csv, ",\"'=cmd|' /C calc'!A0\""));
+	assert_non_null(strstr(d.csv, ",\"'@SUM(1+1)\""));
+	assert_non_null(strstr(d.csv, ",\"'-2+3\""));
+	assert_non_null(strstr(d.csv, ",-5"));
+	assert_null(strstr(d.csv, ",="));
+	assert_null(strstr(d.csv, ",@"));
+	free(d.csv);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -371,6 +412,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    TEST(test_digest_each_label),
 	    TEST(test_digest_nothing_to_send),
+	    TEST(test_digest_formulas),
 	};
 
 	testdb_skip_if_unavailable();
