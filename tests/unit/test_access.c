@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,9 +270,12 @@ static void fill_ids(const struct fixture *f, const char *text, struct buf *b)
 }
 
 /* Send method path (with "?k=v&k=v") and body as u, as the server
- * does: match, admit, handler. The status; the response is dropped. */
+ * does: match, admit, handler. The status; *route gets the route
+ * matched, *json (may be NULL) the JSON body (caller decrefs; NULL for
+ * none or a streamed one). */
 static int call(struct fixture *f, const struct router_route **route, const char *method,
-		const char *path_text, const char *body_text, const struct user *u)
+		const char *path_text, const char *body_text, const struct user *u,
+		json_t **json)
 {
 	struct buf path, body;
 	char allow[ROUTER_ALLOW_MAX], *query;
@@ -315,12 +319,23 @@ static int call(struct fixture *f, const struct router_route **route, const char
 		int rc = m.route->handler(&req, &resp, &err);
 
 		if (rc != 0) {
-			http_response_clear(&resp);
-			http_response_init(&resp);
-			resp.status = http_status_for_code(rc);
+			if (err.code == 0)
+				err.code = rc;
+			http_response_from_error(&resp, &err);
 		}
 	}
 	status = resp.status;
+	if (json != NULL) {
+		*json = NULL;
+		if (resp.stream.fill == NULL) {
+			size_t len = 0;
+			char *text = http_response_render(&resp, &len);
+
+			if (text != NULL && len > 0)
+				*json = json_loads(text, 0, NULL);
+			free(text);
+		}
+	}
 	if (status >= 300 && status != 401 && status != 403 && status != 404 && err.msg[0])
 		print_message("# %s %s: %d %s\n", method, path.data, status, err.msg);
 	http_response_clear(&resp);
@@ -359,7 +374,7 @@ static void test_every_route_every_role(void **state)
 			for (int w = 0; w < W_N; w++) {
 				const struct router_route *got = NULL;
 				int status = call(f, &got, e->method, e->path, e->body,
-						  w == W_NONE ? NULL : &f->users[w]);
+						  w == W_NONE ? NULL : &f->users[w], NULL);
 
 				if (got != r) {
 					print_error("%s %s reaches %s %s, not %s\n", e->method,
@@ -397,6 +412,181 @@ static void test_every_route_every_role(void **state)
 	}
 	assert_int_equal(routes, NEXPECTS);
 	assert_int_equal(failures, 0);
+}
+
+/* As u, with the fixture's ids; the JSON body into *json (may be NULL). */
+static int as(struct fixture *f, const struct user *u, const char *method, const char *path,
+	      const char *body, json_t **json)
+{
+	const struct router_route *route = NULL;
+
+	return call(f, &route, method, path, body, u, json);
+}
+
+/* What admin reads at path: the state a refused request must leave. */
+static json_t *state_of(struct fixture *f, const char *path)
+{
+	json_t *j = NULL;
+
+	assert_int_equal(as(f, &f->users[W_ADMIN], "GET", path, NULL, &j), 200);
+	assert_non_null(j);
+	return j;
+}
+
+/* The emails of a list answer's items, as "a,b". */
+static const char *emails(json_t *list)
+{
+	static char out[256];
+	json_t *items = json_object_get(list, "items"), *it;
+	size_t i, n = 0;
+
+	out[0] = '\0';
+	json_array_foreach(items, i, it) n +=
+	    (size_t)snprintf(out + n, sizeof(out) - n, "%s%s", i ? "," : "",
+			     json_string_value(json_object_get(it, "email")));
+	return out;
+}
+
+/* Partners and tickets: every ticket endpoint answers 403 to each
+ * partner, says nothing of the ticket, and changes nothing. */
+static void test_partner_tickets(void **state)
+{
+	static const char *const calls[][3] = {
+	    {"GET", "/api/v1/tickets", NULL},
+	    {"POST", "/api/v1/tickets", "{\"type\":\"report\",\"subject\":\"mine\"}"},
+	    {"GET", "/api/v1/tickets/{ticket}", NULL},
+	    {"GET", "/api/v1/tickets/999999", NULL},
+	    {"PATCH", "/api/v1/tickets/{ticket}", "{\"status\":\"rejected\"}"},
+	    {"POST", "/api/v1/tickets/{ticket}/comments", "{\"text\":\"partner note\"}"},
+	    {"POST", "/api/v1/tickets/{ticket}/replies", "{\"text\":\"from a partner\"}"},
+	    {"POST", "/api/v1/tickets/{ticket}/links", "{\"incident\":{incident}}"},
+	    {"POST", "/api/v1/tickets/{incident}/parties", "{\"org_id\":{org}}"},
+	};
+	struct fixture *f = *state;
+	json_t *list = state_of(f, "/api/v1/tickets");
+	json_t *report = state_of(f, "/api/v1/tickets/{ticket}");
+	json_t *incident = state_of(f, "/api/v1/tickets/{incident}");
+
+	for (int w = W_ORG; w <= W_OTHER; w++) {
+		for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+			json_t *j = NULL, *now;
+			int status =
+			    as(f, &f->users[w], calls[i][0], calls[i][1], calls[i][2], &j);
+			const char *code = json_string_value(
+			    json_object_get(json_object_get(j, "error"), "code"));
+
+			if (status != 403 || code == NULL || strcmp(code, "forbidden") != 0)
+				fail_msg("%s %s as %s: %d %s", calls[i][0], calls[i][1],
+					 who_names[w], status, code ? code : "(no error code)");
+			assert_null(json_object_get(j, "subject"));
+			json_decref(j);
+			now = state_of(f, "/api/v1/tickets");
+			assert_true(json_equal(now, list));
+			json_decref(now);
+			now = state_of(f, "/api/v1/tickets/{ticket}");
+			assert_true(json_equal(now, report));
+			json_decref(now);
+			now = state_of(f, "/api/v1/tickets/{incident}");
+			assert_true(json_equal(now, incident));
+			json_decref(now);
+		}
+	}
+	json_decref(list);
+	json_decref(report);
+	json_decref(incident);
+}
+
+/* Partners and contacts: a partner reads its own organization's
+ * contacts and, for a liaison, its members'; not another's; it never
+ * adds or removes one, not even its own. */
+static void test_partner_contacts(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	struct contact c;
+	int64_t theirs;
+	json_t *j = NULL, *before, *now;
+	char path[128];
+
+	/* A contact of the other organization too. */
+	contact_init(&c);
+	c.org_id = f->other;
+	c.name = xstrdup("Bank CSIRT");
+	c.email = xstrdup("csirt@bank.example");
+	c.role = CONTACT_ROLE_OPERATIONAL_24X7;
+	if (store_contact_add(f->st, &c, &err) != 0)
+		fail_msg("contact add: %s", err.msg);
+	theirs = c.id;
+	contact_clear(&c);
+
+	/* Reading. */
+	for (int w = W_ORG; w <= W_LIAISON; w++) {
+		assert_int_equal(
+		    as(f, &f->users[w], "GET", "/api/v1/orgs/{org}/contacts", NULL, &j), 200);
+		assert_string_equal(emails(j), "abuse@energy.example");
+		json_decref(j);
+		assert_int_equal(as(f, &f->users[w], "GET",
+				    "/api/v1/orgs/{org}/contacts/{contact}", NULL, &j),
+				 200);
+		assert_string_equal(json_string_value(json_object_get(j, "email")),
+				    "abuse@energy.example");
+		json_decref(j);
+	}
+	snprintf(path, sizeof(path), "/api/v1/orgs/{other}/contacts/%lld", (long long)theirs);
+	for (int w = W_ORG; w <= W_LIAISON; w++) {
+		assert_int_equal(
+		    as(f, &f->users[w], "GET", "/api/v1/orgs/{other}/contacts", NULL, &j), 404);
+		{
+			char *text = json_dumps(j, 0);
+
+			assert_non_null(text);
+			assert_null(strstr(text, "bank"));
+			free(text);
+		}
+		json_decref(j);
+		assert_int_equal(as(f, &f->users[w], "GET", path, NULL, NULL), 404);
+	}
+	/* Another organization's contact under an organization one may
+	 * read is not found either. */
+	snprintf(path, sizeof(path), "/api/v1/orgs/{org}/contacts/%lld", (long long)theirs);
+	assert_int_equal(as(f, &f->users[W_LIAISON], "GET", path, NULL, NULL), 404);
+	assert_int_equal(as(f, &f->users[W_ADMIN], "GET", path, NULL, NULL), 404);
+	/* The member's partner does not read its liaison's contacts; the
+	 * other organization's partner reads only its own. */
+	assert_int_equal(
+	    as(f, &f->users[W_ORG], "GET", "/api/v1/orgs/{liaison}/contacts", NULL, NULL), 404);
+	assert_int_equal(
+	    as(f, &f->users[W_OTHER], "GET", "/api/v1/orgs/{org}/contacts", NULL, NULL), 404);
+	assert_int_equal(
+	    as(f, &f->users[W_OTHER], "GET", "/api/v1/orgs/{other}/contacts", NULL, &j), 200);
+	assert_string_equal(emails(j), "csirt@bank.example");
+	json_decref(j);
+
+	/* Writing: never, and nothing changes. */
+	before = state_of(f, "/api/v1/orgs/{org}/contacts");
+	for (int w = W_ORG; w <= W_OTHER; w++) {
+		static const char *body =
+		    "{\"name\":\"Mine\",\"email\":\"mine@energy.example\",\"role\":\"abuse\"}";
+
+		assert_int_equal(
+		    as(f, &f->users[w], "POST", "/api/v1/orgs/{org}/contacts", body, NULL),
+		    403);
+		assert_int_equal(as(f, &f->users[w], "DELETE",
+				    "/api/v1/orgs/{org}/contacts/{contact}", NULL, NULL),
+				 403);
+		now = state_of(f, "/api/v1/orgs/{org}/contacts");
+		assert_true(json_equal(now, before));
+		json_decref(now);
+	}
+	json_decref(before);
+	assert_int_equal(
+	    as(f, &f->users[W_OTHER], "POST", "/api/v1/orgs/{other}/contacts",
+	       "{\"name\":\"Own\",\"email\":\"own@bank.example\",\"role\":\"abuse\"}", NULL),
+	    403);
+	assert_int_equal(
+	    as(f, &f->users[W_OTHER], "GET", "/api/v1/orgs/{other}/contacts", NULL, &j), 200);
+	assert_string_equal(emails(j), "csirt@bank.example");
+	json_decref(j);
 }
 
 /* The rules of access.h on their own. */
@@ -454,6 +644,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_every_route_every_role, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_partner_tickets, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_partner_contacts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
 	};
 
