@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "access/access.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "lib/buf.h"
@@ -210,7 +211,7 @@ static int api_events_list(struct http_request *req, struct http_response *resp,
 		fl->f.feed = fl->feed;
 	}
 	asked = fl->f.org_id;
-	if ((rc = event_read_scope(req->user, asked, &fl->f.org_id, err)) != 0)
+	if ((rc = access_event_scope(req->user, asked, &fl->f.org_id, err)) != 0)
 		goto fail;
 	if (asked > 0 && req->user->role != USER_ROLE_PARTNER) {
 		if ((rc = store_org_get(req->st, asked, &org, err)) != 0) {
@@ -239,6 +240,6 @@ fail:
 }
 
 const struct router_route api_events_routes[] = {
-    {"GET", "/api/v1/events", api_events_list, 0},
-    {NULL, NULL, NULL, 0},
+    {"GET", "/api/v1/events", api_events_list, ACCESS_USER},
+    {NULL, NULL, NULL, ACCESS_PUBLIC},
 };

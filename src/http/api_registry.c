@@ -1,5 +1,5 @@
 /* http/api_registry.c: handlers for the registry API. Thin: they parse
- * the request, ask registry_may_read_org / registry_may_write, and call
+ * the request, ask access_may_read_org / access_may_change_registry, and call
  * the same store, registry and exchange functions the CLI calls.
  * SECURITY: bodies and parameters come from clients. A partner asking
  * about an organization it may not read gets the same 404 as for one
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/access.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "lib/error.h"
@@ -34,7 +35,7 @@ static int org_list_answer(struct http_request *req, struct http_response *resp,
 		return rc;
 	items = json_array();
 	for (size_t i = 0; i < l->n; i++) {
-		rc = registry_may_read_org(req->st, req->user, l->v[i].id, err);
+		rc = access_may_read_org(req->st, req->user, l->v[i].id, err);
 		if (rc < 0)
 			goto out;
 		if (rc == 1 && http_page_take(&pg))
@@ -58,7 +59,7 @@ static int org_not_found(int64_t id, struct sk_error *err)
  * only on success; caller clears it with org_clear(). */
 static int org_load(struct http_request *req, int64_t id, struct org *out, struct sk_error *err)
 {
-	int rc = registry_may_read_org(req->st, req->user, id, err);
+	int rc = access_may_read_org(req->st, req->user, id, err);
 
 	if (rc < 0)
 		return rc;
@@ -81,10 +82,7 @@ static int org_from_path(struct http_request *req, struct org *out, struct sk_er
 
 static int require_write(const struct http_request *req, struct sk_error *err)
 {
-	if (registry_may_write(req->user))
-		return 0;
-	return sk_error_set(err, SK_EPERM, "user %s (role %s) may not change the registry",
-			    req->user->name, user_role_names[req->user->role]);
+	return access_may_change_registry(req->user, err);
 }
 
 /* GET /healthz: the store answers. */
@@ -622,7 +620,7 @@ static int api_whois(struct http_request *req, struct http_response *resp, struc
 		goto out;
 	matches = json_array();
 	for (size_t i = 0; i < l.n; i++) {
-		rc = registry_may_read_org(req->st, req->user, l.items[i].org.id, err);
+		rc = access_may_read_org(req->st, req->user, l.items[i].org.id, err);
 		if (rc < 0)
 			goto out;
 		if (rc == 1)
@@ -648,25 +646,25 @@ out:
 }
 
 const struct router_route api_registry_routes[] = {
-    {"GET", "/healthz", api_healthz, ROUTER_PUBLIC},
-    {"GET", "/api/v1/me", api_me, 0},
-    {"GET", "/api/v1/orgs", api_org_list, 0},
-    {"POST", "/api/v1/orgs", api_org_create, 0},
-    {"GET", "/api/v1/orgs/{id}", api_org_get, 0},
-    {"PATCH", "/api/v1/orgs/{id}", api_org_update, 0},
-    {"DELETE", "/api/v1/orgs/{id}", api_org_delete, 0},
-    {"GET", "/api/v1/orgs/{id}/resources", api_resource_list, 0},
-    {"POST", "/api/v1/orgs/{id}/resources", api_resource_create, 0},
-    {"GET", "/api/v1/orgs/{id}/resources/{rid}", api_resource_get, 0},
-    {"DELETE", "/api/v1/orgs/{id}/resources/{rid}", api_resource_delete, 0},
-    {"GET", "/api/v1/orgs/{id}/contacts", api_contact_list, 0},
-    {"POST", "/api/v1/orgs/{id}/contacts", api_contact_create, 0},
-    {"GET", "/api/v1/orgs/{id}/contacts/{cid}", api_contact_get, 0},
-    {"DELETE", "/api/v1/orgs/{id}/contacts/{cid}", api_contact_delete, 0},
-    {"GET", "/api/v1/orgs/{id}/members", api_member_list, 0},
-    {"PUT", "/api/v1/orgs/{id}/members/{member_id}", api_member_put, 0},
-    {"DELETE", "/api/v1/orgs/{id}/members/{member_id}", api_member_delete, 0},
-    {"GET", "/api/v1/orgs/{id}/liaisons", api_liaison_list, 0},
-    {"GET", "/api/v1/whois", api_whois, 0},
-    {NULL, NULL, NULL, 0},
+    {"GET", "/healthz", api_healthz, ACCESS_PUBLIC},
+    {"GET", "/api/v1/me", api_me, ACCESS_USER},
+    {"GET", "/api/v1/orgs", api_org_list, ACCESS_USER},
+    {"POST", "/api/v1/orgs", api_org_create, ACCESS_STAFF},
+    {"GET", "/api/v1/orgs/{id}", api_org_get, ACCESS_USER},
+    {"PATCH", "/api/v1/orgs/{id}", api_org_update, ACCESS_STAFF},
+    {"DELETE", "/api/v1/orgs/{id}", api_org_delete, ACCESS_STAFF},
+    {"GET", "/api/v1/orgs/{id}/resources", api_resource_list, ACCESS_USER},
+    {"POST", "/api/v1/orgs/{id}/resources", api_resource_create, ACCESS_STAFF},
+    {"GET", "/api/v1/orgs/{id}/resources/{rid}", api_resource_get, ACCESS_USER},
+    {"DELETE", "/api/v1/orgs/{id}/resources/{rid}", api_resource_delete, ACCESS_STAFF},
+    {"GET", "/api/v1/orgs/{id}/contacts", api_contact_list, ACCESS_USER},
+    {"POST", "/api/v1/orgs/{id}/contacts", api_contact_create, ACCESS_STAFF},
+    {"GET", "/api/v1/orgs/{id}/contacts/{cid}", api_contact_get, ACCESS_USER},
+    {"DELETE", "/api/v1/orgs/{id}/contacts/{cid}", api_contact_delete, ACCESS_STAFF},
+    {"GET", "/api/v1/orgs/{id}/members", api_member_list, ACCESS_USER},
+    {"PUT", "/api/v1/orgs/{id}/members/{member_id}", api_member_put, ACCESS_STAFF},
+    {"DELETE", "/api/v1/orgs/{id}/members/{member_id}", api_member_delete, ACCESS_STAFF},
+    {"GET", "/api/v1/orgs/{id}/liaisons", api_liaison_list, ACCESS_USER},
+    {"GET", "/api/v1/whois", api_whois, ACCESS_USER},
+    {NULL, NULL, NULL, ACCESS_PUBLIC},
 };

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "access/access.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "lib/error.h"
@@ -23,15 +24,6 @@ static const struct intake_config *settings;
 void api_tickets_configure(const struct intake_config *c)
 {
 	settings = c;
-}
-
-static int require_staff(const struct http_request *req, struct sk_error *err)
-{
-	if (req->user != NULL &&
-	    (req->user->role == USER_ROLE_ADMIN || req->user->role == USER_ROLE_ANALYST))
-		return 0;
-	return sk_error_set(err, SK_EPERM, "user %s may not read or handle tickets",
-			    req->user ? req->user->name : "-");
 }
 
 /* Only the members in allowed; each a string unless it is in ints. */
@@ -71,9 +63,9 @@ static int list_add(const struct ticket *t, void *ctx)
 	struct list *l = ctx;
 
 	if (http_page_take(&l->pg))
-		json_array_append_new(l->items, l->clocks ? ticket_view_queued(t, &settings->sla,
-									       l->now)
-							  : ticket_view_fields(t));
+		json_array_append_new(l->items,
+				      l->clocks ? ticket_view_queued(t, &settings->sla, l->now)
+						: ticket_view_fields(t));
 	return 0;
 }
 
@@ -86,7 +78,7 @@ static int api_ticket_list(struct http_request *req, struct http_response *resp,
 	const char *v;
 	int rc;
 
-	if ((rc = require_staff(req, err)) != 0 ||
+	if ((rc = access_may_handle_tickets(req->user, err)) != 0 ||
 	    (rc = http_request_page(req, &l.pg, err)) != 0)
 		return rc;
 	if ((v = http_request_query(req, "type")) != NULL &&
@@ -137,7 +129,8 @@ static int api_ticket_get(struct http_request *req, struct http_response *resp,
 	int64_t id;
 	int rc;
 
-	if ((rc = require_staff(req, err)) != 0 || (rc = ticket_id(req, &id, err)) != 0)
+	if ((rc = access_may_handle_tickets(req->user, err)) != 0 ||
+	    (rc = ticket_id(req, &id, err)) != 0)
 		return rc;
 	return answer_ticket(req, resp, 200, id, err);
 }
@@ -151,7 +144,7 @@ static int api_ticket_create(struct http_request *req, struct http_response *res
 	struct ticket t;
 	int type = TICKET_INCIDENT, rc;
 
-	if ((rc = require_staff(req, err)) != 0 ||
+	if ((rc = access_may_handle_tickets(req->user, err)) != 0 ||
 	    (rc = http_request_json(req, true, &body, err)) != 0 ||
 	    (rc = body_check(body, allowed, NULL, err)) != 0)
 		goto out;
@@ -182,7 +175,8 @@ static int api_ticket_update(struct http_request *req, struct http_response *res
 	int64_t id;
 	int rc;
 
-	if ((rc = require_staff(req, err)) != 0 || (rc = ticket_id(req, &id, err)) != 0 ||
+	if ((rc = access_may_handle_tickets(req->user, err)) != 0 ||
+	    (rc = ticket_id(req, &id, err)) != 0 ||
 	    (rc = http_request_json(req, true, &body, err)) != 0 ||
 	    (rc = body_check(body, allowed, NULL, err)) != 0)
 		goto out;
@@ -196,7 +190,8 @@ static int api_ticket_update(struct http_request *req, struct http_response *res
 			goto out;
 		ch.tlp = (int)tlp;
 	}
-	if ((rc = ticket_set(req->st, settings ? &settings->sla : NULL, id, &ch, NULL, err)) == 0)
+	if ((rc = ticket_set(req->st, settings ? &settings->sla : NULL, id, &ch, NULL, err)) ==
+	    0)
 		rc = answer_ticket(req, resp, 200, id, err);
 out:
 	json_decref(body);
@@ -213,7 +208,8 @@ static int message_post(struct http_request *req, struct http_response *resp, bo
 	int64_t id, mail_id = 0;
 	int rc;
 
-	if ((rc = require_staff(req, err)) != 0 || (rc = ticket_id(req, &id, err)) != 0 ||
+	if ((rc = access_may_handle_tickets(req->user, err)) != 0 ||
+	    (rc = ticket_id(req, &id, err)) != 0 ||
 	    (rc = http_request_json(req, true, &body, err)) != 0 ||
 	    (rc = body_check(body, allowed, NULL, err)) != 0)
 		goto out;
@@ -256,7 +252,8 @@ static int api_ticket_link(struct http_request *req, struct http_response *resp,
 	int64_t id;
 	int rc;
 
-	if ((rc = require_staff(req, err)) != 0 || (rc = ticket_id(req, &id, err)) != 0 ||
+	if ((rc = access_may_handle_tickets(req->user, err)) != 0 ||
+	    (rc = ticket_id(req, &id, err)) != 0 ||
 	    (rc = http_request_json(req, true, &body, err)) != 0 ||
 	    (rc = body_check(body, allowed, allowed, err)) != 0)
 		goto out;
@@ -284,7 +281,8 @@ static int api_ticket_party(struct http_request *req, struct http_response *resp
 	int64_t id;
 	int rc;
 
-	if ((rc = require_staff(req, err)) != 0 || (rc = ticket_id(req, &id, err)) != 0 ||
+	if ((rc = access_may_handle_tickets(req->user, err)) != 0 ||
+	    (rc = ticket_id(req, &id, err)) != 0 ||
 	    (rc = http_request_json(req, true, &body, err)) != 0 ||
 	    (rc = body_check(body, allowed, ints, err)) != 0)
 		goto out;
@@ -299,13 +297,13 @@ out:
 }
 
 const struct router_route api_tickets_routes[] = {
-    {"GET", "/api/v1/tickets", api_ticket_list, 0},
-    {"POST", "/api/v1/tickets", api_ticket_create, 0},
-    {"GET", "/api/v1/tickets/{id}", api_ticket_get, 0},
-    {"PATCH", "/api/v1/tickets/{id}", api_ticket_update, 0},
-    {"POST", "/api/v1/tickets/{id}/comments", api_ticket_comment, 0},
-    {"POST", "/api/v1/tickets/{id}/replies", api_ticket_reply, 0},
-    {"POST", "/api/v1/tickets/{id}/links", api_ticket_link, 0},
-    {"POST", "/api/v1/tickets/{id}/parties", api_ticket_party, 0},
-    {NULL, NULL, NULL, 0},
+    {"GET", "/api/v1/tickets", api_ticket_list, ACCESS_STAFF},
+    {"POST", "/api/v1/tickets", api_ticket_create, ACCESS_STAFF},
+    {"GET", "/api/v1/tickets/{id}", api_ticket_get, ACCESS_STAFF},
+    {"PATCH", "/api/v1/tickets/{id}", api_ticket_update, ACCESS_STAFF},
+    {"POST", "/api/v1/tickets/{id}/comments", api_ticket_comment, ACCESS_STAFF},
+    {"POST", "/api/v1/tickets/{id}/replies", api_ticket_reply, ACCESS_STAFF},
+    {"POST", "/api/v1/tickets/{id}/links", api_ticket_link, ACCESS_STAFF},
+    {"POST", "/api/v1/tickets/{id}/parties", api_ticket_party, ACCESS_STAFF},
+    {NULL, NULL, NULL, ACCESS_PUBLIC},
 };

@@ -63,30 +63,6 @@ int event_read_time(const char *text, int64_t now, int64_t *out, struct sk_error
 	return 0;
 }
 
-int event_read_scope(const struct user *u, int64_t org_id, int64_t *org_out,
-		     struct sk_error *err)
-{
-	if (u == NULL)
-		return sk_error_set(err, SK_EPERM, "events are read only by a known user");
-	switch (u->role) {
-	case USER_ROLE_ADMIN:
-	case USER_ROLE_ANALYST:
-		*org_out = org_id > 0 ? org_id : 0;
-		return 0;
-	case USER_ROLE_PARTNER:
-		if (u->org_id <= 0)
-			break;
-		if (org_id > 0 && org_id != u->org_id)
-			return sk_error_set(err, SK_EPERM,
-					    "user %s reads only the events of its own "
-					    "organization (%lld), not of %lld",
-					    u->name, (long long)u->org_id, (long long)org_id);
-		*org_out = u->org_id;
-		return 0;
-	}
-	return sk_error_set(err, SK_EPERM, "user %s may not read events", u->name);
-}
-
 /* ---- pages ---- */
 
 struct page {

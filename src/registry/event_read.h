@@ -25,13 +25,6 @@ struct sk_error;
  * is wrong (SK_EINVAL) names the text. */
 int event_read_time(const char *text, int64_t now, int64_t *out, struct sk_error *err);
 
-/* Whose events user u reads when it asks for organization org_id (0:
- * none named): a partner reads only its own organization's (the events
- * that organization receives; naming another is SK_EPERM); admins and
- * analysts read the one they name, or all. Writes *org_out (0: all). */
-int event_read_scope(const struct user *u, int64_t org_id, int64_t *org_out,
-		     struct sk_error *err);
-
 /* A row as it may leave: perm is what tlp_policy() says for it
  * (receive is always true here); pass_on and need_to_know are what the
  * recipient may do with it: the routing's word and the policy's, the
