@@ -14,7 +14,6 @@
 #include "lib/error.h"
 #include "lib/str.h"
 #include "model/user.h"
-#include "store/store.h"
 #include "ticket/intake.h"
 #include "ticket/view.h"
 #include "ticket/workflow.h"
@@ -96,7 +95,7 @@ static int api_ticket_list(struct http_request *req, struct http_response *resp,
 	l.clocks = f.queue_order && settings != NULL;
 	l.now = (int64_t)str_time_now();
 	l.items = json_array();
-	if ((rc = store_ticket_each(req->st, &f, list_add, &l, err)) != 0) {
+	if ((rc = ticket_list(req->st, req->user, &f, list_add, &l, err)) != 0) {
 		json_decref(l.items);
 		return rc;
 	}
@@ -108,7 +107,7 @@ static int api_ticket_list(struct http_request *req, struct http_response *resp,
 static int answer_ticket(struct http_request *req, struct http_response *resp, int status,
 			 int64_t id, struct sk_error *err)
 {
-	json_t *j = ticket_view_full(req->st, id, err);
+	json_t *j = ticket_view_full(req->st, req->user, id, err);
 
 	if (j == NULL)
 		return err->code ? err->code : SK_EIO;
@@ -154,7 +153,7 @@ static int api_ticket_create(struct http_request *req, struct http_response *res
 				  "type is report, incident or vulnerability-coordination");
 		goto out;
 	}
-	rc = ticket_open(req->st, (enum ticket_type)type, member(body, "subject"),
+	rc = ticket_open(req->st, req->user, (enum ticket_type)type, member(body, "subject"),
 			 member(body, "requester"), &t, err);
 	if (rc == 0)
 		rc = answer_ticket(req, resp, 201, t.id, err);
@@ -190,8 +189,8 @@ static int api_ticket_update(struct http_request *req, struct http_response *res
 			goto out;
 		ch.tlp = (int)tlp;
 	}
-	if ((rc = ticket_set(req->st, settings ? &settings->sla : NULL, id, &ch, NULL, err)) ==
-	    0)
+	if ((rc = ticket_set(req->st, req->user, settings ? &settings->sla : NULL, id, &ch,
+			     NULL, err)) == 0)
 		rc = answer_ticket(req, resp, 200, id, err);
 out:
 	json_decref(body);
@@ -221,9 +220,9 @@ static int message_post(struct http_request *req, struct http_response *resp, bo
 		rc = sk_error_set(err, SK_ECONFIG, "replies are not configured");
 		goto out;
 	}
-	rc = reply ? ticket_reply(req->st, settings, id, member(body, "to"), req->user->name,
+	rc = reply ? ticket_reply(req->st, req->user, settings, id, member(body, "to"),
 				  member(body, "text"), &mail_id, err)
-		   : ticket_comment(req->st, id, req->user->name, member(body, "text"), err);
+		   : ticket_comment(req->st, req->user, id, member(body, "text"), err);
 	if (rc == 0)
 		rc = answer_ticket(req, resp, 201, id, err);
 out:
@@ -262,8 +261,8 @@ static int api_ticket_link(struct http_request *req, struct http_response *resp,
 				  "member 'incident' (a ticket number) is missing");
 		goto out;
 	}
-	rc = store_ticket_link(
-	    req->st, id, (int64_t)json_integer_value(json_object_get(body, "incident")), err);
+	rc = ticket_link(req->st, req->user, id,
+			 (int64_t)json_integer_value(json_object_get(body, "incident")), err);
 	if (rc == 0)
 		rc = answer_ticket(req, resp, 201, id, err);
 out:
@@ -286,7 +285,7 @@ static int api_ticket_party(struct http_request *req, struct http_response *resp
 	    (rc = http_request_json(req, true, &body, err)) != 0 ||
 	    (rc = body_check(body, allowed, ints, err)) != 0)
 		goto out;
-	rc = ticket_party_add(req->st, id,
+	rc = ticket_party_add(req->st, req->user, id,
 			      (int64_t)json_integer_value(json_object_get(body, "org_id")),
 			      member(body, "address"), NULL, err);
 	if (rc == 0)

@@ -189,11 +189,12 @@ static void fixture_fill(struct fixture *f)
 		fail_msg("contact add: %s", err.msg);
 	f->contact = c.id;
 	contact_clear(&c);
-	if (ticket_open(f->st, TICKET_REPORT, "Scan from 198.51.100.7", "reporter@example.net",
-			&t, &err) != 0)
+	if (ticket_open(f->st, access_local_operator(), TICKET_REPORT, "Scan from 198.51.100.7",
+			"reporter@example.net", &t, &err) != 0)
 		fail_msg("ticket: %s", err.msg);
 	f->ticket = t.id;
-	if (ticket_open(f->st, TICKET_INCIDENT, "Botnet", "", &t, &err) != 0)
+	if (ticket_open(f->st, access_local_operator(), TICKET_INCIDENT, "Botnet", "", &t,
+			&err) != 0)
 		fail_msg("incident: %s", err.msg);
 	f->incident = t.id;
 	store_set_actor(f->st, "test");
