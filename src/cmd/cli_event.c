@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/access.h"
 #include "lib/buf.h"
 #include "lib/config.h"
 #include "lib/str.h"
@@ -104,8 +105,8 @@ static int list_row(const struct event_out *o, void *ctx)
 		struct rcpt_names names = {lo->orgs, {0}};
 
 		buf_init(&names.b, 4096);
-		rc = store_event_recipient_each(lo->c->st, row->id, rcpt_name, &names,
-						&lo->c->err);
+		rc = event_read_recipients(lo->c->st, access_local_operator(), row->id,
+					   rcpt_name, &names, &lo->c->err);
 		if (rc == 0)
 			cli_table_add(lo->t, (const char *[]){id, when, row->feed, row->type,
 							      tlp_name(row->tlp), source,
@@ -211,7 +212,8 @@ int cli_events_list(struct cli *c, int argc, char **argv)
 	lo.per_org = f.org_id > 0;
 	if (!c->json)
 		lo.t = lo.per_org ? cli_table_new(8, heads_org) : cli_table_new(7, heads_all);
-	if (event_read_page(c->st, &f, list_row, &lo, &next, &c->err) != 0)
+	if (event_read_page(c->st, access_local_operator(), &f, list_row, &lo, &next,
+			    &c->err) != 0)
 		goto fail;
 	if (lo.t != NULL) {
 		if (cli_table_rows(lo.t) == 0)

@@ -11,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/access.h"
 #include "lib/buf.h"
 #include "lib/csvout.h"
 #include "lib/error.h"
 #include "lib/str.h"
 #include "model/event.h"
+#include "model/org.h"
 #include "model/recipient.h"
 #include "model/taxonomy.h"
 
@@ -106,13 +108,25 @@ static int page_row(const struct store_event_row *row, void *arg)
 	return rc;
 }
 
-int event_read_page(struct store *st, const struct store_event_filter *f, event_read_fn fn,
-		    void *ctx, int64_t *next_out, struct sk_error *err)
+int event_read_page(struct store *st, const struct user *u, const struct store_event_filter *f,
+		    event_read_fn fn, void *ctx, int64_t *next_out, struct sk_error *err)
 {
 	struct store_event_filter all = *f;
 	struct page pg;
+	struct org org;
 	int rc;
 
+	if ((rc = access_event_scope(u, f->org_id, &all.org_id, err)) != 0)
+		return rc;
+	if (all.org_id > 0 && access_is_staff(u)) {
+		if ((rc = store_org_get(st, all.org_id, &org, err)) != 0) {
+			if (rc == SK_ENOTFOUND)
+				sk_error_set(err, rc, "organization %lld not found",
+					     (long long)all.org_id);
+			return rc;
+		}
+		org_clear(&org);
+	}
 	memset(&pg, 0, sizeof(pg));
 	pg.fn = fn;
 	pg.ctx = ctx;
@@ -128,6 +142,16 @@ int event_read_page(struct store *st, const struct store_event_filter *f, event_
 	if (rc == 0)
 		*next_out = pg.next;
 	return rc;
+}
+
+int event_read_recipients(struct store *st, const struct user *u, int64_t event_id,
+			  store_recipient_fn fn, void *ctx, struct sk_error *err)
+{
+	if (!access_is_staff(u))
+		return sk_error_set(err, SK_EPERM,
+				    "user %s may not see who else received an event",
+				    u != NULL ? u->name : "-");
+	return store_event_recipient_each(st, event_id, fn, ctx, err);
 }
 
 /* ---- JSON ---- */

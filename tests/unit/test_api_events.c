@@ -741,6 +741,58 @@ static void test_csv_formulas(void **state)
 	answer_free(&a);
 }
 
+static int count_row(const struct event_out *o, void *ctx)
+{
+	(void)o;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static int count_rcpt(const struct event_recipient *r, int64_t notification_id, void *ctx)
+{
+	(void)r;
+	(void)notification_id;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* The capability asks access.h itself, whichever door calls it: a
+ * partner reads its own organization's rows whatever it names, another
+ * organization is refused, nobody reads nothing, and only staff see
+ * every recipient of an event. */
+static void test_read_page_asks_access(void **state)
+{
+	struct fixture *f = *state;
+	struct store_event_filter flt = {0};
+	struct sk_error err = {0};
+	int64_t next = 0;
+	int n = 0;
+
+	assert_int_equal(event_read_page(f->st, &f->pc, &flt, count_row, &n, &next, &err), 0);
+	assert_int_equal(n, 1);
+	flt.org_id = f->a;
+	n = 0;
+	assert_int_equal(event_read_page(f->st, &f->pc, &flt, count_row, &n, &next, &err),
+			 SK_EPERM);
+	assert_int_equal(n, 0);
+	assert_int_equal(event_read_page(f->st, NULL, &flt, count_row, &n, &next, &err),
+			 SK_EPERM);
+	assert_int_equal(n, 0);
+	flt.org_id = 99999;
+	assert_int_equal(event_read_page(f->st, &f->analyst, &flt, count_row, &n, &next, &err),
+			 SK_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "organization 99999 not found"));
+
+	assert_int_equal(event_read_recipients(f->st, &f->pl, f->ids[1], count_rcpt, &n, &err),
+			 SK_EPERM);
+	assert_int_equal(event_read_recipients(f->st, NULL, f->ids[1], count_rcpt, &n, &err),
+			 SK_EPERM);
+	assert_int_equal(n, 0);
+	assert_int_equal(
+	    event_read_recipients(f->st, &f->analyst, f->ids[1], count_rcpt, &n, &err), 0);
+	assert_int_equal(n, 2);
+}
+
 static void test_bad_arguments(void **state)
 {
 	struct fixture *f = *state;
@@ -931,6 +983,7 @@ int main(void)
 	    TEST(test_filters),
 	    TEST(test_csv),
 	    TEST(test_csv_formulas),
+	    TEST(test_read_page_asks_access),
 	    TEST(test_bad_arguments),
 	    cmocka_unit_test_setup_teardown(test_each_label, setup_labels, teardown),
 	    cmocka_unit_test(test_time_bounds),
