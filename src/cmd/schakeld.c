@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "access/access.h"
 #include "cmd/common.h"
 #include "cmd/jobs.h"
 #include "config_build.h"
@@ -178,7 +179,8 @@ static int notify_job_run(struct store *st, void *arg)
 	struct notify_stats stats;
 	struct sk_error err = {0};
 
-	if (notify_run(st, &s->notify, false, false, NULL, NULL, &stats, &err) != 0)
+	if (notify_run(st, access_local_operator(), &s->notify, false, false, NULL, NULL,
+		       &stats, &err) != 0)
 		log_warn("notify: %s", err.msg);
 	else if (stats.digests > 0)
 		log_info("notify: queued %zu digests with %zu events", stats.digests,

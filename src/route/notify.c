@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/access.h"
 #include "config_build.h"
 #include "feed/intelmq.h"
 #include "lib/buf.h"
@@ -695,8 +696,9 @@ out:
 	return rc;
 }
 
-int notify_run(struct store *st, const struct notify_config *nc, bool all, bool dry_run,
-	       notify_report_fn fn, void *ctx, struct notify_stats *stats, struct sk_error *err)
+int notify_run(struct store *st, const struct user *u, const struct notify_config *nc, bool all,
+	       bool dry_run, notify_report_fn fn, void *ctx, struct notify_stats *stats,
+	       struct sk_error *err)
 {
 	struct run run = {
 	    .st = st,
@@ -712,6 +714,9 @@ int notify_run(struct store *st, const struct notify_config *nc, bool all, bool 
 	int rc;
 
 	memset(stats, 0, sizeof(*stats));
+	if (!access_is_staff(u))
+		return sk_error_set(err, SK_EPERM, "user %s may not send notifications",
+				    u != NULL ? u->name : "-");
 	str_time_iso(now - now % nc->interval, window);
 	str_time_iso(now + 1, nowiso);
 	event_init(&run.ev);

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "access/access.h"
 #include "lib/error.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
@@ -257,7 +258,8 @@ static void run_notify(struct fixture *f, struct notify_stats *stats)
 					 .sender_name = "CERT Test"};
 	struct sk_error err = {0};
 
-	if (notify_run(f->st, &nc, true, false, NULL, NULL, stats, &err) != 0)
+	if (notify_run(f->st, access_local_operator(), &nc, true, false, NULL, NULL, stats,
+		       &err) != 0)
 		fail_msg("notify_run: %s", err.msg);
 }
 
@@ -391,6 +393,34 @@ static void test_digest_formulas(void **state)
 	free(d.csv);
 }
 
+/* Only staff make digests: a partner's run does nothing. */
+static void test_digest_staff_only(void **state)
+{
+	struct fixture *f = *state;
+	char *none[] = {NULL};
+	const struct notify_config nc = {.interval = 86400,
+					 .immediate = none,
+					 .drop = none,
+					 .templates = f->templates,
+					 .from = "cert@cert.test",
+					 .sender_name = "CERT Test"};
+	struct user partner = {.name = "pat", .role = USER_ROLE_PARTNER};
+	struct notify_stats stats;
+	struct queued q = {0};
+	struct sk_error err = {0};
+
+	partner.org_id = f->member;
+	add_event(f, "Sinkhole", 4);
+	assert_int_equal(
+	    notify_run(f->st, &partner, &nc, true, false, NULL, NULL, &stats, &err), SK_EPERM);
+	assert_int_equal(notify_run(f->st, NULL, &nc, true, false, NULL, NULL, &stats, &err),
+			 SK_EPERM);
+	assert_int_equal(store_mail_each(f->st, -1, 0, note_mail, &q, &err), 0);
+	assert_int_equal(q.n, 0);
+	run_notify(f, &stats);
+	assert_int_equal(stats.digests, 2);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -413,6 +443,7 @@ int main(void)
 	    TEST(test_digest_each_label),
 	    TEST(test_digest_nothing_to_send),
 	    TEST(test_digest_formulas),
+	    TEST(test_digest_staff_only),
 	};
 
 	testdb_skip_if_unavailable();
