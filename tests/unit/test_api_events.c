@@ -43,34 +43,6 @@ struct fixture {
 	struct user admin, analyst, pl, pa, pb, pc;
 };
 
-static int64_t add_org(struct store *st, const char *name, enum org_kind kind)
-{
-	struct sk_error err = {0};
-	struct org o;
-	int64_t id;
-
-	org_init(&o);
-	o.name = xstrdup(name);
-	o.kind = kind;
-	o.class = ORG_CLASS_OES;
-	if (store_org_add(st, &o, &err) != 0)
-		fail_msg("org add %s: %s", name, err.msg);
-	id = o.id;
-	org_clear(&o);
-	return id;
-}
-
-static struct user user_of(const char *name, enum user_role role, int64_t org)
-{
-	struct user u;
-
-	memset(&u, 0, sizeof(u));
-	snprintf(u.name, sizeof(u.name), "%s", name);
-	u.role = role;
-	u.org_id = org;
-	return u;
-}
-
 static void set(struct event *ev, const char *name, const char *value)
 {
 	struct sk_error err = {0};
@@ -219,10 +191,10 @@ static int setup_with(void **state, int (*seed_fn)(struct fixture *))
 	f->st = store_open(f->url, &err);
 	if (f->st == NULL)
 		return -1;
-	f->liaison = add_org(f->st, "Energy Sector CERT", ORG_KIND_LIAISON);
-	f->a = add_org(f->st, "Example Energy", ORG_KIND_CONSTITUENT);
-	f->b = add_org(f->st, "Example Water", ORG_KIND_CONSTITUENT);
-	f->c = add_org(f->st, "Other Bank", ORG_KIND_CONSTITUENT);
+	f->liaison = testdb_org_add(f->st, "Energy Sector CERT", ORG_KIND_LIAISON);
+	f->a = testdb_org_add(f->st, "Example Energy", ORG_KIND_CONSTITUENT);
+	f->b = testdb_org_add(f->st, "Example Water", ORG_KIND_CONSTITUENT);
+	f->c = testdb_org_add(f->st, "Other Bank", ORG_KIND_CONSTITUENT);
 	if (store_member_add(f->st, f->liaison, f->a, &err) != 0 ||
 	    store_member_add(f->st, f->liaison, f->b, &err) != 0)
 		return -1;
@@ -231,12 +203,12 @@ static int setup_with(void **state, int (*seed_fn)(struct fixture *))
 	w.n = 0;
 	if (store_event_each(f->st, &all, note_id, &w, &err) != 0 || w.n != n)
 		return -1;
-	f->admin = user_of("alice", USER_ROLE_ADMIN, 0);
-	f->analyst = user_of("ann", USER_ROLE_ANALYST, 0);
-	f->pl = user_of("pat", USER_ROLE_PARTNER, f->liaison);
-	f->pa = user_of("eve", USER_ROLE_PARTNER, f->a);
-	f->pb = user_of("wim", USER_ROLE_PARTNER, f->b);
-	f->pc = user_of("bob", USER_ROLE_PARTNER, f->c);
+	f->admin = testdb_user("alice", USER_ROLE_ADMIN, 0);
+	f->analyst = testdb_user("ann", USER_ROLE_ANALYST, 0);
+	f->pl = testdb_user("pat", USER_ROLE_PARTNER, f->liaison);
+	f->pa = testdb_user("eve", USER_ROLE_PARTNER, f->a);
+	f->pb = testdb_user("wim", USER_ROLE_PARTNER, f->b);
+	f->pc = testdb_user("bob", USER_ROLE_PARTNER, f->c);
 	*state = f;
 	return 0;
 }

@@ -47,8 +47,7 @@ static const struct {
 #define NLABELS (sizeof(labels) / sizeof(labels[0]))
 
 struct fixture {
-	char dir[64];
-	char url[256];
+	struct testdb db;
 	char templates[4096];
 	struct store *st;
 	int64_t liaison, member;
@@ -57,19 +56,12 @@ struct fixture {
 static int64_t add_org(struct store *st, const char *name, enum org_kind kind,
 		       const char *email)
 {
+	int64_t id = testdb_org_add(st, name, kind);
 	struct sk_error err = {0};
 	struct contact c;
-	struct org o;
-	int64_t id;
 
-	org_init(&o);
-	o.name = xstrdup(name);
-	o.kind = kind;
-	o.class = ORG_CLASS_OES;
-	if (store_org_add(st, &o, &err) != 0)
-		fail_msg("org add %s: %s", name, err.msg);
-	id = o.id;
-	org_clear(&o);
+	if (id == 0)
+		fail_msg("org add %s", name);
 	contact_init(&c);
 	c.org_id = id;
 	c.name = xstrdup("Abuse");
@@ -134,16 +126,11 @@ static int setup(void **state)
 	struct sk_error err = {0};
 	const char *src = getenv("SCHAKEL_SRCDIR");
 
-	if (f == NULL || src == NULL)
+	if (f == NULL || src == NULL || testdb_open(&f->db, "notify") != 0)
 		return -1;
+	f->st = f->db.st;
 	setenv("SCHAKEL_NOW", "1700000000", 1);
 	snprintf(f->templates, sizeof(f->templates), "%s/share/templates", src);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/schakel-test-notify-XXXXXX");
-	if (mkdtemp(f->dir) == NULL ||
-	    testdb_new_url(f->dir, "notify", f->url, sizeof(f->url)) != 0)
-		return -1;
-	if ((f->st = store_open(f->url, &err)) == NULL)
-		return -1;
 	f->liaison = add_org(f->st, "Water Sector CERT", ORG_KIND_LIAISON, "cert@isac.test");
 	f->member = add_org(f->st, "Water Co", ORG_KIND_CONSTITUENT, "abuse@water.test");
 	if (store_member_add(f->st, f->liaison, f->member, &err) != 0)
@@ -156,9 +143,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	store_close(f->st);
-	testdb_drop_url(f->url);
-	testdb_remove_dir(f->dir);
+	testdb_close(&f->db);
 	free(f);
 	unsetenv("SCHAKEL_NOW");
 	return 0;
@@ -404,12 +389,11 @@ static void test_digest_staff_only(void **state)
 					 .templates = f->templates,
 					 .from = "cert@cert.test",
 					 .sender_name = "CERT Test"};
-	struct user partner = {.name = "pat", .role = USER_ROLE_PARTNER};
+	struct user partner = testdb_user("pat", USER_ROLE_PARTNER, f->member);
 	struct notify_stats stats;
 	struct queued q = {0};
 	struct sk_error err = {0};
 
-	partner.org_id = f->member;
 	add_event(f, "Sinkhole", 4);
 	assert_int_equal(
 	    notify_run(f->st, &partner, &nc, true, false, NULL, NULL, &stats, &err), SK_EPERM);

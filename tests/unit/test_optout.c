@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "lib/error.h"
-#include "lib/xalloc.h"
 #include "model/org.h"
 #include "route/optout.h"
 #include "route/retention.h"
@@ -22,58 +21,26 @@
 #include "testdb.h"
 
 struct fixture {
-	char dir[64];
-	char url[256];
+	struct testdb db;
 	struct store *st;
 	int64_t a, b;
 	struct user admin, analyst, pa;
 };
 
-static int64_t add_org(struct store *st, const char *name)
-{
-	struct sk_error err = {0};
-	struct org o;
-	int64_t id;
-
-	org_init(&o);
-	o.name = xstrdup(name);
-	o.kind = ORG_KIND_CONSTITUENT;
-	o.class = ORG_CLASS_PRIVATE;
-	if (store_org_add(st, &o, &err) != 0)
-		fail_msg("org add %s: %s", name, err.msg);
-	id = o.id;
-	org_clear(&o);
-	return id;
-}
-
-static struct user user_of(const char *name, enum user_role role, int64_t org)
-{
-	struct user u;
-
-	memset(&u, 0, sizeof(u));
-	snprintf(u.name, sizeof(u.name), "%s", name);
-	u.role = role;
-	u.org_id = org;
-	return u;
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct sk_error err = {0};
 
-	if (f == NULL)
+	if (f == NULL || testdb_open(&f->db, "optout") != 0)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/schakel-test-optout-XXXXXX");
-	if (mkdtemp(f->dir) == NULL ||
-	    testdb_new_url(f->dir, "optout", f->url, sizeof(f->url)) != 0 ||
-	    (f->st = store_open(f->url, &err)) == NULL)
+	f->st = f->db.st;
+	f->a = testdb_org_add(f->st, "Example A", ORG_KIND_CONSTITUENT);
+	f->b = testdb_org_add(f->st, "Example B", ORG_KIND_CONSTITUENT);
+	if (f->a == 0 || f->b == 0)
 		return -1;
-	f->a = add_org(f->st, "Example A");
-	f->b = add_org(f->st, "Example B");
-	f->admin = user_of("alice", USER_ROLE_ADMIN, 0);
-	f->analyst = user_of("ann", USER_ROLE_ANALYST, 0);
-	f->pa = user_of("eve", USER_ROLE_PARTNER, f->a);
+	f->admin = testdb_user("alice", USER_ROLE_ADMIN, 0);
+	f->analyst = testdb_user("ann", USER_ROLE_ANALYST, 0);
+	f->pa = testdb_user("eve", USER_ROLE_PARTNER, f->a);
 	*state = f;
 	return 0;
 }
@@ -82,9 +49,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	store_close(f->st);
-	testdb_drop_url(f->url);
-	testdb_remove_dir(f->dir);
+	testdb_close(&f->db);
 	free(f);
 	return 0;
 }

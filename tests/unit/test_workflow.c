@@ -22,8 +22,7 @@
 #include "testdb.h"
 
 struct fixture {
-	char dir[64];
-	char url[256];
+	struct testdb db;
 	struct store *st;
 	struct user analyst, partner;
 	int64_t report, incident;
@@ -35,18 +34,11 @@ static int setup(void **state)
 	struct sk_error err = {0};
 	struct ticket t;
 
-	if (f == NULL)
+	if (f == NULL || testdb_open(&f->db, "workflow") != 0)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/schakel-test-wf-XXXXXX");
-	if (mkdtemp(f->dir) == NULL ||
-	    testdb_new_url(f->dir, "wf", f->url, sizeof(f->url)) != 0 ||
-	    (f->st = store_open(f->url, &err)) == NULL)
-		return -1;
-	snprintf(f->analyst.name, sizeof(f->analyst.name), "ann");
-	f->analyst.role = USER_ROLE_ANALYST;
-	snprintf(f->partner.name, sizeof(f->partner.name), "pat");
-	f->partner.role = USER_ROLE_PARTNER;
-	f->partner.org_id = 1;
+	f->st = f->db.st;
+	f->analyst = testdb_user("ann", USER_ROLE_ANALYST, 0);
+	f->partner = testdb_user("pat", USER_ROLE_PARTNER, 1);
 	if (ticket_open(f->st, &f->analyst, TICKET_REPORT, "Phishing", "rep@example.net", &t,
 			&err) != 0)
 		return -1;
@@ -62,9 +54,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	store_close(f->st);
-	testdb_drop_url(f->url);
-	testdb_remove_dir(f->dir);
+	testdb_close(&f->db);
 	free(f);
 	return 0;
 }
