@@ -76,15 +76,7 @@ expect_eq 0 "$(S --json mail list --limit 100000 | jq '[.[] | select(.recipients
 # --- the API ----------------------------------------------------------------------
 S user add lead --role analyst >/dev/null 2>&1
 LEAD=$(S token create lead 2>/dev/null)
-PORT=$(free_port)
-"$SCHAKELD" --port "$PORT" 2>"$TMP/daemon.log" &
-DAEMON=$!
-stop_daemon() { kill -TERM "$DAEMON" 2>/dev/null; wait "$DAEMON" 2>/dev/null; }
-on_exit stop_daemon
-for _ in $(seq 100); do
-	curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-	sleep 0.05
-done
+start_schakeld || not_ok "schakeld starts" "$(cat "$TMP/daemon.log")"
 API=http://127.0.0.1:$PORT/api/v1
 # api METHOD PATH BODY: the status in CODE, the body in $OUT.
 api() {

@@ -232,15 +232,22 @@ static const char *carried(const struct digest *d)
 	return out;
 }
 
+/* The settings: a day's interval, no immediate types, nothing dropped. */
+static struct notify_config config_of(struct fixture *f)
+{
+	static char *none[] = {NULL};
+
+	return (struct notify_config){.interval = 86400,
+				      .immediate = none,
+				      .drop = none,
+				      .templates = f->templates,
+				      .from = "cert@cert.test",
+				      .sender_name = "CERT Test"};
+}
+
 static void run_notify(struct fixture *f, struct notify_stats *stats)
 {
-	char *none[] = {NULL};
-	const struct notify_config nc = {.interval = 86400,
-					 .immediate = none,
-					 .drop = none,
-					 .templates = f->templates,
-					 .from = "cert@cert.test",
-					 .sender_name = "CERT Test"};
+	const struct notify_config nc = config_of(f);
 	struct sk_error err = {0};
 
 	if (notify_run(f->st, access_local_operator(), &nc, true, false, NULL, NULL, stats,
@@ -382,13 +389,7 @@ static void test_digest_formulas(void **state)
 static void test_digest_staff_only(void **state)
 {
 	struct fixture *f = *state;
-	char *none[] = {NULL};
-	const struct notify_config nc = {.interval = 86400,
-					 .immediate = none,
-					 .drop = none,
-					 .templates = f->templates,
-					 .from = "cert@cert.test",
-					 .sender_name = "CERT Test"};
+	const struct notify_config nc = config_of(f);
 	struct user partner = testdb_user("pat", USER_ROLE_PARTNER, f->member);
 	struct notify_stats stats;
 	struct queued q = {0};
