@@ -20,22 +20,47 @@
 
 #define WHOIS_QUERY_MAX 1024
 
+/* Answer with the page of all (a JSON array; taken) that the query asks
+ * for, and the total. */
+static int answer_items(struct http_request *req, struct http_response *resp, json_t *all,
+			struct sk_error *err)
+{
+	struct http_page pg;
+	json_t *items, *it;
+	size_t i;
+	int rc = http_request_page(req, &pg, err);
+
+	if (rc == 0) {
+		items = json_array();
+		json_array_foreach(all, i, it)
+		{
+			if (http_page_take(&pg))
+				json_array_append(items, it);
+		}
+		http_response_list(resp, items, pg.seen);
+	}
+	json_decref(all);
+	return rc;
+}
+
 /* Answer with the organizations of l, paged. */
 static int org_list_answer(struct http_request *req, struct http_response *resp,
 			   const struct org_list *l, struct sk_error *err)
 {
-	struct http_page pg;
-	json_t *items;
-	int rc = http_request_page(req, &pg, err);
+	json_t *all = json_array();
 
-	if (rc != 0)
-		return rc;
-	items = json_array();
 	for (size_t i = 0; i < l->n; i++)
-		if (http_page_take(&pg))
-			json_array_append_new(items, exchange_org_json(&l->v[i]));
-	http_response_list(resp, items, pg.seen);
-	return 0;
+		json_array_append_new(all, exchange_org_json(&l->v[i]));
+	return answer_items(req, resp, all, err);
+}
+
+/* 201 with obj (taken), at /api/v1/orgs/{org_id}/{part}/{id}. */
+static void answer_created(struct http_response *resp, json_t *obj, int64_t org_id,
+			   const char *part, int64_t id)
+{
+	http_response_json(resp, 201, obj);
+	http_response_location(resp, "/api/v1/orgs/%lld/%s/%lld", (long long)org_id, part,
+			       (long long)id);
 }
 
 /* GET /healthz: the store answers. */
@@ -159,7 +184,7 @@ static int api_org_delete(struct http_request *req, struct http_response *resp,
 }
 
 /* Resources and contacts: the {id} organization and the {rid} or {cid}
- * under it. */
+ * under it; with a body, the body too. */
 static int path_ids(struct http_request *req, const char *sub, const char *what,
 		    int64_t *org_id, int64_t *id, struct sk_error *err)
 {
@@ -168,28 +193,28 @@ static int path_ids(struct http_request *req, const char *sub, const char *what,
 	return rc != 0 || sub == NULL ? rc : http_request_id(req, sub, what, id, err);
 }
 
+static int path_body(struct http_request *req, bool want_object, int64_t *org_id, json_t **body,
+		     struct sk_error *err)
+{
+	int rc = path_ids(req, NULL, NULL, org_id, NULL, err);
+
+	return rc != 0 ? rc : http_request_json(req, want_object, body, err);
+}
+
 static int api_resource_list(struct http_request *req, struct http_response *resp,
 			     struct sk_error *err)
 {
 	struct resource_list l = {0};
-	struct http_page pg;
+	json_t *all = json_array();
 	int64_t org_id;
-	int rc = http_request_page(req, &pg, err);
+	int rc = path_ids(req, NULL, NULL, &org_id, NULL, err);
 
-	if (rc == 0)
-		rc = path_ids(req, NULL, NULL, &org_id, NULL, err);
 	if (rc == 0)
 		rc = registry_resource_list(req->st, req->user, org_id, &l, err);
-	if (rc == 0) {
-		json_t *items = json_array();
-
-		for (size_t i = 0; i < l.n; i++)
-			if (http_page_take(&pg))
-				json_array_append_new(items, exchange_resource_json(&l.v[i]));
-		http_response_list(resp, items, pg.seen);
-	}
+	for (size_t i = 0; i < l.n; i++)
+		json_array_append_new(all, exchange_resource_json(&l.v[i]));
 	resource_list_free(&l);
-	return rc;
+	return rc == 0 ? answer_items(req, resp, all, err) : (json_decref(all), rc);
 }
 
 static int api_resource_create(struct http_request *req, struct http_response *resp,
@@ -198,19 +223,14 @@ static int api_resource_create(struct http_request *req, struct http_response *r
 	struct resource r;
 	json_t *body = NULL;
 	int64_t org_id;
-	int rc = path_ids(req, NULL, NULL, &org_id, NULL, err);
+	int rc = path_body(req, false, &org_id, &body, err);
 
-	if (rc == 0)
-		rc = http_request_json(req, false, &body, err);
 	if (rc == 0)
 		rc = exchange_resource_parse(body, &r, err);
 	if (rc == 0)
 		rc = registry_resource_add(req->st, req->user, org_id, &r, 1, err);
-	if (rc == 0) {
-		http_response_json(resp, 201, exchange_resource_json(&r));
-		http_response_location(resp, "/api/v1/orgs/%lld/resources/%lld",
-				       (long long)org_id, (long long)r.id);
-	}
+	if (rc == 0)
+		answer_created(resp, exchange_resource_json(&r), org_id, "resources", r.id);
 	json_decref(body);
 	return rc;
 }
@@ -246,24 +266,16 @@ static int api_contact_list(struct http_request *req, struct http_response *resp
 			    struct sk_error *err)
 {
 	struct contact_list l = {0};
-	struct http_page pg;
+	json_t *all = json_array();
 	int64_t org_id;
-	int rc = http_request_page(req, &pg, err);
+	int rc = path_ids(req, NULL, NULL, &org_id, NULL, err);
 
-	if (rc == 0)
-		rc = path_ids(req, NULL, NULL, &org_id, NULL, err);
 	if (rc == 0)
 		rc = registry_contact_list(req->st, req->user, org_id, &l, err);
-	if (rc == 0) {
-		json_t *items = json_array();
-
-		for (size_t i = 0; i < l.n; i++)
-			if (http_page_take(&pg))
-				json_array_append_new(items, exchange_contact_json(&l.v[i]));
-		http_response_list(resp, items, pg.seen);
-	}
+	for (size_t i = 0; i < l.n; i++)
+		json_array_append_new(all, exchange_contact_json(&l.v[i]));
 	contact_list_free(&l);
-	return rc;
+	return rc == 0 ? answer_items(req, resp, all, err) : (json_decref(all), rc);
 }
 
 static int api_contact_create(struct http_request *req, struct http_response *resp,
@@ -271,23 +283,16 @@ static int api_contact_create(struct http_request *req, struct http_response *re
 {
 	struct contact c;
 	json_t *body = NULL;
-	int64_t org_id;
 	int rc;
 
 	contact_init(&c);
-	rc = path_ids(req, NULL, NULL, &org_id, NULL, err);
-	if (rc == 0)
-		rc = http_request_json(req, true, &body, err);
+	rc = path_body(req, true, &c.org_id, &body, err);
 	if (rc == 0)
 		rc = exchange_contact_apply(&c, body, err);
-	c.org_id = org_id;
 	if (rc == 0)
 		rc = registry_contact_add(req->st, req->user, &c, err);
-	if (rc == 0) {
-		http_response_json(resp, 201, exchange_contact_json(&c));
-		http_response_location(resp, "/api/v1/orgs/%lld/contacts/%lld",
-				       (long long)org_id, (long long)c.id);
-	}
+	if (rc == 0)
+		answer_created(resp, exchange_contact_json(&c), c.org_id, "contacts", c.id);
 	json_decref(body);
 	contact_clear(&c);
 	return rc;
@@ -302,11 +307,11 @@ static int api_contact_get(struct http_request *req, struct http_response *resp,
 
 	if (rc == 0)
 		rc = registry_contact_get(req->st, req->user, org_id, id, &c, err);
-	if (rc != 0)
-		return rc;
-	http_response_json(resp, 200, exchange_contact_json(&c));
-	contact_clear(&c);
-	return 0;
+	if (rc == 0)
+		http_response_json(resp, 200, exchange_contact_json(&c));
+	if (rc == 0)
+		contact_clear(&c);
+	return rc;
 }
 
 static int api_contact_delete(struct http_request *req, struct http_response *resp,
@@ -324,34 +329,34 @@ static int api_contact_delete(struct http_request *req, struct http_response *re
 
 /* Memberships. */
 
-static int api_member_list(struct http_request *req, struct http_response *resp,
-			   struct sk_error *err)
+/* The organizations list(...) gives for the {id} organization, paged. */
+static int org_list_of(struct http_request *req, struct http_response *resp,
+		       int (*list)(struct store *, const struct user *, int64_t,
+				   struct org_list *, struct sk_error *),
+		       struct sk_error *err)
 {
 	struct org_list l = {0};
 	int64_t id;
 	int rc = http_request_id(req, "id", "organization", &id, err);
 
 	if (rc == 0)
-		rc = registry_member_list(req->st, req->user, id, &l, err);
+		rc = list(req->st, req->user, id, &l, err);
 	if (rc == 0)
 		rc = org_list_answer(req, resp, &l, err);
 	org_list_free(&l);
 	return rc;
 }
 
+static int api_member_list(struct http_request *req, struct http_response *resp,
+			   struct sk_error *err)
+{
+	return org_list_of(req, resp, registry_member_list, err);
+}
+
 static int api_liaison_list(struct http_request *req, struct http_response *resp,
 			    struct sk_error *err)
 {
-	struct org_list l = {0};
-	int64_t id;
-	int rc = http_request_id(req, "id", "organization", &id, err);
-
-	if (rc == 0)
-		rc = registry_liaison_list(req->st, req->user, id, &l, err);
-	if (rc == 0)
-		rc = org_list_answer(req, resp, &l, err);
-	org_list_free(&l);
-	return rc;
+	return org_list_of(req, resp, registry_liaison_list, err);
 }
 
 /* PUT: make {member_id} a member of {id}; 201 when it was not, 200 when

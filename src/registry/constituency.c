@@ -6,13 +6,13 @@
  * organization reads as one that does not exist. */
 #include "registry/constituency.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "access/access.h"
 #include "lib/error.h"
 #include "lib/str.h"
-#include "lib/xalloc.h"
 #include "registry/exchange.h"
 
 static int org_not_found(int64_t id, struct sk_error *err)
@@ -41,6 +41,16 @@ int registry_org_get(struct store *st, const struct user *u, int64_t id, struct 
 		return org_not_found(id, err);
 	rc = store_org_get(st, id, out, err);
 	return rc == SK_ENOTFOUND ? org_not_found(id, err) : rc;
+}
+
+/* 0 when u may read organization id, else registry_org_get()'s error. */
+static int org_check(struct store *st, const struct user *u, int64_t id, struct sk_error *err)
+{
+	struct org org = {0};
+	int rc = registry_org_get(st, u, id, &org, err);
+
+	org_clear(&org);
+	return rc;
 }
 
 /* ref is borrowed. */
@@ -76,62 +86,92 @@ int registry_org_find(struct store *st, const struct user *u, const char *ref, s
 	return rc;
 }
 
-/* Drop from l what u may not read; staff read all. */
+/* Keep of the n items at v (each size bytes, the id of its organization
+ * at offset org_off) those u may read, in order, at the front; *kept
+ * gets their number. The others go to drop (NULL: nothing to free),
+ * all of them after an error. Items of a store walk come grouped by
+ * organization: one question per run. */
+static int keep_readable(struct store *st, const struct user *u, void *v, size_t n, size_t size,
+			 size_t org_off, void (*drop)(void *item), size_t *kept,
+			 struct sk_error *err)
+{
+	char *p = v;
+	int64_t org, last = 0;
+	size_t k = 0;
+	int may = 1, rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char *item = p + i * size;
+
+		memcpy(&org, item + org_off, sizeof(org));
+		if (rc == 0 && !access_is_staff(u) && (i == 0 || org != last)) {
+			may = access_may_read_org(st, u, org, err);
+			rc = may < 0 ? may : 0;
+			last = org;
+		}
+		if (rc == 0 && may == 1) {
+			if (k != i)
+				memcpy(p + k * size, item, size);
+			k++;
+		} else if (drop != NULL) {
+			drop(item);
+		}
+	}
+	*kept = k;
+	return rc;
+}
+
+static void drop_org(void *org)
+{
+	org_clear(org);
+}
+
+static void drop_contact(void *c)
+{
+	contact_clear(c);
+}
+
+/* Keep of l, from index from on, what u may read. */
 static int org_list_readable(struct store *st, const struct user *u, struct org_list *l,
-			     struct sk_error *err)
+			     size_t from, struct sk_error *err)
 {
 	size_t kept = 0;
-	int rc = 0;
+	int rc = keep_readable(st, u, l->v + from, l->n - from, sizeof(*l->v),
+			       offsetof(struct org, id), drop_org, &kept, err);
 
-	if (access_is_staff(u))
-		return 0;
-	for (size_t i = 0; i < l->n; i++) {
-		if (rc == 0) {
-			int may = access_may_read_org(st, u, l->v[i].id, err);
-
-			if (may < 0)
-				rc = may;
-			else if (may == 1) {
-				l->v[kept++] = l->v[i];
-				continue;
-			}
-		}
-		org_clear(&l->v[i]);
-	}
-	l->n = kept;
+	l->n = from + kept;
 	return rc;
 }
 
 int registry_org_list(struct store *st, const struct user *u, struct org_list *out,
 		      struct sk_error *err)
 {
+	size_t from = out->n;
 	int rc = store_org_each(st, org_list_push, out, err);
 
-	return rc != 0 ? rc : org_list_readable(st, u, out, err);
+	return rc != 0 ? rc : org_list_readable(st, u, out, from, err);
 }
 
 int registry_member_list(struct store *st, const struct user *u, int64_t id,
 			 struct org_list *out, struct sk_error *err)
 {
-	struct org org = {0};
-	int rc = registry_org_get(st, u, id, &org, err);
+	size_t from = out->n;
+	int rc = org_check(st, u, id, err);
 
-	org_clear(&org);
 	if (rc == 0)
 		rc = store_member_each(st, id, org_list_push, out, err);
-	return rc != 0 ? rc : org_list_readable(st, u, out, err);
+	return rc != 0 ? rc : org_list_readable(st, u, out, from, err);
 }
 
 int registry_liaison_list(struct store *st, const struct user *u, int64_t id,
 			  struct org_list *out, struct sk_error *err)
 {
-	struct org org = {0};
-	int rc = registry_org_get(st, u, id, &org, err);
+	size_t from = out->n;
+	int rc = org_check(st, u, id, err);
 
-	org_clear(&org);
 	if (rc == 0)
 		rc = store_liaison_each(st, id, org_list_push, out, err);
-	return rc != 0 ? rc : org_list_readable(st, u, out, err);
+	return rc != 0 ? rc : org_list_readable(st, u, out, from, err);
 }
 
 /* Organization id, which must be a liaison organization. */
@@ -242,79 +282,54 @@ int registry_member_add(struct store *st, const struct user *u, int64_t liaison_
 int registry_member_remove(struct store *st, const struct user *u, int64_t liaison_id,
 			   int64_t member_id, struct sk_error *err)
 {
-	struct org liaison = {0}, member = {0};
 	int rc = change_begin(st, u, err);
 
 	if (rc != 0)
 		return rc;
-	rc = registry_org_get(st, u, liaison_id, &liaison, err);
+	rc = org_check(st, u, liaison_id, err);
 	if (rc == 0)
-		rc = registry_org_get(st, u, member_id, &member, err);
+		rc = org_check(st, u, member_id, err);
 	if (rc == 0)
 		rc = store_member_remove(st, liaison_id, member_id, err);
-	org_clear(&liaison);
-	org_clear(&member);
 	return store_finish(st, rc, err);
 }
 
 /* ---- resources ---- */
 
-static int resource_collect(const struct resource *r, void *ctx)
+/* The rc of looking up the item id (what: "resource"), owned by owner,
+ * for u under organization org_id (0: any): SK_ENOTFOUND naming it when
+ * it is missing, under another organization or not readable. */
+static int item_check(struct store *st, const struct user *u, int rc, int64_t org_id,
+		      int64_t owner, const char *what, int64_t id, struct sk_error *err)
 {
-	return resource_list_push(r, ctx);
-}
+	if (rc == 0 && org_id > 0 && owner != org_id)
+		rc = SK_ENOTFOUND;
+	if (rc == 0 && org_id <= 0) {
+		int may = access_may_read_org(st, u, owner, err);
 
-/* May u read the organization of each of n items (org ids in ids[])?
- * keep[i] gets the answer. */
-static int readable_ids(struct store *st, const struct user *u, const int64_t *ids, size_t n,
-			bool *keep, struct sk_error *err)
-{
-	for (size_t i = 0; i < n; i++) {
-		int may = 1;
-
-		/* Items come grouped by organization: ask once per run. */
-		if (i > 0 && ids[i] == ids[i - 1]) {
-			keep[i] = keep[i - 1];
-			continue;
-		}
-		if (!access_is_staff(u) && (may = access_may_read_org(st, u, ids[i], err)) < 0)
-			return may;
-		keep[i] = may == 1;
+		rc = may < 0 ? may : may == 1 ? 0 : SK_ENOTFOUND;
 	}
-	return 0;
+	if (rc != SK_ENOTFOUND)
+		return rc;
+	if (org_id > 0)
+		return sk_error_set(err, SK_ENOTFOUND, "%s %lld not found in organization %lld",
+				    what, (long long)id, (long long)org_id);
+	return sk_error_set(err, SK_ENOTFOUND, "%s %lld not found", what, (long long)id);
 }
 
 int registry_resource_list(struct store *st, const struct user *u, int64_t org_id,
 			   struct resource_list *out, struct sk_error *err)
 {
-	struct resource_list all = {0};
-	int64_t *ids = NULL;
-	bool *keep = NULL;
-	int rc = 0;
+	size_t from = out->n, kept = 0;
+	int rc = org_id > 0 ? org_check(st, u, org_id, err) : 0;
 
-	if (org_id > 0) {
-		struct org org = {0};
-
-		rc = registry_org_get(st, u, org_id, &org, err);
-		org_clear(&org);
-		return rc != 0 ? rc
-			       : store_resource_each(st, org_id, resource_collect, out, err);
+	if (rc == 0)
+		rc = store_resource_each(st, org_id, resource_list_push, out, err);
+	if (rc == 0 && org_id <= 0) {
+		rc = keep_readable(st, u, out->v + from, out->n - from, sizeof(*out->v),
+				   offsetof(struct resource, org_id), NULL, &kept, err);
+		out->n = from + kept;
 	}
-	if ((rc = store_resource_each(st, 0, resource_collect, &all, err)) != 0)
-		goto out;
-	ids = xcalloc(all.n + 1, sizeof(*ids));
-	keep = xcalloc(all.n + 1, sizeof(*keep));
-	for (size_t i = 0; i < all.n; i++)
-		ids[i] = all.v[i].org_id;
-	if ((rc = readable_ids(st, u, ids, all.n, keep, err)) != 0)
-		goto out;
-	for (size_t i = 0; i < all.n; i++)
-		if (keep[i])
-			resource_list_push(&all.v[i], out);
-out:
-	free(ids);
-	free(keep);
-	resource_list_free(&all);
 	return rc;
 }
 
@@ -322,26 +337,13 @@ int registry_resource_get(struct store *st, const struct user *u, int64_t org_id
 			  struct resource *out, struct sk_error *err)
 {
 	struct resource r;
-	struct org org = {0};
-	int rc;
+	int rc = org_id > 0 ? org_check(st, u, org_id, err) : 0;
 
 	memset(&r, 0, sizeof(r));
-	rc = org_id > 0 ? registry_org_get(st, u, org_id, &org, err) : 0;
-	org_clear(&org);
-	if (rc == 0)
-		rc = store_resource_get(st, id, &r, err);
-	if (rc == 0 && org_id > 0 && r.org_id != org_id)
-		rc = SK_ENOTFOUND;
-	if (rc == 0 && org_id <= 0) {
-		rc = access_may_read_org(st, u, r.org_id, err);
-		rc = rc < 0 ? rc : rc == 1 ? 0 : SK_ENOTFOUND;
-	}
-	if (rc == SK_ENOTFOUND)
-		return org_id > 0 ? sk_error_set(err, SK_ENOTFOUND,
-						 "resource %lld not found in organization %lld",
-						 (long long)id, (long long)org_id)
-				  : sk_error_set(err, SK_ENOTFOUND, "resource %lld not found",
-						 (long long)id);
+	if (rc != 0)
+		return rc;
+	rc = store_resource_get(st, id, &r, err);
+	rc = item_check(st, u, rc, org_id, r.org_id, "resource", id, err);
 	if (rc == 0)
 		*out = r;
 	return rc;
@@ -383,7 +385,7 @@ int registry_resource_find(struct store *st, const struct user *u, int64_t org_i
 	size_t k = 0;
 
 	if (rc == 0)
-		rc = store_resource_each(st, org_id, resource_collect, &have, err);
+		rc = store_resource_each(st, org_id, resource_list_push, &have, err);
 	for (; rc == 0 && k < have.n && !same_resource(want, &have.v[k]); k++)
 		;
 	if (rc == 0 && k == have.n) {
@@ -409,7 +411,7 @@ int registry_resource_add(struct store *st, const struct user *u, int64_t org_id
 		return rc;
 	rc = registry_org_get(st, u, org_id, &org, err);
 	if (rc == 0)
-		rc = store_resource_each(st, org_id, resource_collect, &have, err);
+		rc = store_resource_each(st, org_id, resource_list_push, &have, err);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		bool dup = false;
 
@@ -450,41 +452,19 @@ int registry_resource_remove(struct store *st, const struct user *u, int64_t org
 
 /* ---- contacts ---- */
 
-static int contact_collect(const struct contact *c, void *ctx)
-{
-	return contact_list_push(c, ctx);
-}
-
 int registry_contact_list(struct store *st, const struct user *u, int64_t org_id,
 			  struct contact_list *out, struct sk_error *err)
 {
-	struct contact_list all = {0};
-	int64_t *ids = NULL;
-	bool *keep = NULL;
-	int rc = 0;
+	size_t from = out->n, kept = 0;
+	int rc = org_id > 0 ? org_check(st, u, org_id, err) : 0;
 
-	if (org_id > 0) {
-		struct org org = {0};
-
-		rc = registry_org_get(st, u, org_id, &org, err);
-		org_clear(&org);
-		return rc != 0 ? rc : store_contact_each(st, org_id, contact_collect, out, err);
+	if (rc == 0)
+		rc = store_contact_each(st, org_id, contact_list_push, out, err);
+	if (rc == 0 && org_id <= 0) {
+		rc = keep_readable(st, u, out->v + from, out->n - from, sizeof(*out->v),
+				   offsetof(struct contact, org_id), drop_contact, &kept, err);
+		out->n = from + kept;
 	}
-	if ((rc = store_contact_each(st, 0, contact_collect, &all, err)) != 0)
-		goto out;
-	ids = xcalloc(all.n + 1, sizeof(*ids));
-	keep = xcalloc(all.n + 1, sizeof(*keep));
-	for (size_t i = 0; i < all.n; i++)
-		ids[i] = all.v[i].org_id;
-	if ((rc = readable_ids(st, u, ids, all.n, keep, err)) != 0)
-		goto out;
-	for (size_t i = 0; i < all.n; i++)
-		if (keep[i])
-			contact_list_push(&all.v[i], out);
-out:
-	free(ids);
-	free(keep);
-	contact_list_free(&all);
 	return rc;
 }
 
@@ -492,26 +472,13 @@ int registry_contact_get(struct store *st, const struct user *u, int64_t org_id,
 			 struct contact *out, struct sk_error *err)
 {
 	struct contact c;
-	struct org org = {0};
-	int rc;
+	int rc = org_id > 0 ? org_check(st, u, org_id, err) : 0;
 
 	contact_init(&c);
-	rc = org_id > 0 ? registry_org_get(st, u, org_id, &org, err) : 0;
-	org_clear(&org);
-	if (rc == 0)
+	if (rc == 0) {
 		rc = store_contact_get(st, id, &c, err);
-	if (rc == 0 && org_id > 0 && c.org_id != org_id)
-		rc = SK_ENOTFOUND;
-	if (rc == 0 && org_id <= 0) {
-		rc = access_may_read_org(st, u, c.org_id, err);
-		rc = rc < 0 ? rc : rc == 1 ? 0 : SK_ENOTFOUND;
+		rc = item_check(st, u, rc, org_id, c.org_id, "contact", id, err);
 	}
-	if (rc == SK_ENOTFOUND)
-		rc = org_id > 0 ? sk_error_set(err, SK_ENOTFOUND,
-					       "contact %lld not found in organization %lld",
-					       (long long)id, (long long)org_id)
-				: sk_error_set(err, SK_ENOTFOUND, "contact %lld not found",
-					       (long long)id);
 	if (rc == 0)
 		*out = c;
 	else
@@ -522,17 +489,15 @@ int registry_contact_get(struct store *st, const struct user *u, int64_t org_id,
 int registry_contact_add(struct store *st, const struct user *u, struct contact *c,
 			 struct sk_error *err)
 {
-	struct org org = {0};
 	int rc = contact_validate(c, err);
 
 	if (rc == 0)
 		rc = change_begin(st, u, err);
 	if (rc != 0)
 		return rc;
-	rc = registry_org_get(st, u, c->org_id, &org, err);
+	rc = org_check(st, u, c->org_id, err);
 	if (rc == 0)
 		rc = store_contact_add(st, c, err);
-	org_clear(&org);
 	return store_finish(st, rc, err);
 }
 
