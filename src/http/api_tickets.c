@@ -62,9 +62,9 @@ static int list_add(const struct ticket *t, void *ctx)
 	struct list *l = ctx;
 
 	if (http_page_take(&l->pg))
-		json_array_append_new(l->items,
-				      l->clocks ? ticket_view_queued(t, &settings->sla, l->now)
-						: ticket_view_fields(t));
+		json_array_append_new(l->items, l->clocks ? ticket_view_queued(t, &settings->sla,
+									       l->now)
+							  : ticket_view_fields(t));
 	return 0;
 }
 
