@@ -12,10 +12,12 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "access/access.h"
 #include "cmd/common.h"
 #include "lib/secret.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
+#include "registry/constituency.h"
 #include "registry/exchange.h"
 #include "store/store.h"
 
@@ -91,7 +93,7 @@ int cli_import(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	if (exchange_import(c->st, f, name, &stats, &c->err) != 0) {
+	if (registry_import(c->st, access_local_operator(), f, name, &stats, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
 	}
@@ -134,7 +136,7 @@ static int export_to_file(struct cli *c, const char *path)
 		rc = sk_error_set(&c->err, SK_EIO, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	rc = exchange_export(c->st, f, &c->err);
+	rc = registry_export(c->st, access_local_operator(), f, &c->err);
 	if (fclose(f) != 0 && rc == 0)
 		rc = sk_error_set(&c->err, SK_EIO, "%s: %s", path, strerror(errno));
 	if (rc == 0 && rename(tmp, path) != 0)
@@ -159,7 +161,7 @@ int cli_export(struct cli *c, int argc, char **argv)
 	if (npos == 1 && strcmp(pos[0], "-") != 0)
 		rc = export_to_file(c, pos[0]);
 	else
-		rc = exchange_export(c->st, stdout, &c->err);
+		rc = registry_export(c->st, access_local_operator(), stdout, &c->err);
 	if (rc != 0)
 		rc = cli_fail(c);
 out:
@@ -419,7 +421,8 @@ int cli_audit(struct cli *c, int argc, char **argv)
 		o.a = json_array();
 	else
 		o.t = cli_table_new(5, heads);
-	if (store_audit_each(c->st, (int)limit, print_audit, &o, &c->err) != 0) {
+	if (registry_audit_each(c->st, access_local_operator(), (int)limit, print_audit, &o,
+				&c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
 	}

@@ -11,12 +11,12 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "access/access.h"
 #include "cmd/common.h"
 #include "cmd/jobs.h"
 #include "config_build.h"
-#include "http/api_events.h"
-#include "http/api_registry.h"
 #include "http/api_tickets.h"
+#include "http/routes.h"
 #include "http/server.h"
 #include "lib/config.h"
 #include "lib/error.h"
@@ -179,7 +179,8 @@ static int notify_job_run(struct store *st, void *arg)
 	struct notify_stats stats;
 	struct sk_error err = {0};
 
-	if (notify_run(st, &s->notify, false, false, NULL, NULL, &stats, &err) != 0)
+	if (notify_run(st, access_local_operator(), &s->notify, false, false, NULL, NULL,
+		       &stats, &err) != 0)
 		log_warn("notify: %s", err.msg);
 	else if (stats.digests > 0)
 		log_info("notify: queued %zu digests with %zu events", stats.digests,
@@ -209,8 +210,6 @@ int main(int argc, char **argv)
 	    {"foreground", no_argument, NULL, 'f'},   {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
 	};
-	static const struct router_route *const tables[] = {
-	    api_registry_routes, api_events_routes, api_tickets_routes, NULL};
 	const char *conf_path = NULL, *db_flag = NULL, *listen = NULL, *port = NULL;
 	struct sk_error err = {0};
 	struct daemon_settings s = {0};
@@ -281,7 +280,7 @@ int main(int argc, char **argv)
 		status = cmd_fail(PROG, &err);
 		goto out;
 	}
-	s.http.tables = tables;
+	s.http.tables = http_routes;
 	api_tickets_configure(&s.tickets);
 	log_init(PROG, (enum log_level)s.log_level, s.use_syslog);
 

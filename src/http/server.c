@@ -1,6 +1,7 @@
 /* http/server.c: libmicrohttpd glue: per-request state, limits, the
- * order of checks (path, route, authentication, body), dispatch to a
- * handler with a pooled store, JSON responses and the request log.
+ * order of checks (path, route, authentication, the route's access rule,
+ * body), dispatch to a handler with a pooled store, JSON responses and
+ * the request log.
  * SECURITY: everything a client sends is untrusted. Limits: path
  * HTTP_PATH_MAX, query HTTP_QUERY_BYTES_MAX and HTTP_QUERY_MAX arguments,
  * HTTP_HEADERS_MAX headers within HTTP_HEADER_BYTES, bodies max_body
@@ -29,6 +30,7 @@
 #include "http/auth.h"
 #include "http/request.h"
 #include "http/response.h"
+#include "http/routes.h"
 #include "lib/buf.h"
 #include "lib/error.h"
 #include "lib/log.h"
@@ -308,6 +310,7 @@ static enum MHD_Result server_begin(struct exchange *ex, struct MHD_Connection *
 {
 	const struct http_server *srv = ex->srv;
 	const char *clen, *te;
+	struct http_response denied;
 	char allow[ROUTER_ALLOW_MAX];
 	enum router_result found;
 	bool answered = false, has_body = false;
@@ -337,11 +340,14 @@ static enum MHD_Result server_begin(struct exchange *ex, struct MHD_Connection *
 		snprintf(resp.allow, sizeof(resp.allow), "%s", allow);
 		return server_send(ex, conn, &resp);
 	}
-	if (!(ex->match.route->flags & ROUTER_PUBLIC)) {
+	if (ex->match.route->rule != ACCESS_PUBLIC) {
 		ret = server_authenticate(ex, conn, &answered);
 		if (answered)
 			return ret;
 	}
+	http_response_init(&denied);
+	if (http_route_admit(ex->match.route, ex->has_user ? &ex->user : NULL, &denied) != 0)
+		return server_send(ex, conn, &denied);
 
 	clen =
 	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);

@@ -12,8 +12,8 @@
 #include "lib/error.h"
 
 static const struct router_route routes[] = {
-    {"GET", "/orgs/{id}", NULL, 0},
-    {NULL, NULL, NULL, 0},
+    {"GET", "/orgs/{id}", NULL, ACCESS_USER},
+    {NULL, NULL, NULL, ACCESS_PUBLIC},
 };
 static const struct router_route *const tables[] = {routes, NULL};
 
