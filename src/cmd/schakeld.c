@@ -77,7 +77,8 @@ static int read_http_limits(const struct config *cfg, int threads,
 {
 	int64_t timeout, per_client, conc, ufail, afail, window, lockout;
 	/* Fewer password checks at once than worker threads, so that the
-	 * others stay free for tokens and /healthz. */
+	 * others stay free for tokens and /healthz; by default a quarter of
+	 * them, as each check takes a core and 64 MiB for a while. */
 	int64_t conc_max = threads > 1 ? threads - 1 : 1;
 	int rc;
 
@@ -88,8 +89,7 @@ static int read_http_limits(const struct config *cfg, int threads,
 				HTTP_CONNECTIONS_PER_CLIENT, &per_client, err);
 	if (rc == 0)
 		rc = config_int(cfg, "http", "signin_concurrency", 1, conc_max,
-				(threads + 1) / 2 < conc_max ? (threads + 1) / 2 : conc_max,
-				&conc, err);
+				threads / 4 > 1 ? threads / 4 : 1, &conc, err);
 	if (rc == 0)
 		rc = config_int(cfg, "http", "signin_user_failures", 1, 1000, 5, &ufail, err);
 	if (rc == 0)
