@@ -362,18 +362,15 @@ static enum MHD_Result server_begin(struct exchange *ex, struct MHD_Connection *
 				     "the query string is too long");
 	/* Framing first: a request whose body could be read two ways must
 	 * not reach a handler or leave its body to be taken for the next
-	 * request. */
+	 * request. Its size is judged after authentication. */
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_lengths, ex);
 	if (http_request_framing(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH),
 				 ex->nlength,
 				 MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_TRANSFER_ENCODING),
-				 srv->max_body, &framing, &err) != 0) {
-		if (err.code == SK_ETOOBIG)
-			return server_refuse(ex, conn, 413, "too_large", err.msg);
+				 SIZE_MAX, &framing, &err) != 0)
 		return server_refuse(ex, conn, 400, "bad_request", err.msg);
-	}
 
 	found = router_match(srv->tables, ex->method, url, &ex->match, allow);
 	if (found == ROUTER_NO_PATH)
@@ -394,6 +391,13 @@ static enum MHD_Result server_begin(struct exchange *ex, struct MHD_Connection *
 			return ret;
 	}
 
+	if ((uint64_t)framing.length > srv->max_body) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "the request body is larger than %zu bytes",
+			 srv->max_body);
+		return server_refuse(ex, conn, 413, "too_large", msg);
+	}
 	if (framing.has_body && !http_request_is_json(MHD_lookup_connection_value(
 				    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE)))
 		return server_refuse(ex, conn, 415, "unsupported_media_type",
