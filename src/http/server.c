@@ -327,8 +327,8 @@ static enum MHD_Result server_authenticate(struct exchange *ex, struct MHD_Conne
 	http_response_init(&resp);
 	if (wait.status != 0) {
 		http_response_error(&resp, wait.status,
-				    wait.status == 429 ? "too_many_requests" : "busy", "%s",
-				    err.msg);
+				    wait.status == 429 ? "too_many_requests" : "unavailable",
+				    "%s", err.msg);
 		resp.retry_after = wait.retry_after;
 	} else {
 		http_response_error(&resp, 401, "unauthenticated", "%s", err.msg);
@@ -370,7 +370,7 @@ static enum MHD_Result server_begin(struct exchange *ex, struct MHD_Connection *
 				 MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_TRANSFER_ENCODING),
 				 SIZE_MAX, &framing, &err) != 0)
-		return server_refuse(ex, conn, 400, "bad_request", err.msg);
+		return server_refuse(ex, conn, 400, "invalid", err.msg);
 
 	found = router_match(srv->tables, ex->method, url, &ex->match, allow);
 	if (found == ROUTER_NO_PATH)

@@ -100,7 +100,7 @@ if start "$TMP/tight.conf" "$LOG"; then ok "schakeld starts with the limits"; el
 # --- request smuggling: RFC 9112 section 6.3 ---------------------------------------
 raw 'POST /api/v1/orgs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer '"$TOKEN"'\r\nContent-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'
 expect_match '^HTTP/1.1 400 ' "$RAW" "Content-Length with Transfer-Encoding: 400"
-expect_match '"code":"bad_request".*both Content-Length and Transfer-Encoding' "$RAW" \
+expect_match '"code":"invalid".*both Content-Length and Transfer-Encoding' "$RAW" \
 	"the 400 is the API's JSON error and says why"
 expect_eq 1 "$(printf '%s\n' "$RAW" | grep -c '^HTTP/1.1')" \
 	"the bytes after the headers are not answered as a second request"
