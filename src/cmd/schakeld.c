@@ -71,6 +71,48 @@ struct daemon_settings {
 	struct intake_config tickets;
 };
 
+/* The [http] limits on slow clients and password sign-ins. */
+static int read_http_limits(const struct config *cfg, int threads,
+			    struct http_server_config *http, struct sk_error *err)
+{
+	int64_t timeout, per_client, conc, ufail, afail, window, lockout;
+	/* Fewer password checks at once than worker threads, so that the
+	 * others stay free for tokens and /healthz; by default a quarter of
+	 * them, as each check takes a core and 64 MiB for a while. */
+	int64_t conc_max = threads > 1 ? threads - 1 : 1;
+	int rc;
+
+	rc = config_duration(cfg, "http", "request_timeout", 1, 3600, HTTP_REQUEST_TIMEOUT,
+			     &timeout, err);
+	if (rc == 0)
+		rc = config_int(cfg, "http", "connections_per_client", 1, HTTP_CONNECTIONS_MAX,
+				HTTP_CONNECTIONS_PER_CLIENT, &per_client, err);
+	if (rc == 0)
+		rc = config_int(cfg, "http", "signin_concurrency", 1, conc_max,
+				threads / 4 > 1 ? threads / 4 : 1, &conc, err);
+	if (rc == 0)
+		rc = config_int(cfg, "http", "signin_user_failures", 1, 1000, 5, &ufail, err);
+	if (rc == 0)
+		rc = config_int(cfg, "http", "signin_address_failures", 1, 100000, 20, &afail,
+				err);
+	if (rc == 0)
+		rc = config_duration(cfg, "http", "signin_window", 1, 86400, 15 * 60, &window,
+				     err);
+	if (rc == 0)
+		rc = config_duration(cfg, "http", "signin_lockout", 1, 86400, 15 * 60, &lockout,
+				     err);
+	if (rc != 0)
+		return rc;
+	http->request_timeout = timeout;
+	http->connections_per_client = (int)per_client;
+	http->signin.concurrency = (int)conc;
+	http->signin.user_failures = (int)ufail;
+	http->signin.address_failures = (int)afail;
+	http->signin.window = window;
+	http->signin.lockout = lockout;
+	return 0;
+}
+
 static int read_settings(const struct config *cfg, const char *db_flag,
 			 struct daemon_settings *out, struct sk_error *err)
 {
@@ -86,6 +128,8 @@ static int read_settings(const struct config *cfg, const char *db_flag,
 		rc = config_int(cfg, "http", "threads", 1, 256, 4, &threads, err);
 	if (rc == 0)
 		rc = config_int(cfg, "http", "max_body", 1, 1 << 30, 1 << 20, &max_body, err);
+	if (rc == 0)
+		rc = read_http_limits(cfg, (int)threads, &s.http, err);
 	if (rc == 0)
 		rc = config_int(cfg, "store", "pool_size", 1, 256, threads, &pool_size, err);
 	if (rc == 0)
