@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -437,6 +438,10 @@ static void test_open_errors(void **state)
 			fputs("this is not a database at all\n", fp);
 		fclose(fp);
 		snprintf(url, sizeof(url), "sqlite:%s", path);
+		assert_null(store_open(url, &err));
+		assert_int_equal(err.code, SK_ECONFIG);
+		assert_non_null(strstr(err.msg, "open to other users"));
+		assert_int_equal(chmod(path, 0600), 0);
 		assert_null(store_open(url, &err));
 		assert_int_equal(err.code, SK_ECONFIG);
 		assert_non_null(strstr(err.msg, "not an SQLite database"));
