@@ -171,9 +171,16 @@ static const struct cli_command commands[] = {
      "analysts belong to none. With --password-stdin the password is the first line of\n"
      "stdin; otherwise a random password is printed, once.\n" ORG_HELP JSON_HELP},
     {"token", "create", cli_token_create, "create an API token for a user",
-     "usage: schakel token create USER [--label LABEL]\n"
+     "usage: schakel token create USER [--label LABEL] [--expires DURATION]\n"
      "Create an API token for USER and print it alone on stdout. It is shown only once\n"
-     "and stored only as a hash.\n" JSON_HELP},
+     "and stored only as a hash. With --expires (90d, 12h, 30m; at most 3650d) the API\n"
+     "refuses it from that time on; without, it is valid until the user is "
+     "removed.\n" JSON_HELP},
+    {"token", "list", cli_token_list, "list API tokens",
+     "usage: schakel token list [USER] [--json]\n"
+     "List the API tokens of USER, or of every user: id, user, label, when each was\n"
+     "created, when it expires and when it was last used (to the minute). The tokens\n"
+     "themselves are never shown.\n" JSON_HELP},
     {NULL, "audit", cli_audit, "show the audit log",
      "usage: schakel audit [--limit N] [--json]\n"
      "Show who changed what, newest first (at most N entries, default 50).\n" JSON_HELP},

@@ -143,12 +143,29 @@ int store_resource_by_domain(struct store *st, const char *name, store_resource_
 int store_user_add(struct store *st, struct user *u, const char *pwhash, struct sk_error *err);
 int store_user_get_by_name(struct store *st, const char *name, struct user *out,
 			   char pwhash_out[128], struct sk_error *err);
-/* Store a token hash for a user; fills *id_out. */
+/* Store a token hash for a user, valid until expires (an ISO 8601 UTC
+ * time "YYYY-MM-DDTHH:MM:SSZ"; NULL: for ever); fills *id_out. */
 int store_token_add(struct store *st, int64_t user_id, const char *label,
-		    const char *token_hash, int64_t *id_out, struct sk_error *err);
-/* The user owning a token hash; SK_ENOTFOUND if none. */
+		    const char *token_hash, const char *expires, int64_t *id_out,
+		    struct sk_error *err);
+/* The user owning a token hash; SK_ENOTFOUND if none, SK_EPERM with a
+ * message saying when if it has expired. */
 int store_token_lookup(struct store *st, const char *token_hash, struct user *out,
 		       struct sk_error *err);
+
+/* An API token as listed: never the token or its hash. */
+struct token_info {
+	int64_t id;
+	char user[USER_NAME_MAX + 1];
+	const char *label; /* borrowed for the callback */
+	char created[21];
+	char expires[21];   /* "" when it does not expire */
+	char last_used[21]; /* "" when never used; kept to the minute */
+};
+typedef int (*store_token_fn)(const struct token_info *t, void *ctx);
+/* The tokens of user_id (0: of every user), by user name and id. */
+int store_token_each(struct store *st, int64_t user_id, store_token_fn fn, void *ctx,
+		     struct sk_error *err);
 
 /* The audit log, newest first; at most limit rows. */
 struct audit_entry {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "access/access.h"
 #include "lib/buf.h"
 #include "lib/error.h"
 #include "lib/xalloc.h"
@@ -296,31 +297,31 @@ static void test_access(void **state)
 	customer.org_id = f->customer;
 	cert.org_id = f->liaison;
 	for (int64_t id = f->isp; id <= f->liaison; id++) {
-		assert_int_equal(registry_may_read_org(f->st, &admin, id, &err), 1);
-		assert_int_equal(registry_may_read_org(f->st, &analyst, id, &err), 1);
-		assert_int_equal(registry_may_read_org(f->st, &unbound, id, &err), 0);
+		assert_int_equal(access_may_read_org(f->st, &admin, id, &err), 1);
+		assert_int_equal(access_may_read_org(f->st, &analyst, id, &err), 1);
+		assert_int_equal(access_may_read_org(f->st, &unbound, id, &err), 0);
 	}
 	/* A constituent's partner reads only its own organization, not the
 	 * liaison it belongs to. */
-	assert_int_equal(registry_may_read_org(f->st, &customer, f->customer, &err), 1);
-	assert_int_equal(registry_may_read_org(f->st, &customer, f->isp, &err), 0);
-	assert_int_equal(registry_may_read_org(f->st, &customer, f->liaison, &err), 0);
+	assert_int_equal(access_may_read_org(f->st, &customer, f->customer, &err), 1);
+	assert_int_equal(access_may_read_org(f->st, &customer, f->isp, &err), 0);
+	assert_int_equal(access_may_read_org(f->st, &customer, f->liaison, &err), 0);
 	/* A liaison's partner reads itself and its members, nobody else. */
-	assert_int_equal(registry_may_read_org(f->st, &cert, f->liaison, &err), 1);
-	assert_int_equal(registry_may_read_org(f->st, &cert, f->customer, &err), 1);
-	assert_int_equal(registry_may_read_org(f->st, &cert, f->isp, &err), 0);
-	assert_int_equal(registry_may_read_org(f->st, &cert, f->other, &err), 0);
-	assert_int_equal(registry_may_read_org(f->st, &cert, 999999, &err), 0);
+	assert_int_equal(access_may_read_org(f->st, &cert, f->liaison, &err), 1);
+	assert_int_equal(access_may_read_org(f->st, &cert, f->customer, &err), 1);
+	assert_int_equal(access_may_read_org(f->st, &cert, f->isp, &err), 0);
+	assert_int_equal(access_may_read_org(f->st, &cert, f->other, &err), 0);
+	assert_int_equal(access_may_read_org(f->st, &cert, 999999, &err), 0);
 	/* After the membership ends, so does the access. */
 	assert_int_equal(store_member_remove(f->st, f->liaison, f->customer, &err), 0);
-	assert_int_equal(registry_may_read_org(f->st, &cert, f->customer, &err), 0);
-	assert_int_equal(registry_may_read_org(f->st, NULL, f->customer, &err), 0);
+	assert_int_equal(access_may_read_org(f->st, &cert, f->customer, &err), 0);
+	assert_int_equal(access_may_read_org(f->st, NULL, f->customer, &err), 0);
 
-	assert_true(registry_may_write(&admin));
-	assert_true(registry_may_write(&analyst));
-	assert_false(registry_may_write(&customer));
-	assert_false(registry_may_write(&cert));
-	assert_false(registry_may_write(NULL));
+	assert_int_equal(0, access_may_change_registry(&admin, NULL));
+	assert_int_equal(0, access_may_change_registry(&analyst, NULL));
+	assert_int_equal(SK_EPERM, access_may_change_registry(&customer, NULL));
+	assert_int_equal(SK_EPERM, access_may_change_registry(&cert, NULL));
+	assert_int_equal(SK_EPERM, access_may_change_registry(NULL, NULL));
 }
 
 /* The export of st as a string; caller frees. */

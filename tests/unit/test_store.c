@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -439,6 +440,10 @@ static void test_open_errors(void **state)
 		snprintf(url, sizeof(url), "sqlite:%s", path);
 		assert_null(store_open(url, &err));
 		assert_int_equal(err.code, SK_ECONFIG);
+		assert_non_null(strstr(err.msg, "open to other users"));
+		assert_int_equal(chmod(path, 0600), 0);
+		assert_null(store_open(url, &err));
+		assert_int_equal(err.code, SK_ECONFIG);
 		assert_non_null(strstr(err.msg, "not an SQLite database"));
 		unlink(path);
 	}
@@ -763,7 +768,7 @@ static void test_remove_cascades(void **state)
 	u.role = USER_ROLE_PARTNER;
 	u.org_id = energy;
 	assert_int_equal(store_user_add(f->st, &u, NULL, &err), 0);
-	assert_int_equal(store_token_add(f->st, u.id, "ci", "aa11", &tok, &err), 0);
+	assert_int_equal(store_token_add(f->st, u.id, "ci", "aa11", NULL, &tok, &err), 0);
 
 	assert_int_equal(store_org_remove(f->st, energy, &err), 0);
 
@@ -993,13 +998,32 @@ static void test_by_domain(void **state)
 	buf_free(&b);
 }
 
+/* Token list lines "user label expires last_used", for comparison. */
+struct token_lines {
+	char text[1024];
+	size_t len;
+};
+
+static int token_line(const struct token_info *t, void *ctx)
+{
+	struct token_lines *l = ctx;
+	int n = snprintf(l->text + l->len, sizeof(l->text) - l->len, "%s %s %s %s\n", t->user,
+			 t->label, t->expires[0] ? t->expires : "-",
+			 t->last_used[0] ? t->last_used : "-");
+
+	assert_true(n > 0 && (size_t)n < sizeof(l->text) - l->len);
+	assert_int_equal(strlen(t->created), 20);
+	l->len += (size_t)n;
+	return 0;
+}
 static void test_users_and_tokens(void **state)
 {
 	struct fixture *f = *state;
 	struct sk_error err = {0};
 	struct user u, got;
-	char hash[128];
+	char hash[128], want[128];
 	int64_t energy, alice, bob, tok = 0, tok2 = 0;
+	struct token_lines list = {0};
 
 	energy = add_org(f->st, "Example Energy", "constituent");
 	memset(&u, 0, sizeof(u));
@@ -1047,12 +1071,15 @@ static void test_users_and_tokens(void **state)
 	assert_int_equal(got.id, 0x5a5a5a5a5a5a5a5aLL);
 
 	/* Tokens. */
-	assert_int_equal(store_token_add(f->st, alice, "laptop", "0011aabb", &tok, &err), 0);
+	assert_int_equal(store_token_add(f->st, alice, "laptop", "0011aabb", NULL, &tok, &err),
+			 0);
 	assert_true(tok > 0);
-	assert_int_equal(store_token_add(f->st, bob, "soc", "ccdd", &tok2, &err), 0);
+	assert_int_equal(store_token_add(f->st, bob, "soc", "ccdd", NULL, &tok2, &err), 0);
 	assert_true(tok2 > tok);
-	assert_int_equal(store_token_add(f->st, bob, "again", "ccdd", &tok2, &err), SK_EEXIST);
-	assert_int_equal(store_token_add(f->st, 77, "x", "eeff", &tok2, &err), SK_ENOTFOUND);
+	assert_int_equal(store_token_add(f->st, bob, "again", "ccdd", NULL, &tok2, &err),
+			 SK_EEXIST);
+	assert_int_equal(store_token_add(f->st, 77, "x", "eeff", NULL, &tok2, &err),
+			 SK_ENOTFOUND);
 	assert_string_equal(err.msg, "no user with id 77");
 
 	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM tokens WHERE last_used IS NULL"),
@@ -1071,6 +1098,36 @@ static void test_users_and_tokens(void **state)
 	/* Only the two token.add and user.add rows: looking up is not audited. */
 	assert_int_equal(
 	    sql_int(f->url, "SELECT count(*) FROM audit WHERE action LIKE 'token%'"), 2);
+
+	/* Expiry: a token is refused from its expiry on, saying when. */
+	assert_int_equal(
+	    store_token_add(f->st, alice, "ci", "eeee", "2023-11-14T22:13:21Z", &tok2, &err),
+	    0);
+	assert_int_equal(
+	    store_token_add(f->st, alice, "old", "ffff", "2023-11-14T22:13:20Z", &tok2, &err),
+	    0);
+	assert_int_equal(
+	    store_token_add(f->st, alice, "bad", "abab", "2023-11-14", &tok2, &err), SK_EINVAL);
+	assert_int_equal(store_token_lookup(f->st, "eeee", &got, &err), 0);
+	assert_string_equal(got.name, "alice");
+	assert_int_equal(store_token_lookup(f->st, "ffff", &got, &err), SK_EPERM);
+	snprintf(want, sizeof(want), "API token %lld of alice expired at 2023-11-14T22:13:20Z",
+		 (long long)tok2);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM tokens WHERE hash = 'ffff' AND "
+					 "last_used IS NULL"),
+			 1);
+
+	/* Listed by user name and id, with created, expires, last used. */
+	list.len = 0;
+	assert_int_equal(store_token_each(f->st, 0, token_line, &list, &err), 0);
+	assert_string_equal(list.text, "alice laptop - 2023-11-14T22:13:20Z\n"
+				       "alice ci 2023-11-14T22:13:21Z 2023-11-14T22:13:20Z\n"
+				       "alice old 2023-11-14T22:13:20Z -\n"
+				       "bob soc - 2023-11-14T22:13:20Z\n");
+	list.len = 0;
+	assert_int_equal(store_token_each(f->st, bob, token_line, &list, &err), 0);
+	assert_string_equal(list.text, "bob soc - 2023-11-14T22:13:20Z\n");
 }
 
 static void test_audit(void **state)

@@ -461,6 +461,37 @@ static void test_retry(void **state)
 	assert_int_equal(store_mail_retry(f->st, 999999, &err), SK_ENOTFOUND);
 }
 
+/* mail_list() and mail_retry(), the queue as the front doors see it:
+ * staff only, whichever door asks. */
+static void test_queue_staff_only(void **state)
+{
+	struct fixture *f = *state;
+	struct store_mail_new n = new_mail("x");
+	struct user analyst = {.name = "ann", .role = USER_ROLE_ANALYST};
+	struct user partner = {.name = "pat", .role = USER_ROLE_PARTNER, .org_id = 1};
+	struct sk_error err = {0};
+	struct counter c = {0};
+	struct store_mail m;
+	int64_t id = enqueue_ok(f->st, &n);
+
+	claim_ok(f->st, &m);
+	assert_int_equal(store_mail_fail(f->st, &m, "550", &err), 0);
+	store_mail_clear(&m);
+	assert_int_equal(mail_list(f->st, &partner, -1, 0, count_mail, &c, &err), SK_EPERM);
+	assert_int_equal(mail_list(f->st, NULL, -1, 0, count_mail, &c, &err), SK_EPERM);
+	assert_int_equal(c.n, 0);
+	assert_int_equal(mail_retry(f->st, &partner, id, &err), SK_EPERM);
+	assert_int_equal(mail_retry(f->st, NULL, id, &err), SK_EPERM);
+	assert_int_equal(mail_list(f->st, &analyst, STORE_MAIL_QUEUED, 0, count_mail, &c, &err),
+			 0);
+	assert_int_equal(c.n, 0);
+	assert_int_equal(mail_retry(f->st, &analyst, id, &err), 0);
+	assert_int_equal(mail_list(f->st, &analyst, STORE_MAIL_QUEUED, 0, count_mail, &c, &err),
+			 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.ids[0], id);
+}
+
 static void test_each_and_purge(void **state)
 {
 	struct fixture *f = *state;
@@ -690,6 +721,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    TEST(test_enqueue_and_get),
+	    TEST(test_queue_staff_only),
 	    TEST(test_enqueue_in_callers_transaction),
 	    TEST(test_enqueue_checks),
 	    TEST(test_claim_order_and_lease),

@@ -8,6 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/error.h"
+#include "lib/xalloc.h"
+#include "store/store.h"
+
 const char *testdb_backend(void)
 {
 	const char *b = getenv("SCHAKEL_TEST_BACKEND");
@@ -108,4 +112,59 @@ void testdb_remove_dir(const char *dir)
 	}
 	closedir(d);
 	rmdir(dir);
+}
+
+int testdb_open(struct testdb *t, const char *name)
+{
+	struct sk_error err = {0};
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->dir, sizeof(t->dir), "/tmp/schakel-test-%.16s-XXXXXX", name);
+	if (mkdtemp(t->dir) == NULL ||
+	    testdb_new_url(t->dir, name, t->url, sizeof(t->url)) != 0) {
+		fprintf(stderr, "testdb_open: no scratch store for %s\n", name);
+		return -1;
+	}
+	if ((t->st = store_open(t->url, &err)) == NULL) {
+		fprintf(stderr, "testdb_open: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+void testdb_close(struct testdb *t)
+{
+	store_close(t->st);
+	t->st = NULL;
+	testdb_drop_url(t->url);
+	testdb_remove_dir(t->dir);
+}
+
+int64_t testdb_org_add(struct store *st, const char *name, enum org_kind kind)
+{
+	struct sk_error err = {0};
+	struct org o;
+	int64_t id = 0;
+
+	org_init(&o);
+	o.name = xstrdup(name);
+	o.kind = kind;
+	o.class = ORG_CLASS_OES;
+	if (store_org_add(st, &o, &err) != 0)
+		fprintf(stderr, "testdb_org_add %s: %s\n", name, err.msg);
+	else
+		id = o.id;
+	org_clear(&o);
+	return id;
+}
+
+struct user testdb_user(const char *name, enum user_role role, int64_t org_id)
+{
+	struct user u;
+
+	memset(&u, 0, sizeof(u));
+	snprintf(u.name, sizeof(u.name), "%s", name);
+	u.role = role;
+	u.org_id = org_id;
+	return u;
 }

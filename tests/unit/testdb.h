@@ -6,6 +6,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "model/org.h"
+#include "model/user.h"
+
+struct store;
 
 /* "sqlite" or "postgresql". */
 const char *testdb_backend(void);
@@ -26,5 +32,25 @@ void testdb_drop_url(const char *url);
 
 /* Remove dir and the files in it (a test's scratch directory). */
 void testdb_remove_dir(const char *dir);
+
+/* A fresh store of the backend under test in a new scratch directory
+ * (/tmp/schakel-test-NAME-XXXXXX). */
+struct testdb {
+	char dir[64];
+	char url[256];
+	struct store *st;
+};
+/* 0, or -1 (with why on stderr). */
+int testdb_open(struct testdb *t, const char *name);
+/* Close the store and remove what testdb_open() made. */
+void testdb_close(struct testdb *t);
+
+/* Add an organization name of kind (class oes); its id, or 0 (with why
+ * on stderr). */
+int64_t testdb_org_add(struct store *st, const char *name, enum org_kind kind);
+
+/* A user as the API would hand it to a handler: name, role and, for a
+ * partner, its organization. */
+struct user testdb_user(const char *name, enum user_role role, int64_t org_id);
 
 #endif
