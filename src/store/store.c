@@ -93,6 +93,27 @@ int store_step_id(struct db_stmt *s, int64_t *id_out, struct sk_error *err)
 	return 0;
 }
 
+/* Prepare sql, bind id as $1 and step to the row it selects: 0 with *out
+ * on that row (the caller reads it, then db_reset()s), or SK_ENOTFOUND
+ * "no <what> with id <id>". */
+int store_row_by_id(struct store *st, const char *sql, int64_t id, const char *what,
+		    struct db_stmt **out, struct sk_error *err)
+{
+	struct db_stmt *s;
+	int rc;
+
+	if ((rc = store_prep(st, sql, &s, err)) != 0)
+		return rc;
+	db_bind_int(s, 1, id);
+	if ((rc = db_step(s, err)) < 0)
+		return rc;
+	if (rc == 0)
+		return sk_error_set(err, SK_ENOTFOUND, "no %s with id %lld", what,
+				    (long long)id);
+	*out = s;
+	return 0;
+}
+
 /* ---- opening, actor, transactions ---- */
 
 /* Open the store at url and bring its schema up to date. Caller closes

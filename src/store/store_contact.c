@@ -218,15 +218,10 @@ int store_contact_get(struct store *st, int64_t id, struct contact *out, struct 
 	struct db_stmt *s;
 	int rc;
 
-	if ((rc = store_prep(st, "SELECT " CONTACT_COLS " FROM contacts WHERE id = $1", &s,
-			     err)) != 0)
+	rc = store_row_by_id(st, "SELECT " CONTACT_COLS " FROM contacts WHERE id = $1", id,
+			     "contact", &s, err);
+	if (rc != 0)
 		return rc;
-	db_bind_int(s, 1, id);
-	if ((rc = db_step(s, err)) < 0)
-		return rc;
-	if (rc == 0)
-		return sk_error_set(err, SK_ENOTFOUND, "no contact with id %lld",
-				    (long long)id);
 	rc = contact_from_row(s, out, err);
 	db_reset(s);
 	return rc;

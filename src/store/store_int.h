@@ -68,6 +68,11 @@ int store_prep(struct store *st, const char *sql, struct db_stmt **out, struct s
 int store_step_done(struct db_stmt *s, struct sk_error *err);
 /* Step an "INSERT ... RETURNING id" to its end; the id in *id_out. */
 int store_step_id(struct db_stmt *s, int64_t *id_out, struct sk_error *err);
+/* Prepare sql, bind id as $1 and step to the row it selects: 0 with *out
+ * on that row (read it, then db_reset()), or SK_ENOTFOUND "no <what>
+ * with id <id>". */
+int store_row_by_id(struct store *st, const char *sql, int64_t id, const char *what,
+		    struct db_stmt **out, struct sk_error *err);
 /* Group the look-ups of one read into a snapshot; *started says whether
  * this call began it. End with store_read_end(), which returns rc or the
  * commit's error. */

@@ -77,14 +77,10 @@ int store_org_name(struct store *st, int64_t id, char name[ORG_NAME_MAX + 1],
 	struct db_stmt *s;
 	int rc, kind;
 
-	if ((rc = store_prep(st, "SELECT name, kind FROM orgs WHERE id = $1", &s, err)) != 0)
+	rc = store_row_by_id(st, "SELECT name, kind FROM orgs WHERE id = $1", id,
+			     "organization", &s, err);
+	if (rc != 0)
 		return rc;
-	db_bind_int(s, 1, id);
-	if ((rc = db_step(s, err)) < 0)
-		return rc;
-	if (rc == 0)
-		return sk_error_set(err, SK_ENOTFOUND, "no organization with id %lld",
-				    (long long)id);
 	snprintf(name, ORG_NAME_MAX + 1, "%s", db_col_text(s, 0) ? db_col_text(s, 0) : "");
 	kind = str_index(org_kind_names, db_col_text(s, 1) ? db_col_text(s, 1) : "");
 	db_reset(s);
@@ -284,14 +280,10 @@ int store_org_get(struct store *st, int64_t id, struct org *out, struct sk_error
 	struct db_stmt *s;
 	int rc;
 
-	if ((rc = store_prep(st, "SELECT " ORG_COLS " FROM orgs WHERE id = $1", &s, err)) != 0)
+	rc = store_row_by_id(st, "SELECT " ORG_COLS " FROM orgs WHERE id = $1", id,
+			     "organization", &s, err);
+	if (rc != 0)
 		return rc;
-	db_bind_int(s, 1, id);
-	if ((rc = db_step(s, err)) < 0)
-		return rc;
-	if (rc == 0)
-		return sk_error_set(err, SK_ENOTFOUND, "no organization with id %lld",
-				    (long long)id);
 	rc = org_from_row(s, out, err);
 	db_reset(s);
 	return rc;

@@ -363,15 +363,10 @@ int store_resource_get(struct store *st, int64_t id, struct resource *out, struc
 	struct db_stmt *s;
 	int rc;
 
-	rc = store_prep(st, "SELECT " RESOURCE_COLS " FROM resources WHERE id = $1", &s, err);
+	rc = store_row_by_id(st, "SELECT " RESOURCE_COLS " FROM resources WHERE id = $1", id,
+			     "resource", &s, err);
 	if (rc != 0)
 		return rc;
-	db_bind_int(s, 1, id);
-	if ((rc = db_step(s, err)) < 0)
-		return rc;
-	if (rc == 0)
-		return sk_error_set(err, SK_ENOTFOUND, "no resource with id %lld",
-				    (long long)id);
 	rc = resource_from_row(s, out, err);
 	db_reset(s);
 	return rc;

@@ -137,9 +137,24 @@ int store_user_get_by_name(struct store *st, const char *name, struct user *out,
 	return 0;
 }
 
-/* Store token_hash (not the token) for user_id under label. */
+/* Is text a time as str_time_iso() writes it? */
+static bool is_iso_time(const char *text)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+
+	if (strlen(text) != sizeof(shape) - 1)
+		return false;
+	for (size_t i = 0; shape[i] != '\0'; i++)
+		if (shape[i] == 'd' ? text[i] < '0' || text[i] > '9' : text[i] != shape[i])
+			return false;
+	return true;
+}
+
+/* Store token_hash (not the token) for user_id under label, valid until
+ * expires (NULL: for ever). */
 int store_token_add(struct store *st, int64_t user_id, const char *label,
-		    const char *token_hash, int64_t *id_out, struct sk_error *err)
+		    const char *token_hash, const char *expires, int64_t *id_out,
+		    struct sk_error *err)
 {
 	char uname[USER_NAME_MAX + 1] = "", now[21];
 	struct db_stmt *s;
@@ -152,6 +167,9 @@ int store_token_add(struct store *st, int64_t user_id, const char *label,
 		return sk_error_set(err, SK_EINVAL, "token hash is empty");
 	if (strlen(label) > 200)
 		return sk_error_set(err, SK_EINVAL, "token label is longer than 200 bytes");
+	if (expires != NULL && !is_iso_time(expires))
+		return sk_error_set(err, SK_EINVAL,
+				    "token expiry must be a time as YYYY-MM-DDTHH:MM:SSZ");
 	if ((rc = store_begin(st, err)) != 0)
 		return rc;
 	if ((rc = store_prep(st, "SELECT name FROM users WHERE id = $1", &s, err)) != 0)
@@ -167,17 +185,20 @@ int store_token_add(struct store *st, int64_t user_id, const char *label,
 	snprintf(uname, sizeof(uname), "%s", db_col_text(s, 0) ? db_col_text(s, 0) : "");
 	db_reset(s);
 	store_time_now(now);
-	rc = store_prep(
-	    st,
-	    "INSERT INTO tokens (user_id, label, hash, created) VALUES ($1, $2, $3, $4) "
-	    "RETURNING id",
-	    &s, err);
+	rc = store_prep(st,
+			"INSERT INTO tokens (user_id, label, hash, created, expires) "
+			"VALUES ($1, $2, $3, $4, $5) RETURNING id",
+			&s, err);
 	if (rc != 0)
 		goto out;
 	db_bind_int(s, 1, user_id);
 	db_bind_text(s, 2, label);
 	db_bind_text(s, 3, token_hash);
 	db_bind_text(s, 4, now);
+	if (expires != NULL)
+		db_bind_text(s, 5, expires);
+	else
+		db_bind_null(s, 5);
 	if ((rc = store_step_id(s, &id, err)) != 0) {
 		if (rc == SK_EEXIST)
 			sk_error_set(err, rc, "this token is already stored");
@@ -185,8 +206,14 @@ int store_token_add(struct store *st, int64_t user_id, const char *label,
 			sk_error_prefix(err, "adding a token for %s", uname);
 		goto out;
 	}
-	rc = store_audit(st, "token.add", "user", user_id, err,
-			 "added API token %lld ('%s') for %s", (long long)id, label, uname);
+	if (expires != NULL)
+		rc = store_audit(st, "token.add", "user", user_id, err,
+				 "added API token %lld ('%s') for %s, expiring %s",
+				 (long long)id, label, uname, expires);
+	else
+		rc = store_audit(st, "token.add", "user", user_id, err,
+				 "added API token %lld ('%s') for %s", (long long)id, label,
+				 uname);
 out:
 	if ((rc = store_finish(st, rc, err)) == 0 && id_out != NULL)
 		*id_out = id;
@@ -217,10 +244,12 @@ static void token_touch(struct store *st, int64_t token_id)
 }
 
 /* The user owning token_hash into *out; SK_ENOTFOUND without naming the
- * hash. Refreshes the token's last_used now and then. */
+ * hash, SK_EPERM when it has expired. Refreshes the token's last_used now
+ * and then. */
 int store_token_lookup(struct store *st, const char *token_hash, struct user *out,
 		       struct sk_error *err)
 {
+	char expires[21] = "", now[21];
 	struct user u;
 	struct db_stmt *s;
 	int64_t token_id;
@@ -228,7 +257,7 @@ int store_token_lookup(struct store *st, const char *token_hash, struct user *ou
 
 	rc = store_prep(st,
 			"SELECT " USER_COLS
-			", t.id FROM tokens t JOIN users u ON u.id = t.user_id "
+			", t.id, t.expires FROM tokens t JOIN users u ON u.id = t.user_id "
 			"WHERE t.hash = $1",
 			&s, err);
 	if (rc != 0)
@@ -240,10 +269,59 @@ int store_token_lookup(struct store *st, const char *token_hash, struct user *ou
 		return sk_error_set(err, SK_ENOTFOUND, "unknown API token");
 	rc = user_from_row(s, &u, err);
 	token_id = db_col_int(s, 5);
+	if (rc == 0 && !db_col_is_null(s, 6) &&
+	    store_copy_text(expires, sizeof(expires), db_col_text(s, 6)) != 0)
+		rc = sk_error_set(err, SK_EIO, "API token %lld in the database is damaged",
+				  (long long)token_id);
 	db_reset(s);
 	if (rc != 0)
 		return rc;
+	str_time_iso(str_time_now(), now);
+	if (expires[0] != '\0' && strcmp(expires, now) <= 0)
+		return sk_error_set(err, SK_EPERM, "API token %lld of %s expired at %s",
+				    (long long)token_id, u.name, expires);
 	token_touch(st, token_id);
 	*out = u;
 	return 0;
+}
+
+/* Call fn for each token of user_id (0: every user's). */
+int store_token_each(struct store *st, int64_t user_id, store_token_fn fn, void *ctx,
+		     struct sk_error *err)
+{
+	struct db_stmt *s;
+	int rc;
+
+	rc = store_prep(st,
+			"SELECT t.id, u.name, t.label, t.created, t.expires, t.last_used "
+			"FROM tokens t JOIN users u ON u.id = t.user_id "
+			"WHERE $1 = 0 OR t.user_id = $1 ORDER BY u.name, t.id",
+			&s, err);
+	if (rc != 0)
+		return rc;
+	db_bind_int(s, 1, user_id);
+	while ((rc = db_step(s, err)) == 1) {
+		struct token_info t;
+
+		memset(&t, 0, sizeof(t));
+		t.id = db_col_int(s, 0);
+		t.label = db_col_text(s, 2);
+		if (t.label == NULL ||
+		    store_copy_text(t.user, sizeof(t.user), db_col_text(s, 1)) != 0 ||
+		    store_copy_text(t.created, sizeof(t.created), db_col_text(s, 3)) != 0 ||
+		    (!db_col_is_null(s, 4) &&
+		     store_copy_text(t.expires, sizeof(t.expires), db_col_text(s, 4)) != 0) ||
+		    (!db_col_is_null(s, 5) &&
+		     store_copy_text(t.last_used, sizeof(t.last_used), db_col_text(s, 5)) != 0))
+			rc = sk_error_set(err, SK_EIO,
+					  "API token %lld in the database is damaged",
+					  (long long)t.id);
+		else
+			rc = fn(&t, ctx);
+		if (rc != 0) {
+			db_reset(s);
+			return rc;
+		}
+	}
+	return rc;
 }

@@ -238,3 +238,18 @@ wait_got() {
 	done
 	return 1
 }
+
+# start_schakeld: run $SCHAKELD on a free port (in PORT) with its log in
+# $TMP/daemon.log, stopped at exit; returns once it answers /healthz.
+start_schakeld() {
+	PORT=$(free_port)
+	"$SCHAKELD" --port "$PORT" 2>"$TMP/daemon.log" &
+	DAEMON=$!
+	on_exit stop_schakeld
+	for _ in $(seq 100); do
+		curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
+stop_schakeld() { kill -TERM "$DAEMON" 2>/dev/null; wait "$DAEMON" 2>/dev/null; }

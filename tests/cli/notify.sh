@@ -136,8 +136,9 @@ for f in sorted(glob.glob(sys.argv[1] + "/msg.*")):
             print(part.get_content())
 PY
 )
-expect_match "'=HYPERLINK" "$CSV" "a cell a spreadsheet would run as a formula is defused"
-expect_match ",'-2\+3," "$CSV" "... also one that starts with a minus and a digit"
+expect_match ",\"'=HYPERLINK\(\"\"http://x.test\"\"\)\"" "$CSV" \
+	"a cell a spreadsheet would run as a formula is defused: a leading quote, the cell quoted"
+expect_match ",\"'-2\+3\"," "$CSV" "... also one that starts with a minus and a digit"
 expect_no_match "user_agent|Mozilla" "$CSV" "a field in [notify] drop_fields is not sent"
 expect_match "vulnerable-system.*\|en\|198.51.100.7\|" "$(digest soc@power.test)" \
 	"Power Co: its NTP host"

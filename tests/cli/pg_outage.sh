@@ -2,7 +2,8 @@
 # tests/cli/pg_outage.sh: a PostgreSQL server that goes away. An import
 # cut off in the middle fails with exit 75 and a message naming
 # PostgreSQL, and stores nothing; commands while the server is down exit
-# 75; schakeld answers /healthz with 503 while it is down and recovers by
+# 75 (mailgate too: the MTA keeps the mail, and its retry stores it);
+# schakeld answers /healthz with 503 while it is down and recovers by
 # itself once it is back. Runs with the PostgreSQL backend only, on a
 # private server that this test starts, stops and restarts.
 . "$(dirname "$0")/lib.sh"
@@ -81,6 +82,10 @@ expect_match "cannot connect to PostgreSQL at 127\.0\.0\.1:[0-9]+/outage" "$ERR"
 	"the message says PostgreSQL cannot be reached, and where"
 expect_rc 75 "a write while the server is down exits 75" \
 	S org add "Example During" --kind constituent --class private
+printf 'From: soc@example.nl\nSubject: During the outage\nMessage-ID: <outage@example.nl>\n\nA report.\n' \
+	>"$TMP/outage.eml"
+expect_rc 75 "mailgate while the server is down exits 75 (the MTA keeps the mail)" \
+	S mailgate <"$TMP/outage.eml"
 expect_eq 503 "$(health)" "schakeld answers /healthz with 503 while the server is down"
 code=$(curl -s -o "$TMP/down.body" -D "$TMP/down.headers" -w '%{http_code}' \
 	-H "Authorization: Bearer $ADMIN" "$BASE/api/v1/orgs")
@@ -110,6 +115,9 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer 
 	"$BASE/api/v1/orgs")
 expect_eq 201 "$code" "schakeld writes again"
 expect_rc 0 "the CLI writes again" S resource add "Example After" 198.51.100.0/24
+run S --json mailgate <"$TMP/outage.eml"
+expect_eq "0 true" "$RC $(printf '%s' "$OUT" | jq -r .created)" "the MTA's retry of mailgate stores the mail"
+expect_eq "During the outage" "$(S --json ticket list | jq -r '.[0].subject')" "... on a ticket"
 
 kill -TERM "$DAEMON_PID"
 wait "$DAEMON_PID"

@@ -816,7 +816,7 @@ static void test_random_domains(void **state)
 
 static void test_build_from_store(void **state)
 {
-	char dir[64], url[256];
+	struct testdb db;
 	struct sk_error err = {0};
 	struct route_match m[MAXM];
 	struct route_index_stats s;
@@ -825,18 +825,18 @@ static void test_build_from_store(void **state)
 	int64_t isp, cust, isp24, cust25, isp24_by_cust, isp_asn, isp_dom, cust_dom, isp6;
 
 	(void)state;
-	st = testdb_open_new("index", dir, sizeof(dir), url, sizeof(url));
-	assert_non_null(st);
+	assert_int_equal(testdb_open(&db, "index"), 0);
+	st = db.st;
 	store_set_actor(st, "test");
-	isp = testdb_add_org(st, "Example ISP", "constituent", "private");
-	cust = testdb_add_org(st, "Example Customer", "constituent", "private");
-	isp24 = testdb_add_resource(st, isp, "prefix:198.51.100.0/24");
-	cust25 = testdb_add_resource(st, cust, "prefix:198.51.100.0/25");
-	isp24_by_cust = testdb_add_resource(st, cust, "prefix:198.51.100.0/24");
-	isp6 = testdb_add_resource(st, isp, "prefix:2001:db8::/32");
-	isp_asn = testdb_add_resource(st, isp, "asn:AS64496");
-	isp_dom = testdb_add_resource(st, isp, "domain:example.be");
-	cust_dom = testdb_add_resource(st, cust, "domain:shop.example.be");
+	isp = testdb_org_add_as(st, "Example ISP", "constituent", "private", NULL);
+	cust = testdb_org_add_as(st, "Example Customer", "constituent", "private", NULL);
+	isp24 = testdb_resource_add(st, isp, "prefix:198.51.100.0/24");
+	cust25 = testdb_resource_add(st, cust, "prefix:198.51.100.0/25");
+	isp24_by_cust = testdb_resource_add(st, cust, "prefix:198.51.100.0/24");
+	isp6 = testdb_resource_add(st, isp, "prefix:2001:db8::/32");
+	isp_asn = testdb_resource_add(st, isp, "asn:AS64496");
+	isp_dom = testdb_resource_add(st, isp, "domain:example.be");
+	cust_dom = testdb_resource_add(st, cust, "domain:shop.example.be");
 
 	idx = route_index_build(st, &err);
 	if (idx == NULL)
@@ -868,7 +868,7 @@ static void test_build_from_store(void **state)
 	assert_int_equal(s.domains, 2);
 	assert_int_equal(s.owners, 7);
 	route_index_free(idx);
-	testdb_close(st, url, dir);
+	testdb_close(&db);
 }
 
 /* ---- swapping under readers ---- */

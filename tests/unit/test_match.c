@@ -725,7 +725,7 @@ static void test_builder_errors(void **state)
 /* The context and the index of a real SQLite store. */
 static void test_load(void **state)
 {
-	char dir[64], url[256];
+	struct testdb db;
 	struct sk_error err = {0};
 	struct route_recipients got = {0};
 	struct route_context *ctx;
@@ -735,13 +735,13 @@ static void test_load(void **state)
 	int64_t cert, lia, mem, res;
 
 	(void)state;
-	st = testdb_open_new("match", dir, sizeof(dir), url, sizeof(url));
-	assert_non_null(st);
+	assert_int_equal(testdb_open(&db, "match"), 0);
+	st = db.st;
 	store_set_actor(st, "test");
-	cert = testdb_add_org(st, "CERT Demo", "national-csirt", "oes");
-	lia = testdb_add_org(st, "Energy Sector CERT", "liaison", "oes");
-	mem = testdb_add_org(st, "Example Energy", "constituent", "oes");
-	res = testdb_add_resource(st, mem, "prefix:198.51.100.0/24");
+	cert = testdb_org_add_as(st, "CERT Demo", "national-csirt", "oes", NULL);
+	lia = testdb_org_add_as(st, "Energy Sector CERT", "liaison", "oes", NULL);
+	mem = testdb_org_add_as(st, "Example Energy", "constituent", "oes", NULL);
+	res = testdb_resource_add(st, mem, "prefix:198.51.100.0/24");
 	if (store_member_add(st, lia, mem, &err) != 0 ||
 	    store_optout_add(st, lia, "spam", &err) != 0)
 		fail_msg("%s", err.msg);
@@ -767,7 +767,7 @@ static void test_load(void **state)
 	event_free(&ev);
 	route_index_free(sidx);
 	route_context_free(ctx);
-	testdb_close(st, url, dir);
+	testdb_close(&db);
 }
 
 int main(void)

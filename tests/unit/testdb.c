@@ -1,5 +1,5 @@
 /* tests/unit/testdb.c: a new SQLite file or PostgreSQL database per test,
- * and the organizations and resources store tests put in it. */
+ * and the organizations, resources and users store tests put in it. */
 #include "testdb.h"
 
 #include <setjmp.h>
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "lib/error.h"
-#include "model/org.h"
+#include "lib/xalloc.h"
 #include "model/resource.h"
 #include "store/db.h"
 #include "store/store.h"
@@ -122,36 +122,62 @@ void testdb_remove_dir(const char *dir)
 	rmdir(dir);
 }
 
-/* ---- fixtures ---- */
-
-struct store *testdb_open_new(const char *name, char *dir, size_t dir_size, char *url,
-			      size_t url_size)
+int testdb_open(struct testdb *t, const char *name)
 {
 	struct sk_error err = {0};
-	struct store *st;
-	int n;
 
-	n = snprintf(dir, dir_size, "/tmp/schakel-test-%s-XXXXXX", name);
-	if (n < 0 || (size_t)n >= dir_size || mkdtemp(dir) == NULL) {
-		fprintf(stderr, "testdb: no scratch directory for %s\n", name);
-		return NULL;
+	memset(t, 0, sizeof(*t));
+	snprintf(t->dir, sizeof(t->dir), "/tmp/schakel-test-%.16s-XXXXXX", name);
+	if (mkdtemp(t->dir) == NULL ||
+	    testdb_new_url(t->dir, name, t->url, sizeof(t->url)) != 0) {
+		fprintf(stderr, "testdb_open: no scratch store for %s\n", name);
+		return -1;
 	}
-	if (testdb_new_url(dir, name, url, url_size) != 0)
-		return NULL;
-	st = store_open(url, &err);
-	if (st == NULL)
-		fprintf(stderr, "store_open: %s\n", err.msg);
-	return st;
+	if ((t->st = store_open(t->url, &err)) == NULL) {
+		fprintf(stderr, "testdb_open: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
 }
 
-void testdb_close(struct store *st, const char *url, const char *dir)
+void testdb_close(struct testdb *t)
 {
-	store_close(st);
-	testdb_drop_url(url);
-	testdb_remove_dir(dir);
+	store_close(t->st);
+	t->st = NULL;
+	testdb_drop_url(t->url);
+	testdb_remove_dir(t->dir);
 }
 
-int64_t testdb_add_org_in(struct store *st, const char *name, const char *kind,
+int64_t testdb_org_add(struct store *st, const char *name, enum org_kind kind)
+{
+	struct sk_error err = {0};
+	struct org o;
+	int64_t id = 0;
+
+	org_init(&o);
+	o.name = xstrdup(name);
+	o.kind = kind;
+	o.class = ORG_CLASS_OES;
+	if (store_org_add(st, &o, &err) != 0)
+		fprintf(stderr, "testdb_org_add %s: %s\n", name, err.msg);
+	else
+		id = o.id;
+	org_clear(&o);
+	return id;
+}
+
+struct user testdb_user(const char *name, enum user_role role, int64_t org_id)
+{
+	struct user u;
+
+	memset(&u, 0, sizeof(u));
+	snprintf(u.name, sizeof(u.name), "%s", name);
+	u.role = role;
+	u.org_id = org_id;
+	return u;
+}
+
+int64_t testdb_org_add_as(struct store *st, const char *name, const char *kind,
 			  const char *class, const char *sector)
 {
 	struct sk_error err = {0};
@@ -162,7 +188,8 @@ int64_t testdb_add_org_in(struct store *st, const char *name, const char *kind,
 	if (org_set_field(&o, "name", name, &err) != 0 ||
 	    org_set_field(&o, "kind", kind, &err) != 0 ||
 	    org_set_field(&o, "class", class, &err) != 0 ||
-	    org_set_field(&o, "sector", sector, &err) != 0 || store_org_add(st, &o, &err) != 0)
+	    org_set_field(&o, "sector", sector != NULL ? sector : "none", &err) != 0 ||
+	    store_org_add(st, &o, &err) != 0)
 		fail_msg("store_org_add %s: %s", name, err.msg);
 	id = o.id;
 	assert_true(id > 0);
@@ -170,12 +197,7 @@ int64_t testdb_add_org_in(struct store *st, const char *name, const char *kind,
 	return id;
 }
 
-int64_t testdb_add_org(struct store *st, const char *name, const char *kind, const char *class)
-{
-	return testdb_add_org_in(st, name, kind, class, "none");
-}
-
-int64_t testdb_add_resource(struct store *st, int64_t org_id, const char *text)
+int64_t testdb_resource_add(struct store *st, int64_t org_id, const char *text)
 {
 	struct sk_error err = {0};
 	struct resource r;
@@ -188,14 +210,14 @@ int64_t testdb_add_resource(struct store *st, int64_t org_id, const char *text)
 	return r.id;
 }
 
-int testdb_add_sector(struct store *st, const char *class, struct testdb_sector *out)
+int testdb_sector_add(struct store *st, const char *class, struct testdb_sector *out)
 {
 	struct sk_error err = {0};
 
-	out->liaison = testdb_add_org(st, "Energy Sector CERT", "liaison", class);
-	out->energy = testdb_add_org(st, "Example Energy", "constituent", class);
-	out->water = testdb_add_org(st, "Example Water", "constituent", class);
-	out->bank = testdb_add_org(st, "Other Bank", "constituent", class);
+	out->liaison = testdb_org_add_as(st, "Energy Sector CERT", "liaison", class, NULL);
+	out->energy = testdb_org_add_as(st, "Example Energy", "constituent", class, NULL);
+	out->water = testdb_org_add_as(st, "Example Water", "constituent", class, NULL);
+	out->bank = testdb_org_add_as(st, "Other Bank", "constituent", class, NULL);
 	if (store_member_add(st, out->liaison, out->energy, &err) != 0 ||
 	    store_member_add(st, out->liaison, out->water, &err) != 0) {
 		fprintf(stderr, "store_member_add: %s\n", err.msg);
