@@ -4,7 +4,7 @@
 # prefixes, 100,000 AS numbers and 1,000,000 domain names (bench/synth.c,
 # written into the store by bench_route store). One report of BENCH_EVENTS
 # rows (250,000) of each type in BENCH_REPORTS, made by bench_ingest csv from
-# the rows of the Shadowserver samples in ../shared/fixtures. Each round
+# the rows of the Shadowserver samples in tests/fixtures. Each round
 # ingests one report into a fresh copy of the store, timed from its first
 # line to its commit after the registry is loaded (bench_ingest ingest:
 # route/ingest.h, as schakel ingest runs it). Baselines in the same run, on
@@ -23,7 +23,7 @@ N=${BENCH_EVENTS:-250000}
 ROUNDS=${BENCH_ROUNDS:-3}
 REPORTS=${BENCH_REPORTS:-scan_ntp event4_sinkhole_http event6_sinkhole_http scan_ssl}
 BACKENDS=${BENCH_BACKENDS:-sqlite postgresql}
-fixtures="$here/../../shared/fixtures/shadowserver"
+fixtures="$here/../tests/fixtures/shadowserver"
 pgtest="$here/../scripts/pg-test"
 for x in "$schakel" "$driver" "$route"; do
 	[ -x "$x" ] || { echo "bench_ingest: no $x (build with -Dbench=true)" >&2; exit 1; }

@@ -1,7 +1,12 @@
-/* feed/csv.h: a streaming reader of CSV files (RFC 4180): quoted fields
- * with doubled quotes, line breaks inside quotes, CRLF or LF line ends, a
- * UTF-8 byte order mark at the start skipped. Records come one at a time
- * from a fixed buffer, so memory stays the same whatever the file size.
+/* feed/csv.h: a streaming reader of CSV files that reads every record as
+ * Python's csv module does with IntelMQ's settings (dialect "unix", not
+ * strict), so that a report gives the values IntelMQ reads from it:
+ * quoted fields with doubled quotes, line breaks inside quotes, LF, CRLF
+ * or CR line ends, text after a closing quote or in an unquoted field
+ * kept as it is, a quoted field open at the end of the input ending
+ * there. A UTF-8 byte order mark at the start is skipped, blank lines too.
+ * Records come one at a time from a fixed buffer, so memory stays the
+ * same whatever the file size.
  *
  * Parses outside input. Limits: CSV_RECORD_MAX (64 KiB) bytes in a
  * record, not counting its line end; CSV_COLUMNS_MAX (512) fields in a
@@ -23,6 +28,10 @@ struct csv_reader;
 struct csv_options {
 	char delimiter; /* ',' when 0 */
 	char comment;	/* lines starting with it are skipped; 0: none */
+	/* Read the input as IntelMQ reads a report: NUL bytes dropped and
+	 * the white space around the whole input stripped (str.strip(), in
+	 * ASCII). */
+	bool intelmq;
 };
 
 /* One field: text[len] is a NUL, but text may hold NUL bytes too. */
@@ -37,6 +46,11 @@ struct csv_record {
 	const struct csv_field *fields;
 	size_t n;
 	unsigned long line; /* the line the record starts on, from 1 */
+	/* The record as it is in the input, quotes and all, without its line
+	 * end (text[len] is not a NUL); the line end's bytes follow it. */
+	const char *text;
+	size_t len;
+	size_t end_len; /* 0 (at the end of the input), 1 or 2 */
 };
 
 /* A reader of in; name (a file name, "-") starts every error message.
@@ -50,18 +64,6 @@ struct csv_reader *csv_reader_new(FILE *in, const char *name, const struct csv_o
  * next call reads the one after it. Blank lines and comment lines are
  * skipped. rec is written only when 1 is returned. */
 int csv_read(struct csv_reader *r, struct csv_record *rec, struct sk_error *err);
-
-/* Where a reader of a file with a header line is. */
-enum csv_table_state { CSV_TABLE_HEADER, CSV_TABLE_ROWS, CSV_TABLE_DONE };
-typedef int (*csv_header_fn)(void *ctx, const struct csv_record *header, struct sk_error *err);
-
-/* The next data record of a file with a header line, as csv_read() gives
- * it; the first call reads the header and hands it to header(ctx, ...),
- * whose error ends the input. *state starts at CSV_TABLE_HEADER; once the
- * input has ended, failed to read or had a bad header, every call
- * returns 0. */
-int csv_read_table(struct csv_reader *r, enum csv_table_state *state, csv_header_fn header,
-		   void *ctx, struct csv_record *rec, struct sk_error *err);
 
 /* Lines read so far (line ends consumed, and a last line without one). */
 unsigned long csv_lines(const struct csv_reader *r);

@@ -14,12 +14,12 @@
 #include "feed/csvmap.h"
 
 #include <errno.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "feed/csv.h"
+#include "feed/csvtable.h"
 #include "feed/feedtime.h"
 #include "lib/buf.h"
 #include "lib/error.h"
@@ -497,20 +497,18 @@ struct csvmap_reader {
 	const char *name; /* borrowed */
 	const struct csvmap *map;
 	const char *feed_name; /* borrowed; NULL: the mapping's */
-	bool raw;
 	char observation[26];
-	struct csv_reader *csv;
-	enum csv_table_state state;
-	size_t ncols;	       /* fields in the header (header = yes) */
-	size_t need;	       /* fields a row needs (header = no) */
-	int *col_of;	       /* per mapping column: its index in the row */
-	bool *mapped;	       /* per row column: a mapping column reads it */
-	char **col_extra;      /* per row column: extra.* name (header = yes) */
-	struct csv_field *pad; /* a short row, padded (header = yes) */
-	struct buf raw_header, raw_text;
-	char *b64; /* EVENT_VALUE_MAX + 1 bytes */
-	struct event ev;
+	struct csv_table *table;
+	size_t need;  /* fields a row needs (header = no) */
+	int *col_of;  /* per mapping column: its index in the row */
+	bool *mapped; /* per row column: a mapping column reads it */
 };
+
+static int read_header(void *ctx, const struct csv_record *rec, struct sk_error *err);
+static int read_row(void *ctx, const struct csv_record *rec, struct event *ev,
+		    struct sk_error *err);
+
+static const struct csv_table_ops table_ops = {.header = read_header, .row = read_row};
 
 struct csvmap_reader *csvmap_reader_new(FILE *in, const char *name, const struct csvmap *map,
 					const struct csvmap_options *opt, struct sk_error *err)
@@ -529,14 +527,11 @@ struct csvmap_reader *csvmap_reader_new(FILE *in, const char *name, const struct
 	r->name = name;
 	r->map = map;
 	r->feed_name = opt != NULL ? opt->feed_name : NULL;
-	r->raw = opt != NULL && opt->raw;
 	feedtime_format(opt != NULL ? opt->observation : 0, r->observation);
-	r->csv = csv_reader_new(in, name, &copt);
+	r->table = csv_table_new(
+	    in, name, &copt, map->header,
+	    opt != NULL && opt->raw ? CSV_TABLE_RAW_QUOTED : CSV_TABLE_RAW_NONE, &table_ops, r);
 	r->col_of = xcalloc(map->ncols + 1, sizeof(*r->col_of));
-	buf_init(&r->raw_header, CSV_RECORD_MAX * 2 + 2);
-	buf_init(&r->raw_text, EVENT_VALUE_MAX);
-	r->b64 = xmalloc(EVENT_VALUE_MAX + 1);
-	event_init(&r->ev);
 	if (!map->header) {
 		r->mapped = xcalloc(CSV_COLUMNS_MAX, sizeof(*r->mapped));
 		for (size_t i = 0; i < map->ncols; i++) {
@@ -545,7 +540,6 @@ struct csvmap_reader *csvmap_reader_new(FILE *in, const char *name, const struct
 			if (map->cols[i].number > r->need)
 				r->need = map->cols[i].number;
 		}
-		r->state = CSV_TABLE_ROWS;
 	}
 	return r;
 }
@@ -554,45 +548,25 @@ void csvmap_reader_free(struct csvmap_reader *r)
 {
 	if (r == NULL)
 		return;
-	for (size_t i = 0; i < r->ncols; i++)
-		free(r->col_extra[i]);
-	free(r->col_extra);
 	free(r->mapped);
-	free(r->pad);
 	free(r->col_of);
-	csv_reader_free(r->csv);
-	buf_free(&r->raw_header);
-	buf_free(&r->raw_text);
-	free(r->b64);
-	event_free(&r->ev);
+	csv_table_free(r->table);
 	free(r);
 }
 
 unsigned long csvmap_lines(const struct csvmap_reader *r)
 {
-	return csv_lines(r->csv);
+	return csv_table_lines(r->table);
 }
 
-static int read_header(struct csvmap_reader *r, const struct csv_record *rec,
-		       struct sk_error *err)
+/* Find the mapping's columns in the header (a csv_table_ops header). */
+static int read_header(void *ctx, const struct csv_record *rec, struct sk_error *err)
 {
+	struct csvmap_reader *r = ctx;
 	const struct csvmap *map = r->map;
 	char q[QUOTE_MAX + 4];
 
-	r->ncols = rec->n;
 	r->mapped = xcalloc(rec->n + 1, sizeof(*r->mapped));
-	r->pad = xcalloc(rec->n + 1, sizeof(*r->pad));
-	r->col_extra = xcalloc(rec->n + 1, sizeof(*r->col_extra));
-	for (size_t i = 0; i < rec->n; i++) {
-		const struct csv_field *f = &rec->fields[i];
-		char fallback[32];
-
-		r->col_extra[i] = csv_extra_name(f->text, f->len, false);
-		if (r->col_extra[i] == NULL) {
-			snprintf(fallback, sizeof(fallback), "column_%zu", i + 1);
-			r->col_extra[i] = csv_extra_name(fallback, strlen(fallback), false);
-		}
-	}
 	for (size_t c = 0; c < map->ncols; c++) {
 		const char *want = map->cols[c].name;
 		size_t wlen = strlen(want);
@@ -618,8 +592,6 @@ static int read_header(struct csvmap_reader *r, const struct csv_record *rec,
 		r->col_of[c] = found;
 		r->mapped[found] = true;
 	}
-	if (r->raw && csv_join(&r->raw_header, rec->fields, rec->n) != 0)
-		r->raw = false;
 	return 0;
 }
 
@@ -659,49 +631,20 @@ static bool convert_time(const struct csvmap *map, const char *s, size_t n, char
 	return true;
 }
 
-static int row_error(struct csvmap_reader *r, const struct csv_record *rec, const char *column,
-		     const struct sk_error *sub, struct sk_error *err)
+/* One data row into ev (a csv_table_ops row). */
+static int read_row(void *ctx, const struct csv_record *rec, struct event *ev,
+		    struct sk_error *err)
 {
-	int code = sub->code == SK_ETOOBIG ? SK_ETOOBIG : SK_EINVAL;
-	char q[QUOTE_MAX + 4];
-
-	if (column != NULL)
-		return sk_error_set(err, code, "%s:%lu: %s (column '%s')", r->name, rec->line,
-				    sub->msg, quote(column, strlen(column), q));
-	return sk_error_set(err, code, "%s:%lu: %s", r->name, rec->line, sub->msg);
-}
-
-static void set_raw(struct csvmap_reader *r, const struct csv_record *rec)
-{
-	size_t need;
-
-	buf_reset(&r->raw_text);
-	if (buf_append(&r->raw_text, buf_str(&r->raw_header), r->raw_header.len) != 0 ||
-	    csv_join(&r->raw_text, rec->fields, rec->n) != 0)
-		return;
-	need = sodium_base64_ENCODED_LEN(r->raw_text.len, sodium_base64_VARIANT_ORIGINAL);
-	if (need > EVENT_VALUE_MAX + 1)
-		return;
-	sodium_bin2base64(r->b64, need, (const unsigned char *)r->raw_text.data,
-			  r->raw_text.len, sodium_base64_VARIANT_ORIGINAL);
-	(void)event_set_field_n(&r->ev, EVENT_RAW, r->b64, need - 1, NULL);
-}
-
-static int read_row(struct csvmap_reader *r, const struct csv_record *rec, struct sk_error *err)
-{
+	struct csvmap_reader *r = ctx;
 	const struct csvmap *map = r->map;
-	struct event *ev = &r->ev;
 	struct sk_error sub = {0};
-	struct csv_record padded;
 	char when[26];
 	int rc;
 
-	if (map->header && rec->n > r->ncols)
+	if (map->header && rec->n > csv_table_width(r->table))
 		return sk_error_set(err, SK_EINVAL,
 				    "%s:%lu: %zu fields where the header has %zu", r->name,
-				    rec->line, rec->n, r->ncols);
-	if (map->header && rec->n < r->ncols)
-		rec = csv_pad(rec, r->ncols, r->pad, &padded);
+				    rec->line, rec->n, csv_table_width(r->table));
 	if (!map->header && rec->n < r->need)
 		return sk_error_set(err, SK_EINVAL,
 				    "%s:%lu: %zu fields where the mapping needs %zu", r->name,
@@ -714,7 +657,7 @@ static int read_row(struct csvmap_reader *r, const struct csv_record *rec, struc
 			 ? event_set_field(ev, c->field, c->value, &sub)
 			 : event_set_extra(ev, c->extra, EVENT_JSON_STRING, c->value, &sub);
 		if (rc != 0)
-			return row_error(r, rec, NULL, &sub, err);
+			return csv_table_error(r->table, rec, NULL, &sub, err);
 	}
 	for (size_t i = 0; i < map->ncols; i++) {
 		const struct cm_column *c = &map->cols[i];
@@ -742,7 +685,7 @@ static int read_row(struct csvmap_reader *r, const struct csv_record *rec, struc
 			 ? event_set_field_n(ev, c->field, text, len, &sub)
 			 : event_set_extra_n(ev, c->extra, EVENT_JSON_STRING, text, len, &sub);
 		if (rc != 0)
-			return row_error(r, rec, c->name, &sub, err);
+			return csv_table_error(r->table, rec, c->name, &sub, err);
 	}
 	if (map->unmapped_extra) {
 		for (size_t i = 0; i < rec->n; i++) {
@@ -753,45 +696,26 @@ static int read_row(struct csvmap_reader *r, const struct csv_record *rec, struc
 			if (f->len == 0 || r->mapped[i])
 				continue;
 			if (map->header) {
-				extra = r->col_extra[i];
+				extra = csv_table_extra(r->table, i);
 			} else {
 				snprintf(name, sizeof(name), "extra.column_%zu", i + 1);
 				extra = name;
 			}
 			if (event_set_extra_n(ev, extra, EVENT_JSON_STRING, f->text, f->len,
 					      &sub) != 0)
-				return row_error(r, rec, extra + 6, &sub, err);
+				return csv_table_error(r->table, rec, extra + 6, &sub, err);
 		}
 	}
 	if (r->feed_name != NULL &&
 	    event_set_field(ev, EVENT_FEED_NAME, r->feed_name, &sub) != 0)
-		return row_error(r, rec, NULL, &sub, err);
+		return csv_table_error(r->table, rec, NULL, &sub, err);
 	if (!event_has(ev, EVENT_TIME_OBSERVATION) &&
 	    event_set_field_n(ev, EVENT_TIME_OBSERVATION, r->observation, 25, &sub) != 0)
-		return row_error(r, rec, NULL, &sub, err);
-	if (r->raw)
-		set_raw(r, rec);
-	if (event_validate(ev, &sub) != 0)
-		return row_error(r, rec, NULL, &sub, err);
+		return csv_table_error(r->table, rec, NULL, &sub, err);
 	return 0;
-}
-
-/* The header of r's input (a csv_header_fn). */
-static int header_of(void *r, const struct csv_record *rec, struct sk_error *err)
-{
-	return read_header(r, rec, err);
 }
 
 int csvmap_read(struct csvmap_reader *r, struct event **ev, struct sk_error *err)
 {
-	struct csv_record rec;
-	int rc = csv_read_table(r->csv, &r->state, header_of, r, &rec, err);
-
-	if (rc != 1)
-		return rc;
-	rc = read_row(r, &rec, err);
-	if (rc != 0)
-		return rc;
-	*ev = &r->ev;
-	return 1;
+	return csv_table_read(r->table, ev, err);
 }

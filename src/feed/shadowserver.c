@@ -1,24 +1,23 @@
-/* feed/shadowserver.c: Shadowserver CSV reports into events. A schema
- * (the built-in one, embedded at build time from shadowserver/schema.json,
- * or a file) is parsed once into reports; a reader matches its report
- * against the header of a file into a plan (column index, target,
- * conversion), and then turns every row into an event by that plan.
+/* feed/shadowserver.c: Shadowserver CSV reports into events. A reader
+ * matches its report in a schema (shadowserver_schema.c) against the
+ * header of a file into a plan (column index, target, conversion), and
+ * then turns every row into an event by that plan.
  *
  * What a row becomes, as IntelMQ's Shadowserver parser does it: feed.name,
- * the constant fields and time.observation (set once, copied into every
- * event; a column never replaces them, as in IntelMQ, which sets the
- * constants last); the required, then the optional columns, each
- * converted and set on its field or extra.* name (an empty value, or one
- * its conversion turns into nothing, sets nothing; a field keeps its
- * first value); extra.<column> for every other non-empty column, and for
- * an optional column whose value its field refuses. classification.taxonomy
- * is always derived from classification.type. Where this differs from
- * IntelMQ, docs/feeds.md says so.
+ * feed.documentation (the report's url), the constant fields and
+ * time.observation (set once, copied into every event; a column never
+ * replaces them, as in IntelMQ, which sets the constants last); the
+ * required, then the optional columns, each converted and set on its
+ * field or extra.* name (an empty value, or one its conversion turns into
+ * nothing, sets nothing; a field keeps its first value); extra.<column>
+ * for every other non-empty column, and for an optional column whose
+ * value its field refuses. classification.taxonomy is always derived from
+ * classification.type. Where this differs from IntelMQ, docs/feeds.md
+ * says so. The file is read as IntelMQ reads it (feed/csv.h, intelmq),
+ * through feed/csvtable.h.
  *
- * Parses outside input (the schema and the report). Limits: a schema of
- * SHADOWSERVER_SCHEMA_MAX bytes, SHADOWSERVER_REPORTS_MAX reports of
- * SHADOWSERVER_FIELDS_MAX fields, names of SHADOWSERVER_NAME_MAX bytes;
- * the limits of feed/csv.h per record and model/event.h per event.
+ * Parses outside input (a report). Limits: those of feed/csv.h per record
+ * and of model/event.h per event.
  *
  * SECURITY: a row is untrusted: its values reach the event only through
  * event_set_*, which validates them; converted values are built in a
@@ -27,582 +26,20 @@
  * it, or is cut and escaped here. */
 #include "feed/shadowserver.h"
 
-#include <errno.h>
-#include <jansson.h>
 #include <math.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "feed/csv.h"
+#include "feed/csvtable.h"
 #include "feed/feedtime.h"
+#include "feed/shadowserver_int.h"
 #include "lib/buf.h"
 #include "lib/error.h"
 #include "lib/xalloc.h"
 #include "model/event.h"
-
-/* The built-in schema, made by shadowserver/embed.py. */
-extern const unsigned char shadowserver_schema_json[];
-extern const size_t shadowserver_schema_json_len;
-
-#define QUOTE_MAX 64 /* bytes of a name or value an error message quotes */
-
-/* IntelMQ's conversion functions, as the schema names them. */
-enum conv {
-	CONV_NONE,
-	CONV_ADD_UTC,
-	CONV_BOOL,
-	CONV_TO_NONE,
-	CONV_INT,
-	CONV_FLOAT,
-	CONV_HTTP_URL,
-	CONV_ZERO,
-	CONV_IP,
-	CONV_NETWORK,
-	CONV_FQDN,
-	CONV_DATE,
-	CONV_DATE_UTC,
-	CONV_BASE64,
-	CONV_EXCHANGE_TAXONOMY,
-	CONV_EXCHANGE_TYPE,
-	CONV_EXCHANGE_IDENTIFIER,
-	CONV_CVE,
-	CONV_CATEGORY,
-	CONV_COUNT
-};
-
-static const char *const conv_names[CONV_COUNT] = {
-    [CONV_NONE] = "",
-    [CONV_ADD_UTC] = "add_UTC_to_timestamp",
-    [CONV_BOOL] = "convert_bool",
-    [CONV_TO_NONE] = "validate_to_none",
-    [CONV_INT] = "convert_int",
-    [CONV_FLOAT] = "convert_float",
-    [CONV_HTTP_URL] = "convert_http_host_and_url",
-    [CONV_ZERO] = "invalidate_zero",
-    [CONV_IP] = "validate_ip",
-    [CONV_NETWORK] = "validate_network",
-    [CONV_FQDN] = "validate_fqdn",
-    [CONV_DATE] = "convert_date",
-    [CONV_DATE_UTC] = "convert_date_utc",
-    [CONV_BASE64] = "force_base64",
-    [CONV_EXCHANGE_TAXONOMY] = "scan_exchange_taxonomy",
-    [CONV_EXCHANGE_TYPE] = "scan_exchange_type",
-    [CONV_EXCHANGE_IDENTIFIER] = "scan_exchange_identifier",
-    [CONV_CVE] = "extract_cve_from_tag",
-    [CONV_CATEGORY] = "category_or_detail",
-};
-
-/* Where a column's value goes. */
-enum target { TARGET_FIELD, TARGET_EXTRA, TARGET_IGNORE };
-
-struct ss_map {
-	char *column;
-	char *extra; /* TARGET_EXTRA: the whole name, "extra.foo" */
-	int field;   /* TARGET_FIELD: enum event_field */
-	uint8_t target;
-	uint8_t conv;
-	bool required;
-};
-
-struct ss_const {
-	int field;   /* enum event_field, or -1 for an extra.* name */
-	char *extra; /* field -1 */
-	char *value;
-};
-
-struct ss_report {
-	char *name; /* the type in file names, "scan_ntp" */
-	char *feed_name;
-	char *bad_conv; /* a conversion function schakel does not know */
-	struct ss_map *maps;
-	size_t n_maps;
-	struct ss_const *consts;
-	size_t n_consts;
-};
-
-struct shadowserver_schema {
-	struct ss_report *reports; /* sorted by name */
-	size_t n;
-};
-
-/* ---- names ---- */
-
-/* Copy s for a message: at most QUOTE_MAX bytes, control characters and
- * non-ASCII bytes as '?'. */
-static const char *quote(const char *s, size_t len, char out[QUOTE_MAX + 4])
-{
-	size_t n = 0;
-
-	for (; n < len && n < QUOTE_MAX; n++) {
-		unsigned char c = (unsigned char)s[n];
-
-		out[n] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
-	}
-	if (n < len) {
-		memcpy(out + n, "...", 3);
-		n += 3;
-	}
-	out[n] = '\0';
-	return out;
-}
-
-static bool is_word_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_';
-}
-
-/* s[0..n) is \w+(-\w+)*; *first is the length of the first \w+. */
-static bool word_groups(const char *s, size_t n, size_t *first)
-{
-	size_t i = 0, run = 0;
-	bool got_first = false;
-
-	if (n == 0)
-		return false;
-	for (; i < n; i++) {
-		if (is_word_char(s[i])) {
-			run++;
-		} else if (s[i] == '-' && run > 0) {
-			if (!got_first) {
-				*first = run;
-				got_first = true;
-			}
-			run = 0;
-		} else {
-			return false;
-		}
-	}
-	if (run == 0)
-		return false;
-	if (!got_first)
-		*first = run;
-	return true;
-}
-
-static bool is_date_prefix(const char *s, size_t n)
-{
-	static const char shape[] = "dddd-dd-dd-";
-
-	if (n < 11)
-		return false;
-	for (size_t i = 0; i < 11; i++)
-		if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != '-')
-			return false;
-	return true;
-}
-
-int shadowserver_report_from_name(const char *file_name, char *out, size_t size)
-{
-	const char *base = strrchr(file_name, '/');
-	size_t n, first = 0;
-
-	base = base != NULL ? base + 1 : file_name;
-	n = strlen(base);
-	if (n < 5 || strcmp(base + n - 4, ".csv") != 0)
-		return SK_EINVAL;
-	n -= 4;
-	/* The date is optional; the rest must match either way. */
-	if (is_date_prefix(base, n) && word_groups(base + 11, n - 11, &first))
-		base += 11;
-	else if (!word_groups(base, n, &first))
-		return SK_EINVAL;
-	if (first >= size || first > SHADOWSERVER_NAME_MAX)
-		return SK_EINVAL;
-	memcpy(out, base, first);
-	out[first] = '\0';
-	return 0;
-}
-
-/* ---- schema ---- */
-
-static void report_clear(struct ss_report *rep)
-{
-	for (size_t i = 0; i < rep->n_maps; i++) {
-		free(rep->maps[i].column);
-		free(rep->maps[i].extra);
-	}
-	for (size_t i = 0; i < rep->n_consts; i++) {
-		free(rep->consts[i].extra);
-		free(rep->consts[i].value);
-	}
-	free(rep->maps);
-	free(rep->consts);
-	free(rep->name);
-	free(rep->feed_name);
-	free(rep->bad_conv);
-	memset(rep, 0, sizeof(*rep));
-}
-
-void shadowserver_schema_free(struct shadowserver_schema *schema)
-{
-	if (schema == NULL)
-		return;
-	for (size_t i = 0; i < schema->n; i++)
-		report_clear(&schema->reports[i]);
-	free(schema->reports);
-	free(schema);
-}
-
-static int compare_reports(const void *a, const void *b)
-{
-	return strcmp(((const struct ss_report *)a)->name, ((const struct ss_report *)b)->name);
-}
-
-static const struct ss_report *find_report(const struct shadowserver_schema *schema,
-					   const char *name)
-{
-	struct ss_report key = {.name = (char *)name};
-
-	if (schema == NULL || schema->n == 0)
-		return NULL;
-	return bsearch(&key, schema->reports, schema->n, sizeof(key), compare_reports);
-}
-
-bool shadowserver_schema_has(const struct shadowserver_schema *schema, const char *report)
-{
-	return find_report(schema, report) != NULL;
-}
-
-size_t shadowserver_schema_count(const struct shadowserver_schema *schema)
-{
-	return schema != NULL ? schema->n : 0;
-}
-
-/* A string of 1..SHADOWSERVER_NAME_MAX bytes without control characters. */
-static bool name_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > SHADOWSERVER_NAME_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return false;
-	return true;
-}
-
-/* One [key, column, function?, row?] entry of required_fields or
- * optional_fields into m. Messages name the entry; the caller adds the
- * report. */
-static int parse_map(json_t *item, const char *list, size_t idx, bool required,
-		     struct ss_report *rep, struct ss_map *m, struct sk_error *err)
-{
-	json_t *key, *col, *fn;
-	const char *k, *f;
-	size_t n;
-	int field;
-
-	memset(m, 0, sizeof(*m));
-	n = json_is_array(item) ? json_array_size(item) : 0;
-	if (n < 2 || n > 4)
-		return sk_error_set(err, SK_EINVAL,
-				    "%s[%zu]: not a list [field, column, function, row]", list,
-				    idx);
-	key = json_array_get(item, 0);
-	col = json_array_get(item, 1);
-	fn = n > 2 ? json_array_get(item, 2) : NULL;
-	if (!json_is_string(col) || !name_ok(json_string_value(col)))
-		return sk_error_set(err, SK_EINVAL,
-				    "%s[%zu]: the column must be a name of 1 to %d bytes", list,
-				    idx, SHADOWSERVER_NAME_MAX);
-	if (n == 4 && !json_is_boolean(json_array_get(item, 3)))
-		return sk_error_set(err, SK_EINVAL,
-				    "%s[%zu]: the fourth item must be true or false", list,
-				    idx);
-	m->column = xstrdup(json_string_value(col));
-	m->required = required;
-	if (fn != NULL && !json_is_null(fn)) {
-		if (!json_is_string(fn))
-			return sk_error_set(err, SK_EINVAL,
-					    "%s[%zu]: the conversion function must be a name",
-					    list, idx);
-		f = json_string_value(fn);
-		for (m->conv = 1; m->conv < CONV_COUNT; m->conv++)
-			if (strcmp(conv_names[m->conv], f) == 0)
-				break;
-		if (m->conv == CONV_COUNT) {
-			m->conv = CONV_NONE;
-			if (rep->bad_conv == NULL)
-				rep->bad_conv = xstrndup(f, strnlen(f, SHADOWSERVER_NAME_MAX));
-		}
-	}
-	if (json_is_false(key)) {
-		m->target = TARGET_IGNORE;
-		return 0;
-	}
-	if (!json_is_string(key) || !name_ok(json_string_value(key)))
-		return sk_error_set(err, SK_EINVAL,
-				    "%s[%zu]: the field must be an IntelMQ field name or false",
-				    list, idx);
-	k = json_string_value(key);
-	if (strcmp(k, "extra.") == 0) {
-		m->target = TARGET_EXTRA;
-		m->extra = csv_extra_name(m->column, strlen(m->column), false);
-	} else if (strncmp(k, "extra.", 6) == 0) {
-		m->target = TARGET_EXTRA;
-		m->extra = csv_extra_name(k + 6, strlen(k + 6), true);
-	} else if ((field = event_field_lookup(k)) >= 0) {
-		/* classification.taxonomy follows from classification.type */
-		m->target =
-		    field == EVENT_CLASSIFICATION_TAXONOMY ? TARGET_IGNORE : TARGET_FIELD;
-		m->field = field;
-	} else {
-		/* A field schakel does not know goes to extra, as in IntelMQ. */
-		m->target = TARGET_EXTRA;
-		m->extra = csv_extra_name(k, strlen(k), true);
-	}
-	if (m->target == TARGET_EXTRA && m->extra == NULL)
-		return sk_error_set(err, SK_EINVAL, "%s[%zu]: no usable extra.* name", list,
-				    idx);
-	return 0;
-}
-
-/* constant_fields into rep->consts, checked on a scratch event: every
- * value valid, classification.taxonomy matching the type. */
-static int parse_consts(json_t *obj, struct ss_report *rep, struct event *scratch,
-			struct sk_error *err)
-{
-	const char *k;
-	json_t *v;
-	size_t n = 0;
-	int field;
-
-	if (obj == NULL)
-		return 0;
-	if (!json_is_object(obj))
-		return sk_error_set(err, SK_EINVAL, "constant_fields: not an object");
-	rep->consts = xcalloc(json_object_size(obj) + 1, sizeof(*rep->consts));
-	event_reset(scratch);
-	/* The type first, so that the taxonomy is checked against it. */
-	for (int pass = 0; pass < 2; pass++) {
-		json_object_foreach(obj, k, v)
-		{
-			struct ss_const *c;
-
-			if ((strcmp(k, "classification.type") == 0) != (pass == 0))
-				continue;
-			if (!json_is_string(v))
-				return sk_error_set(err, SK_EINVAL,
-						    "constant_fields: %s: not a string", k);
-			if (!name_ok(k))
-				return sk_error_set(
-				    err, SK_EINVAL,
-				    "constant_fields: a name is empty or too long");
-			field = strncmp(k, "extra.", 6) == 0 ? -1 : event_field_lookup(k);
-			if (field >= 0) {
-				if (event_set_field(scratch, field, json_string_value(v),
-						    err) != 0) {
-					sk_error_prefix(err, "constant_fields");
-					return SK_EINVAL;
-				}
-				if (field == EVENT_CLASSIFICATION_TAXONOMY)
-					continue; /* derived from the type */
-			}
-			c = &rep->consts[n];
-			c->field = field;
-			if (field < 0) {
-				c->extra = csv_extra_name(
-				    strncmp(k, "extra.", 6) == 0 ? k + 6 : k,
-				    strlen(k) - (strncmp(k, "extra.", 6) == 0 ? 6 : 0), true);
-				if (c->extra == NULL)
-					return sk_error_set(
-					    err, SK_EINVAL,
-					    "constant_fields: %s: no usable extra.* name", k);
-			}
-			c->value = xstrdup(json_string_value(v));
-			rep->n_consts = ++n;
-		}
-	}
-	return 0;
-}
-
-/* One report of the schema. */
-static int parse_report(const char *key, json_t *obj, struct ss_report *rep,
-			struct event *scratch, struct sk_error *err)
-{
-	static const char *const lists[] = {"required_fields", "optional_fields"};
-	json_t *fn = json_object_get(obj, "file_name"),
-	       *feed = json_object_get(obj, "feed_name");
-	size_t total = 0;
-	int rc;
-
-	if (!json_is_string(fn) || !name_ok(json_string_value(fn)))
-		return sk_error_set(err, SK_EINVAL,
-				    "file_name: missing or not a name of 1 to %d bytes",
-				    SHADOWSERVER_NAME_MAX);
-	if (feed != NULL && (!json_is_string(feed) || !name_ok(json_string_value(feed))))
-		return sk_error_set(err, SK_EINVAL, "feed_name: not a name of 1 to %d bytes",
-				    SHADOWSERVER_NAME_MAX);
-	rep->name = xstrdup(json_string_value(fn));
-	rep->feed_name = xstrdup(feed != NULL ? json_string_value(feed) : key);
-	for (int l = 0; l < 2; l++) {
-		json_t *list = json_object_get(obj, lists[l]);
-
-		if (list == NULL && l == 1)
-			continue;
-		if (!json_is_array(list))
-			return sk_error_set(err, SK_EINVAL, "%s: missing or not a list",
-					    lists[l]);
-		total += json_array_size(list);
-	}
-	if (total > SHADOWSERVER_FIELDS_MAX)
-		return sk_error_set(err, SK_ETOOBIG, "more than %d fields",
-				    SHADOWSERVER_FIELDS_MAX);
-	rep->maps = xcalloc(total + 1, sizeof(*rep->maps));
-	for (int l = 0; l < 2; l++) {
-		json_t *list = json_object_get(obj, lists[l]), *item;
-		size_t i;
-
-		json_array_foreach(list, i, item)
-		{
-			rc = parse_map(item, lists[l], i, l == 0, rep, &rep->maps[rep->n_maps],
-				       err);
-			rep->n_maps++; /* freed with the report either way */
-			if (rc != 0)
-				return rc;
-		}
-	}
-	return parse_consts(json_object_get(obj, "constant_fields"), rep, scratch, err);
-}
-
-struct shadowserver_schema *shadowserver_schema_parse(const char *text, size_t len,
-						      const char *name, struct sk_error *err)
-{
-	struct shadowserver_schema *schema = NULL;
-	struct event scratch;
-	json_error_t jerr;
-	json_t *root = NULL, *v;
-	const char *key;
-	bool ok = false;
-	int rc = 0;
-
-	event_init(&scratch);
-	if (len > SHADOWSERVER_SCHEMA_MAX) {
-		sk_error_set(err, SK_ETOOBIG, "%s: larger than %d bytes", name,
-			     SHADOWSERVER_SCHEMA_MAX);
-		goto out;
-	}
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL) {
-		sk_error_set(err, SK_EINVAL, "%s:%d: invalid JSON: %s", name, jerr.line,
-			     jerr.text);
-		goto out;
-	}
-	if (!json_is_object(root)) {
-		sk_error_set(err, SK_EINVAL, "%s: not a JSON object of reports", name);
-		goto out;
-	}
-	if (json_object_size(root) > SHADOWSERVER_REPORTS_MAX + 1) {
-		sk_error_set(err, SK_ETOOBIG, "%s: more than %d reports", name,
-			     SHADOWSERVER_REPORTS_MAX);
-		goto out;
-	}
-	schema = xcalloc(1, sizeof(*schema));
-	schema->reports = xcalloc(json_object_size(root) + 1, sizeof(*schema->reports));
-	json_object_foreach(root, key, v)
-	{
-		struct ss_report *rep = &schema->reports[schema->n];
-		char q[QUOTE_MAX + 4];
-
-		if (strcmp(key, "_meta") == 0)
-			continue;
-		if (!json_is_object(v)) {
-			rc = sk_error_set(err, SK_EINVAL, "%s: report '%s': not an object",
-					  name, quote(key, strlen(key), q));
-			goto out;
-		}
-		rc = parse_report(key, v, rep, &scratch, err);
-		schema->n++;
-		if (rc != 0) {
-			sk_error_prefix(err, "%s: report '%s'", name,
-					quote(key, strlen(key), q));
-			goto out;
-		}
-	}
-	qsort(schema->reports, schema->n, sizeof(*schema->reports), compare_reports);
-	for (size_t i = 1; i < schema->n; i++) {
-		if (strcmp(schema->reports[i - 1].name, schema->reports[i].name) == 0) {
-			char q[QUOTE_MAX + 4];
-
-			rc = sk_error_set(
-			    err, SK_EINVAL, "%s: two reports have the file_name '%s'", name,
-			    quote(schema->reports[i].name, strlen(schema->reports[i].name), q));
-			goto out;
-		}
-	}
-	ok = true;
-out:
-	json_decref(root);
-	event_free(&scratch);
-	if (!ok) {
-		shadowserver_schema_free(schema);
-		return NULL;
-	}
-	return schema;
-}
-
-struct shadowserver_schema *shadowserver_schema_load(const char *path, struct sk_error *err)
-{
-	struct shadowserver_schema *schema = NULL;
-	struct stat st;
-	char *text = NULL;
-	size_t got;
-	FILE *f;
-
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		sk_error_set(err, SK_ECONFIG, "%s: cannot open: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		sk_error_set(err, SK_ECONFIG, "%s: not a regular file", path);
-		goto out;
-	}
-	if (st.st_size > SHADOWSERVER_SCHEMA_MAX) {
-		sk_error_set(err, SK_ETOOBIG, "%s: larger than %d bytes", path,
-			     SHADOWSERVER_SCHEMA_MAX);
-		goto out;
-	}
-	text = xmalloc((size_t)st.st_size + 1);
-	got = fread(text, 1, (size_t)st.st_size + 1, f);
-	if (ferror(f) || got > (size_t)st.st_size) {
-		sk_error_set(err, SK_EIO, "%s: read error or the file changed", path);
-		goto out;
-	}
-	schema = shadowserver_schema_parse(text, got, path, err);
-out:
-	free(text);
-	fclose(f);
-	return schema;
-}
-
-static const struct shadowserver_schema *builtin;
-static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
-
-static void builtin_parse(void)
-{
-	struct sk_error err = {0};
-
-	builtin =
-	    shadowserver_schema_parse((const char *)shadowserver_schema_json,
-				      shadowserver_schema_json_len, "built-in schema", &err);
-	if (builtin == NULL) {
-		/* schakel's own data: a test loads it. */
-		fprintf(stderr, "schakel: %s\n", err.msg);
-		abort();
-	}
-}
-
-const struct shadowserver_schema *shadowserver_schema_builtin(void)
-{
-	pthread_once(&builtin_once, builtin_parse);
-	return builtin;
-}
 
 /* ---- reader ---- */
 
@@ -615,20 +52,15 @@ struct step {
 };
 
 struct shadowserver_reader {
-	FILE *in;	  /* borrowed */
 	const char *name; /* borrowed */
 	const struct ss_report *rep;
 	const char *feed_name; /* borrowed */
-	bool raw;
 	char observation[26];
 	void (*warn)(void *arg, const char *message);
 	void *warn_arg;
-	struct csv_reader *csv;
-	enum csv_table_state state;
+	struct csv_table *table;
 	size_t ncols;
 	char **col_names;		   /* header, as read */
-	char **col_extra;		   /* extra.* name of each column */
-	struct event_extra_key *col_key;   /* col_extra, checked once */
 	struct event_extra_key *const_key; /* the report's extra.* constants */
 	struct step *steps;
 	size_t nsteps;
@@ -637,15 +69,18 @@ struct shadowserver_reader {
 	uint32_t *failed; /* columns whose value this row's field refused */
 	size_t nfailed;
 	/* columns convert_http_host_and_url and category_or_detail read */
-	int col_cc_dns, col_http_host, col_url, col_http_url, col_application, col_detail;
-	struct buf value;      /* converted values */
-	struct buf raw_header; /* the header as CSV */
-	struct buf raw_text;
-	struct csv_field *pad; /* a short row with its missing fields empty */
-	char *b64;	       /* EVENT_VALUE_MAX + 1 bytes */
-	struct event tmpl;     /* what every event starts as */
-	struct event ev;
+	int col_host[4]; /* cc_dns, http_host, hostname, ip */
+	int col_url, col_http_url, col_application, col_detail;
+	struct buf value;  /* converted values */
+	char *b64;	   /* EVENT_VALUE_MAX + 1 bytes */
+	struct event tmpl; /* what every event starts as */
 };
+
+static int read_header(void *ctx, const struct csv_record *rec, struct sk_error *err);
+static int read_row(void *ctx, const struct csv_record *rec, struct event *ev,
+		    struct sk_error *err);
+
+static const struct csv_table_ops table_ops = {.header = read_header, .row = read_row};
 
 struct shadowserver_reader *shadowserver_reader_new(FILE *in, const char *name,
 						    const struct shadowserver_schema *schema,
@@ -653,7 +88,7 @@ struct shadowserver_reader *shadowserver_reader_new(FILE *in, const char *name,
 						    const struct shadowserver_options *opt,
 						    struct sk_error *err)
 {
-	const struct ss_report *rep = find_report(schema, report);
+	const struct ss_report *rep = ss_find_report(schema, report);
 	struct shadowserver_reader *r;
 	char q[QUOTE_MAX + 4];
 
@@ -661,7 +96,7 @@ struct shadowserver_reader *shadowserver_reader_new(FILE *in, const char *name,
 		sk_error_set(err, SK_EINVAL,
 			     "%s: unknown Shadowserver report type '%s' (schakel knows %zu; a "
 			     "schema file can add more: feeds.shadowserver_schema)",
-			     name, quote(report, strlen(report), q),
+			     name, ss_quote(report, strlen(report), q),
 			     shadowserver_schema_count(schema));
 		return NULL;
 	}
@@ -669,27 +104,29 @@ struct shadowserver_reader *shadowserver_reader_new(FILE *in, const char *name,
 		sk_error_set(err, SK_EINVAL,
 			     "%s: report type '%s' uses the conversion function '%s', which "
 			     "schakel does not know",
-			     name, rep->name, quote(rep->bad_conv, strlen(rep->bad_conv), q));
+			     name, rep->name,
+			     ss_quote(rep->bad_conv, strlen(rep->bad_conv), q));
 		return NULL;
 	}
 	r = xcalloc(1, sizeof(*r));
-	r->in = in;
 	r->name = name;
 	r->rep = rep;
 	r->feed_name = opt != NULL && opt->feed_name != NULL ? opt->feed_name : rep->feed_name;
-	r->raw = opt != NULL && opt->raw;
 	r->warn = opt != NULL ? opt->warn : NULL;
 	r->warn_arg = opt != NULL ? opt->warn_arg : NULL;
 	feedtime_format(opt != NULL ? opt->observation : 0, r->observation);
-	r->csv = csv_reader_new(in, name, NULL);
+	/* read as IntelMQ reads a report */
+	r->table =
+	    csv_table_new(in, name, &(struct csv_options){.intelmq = true}, true,
+			  opt != NULL && opt->raw ? CSV_TABLE_RAW_AS_READ : CSV_TABLE_RAW_NONE,
+			  &table_ops, r);
 	buf_init(&r->value, EVENT_VALUE_MAX);
-	buf_init(&r->raw_header, CSV_RECORD_MAX * 2 + 2);
-	buf_init(&r->raw_text, EVENT_VALUE_MAX);
 	r->b64 = xmalloc(EVENT_VALUE_MAX + 1);
-	event_init(&r->ev);
 	event_init(&r->tmpl);
 	if (event_set_field(&r->tmpl, EVENT_FEED_NAME, r->feed_name, err) != 0 ||
-	    event_set_field(&r->tmpl, EVENT_TIME_OBSERVATION, r->observation, err) != 0) {
+	    event_set_field(&r->tmpl, EVENT_TIME_OBSERVATION, r->observation, err) != 0 ||
+	    (rep->url != NULL &&
+	     event_set_field(&r->tmpl, EVENT_FEED_DOCUMENTATION, rep->url, err) != 0)) {
 		sk_error_prefix(err, "%s", name);
 		shadowserver_reader_free(r);
 		return NULL;
@@ -706,31 +143,23 @@ void shadowserver_reader_free(struct shadowserver_reader *r)
 {
 	if (r == NULL)
 		return;
-	for (size_t i = 0; i < r->ncols; i++) {
+	for (size_t i = 0; i < r->ncols; i++)
 		free(r->col_names[i]);
-		free(r->col_extra[i]);
-	}
 	free(r->col_names);
-	free(r->col_extra);
-	free(r->col_key);
 	free(r->const_key);
 	free(r->steps);
 	free(r->rest);
 	free(r->failed);
-	free(r->pad);
-	csv_reader_free(r->csv);
+	csv_table_free(r->table);
 	buf_free(&r->value);
-	buf_free(&r->raw_header);
-	buf_free(&r->raw_text);
 	free(r->b64);
-	event_free(&r->ev);
 	event_free(&r->tmpl);
 	free(r);
 }
 
 unsigned long shadowserver_lines(const struct shadowserver_reader *r)
 {
-	return csv_lines(r->csv);
+	return csv_table_lines(r->table);
 }
 
 static int find_column(const struct shadowserver_reader *r, const char *name)
@@ -741,21 +170,19 @@ static int find_column(const struct shadowserver_reader *r, const char *name)
 	return -1;
 }
 
-/* Build the plan from the header record. Errors are for the whole file. */
-static int read_header(struct shadowserver_reader *r, const struct csv_record *rec,
-		       struct sk_error *err)
+/* Build the plan from the header record (a csv_table_ops header). Errors
+ * are for the whole file. */
+static int read_header(void *ctx, const struct csv_record *rec, struct sk_error *err)
 {
+	struct shadowserver_reader *r = ctx;
 	const struct ss_report *rep = r->rep;
 	bool *used = NULL;
 	char q[QUOTE_MAX + 4];
 
 	r->ncols = rec->n;
 	r->col_names = xcalloc(rec->n, sizeof(*r->col_names));
-	r->col_extra = xcalloc(rec->n, sizeof(*r->col_extra));
-	r->col_key = xcalloc(rec->n, sizeof(*r->col_key));
 	for (size_t i = 0; i < rec->n; i++) {
 		const struct csv_field *f = &rec->fields[i];
-		char fallback[32];
 
 		if (memchr(f->text, '\0', f->len) != NULL || f->len > SHADOWSERVER_NAME_MAX)
 			return sk_error_set(
@@ -764,23 +191,13 @@ static int read_header(struct shadowserver_reader *r, const struct csv_record *r
 			    "most %d bytes",
 			    r->name, rec->line, i + 1, SHADOWSERVER_NAME_MAX);
 		r->col_names[i] = xstrndup(f->text, f->len);
-		r->col_extra[i] = csv_extra_name(f->text, f->len, false);
-		if (r->col_extra[i] == NULL) {
-			snprintf(fallback, sizeof(fallback), "column_%zu", i + 1);
-			r->col_extra[i] = csv_extra_name(fallback, strlen(fallback), false);
-		}
-		if (event_extra_key_init(&r->col_key[i], r->col_extra[i], err) != 0) {
-			sk_error_prefix(err, "%s:%lu: column %zu", r->name, rec->line, i + 1);
-			return SK_EINVAL;
-		}
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(r->col_names[j], r->col_names[i]) == 0)
 				return sk_error_set(
 				    err, SK_EINVAL,
 				    "%s:%lu: column '%s' appears twice in the header", r->name,
-				    rec->line, quote(f->text, f->len, q));
+				    rec->line, ss_quote(f->text, f->len, q));
 	}
-	r->pad = xcalloc(rec->n + 1, sizeof(*r->pad));
 	used = xcalloc(rec->n + 1, sizeof(*used));
 	r->steps = xcalloc(rep->n_maps + 1, sizeof(*r->steps));
 	r->failed = xcalloc(rep->n_maps + 1, sizeof(*r->failed));
@@ -836,14 +253,14 @@ static int read_header(struct shadowserver_reader *r, const struct csv_record *r
 			sk_error_prefix(err, "%s: report type '%s'", r->name, rep->name);
 			return SK_EINVAL;
 		}
-	r->col_cc_dns = find_column(r, "cc_dns");
-	r->col_http_host = find_column(r, "http_host");
+	r->col_host[0] = find_column(r, "cc_dns");
+	r->col_host[1] = find_column(r, "http_host");
+	r->col_host[2] = find_column(r, "hostname");
+	r->col_host[3] = find_column(r, "ip");
 	r->col_url = find_column(r, "url");
 	r->col_http_url = find_column(r, "http_url");
 	r->col_application = find_column(r, "application");
 	r->col_detail = find_column(r, "detail");
-	if (r->raw && csv_join(&r->raw_header, rec->fields, rec->n) != 0)
-		r->raw = false; /* a header this long leaves no room for raw */
 	free(used);
 	return 0;
 }
@@ -1142,22 +559,38 @@ static const struct csv_field *row_field(const struct csv_record *rec, int col)
 	return col >= 0 ? &rec->fields[col] : NULL;
 }
 
-/* convert_http_host_and_url: the host from cc_dns or http_host and the
- * path from url or http_url, joined as a URL with the scheme of
- * "application" (http or https; http otherwise); the value itself when
- * either is missing. */
+/* s[0..n) starts with a URL scheme and "://". */
+static bool has_scheme(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+		return false;
+	while (i < n &&
+	       ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		(s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '-' || s[i] == '.'))
+		i++;
+	return n - i >= 3 && memcmp(s + i, "://", 3) == 0;
+}
+
+/* convert_http_host_and_url: the host from the first of cc_dns,
+ * http_host, hostname and ip with a value and the path from url or
+ * http_url, joined as a URL with the scheme of "application" (http or
+ * https; http otherwise); the value itself when either is missing; a
+ * path that is a whole URL as it is. */
 static enum conv_result conv_http_url(struct shadowserver_reader *r,
 				      const struct csv_record *rec, const char *s, size_t n,
 				      struct value *v)
 {
-	const struct csv_field *host =
-	    row_field(rec, r->col_cc_dns >= 0 ? r->col_cc_dns : r->col_http_host);
+	const struct csv_field *host = NULL;
 	const struct csv_field *path =
 	    row_field(rec, r->col_url >= 0 ? r->col_url : r->col_http_url);
 	const struct csv_field *app = row_field(rec, r->col_application);
 	const char *p, *scheme = "http";
 	size_t plen, k;
 
+	for (k = 0; k < 4 && (host == NULL || host->len == 0); k++)
+		host = row_field(rec, r->col_host[k]);
 	if (host == NULL || path == NULL || host->len == 0 || path->len == 0) {
 		v->text = s;
 		v->len = n;
@@ -1165,6 +598,15 @@ static enum conv_result conv_http_url(struct shadowserver_reader *r,
 	}
 	p = path->text;
 	plen = path->len;
+	if (has_scheme(p, plen)) {
+		/* a whole URL already: kept as it is, up to white space (IntelMQ
+		 * would put the host before its "//") */
+		for (k = 0; k < plen && !is_space(p[k]); k++)
+			;
+		v->text = p;
+		v->len = k;
+		return CV_VALUE;
+	}
 	/* drop what comes before the first '/' and from the first white space */
 	for (k = 0; k < plen && p[k] != '/'; k++)
 		;
@@ -1184,6 +626,17 @@ static enum conv_result conv_http_url(struct shadowserver_reader *r,
 	v->text = r->value.data;
 	v->len = r->value.len;
 	return CV_VALUE;
+}
+
+/* True if s[0..n) has word (a NUL-terminated text) in it. */
+static bool contains(const char *s, size_t n, const char *word)
+{
+	size_t k = strlen(word);
+
+	for (size_t i = 0; i + k <= n; i++)
+		if (s[i] == word[0] && memcmp(s + i, word, k) == 0)
+			return true;
+	return false;
 }
 
 /* Convert field f (of rec) by m's function into v; tmp has 48 bytes. */
@@ -1260,10 +713,12 @@ static enum conv_result convert(struct shadowserver_reader *r, const struct ss_m
 	case CONV_EXCHANGE_TAXONOMY:
 	case CONV_EXCHANGE_TYPE:
 	case CONV_EXCHANGE_IDENTIFIER:
-		b = n == 17 && memcmp(s, "exchange;webshell", 17) == 0;
+		/* as IntelMQ: a tag with "webshell" in it is a compromised
+		 * server, any other a vulnerable one */
+		b = contains(s, n, "webshell");
 		v->text = m->conv == CONV_EXCHANGE_TAXONOMY ? (b ? "intrusions" : "vulnerable")
 			  : m->conv == CONV_EXCHANGE_TYPE
-			      ? (b ? "system-compromise" : "infected-system")
+			      ? (b ? "system-compromise" : "vulnerable-system")
 			      : (b ? "exchange-server-webshell" : "vulnerable-exchange-server");
 		v->len = strlen(v->text);
 		return CV_VALUE;
@@ -1286,49 +741,15 @@ static enum conv_result convert(struct shadowserver_reader *r, const struct ss_m
 	return CV_FAIL;
 }
 
-/* A row's error: "NAME:LINE: message (column 'c')". */
-static int row_error(struct shadowserver_reader *r, const struct csv_record *rec,
-		     const char *column, const struct sk_error *sub, struct sk_error *err)
-{
-	int code = sub->code == SK_ETOOBIG ? SK_ETOOBIG : SK_EINVAL;
-
-	if (column != NULL)
-		return sk_error_set(err, code, "%s:%lu: %s (column '%s')", r->name, rec->line,
-				    sub->msg, column);
-	return sk_error_set(err, code, "%s:%lu: %s", r->name, rec->line, sub->msg);
-}
-
-/* Set raw: base64 of the header and the row, both quoted as IntelMQ
- * writes them. Left out when it would not fit in an event value. */
-static void set_raw(struct shadowserver_reader *r, const struct csv_record *rec)
-{
-	size_t len;
-	int rc = 0;
-
-	buf_reset(&r->raw_text);
-	rc = buf_append(&r->raw_text, r->raw_header.data, r->raw_header.len);
-	if (rc == 0)
-		rc = csv_join(&r->raw_text, rec->fields, rec->n);
-	if (rc != 0 || !base64_encode(r, r->raw_text.data, r->raw_text.len, &len))
-		return;
-	(void)event_set_field_n(&r->ev, EVENT_RAW, r->b64, len, NULL);
-}
-
-/* Turn one data row into r->ev. */
-static int read_row(struct shadowserver_reader *r, const struct csv_record *rec,
+/* Turn one data row, at least as wide as the header, into ev (a
+ * csv_table_ops row). Values past the header's columns are not read, as
+ * in IntelMQ (raw, with --raw, keeps them). */
+static int read_row(void *ctx, const struct csv_record *rec, struct event *ev,
 		    struct sk_error *err)
 {
-	struct event *ev = &r->ev;
+	struct shadowserver_reader *r = ctx;
 	struct sk_error sub = {0};
-	struct csv_record padded;
 	char tmp[48];
-
-	if (rec->n > r->ncols)
-		return sk_error_set(err, SK_EINVAL,
-				    "%s:%lu: %zu fields where the header has %zu", r->name,
-				    rec->line, rec->n, r->ncols);
-	if (rec->n < r->ncols)
-		rec = csv_pad(rec, r->ncols, r->pad, &padded);
 	/* feed.name, the constant fields and time.observation, set once:
 	 * a column never replaces them (in IntelMQ the constants are set
 	 * last, over what the columns set) */
@@ -1354,10 +775,10 @@ static int read_row(struct shadowserver_reader *r, const struct csv_record *rec,
 				r->failed[r->nfailed++] = s->col;
 				continue;
 			}
-			return sk_error_set(err, SK_EINVAL,
-					    "%s:%lu: column '%s': '%s' cannot be read by %s",
-					    r->name, rec->line, m->column,
-					    quote(f->text, f->len, q), conv_names[m->conv]);
+			return sk_error_set(
+			    err, SK_EINVAL, "%s:%lu: column '%s': '%s' cannot be read by %s",
+			    r->name, rec->line, m->column, ss_quote(f->text, f->len, q),
+			    ss_conv_names[m->conv]);
 		}
 		if (m->target == TARGET_FIELD) {
 			if (event_has(ev, m->field))
@@ -1371,7 +792,7 @@ static int read_row(struct shadowserver_reader *r, const struct csv_record *rec,
 		if (rc == 0)
 			continue;
 		if (m->required || rc == SK_ETOOBIG || m->target == TARGET_EXTRA)
-			return row_error(r, rec, m->column, &sub, err);
+			return csv_table_error(r->table, rec, m->column, &sub, err);
 		r->failed[r->nfailed++] = s->col; /* kept as extra.<column> */
 	}
 	for (size_t i = 0; i < r->rep->n_consts; i++) {
@@ -1379,7 +800,7 @@ static int read_row(struct shadowserver_reader *r, const struct csv_record *rec,
 
 		if (c->field < 0 && event_set_extra_key(ev, &r->const_key[i], EVENT_JSON_STRING,
 							c->value, strlen(c->value), &sub) != 0)
-			return row_error(r, rec, NULL, &sub, err);
+			return csv_table_error(r->table, rec, NULL, &sub, err);
 	}
 	for (size_t i = 0; i < r->nrest + r->nfailed; i++) {
 		uint32_t col = i < r->nrest ? r->rest[i] : r->failed[i - r->nrest];
@@ -1387,33 +808,14 @@ static int read_row(struct shadowserver_reader *r, const struct csv_record *rec,
 
 		if (f->len == 0)
 			continue;
-		if (event_set_extra_key(ev, &r->col_key[col], EVENT_JSON_STRING, f->text,
-					f->len, &sub) != 0)
-			return row_error(r, rec, r->col_names[col], &sub, err);
+		if (event_set_extra_key(ev, csv_table_extra_key(r->table, col),
+					EVENT_JSON_STRING, f->text, f->len, &sub) != 0)
+			return csv_table_error(r->table, rec, r->col_names[col], &sub, err);
 	}
-	if (r->raw)
-		set_raw(r, rec);
-	if (event_validate(ev, &sub) != 0)
-		return row_error(r, rec, NULL, &sub, err);
 	return 0;
-}
-
-/* The header of r's input (a csv_header_fn). */
-static int header_of(void *r, const struct csv_record *rec, struct sk_error *err)
-{
-	return read_header(r, rec, err);
 }
 
 int shadowserver_read(struct shadowserver_reader *r, struct event **ev, struct sk_error *err)
 {
-	struct csv_record rec;
-	int rc = csv_read_table(r->csv, &r->state, header_of, r, &rec, err);
-
-	if (rc != 1)
-		return rc;
-	rc = read_row(r, &rec, err);
-	if (rc != 0)
-		return rc;
-	*ev = &r->ev;
-	return 1;
+	return csv_table_read(r->table, ev, err);
 }

@@ -55,7 +55,7 @@ expect_rc 0 "an organization opts out of a type" S optout add "Optout Co" vulner
 # A Shadowserver report: two hosts of Water Co (one reported twice, the
 # same observation), one of Power Co, one of Optout Co, one nobody's.
 NTP=$TMP/2025-11-30-scan_ntp-test.csv
-head -n 1 "$SRCDIR/../shared/fixtures/shadowserver/scan_ntp.csv" >"$NTP"
+head -n 1 "$SRCDIR/tests/fixtures/shadowserver/scan_ntp.csv" >"$NTP"
 for ip in 192.0.2.10 192.0.2.11 192.0.2.11 198.51.100.7 203.0.113.200 192.0.2.100; do
 	echo "\"2025-11-30 01:00:00\",$ip,udp,123,,ntpversion,64496,BE,,,4,,,,,,0,,,,,,,,,,,,,,,3,,,,0,0,,324,27.00"
 done >>"$NTP"

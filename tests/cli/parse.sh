@@ -7,7 +7,7 @@
 
 only_on_backend sqlite "schakel parse does not use the store"
 
-FIX=${SRCDIR:-.}/../shared/fixtures/shadowserver
+FIX=${SRCDIR:-.}/tests/fixtures/shadowserver
 export SCHAKEL_CONF="$TMP/schakel.conf"
 export SCHAKEL_NOW=1706702400 # 2024-01-31T12:00:00Z
 printf '[feeds]\ntlp = TLP:GREEN\n' >"$SCHAKEL_CONF"
@@ -49,6 +49,33 @@ expect_match "^$NTP:3: source.ip: '203.0.113.300' is not an IP address" "$ERR" \
 	"the bad line on stderr as FILE:LINE: reason"
 expect_match "$NTP: shadowserver, 4 lines read, 2 events parsed, 1 rejected" "$ERR" \
 	"a summary line on stderr"
+
+# --- rows as Shadowserver quotes them, read as IntelMQ reads them -----------------
+HTTP="$TMP/2024-01-31-scan_http-be-geo.csv"
+cat >"$HTTP" <<'EOF'
+"timestamp","ip","protocol","port","hostname","tag","asn","geo","http_code","www_authenticate","server"
+"2024-01-31 02:00:00","192.0.2.1","tcp",80,,"http",64496,"BE",401,"Basic realm=\"\"OpenWebif\"\"","lighttpd"
+"2024-01-31 02:00:01","192.0.2.2","tcp",80,,"http",64496,"BE",200,"a"b,"c
+
+EOF
+expect_rc 0 "backslashes before doubled quotes are no bad line" P "$HTTP"
+expect_eq 2 "$(py 'len(ev)')" "every row of the report gives its event"
+expected=$(python3 -c 'import csv,io,sys; rows=list(csv.DictReader(io.StringIO(open(sys.argv[1]).read().strip(), newline=""), dialect="unix")); print(rows[0]["www_authenticate"]+" "+rows[1]["www_authenticate"]+" "+rows[1]["server"])' "$HTTP")
+expect_eq "$expected" \
+	"$(py 'ev[0]["extra.www_authenticate"]+" "+ev[1]["extra.www_authenticate"]+" "+ev[1]["extra.server"]')" \
+	"the values are those Python's csv module reads for IntelMQ"
+expect_eq "https://www.shadowserver.org/what-we-do/network-reporting/accessible-http-report/" \
+	"$(py 'ev[0]["feed.documentation"]')" "feed.documentation is the schema's url, as in IntelMQ"
+EXCH="$TMP/2024-01-31-scan_exchange-be-geo.csv"
+cat >"$EXCH" <<'EOF'
+"timestamp","severity","ip","protocol","port","hostname","tag","asn","geo","region","city","naics","hostname_source","sector","version","servername","url"
+"2024-01-31 02:00:00","high","192.0.2.3","tcp",443,,"exchange;cve-2021-26855",64496,"BE",,,,,,"15.1.2176","mail.example.be","/owa/"
+"2024-01-31 02:00:00","critical","192.0.2.4","tcp",443,,"exchange;webshell",64496,"BE",,,,,,,,
+EOF
+expect_rc 0 "an Exchange report" P "$EXCH"
+expect_eq "vulnerable/vulnerable-system/vulnerable-exchange-server intrusions/system-compromise/exchange-server-webshell" \
+	"$(py '" ".join(e["classification.taxonomy"]+"/"+e["classification.type"]+"/"+e["classification.identifier"] for e in ev)')" \
+	"a CVE-tagged Exchange server is vulnerable, one with a webshell compromised"
 
 # --- --strict ----------------------------------------------------------------------
 expect_rc 65 "--strict exits 65" P --strict "$NTP"

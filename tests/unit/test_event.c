@@ -2,7 +2,7 @@
  * naming the field and stored canonically; classification.taxonomy is
  * derived and checked; extra.* keeps its order and JSON types; limits
  * hold; the IntelMQ JSON output is what IntelMQ writes (checked against
- * the Shadowserver events in ../shared/fixtures) and escapes correctly. */
+ * the Shadowserver events in tests/fixtures/shadowserver) and escapes correctly. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

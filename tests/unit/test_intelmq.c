@@ -1,5 +1,5 @@
 /* tests/unit/test_intelmq.c: the IntelMQ JSON-lines reader gives back
- * every event of IntelMQ's Shadowserver tests (../shared/fixtures) as
+ * every event of IntelMQ's Shadowserver tests (tests/fixtures/shadowserver) as
  * IntelMQ writes it, and reports each bad line with the file name, the
  * line number and the reason while going on with the next line. */
 #include <setjmp.h>

@@ -1,8 +1,10 @@
 /* tests/unit/test_shadowserver.c: the Shadowserver reader gives back, for
- * each of the 21 report samples of IntelMQ 3.2.1 (../shared/fixtures),
- * the events IntelMQ's tests expect, except for the differences listed in
+ * each of the 21 report samples of IntelMQ 3.2.1 (tests/fixtures/shadowserver),
+ * the events IntelMQ's tests expect, with feed.documentation from the
+ * schema as IntelMQ 3.3 sets it, except for the differences listed in
  * diffs[] below (each one documented in docs/feeds.md) and parses every
- * other row too; Shadowserver's full schema file loads and reads the
+ * other row too; rows quoted as real reports quote them read as
+ * IntelMQ reads them; Shadowserver's full schema file loads and reads the
  * samples as the built-in copy does; every conversion function does what
  * IntelMQ's does; bad rows and bad schemas are reported with where and
  * why. */
@@ -78,6 +80,34 @@ static const char *fixtures(void)
 	if (dir == NULL)
 		skip();
 	return dir;
+}
+
+/* The url of report type in Shadowserver's schema (the fixture's copy),
+ * which IntelMQ 3.3 and later give every event as feed.documentation. */
+static const char *schema_url(const char *type)
+{
+	static json_t *schema;
+	const char *key;
+	json_t *v;
+
+	if (schema == NULL) {
+		char path[1024];
+		json_error_t jerr;
+
+		snprintf(path, sizeof(path), "%s/shadowserver/schema/intelmq.json", fixtures());
+		schema = json_load_file(path, 0, &jerr);
+		if (schema == NULL)
+			fail_msg("%s: %s", path, jerr.text);
+	}
+	json_object_foreach(schema, key, v)
+	{
+		const char *fn = json_string_value(json_object_get(v, "file_name"));
+
+		if (fn != NULL && strcmp(fn, type) == 0)
+			return json_string_value(json_object_get(v, "url"));
+	}
+	fail_msg("the schema has no report %s", type);
+	return NULL;
 }
 
 static json_t *event_json(const struct event *ev)
@@ -177,6 +207,10 @@ static size_t check_sample(const struct shadowserver_schema *schema, json_t *ent
 			char *g, *w;
 
 			assert_non_null(exp);
+			/* IntelMQ 3.3 adds feed.documentation, which 3.2.1 lacked */
+			assert_null(json_object_get(exp, "feed.documentation"));
+			json_object_set_new(exp, "feed.documentation",
+					    json_string(schema_url(type)));
 			apply_diffs(exp, name, (int)expected, diffs_used);
 			if (!json_equal(got, exp)) {
 				g = json_dumps(got, JSON_SORT_KEYS);
@@ -508,7 +542,10 @@ static void test_bad_rows(void **state)
 	json_decref(e);
 	next_bad(&run, 3, "source.ip: '192.0.2.300' is not an IP address");
 	next_bad(&run, 4, "column 'port': 'http' cannot be read by convert_int");
-	next_bad(&run, 5, "15 fields where the header has 14");
+	/* a value past the header's columns is not read, as in IntelMQ */
+	e = next_event(&run);
+	has(e, "source.ip", "\"192.0.2.4\"");
+	json_decref(e);
 	next_bad(&run, 6, "time.source: 'yesterday' is not an ISO 8601 time");
 	next_bad(&run, 7, "the event has no source");
 	/* optional values their field refuses are kept as extra.<column> */
@@ -716,7 +753,9 @@ static void test_row_functions(void **state)
 	    "https,,a detail,exchange;webshell\n"
 	    "2024-01-31 12:00:00,192.0.2.1,sinkhole.example.nl,/x y,smtp,spam,a detail,"
 	    "exchange\n"
-	    "2024-01-31 12:00:00,192.0.2.1,,http://example.test/p,,,,exchange\n",
+	    "2024-01-31 12:00:00,192.0.2.1,,http://example.test/p,,,,"
+	    "exchange;cve-2021-26855\n"
+	    "2024-01-31 12:00:00,192.0.2.1,,,,,,cve-2021-26855;webshell;exchange\n",
 	    false);
 	e = next_event(&run);
 	has(e, "destination.url", "\"https://sinkhole.example.nl/gate.php?a=1\"");
@@ -728,41 +767,118 @@ static void test_row_functions(void **state)
 	e = next_event(&run);
 	has(e, "destination.url", "\"http://sinkhole.example.nl/x\"");
 	has(e, "event_description.text", "\"spam\"");
+	/* a server Shadowserver tags with its CVE is vulnerable, not infected */
 	has(e, "classification.identifier", "\"vulnerable-exchange-server\"");
-	/* infected-system belongs to malicious-code, whatever the schema says */
-	has(e, "classification.type", "\"infected-system\"");
-	has(e, "classification.taxonomy", "\"malicious-code\"");
+	has(e, "classification.type", "\"vulnerable-system\"");
+	has(e, "classification.taxonomy", "\"vulnerable\"");
 	json_decref(e);
 	e = next_event(&run);
+	/* a whole URL stays as it is */
 	has(e, "destination.url", "\"http://example.test/p\"");
 	has(e, "event_description.text", NULL);
+	has(e, "classification.type", "\"vulnerable-system\"");
+	json_decref(e);
+	/* "webshell" anywhere in the tag, as IntelMQ looks for it */
+	e = next_event(&run);
+	has(e, "classification.identifier", "\"exchange-server-webshell\"");
+	has(e, "classification.type", "\"system-compromise\"");
+	has(e, "classification.taxonomy", "\"intrusions\"");
+	json_decref(e);
+	run_end(&run);
+}
+
+/* Rows as Shadowserver writes them: a value with backslashes before
+ * doubled quotes (scan_http) reads as Python's csv module reads it for
+ * IntelMQ, and the Exchange report: a server tagged with a CVE is
+ * vulnerable, one with a webshell compromised; every event has the
+ * report's documentation. */
+static void test_real_rows(void **state)
+{
+	struct run run;
+	json_t *e;
+
+	(void)state;
+	run_start(&run, NULL, "scan_http",
+		  "\"timestamp\",\"ip\",\"protocol\",\"port\",\"hostname\",\"tag\",\"asn\","
+		  "\"geo\",\"http_code\",\"www_authenticate\",\"server\"\r\n"
+		  "\"2024-01-31 12:00:00\",\"192.0.2.1\",\"tcp\",80,,\"http\",64496,\"BE\","
+		  "401,\"Basic realm=\\\"\\\"OpenWebif\\\"\\\"\",\"lighttpd\"\r\n",
+		  false);
+	e = next_event(&run);
+	has(e, "extra.www_authenticate",
+	    "\"Basic realm=\\\\\\\\\\\"OpenWebif\\\\\\\"\\\\\\\"\\\"\"");
+	has(e, "extra.server", "\"lighttpd\"");
+	has(e, "feed.documentation",
+	    "\"https://www.shadowserver.org/what-we-do/network-reporting/"
+	    "accessible-http-report/\"");
+	json_decref(e);
+	run_end(&run);
+
+	run_start(
+	    &run, NULL, "scan_exchange",
+	    "timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,"
+	    "hostname_source,sector,version,servername,url\n"
+	    "2024-01-31 12:00:00,high,192.0.2.1,tcp,443,,exchange;cve-2021-26855,64496,BE,"
+	    ",,,,,15.1.2176,mail.example.be,/owa/\n"
+	    "2024-01-31 12:00:00,critical,192.0.2.2,tcp,443,,exchange;webshell,64496,BE,"
+	    ",,,,,,,\n",
+	    false);
+	e = next_event(&run);
+	has(e, "classification.taxonomy", "\"vulnerable\"");
+	has(e, "classification.type", "\"vulnerable-system\"");
+	has(e, "classification.identifier", "\"vulnerable-exchange-server\"");
+	has(e, "product.vulnerabilities", "\"cve-2021-26855\"");
+	has(e, "destination.url", "\"http://192.0.2.1/owa/\""); /* the host from ip */
+	has(e, "feed.documentation",
+	    "\"https://www.shadowserver.org/what-we-do/network-reporting/"
+	    "vulnerable-exchange-server-report/\"");
+	json_decref(e);
+	e = next_event(&run);
+	has(e, "classification.taxonomy", "\"intrusions\"");
+	has(e, "classification.type", "\"system-compromise\"");
+	has(e, "classification.identifier", "\"exchange-server-webshell\"");
 	json_decref(e);
 	run_end(&run);
 }
 
 /* raw: IntelMQ's form, the header and the row quoted, base64. */
+/* raw: the base64 of the event's raw must be want. */
+static void raw_is(json_t *e, const char *want)
+{
+	const char *raw = json_string_value(json_object_get(e, "raw"));
+	unsigned char bin[512];
+	size_t len = 0;
+
+	assert_non_null(raw);
+	assert_int_equal(sodium_base642bin(bin, sizeof(bin), raw, strlen(raw), NULL, &len, NULL,
+					   sodium_base64_VARIANT_ORIGINAL),
+			 0);
+	if (len != strlen(want) || memcmp(bin, want, len) != 0)
+		fail_msg("raw is '%.*s', want '%s'", (int)len, (const char *)bin, want);
+}
+
+/* raw as IntelMQ's Shadowserver parser makes it: the header quoted (with
+ * its own line end), then the row as it is in the file, white space at
+ * its end stripped. */
 static void test_raw(void **state)
 {
 	struct run run;
 	json_t *e;
-	const char *want = "\"timestamp\",\"ip\",\"port\",\"hostname\"\n"
-			   "\"2024-01-31 12:00:00\",\"192.0.2.1\",\"123\",\"a \"\"b\"\"\"\n";
-	unsigned char bin[256];
-	size_t len = 0;
 
 	(void)state;
 	run_start(&run, NULL, "scan_ntp",
-		  "timestamp,ip,port,hostname\n"
-		  "2024-01-31 12:00:00,192.0.2.1,123,\"a \"\"b\"\"\"\n",
+		  "timestamp,ip,port,\"host\"\"name\"\r\n"
+		  "2024-01-31 12:00:00,192.0.2.1,123,\"a \"\"b\"\"\"  \r\n"
+		  "\"2024-01-31 12:00:00\",192.0.2.2,123,\"x\ny\",extra\r\n",
 		  true);
 	e = next_event(&run);
-	assert_int_equal(sodium_base642bin(bin, sizeof(bin),
-					   json_string_value(json_object_get(e, "raw")),
-					   strlen(json_string_value(json_object_get(e, "raw"))),
-					   NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL),
-			 0);
-	assert_int_equal(len, strlen(want));
-	assert_memory_equal(bin, want, len);
+	raw_is(e, "\"timestamp\",\"ip\",\"port\",\"host\"\"name\"\r\n"
+		  "2024-01-31 12:00:00,192.0.2.1,123,\"a \"\"b\"\"\"");
+	json_decref(e);
+	/* a record over two lines is whole (IntelMQ keeps only its last line) */
+	e = next_event(&run);
+	raw_is(e, "\"timestamp\",\"ip\",\"port\",\"host\"\"name\"\r\n"
+		  "\"2024-01-31 12:00:00\",192.0.2.2,123,\"x\ny\",extra");
 	json_decref(e);
 	run_end(&run);
 }
@@ -853,7 +969,7 @@ int main(void)
 	    T(test_samples),	      T(test_full_schema),   T(test_builtin),
 	    T(test_report_from_name), T(test_bad_rows),	     T(test_header),
 	    T(test_conversions),      T(test_row_functions), T(test_raw),
-	    T(test_schema_errors),
+	    T(test_schema_errors),    T(test_real_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
