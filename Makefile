@@ -23,8 +23,8 @@ build: deps $(BUILD)/build.ninja
 run: build
 	scripts/run-demo $(BUILD)
 
-# Every test under ASan+UBSan, then the fuzz targets briefly; the last
-# line is "N passed, N failed".
+# Every test under ASan+UBSan, reuse lint, then the fuzz targets briefly;
+# the last line is "N passed, N failed".
 check: deps
 	scripts/check $(CHECK) $(FUZZ)
 

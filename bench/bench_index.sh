@@ -1,5 +1,5 @@
 #!/bin/bash
-# bench/bench_index.sh BUILD: the constituency index (src/route/index.c) on
+# bench/bench_index.sh BUILD: the constituency index (src/route/index*.c) on
 # a synthetic constituency of 1,000,000 prefixes, 100,000 AS numbers and
 # 1,000,000 domain names: build time, memory, and look-ups per second on
 # one core against a linear scan. The last line is the figure.

@@ -12,16 +12,19 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "access/access.h"
 #include "cmd/common.h"
 #include "lib/secret.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
+#include "registry/constituency.h"
 #include "registry/exchange.h"
 #include "store/store.h"
 
 #define PASSWORD_MIN	   8
 #define PASSWORD_GENERATED 24
 #define TOKEN_LABEL_MAX	   100
+#define TOKEN_LIFETIME_MAX (3650 * 86400) /* --expires: at most ten years */
 #define AUDIT_DEFAULT	   50
 #define AUDIT_MAX	   100000
 
@@ -91,7 +94,7 @@ int cli_import(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	if (exchange_import(c->st, f, name, &stats, &c->err) != 0) {
+	if (registry_import(c->st, access_local_operator(), f, name, &stats, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
 	}
@@ -134,7 +137,7 @@ static int export_to_file(struct cli *c, const char *path)
 		rc = sk_error_set(&c->err, SK_EIO, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	rc = exchange_export(c->st, f, &c->err);
+	rc = registry_export(c->st, access_local_operator(), f, &c->err);
 	if (fclose(f) != 0 && rc == 0)
 		rc = sk_error_set(&c->err, SK_EIO, "%s: %s", path, strerror(errno));
 	if (rc == 0 && rename(tmp, path) != 0)
@@ -159,7 +162,7 @@ int cli_export(struct cli *c, int argc, char **argv)
 	if (npos == 1 && strcmp(pos[0], "-") != 0)
 		rc = export_to_file(c, pos[0]);
 	else
-		rc = exchange_export(c->st, stdout, &c->err);
+		rc = registry_export(c->st, access_local_operator(), stdout, &c->err);
 	if (rc != 0)
 		rc = cli_fail(c);
 out:
@@ -311,8 +314,11 @@ static int check_label(const char *label, struct sk_error *err)
 
 int cli_token_create(struct cli *c, int argc, char **argv)
 {
-	struct cli_opt opts[] = {{"label", true}, {NULL}};
+	struct cli_opt opts[] = {{"label", true}, {"expires", true}, {NULL}};
 	struct cli_opt *label_opt = cli_opt_get(opts, "label");
+	struct cli_opt *expires_opt = cli_opt_get(opts, "expires");
+	char expires[21] = "";
+	int64_t lifetime = 0;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	char pwhash[SECRET_PWHASH_MAX], token[SECRET_TOKEN_LEN + 1], hash[SECRET_HASH_HEX + 1];
 	const char *label;
@@ -328,6 +334,17 @@ int cli_token_create(struct cli *c, int argc, char **argv)
 	label = label_opt->count > 0 ? label_opt->arg : "";
 	if (check_label(label, &c->err) != 0)
 		goto fail;
+	if (expires_opt->count > 0) {
+		if (str_to_duration(expires_opt->arg, TOKEN_LIFETIME_MAX, &lifetime) != 0 ||
+		    lifetime == 0) {
+			rc = cli_usage_error(c,
+					     "--expires must be a duration from 1s to %dd "
+					     "(a number with s, m, h or d: 90d)",
+					     TOKEN_LIFETIME_MAX / 86400);
+			goto out;
+		}
+		str_time_iso(str_time_now() + (time_t)lifetime, expires);
+	}
 	if (secret_init() != 0) {
 		sk_error_set(&c->err, SK_EIO, "libsodium could not be initialised");
 		goto fail;
@@ -339,7 +356,8 @@ int cli_token_create(struct cli *c, int argc, char **argv)
 	explicit_bzero(pwhash, sizeof(pwhash));
 	secret_token_new(token);
 	secret_token_hash(token, hash);
-	if (store_token_add(c->st, u.id, label, hash, &id, &c->err) != 0)
+	if (store_token_add(c->st, u.id, label, hash, expires[0] != '\0' ? expires : NULL, &id,
+			    &c->err) != 0)
 		goto fail;
 	if (c->json) {
 		json_t *o = json_object();
@@ -347,6 +365,8 @@ int cli_token_create(struct cli *c, int argc, char **argv)
 		json_object_set_new(o, "id", json_integer(id));
 		json_object_set_new(o, "user", json_string(u.name));
 		json_object_set_new(o, "label", json_string(label));
+		json_object_set_new(o, "expires",
+				    expires[0] != '\0' ? json_string(expires) : json_null());
 		json_object_set_new(o, "token", json_string(token));
 		rc = cli_print_json(o);
 	} else {
@@ -355,14 +375,86 @@ int cli_token_create(struct cli *c, int argc, char **argv)
 	}
 	if (rc == 0)
 		fprintf(stderr,
-			"schakel: token %lld for %s created; it is shown only once and "
+			"schakel: token %lld for %s created%s%s; it is shown only once and "
 			"stored only as a hash\n",
-			(long long)id, u.name);
+			(long long)id, u.name, expires[0] != '\0' ? ", expiring " : "",
+			expires);
 	goto out;
 fail:
 	rc = cli_fail(c);
 out:
 	explicit_bzero(token, sizeof(token));
+	free(pos);
+	return rc;
+}
+
+struct token_out {
+	struct cli_table *t;
+	json_t *a;
+};
+
+/* JSON null for "", else the string. */
+static json_t *json_time(const char *t)
+{
+	return t[0] != '\0' ? json_string(t) : json_null();
+}
+
+static int print_token(const struct token_info *t, void *ctx)
+{
+	struct token_out *o = ctx;
+	char id[24];
+
+	if (o->a != NULL) {
+		json_t *v = json_object();
+
+		json_object_set_new(v, "id", json_integer(t->id));
+		json_object_set_new(v, "user", json_string(t->user));
+		json_object_set_new(v, "label", json_string(t->label));
+		json_object_set_new(v, "created", json_string(t->created));
+		json_object_set_new(v, "expires", json_time(t->expires));
+		json_object_set_new(v, "last_used", json_time(t->last_used));
+		json_array_append_new(o->a, v);
+		return 0;
+	}
+	snprintf(id, sizeof(id), "%lld", (long long)t->id);
+	cli_table_add(o->t, (const char *[]){id, t->user, t->label, t->created,
+					     t->expires[0] != '\0' ? t->expires : "never",
+					     t->last_used[0] != '\0' ? t->last_used : "never"});
+	return 0;
+}
+
+int cli_token_list(struct cli *c, int argc, char **argv)
+{
+	static const char *const heads[] = {"ID",      "USER",	  "LABEL",
+					    "CREATED", "EXPIRES", "LAST USED"};
+	struct cli_opt opts[] = {{NULL}};
+	struct token_out o = {0};
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	struct user u;
+	int npos = 0, rc;
+
+	memset(&u, 0, sizeof(u));
+	rc = cli_parse(c, argc, argv, opts, 0, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (npos == 1 && store_user_get_by_name(c->st, pos[0], &u, NULL, &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
+	if (c->json)
+		o.a = json_array();
+	else
+		o.t = cli_table_new(6, heads);
+	if (store_token_each(c->st, u.id, print_token, &o, &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
+	rc = cli_print_list(c, &o.a, o.t, "no API tokens");
+out:
+	json_decref(o.a);
+	cli_table_free(o.t);
 	free(pos);
 	return rc;
 }
@@ -419,7 +511,8 @@ int cli_audit(struct cli *c, int argc, char **argv)
 		o.a = json_array();
 	else
 		o.t = cli_table_new(5, heads);
-	if (store_audit_each(c->st, (int)limit, print_audit, &o, &c->err) != 0) {
+	if (registry_audit_each(c->st, access_local_operator(), (int)limit, print_audit, &o,
+				&c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
 	}

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/access.h"
 #include "lib/buf.h"
 #include "lib/config.h"
 #include "lib/str.h"
@@ -15,6 +16,8 @@
 #include "model/recipient.h"
 #include "model/taxonomy.h"
 #include "registry/event_read.h"
+#include "route/optout.h"
+#include "route/retention.h"
 #include "store/store.h"
 
 #define LIST_LIMIT_DEFAULT 100
@@ -104,8 +107,8 @@ static int list_row(const struct event_out *o, void *ctx)
 		struct rcpt_names names = {lo->orgs, {0}};
 
 		buf_init(&names.b, 4096);
-		rc = store_event_recipient_each(lo->c->st, row->id, rcpt_name, &names,
-						&lo->c->err);
+		rc = event_read_recipients(lo->c->st, access_local_operator(), row->id,
+					   rcpt_name, &names, &lo->c->err);
 		if (rc == 0)
 			cli_table_add(lo->t, (const char *[]){id, when, row->feed, row->type,
 							      tlp_name(row->tlp), source,
@@ -211,7 +214,8 @@ int cli_events_list(struct cli *c, int argc, char **argv)
 	lo.per_org = f.org_id > 0;
 	if (!c->json)
 		lo.t = lo.per_org ? cli_table_new(8, heads_org) : cli_table_new(7, heads_all);
-	if (event_read_page(c->st, &f, list_row, &lo, &next, &c->err) != 0)
+	if (event_read_page(c->st, access_local_operator(), &f, list_row, &lo, &next,
+			    &c->err) != 0)
 		goto fail;
 	if (lo.t != NULL) {
 		if (cli_table_rows(lo.t) == 0)
@@ -244,10 +248,10 @@ int cli_purge(struct cli *c, int argc, char **argv)
 	struct cli_opt opts[] = {{"days", true}, {"dry-run", false}, {NULL}};
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	bool dry = false;
-	struct store_event_filter f;
+	struct retention_result r;
 	struct cli_opt *o;
 	char when[21];
-	int64_t days, n = 0, mails = 0;
+	int64_t days, before, n = 0, mails = 0;
 	int npos = 0, rc;
 
 	rc = cli_parse(c, argc, argv, opts, 0, 0, pos, &npos);
@@ -266,17 +270,12 @@ int cli_purge(struct cli *c, int argc, char **argv)
 			      RETENTION_DEFAULT, &days, &c->err) != 0) {
 		goto fail;
 	}
-	/* An event goes when both its time and its receipt are past the
-	 * cut (as store_event_purge() decides); sent mail with it. */
-	memset(&f, 0, sizeof(f));
-	f.until = (int64_t)str_time_now() - days * 86400;
-	str_time_iso((time_t)f.until, when);
-	f.received_before = when;
-	if (dry ? store_event_count(c->st, &f, &n, &c->err) != 0
-		: store_event_purge(c->st, f.until, &n, &c->err) != 0)
+	before = (int64_t)str_time_now() - days * 86400;
+	str_time_iso((time_t)before, when);
+	if (retention_purge(c->st, access_local_operator(), before, dry, &r, &c->err) != 0)
 		goto fail;
-	if (store_mail_purge(c->st, f.until, dry, &mails, &c->err) != 0)
-		goto fail;
+	n = r.events;
+	mails = r.mails;
 	if (c->json) {
 		json_t *j = json_object();
 
@@ -304,12 +303,11 @@ out:
 
 /* ---- opt-outs ---- */
 
-/* optout add / rm: ORG TYPE..., all or none. */
-static int optout_change(struct cli *c, int argc, char **argv, bool add)
+/* optout add / rm: ORG TYPE..., all or none (route/optout.h). */
+static int optout_run(struct cli *c, int argc, char **argv, bool add)
 {
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	struct org org;
-	bool begun = false;
 	int npos = 0, rc;
 
 	memset(&org, 0, sizeof(org));
@@ -318,16 +316,10 @@ static int optout_change(struct cli *c, int argc, char **argv, bool add)
 		goto out;
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	if (cli_org_find(c, pos[0], &org) != 0 || store_begin(c->st, &c->err) != 0)
+	if (cli_org_find(c, pos[0], &org) != 0 ||
+	    optout_change(c->st, access_local_operator(), org.id, (const char *const *)pos + 1,
+			  (size_t)npos - 1, add, &c->err) != 0)
 		goto fail;
-	begun = true;
-	for (int i = 1; i < npos; i++)
-		if ((add ? store_optout_add(c->st, org.id, pos[i], &c->err)
-			 : store_optout_remove(c->st, org.id, pos[i], &c->err)) != 0)
-			goto fail;
-	if (store_commit(c->st, &c->err) != 0)
-		goto fail;
-	begun = false;
 	if (c->json) {
 		json_t *types = json_array();
 
@@ -348,8 +340,6 @@ static int optout_change(struct cli *c, int argc, char **argv, bool add)
 fail:
 	rc = cli_fail(c);
 out:
-	if (begun)
-		store_rollback(c->st);
 	org_clear(&org);
 	free(pos);
 	return rc;
@@ -357,12 +347,12 @@ out:
 
 int cli_optout_add(struct cli *c, int argc, char **argv)
 {
-	return optout_change(c, argc, argv, true);
+	return optout_run(c, argc, argv, true);
 }
 
 int cli_optout_rm(struct cli *c, int argc, char **argv)
 {
-	return optout_change(c, argc, argv, false);
+	return optout_run(c, argc, argv, false);
 }
 
 struct optout_rows {
@@ -409,7 +399,8 @@ int cli_optout_list(struct cli *c, int argc, char **argv)
 		rows.a = json_array();
 	else
 		rows.t = cli_table_new(2, heads);
-	if (store_optout_each(c->st, npos == 1 ? org.id : 0, optout_row, &rows, &c->err) != 0)
+	if (optout_each(c->st, access_local_operator(), npos == 1 ? org.id : 0, optout_row,
+			&rows, &c->err) != 0)
 		goto fail;
 	rc = cli_print_list(c, &rows.a, rows.t, "no opt-outs");
 	goto out;

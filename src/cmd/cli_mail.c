@@ -10,6 +10,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "access/access.h"
 #include "lib/config.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
@@ -111,7 +112,8 @@ int cli_mail_list(struct cli *c, int argc, char **argv)
 		o.a = json_array();
 	else
 		o.t = cli_table_new(8, heads);
-	if (store_mail_each(c->st, status, (size_t)limit, print_mail, &o, &c->err) != 0) {
+	if (mail_list(c->st, access_local_operator(), status, (size_t)limit, print_mail, &o,
+		      &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
 	}
@@ -212,7 +214,7 @@ int cli_mail_retry(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	if (store_mail_retry(c->st, id, &c->err) != 0) {
+	if (mail_retry(c->st, access_local_operator(), id, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
 	}

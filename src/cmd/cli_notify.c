@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sysexits.h>
 
+#include "access/access.h"
 #include "lib/xalloc.h"
 #include "route/notify.h"
 
@@ -69,8 +70,8 @@ int cli_notify(struct cli *c, int argc, char **argv)
 		r.a = json_array();
 	else
 		r.t = cli_table_new(8, heads);
-	if (notify_run(c->st, &nc, cli_opt_get(opts, "all")->count > 0, dry_run, report_digest,
-		       &r, &stats, &c->err) != 0) {
+	if (notify_run(c->st, access_local_operator(), &nc, cli_opt_get(opts, "all")->count > 0,
+		       dry_run, report_digest, &r, &stats, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
 	}

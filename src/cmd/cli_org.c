@@ -1,16 +1,18 @@
 /* cmd/cli_org.c: the organization, membership and contact commands of
- * schakel: thin front doors over the store and the model, printing
- * tables for people and JSON (registry/exchange.h shapes) for scripts. */
+ * schakel: thin front doors over registry/constituency.h (as the local
+ * operator), printing tables for people and JSON (registry/exchange.h
+ * shapes) for scripts. */
 #include "cmd/cli.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/access.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
+#include "registry/constituency.h"
 #include "registry/exchange.h"
-#include "store/store.h"
 
 /* The organizations of a store walk that pass the org list filters. */
 struct org_filter {
@@ -19,7 +21,7 @@ struct org_filter {
 	const char *sector; /* NULL: any; borrowed */
 };
 
-/* store_org_fn: push org to the list if it passes the filters. */
+/* Push org to the list if it passes the filters. */
 static int collect_filtered(const struct org *org, void *ctx)
 {
 	struct org_filter *f = ctx;
@@ -40,10 +42,10 @@ int cli_org_add(struct cli *c, int argc, char **argv)
 	static const char *const fields[] = {"kind",   "class", "sector", "country",
 					     "status", "notes", NULL};
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
-	struct org org, *liaisons = NULL;
+	struct org org;
 	struct cli_opt *member_of = cli_opt_get(opts, "member-of");
-	bool begun = false;
-	int npos = 0, nliaisons = 0, rc;
+	int64_t *liaisons = NULL;
+	int npos = 0, rc;
 
 	org_init(&org);
 	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
@@ -66,29 +68,17 @@ int cli_org_add(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c)) != 0)
 		goto out;
 	liaisons = xcalloc((size_t)member_of->count + 1, sizeof(*liaisons));
-	for (; nliaisons < member_of->count; nliaisons++) {
-		if (cli_org_find(c, member_of->args[nliaisons], &liaisons[nliaisons]) != 0)
+	for (int i = 0; i < member_of->count; i++) {
+		struct org liaison = {0};
+
+		if (cli_org_find(c, member_of->args[i], &liaison) != 0)
 			goto fail;
-		if (liaisons[nliaisons].kind != ORG_KIND_LIAISON) {
-			sk_error_set(
-			    &c->err, SK_EINVAL,
-			    "--member-of %s: not a liaison organization (its kind is %s)",
-			    liaisons[nliaisons].name, org_kind_names[liaisons[nliaisons].kind]);
-			nliaisons++;
-			goto fail;
-		}
+		liaisons[i] = liaison.id;
+		org_clear(&liaison);
 	}
-	if (store_begin(c->st, &c->err) != 0)
+	if (registry_org_add(c->st, access_local_operator(), &org, liaisons,
+			     (size_t)member_of->count, &c->err) != 0)
 		goto fail;
-	begun = true;
-	if (store_org_add(c->st, &org, &c->err) != 0)
-		goto fail;
-	for (int i = 0; i < nliaisons; i++)
-		if (store_member_add(c->st, liaisons[i].id, org.id, &c->err) != 0)
-			goto fail;
-	if (store_commit(c->st, &c->err) != 0)
-		goto fail;
-	begun = false;
 	if (c->json)
 		rc = cli_print_json(exchange_org_json(&org));
 	else
@@ -97,10 +87,6 @@ int cli_org_add(struct cli *c, int argc, char **argv)
 fail:
 	rc = cli_fail(c);
 out:
-	if (begun)
-		store_rollback(c->st);
-	for (int i = 0; i < nliaisons; i++)
-		org_clear(&liaisons[i]);
 	free(liaisons);
 	org_clear(&org);
 	cli_opts_free(opts);
@@ -113,6 +99,7 @@ int cli_org_list(struct cli *c, int argc, char **argv)
 	struct cli_opt opts[] = {{"kind", true}, {"class", true}, {"sector", true}, {NULL}};
 	static const char *const heads[] = {"ID", "NAME", "KIND", "CLASS", "SECTOR", "STATUS"};
 	struct org_filter f = {.kind = -1, .class = -1};
+	struct org_list all = {0};
 	const struct org_list *l = &f.list;
 	struct cli_opt *o;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
@@ -134,8 +121,10 @@ int cli_org_list(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	if (store_org_each(c->st, collect_filtered, &f, &c->err) != 0)
+	if (registry_org_list(c->st, access_local_operator(), &all, &c->err) != 0)
 		goto fail;
+	for (size_t i = 0; i < all.n; i++)
+		collect_filtered(&all.v[i], &f);
 	if (c->json) {
 		json_t *a = json_array();
 
@@ -164,6 +153,7 @@ int cli_org_list(struct cli *c, int argc, char **argv)
 fail:
 	rc = cli_fail(c);
 out:
+	org_list_free(&all);
 	org_list_free(&f.list);
 	free(pos);
 	return rc;
@@ -194,6 +184,7 @@ int cli_org_show(struct cli *c, int argc, char **argv)
 	struct org_list liaisons = {0}, members = {0};
 	struct contact_list contacts = {0};
 	struct resource_list res = {0};
+	const struct user *me = access_local_operator();
 	struct org org;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	int npos = 0, rc;
@@ -205,11 +196,11 @@ int cli_org_show(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c)) != 0)
 		goto out;
 	if (cli_org_find(c, pos[0], &org) != 0 ||
-	    store_liaison_each(c->st, org.id, org_list_push, &liaisons, &c->err) != 0 ||
+	    registry_liaison_list(c->st, me, org.id, &liaisons, &c->err) != 0 ||
 	    (org.kind == ORG_KIND_LIAISON &&
-	     store_member_each(c->st, org.id, org_list_push, &members, &c->err) != 0) ||
-	    store_contact_each(c->st, org.id, contact_list_push, &contacts, &c->err) != 0 ||
-	    store_resource_each(c->st, org.id, resource_list_push, &res, &c->err) != 0)
+	     registry_member_list(c->st, me, org.id, &members, &c->err) != 0) ||
+	    registry_contact_list(c->st, me, org.id, &contacts, &c->err) != 0 ||
+	    registry_resource_list(c->st, me, org.id, &res, &c->err) != 0)
 		goto fail;
 	if (c->json) {
 		json_t *o = exchange_org_json(&org), *a;
@@ -293,11 +284,34 @@ out:
 	return rc;
 }
 
+/* The FIELD=VALUE words of org set, checked for shape before use. */
+struct org_edits {
+	char **words;
+	int n;
+};
+
+/* registry_org_edit_fn: each FIELD=VALUE onto org. */
+static int org_apply_words(struct org *org, void *ctx, struct sk_error *err)
+{
+	const struct org_edits *e = ctx;
+	char field[16];
+
+	for (int i = 0; i < e->n; i++) {
+		const char *eq = strchr(e->words[i], '=');
+
+		memcpy(field, e->words[i], (size_t)(eq - e->words[i]));
+		field[eq - e->words[i]] = '\0';
+		if (org_set_field(org, field, eq + 1, err) != 0)
+			return err->code;
+	}
+	return 0;
+}
+
 int cli_org_set(struct cli *c, int argc, char **argv)
 {
 	struct org org, upd;
+	struct org_edits edits;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
-	char field[16];
 	int npos = 0, rc;
 
 	memset(&org, 0, sizeof(org));
@@ -308,25 +322,18 @@ int cli_org_set(struct cli *c, int argc, char **argv)
 	for (int i = 1; i < npos; i++) {
 		const char *eq = strchr(pos[i], '=');
 
-		if (eq == NULL || eq == pos[i] || (size_t)(eq - pos[i]) >= sizeof(field)) {
+		if (eq == NULL || eq == pos[i] || (size_t)(eq - pos[i]) >= 16) {
 			rc = cli_usage_error(c, "'%s' is not FIELD=VALUE", pos[i]);
 			goto out;
 		}
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	if (cli_org_find(c, pos[0], &org) != 0)
-		goto fail;
-	org_copy(&upd, &org);
-	for (int i = 1; i < npos; i++) {
-		const char *eq = strchr(pos[i], '=');
-
-		memcpy(field, pos[i], (size_t)(eq - pos[i]));
-		field[eq - pos[i]] = '\0';
-		if (org_set_field(&upd, field, eq + 1, &c->err) != 0)
-			goto fail;
-	}
-	if (org_validate(&upd, &c->err) != 0 || store_org_update(c->st, &upd, &c->err) != 0)
+	edits.words = pos + 1;
+	edits.n = npos - 1;
+	if (cli_org_find(c, pos[0], &org) != 0 ||
+	    registry_org_update(c->st, access_local_operator(), org.id, org_apply_words, &edits,
+				&upd, &c->err) != 0)
 		goto fail;
 	if (c->json)
 		rc = cli_print_json(exchange_org_json(&upd));
@@ -344,27 +351,29 @@ out:
 
 int cli_org_rm(struct cli *c, int argc, char **argv)
 {
-	struct org org;
+	struct org org, gone;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	int npos = 0, rc;
 
 	memset(&org, 0, sizeof(org));
+	memset(&gone, 0, sizeof(gone));
 	rc = cli_parse(c, argc, argv, NULL, 1, 1, pos, &npos);
 	if (rc != CLI_GO)
 		goto out;
 	if ((rc = cli_open(c)) != 0)
 		goto out;
 	if (cli_org_find(c, pos[0], &org) != 0 ||
-	    store_org_remove(c->st, org.id, &c->err) != 0) {
+	    registry_org_remove(c->st, access_local_operator(), org.id, &gone, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
 	}
 	if (c->json)
-		rc = cli_print_json(exchange_org_json(&org));
+		rc = cli_print_json(exchange_org_json(&gone));
 	else
-		printf("removed organization %lld: %s\n", (long long)org.id, org.name);
+		printf("removed organization %lld: %s\n", (long long)gone.id, gone.name);
 out:
 	org_clear(&org);
+	org_clear(&gone);
 	free(pos);
 	return rc;
 }
@@ -385,29 +394,19 @@ static int member_change(struct cli *c, int argc, char **argv, bool add)
 		goto out;
 	if (cli_org_find(c, pos[0], &liaison) != 0 || cli_org_find(c, pos[1], &member) != 0)
 		goto fail;
-	if (add && liaison.kind != ORG_KIND_LIAISON) {
-		sk_error_set(&c->err, SK_EINVAL,
-			     "%s is not a liaison organization (its kind is %s)", liaison.name,
-			     org_kind_names[liaison.kind]);
-		goto fail;
-	}
-	if (add && liaison.id == member.id) {
-		sk_error_set(&c->err, SK_EINVAL,
-			     "an organization cannot be a member of itself");
-		goto fail;
-	}
 	if (add) {
-		rc = store_is_member(c->st, liaison.id, member.id, &c->err);
-		if (rc < 0)
+		bool was = false;
+
+		if (registry_member_add(c->st, access_local_operator(), liaison.id, member.id,
+					&was, &c->err) != 0)
 			goto fail;
-		if (rc == 1) {
+		if (was) {
 			sk_error_set(&c->err, SK_EEXIST, "%s is already a member of %s",
 				     member.name, liaison.name);
 			goto fail;
 		}
-		if (store_member_add(c->st, liaison.id, member.id, &c->err) != 0)
-			goto fail;
-	} else if (store_member_remove(c->st, liaison.id, member.id, &c->err) != 0) {
+	} else if (registry_member_remove(c->st, access_local_operator(), liaison.id, member.id,
+					  &c->err) != 0) {
 		goto fail;
 	}
 	rc = 0;
@@ -477,7 +476,7 @@ int cli_contact_add(struct cli *c, int argc, char **argv)
 	if (cli_org_find(c, pos[0], &org) != 0)
 		goto fail;
 	ct.org_id = org.id;
-	if (store_contact_add(c->st, &ct, &c->err) != 0)
+	if (registry_contact_add(c->st, access_local_operator(), &ct, &c->err) != 0)
 		goto fail;
 	if (c->json)
 		rc = cli_print_json(exchange_contact_json(&ct));
@@ -510,9 +509,9 @@ int cli_contact_list(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c)) != 0)
 		goto out;
 	if ((npos == 1 && cli_org_find(c, pos[0], &org) != 0) ||
-	    store_org_each(c->st, org_list_push, &orgs, &c->err) != 0 ||
-	    store_contact_each(c->st, npos == 1 ? org.id : 0, contact_list_push, &l, &c->err) !=
-		0)
+	    registry_org_list(c->st, access_local_operator(), &orgs, &c->err) != 0 ||
+	    registry_contact_list(c->st, access_local_operator(), npos == 1 ? org.id : 0, &l,
+				  &c->err) != 0)
 		goto fail;
 	org_list_sort_by_id(&orgs);
 	if (c->json) {
@@ -568,8 +567,7 @@ int cli_contact_rm(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	if (store_contact_get(c->st, id, &ct, &c->err) != 0 ||
-	    store_contact_remove(c->st, id, &c->err) != 0) {
+	if (registry_contact_remove(c->st, access_local_operator(), 0, id, &ct, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
 	}

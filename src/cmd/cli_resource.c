@@ -1,16 +1,17 @@
 /* cmd/cli_resource.c: the resource commands of schakel (add, list, rm,
- * overlaps) and whois, over the store and registry/registry.h. */
+ * overlaps) and whois: thin front doors over registry/constituency.h,
+ * as the local operator. */
 #include "cmd/cli.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/access.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
+#include "registry/constituency.h"
 #include "registry/exchange.h"
-#include "registry/registry.h"
-#include "store/store.h"
 
 /* The resources of a store walk of one type. */
 struct res_filter {
@@ -18,7 +19,7 @@ struct res_filter {
 	int type; /* -1: any */
 };
 
-/* store_resource_fn: push r to the list if it has the type. */
+/* Push r to the list if it has the type. */
 static int collect_typed(const struct resource *r, void *ctx)
 {
 	struct res_filter *f = ctx;
@@ -32,21 +33,6 @@ static void format_value(const struct resource *r, char out[RESOURCE_TEXT_MAX])
 {
 	if (resource_format_value(r, out, RESOURCE_TEXT_MAX) < 0)
 		out[0] = '\0';
-}
-
-static bool same_resource(const struct resource *a, const struct resource *b)
-{
-	if (a->type != b->type)
-		return false;
-	switch (a->type) {
-	case RESOURCE_ASN:
-		return a->asn == b->asn;
-	case RESOURCE_PREFIX:
-		return prefix_compare(&a->prefix, &b->prefix) == 0;
-	case RESOURCE_DOMAIN:
-		return strcmp(a->domain, b->domain) == 0;
-	}
-	return false;
 }
 
 /* Parse a value given on the command line; the message names it. */
@@ -63,12 +49,10 @@ static int parse_value(struct cli *c, const char *text, struct resource *out)
 
 int cli_resource_add(struct cli *c, int argc, char **argv)
 {
-	struct resource_list have = {0};
 	struct resource *res = NULL;
 	struct org org;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	char value[RESOURCE_TEXT_MAX];
-	bool begun = false;
 	int npos = 0, nres, rc;
 
 	memset(&org, 0, sizeof(org));
@@ -83,33 +67,9 @@ int cli_resource_add(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c)) != 0)
 		goto out;
 	if (cli_org_find(c, pos[0], &org) != 0 ||
-	    store_resource_each(c->st, org.id, resource_list_push, &have, &c->err) != 0)
+	    registry_resource_add(c->st, access_local_operator(), org.id, res, (size_t)nres,
+				  &c->err) != 0)
 		goto fail;
-	for (int i = 0; i < nres; i++) {
-		bool dup = false;
-
-		for (size_t k = 0; k < have.n && !dup; k++)
-			dup = same_resource(&res[i], &have.v[k]);
-		for (int k = 0; k < i && !dup; k++)
-			dup = same_resource(&res[i], &res[k]);
-		if (dup) {
-			format_value(&res[i], value);
-			sk_error_set(&c->err, SK_EEXIST, "%s already has %s %s", org.name,
-				     resource_type_names[res[i].type], value);
-			goto fail;
-		}
-	}
-	if (store_begin(c->st, &c->err) != 0)
-		goto fail;
-	begun = true;
-	for (int i = 0; i < nres; i++) {
-		res[i].org_id = org.id;
-		if (store_resource_add(c->st, &res[i], &c->err) != 0)
-			goto fail;
-	}
-	if (store_commit(c->st, &c->err) != 0)
-		goto fail;
-	begun = false;
 	if (c->json) {
 		json_t *a = json_array();
 
@@ -128,10 +88,7 @@ int cli_resource_add(struct cli *c, int argc, char **argv)
 fail:
 	rc = cli_fail(c);
 out:
-	if (begun)
-		store_rollback(c->st);
 	org_clear(&org);
-	resource_list_free(&have);
 	free(res);
 	free(pos);
 	return rc;
@@ -143,6 +100,7 @@ int cli_resource_list(struct cli *c, int argc, char **argv)
 	static const char *const heads[] = {"ID", "ORG", "TYPE", "VALUE"};
 	struct res_filter f = {.type = -1};
 	const struct resource_list *l = &f.list;
+	struct resource_list all = {0};
 	struct org_list names = {0};
 	struct cli_opt *type = cli_opt_get(opts, "type");
 	struct org org;
@@ -159,9 +117,12 @@ int cli_resource_list(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c)) != 0)
 		goto out;
 	if ((npos == 1 && cli_org_find(c, pos[0], &org) != 0) ||
-	    store_org_each(c->st, org_list_push, &names, &c->err) != 0 ||
-	    store_resource_each(c->st, npos == 1 ? org.id : 0, collect_typed, &f, &c->err) != 0)
+	    registry_org_list(c->st, access_local_operator(), &names, &c->err) != 0 ||
+	    registry_resource_list(c->st, access_local_operator(), npos == 1 ? org.id : 0, &all,
+				   &c->err) != 0)
 		goto fail;
+	for (size_t i = 0; i < all.n; i++)
+		collect_typed(&all.v[i], &f);
 	org_list_sort_by_id(&names);
 	if (c->json) {
 		json_t *a = json_array();
@@ -192,6 +153,7 @@ fail:
 out:
 	org_clear(&org);
 	org_list_free(&names);
+	resource_list_free(&all);
 	resource_list_free(&f.list);
 	free(pos);
 	return rc;
@@ -200,7 +162,7 @@ out:
 /* resource rm ID, or resource rm ORG VALUE. */
 int cli_resource_rm(struct cli *c, int argc, char **argv)
 {
-	struct resource_list have = {0};
+	const struct user *me = access_local_operator();
 	struct resource want, found;
 	struct org org;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
@@ -226,26 +188,14 @@ int cli_resource_rm(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c)) != 0)
 		goto out;
 	if (npos == 1) {
-		if (store_resource_get(c->st, id, &found, &c->err) != 0 ||
-		    store_org_get(c->st, found.org_id, &org, &c->err) != 0)
+		if (registry_resource_get(c->st, me, 0, id, &found, &c->err) != 0 ||
+		    registry_org_get(c->st, me, found.org_id, &org, &c->err) != 0)
 			goto fail;
-	} else {
-		size_t k;
-
-		if (cli_org_find(c, pos[0], &org) != 0 ||
-		    store_resource_each(c->st, org.id, resource_list_push, &have, &c->err) != 0)
-			goto fail;
-		for (k = 0; k < have.n && !same_resource(&want, &have.v[k]); k++)
-			;
-		if (k == have.n) {
-			format_value(&want, value);
-			sk_error_set(&c->err, SK_ENOTFOUND, "%s has no %s %s", org.name,
-				     resource_type_names[want.type], value);
-			goto fail;
-		}
-		found = have.v[k];
+	} else if (cli_org_find(c, pos[0], &org) != 0 ||
+		   registry_resource_find(c->st, me, org.id, &want, &found, &c->err) != 0) {
+		goto fail;
 	}
-	if (store_resource_remove(c->st, found.id, &c->err) != 0)
+	if (registry_resource_remove(c->st, me, org.id, found.id, NULL, &c->err) != 0)
 		goto fail;
 	rc = 0;
 	format_value(&found, value);
@@ -259,7 +209,6 @@ fail:
 	rc = cli_fail(c);
 out:
 	org_clear(&org);
-	resource_list_free(&have);
 	free(pos);
 	return rc;
 }
@@ -309,7 +258,8 @@ int cli_resource_overlaps(struct cli *c, int argc, char **argv)
 		o.a = json_array();
 	else
 		o.t = cli_table_new(4, heads);
-	if (registry_overlaps(c->st, print_overlap, &o, &c->err) != 0) {
+	if (registry_overlaps_as(c->st, access_local_operator(), print_overlap, &o, &c->err) !=
+	    0) {
 		rc = cli_fail(c);
 		goto out;
 	}
@@ -364,7 +314,8 @@ int cli_whois(struct cli *c, int argc, char **argv)
 		o.a = json_array();
 	else
 		o.t = cli_table_new(4, heads);
-	if (registry_whois(c->st, pos[0], print_owner, &o, &c->err) != 0) {
+	if (registry_whois_as(c->st, access_local_operator(), pos[0], print_owner, &o,
+			      &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
 	}

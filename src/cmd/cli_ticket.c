@@ -9,10 +9,12 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "access/access.h"
 #include "cmd/common.h"
 #include "lib/buf.h"
 #include "lib/config.h"
 #include "lib/str.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "mail/inbound.h"
 #include "model/ticket.h"
@@ -48,22 +50,62 @@ static int mailgate_exit(struct cli *c, bool refused)
 	return refused ? EX_DATAERR : EX_TEMPFAIL;
 }
 
+/* A wrong command line is the MTA's configuration, not the mail's fault:
+ * 75 keeps the mail queued until the command is fixed, where 64 would
+ * bounce it. cli_parse() printed what was wrong. */
+static int mailgate_usage(void)
+{
+	fputs("schakel mailgate: the command line is wrong: exit 75, the MTA keeps the mail "
+	      "and tries again\n",
+	      stderr);
+	return EX_TEMPFAIL;
+}
+
+/* The MTA passes the envelope sender as it came: one that is not UTF-8
+ * is no address to answer, and must not make the command line wrong.
+ * Blank it in argv (--sender VALUE or --sender=VALUE); true if it was. */
+static bool sender_blank(int argc, char **argv)
+{
+	static char empty[] = "", bare[] = "--sender=";
+	bool blanked = false;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--sender") == 0 && i + 1 < argc &&
+		    !utf8_valid(argv[i + 1], strlen(argv[i + 1]))) {
+			argv[++i] = empty;
+			blanked = true;
+		} else if (str_has_prefix(argv[i], "--sender=") &&
+			   !utf8_valid(argv[i], strlen(argv[i]))) {
+			argv[i] = bare;
+			blanked = true;
+		}
+	}
+	return blanked;
+}
+
 int cli_mailgate(struct cli *c, int argc, char **argv)
 {
 	struct cli_opt opts[] = {{"sender", true}, {NULL}};
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	struct intake_config ic;
-	bool have_ic = false;
+	bool have_ic = false, bad_sender;
 	struct intake_result r;
 	const char *sender = NULL;
 	struct buf raw;
 	int npos = 0, rc;
 
 	buf_init(&raw, 0);
+	bad_sender = sender_blank(argc, argv);
 	rc = cli_parse(c, argc, argv, opts, 0, 0, pos, &npos);
-	if (rc != CLI_GO)
+	if (rc != CLI_GO) {
+		if (rc != 0)
+			rc = mailgate_usage();
 		goto out;
-	if (cli_opt_get(opts, "sender")->count > 0)
+	}
+	/* A sender that is not UTF-8 counts as unknown: Return-Path or From. */
+	if (cli_opt_get(opts, "sender")->count > 0 && !bad_sender)
 		sender = cli_opt_get(opts, "sender")->arg;
 	if (c->cfg == NULL && (c->cfg = cmd_config_load(c->config_path, &c->err)) == NULL) {
 		rc = mailgate_exit(c, false);
@@ -112,7 +154,11 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 				    r.threaded_by ? json_string(r.threaded_by) : json_null());
 		json_object_set_new(j, "acknowledged", json_boolean(r.acked));
 		json_object_set_new(j, "no_ack", json_string(r.no_ack));
-		rc = cli_print_json(j);
+		json_object_set_new(j, "not_parsed",
+				    r.not_parsed[0] ? json_string(r.not_parsed) : json_null());
+		/* Stored: the exit status is the answer, the output a courtesy. */
+		cli_print_json(j);
+		rc = 0;
 	} else if (r.duplicate) {
 		printf("duplicate of a message stored on ticket #%lld: nothing stored\n",
 		       (long long)r.ticket_id);
@@ -124,6 +170,8 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 		       : r.created ? ", not acknowledged: "
 				   : "",
 		       r.acked || !r.created ? "" : r.no_ack);
+		if (r.not_parsed[0] != '\0')
+			printf("stored as received, not parsed: %s\n", r.not_parsed);
 		rc = 0;
 	}
 out:
@@ -136,6 +184,19 @@ out:
 }
 
 /* ---- ticket list, show ---- */
+
+/* The user the command acts as: the local operator (access.h), named
+ * after whoever runs it, so that comments and replies say who wrote
+ * them. */
+static void operator_of(struct user *u)
+{
+	char actor[128];
+
+	*u = *access_local_operator();
+	cli_actor_name(actor, sizeof(actor));
+	snprintf(u->name, sizeof(u->name), "%.*s", (int)sizeof(u->name) - 1,
+		 str_has_prefix(actor, "cli:") ? actor + 4 : actor);
+}
 
 struct list_out {
 	json_t *a;
@@ -168,6 +229,7 @@ int cli_ticket_list(struct cli *c, int argc, char **argv)
 	struct store_ticket_filter f = {.type = -1, .limit = LIST_DEFAULT};
 	struct list_out o = {0};
 	struct cli_opt *opt;
+	struct user u;
 	int64_t limit;
 	int npos = 0, rc;
 
@@ -206,7 +268,8 @@ int cli_ticket_list(struct cli *c, int argc, char **argv)
 		o.a = json_array();
 	else
 		o.t = cli_table_new(7, heads);
-	if (store_ticket_each(c->st, &f, list_row, &o, &c->err) != 0) {
+	operator_of(&u);
+	if (ticket_list(c->st, &u, &f, list_row, &o, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
 	}
@@ -229,52 +292,77 @@ static int ticket_arg(struct cli *c, const char *text, int64_t *id)
 	return 0;
 }
 
-struct show_out {
-	struct cli_table *t;
-};
-
-static int show_message(const struct store_ticket_message *m, void *ctx)
+/* A string member of o; "" when it is missing or null. */
+static const char *js(json_t *o, const char *key)
 {
-	(void)ctx;
-	printf("\n--- message %lld, %s %s %s%s%s (%zu bytes)%s\n", (long long)m->id, m->created,
-	       m->kind, m->author, m->recipients[0] ? " -> " : "", m->recipients, m->size,
-	       m->encrypted ? " [encrypted]" : "");
-	printf("Subject: %s\n\n%s\n", m->subject,
-	       m->encrypted ? "(encrypted: not shown)" : m->body);
-	return 0;
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v != NULL ? v : "";
 }
 
-static int show_item(const char *kind, const char *value, int64_t org_id, const char *org_name,
-		     const char *reason, void *ctx)
+static long long ji(json_t *o, const char *key)
 {
-	struct show_out *o = ctx;
-
-	cli_table_add(o->t, (const char *[]){kind, value, org_id > 0 ? org_name : "-",
-					     reason[0] ? reason : "-"});
-	return 0;
+	return (long long)json_integer_value(json_object_get(o, key));
 }
 
-static int show_link(int64_t id, void *ctx)
+/* Ticket j (ticket_view_full()) as text. */
+static void show_text(json_t *j)
 {
-	(void)ctx;
-	printf(" #%lld", (long long)id);
-	return 0;
-}
+	static const char *const heads[] = {"KIND", "VALUE", "ORG", "WHY"};
+	struct cli_table *t = cli_table_new(4, heads);
+	json_t *v;
+	size_t i;
 
-static int show_party(int64_t id, int64_t org_id, const char *address, void *ctx)
-{
-	(void)ctx;
-	printf("  party %lld: organization %lld, %s\n", (long long)id, (long long)org_id,
-	       address[0] ? address : "-");
-	return 0;
+	printf("Ticket #%lld: %s\n", ji(j, "id"), js(j, "subject"));
+	printf("  type %s, status %s, priority P%lld, severity %s, %s\n", js(j, "type"),
+	       js(j, "status"), ji(j, "priority"), js(j, "severity"), js(j, "tlp"));
+	printf("  requester %s (class %s), service %s (%s)\n", js(j, "requester"),
+	       js(j, "class"), js(j, "service"), js(j, "coverage"));
+	printf("  owner %s, tags %s\n", *js(j, "owner") ? js(j, "owner") : "-",
+	       *js(j, "tags") ? js(j, "tags") : "-");
+	printf("  scope %s%s%s\n", js(j, "scope"), *js(j, "scope_reason") ? ": " : "",
+	       js(j, "scope_reason"));
+	printf("  created %s, updated %s\n", js(j, "created"), js(j, "updated"));
+	if (*js(j, "due_resolve") != '\0')
+		printf("  due: acknowledge %s, first response %s, resolve %s\n",
+		       js(j, "due_ack"), js(j, "due_response"), js(j, "due_resolve"));
+	printf("  linked:");
+	json_array_foreach(json_object_get(j, "links"), i, v)
+	    printf(" #%lld", (long long)json_integer_value(v));
+	printf("\n");
+	json_array_foreach(json_object_get(j, "parties"), i, v)
+	    printf("  party %lld: organization %lld, %s\n", ji(v, "id"), ji(v, "org_id"),
+		   *js(v, "address") ? js(v, "address") : "-");
+	json_array_foreach(json_object_get(j, "items"), i, v)
+	    cli_table_add(t, (const char *[]){js(v, "kind"), js(v, "value"),
+					      ji(v, "org_id") > 0 ? js(v, "org") : "-",
+					      *js(v, "reason") ? js(v, "reason") : "-"});
+	if (cli_table_rows(t) > 0) {
+		printf("\nNamed in the report:\n");
+		cli_table_print(t);
+	}
+	cli_table_free(t);
+	json_array_foreach(json_object_get(j, "messages"), i, v)
+	{
+		bool enc = json_is_true(json_object_get(v, "encrypted"));
+
+		printf("\n--- message %lld, %s %s %s%s%s (%lld bytes)%s\n", ji(v, "id"),
+		       js(v, "created"), js(v, "kind"), js(v, "author"),
+		       *js(v, "recipients") ? " -> " : "", js(v, "recipients"), ji(v, "size"),
+		       enc ? " [encrypted]" : "");
+		if (*js(v, "not_parsed") != '\0')
+			printf("(not parsed: %s; ticket raw %lld gives the mail as received)\n",
+			       js(v, "not_parsed"), ji(v, "id"));
+		printf("Subject: %s\n\n%s\n", js(v, "subject"),
+		       enc ? "(encrypted: not shown)" : js(v, "body"));
+	}
 }
 
 int cli_ticket_show(struct cli *c, int argc, char **argv)
 {
-	static const char *const heads[] = {"KIND", "VALUE", "ORG", "WHY"};
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
-	struct show_out o = {0};
-	struct ticket t;
+	struct user u;
+	json_t *j;
 	int64_t id;
 	int npos = 0, rc;
 
@@ -283,50 +371,18 @@ int cli_ticket_show(struct cli *c, int argc, char **argv)
 		goto out;
 	if ((rc = ticket_arg(c, pos[0], &id)) != 0 || (rc = cli_open(c)) != 0)
 		goto out;
-	if (store_ticket_get(c->st, id, &t, &c->err) != 0) {
+	operator_of(&u);
+	if ((j = ticket_view_full(c->st, &u, id, &c->err)) == NULL) {
 		rc = cli_fail(c);
 		goto out;
 	}
 	if (c->json) {
-		json_t *j = ticket_view_full(c->st, id, &c->err);
-
-		rc = j != NULL ? cli_print_json(j) : cli_fail(c);
+		rc = cli_print_json(j);
 		goto out;
 	}
-	printf("Ticket #%lld: %s\n", (long long)t.id, t.subject);
-	printf("  type %s, status %s, priority P%d, severity %s, %s\n",
-	       ticket_type_names[t.type], t.status, t.priority, t.severity, tlp_name(t.tlp));
-	printf("  requester %s (class %s), service %s (%s)\n", t.requester, t.class, t.service,
-	       t.coverage);
-	printf("  owner %s, tags %s\n", t.owner[0] ? t.owner : "-", t.tags[0] ? t.tags : "-");
-	printf("  scope %s%s%s\n", t.scope, t.scope_reason[0] ? ": " : "", t.scope_reason);
-	printf("  created %s, updated %s\n", t.created, t.updated);
-	if (t.due_resolve[0] != '\0')
-		printf("  due: acknowledge %s, first response %s, resolve %s\n", t.due_ack,
-		       t.due_response, t.due_resolve);
-	printf("  linked:");
-	if (store_ticket_link_each(c->st, id, show_link, &o, &c->err) != 0) {
-		rc = cli_fail(c);
-		goto out;
-	}
-	printf("\n");
-	if (store_ticket_party_each(c->st, id, show_party, &o, &c->err) != 0) {
-		rc = cli_fail(c);
-		goto out;
-	}
-	o.t = cli_table_new(4, heads);
-	if (store_ticket_item_each(c->st, id, show_item, &o, &c->err) != 0) {
-		rc = cli_fail(c);
-		goto out;
-	}
-	if (cli_table_rows(o.t) > 0) {
-		printf("\nNamed in the report:\n");
-		cli_table_print(o.t);
-	}
-	if (store_ticket_message_each(c->st, id, show_message, &o, &c->err) != 0)
-		rc = cli_fail(c);
+	show_text(j);
+	json_decref(j);
 out:
-	cli_table_free(o.t);
 	free(pos);
 	return rc;
 }
@@ -335,6 +391,7 @@ int cli_ticket_raw(struct cli *c, int argc, char **argv)
 {
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	struct buf raw;
+	struct user u;
 	int64_t id;
 	int npos = 0, rc;
 
@@ -348,7 +405,8 @@ int cli_ticket_raw(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	if (store_ticket_message_raw(c->st, id, &raw, &c->err) != 0) {
+	operator_of(&u);
+	if (ticket_message_raw(c->st, &u, id, &raw, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
 	}
@@ -363,15 +421,6 @@ out:
 }
 
 /* ---- changes ---- */
-
-/* The author of a comment or reply: the user running the command. */
-static void author_of(char *out, size_t size)
-{
-	char actor[128];
-
-	cli_actor_name(actor, sizeof(actor));
-	snprintf(out, size, "%s", str_has_prefix(actor, "cli:") ? actor + 4 : actor);
-}
 
 /* The text of a comment or reply: --text, or stdin with --stdin. */
 static int text_arg(struct cli *c, struct cli_opt *opts, struct buf *b)
@@ -410,6 +459,7 @@ int cli_ticket_new(struct cli *c, int argc, char **argv)
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	struct cli_opt *type = cli_opt_get(opts, "type");
 	struct ticket t;
+	struct user u;
 	int npos = 0, rc, ty = TICKET_INCIDENT;
 
 	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
@@ -424,7 +474,8 @@ int cli_ticket_new(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	if (ticket_open(c->st, (enum ticket_type)ty, pos[0],
+	operator_of(&u);
+	if (ticket_open(c->st, &u, (enum ticket_type)ty, pos[0],
 			cli_opt_get(opts, "requester")->arg, &t, &c->err) != 0)
 		rc = cli_fail(c);
 	else
@@ -451,6 +502,7 @@ static int change_run(struct cli *c, int argc, char **argv, bool resolve)
 	bool have_ic = false;
 	enum tlp_label tlp;
 	struct ticket t;
+	struct user u;
 	int64_t id;
 	int npos = 0, rc;
 
@@ -471,8 +523,9 @@ static int change_run(struct cli *c, int argc, char **argv, bool resolve)
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
+	operator_of(&u);
 	if (resolve && ch.status == NULL) {
-		if (store_ticket_get(c->st, id, &t, &c->err) != 0) {
+		if (ticket_get(c->st, &u, id, &t, &c->err) != 0) {
 			rc = cli_fail(c);
 			goto out;
 		}
@@ -492,7 +545,7 @@ static int change_run(struct cli *c, int argc, char **argv, bool resolve)
 		goto out;
 	}
 	have_ic = true;
-	if (ticket_set(c->st, &ic.sla, id, &ch, &t, &c->err) != 0)
+	if (ticket_set(c->st, &u, &ic.sla, id, &ch, &t, &c->err) != 0)
 		rc = cli_fail(c);
 	else
 		rc = print_ticket(c, &t, resolve ? "ended" : "changed");
@@ -519,8 +572,8 @@ static int message_run(struct cli *c, int argc, char **argv, bool reply)
 {
 	struct cli_opt opts[] = {{"text", true}, {"stdin", false}, {"to", true}, {NULL}};
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
-	char author[128];
 	struct intake_config ic;
+	struct user u;
 	struct buf text;
 	int64_t id, mail_id = 0;
 	int npos = 0, rc;
@@ -537,20 +590,20 @@ static int message_run(struct cli *c, int argc, char **argv, bool reply)
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	author_of(author, sizeof(author));
+	operator_of(&u);
 	if (reply) {
 		if (intake_config_read(c->cfg, &ic, &c->err) != 0) {
 			rc = cli_fail(c);
 			goto out;
 		}
-		rc = ticket_reply(c->st, &ic, id, cli_opt_get(opts, "to")->arg, author,
+		rc = ticket_reply(c->st, &u, &ic, id, cli_opt_get(opts, "to")->arg,
 				  buf_str(&text), &mail_id, &c->err);
 		intake_config_free(&ic);
 		if (rc != 0) {
 			rc = cli_fail(c);
 			goto out;
 		}
-	} else if (ticket_comment(c->st, id, author, buf_str(&text), &c->err) != 0) {
+	} else if (ticket_comment(c->st, &u, id, buf_str(&text), &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
 	}
@@ -587,6 +640,7 @@ int cli_ticket_link(struct cli *c, int argc, char **argv)
 {
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	int64_t report, incident;
+	struct user u;
 	int npos = 0, rc;
 
 	rc = cli_parse(c, argc, argv, NULL, 2, 2, pos, &npos);
@@ -595,7 +649,8 @@ int cli_ticket_link(struct cli *c, int argc, char **argv)
 	if ((rc = ticket_arg(c, pos[0], &report)) != 0 ||
 	    (rc = ticket_arg(c, pos[1], &incident)) != 0 || (rc = cli_open(c)) != 0)
 		goto out;
-	if (store_ticket_link(c->st, report, incident, &c->err) != 0) {
+	operator_of(&u);
+	if (ticket_link(c->st, &u, report, incident, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
 	}
@@ -612,6 +667,7 @@ int cli_ticket_party(struct cli *c, int argc, char **argv)
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	struct cli_opt *org_opt = cli_opt_get(opts, "org");
 	int64_t id, org_id = 0, party = 0;
+	struct user u;
 	int npos = 0, rc;
 
 	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
@@ -634,7 +690,8 @@ int cli_ticket_party(struct cli *c, int argc, char **argv)
 		org_id = org.id;
 		org_clear(&org);
 	}
-	if (ticket_party_add(c->st, id, org_id, cli_opt_get(opts, "address")->arg, &party,
+	operator_of(&u);
+	if (ticket_party_add(c->st, &u, id, org_id, cli_opt_get(opts, "address")->arg, &party,
 			     &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
@@ -696,6 +753,7 @@ int cli_queue(struct cli *c, int argc, char **argv)
 	struct queue_out o = {0};
 	struct intake_config ic;
 	bool have_ic = false;
+	struct user u;
 	int64_t limit;
 	int npos = 0, rc;
 
@@ -723,7 +781,8 @@ int cli_queue(struct cli *c, int argc, char **argv)
 		o.a = json_array();
 	else
 		o.t = cli_table_new(11, heads);
-	if (store_ticket_each(c->st, &f, queue_row, &o, &c->err) != 0) {
+	operator_of(&u);
+	if (ticket_list(c->st, &u, &f, queue_row, &o, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
 	}

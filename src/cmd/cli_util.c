@@ -11,11 +11,13 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "access/access.h"
 #include "cmd/common.h"
 #include "lib/config.h"
 #include "lib/str.h"
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
+#include "registry/constituency.h"
 #include "route/enrich.h"
 #include "route/index.h"
 #include "route/match.h"
@@ -187,27 +189,7 @@ void cli_close(struct cli *c)
 
 int cli_org_find(struct cli *c, const char *ref, struct org *out)
 {
-	struct sk_error ignore = {0};
-	struct org org;
-	int64_t id;
-	int rc;
-
-	memset(&org, 0, sizeof(org));
-	if (str_to_i64(ref, 1, INT64_MAX, &id) == 0) {
-		rc = store_org_get(c->st, id, &org, &c->err);
-		if (rc != SK_ENOTFOUND)
-			goto done;
-	}
-	rc = store_org_get_by_name(c->st, ref, &org, &ignore);
-	if (rc == SK_ENOTFOUND)
-		return sk_error_set(&c->err, SK_ENOTFOUND,
-				    "no organization '%s' (give its id or exact name)", ref);
-	if (rc != 0)
-		sk_error_set(&c->err, rc, "%s", ignore.msg);
-done:
-	if (rc == 0)
-		*out = org;
-	return rc;
+	return registry_org_find(c->st, access_local_operator(), ref, out, &c->err);
 }
 
 const char *cli_org_name(const struct org_list *orgs, int64_t id)

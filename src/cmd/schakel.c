@@ -171,9 +171,16 @@ static const struct cli_command commands[] = {
      "analysts belong to none. With --password-stdin the password is the first line of\n"
      "stdin; otherwise a random password is printed, once.\n" ORG_HELP JSON_HELP},
     {"token", "create", cli_token_create, "create an API token for a user",
-     "usage: schakel token create USER [--label LABEL]\n"
+     "usage: schakel token create USER [--label LABEL] [--expires DURATION]\n"
      "Create an API token for USER and print it alone on stdout. It is shown only once\n"
-     "and stored only as a hash.\n" JSON_HELP},
+     "and stored only as a hash. With --expires (90d, 12h, 30m; at most 3650d) the API\n"
+     "refuses it from that time on; without, it is valid until the user is "
+     "removed.\n" JSON_HELP},
+    {"token", "list", cli_token_list, "list API tokens",
+     "usage: schakel token list [USER] [--json]\n"
+     "List the API tokens of USER, or of every user: id, user, label, when each was\n"
+     "created, when it expires and when it was last used (to the minute). The tokens\n"
+     "themselves are never shown.\n" JSON_HELP},
     {NULL, "audit", cli_audit, "show the audit log",
      "usage: schakel audit [--limit N] [--json]\n"
      "Show who changed what, newest first (at most N entries, default 50).\n" JSON_HELP},
@@ -241,11 +248,14 @@ static const struct cli_command commands[] = {
      "store it exactly as received with what was read from it: on the ticket its\n"
      "subject's [TAG #N] or its In-Reply-To/References name, else on a new ticket,\n"
      "which gets an acknowledgement with its number (RFC 3834: never to mail a\n"
-     "machine sent). The same Message-ID twice is stored once.\n"
+     "machine sent). The same mail twice (its Message-ID with the same body, or from\n"
+     "the same sender) is stored once. A mail over the [tickets] MIME limits is\n"
+     "stored as received and marked not parsed.\n"
      "  --sender  the envelope sender (Postfix: ${sender}); \"\" is a bounce's\n"
      "Exit 0 stored (or a duplicate), 65 never acceptable (too large, not a mail:\n"
      "the MTA bounces it), 75 anything else (store locked or down, disk full,\n"
-     "configuration): the MTA keeps the mail and tries again. See docs/tickets.md.\n"},
+     "configuration, a wrong command line): the MTA keeps the mail and tries again.\n"
+     "See docs/tickets.md.\n"},
     {NULL, "queue", cli_queue, "the duty officer's view: open tickets by urgency",
      "usage: schakel queue [--limit N] [--json]\n"
      "The open tickets by priority, then by the due time of the next SLA clock\n"
@@ -403,6 +413,34 @@ static int dispatch(struct cli *c, int argc, char **argv)
 	return usage_error("unknown command", word);
 }
 
+/* Whether the command word is mailgate: the first word that is not a
+ * global option or its value. */
+static bool is_mailgate(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0 ||
+		    strcmp(argv[i], "--db") == 0)
+			i++;
+		else if (argv[i][0] != '-')
+			return strcmp(argv[i], "mailgate") == 0;
+	}
+	return false;
+}
+
+/* The MTA bounces a mail on 64 but keeps it on 75: a wrong command line
+ * in front of mailgate must not lose mail. */
+static int global_usage_error(int argc, char **argv, const char *what, const char *arg)
+{
+	int rc = usage_error(what, arg);
+
+	if (!is_mailgate(argc, argv))
+		return rc;
+	fputs("schakel mailgate: the command line is wrong: exit 75, the MTA keeps the mail "
+	      "and tries again\n",
+	      stderr);
+	return EX_TEMPFAIL;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
@@ -424,7 +462,8 @@ int main(int argc, char **argv)
 		} else if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0 ||
 			   strcmp(a, "--db") == 0) {
 			if (i + 1 >= argc)
-				return usage_error("a value is missing after", a);
+				return global_usage_error(argc, argv,
+							  "a value is missing after", a);
 			if (a[1] == 'c' || a[2] == 'c')
 				c.config_path = argv[++i];
 			else
@@ -437,7 +476,7 @@ int main(int argc, char **argv)
 			i++;
 			break;
 		} else {
-			return usage_error("unknown option", a);
+			return global_usage_error(argc, argv, "unknown option", a);
 		}
 	}
 	if (i >= argc) {
@@ -447,7 +486,9 @@ int main(int argc, char **argv)
 	}
 	rc = dispatch(&c, argc - i, argv + i);
 	cli_close(&c);
-	if (fflush(stdout) != 0 && rc == EX_OK)
+	/* mailgate's answer to the MTA is its exit status: a mail stored is
+	 * not reported lost because its summary could not be written. */
+	if (fflush(stdout) != 0 && rc == EX_OK && !is_mailgate(argc, argv))
 		rc = EX_IOERR;
 	return rc;
 }

@@ -11,12 +11,12 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "access/access.h"
 #include "cmd/common.h"
 #include "cmd/jobs.h"
 #include "config_build.h"
-#include "http/api_events.h"
-#include "http/api_registry.h"
 #include "http/api_tickets.h"
+#include "http/routes.h"
 #include "http/server.h"
 #include "lib/config.h"
 #include "lib/error.h"
@@ -71,6 +71,48 @@ struct daemon_settings {
 	struct intake_config tickets;
 };
 
+/* The [http] limits on slow clients and password sign-ins. */
+static int read_http_limits(const struct config *cfg, int threads,
+			    struct http_server_config *http, struct sk_error *err)
+{
+	int64_t timeout, per_client, conc, ufail, afail, window, lockout;
+	/* Fewer password checks at once than worker threads, so that the
+	 * others stay free for tokens and /healthz; by default a quarter of
+	 * them, as each check takes a core and 64 MiB for a while. */
+	int64_t conc_max = threads > 1 ? threads - 1 : 1;
+	int rc;
+
+	rc = config_duration(cfg, "http", "request_timeout", 1, 3600, HTTP_REQUEST_TIMEOUT,
+			     &timeout, err);
+	if (rc == 0)
+		rc = config_int(cfg, "http", "connections_per_client", 1, HTTP_CONNECTIONS_MAX,
+				HTTP_CONNECTIONS_PER_CLIENT, &per_client, err);
+	if (rc == 0)
+		rc = config_int(cfg, "http", "signin_concurrency", 1, conc_max,
+				threads / 4 > 1 ? threads / 4 : 1, &conc, err);
+	if (rc == 0)
+		rc = config_int(cfg, "http", "signin_user_failures", 1, 1000, 5, &ufail, err);
+	if (rc == 0)
+		rc = config_int(cfg, "http", "signin_address_failures", 1, 100000, 20, &afail,
+				err);
+	if (rc == 0)
+		rc = config_duration(cfg, "http", "signin_window", 1, 86400, 15 * 60, &window,
+				     err);
+	if (rc == 0)
+		rc = config_duration(cfg, "http", "signin_lockout", 1, 86400, 15 * 60, &lockout,
+				     err);
+	if (rc != 0)
+		return rc;
+	http->request_timeout = timeout;
+	http->connections_per_client = (int)per_client;
+	http->signin.concurrency = (int)conc;
+	http->signin.user_failures = (int)ufail;
+	http->signin.address_failures = (int)afail;
+	http->signin.window = window;
+	http->signin.lockout = lockout;
+	return 0;
+}
+
 static int read_settings(const struct config *cfg, const char *db_flag,
 			 struct daemon_settings *out, struct sk_error *err)
 {
@@ -86,6 +128,8 @@ static int read_settings(const struct config *cfg, const char *db_flag,
 		rc = config_int(cfg, "http", "threads", 1, 256, 4, &threads, err);
 	if (rc == 0)
 		rc = config_int(cfg, "http", "max_body", 1, 1 << 30, 1 << 20, &max_body, err);
+	if (rc == 0)
+		rc = read_http_limits(cfg, (int)threads, &s.http, err);
 	if (rc == 0)
 		rc = config_int(cfg, "store", "pool_size", 1, 256, threads, &pool_size, err);
 	if (rc == 0)
@@ -179,7 +223,8 @@ static int notify_job_run(struct store *st, void *arg)
 	struct notify_stats stats;
 	struct sk_error err = {0};
 
-	if (notify_run(st, &s->notify, false, false, NULL, NULL, &stats, &err) != 0)
+	if (notify_run(st, access_local_operator(), &s->notify, false, false, NULL, NULL,
+		       &stats, &err) != 0)
 		log_warn("notify: %s", err.msg);
 	else if (stats.digests > 0)
 		log_info("notify: queued %zu digests with %zu events", stats.digests,
@@ -209,8 +254,6 @@ int main(int argc, char **argv)
 	    {"foreground", no_argument, NULL, 'f'},   {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
 	};
-	static const struct router_route *const tables[] = {
-	    api_registry_routes, api_events_routes, api_tickets_routes, NULL};
 	const char *conf_path = NULL, *db_flag = NULL, *listen = NULL, *port = NULL;
 	struct sk_error err = {0};
 	struct daemon_settings s = {0};
@@ -281,7 +324,7 @@ int main(int argc, char **argv)
 		status = cmd_fail(PROG, &err);
 		goto out;
 	}
-	s.http.tables = tables;
+	s.http.tables = http_routes;
 	api_tickets_configure(&s.tickets);
 	log_init(PROG, (enum log_level)s.log_level, s.use_syslog);
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "access/access.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "lib/buf.h"
@@ -19,7 +20,6 @@
 #include "lib/xalloc.h"
 #include "model/taxonomy.h"
 #include "registry/event_read.h"
-#include "store/store.h"
 
 /* A page is streamed in pieces of about EVENTS_PIECE bytes (one more
  * row, at most 1 MiB stored, always fits the server's piece cap), each
@@ -36,6 +36,8 @@ static const char *const known_args[] = {"since", "until",  "type", "feed", "for
  * the row last, which the handler found first (so that the next cursor
  * goes into the headers). */
 struct events_flow {
+	struct user user;	     /* the reader, copied: the page outlives the request */
+	const struct user *reader;   /* &user, or NULL for nobody */
 	struct store_event_filter f; /* type and feed point into this */
 	char feed[FEED_NAME_MAX + 1];
 	bool csv;
@@ -99,7 +101,7 @@ static int flow_fill(void *ctx, struct store *st, struct buf *b, bool *done,
 	}
 	if (rc == 0 && !fl->reached) {
 		piece.limit = EVENTS_PIECE_ROWS;
-		rc = event_read_page(st, &piece, flow_row, fl, &more, err);
+		rc = event_read_page(st, fl->reader, &piece, flow_row, fl, &more, err);
 		if (rc == 0 && more == 0)
 			fl->reached = true; /* the walk's end: rows went since the first */
 	}
@@ -199,8 +201,6 @@ static int api_events_list(struct http_request *req, struct http_response *resp,
 			   struct sk_error *err)
 {
 	struct events_flow *fl = xcalloc(1, sizeof(*fl));
-	int64_t asked;
-	struct org org;
 	int rc;
 
 	if ((rc = events_query(req, &fl->f, &fl->csv, err)) != 0)
@@ -209,21 +209,14 @@ static int api_events_list(struct http_request *req, struct http_response *resp,
 		snprintf(fl->feed, sizeof(fl->feed), "%s", fl->f.feed);
 		fl->f.feed = fl->feed;
 	}
-	asked = fl->f.org_id;
-	if ((rc = event_read_scope(req->user, asked, &fl->f.org_id, err)) != 0)
-		goto fail;
-	if (asked > 0 && req->user->role != USER_ROLE_PARTNER) {
-		if ((rc = store_org_get(req->st, asked, &org, err)) != 0) {
-			if (rc == SK_ENOTFOUND)
-				sk_error_set(err, rc, "organization %lld not found",
-					     (long long)asked);
-			goto fail;
-		}
-		org_clear(&org);
+	if (req->user != NULL) {
+		fl->user = *req->user;
+		fl->reader = &fl->user;
 	}
 	/* The page's bounds first, so the next cursor goes into a header;
 	 * the rows follow in pieces. */
-	if ((rc = event_read_page(req->st, &fl->f, flow_bound, fl, &fl->next, err)) != 0)
+	if ((rc = event_read_page(req->st, fl->reader, &fl->f, flow_bound, fl, &fl->next,
+				  err)) != 0)
 		goto fail;
 	fl->f.limit = 0;
 	http_response_stream(
@@ -239,6 +232,6 @@ fail:
 }
 
 const struct router_route api_events_routes[] = {
-    {"GET", "/api/v1/events", api_events_list, 0},
-    {NULL, NULL, NULL, 0},
+    {"GET", "/api/v1/events", api_events_list, ACCESS_USER},
+    {NULL, NULL, NULL, ACCESS_PUBLIC},
 };

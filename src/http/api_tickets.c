@@ -8,12 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "access/access.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "lib/error.h"
 #include "lib/str.h"
 #include "model/user.h"
-#include "store/store.h"
 #include "ticket/intake.h"
 #include "ticket/view.h"
 #include "ticket/workflow.h"
@@ -23,15 +23,6 @@ static const struct intake_config *settings;
 void api_tickets_configure(const struct intake_config *c)
 {
 	settings = c;
-}
-
-static int require_staff(const struct http_request *req, struct sk_error *err)
-{
-	if (req->user != NULL &&
-	    (req->user->role == USER_ROLE_ADMIN || req->user->role == USER_ROLE_ANALYST))
-		return 0;
-	return sk_error_set(err, SK_EPERM, "user %s may not read or handle tickets",
-			    req->user ? req->user->name : "-");
 }
 
 /* Only the members in allowed; each a string unless it is in ints. */
@@ -86,7 +77,7 @@ static int api_ticket_list(struct http_request *req, struct http_response *resp,
 	const char *v;
 	int rc;
 
-	if ((rc = require_staff(req, err)) != 0 ||
+	if ((rc = access_may_handle_tickets(req->user, err)) != 0 ||
 	    (rc = http_request_page(req, &l.pg, err)) != 0)
 		return rc;
 	if ((v = http_request_query(req, "type")) != NULL &&
@@ -104,7 +95,7 @@ static int api_ticket_list(struct http_request *req, struct http_response *resp,
 	l.clocks = f.queue_order && settings != NULL;
 	l.now = (int64_t)str_time_now();
 	l.items = json_array();
-	if ((rc = store_ticket_each(req->st, &f, list_add, &l, err)) != 0) {
+	if ((rc = ticket_list(req->st, req->user, &f, list_add, &l, err)) != 0) {
 		json_decref(l.items);
 		return rc;
 	}
@@ -116,7 +107,7 @@ static int api_ticket_list(struct http_request *req, struct http_response *resp,
 static int answer_ticket(struct http_request *req, struct http_response *resp, int status,
 			 int64_t id, struct sk_error *err)
 {
-	json_t *j = ticket_view_full(req->st, id, err);
+	json_t *j = ticket_view_full(req->st, req->user, id, err);
 
 	if (j == NULL)
 		return err->code ? err->code : SK_EIO;
@@ -137,7 +128,8 @@ static int api_ticket_get(struct http_request *req, struct http_response *resp,
 	int64_t id;
 	int rc;
 
-	if ((rc = require_staff(req, err)) != 0 || (rc = ticket_id(req, &id, err)) != 0)
+	if ((rc = access_may_handle_tickets(req->user, err)) != 0 ||
+	    (rc = ticket_id(req, &id, err)) != 0)
 		return rc;
 	return answer_ticket(req, resp, 200, id, err);
 }
@@ -151,7 +143,7 @@ static int api_ticket_create(struct http_request *req, struct http_response *res
 	struct ticket t;
 	int type = TICKET_INCIDENT, rc;
 
-	if ((rc = require_staff(req, err)) != 0 ||
+	if ((rc = access_may_handle_tickets(req->user, err)) != 0 ||
 	    (rc = http_request_json(req, true, &body, err)) != 0 ||
 	    (rc = body_check(body, allowed, NULL, err)) != 0)
 		goto out;
@@ -161,7 +153,7 @@ static int api_ticket_create(struct http_request *req, struct http_response *res
 				  "type is report, incident or vulnerability-coordination");
 		goto out;
 	}
-	rc = ticket_open(req->st, (enum ticket_type)type, member(body, "subject"),
+	rc = ticket_open(req->st, req->user, (enum ticket_type)type, member(body, "subject"),
 			 member(body, "requester"), &t, err);
 	if (rc == 0)
 		rc = answer_ticket(req, resp, 201, t.id, err);
@@ -182,7 +174,8 @@ static int api_ticket_update(struct http_request *req, struct http_response *res
 	int64_t id;
 	int rc;
 
-	if ((rc = require_staff(req, err)) != 0 || (rc = ticket_id(req, &id, err)) != 0 ||
+	if ((rc = access_may_handle_tickets(req->user, err)) != 0 ||
+	    (rc = ticket_id(req, &id, err)) != 0 ||
 	    (rc = http_request_json(req, true, &body, err)) != 0 ||
 	    (rc = body_check(body, allowed, NULL, err)) != 0)
 		goto out;
@@ -196,7 +189,8 @@ static int api_ticket_update(struct http_request *req, struct http_response *res
 			goto out;
 		ch.tlp = (int)tlp;
 	}
-	if ((rc = ticket_set(req->st, settings ? &settings->sla : NULL, id, &ch, NULL, err)) == 0)
+	if ((rc = ticket_set(req->st, req->user, settings ? &settings->sla : NULL, id, &ch,
+			     NULL, err)) == 0)
 		rc = answer_ticket(req, resp, 200, id, err);
 out:
 	json_decref(body);
@@ -213,7 +207,8 @@ static int message_post(struct http_request *req, struct http_response *resp, bo
 	int64_t id, mail_id = 0;
 	int rc;
 
-	if ((rc = require_staff(req, err)) != 0 || (rc = ticket_id(req, &id, err)) != 0 ||
+	if ((rc = access_may_handle_tickets(req->user, err)) != 0 ||
+	    (rc = ticket_id(req, &id, err)) != 0 ||
 	    (rc = http_request_json(req, true, &body, err)) != 0 ||
 	    (rc = body_check(body, allowed, NULL, err)) != 0)
 		goto out;
@@ -225,9 +220,9 @@ static int message_post(struct http_request *req, struct http_response *resp, bo
 		rc = sk_error_set(err, SK_ECONFIG, "replies are not configured");
 		goto out;
 	}
-	rc = reply ? ticket_reply(req->st, settings, id, member(body, "to"), req->user->name,
+	rc = reply ? ticket_reply(req->st, req->user, settings, id, member(body, "to"),
 				  member(body, "text"), &mail_id, err)
-		   : ticket_comment(req->st, id, req->user->name, member(body, "text"), err);
+		   : ticket_comment(req->st, req->user, id, member(body, "text"), err);
 	if (rc == 0)
 		rc = answer_ticket(req, resp, 201, id, err);
 out:
@@ -256,7 +251,8 @@ static int api_ticket_link(struct http_request *req, struct http_response *resp,
 	int64_t id;
 	int rc;
 
-	if ((rc = require_staff(req, err)) != 0 || (rc = ticket_id(req, &id, err)) != 0 ||
+	if ((rc = access_may_handle_tickets(req->user, err)) != 0 ||
+	    (rc = ticket_id(req, &id, err)) != 0 ||
 	    (rc = http_request_json(req, true, &body, err)) != 0 ||
 	    (rc = body_check(body, allowed, allowed, err)) != 0)
 		goto out;
@@ -265,8 +261,8 @@ static int api_ticket_link(struct http_request *req, struct http_response *resp,
 				  "member 'incident' (a ticket number) is missing");
 		goto out;
 	}
-	rc = store_ticket_link(
-	    req->st, id, (int64_t)json_integer_value(json_object_get(body, "incident")), err);
+	rc = ticket_link(req->st, req->user, id,
+			 (int64_t)json_integer_value(json_object_get(body, "incident")), err);
 	if (rc == 0)
 		rc = answer_ticket(req, resp, 201, id, err);
 out:
@@ -284,11 +280,12 @@ static int api_ticket_party(struct http_request *req, struct http_response *resp
 	int64_t id;
 	int rc;
 
-	if ((rc = require_staff(req, err)) != 0 || (rc = ticket_id(req, &id, err)) != 0 ||
+	if ((rc = access_may_handle_tickets(req->user, err)) != 0 ||
+	    (rc = ticket_id(req, &id, err)) != 0 ||
 	    (rc = http_request_json(req, true, &body, err)) != 0 ||
 	    (rc = body_check(body, allowed, ints, err)) != 0)
 		goto out;
-	rc = ticket_party_add(req->st, id,
+	rc = ticket_party_add(req->st, req->user, id,
 			      (int64_t)json_integer_value(json_object_get(body, "org_id")),
 			      member(body, "address"), NULL, err);
 	if (rc == 0)
@@ -299,13 +296,13 @@ out:
 }
 
 const struct router_route api_tickets_routes[] = {
-    {"GET", "/api/v1/tickets", api_ticket_list, 0},
-    {"POST", "/api/v1/tickets", api_ticket_create, 0},
-    {"GET", "/api/v1/tickets/{id}", api_ticket_get, 0},
-    {"PATCH", "/api/v1/tickets/{id}", api_ticket_update, 0},
-    {"POST", "/api/v1/tickets/{id}/comments", api_ticket_comment, 0},
-    {"POST", "/api/v1/tickets/{id}/replies", api_ticket_reply, 0},
-    {"POST", "/api/v1/tickets/{id}/links", api_ticket_link, 0},
-    {"POST", "/api/v1/tickets/{id}/parties", api_ticket_party, 0},
-    {NULL, NULL, NULL, 0},
+    {"GET", "/api/v1/tickets", api_ticket_list, ACCESS_STAFF},
+    {"POST", "/api/v1/tickets", api_ticket_create, ACCESS_STAFF},
+    {"GET", "/api/v1/tickets/{id}", api_ticket_get, ACCESS_STAFF},
+    {"PATCH", "/api/v1/tickets/{id}", api_ticket_update, ACCESS_STAFF},
+    {"POST", "/api/v1/tickets/{id}/comments", api_ticket_comment, ACCESS_STAFF},
+    {"POST", "/api/v1/tickets/{id}/replies", api_ticket_reply, ACCESS_STAFF},
+    {"POST", "/api/v1/tickets/{id}/links", api_ticket_link, ACCESS_STAFF},
+    {"POST", "/api/v1/tickets/{id}/parties", api_ticket_party, ACCESS_STAFF},
+    {NULL, NULL, NULL, ACCESS_PUBLIC},
 };

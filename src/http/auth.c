@@ -2,20 +2,24 @@
  * SECURITY: the Authorization header is untrusted and at most
  * AUTH_HEADER_MAX bytes. Tokens are looked up only by their hash; a Basic
  * login for an unknown user still costs one argon2id verification, so
- * response times do not reveal which names exist. */
+ * response times do not reveal which names exist. Basic logins pass the
+ * sign-in limits (http/signin.h) before any password check; user names
+ * are quoted in the log with str_show(), passwords never. */
 #include "http/auth.h"
 
 #include <pthread.h>
 #include <sodium.h>
-#include <strings.h>
+#include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
+#include "http/signin.h"
 #include "lib/error.h"
+#include "lib/log.h"
 #include "lib/secret.h"
+#include "lib/str.h"
 #include "store/store.h"
 
-/* Password verification needs 64 MiB per call: one at a time. */
-static pthread_mutex_t auth_verify_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t auth_dummy_once = PTHREAD_ONCE_INIT;
 static char auth_dummy_hash[SECRET_PWHASH_MAX];
 
@@ -33,71 +37,19 @@ static bool auth_verify(const char *hash, const char *password)
 	bool ok;
 
 	pthread_once(&auth_dummy_once, auth_dummy_init);
-	pthread_mutex_lock(&auth_verify_lock);
 	ok = secret_password_verify(usable ? hash : auth_dummy_hash, password);
-	pthread_mutex_unlock(&auth_verify_lock);
 	return usable && ok;
 }
 
-static int auth_bearer(struct store *st, const char *token, struct user *out,
-		       struct sk_error *err)
-{
-	char hash[SECRET_HASH_HEX + 1];
-	struct user u;
-	int rc;
-
-	if (*token == '\0' || strpbrk(token, " \t") != NULL)
-		return sk_error_set(err, SK_EPERM, "malformed bearer token");
-	secret_token_hash(token, hash);
-	rc = store_token_lookup(st, hash, &u, err);
-	if (rc == SK_ENOTFOUND)
-		return sk_error_set(err, SK_EPERM, "invalid or revoked token");
-	if (rc != 0)
-		return rc;
-	*out = u;
-	return 0;
-}
-
-static int auth_basic(struct store *st, const char *b64, struct user *out, struct sk_error *err)
+int auth_parse(const char *authorization, struct auth_credentials *out, struct sk_error *err)
 {
 	unsigned char raw[AUTH_HEADER_MAX];
-	char pwhash[SECRET_PWHASH_MAX] = "";
-	size_t len = 0;
+	const char *sp, *b64;
+	size_t scheme_len, len = 0;
 	char *colon;
-	struct user u;
-	int rc;
+	int rc = 0;
 
-	if (sodium_base642bin(raw, sizeof(raw) - 1, b64, strlen(b64), NULL, &len, NULL,
-			      sodium_base64_VARIANT_ORIGINAL) != 0)
-		return sk_error_set(err, SK_EPERM, "malformed Basic credentials");
-	raw[len] = '\0';
-	colon = strchr((char *)raw, ':');
-	if (memchr(raw, '\0', len) != NULL || colon == NULL || colon == (char *)raw)
-		return sk_error_set(err, SK_EPERM, "malformed Basic credentials");
-	*colon = '\0';
-	rc = strlen((char *)raw) > USER_NAME_MAX
-		 ? SK_ENOTFOUND
-		 : store_user_get_by_name(st, (char *)raw, &u, pwhash, err);
-	if (rc != 0 && rc != SK_ENOTFOUND)
-		goto out;
-	if (!auth_verify(rc == 0 ? pwhash : NULL, colon + 1)) {
-		rc = sk_error_set(err, SK_EPERM, "invalid user name or password");
-		goto out;
-	}
-	*out = u;
-	rc = 0;
-out:
-	sodium_memzero(raw, sizeof(raw));
-	sodium_memzero(pwhash, sizeof(pwhash));
-	return rc;
-}
-
-int auth_authenticate(struct store *st, const char *authorization, struct user *out,
-		      struct sk_error *err)
-{
-	const char *sp;
-	size_t scheme_len;
-
+	memset(out, 0, sizeof(*out));
 	if (authorization == NULL || *authorization == '\0')
 		return sk_error_set(
 		    err, SK_EPERM, "authentication required: send Authorization: Bearer TOKEN");
@@ -109,10 +61,149 @@ int auth_authenticate(struct store *st, const char *authorization, struct user *
 	scheme_len = (size_t)(sp - authorization);
 	while (*sp == ' ')
 		sp++;
-	if (scheme_len == 6 && strncasecmp(authorization, "Bearer", 6) == 0)
-		return auth_bearer(st, sp, out, err);
-	if (scheme_len == 5 && strncasecmp(authorization, "Basic", 5) == 0)
-		return auth_basic(st, sp, out, err);
+	if (scheme_len == 6 && strncasecmp(authorization, "Bearer", 6) == 0) {
+		if (*sp == '\0' || strpbrk(sp, " \t") != NULL)
+			return sk_error_set(err, SK_EPERM, "malformed bearer token");
+		out->scheme = AUTH_BEARER;
+		out->token = sp;
+		return 0;
+	}
+	if (scheme_len != 5 || strncasecmp(authorization, "Basic", 5) != 0)
+		return sk_error_set(err, SK_EPERM,
+				    "unsupported authorization scheme; use Bearer or Basic");
+	b64 = sp;
+	if (sodium_base642bin(raw, sizeof(raw) - 1, b64, strlen(b64), NULL, &len, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0) {
+		rc = sk_error_set(err, SK_EPERM, "malformed Basic credentials");
+		goto out;
+	}
+	raw[len] = '\0';
+	colon = strchr((char *)raw, ':');
+	if (memchr(raw, '\0', len) != NULL || colon == NULL || colon == (char *)raw) {
+		rc = sk_error_set(err, SK_EPERM, "malformed Basic credentials");
+		goto out;
+	}
+	*colon = '\0';
+	memcpy(out->text, raw, len + 1);
+	out->scheme = AUTH_BASIC;
+	out->name = out->text;
+	out->password = out->text + (colon - (char *)raw) + 1;
+out:
+	sodium_memzero(raw, sizeof(raw));
+	return rc;
+}
+
+void auth_credentials_clear(struct auth_credentials *c)
+{
+	sodium_memzero(c, sizeof(*c));
+}
+
+static int auth_bearer(struct store *st, const char *token, const struct auth_client *client,
+		       struct user *out, struct sk_error *err)
+{
+	char hash[SECRET_HASH_HEX + 1];
+	struct user u;
+	int rc;
+
+	secret_token_hash(token, hash);
+	rc = store_token_lookup(st, hash, &u, err);
+	if (rc == SK_ENOTFOUND) {
+		log_info("sign-in failed: unknown API token from %s", client->addr);
+		return sk_error_set(err, SK_EPERM, "invalid or revoked token");
+	}
+	if (rc == SK_EPERM)
+		log_info("sign-in failed: %s (from %s)", err->msg, client->addr);
+	if (rc != 0)
+		return rc;
+	*out = u;
+	return 0;
+}
+
+/* The limits said no: wait->status and a message with the wait. */
+static int auth_refuse_wait(struct auth_wait *wait, int status, int64_t secs,
+			    struct sk_error *err)
+{
+	wait->status = status;
+	wait->retry_after = secs > INT32_MAX ? INT32_MAX : (int)secs;
+	if (status == 429)
+		return sk_error_set(err, SK_EPERM,
+				    "too many failed sign-ins; try again in %lld seconds",
+				    (long long)secs);
 	return sk_error_set(err, SK_EPERM,
-			    "unsupported authorization scheme; use Bearer or Basic");
+			    "too many sign-ins in progress; try again in %lld seconds",
+			    (long long)secs);
+}
+
+static int auth_basic(struct store *st, const struct auth_credentials *cred,
+		      const struct auth_client *client, struct user *out,
+		      struct auth_wait *wait, struct sk_error *err)
+{
+	char pwhash[SECRET_PWHASH_MAX] = "", shown[STR_SHOW_SIZE(SIGNIN_KEY_MAX)];
+	size_t nlen = strlen(cred->name);
+	struct signin *si = client->signin;
+	int64_t secs;
+	struct user u;
+	bool ok;
+	int rc;
+
+	str_show(cred->name, nlen, SIGNIN_KEY_MAX, shown);
+	if (si != NULL &&
+	    (secs = signin_check(si, cred->name, client->addr, client->now)) > 0) {
+		log_debug("sign-in refused: user '%s' from %s is locked for %lld more seconds",
+			  shown, client->addr, (long long)secs);
+		return auth_refuse_wait(wait, 429, secs, err);
+	}
+	if (si != NULL && !signin_slot_take(si)) {
+		log_debug("sign-in refused: user '%s' from %s: all password checks busy", shown,
+			  client->addr);
+		return auth_refuse_wait(wait, 503, 1, err);
+	}
+	rc = nlen > USER_NAME_MAX ? SK_ENOTFOUND
+				  : store_user_get_by_name(st, cred->name, &u, pwhash, err);
+	ok = (rc == 0 || rc == SK_ENOTFOUND) &&
+	     auth_verify(rc == 0 ? pwhash : NULL, cred->password) && rc == 0;
+	if (si != NULL)
+		signin_slot_give(si);
+	sodium_memzero(pwhash, sizeof(pwhash));
+	if (rc != 0 && rc != SK_ENOTFOUND)
+		return rc;
+	if (!ok) {
+		int which = 0;
+
+		secs = si != NULL
+			   ? signin_failed(si, cred->name, client->addr, client->now, &which)
+			   : 0;
+		log_warn("sign-in failed: user '%s' from %s", shown, client->addr);
+		if (which & SIGNIN_LOCKED_USER)
+			log_warn(
+			    "sign-in locked for %lld seconds: too many failures of user '%s'",
+			    (long long)secs, shown);
+		if (which & SIGNIN_LOCKED_ADDRESS)
+			log_warn("sign-in locked for %lld seconds: too many failures from %s",
+				 (long long)secs, client->addr);
+		return sk_error_set(err, SK_EPERM, "invalid user name or password");
+	}
+	if (si != NULL)
+		signin_succeeded(si, cred->name, client->now);
+	*out = u;
+	return 0;
+}
+
+int auth_authenticate(struct store *st, const char *authorization,
+		      const struct auth_client *client, struct user *out,
+		      struct auth_wait *wait, struct sk_error *err)
+{
+	struct auth_credentials cred;
+	int rc;
+
+	memset(wait, 0, sizeof(*wait));
+	if ((rc = auth_parse(authorization, &cred, err)) != 0)
+		goto out;
+	if (cred.scheme == AUTH_BEARER)
+		rc = auth_bearer(st, cred.token, client, out, err);
+	else
+		rc = auth_basic(st, &cred, client, out, wait, err);
+out:
+	auth_credentials_clear(&cred);
+	return rc;
 }

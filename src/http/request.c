@@ -1,14 +1,82 @@
-/* http/request.c: path parameters, query arguments and JSON bodies.
+/* http/request.c: body framing, media type, path parameters, query
+ * arguments and JSON bodies.
  * SECURITY: everything here comes from the client. Numbers are parsed
- * whole with range checks; JSON is parsed by jansson with duplicate keys
- * refused, from a body the server has already capped at max_body. */
+ * whole with range checks; a request framed two ways (Content-Length and
+ * Transfer-Encoding) is refused; query arguments are capped in number and
+ * bytes; JSON is parsed by jansson with duplicate keys refused, from a
+ * body the server has already capped at max_body. */
 #include "http/request.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "http/router.h"
 #include "lib/error.h"
 #include "lib/str.h"
+
+int http_request_framing(const char *content_length, int nlength, const char *transfer_encoding,
+			 size_t max_body, struct http_framing *out, struct sk_error *err)
+{
+	struct http_framing f = {0};
+	const char *te = transfer_encoding;
+
+	if (content_length != NULL && te != NULL)
+		return sk_error_set(
+		    err, SK_EINVAL,
+		    "the request has both Content-Length and Transfer-Encoding");
+	if (nlength > 1)
+		return sk_error_set(err, SK_EINVAL, "the request has %d Content-Length headers",
+				    nlength);
+	if (te != NULL) {
+		while (*te == ' ' || *te == '\t')
+			te++;
+		if (strncasecmp(te, "chunked", 7) != 0 || te[7 + strspn(te + 7, " \t")] != '\0')
+			return sk_error_set(err, SK_EINVAL,
+					    "Transfer-Encoding must be chunked, if any");
+		f.has_body = true;
+		f.chunked = true;
+	}
+	if (content_length != NULL) {
+		if (str_to_i64(content_length, 0, INT64_MAX, &f.length) != 0)
+			return sk_error_set(err, SK_EINVAL,
+					    "Content-Length is not a whole number of bytes");
+		if ((uint64_t)f.length > max_body)
+			return sk_error_set(err, SK_ETOOBIG,
+					    "the request body is larger than %zu bytes",
+					    max_body);
+		f.has_body = f.length > 0;
+	}
+	*out = f;
+	return 0;
+}
+
+bool http_request_is_json(const char *content_type)
+{
+	const char *ct = content_type;
+	size_t n = strlen("application/json");
+
+	if (ct == NULL)
+		return false;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return strncasecmp(ct, "application/json", n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ' || ct[n] == '\t');
+}
+
+bool http_request_add_query(struct http_request *req, size_t *bytes, const char *key,
+			    const char *value)
+{
+	size_t n = strlen(key) + (value != NULL ? strlen(value) : 0) + 2;
+
+	if (req->nquery >= HTTP_QUERY_MAX || n > HTTP_QUERY_BYTES_MAX ||
+	    *bytes + n > HTTP_QUERY_BYTES_MAX)
+		return false;
+	*bytes += n;
+	req->query[req->nquery].key = key;
+	req->query[req->nquery].value = value != NULL ? value : "";
+	req->nquery++;
+	return true;
+}
 
 const char *http_request_param(const struct http_request *req, const char *name)
 {

@@ -1,8 +1,10 @@
 /* http/request.h: one API request as a handler sees it: path parameters,
  * query arguments, the body, the authenticated user and a store of its
- * own. Knows nothing of libmicrohttpd, so handlers can be tested alone.
- * Reads outside input: bodies are parsed as JSON (UTF-8, no duplicate
- * keys, at most the server's max_body bytes). */
+ * own, and the checks on what the client sent: body framing, media type,
+ * query arguments. Knows nothing of libmicrohttpd, so handlers and checks
+ * can be tested alone. Reads outside input: bodies are parsed as JSON
+ * (UTF-8, no duplicate keys, at most the server's max_body bytes); query
+ * arguments are at most HTTP_QUERY_MAX within HTTP_QUERY_BYTES_MAX. */
 #ifndef SK_HTTP_REQUEST_H
 #define SK_HTTP_REQUEST_H
 
@@ -17,7 +19,8 @@ struct user;
 struct router_match;
 struct http_response;
 
-#define HTTP_QUERY_MAX 16 /* query arguments per request */
+#define HTTP_QUERY_MAX	     16	  /* query arguments per request */
+#define HTTP_QUERY_BYTES_MAX 2048 /* bytes of query arguments: else 414 */
 
 struct http_query_arg {
 	const char *key;   /* borrowed from the server */
@@ -41,6 +44,33 @@ struct http_request {
  * JSON error response (SK_EINVAL 400, SK_ENOTFOUND 404, ...). */
 typedef int (*http_handler_fn)(struct http_request *req, struct http_response *resp,
 			       struct sk_error *err);
+
+/* How the body of a request is framed (RFC 9112 section 6). */
+struct http_framing {
+	bool has_body;
+	bool chunked;	/* Transfer-Encoding: chunked */
+	int64_t length; /* Content-Length; 0 when chunked or absent */
+};
+
+/* Check the framing headers: content_length and transfer_encoding are
+ * the header values (NULL when absent), nlength the number of
+ * Content-Length lines. Both headers together (a way to smuggle a
+ * request past a proxy), more than one Content-Length, one that is not a
+ * whole number, or a transfer coding other than "chunked" is SK_EINVAL
+ * (400); a length over max_body is SK_ETOOBIG (413). Fills *out on
+ * success. */
+int http_request_framing(const char *content_length, int nlength, const char *transfer_encoding,
+			 size_t max_body, struct http_framing *out, struct sk_error *err);
+
+/* Is the media type of a Content-Type value (NULL: absent)
+ * application/json? */
+bool http_request_is_json(const char *content_type);
+
+/* Add query argument key=value (value NULL for "?flag"; both borrowed
+ * and kept) to req, counting its bytes in *bytes. false, adding nothing,
+ * when it would break HTTP_QUERY_MAX or HTTP_QUERY_BYTES_MAX (414). */
+bool http_request_add_query(struct http_request *req, size_t *bytes, const char *key,
+			    const char *value);
 
 /* The path parameter name ("id"), or NULL; borrowed. */
 const char *http_request_param(const struct http_request *req, const char *name);

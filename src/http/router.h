@@ -6,20 +6,18 @@
 
 #include <stddef.h>
 
+#include "access/access.h"
 #include "http/request.h"
 
 #define ROUTER_PARAMS_MAX 4
 #define ROUTER_PARAM_MAX  64 /* longest parameter value, in bytes */
 #define ROUTER_ALLOW_MAX  64 /* room for "GET, HEAD, POST, PUT, PATCH, DELETE" */
 
-/* The route needs no authenticated user (/healthz). */
-#define ROUTER_PUBLIC 0x1
-
 struct router_route {
 	const char *method;  /* "GET", "POST", ...; GET also answers HEAD */
 	const char *pattern; /* NULL ends a table */
 	http_handler_fn handler;
-	unsigned flags; /* ROUTER_* */
+	enum access_rule rule; /* who may call it: access_route() */
 };
 
 struct router_match {

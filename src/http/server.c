@@ -1,14 +1,19 @@
 /* http/server.c: libmicrohttpd glue: per-request state, limits, the
- * order of checks (path, route, authentication, body), dispatch to a
- * handler with a pooled store, JSON responses and the request log.
+ * order of checks (path, route, authentication, the route's access rule,
+ * body), dispatch to a handler with a pooled store, JSON responses and
+ * the request log.
  * SECURITY: everything a client sends is untrusted. Limits: path
  * HTTP_PATH_MAX, query HTTP_QUERY_BYTES_MAX and HTTP_QUERY_MAX arguments,
  * HTTP_HEADERS_MAX headers within HTTP_HEADER_BYTES, bodies max_body
  * (checked against Content-Length before reading and counted while
  * receiving; a chunked body past the limit is discarded, never buffered,
- * and the connection is dropped if it goes on much longer). Requests are
- * authenticated before their body is read. Paths are logged with control
- * and non-ASCII bytes replaced. */
+ * and the connection is dropped if it goes on much longer; a body framed
+ * both by Content-Length and Transfer-Encoding is refused), a whole
+ * request within request_timeout seconds however slowly it trickles in
+ * (http/deadline.h), connections_per_client connections from one
+ * address. Requests are authenticated before their body is read;
+ * password sign-ins pass the limits of http/signin.h. Paths are logged
+ * with control and non-ASCII bytes replaced, with the client address. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -27,12 +32,14 @@
 #include <unistd.h>
 
 #include "http/auth.h"
+#include "http/deadline.h"
 #include "http/request.h"
 #include "http/response.h"
+#include "http/routes.h"
+#include "http/signin.h"
 #include "lib/buf.h"
 #include "lib/error.h"
 #include "lib/log.h"
-#include "lib/str.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
 
@@ -46,6 +53,8 @@ struct http_server {
 	struct store_pool *pool;
 	const struct router_route *const *tables;
 	size_t max_body;
+	struct signin *signin;
+	struct deadline *deadline;
 	atomic_int in_flight; /* requests begun and not yet completed */
 };
 
@@ -53,6 +62,8 @@ struct http_server {
 struct exchange {
 	struct http_server *srv;
 	struct timespec start;
+	struct deadline_conn *watch; /* NULL: not watched */
+	char client[INET6_ADDRSTRLEN];
 	char method[16];
 	char log_path[LOG_PATH_MAX + 1];
 	struct router_match match;
@@ -61,6 +72,7 @@ struct exchange {
 	struct http_request req;
 	size_t query_bytes;
 	bool query_overflow;
+	int nlength; /* Content-Length header lines */
 	struct buf body;
 	bool too_big;
 	size_t drained; /* body bytes discarded after too_big */
@@ -211,6 +223,8 @@ static enum MHD_Result server_send(struct exchange *ex, struct MHD_Connection *c
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 					"Bearer realm=\"schakel\"");
 	ex->status = resp->status;
+	if (ex->watch != NULL)
+		deadline_disarm(ex->srv->deadline, ex->watch);
 	ret = MHD_queue_response(conn, (unsigned)resp->status, r);
 	MHD_destroy_response(r);
 	http_response_clear(resp);
@@ -247,31 +261,42 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 				     const char *value)
 {
 	struct exchange *ex = cls;
-	size_t n = strlen(key) + (value ? strlen(value) : 0) + 2;
 
 	(void)kind;
-	ex->query_bytes += n;
-	if (ex->req.nquery >= HTTP_QUERY_MAX || ex->query_bytes > HTTP_QUERY_BYTES_MAX) {
+	if (!http_request_add_query(&ex->req, &ex->query_bytes, key, value)) {
 		ex->query_overflow = true;
 		return MHD_NO;
 	}
-	ex->req.query[ex->req.nquery].key = key;
-	ex->req.query[ex->req.nquery].value = value ? value : "";
-	ex->req.nquery++;
 	return MHD_YES;
 }
 
-/* Is the media type of a Content-Type value application/json? */
-static bool is_json_type(const char *ct)
+/* MHD_KeyValueIterator: count the Content-Length header lines. */
+static enum MHD_Result count_lengths(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
 {
-	size_t n = strlen("application/json");
+	struct exchange *ex = cls;
 
-	if (ct == NULL)
-		return false;
-	while (*ct == ' ' || *ct == '\t')
-		ct++;
-	return strncasecmp(ct, "application/json", n) == 0 &&
-	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ' || ct[n] == '\t');
+	(void)kind;
+	(void)value;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		ex->nlength++;
+	return MHD_YES;
+}
+
+/* The client's address as text into out ("-" when unknown). */
+static void client_address(struct MHD_Connection *conn, char out[INET6_ADDRSTRLEN])
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+	const void *bytes = NULL;
+
+	if (sa != NULL && sa->sa_family == AF_INET)
+		bytes = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+	else if (sa != NULL && sa->sa_family == AF_INET6)
+		bytes = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+	if (bytes == NULL || inet_ntop(sa->sa_family, bytes, out, INET6_ADDRSTRLEN) == NULL)
+		memcpy(out, "-", 2);
 }
 
 /* Authenticate the request; 0 or an answer already queued (*answered). */
@@ -280,11 +305,18 @@ static enum MHD_Result server_authenticate(struct exchange *ex, struct MHD_Conne
 {
 	const char *authz =
 	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	struct auth_client client = {ex->srv->signin, ex->client, 0};
+	struct auth_wait wait = {0};
 	struct sk_error err = {0};
 	struct http_response resp;
-	struct store *st = store_pool_get(ex->srv->pool);
-	int rc = auth_authenticate(st, authz, &ex->user, &err);
+	struct timespec now;
+	struct store *st;
+	int rc;
 
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	client.now = (int64_t)now.tv_sec;
+	st = store_pool_get(ex->srv->pool);
+	rc = auth_authenticate(st, authz, &client, &ex->user, &wait, &err);
 	store_pool_put(ex->srv->pool, st);
 	if (rc == 0) {
 		ex->has_user = true;
@@ -295,8 +327,15 @@ static enum MHD_Result server_authenticate(struct exchange *ex, struct MHD_Conne
 	if (rc != SK_EPERM)
 		return server_refuse_error(ex, conn, &err);
 	http_response_init(&resp);
-	http_response_error(&resp, 401, "unauthenticated", "%s", err.msg);
-	resp.challenge = 1;
+	if (wait.status != 0) {
+		http_response_error(&resp, wait.status,
+				    wait.status == 429 ? "too_many_requests" : "unavailable",
+				    "%s", err.msg);
+		resp.retry_after = wait.retry_after;
+	} else {
+		http_response_error(&resp, 401, "unauthenticated", "%s", err.msg);
+		resp.challenge = 1;
+	}
 	return server_send(ex, conn, &resp);
 }
 
@@ -307,11 +346,12 @@ static enum MHD_Result server_begin(struct exchange *ex, struct MHD_Connection *
 				    const char *url)
 {
 	const struct http_server *srv = ex->srv;
-	const char *clen, *te;
+	struct http_framing framing;
+	struct sk_error err = {0};
+	struct http_response denied;
 	char allow[ROUTER_ALLOW_MAX];
 	enum router_result found;
-	bool answered = false, has_body = false;
-	int64_t announced = 0;
+	bool answered = false;
 	enum MHD_Result ret;
 
 	if (strlen(url) > HTTP_PATH_MAX)
@@ -323,6 +363,17 @@ static enum MHD_Result server_begin(struct exchange *ex, struct MHD_Connection *
 	if (ex->query_overflow)
 		return server_refuse(ex, conn, 414, "uri_too_long",
 				     "the query string is too long");
+	/* Framing first: a request whose body could be read two ways must
+	 * not reach a handler or leave its body to be taken for the next
+	 * request. Its size is judged after authentication. */
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_lengths, ex);
+	if (http_request_framing(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							     MHD_HTTP_HEADER_CONTENT_LENGTH),
+				 ex->nlength,
+				 MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							     MHD_HTTP_HEADER_TRANSFER_ENCODING),
+				 SIZE_MAX, &framing, &err) != 0)
+		return server_refuse(ex, conn, 400, "invalid", err.msg);
 
 	found = router_match(srv->tables, ex->method, url, &ex->match, allow);
 	if (found == ROUTER_NO_PATH)
@@ -337,31 +388,24 @@ static enum MHD_Result server_begin(struct exchange *ex, struct MHD_Connection *
 		snprintf(resp.allow, sizeof(resp.allow), "%s", allow);
 		return server_send(ex, conn, &resp);
 	}
-	if (!(ex->match.route->flags & ROUTER_PUBLIC)) {
+	if (ex->match.route->rule != ACCESS_PUBLIC) {
 		ret = server_authenticate(ex, conn, &answered);
 		if (answered)
 			return ret;
 	}
+	http_response_init(&denied);
+	if (http_route_admit(ex->match.route, ex->has_user ? &ex->user : NULL, &denied) != 0)
+		return server_send(ex, conn, &denied);
 
-	clen =
-	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-					 MHD_HTTP_HEADER_TRANSFER_ENCODING);
-	if (clen != NULL) {
-		if (str_to_i64(clen, 0, INT64_MAX, &announced) != 0 ||
-		    (uint64_t)announced > srv->max_body) {
-			char msg[96];
+	if ((uint64_t)framing.length > srv->max_body) {
+		char msg[96];
 
-			snprintf(msg, sizeof(msg), "the request body is larger than %zu bytes",
-				 srv->max_body);
-			return server_refuse(ex, conn, 413, "too_large", msg);
-		}
-		has_body = announced > 0;
+		snprintf(msg, sizeof(msg), "the request body is larger than %zu bytes",
+			 srv->max_body);
+		return server_refuse(ex, conn, 413, "too_large", msg);
 	}
-	if (te != NULL)
-		has_body = true;
-	if (has_body && !is_json_type(MHD_lookup_connection_value(
-			    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE)))
+	if (framing.has_body && !http_request_is_json(MHD_lookup_connection_value(
+				    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE)))
 		return server_refuse(ex, conn, 415, "unsupported_media_type",
 				     "the request body must be application/json");
 	buf_init(&ex->body, srv->max_body);
@@ -449,6 +493,13 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
 		ex = xcalloc(1, sizeof(*ex));
 		ex->srv = srv;
 		clock_gettime(CLOCK_MONOTONIC, &ex->start);
+		client_address(conn, ex->client);
+		if (srv->deadline != NULL) {
+			const union MHD_ConnectionInfo *ci =
+			    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+			ex->watch = ci != NULL ? ci->socket_context : NULL;
+		}
 		log_copy(ex->method, sizeof(ex->method), method);
 		log_copy(ex->log_path, sizeof(ex->log_path), url);
 		/* The exact method matters for routing: an over-long one
@@ -463,6 +514,29 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
 	if (*upload_data_size > 0)
 		return server_receive(ex, upload_data, upload_data_size);
 	return server_dispatch(ex, conn, url);
+}
+
+/* MHD_NotifyConnectionCallback: watch each connection for the request
+ * deadline from its opening to its closing. */
+static void server_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
+			      enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *srv = cls;
+
+	if (srv->deadline == NULL)
+		return;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		char addr[INET6_ADDRSTRLEN];
+
+		client_address(conn, addr);
+		*socket_ctx =
+		    ci != NULL ? deadline_add(srv->deadline, ci->connect_fd, addr) : NULL;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_ctx != NULL) {
+		deadline_remove(srv->deadline, *socket_ctx);
+		*socket_ctx = NULL;
+	}
 }
 
 /* MHD_RequestCompletedCallback: log the request and free its state. */
@@ -480,9 +554,12 @@ static void server_completed(void *cls, struct MHD_Connection *conn, void **con_
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	ms = (double)(end.tv_sec - ex->start.tv_sec) * 1e3 +
 	     (double)(end.tv_nsec - ex->start.tv_nsec) / 1e6;
-	log_info("%s %s %d %.1fms %s%s", ex->method, ex->log_path, ex->status, ms,
-		 ex->has_user ? ex->user.name : "-",
+	log_info("%s %s %d %.1fms %s from %s%s", ex->method, ex->log_path, ex->status, ms,
+		 ex->has_user ? ex->user.name : "-", ex->client,
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	/* The connection may carry another request: its clock starts. */
+	if (ex->watch != NULL)
+		deadline_arm(srv->deadline, ex->watch);
 	buf_free(&ex->body);
 	free(ex);
 	*con_cls = NULL;
@@ -536,7 +613,10 @@ struct http_server *http_server_start(const struct http_server_config *cfg,
 	unsigned int flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
 	bool v6 = false;
 
-	if (cfg->port < 0 || cfg->port > 65535 || cfg->threads < 1 || cfg->max_body < 1) {
+	if (cfg->port < 0 || cfg->port > 65535 || cfg->threads < 1 || cfg->max_body < 1 ||
+	    cfg->request_timeout < 1 || cfg->connections_per_client < 1 ||
+	    cfg->signin.concurrency < 1 || cfg->signin.window < 1 || cfg->signin.lockout < 1 ||
+	    cfg->signin.user_failures < 1 || cfg->signin.address_failures < 1) {
 		sk_error_set(err, SK_ECONFIG, "bad server settings (port %d, %d threads)",
 			     cfg->port, cfg->threads);
 		return NULL;
@@ -550,6 +630,14 @@ struct http_server *http_server_start(const struct http_server_config *cfg,
 	srv->tables = cfg->tables;
 	srv->max_body = cfg->max_body;
 	atomic_init(&srv->in_flight, 0);
+	srv->signin = signin_new(&cfg->signin);
+	srv->deadline = deadline_start(cfg->request_timeout);
+	if (srv->deadline == NULL) {
+		sk_error_set(err, SK_EIO, "cannot start the request deadline's thread");
+		signin_free(srv->signin);
+		free(srv);
+		return NULL;
+	}
 	errno = 0;
 	/* clang-format off */
 	srv->mhd = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, server_access, srv,
@@ -557,14 +645,18 @@ struct http_server *http_server_start(const struct http_server_config *cfg,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CONNECTIONS_MAX,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->connections_per_client,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_TIMEOUT,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADER_BYTES,
 		MHD_OPTION_NOTIFY_COMPLETED, server_completed, srv,
+		MHD_OPTION_NOTIFY_CONNECTION, server_connection, srv,
 		MHD_OPTION_END);
 	/* clang-format on */
 	if (srv->mhd == NULL) {
 		sk_error_set(err, SK_EIO, "cannot listen on %s port %d%s%s", cfg->listen,
 			     cfg->port, errno ? ": " : "", errno ? strerror(errno) : "");
+		deadline_stop(srv->deadline);
+		signin_free(srv->signin);
 		free(srv);
 		return NULL;
 	}
@@ -598,5 +690,7 @@ void http_server_stop(struct http_server *srv, int grace_ms)
 		log_warn("%d requests still in flight after %d ms; stopping anyway",
 			 atomic_load(&srv->in_flight), grace_ms);
 	MHD_stop_daemon(srv->mhd);
+	deadline_stop(srv->deadline);
+	signin_free(srv->signin);
 	free(srv);
 }

@@ -7,7 +7,10 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include "http/router.h"
+#include "http/signin.h"
 
 struct sk_error;
 struct store_pool;
@@ -15,17 +18,23 @@ struct store_pool;
 /* Limits on what a client may send; larger is refused before it is
  * buffered. */
 #define HTTP_PATH_MAX	     1024  /* bytes of path: else 414 */
-#define HTTP_QUERY_BYTES_MAX 2048  /* bytes of query arguments: else 414 */
 #define HTTP_HEADERS_MAX     64	   /* header lines: else 431 */
 #define HTTP_HEADER_BYTES    32768 /* request line and headers (MHD memory) */
 #define HTTP_CONNECTIONS_MAX 512   /* open connections */
 #define HTTP_TIMEOUT	     30	   /* seconds a connection may idle */
 
+/* Defaults of the settings below ([http] in schakel.conf). */
+#define HTTP_REQUEST_TIMEOUT	    30 /* seconds to send a whole request */
+#define HTTP_CONNECTIONS_PER_CLIENT 32 /* open connections from one address */
+
 struct http_server_config {
-	const char *listen; /* numeric IPv4 or IPv6 address */
-	int port;	    /* 0 picks a free one */
-	int threads;	    /* worker threads, >= 1 */
-	size_t max_body;    /* largest request body in bytes: else 413 */
+	const char *listen;	     /* numeric IPv4 or IPv6 address */
+	int port;		     /* 0 picks a free one */
+	int threads;		     /* worker threads, >= 1 */
+	size_t max_body;	     /* largest request body in bytes: else 413 */
+	int64_t request_timeout;     /* seconds to receive a whole request, >= 1 */
+	int connections_per_client;  /* open connections from one address, >= 1 */
+	struct signin_config signin; /* password sign-in limits */
 	/* NULL-terminated list of route tables (router_match); borrowed. */
 	const struct router_route *const *tables;
 };

@@ -280,6 +280,28 @@ int config_int(const struct config *cfg, const char *section, const char *key, i
 	return 0;
 }
 
+int config_duration(const struct config *cfg, const char *section, const char *key, int64_t min,
+		    int64_t max, int64_t dflt, int64_t *out, struct sk_error *err)
+{
+	struct config_entry *e = config_find(cfg, section, key);
+	int64_t v;
+
+	if (e == NULL) {
+		*out = dflt;
+		return 0;
+	}
+	if (str_to_duration(e->value, max, &v) != 0 || v < min) {
+		char what[128];
+
+		snprintf(what, sizeof(what),
+			 "expected a duration from %llds to %llds (a number with s, m, h or d)",
+			 (long long)min, (long long)max);
+		return config_bad(cfg, e, err, what);
+	}
+	*out = v;
+	return 0;
+}
+
 int config_bool(const struct config *cfg, const char *section, const char *key, bool dflt,
 		bool *out, struct sk_error *err)
 {

@@ -31,6 +31,10 @@ const char *config_str(const struct config *cfg, const char *section, const char
 /* Integer in [min, max]; absent gives dflt. SK_ECONFIG names file:line. */
 int config_int(const struct config *cfg, const char *section, const char *key, int64_t min,
 	       int64_t max, int64_t dflt, int64_t *out, struct sk_error *err);
+/* Duration ("90s", "15m", "2h", "1d") in seconds within [min, max];
+ * absent gives dflt. SK_ECONFIG names file:line. */
+int config_duration(const struct config *cfg, const char *section, const char *key, int64_t min,
+		    int64_t max, int64_t dflt, int64_t *out, struct sk_error *err);
 int config_bool(const struct config *cfg, const char *section, const char *key, bool dflt,
 		bool *out, struct sk_error *err);
 

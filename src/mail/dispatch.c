@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/access.h"
 #include "lib/config.h"
 #include "lib/log.h"
 #include "lib/str.h"
@@ -101,6 +102,34 @@ out:
 			memcpy(msgid_out, msgid, sizeof(msgid));
 	}
 	return rc;
+}
+
+/* u is borrowed; NULL (nobody) may not. */
+static int may_see_queue(const struct user *u, struct sk_error *err)
+{
+	if (access_is_staff(u))
+		return 0;
+	return sk_error_set(err, SK_EPERM, "user %s may not see or change the mail queue",
+			    u != NULL ? u->name : "-");
+}
+
+int mail_list(struct store *st, const struct user *u, int status, size_t limit,
+	      store_mail_fn fn, void *ctx, struct sk_error *err)
+{
+	int rc;
+
+	if ((rc = may_see_queue(u, err)) != 0)
+		return rc;
+	return store_mail_each(st, status, limit, fn, ctx, err);
+}
+
+int mail_retry(struct store *st, const struct user *u, int64_t id, struct sk_error *err)
+{
+	int rc;
+
+	if ((rc = may_see_queue(u, err)) != 0)
+		return rc;
+	return store_mail_retry(st, id, err);
 }
 
 int mail_backoff(int attempts)

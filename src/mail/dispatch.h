@@ -11,9 +11,10 @@
 #include "lib/error.h"
 #include "mail/message.h"
 #include "mail/smtp.h"
+#include "model/user.h"
+#include "store/store.h"
 
 struct config;
-struct store;
 
 #define MAIL_CONNECT_TIMEOUT 10	 /* seconds to reach the relay */
 #define MAIL_SEND_TIMEOUT    120 /* seconds for one message */
@@ -38,6 +39,16 @@ int mail_settings_read(const struct config *cfg, struct mail_settings *out,
 int mail_enqueue(struct store *st, const struct mail_message *m, const char *kind,
 		 const char *ref, int64_t *id_out, char msgid_out[MAIL_MSGID_MAX + 1],
 		 struct sk_error *err);
+
+/* The queue as user u may see and change it, from any front door:
+ * messages carry personal data, so staff only (access/access.h;
+ * SK_EPERM for anyone else). mail_list: messages newest first, of one
+ * status (or all when status < 0), at most limit (0: all). mail_retry:
+ * queue message id again, due at once, its attempts counted from zero
+ * (a sent one is SK_EINVAL), with an audit row. */
+int mail_list(struct store *st, const struct user *u, int status, size_t limit,
+	      store_mail_fn fn, void *ctx, struct sk_error *err);
+int mail_retry(struct store *st, const struct user *u, int64_t id, struct sk_error *err);
 
 /* Seconds to wait after the attempts-th failed attempt: one minute,
  * doubling, at most an hour. */

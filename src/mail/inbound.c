@@ -1,6 +1,7 @@
 /* mail/inbound.c: a received mail read with GMime. GMime is lenient
- * (it reads what it can of a damaged message); what is kept is cut to
- * the bounds in inbound.h. */
+ * (it reads what it can of a damaged message) and builds the whole mail
+ * in memory, so mimescan counts it first; what is kept is cut to the
+ * bounds in inbound.h. */
 #include "mail/inbound.h"
 
 #include <ctype.h>
@@ -97,6 +98,7 @@ static void refs_add(struct inbound *m, const char *value, bool newest_first)
 		if (id == NULL)
 			continue;
 		id_copy(copy, sizeof(copy), id);
+		utf8_scrub(copy);
 		for (size_t i = 0; i < m->n_refs && !seen; i++)
 			seen = strcmp(m->refs[i], copy) == 0;
 		if (!seen && copy[0] != '\0')
@@ -184,53 +186,34 @@ static void part_seen(GMimeObject *parent, GMimeObject *part, gpointer data)
 	}
 }
 
-int inbound_parse(const void *raw, size_t len, struct inbound *out, struct sk_error *err)
+/* Control characters (tab aside) as spaces: a subject stays one line. */
+static void controls_blank(char *s)
 {
-	GMimeStream *stream;
-	GMimeParser *parser;
-	GMimeMessage *msg;
-	GMimeObject *obj;
-	struct walk w = {out, NULL};
-	const char *v;
-	int rc = 0;
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+			*s = ' ';
+}
 
-	memset(out, 0, sizeof(*out));
-	if (len > INBOUND_MAX)
-		return sk_error_set(err, SK_ETOOBIG, "the message is larger than %d bytes",
-				    INBOUND_MAX);
-	if (len == 0)
-		return sk_error_set(err, SK_EINVAL, "not a mail: the message is empty");
-	pthread_once(&gmime_once, gmime_start);
-	stream = g_mime_stream_mem_new_with_buffer(raw, len);
-	parser = g_mime_parser_new_with_stream(stream);
-	msg = g_mime_parser_construct_message(parser, NULL);
-	g_object_unref(parser);
-	g_object_unref(stream);
-	if (msg == NULL)
-		return sk_error_set(err, SK_EINVAL, "not a mail: no RFC 5322 header found");
-	obj = GMIME_OBJECT(msg);
+/* What is kept of the top-level header: addresses, ids, subject and the
+ * fields that decide an acknowledgement. */
+static void header_read(GMimeMessage *msg, struct inbound *out)
+{
+	GMimeObject *obj = GMIME_OBJECT(msg);
+	const char *v;
+
 	first_addr(g_mime_message_get_from(msg), out->from, sizeof(out->from));
-	if (out->from[0] == '\0') {
-		rc = sk_error_set(err, SK_EINVAL, "not a mail: it has no From address");
-		goto done;
-	}
+	utf8_scrub(out->from);
 	if ((v = g_mime_message_get_message_id(msg)) != NULL)
 		id_copy(out->message_id, sizeof(out->message_id), v);
-	if (out->message_id[0] == '\0') { /* none, or nothing but <> */
-		unsigned char h[16];
-		char hex[33];
-
-		crypto_generichash(h, sizeof(h), raw, len, NULL, 0);
-		sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-		snprintf(out->message_id, sizeof(out->message_id), "%s@mailgate.invalid", hex);
-	}
 	v = g_mime_message_get_subject(msg);
 	out->subject = xstrdup(v != NULL ? v : "");
 	utf8_cut(out->subject, MAIL_SUBJECT_MAX);
 	utf8_scrub(out->subject);
+	controls_blank(out->subject);
 	if ((v = g_mime_object_get_header(obj, "Return-Path")) != NULL) {
 		out->has_return_path = true;
 		id_copy(out->return_path, sizeof(out->return_path), v);
+		utf8_scrub(out->return_path);
 	}
 	word_copy(out->auto_submitted, sizeof(out->auto_submitted),
 		  g_mime_object_get_header(obj, "Auto-Submitted"));
@@ -240,10 +223,32 @@ int inbound_parse(const void *raw, size_t len, struct inbound *out, struct sk_er
 		    g_mime_object_get_header(obj, "List-Unsubscribe") != NULL;
 	refs_add(out, g_mime_object_get_header(obj, "In-Reply-To"), false);
 	refs_add(out, g_mime_object_get_header(obj, "References"), true);
-	g_mime_message_foreach(msg, part_seen, &w);
+}
+
+/* Message-ID, else a hash of raw; the hash of the body. */
+static void ids_set(const void *raw, size_t len, size_t body, struct inbound *out)
+{
+	unsigned char h[16];
+
+	utf8_scrub(out->message_id);
+	if (out->message_id[0] == '\0') { /* none, or nothing but <> */
+		char hex[33];
+
+		crypto_generichash(h, sizeof(h), raw, len, NULL, 0);
+		sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+		snprintf(out->message_id, sizeof(out->message_id), "%s@mailgate.invalid", hex);
+	}
+	crypto_generichash(h, sizeof(h), (const unsigned char *)raw + body, len - body, NULL,
+			   0);
+	sodium_bin2hex(out->body_hash, sizeof(out->body_hash), h, sizeof(h));
+}
+
+/* The text of the parts walked, cut and made UTF-8. */
+static void text_finish(struct inbound *out, struct walk *w)
+{
 	if (out->text == NULL) {
-		out->text = w.html != NULL ? w.html : xstrdup("");
-		w.html = NULL;
+		out->text = w->html != NULL ? w->html : xstrdup("");
+		w->html = NULL;
 	}
 	/* Bytes in no charset the part declares are not passed on as text. */
 	out->text_cut = strlen(out->text) > INBOUND_TEXT_MAX;
@@ -251,9 +256,67 @@ int inbound_parse(const void *raw, size_t len, struct inbound *out, struct sk_er
 	utf8_scrub(out->text);
 	if (strstr(out->text, "-----BEGIN PGP MESSAGE-----") != NULL)
 		out->encrypted = true;
+	for (size_t i = 0; i < out->n_parts; i++) {
+		utf8_scrub(out->parts[i].content_type);
+		utf8_scrub(out->parts[i].filename);
+	}
+}
+
+int inbound_parse(const void *raw, size_t len, const struct mimescan_limits *lim,
+		  struct inbound *out, struct sk_error *err)
+{
+	static const struct mimescan_limits defaults = {
+	    MIMESCAN_PARTS_DEFAULT, MIMESCAN_DEPTH_DEFAULT, MIMESCAN_HEADERS_DEFAULT,
+	    MIMESCAN_HEADER_LENGTH_DEFAULT};
+	struct mimescan scan;
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+	struct walk w = {out, NULL};
+	bool whole;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (len > INBOUND_MAX)
+		return sk_error_set(err, SK_ETOOBIG, "the message is larger than %d bytes",
+				    INBOUND_MAX);
+	if (len == 0)
+		return sk_error_set(err, SK_EINVAL, "not a mail: the message is empty");
+	pthread_once(&gmime_once, gmime_start);
+	mimescan_run(raw, len, lim != NULL ? lim : &defaults, &scan);
+	whole = scan.over[0] == '\0';
+	snprintf(out->not_parsed, sizeof(out->not_parsed), "%s", scan.over);
+	/* Over the limits, GMime reads the header fields within them only. */
+	stream = g_mime_stream_mem_new_with_buffer(raw, whole ? len : scan.header_ok);
+	parser = g_mime_parser_new_with_stream(stream);
+	msg = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	if (msg == NULL && whole)
+		return sk_error_set(err, SK_EINVAL, "not a mail: no RFC 5322 header found");
+	if (msg != NULL)
+		header_read(msg, out);
+	else
+		out->subject = xstrdup("");
+	if (out->from[0] == '\0' && whole) {
+		rc = sk_error_set(err, SK_EINVAL, "not a mail: it has no From address");
+		goto done;
+	}
+	ids_set(raw, len, scan.body, out);
+	if (whole) {
+		g_mime_message_foreach(msg, part_seen, &w);
+	} else if (msg != NULL) {
+		GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(msg));
+
+		out->encrypted = ct != NULL &&
+				 (g_mime_content_type_is_type(ct, "multipart", "encrypted") ||
+				  g_mime_content_type_is_type(ct, "application", "pkcs7-mime"));
+	}
+	text_finish(out, &w);
 done:
 	free(w.html);
-	g_object_unref(msg);
+	if (msg != NULL)
+		g_object_unref(msg);
 	return rc;
 }
 

@@ -1,7 +1,9 @@
 /* mail/inbound.h: reading a mail as received (RFC 5322 and MIME, with
  * GMime): who sent it, what it answers, whether a machine sent it, its
- * text and its parts. Reads outside input: at most INBOUND_MAX bytes;
- * everything kept from it is bounded below. */
+ * text and its parts. Reads outside input: at most INBOUND_MAX bytes, of
+ * at most the parts, nesting, header fields and field length of struct
+ * mimescan_limits (a mail over them is read for its header only);
+ * everything kept from it is bounded below and is valid UTF-8. */
 #ifndef SK_MAIL_INBOUND_H
 #define SK_MAIL_INBOUND_H
 
@@ -10,6 +12,7 @@
 #include <stdint.h>
 
 #include "mail/message.h"
+#include "mail/mimescan.h"
 
 struct sk_error;
 
@@ -29,8 +32,14 @@ struct inbound {
 	/* Without <>. A message without one gets "<hash>@mailgate.invalid",
 	 * a hash of its bytes, so that the same mail is still known twice. */
 	char message_id[MAIL_MSGID_MAX + 1];
-	char from[MAIL_ADDR_MAX + 1]; /* the first From address, lower-cased domain */
-	char *subject; /* UTF-8 ("?" for a byte that is not), "" if none; owned */
+	char from[MAIL_ADDR_MAX + 1]; /* the first From address, lower-cased domain; "" if
+					 not parsed and none in the header read */
+	char body_hash[33];	      /* hex BLAKE2b-128 of the bytes after the header */
+	/* "" when the mail was read; else why only its header was, e.g.
+	 * "too many MIME parts (over 1000)": no text, no parts. */
+	char not_parsed[96];
+	char *subject; /* UTF-8 ("?" for a byte that is not, a space for a control
+			  character), "" if none; owned */
 	bool has_return_path;
 	char return_path[MAIL_ADDR_MAX + 1];   /* "" for the null sender <> */
 	char auto_submitted[INBOUND_WORD_MAX]; /* "" if absent */
@@ -46,10 +55,14 @@ struct inbound {
 	size_t n_parts, parts_dropped;
 };
 
-/* Read raw[0..len). Not a mail at all (no header, no From address) is
- * SK_EINVAL saying why; over INBOUND_MAX is SK_ETOOBIG. Clear *out with
- * inbound_clear() in any case. */
-int inbound_parse(const void *raw, size_t len, struct inbound *out, struct sk_error *err);
+/* Read raw[0..len) within lim (NULL: the MIMESCAN_*_DEFAULT limits). A
+ * mail over lim is not an error: only its header is read, as far as it
+ * is within lim, and not_parsed says why. Not a mail at all (no header,
+ * no From address, when read in full) is SK_EINVAL saying why; over
+ * INBOUND_MAX is SK_ETOOBIG. Clear *out with inbound_clear() in any
+ * case. */
+int inbound_parse(const void *raw, size_t len, const struct mimescan_limits *lim,
+		  struct inbound *out, struct sk_error *err);
 void inbound_clear(struct inbound *m);
 
 #endif

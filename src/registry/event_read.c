@@ -11,10 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/access.h"
 #include "lib/buf.h"
+#include "lib/csvout.h"
 #include "lib/error.h"
 #include "lib/str.h"
 #include "model/event.h"
+#include "model/org.h"
 #include "model/recipient.h"
 #include "model/taxonomy.h"
 
@@ -62,30 +65,6 @@ int event_read_time(const char *text, int64_t now, int64_t *out, struct sk_error
 	return 0;
 }
 
-int event_read_scope(const struct user *u, int64_t org_id, int64_t *org_out,
-		     struct sk_error *err)
-{
-	if (u == NULL)
-		return sk_error_set(err, SK_EPERM, "events are read only by a known user");
-	switch (u->role) {
-	case USER_ROLE_ADMIN:
-	case USER_ROLE_ANALYST:
-		*org_out = org_id > 0 ? org_id : 0;
-		return 0;
-	case USER_ROLE_PARTNER:
-		if (u->org_id <= 0)
-			break;
-		if (org_id > 0 && org_id != u->org_id)
-			return sk_error_set(err, SK_EPERM,
-					    "user %s reads only the events of its own "
-					    "organization (%lld), not of %lld",
-					    u->name, (long long)u->org_id, (long long)org_id);
-		*org_out = u->org_id;
-		return 0;
-	}
-	return sk_error_set(err, SK_EPERM, "user %s may not read events", u->name);
-}
-
 /* ---- pages ---- */
 
 struct page {
@@ -129,13 +108,25 @@ static int page_row(const struct store_event_row *row, void *arg)
 	return rc;
 }
 
-int event_read_page(struct store *st, const struct store_event_filter *f, event_read_fn fn,
-		    void *ctx, int64_t *next_out, struct sk_error *err)
+int event_read_page(struct store *st, const struct user *u, const struct store_event_filter *f,
+		    event_read_fn fn, void *ctx, int64_t *next_out, struct sk_error *err)
 {
 	struct store_event_filter all = *f;
 	struct page pg;
+	struct org org;
 	int rc;
 
+	if ((rc = access_event_scope(u, f->org_id, &all.org_id, err)) != 0)
+		return rc;
+	if (all.org_id > 0 && access_is_staff(u)) {
+		if ((rc = store_org_get(st, all.org_id, &org, err)) != 0) {
+			if (rc == SK_ENOTFOUND)
+				sk_error_set(err, rc, "organization %lld not found",
+					     (long long)all.org_id);
+			return rc;
+		}
+		org_clear(&org);
+	}
 	memset(&pg, 0, sizeof(pg));
 	pg.fn = fn;
 	pg.ctx = ctx;
@@ -151,6 +142,16 @@ int event_read_page(struct store *st, const struct store_event_filter *f, event_
 	if (rc == 0)
 		*next_out = pg.next;
 	return rc;
+}
+
+int event_read_recipients(struct store *st, const struct user *u, int64_t event_id,
+			  store_recipient_fn fn, void *ctx, struct sk_error *err)
+{
+	if (!access_is_staff(u))
+		return sk_error_set(err, SK_EPERM,
+				    "user %s may not see who else received an event",
+				    u != NULL ? u->name : "-");
+	return store_event_recipient_each(st, event_id, fn, ctx, err);
 }
 
 /* ---- JSON ---- */
@@ -254,35 +255,17 @@ const char *const event_read_csv_columns[] = {
 #define CSV_FIRST_EVENT_FIELD 3 /* feed.name */
 #define CSV_FIRST_RCPT_FIELD  21
 
-/* Append one CSV field, quoted when it must be. */
-static int csv_field(struct buf *b, const char *s, bool first)
-{
-	int rc = first ? 0 : buf_append_char(b, ',');
-
-	if (rc != 0 || s == NULL)
-		return rc;
-	if (strpbrk(s, ",\"\r\n") == NULL)
-		return buf_append_str(b, s);
-	rc = buf_append_char(b, '"');
-	for (; rc == 0 && *s != '\0'; s++)
-		rc = *s == '"' ? buf_append(b, "\"\"", 2) : buf_append_char(b, *s);
-	return rc == 0 ? buf_append_char(b, '"') : rc;
-}
-
 int event_read_csv_header(struct buf *b)
 {
 	size_t start = b->len;
 	int rc = 0;
 
 	for (int i = 0; rc == 0 && event_read_csv_columns[i] != NULL; i++)
-		rc = csv_field(b, event_read_csv_columns[i], i == 0);
+		rc = csvout_cell(b, event_read_csv_columns[i], i == 0);
 	if (rc == 0)
-		rc = buf_append(b, "\r\n", 2);
-	if (rc != 0) {
-		b->len = start;
-		if (b->data != NULL)
-			b->data[start] = '\0';
-	}
+		rc = csvout_end(b);
+	if (rc != 0)
+		csvout_row_undo(b, start);
 	return rc;
 }
 
@@ -314,36 +297,33 @@ int event_read_csv_row(const struct event_out *o, struct buf *b)
 	}
 	snprintf(id, sizeof(id), "%lld", (long long)row->id);
 	str_time_iso((time_t)row->time, when);
-	rc = csv_field(b, id, true);
+	rc = csvout_cell(b, id, true);
 	if (rc == 0)
-		rc = csv_field(b, when, false);
+		rc = csvout_cell(b, when, false);
 	if (rc == 0)
-		rc = csv_field(b, row->received, false);
+		rc = csvout_cell(b, row->received, false);
 	for (int i = CSV_FIRST_EVENT_FIELD; rc == 0 && i < CSV_FIRST_RCPT_FIELD; i++) {
 		const char *name = event_read_csv_columns[i];
 		const char *v = strcmp(name, "tlp") == 0
 				    ? tlp_name(row->tlp)
 				    : json_text(json_object_get(ev, name), &owned);
 
-		rc = csv_field(b, v, false);
+		rc = csvout_cell(b, v, false);
 		free(owned);
 		owned = NULL;
 	}
 	if (rc == 0)
-		rc = csv_field(b, r ? recipient_role_names[r->role] : NULL, false);
+		rc = csvout_cell(b, r ? recipient_role_names[r->role] : NULL, false);
 	if (rc == 0)
-		rc = csv_field(b, r ? r->reason : NULL, false);
+		rc = csvout_cell(b, r ? r->reason : NULL, false);
 	if (rc == 0)
-		rc = csv_field(b, r ? (o->pass_on ? "true" : "false") : NULL, false);
+		rc = csvout_cell(b, r ? (o->pass_on ? "true" : "false") : NULL, false);
 	if (rc == 0)
-		rc = csv_field(b, r ? (o->need_to_know ? "true" : "false") : NULL, false);
+		rc = csvout_cell(b, r ? (o->need_to_know ? "true" : "false") : NULL, false);
 	if (rc == 0)
-		rc = buf_append(b, "\r\n", 2);
+		rc = csvout_end(b);
 	json_decref(ev);
-	if (rc != 0) {
-		b->len = start;
-		if (b->data != NULL)
-			b->data[start] = '\0';
-	}
+	if (rc != 0)
+		csvout_row_undo(b, start);
 	return rc;
 }

@@ -25,13 +25,6 @@ struct sk_error;
  * is wrong (SK_EINVAL) names the text. */
 int event_read_time(const char *text, int64_t now, int64_t *out, struct sk_error *err);
 
-/* Whose events user u reads when it asks for organization org_id (0:
- * none named): a partner reads only its own organization's (the events
- * that organization receives; naming another is SK_EPERM); admins and
- * analysts read the one they name, or all. Writes *org_out (0: all). */
-int event_read_scope(const struct user *u, int64_t org_id, int64_t *org_out,
-		     struct sk_error *err);
-
 /* A row as it may leave: perm is what tlp_policy() says for it
  * (receive is always true here); pass_on and need_to_know are what the
  * recipient may do with it: the routing's word and the policy's, the
@@ -48,16 +41,25 @@ struct event_out {
 
 typedef int (*event_read_fn)(const struct event_out *out, void *ctx);
 
-/* One page of the events f selects (f->limit: rows handed out, 0 for no
- * limit; f->after_id: the cursor). Every row passes THE policy first:
+/* One page of the events f selects for user u (f->limit: rows handed
+ * out, 0 for no limit; f->after_id: the cursor). Whose rows first:
+ * access_event_scope(u, f->org_id) (access/access.h): a partner reads
+ * its own organization's whatever f names (another is SK_EPERM); staff
+ * read the organization f names (SK_ENOTFOUND naming it if there is
+ * none) or all. Every row then passes THE policy:
  * tlp_policy(label, recipient_relation(role)) for a walk of one
  * organization's events, and the national CSIRT's relation (named) for
  * a walk of all; a row it refuses is skipped. fn returns 0 to go on,
  * EVENT_READ_FULL to end the page after that row, anything else to stop
  * with that error. *next_out gets the cursor of the next page, or 0
  * when the walk reached the end. */
-int event_read_page(struct store *st, const struct store_event_filter *f, event_read_fn fn,
-		    void *ctx, int64_t *next_out, struct sk_error *err);
+int event_read_page(struct store *st, const struct user *u, const struct store_event_filter *f,
+		    event_read_fn fn, void *ctx, int64_t *next_out, struct sk_error *err);
+
+/* Every recipient of event event_id, with the notification that carried
+ * it: the national CSIRT's view, for staff only (SK_EPERM for others). */
+int event_read_recipients(struct store *st, const struct user *u, int64_t event_id,
+			  store_recipient_fn fn, void *ctx, struct sk_error *err);
 
 /* Append the row to b as one JSON object without a newline: the IntelMQ
  * event's members, then "schakel.id", "schakel.received" and, for a walk

@@ -1,6 +1,6 @@
 /* registry/registry.c: whois (who owns an address, prefix, AS number or
- * domain), the overlap report (nested prefixes of different organizations)
- * and the access rules every read of the registry passes through.
+ * domain) and the overlap report (nested prefixes of different
+ * organizations). Who may read what is access/access.h's word.
  * Parses outside input (the whois query): at most 1024 bytes of text. */
 #include "registry/registry.h"
 
@@ -281,30 +281,4 @@ out:
 	free(all.v);
 	org_list_free(&orgs);
 	return rc;
-}
-
-/* u is borrowed; a partner needs one store look-up for a liaison's member. */
-int registry_may_read_org(struct store *st, const struct user *u, int64_t org_id,
-			  struct sk_error *err)
-{
-	if (u == NULL)
-		return 0;
-	switch (u->role) {
-	case USER_ROLE_ADMIN:
-	case USER_ROLE_ANALYST:
-		return 1;
-	case USER_ROLE_PARTNER:
-		if (u->org_id <= 0 || org_id <= 0)
-			return 0;
-		if (u->org_id == org_id)
-			return 1;
-		return store_is_member(st, u->org_id, org_id, err);
-	}
-	return 0;
-}
-
-/* u is borrowed; NULL (nobody) may not write. */
-bool registry_may_write(const struct user *u)
-{
-	return u != NULL && (u->role == USER_ROLE_ADMIN || u->role == USER_ROLE_ANALYST);
 }

@@ -1,6 +1,6 @@
 /* registry/registry.h: questions about the constituency registry that
  * both front doors ask: who owns this value (whois), which prefixes of
- * different organizations overlap, and who may read which organization. */
+ * different organizations overlap. */
 #ifndef SK_REGISTRY_REGISTRY_H
 #define SK_REGISTRY_REGISTRY_H
 
@@ -16,8 +16,7 @@ struct store;
 
 /* One owner of the value asked about, and the resource through which it
  * owns it. Borrowed for the duration of the callback. */
-typedef int (*registry_whois_fn)(const struct org *org, const struct resource *via,
-				 void *ctx);
+typedef int (*registry_whois_fn)(const struct org *org, const struct resource *via, void *ctx);
 
 /* Which organizations own query: an IP address, a prefix, an AS number
  * or a domain name. For addresses and prefixes, every covering prefix,
@@ -34,14 +33,5 @@ typedef int (*registry_overlap_fn)(const struct org *outer_org, const struct res
 /* Every such pair, ordered by the inner prefix. */
 int registry_overlaps(struct store *st, registry_overlap_fn fn, void *ctx,
 		      struct sk_error *err);
-
-/* May user read organization org_id? Admins and analysts read all; a
- * partner reads its own organization and, for a liaison organization,
- * its members. 1 yes, 0 no, < 0 error. Every read of the API passes
- * through here. */
-int registry_may_read_org(struct store *st, const struct user *u, int64_t org_id,
-			  struct sk_error *err);
-/* May user change the registry? Admins and analysts only. */
-bool registry_may_write(const struct user *u);
 
 #endif

@@ -2,7 +2,7 @@
  * of every resource in the registry (IPv4 and IPv6 prefixes, AS numbers,
  * domain names), built once, then read by many threads at once without
  * locks; and a holder through which a new snapshot replaces the old one
- * while readers go on. index.c describes the layout. */
+ * while readers go on. index_int.h describes the layout. */
 #ifndef SK_ROUTE_INDEX_H
 #define SK_ROUTE_INDEX_H
 

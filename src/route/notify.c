@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/access.h"
 #include "config_build.h"
 #include "feed/intelmq.h"
 #include "lib/buf.h"
 #include "lib/config.h"
+#include "lib/csvout.h"
 #include "lib/error.h"
 #include "lib/log.h"
 #include "lib/str.h"
@@ -264,43 +266,7 @@ static void chunk_reset(struct chunk *c)
 	buf_reset(&c->json);
 }
 
-/* ---- CSV ---- */
-
-/* Digits with at most one decimal point between them. */
-static bool plain_number(const char *v)
-{
-	bool digit = false, point = false;
-
-	for (; *v != '\0'; v++) {
-		if (*v >= '0' && *v <= '9')
-			digit = true;
-		else if (*v == '.' && !point && digit)
-			point = true;
-		else
-			return false;
-	}
-	return digit && v[-1] != '.';
-}
-
-/* A cell: quoted when it must be; a text that a spreadsheet would take
- * for a formula gets a leading apostrophe. */
-static int csv_cell(struct buf *b, const char *v, bool first)
-{
-	bool quote = strpbrk(v, ",\"\r\n") != NULL || v[0] == ' ';
-	bool formula = v[0] == '=' || v[0] == '+' || v[0] == '@' || v[0] == '\t' ||
-		       v[0] == '\r' || (v[0] == '-' && !plain_number(v + 1));
-	int rc = first ? 0 : buf_append_char(b, ',');
-
-	if (rc == 0 && quote)
-		rc = buf_append_char(b, '"');
-	if (rc == 0 && formula)
-		rc = buf_append_char(b, '\'');
-	for (const char *p = v; rc == 0 && *p != '\0'; p++)
-		rc = *p == '"' ? buf_append_str(b, "\"\"") : buf_append_char(b, *p);
-	if (rc == 0 && quote)
-		rc = buf_append_char(b, '"');
-	return rc;
-}
+/* ---- CSV (lib/csvout.h: formulas defused) ---- */
 
 /* The columns of a chunk: every field one of its events has, known
  * fields in harmonization order, then extra.* names as first seen. */
@@ -377,21 +343,21 @@ static int csv_write(const struct notify_config *nc, const struct chunk *c,
 	bool first = true;
 
 	if (rc == 0 && c->liaison) {
-		rc = csv_cell(csv, "organization", true);
+		rc = csvout_cell(csv, "organization", true);
 		if (rc == 0)
-			rc = csv_cell(csv, "may_pass_on", false);
+			rc = csvout_cell(csv, "may_pass_on", false);
 		first = false;
 	}
 	for (int f = 0; rc == 0 && f < EVENT_FIELD_COUNT; f++) {
 		if (cols.known[f]) {
-			rc = csv_cell(csv, event_field_name((enum event_field)f), first);
+			rc = csvout_cell(csv, event_field_name((enum event_field)f), first);
 			first = false;
 		}
 	}
 	for (size_t j = 0; rc == 0 && j < cols.n_extra; j++, first = false)
-		rc = csv_cell(csv, cols.extra[j], first);
+		rc = csvout_cell(csv, cols.extra[j], first);
 	if (rc == 0)
-		rc = buf_append_str(csv, "\r\n");
+		rc = csvout_end(csv);
 	for (size_t i = 0; rc == 0 && i < c->n; i++) {
 		const struct pending *p = &c->v[i];
 
@@ -403,13 +369,13 @@ static int csv_write(const struct notify_config *nc, const struct chunk *c,
 		if (c->liaison) {
 			const struct org *m = org_list_find_id(members, p->member_id);
 
-			rc = csv_cell(csv, m ? m->name : "", true);
+			rc = csvout_cell(csv, m ? m->name : "", true);
 			if (rc == 0)
-				rc = csv_cell(csv,
-					      !p->pass_on	? "no"
-					      : p->need_to_know ? "need-to-know"
-								: "yes",
-					      false);
+				rc = csvout_cell(csv,
+						 !p->pass_on	   ? "no"
+						 : p->need_to_know ? "need-to-know"
+								   : "yes",
+						 false);
 			first = false;
 		}
 		for (int f = 0; rc == 0 && f < EVENT_FIELD_COUNT; f++) {
@@ -418,15 +384,15 @@ static int csv_write(const struct notify_config *nc, const struct chunk *c,
 			if (!cols.known[f])
 				continue;
 			v = event_get(ev, (enum event_field)f);
-			rc = csv_cell(csv, v ? v : "", first);
+			rc = csvout_cell(csv, v ? v : "", first);
 			first = false;
 		}
 		for (size_t j = 0; rc == 0 && j < cols.n_extra; j++, first = false) {
 			const char *v = event_get_extra(ev, cols.extra[j], NULL);
-			rc = csv_cell(csv, v ? v : "", first);
+			rc = csvout_cell(csv, v ? v : "", first);
 		}
 		if (rc == 0)
-			rc = buf_append_str(csv, "\r\n");
+			rc = csvout_end(csv);
 	}
 	columns_free(&cols);
 	if (rc == SK_ETOOBIG)
@@ -730,8 +696,9 @@ out:
 	return rc;
 }
 
-int notify_run(struct store *st, const struct notify_config *nc, bool all, bool dry_run,
-	       notify_report_fn fn, void *ctx, struct notify_stats *stats, struct sk_error *err)
+int notify_run(struct store *st, const struct user *u, const struct notify_config *nc, bool all,
+	       bool dry_run, notify_report_fn fn, void *ctx, struct notify_stats *stats,
+	       struct sk_error *err)
 {
 	struct run run = {
 	    .st = st,
@@ -747,6 +714,9 @@ int notify_run(struct store *st, const struct notify_config *nc, bool all, bool 
 	int rc;
 
 	memset(stats, 0, sizeof(*stats));
+	if (!access_is_staff(u))
+		return sk_error_set(err, SK_EPERM, "user %s may not send notifications",
+				    u != NULL ? u->name : "-");
 	str_time_iso(now - now % nc->interval, window);
 	str_time_iso(now + 1, nowiso);
 	event_init(&run.ev);

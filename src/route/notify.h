@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "model/tlp.h"
+#include "model/user.h"
 
 struct config;
 struct sk_error;
@@ -61,13 +62,16 @@ struct notify_stats {
 	size_t failed;	   /* groups that failed (bad data; logged) and wait */
 };
 
-/* Make the due digests. all: every group, whatever its interval.
+/* Make the due digests, as user u (staff only, access/access.h: the
+ * daemon's job and the CLI run as the local operator; SK_EPERM for
+ * anyone else, and nothing is done). all: every group, whatever its
+ * interval.
  * dry_run: write nothing. fn (may be NULL) hears of each digest. Each
  * digest, its mail and the marking of its rows are one transaction; an
  * organization without contacts keeps its rows waiting and is counted
  * (and logged). */
-int notify_run(struct store *st, const struct notify_config *nc, bool all, bool dry_run,
-	       notify_report_fn fn, void *ctx, struct notify_stats *stats,
+int notify_run(struct store *st, const struct user *u, const struct notify_config *nc, bool all,
+	       bool dry_run, notify_report_fn fn, void *ctx, struct notify_stats *stats,
 	       struct sk_error *err);
 
 #endif

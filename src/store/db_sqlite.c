@@ -3,12 +3,14 @@
  * rewritten to "?N", and SQLite result codes mapped onto SK_E* with
  * messages naming the database file. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/buf.h"
 #include "lib/error.h"
@@ -370,6 +372,43 @@ static int check_directory(const char *path, struct sk_error *err)
 	return rc;
 }
 
+/* Create the database file at path, mode 0600 whatever the umask, if it
+ * does not exist (SQLite gives the -wal and -shm files the mode of the
+ * database), and refuse a database whose files others may read or write:
+ * they hold password hashes, contacts, TLP:RED events and raw mails. */
+static int check_private(const char *path, struct sk_error *err)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm"};
+	struct stat sb;
+	int fd;
+
+	if (strcmp(path, ":memory:") == 0 || str_has_prefix(path, "file:"))
+		return 0;
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0) {
+		int bad = fchmod(fd, 0600);
+
+		close(fd);
+		if (bad != 0)
+			return sk_error_set(err, SK_EIO, "database %s: %s", path,
+					    strerror(errno));
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		char *file = xasprintf("%s%s", path, suffixes[i]);
+		int open_to_others = stat(file, &sb) == 0 && (sb.st_mode & 077) != 0;
+
+		free(file);
+		if (open_to_others)
+			return sk_error_set(err, SK_ECONFIG,
+					    "database %s%s is open to other users (mode %04o): "
+					    "run chmod 600 %s*",
+					    path, suffixes[i], (unsigned)(sb.st_mode & 07777),
+					    path);
+	}
+	return 0;
+}
+
 /* Open (creating if absent) the SQLite database at path and set it up
  * for schakel. Caller closes with db_close(). */
 struct db *db_sqlite_open(const char *path, struct sk_error *err)
@@ -385,7 +424,7 @@ struct db *db_sqlite_open(const char *path, struct sk_error *err)
 	struct sqlite_db *d = NULL;
 	int rc;
 
-	if (check_directory(path, err) != 0)
+	if (check_directory(path, err) != 0 || check_private(path, err) != 0)
 		return NULL;
 	d = xcalloc(1, sizeof(*d));
 	d->base.ops = &sqlite_ops;

@@ -143,12 +143,29 @@ int store_resource_by_domain(struct store *st, const char *name, store_resource_
 int store_user_add(struct store *st, struct user *u, const char *pwhash, struct sk_error *err);
 int store_user_get_by_name(struct store *st, const char *name, struct user *out,
 			   char pwhash_out[128], struct sk_error *err);
-/* Store a token hash for a user; fills *id_out. */
+/* Store a token hash for a user, valid until expires (an ISO 8601 UTC
+ * time "YYYY-MM-DDTHH:MM:SSZ"; NULL: for ever); fills *id_out. */
 int store_token_add(struct store *st, int64_t user_id, const char *label,
-		    const char *token_hash, int64_t *id_out, struct sk_error *err);
-/* The user owning a token hash; SK_ENOTFOUND if none. */
+		    const char *token_hash, const char *expires, int64_t *id_out,
+		    struct sk_error *err);
+/* The user owning a token hash; SK_ENOTFOUND if none, SK_EPERM with a
+ * message saying when if it has expired. */
 int store_token_lookup(struct store *st, const char *token_hash, struct user *out,
 		       struct sk_error *err);
+
+/* An API token as listed: never the token or its hash. */
+struct token_info {
+	int64_t id;
+	char user[USER_NAME_MAX + 1];
+	const char *label; /* borrowed for the callback */
+	char created[21];
+	char expires[21];   /* "" when it does not expire */
+	char last_used[21]; /* "" when never used; kept to the minute */
+};
+typedef int (*store_token_fn)(const struct token_info *t, void *ctx);
+/* The tokens of user_id (0: of every user), by user name and id. */
+int store_token_each(struct store *st, int64_t user_id, store_token_fn fn, void *ctx,
+		     struct sk_error *err);
 
 /* The audit log, newest first; at most limit rows. */
 struct audit_entry {
@@ -407,7 +424,9 @@ struct store_ticket_message {
 	bool encrypted;
 	const void *raw; /* inbound: the bytes as received */
 	size_t size;
-	int64_t mail_id; /* outbound: its mail_out row; 0: none */
+	const char *body_hash;	/* inbound: hex hash of its body; NULL or "" for others */
+	const char *not_parsed; /* inbound: why only its header was read; NULL or "" */
+	int64_t mail_id;	/* outbound: its mail_out row; 0: none */
 	char created[21];
 };
 
@@ -439,10 +458,17 @@ int store_ticket_each(struct store *st, const struct store_ticket_filter *f, sto
 		      void *ctx, struct sk_error *err);
 
 /* Add a message with its parts (audit row for comments and replies). An
- * inbound message whose Message-ID is stored already is SK_EEXIST. */
+ * inbound message that duplicates a stored one (store_ticket_message_dup)
+ * is SK_EEXIST. */
 int store_ticket_message_add(struct store *st, const struct store_ticket_message *m,
 			     const struct store_ticket_part *parts, size_t n_parts,
 			     int64_t *id_out, struct sk_error *err);
+/* The ticket of the inbound message that one with message_id,
+ * body_hash and author would duplicate: the same Message-ID and the same
+ * body hash, or the same Message-ID from the same (known) sender;
+ * SK_ENOTFOUND if none. */
+int store_ticket_message_dup(struct store *st, const char *message_id, const char *body_hash,
+			     const char *author, int64_t *ticket_out, struct sk_error *err);
 /* The ticket a Message-ID (without <>) belongs to, and the message's
  * kind (at least 8 bytes); SK_ENOTFOUND if none. */
 int store_ticket_message_find(struct store *st, const char *message_id, int64_t *ticket_out,

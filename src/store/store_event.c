@@ -783,26 +783,6 @@ out:
 
 /* ---- opt-outs ---- */
 
-/* The name of organization id into name, or SK_ENOTFOUND. */
-static int org_name_of(struct store *st, int64_t id, char name[ORG_NAME_MAX + 1],
-		       struct sk_error *err)
-{
-	struct db_stmt *s;
-	int rc;
-
-	if ((rc = store_prep(st, "SELECT name FROM orgs WHERE id = $1", &s, err)) != 0)
-		return rc;
-	db_bind_int(s, 1, id);
-	if ((rc = db_step(s, err)) < 0)
-		return rc;
-	if (rc == 0)
-		return sk_error_set(err, SK_ENOTFOUND, "no organization with id %lld",
-				    (long long)id);
-	snprintf(name, ORG_NAME_MAX + 1, "%s", db_col_text(s, 0) ? db_col_text(s, 0) : "");
-	db_reset(s);
-	return 0;
-}
-
 int store_optout_add(struct store *st, int64_t org_id, const char *type, struct sk_error *err)
 {
 	char name[ORG_NAME_MAX + 1], now[21];
@@ -816,7 +796,7 @@ int store_optout_add(struct store *st, int64_t org_id, const char *type, struct 
 		return rc;
 	if ((rc = store_begin(st, err)) != 0)
 		return rc;
-	if ((rc = org_name_of(st, org_id, name, err)) != 0)
+	if ((rc = store_org_name(st, org_id, name, NULL, err)) != 0)
 		goto out;
 	rc = store_prep(
 	    st, "INSERT INTO org_optouts (org_id, type, created) VALUES ($1, $2, $3)", &s, err);
@@ -854,7 +834,7 @@ int store_optout_remove(struct store *st, int64_t org_id, const char *type,
 		return rc;
 	if ((rc = store_begin(st, err)) != 0)
 		return rc;
-	if ((rc = org_name_of(st, org_id, name, err)) != 0)
+	if ((rc = store_org_name(st, org_id, name, NULL, err)) != 0)
 		goto out;
 	rc = store_prep(
 	    st, "DELETE FROM org_optouts WHERE org_id = $1 AND type = $2 RETURNING org_id", &s,

@@ -1,6 +1,6 @@
 /* store/store_int.h: what the files of the store share: the store
  * itself and the helpers every query uses. Private to src/store; each
- * file of queries (store.c: the registry; others by subject) includes
+ * file of queries (store_org.c, store_contact.c, ... one per kind of record) includes
  * it. */
 #ifndef SK_STORE_STORE_INT_H
 #define SK_STORE_STORE_INT_H
@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "model/org.h"
 
 struct db;
 struct db_stmt;
@@ -66,6 +68,11 @@ int store_prep(struct store *st, const char *sql, struct db_stmt **out, struct s
 int store_step_done(struct db_stmt *s, struct sk_error *err);
 /* Step an "INSERT ... RETURNING id" to its end; the id in *id_out. */
 int store_step_id(struct db_stmt *s, int64_t *id_out, struct sk_error *err);
+/* Prepare sql, bind id as $1 and step to the row it selects: 0 with *out
+ * on that row (read it, then db_reset()), or SK_ENOTFOUND "no <what>
+ * with id <id>". */
+int store_row_by_id(struct store *st, const char *sql, int64_t id, const char *what,
+		    struct db_stmt **out, struct sk_error *err);
 /* Group the look-ups of one read into a snapshot; *started says whether
  * this call began it. End with store_read_end(), which returns rc or the
  * commit's error. */
@@ -82,5 +89,65 @@ int store_event_org_forget(struct store *st, int64_t org_id, struct sk_error *er
 /* The SQL of a bulk statement of kind for rows rows (1..BULK_ROWS), its
  * shape in store.c's bulk_shapes. Borrowed; freed by store_close(). */
 const char *store_bulk_sql(struct store *st, enum bulk_kind kind, size_t rows);
+
+/* The name at index i of a NULL-terminated vocabulary, or NULL if i is
+ * out of range. */
+const char *store_vocab_name(const char *const *names, int i);
+/* Does text a differ from b (NULL reads as "")? */
+bool store_text_differs(const char *a, const char *b);
+/* The name of organization id into name (cut to fit), or SK_ENOTFOUND.
+ * With kind_out, also its kind. */
+int store_org_name(struct store *st, int64_t id, char name[ORG_NAME_MAX + 1],
+		   enum org_kind *kind_out, struct sk_error *err);
+
+/* Audit rows of changes made together: one action, one row per change,
+ * written in one statement. */
+struct audit_many {
+	const char *action;
+	size_t n;
+	char object[BULK_ROWS][64];
+	char summary[BULK_ROWS][SUMMARY_MAX];
+};
+/* Queue a row about object kind:id; at most BULK_ROWS before
+ * store_audit_many_write(). */
+void store_audit_many_add(struct audit_many *a, const char *kind, int64_t id, const char *fmt,
+			  ...) __attribute__((format(printf, 4, 5)));
+/* Write the queued rows in the current transaction, and empty the
+ * queue. */
+int store_audit_many_write(struct store *st, struct audit_many *a, struct sk_error *err);
+
+/* Names and kinds of organizations, looked up together. */
+struct org_ref {
+	int64_t id;
+	enum org_kind kind;
+	char *name;
+};
+
+struct org_refs {
+	struct org_ref *v; /* sorted by id */
+	size_t n;
+};
+
+void store_org_refs_free(struct org_refs *r);
+/* The entry of organization id in refs, or NULL. Borrowed from refs. */
+const struct org_ref *store_org_refs_find(const struct org_refs *refs, int64_t id);
+/* Look up the organizations ids (n of them, in any order, repeats
+ * allowed) in one statement per BULK_ROWS of them, into *out; an unknown
+ * id is SK_ENOTFOUND. Caller frees *out with store_org_refs_free(). */
+int store_org_refs_load(struct store *st, const int64_t *ids, size_t n, struct org_refs *out,
+			struct sk_error *err);
+
+/* Rows of a chunk matched to what a statement returned: the index in
+ * the chunk (0..k-1) of the first row not yet taken for which same()
+ * holds, searched from where the last match was (rows come back mostly
+ * in order), or -1. */
+struct chunk_match {
+	size_t k, cursor;
+	bool taken[BULK_ROWS];
+};
+
+long store_chunk_match_find(struct chunk_match *m, bool (*same)(size_t j, void *ctx),
+			    void *ctx);
+void store_chunk_match_init(struct chunk_match *m, size_t k);
 
 #endif

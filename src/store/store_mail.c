@@ -585,15 +585,10 @@ int store_mail_get(struct store *st, int64_t id, struct store_mail *out, struct 
 	struct db_stmt *s;
 	int rc;
 
-	rc = store_prep(st, "SELECT " MAIL_COLS ", message FROM mail_out WHERE id = $1", &s,
-			err);
+	rc = store_row_by_id(st, "SELECT " MAIL_COLS ", message FROM mail_out WHERE id = $1", id,
+			     "mail", &s, err);
 	if (rc != 0)
 		return rc;
-	db_bind_int(s, 1, id);
-	if ((rc = db_step(s, err)) < 0)
-		return rc;
-	if (rc == 0)
-		return sk_error_set(err, SK_ENOTFOUND, "no mail with id %lld", (long long)id);
 	mail_from_row(s, true, &m);
 	mail_own(&m);
 	db_reset(s);

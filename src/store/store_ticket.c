@@ -7,6 +7,7 @@
 #include "lib/buf.h"
 #include "lib/error.h"
 #include "lib/str.h"
+#include "lib/utf8.h"
 #include "store/db.h"
 #include "store/store.h"
 #include "store/store_int.h"
@@ -16,17 +17,31 @@
 	"coverage, tlp, owner, tags, scope, scope_reason, created, updated, due_ack, "         \
 	"due_response, due_resolve, acked_at, responded_at, resolved_at"
 /* The due time of the first clock still running. */
-#define NEXT_DUE                                                                          \
-	"(CASE WHEN acked_at IS NULL THEN due_ack WHEN responded_at IS NULL THEN "       \
+#define NEXT_DUE                                                                               \
+	"(CASE WHEN acked_at IS NULL THEN due_ack WHEN responded_at IS NULL THEN "             \
 	"due_response ELSE due_resolve END)"
 #define MESSAGE_COLS                                                                           \
 	"id, ticket_id, party_id, kind, message_id, author, recipients, subject, body, "       \
-	"encrypted, size, mail_id, created"
+	"encrypted, size, mail_id, created, not_parsed"
 
 /* Copy text into dst[size], cut to fit ("" for NULL). */
 static void text_copy(char *dst, size_t size, const char *text)
 {
 	snprintf(dst, size, "%s", text != NULL ? text : "");
+}
+
+/* At most AUDIT_TEXT_MAX bytes of text for an audit summary, cut before
+ * a character rather than inside it (PostgreSQL takes only UTF-8). */
+#define AUDIT_TEXT_MAX 200
+static const char *audit_text(char dst[AUDIT_TEXT_MAX + 2], const char *text)
+{
+	size_t n = text != NULL ? strnlen(text, AUDIT_TEXT_MAX + 1) : 0;
+
+	if (n > 0)
+		memcpy(dst, text, n);
+	dst[n] = '\0';
+	utf8_cut(dst, AUDIT_TEXT_MAX);
+	return dst;
 }
 
 static int ticket_from_row(struct db_stmt *s, struct ticket *t, struct sk_error *err)
@@ -135,9 +150,9 @@ int store_ticket_add(struct store *st, struct ticket *t, struct sk_error *err)
 		rc = store_step_id(s, &t->id, err);
 	}
 	if (rc == 0)
-		rc = store_audit(st, "ticket.open", "ticket", t->id, err,
-				 "opened %s #%lld: %.200s", ticket_type_names[t->type],
-				 (long long)t->id, t->subject);
+		rc = store_audit(st, "ticket.open", "ticket", t->id, err, "opened %s #%lld: %s",
+				 ticket_type_names[t->type], (long long)t->id,
+				 audit_text((char[AUDIT_TEXT_MAX + 2]){0}, t->subject));
 	return store_finish(st, rc, err);
 }
 
@@ -214,10 +229,9 @@ int store_ticket_each(struct store *st, const struct store_ticket_filter *f, sto
 	if (rc == 0 && f->org_id > 0)
 		rc = buf_printf(&sql, " AND org_id = $%d", n++);
 	if (rc == 0)
-		rc = buf_append_str(&sql, f->queue_order
-					      ? " ORDER BY priority, " NEXT_DUE " IS NULL, " NEXT_DUE
-						", id"
-					      : " ORDER BY id DESC");
+		rc = buf_append_str(&sql, f->queue_order ? " ORDER BY priority, " NEXT_DUE
+							   " IS NULL, " NEXT_DUE ", id"
+							 : " ORDER BY id DESC");
 	if (rc == 0 && f->limit > 0)
 		rc = buf_printf(&sql, " LIMIT %zu", f->limit);
 	if (rc != 0) {
@@ -254,7 +268,7 @@ int store_ticket_message_add(struct store *st, const struct store_ticket_message
 			     const struct store_ticket_part *parts, size_t n_parts,
 			     int64_t *id_out, struct sk_error *err)
 {
-	char now[21], kind[8];
+	char now[21];
 	struct db_stmt *s;
 	int64_t id = 0, other;
 	int rc;
@@ -266,14 +280,15 @@ int store_ticket_message_add(struct store *st, const struct store_ticket_message
 	if ((rc = store_begin(st, err)) != 0)
 		return rc;
 	if (strcmp(m->kind, "in") == 0 && m->message_id[0] != '\0') {
-		rc = store_ticket_message_find(st, m->message_id, &other, kind, err);
-		if (rc == 0 && strcmp(kind, "in") == 0) {
+		rc = store_ticket_message_dup(st, m->message_id, m->body_hash, m->author,
+					      &other, err);
+		if (rc == 0) {
 			rc = sk_error_set(err, SK_EEXIST,
 					  "message <%.300s> is stored already (ticket #%lld)",
 					  m->message_id, (long long)other);
 			goto out;
 		}
-		if (rc != 0 && rc != SK_ENOTFOUND)
+		if (rc != SK_ENOTFOUND)
 			goto out;
 		sk_error_clear(err);
 	}
@@ -281,8 +296,8 @@ int store_ticket_message_add(struct store *st, const struct store_ticket_message
 	rc = store_prep(st,
 			"INSERT INTO ticket_messages (ticket_id, party_id, kind, message_id, "
 			"author, recipients, subject, body, encrypted, raw, size, mail_id, "
-			"created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-			"$13) RETURNING id",
+			"created, body_hash, not_parsed) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+			"$8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
 			&s, err);
 	if (rc != 0)
 		goto out;
@@ -308,6 +323,8 @@ int store_ticket_message_add(struct store *st, const struct store_ticket_message
 	else
 		db_bind_null(s, 12);
 	db_bind_text(s, 13, now);
+	db_bind_text(s, 14, m->body_hash ? m->body_hash : "");
+	db_bind_text(s, 15, m->not_parsed ? m->not_parsed : "");
 	if ((rc = store_step_id(s, &id, err)) != 0)
 		goto out;
 	for (size_t i = 0; i < n_parts && rc == 0; i++) {
@@ -327,13 +344,39 @@ int store_ticket_message_add(struct store *st, const struct store_ticket_message
 	}
 	if (rc == 0)
 		rc = store_audit(st, "ticket.message", "ticket", m->ticket_id, err,
-				 "#%lld: %s from %.200s", (long long)m->ticket_id, m->kind,
-				 m->author ? m->author : "");
+				 "#%lld: %s from %s", (long long)m->ticket_id, m->kind,
+				 audit_text((char[AUDIT_TEXT_MAX + 2]){0}, m->author));
 out:
 	rc = store_finish(st, rc, err);
 	if (rc == 0 && id_out != NULL)
 		*id_out = id;
 	return rc;
+}
+
+int store_ticket_message_dup(struct store *st, const char *message_id, const char *body_hash,
+			     const char *author, int64_t *ticket_out, struct sk_error *err)
+{
+	struct db_stmt *s;
+	int rc;
+
+	rc = store_prep(st,
+			"SELECT ticket_id FROM ticket_messages WHERE kind = 'in' AND "
+			"message_id = $1 AND ((body_hash = $2 AND body_hash <> '') OR "
+			"(author = $3 AND author <> '')) ORDER BY id LIMIT 1",
+			&s, err);
+	if (rc != 0)
+		return rc;
+	db_bind_text(s, 1, message_id);
+	db_bind_text(s, 2, body_hash != NULL ? body_hash : "");
+	db_bind_text(s, 3, author != NULL ? author : "");
+	if ((rc = db_step(s, err)) < 0)
+		return rc;
+	if (rc == 0)
+		return sk_error_set(err, SK_ENOTFOUND, "no message <%.300s> like this one",
+				    message_id);
+	*ticket_out = db_col_int(s, 0);
+	db_reset(s);
+	return 0;
 }
 
 int store_ticket_message_find(struct store *st, const char *message_id, int64_t *ticket_out,
@@ -389,6 +432,7 @@ int store_ticket_message_each(struct store *st, int64_t ticket_id, store_ticket_
 		m.size = (size_t)db_col_int(s, 10);
 		m.mail_id = db_col_is_null(s, 11) ? 0 : db_col_int(s, 11);
 		text_copy(m.created, sizeof(m.created), db_col_text(s, 12));
+		m.not_parsed = db_col_text(s, 13);
 		if ((rc = fn(&m, ctx)) != 0) {
 			db_reset(s);
 			return rc;

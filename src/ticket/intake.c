@@ -17,6 +17,7 @@
 #include "lib/error.h"
 #include "lib/str.h"
 #include "lib/template.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "mail/dispatch.h"
 #include "mail/inbound.h"
@@ -74,7 +75,16 @@ int intake_config_read(const struct config *cfg, struct intake_config *out,
 	    (rc = config_int(cfg, "tickets", "ack_per_hour", 0, 1000, 5, &out->ack_per_hour,
 			     err)) != 0 ||
 	    (rc = config_int(cfg, "tickets", "max_size", 1024, INBOUND_MAX, INTAKE_SIZE_DEFAULT,
-			     &out->max_size, err)) != 0)
+			     &out->max_size, err)) != 0 ||
+	    (rc = config_int(cfg, "tickets", "max_parts", 1, 100000, MIMESCAN_PARTS_DEFAULT,
+			     &out->limits.parts, err)) != 0 ||
+	    (rc = config_int(cfg, "tickets", "max_depth", 1, 1000, MIMESCAN_DEPTH_DEFAULT,
+			     &out->limits.depth, err)) != 0 ||
+	    (rc = config_int(cfg, "tickets", "max_headers", 1, 1000000,
+			     MIMESCAN_HEADERS_DEFAULT, &out->limits.headers, err)) != 0 ||
+	    (rc = config_int(cfg, "tickets", "max_header_length", 1000, INBOUND_MAX,
+			     MIMESCAN_HEADER_LENGTH_DEFAULT, &out->limits.header_length,
+			     err)) != 0)
 		return rc;
 	if ((rc = sla_config_read(cfg, &out->sla, err)) != 0)
 		return rc;
@@ -176,6 +186,18 @@ static const char *ack_refusal(const struct intake_config *c, const struct inbou
 	return NULL;
 }
 
+/* Whether id (without <>) can go into In-Reply-To as it is: printable
+ * ASCII without spaces or angle brackets. */
+static bool msgid_plain(const char *id)
+{
+	if (*id == '\0')
+		return false;
+	for (; *id != '\0'; id++)
+		if (*id <= ' ' || *id >= 0x7f || *id == '<' || *id == '>')
+			return false;
+	return true;
+}
+
 /* Queue the acknowledgement of ticket t (ticket-ack-<lang>.txt, or for a
  * requester whose class has no entitlement to the service
  * ticket-not-entitled-<lang>.txt) and record it on the ticket. */
@@ -224,8 +246,13 @@ static int ack_send(struct store *st, const struct intake_config *c, const struc
 				  c->templates, ts.prefix, lang);
 		goto out;
 	}
-	/* The tag always leads, so that replies thread whatever the text. */
+	/* The tag always leads, so that replies thread whatever the text; a
+	 * long report subject is cut to what a subject may hold. */
 	subject = xasprintf("[%s #%s] %s", c->tag, number, tsubject);
+	utf8_cut(subject, MAIL_SUBJECT_MAX);
+	for (char *p = subject; *p != '\0'; p++) /* from a template variable */
+		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f)
+			*p = ' ';
 	snprintf(ref, sizeof(ref), "<%s>", in->message_id);
 	{
 		const struct mail_addr addr = {NULL, to};
@@ -234,6 +261,8 @@ static int ack_send(struct store *st, const struct intake_config *c, const struc
 		    {"In-Reply-To", ref},
 		    {"References", ref},
 		};
+		/* A Message-ID that no header may carry is not answered. */
+		size_t n_headers = msgid_plain(in->message_id) ? 3 : 1;
 		const struct mail_message m = {
 		    .from = {c->sender_name, c->from},
 		    .to = &addr,
@@ -241,7 +270,7 @@ static int ack_send(struct store *st, const struct intake_config *c, const struc
 		    .subject = subject,
 		    .body = body,
 		    .headers = headers,
-		    .n_headers = sizeof(headers) / sizeof(headers[0]),
+		    .n_headers = n_headers,
 		};
 		char tref[32];
 
@@ -424,6 +453,10 @@ static int report_open(struct store *st, const struct intake_config *c,
 	if (in->encrypted) {
 		snprintf(t->scope_reason, sizeof(t->scope_reason),
 			 "the report is encrypted: decrypt it to judge");
+	} else if (in->not_parsed[0] != '\0') {
+		snprintf(t->scope_reason, sizeof(t->scope_reason),
+			 "the report was not parsed (%s): judge it from the mail as received",
+			 in->not_parsed);
 	} else {
 		if ((rc = extract_text(in->text, strlen(in->text), &x, err)) != 0)
 			return rc;
@@ -450,7 +483,7 @@ int intake_mail(struct store *st, const struct intake_config *c, const char *env
 		const void *raw, size_t len, struct intake_result *out, struct sk_error *err)
 {
 	struct store_ticket_part parts[INBOUND_PARTS_MAX];
-	char reply_to[MAIL_ADDR_MAX + 1], kind[8], langs[16] = "";
+	char reply_to[MAIL_ADDR_MAX + 1], langs[16] = "";
 	struct inbound in;
 	struct ticket t;
 	const char *why;
@@ -465,20 +498,21 @@ int intake_mail(struct store *st, const struct intake_config *c, const char *env
 		    "the message has %zu bytes, more than tickets.max_size (%lld)", len,
 		    (long long)c->max_size);
 	}
-	if ((rc = inbound_parse(raw, len, &in, err)) != 0) {
+	if ((rc = inbound_parse(raw, len, &c->limits, &in, err)) != 0) {
 		out->refused = true;
 		goto done;
 	}
 	out->encrypted = in.encrypted;
+	snprintf(out->not_parsed, sizeof(out->not_parsed), "%s", in.not_parsed);
 	if ((rc = store_begin(st, err)) != 0)
 		goto done;
-	rc = store_ticket_message_find(st, in.message_id, &other, kind, err);
-	if (rc == 0 && strcmp(kind, "in") == 0) {
+	rc = store_ticket_message_dup(st, in.message_id, in.body_hash, in.from, &other, err);
+	if (rc == 0) {
 		out->duplicate = true;
 		out->ticket_id = other;
 		goto out;
 	}
-	if (rc != 0 && rc != SK_ENOTFOUND)
+	if (rc != SK_ENOTFOUND)
 		goto out;
 	rc = thread_find(st, c, &in, &t, &out->threaded_by, err);
 	if (rc == SK_ENOTFOUND) {
@@ -503,6 +537,8 @@ int intake_mail(struct store *st, const struct intake_config *c, const char *env
 		    .encrypted = in.encrypted,
 		    .raw = raw,
 		    .size = len,
+		    .body_hash = in.body_hash,
+		    .not_parsed = in.not_parsed,
 		};
 		rc = store_ticket_message_add(st, &m, parts, in.n_parts, NULL, err);
 	}

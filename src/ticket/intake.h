@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "mail/message.h"
+#include "mail/mimescan.h"
 #include "ticket/sla.h"
 
 struct config;
@@ -33,9 +34,12 @@ struct intake_config {
 	bool ack;		 /* tickets.ack */
 	int64_t ack_per_hour;	 /* tickets.ack_per_hour: per address */
 	int64_t max_size;	 /* tickets.max_size: bytes of a mail */
-	const char *templates;	 /* directory of ticket-ack-<lang>.txt */
-	struct sla_config sla;	 /* [sla], [services]: priority and due times */
-	struct scope *scope;	 /* [scope]; NULL when no country is set */
+	/* tickets.max_parts, max_depth, max_headers, max_header_length: a mail
+	 * over them is stored as received, read for its header only */
+	struct mimescan_limits limits;
+	const char *templates; /* directory of ticket-ack-<lang>.txt */
+	struct sla_config sla; /* [sla], [services]: priority and due times */
+	struct scope *scope;   /* [scope]; NULL when no country is set */
 };
 
 /* Read [tickets], [sla], [services], [scope] and what it needs of
@@ -48,19 +52,22 @@ void intake_config_free(struct intake_config *c);
 struct intake_result {
 	int64_t ticket_id;
 	bool created;	/* a new ticket */
-	bool duplicate; /* this Message-ID was stored already: nothing done */
+	bool duplicate; /* this mail was stored already (the same Message-ID and
+			   body, or Message-ID and sender): nothing done */
 	bool refused;	/* the mail can never be taken (err says why) */
 	bool encrypted;
 	const char *threaded_by; /* "tag", "reference" or "new" */
 	bool acked;		 /* an acknowledgement was queued */
 	bool entitled;		 /* the requester's class has the service */
 	char no_ack[200];	 /* why not, when a new ticket got none */
+	char not_parsed[96];	 /* why only its header was read, or "" */
 };
 
 /* Take in one mail: raw[0..len) as received, from envelope sender
  * envelope_from (NULL: unknown; "" the null sender of a bounce). A mail
  * that can never be accepted (larger than max_size, not a mail) fails
- * with out->refused set; anything else that fails is worth retrying. */
+ * with out->refused set; anything else that fails is worth retrying:
+ * nothing in a mail's text makes a mail that can be stored fail. */
 int intake_mail(struct store *st, const struct intake_config *c, const char *envelope_from,
 		const void *raw, size_t len, struct intake_result *out, struct sk_error *err);
 

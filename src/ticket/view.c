@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "access/access.h"
 #include "lib/error.h"
 #include "lib/str.h"
 #include "registry/event_read.h"
@@ -60,6 +61,10 @@ static int add_message(const struct store_ticket_message *m, void *ctx)
 	json_object_set_new(v, "recipients", json_string(m->recipients));
 	json_object_set_new(v, "subject", json_string(m->subject));
 	json_object_set_new(v, "encrypted", json_boolean(m->encrypted));
+	json_object_set_new(v, "not_parsed",
+			    m->not_parsed != NULL && m->not_parsed[0] != '\0'
+				? json_string(m->not_parsed)
+				: json_null());
 	json_object_set_new(v, "size", json_integer((json_int_t)m->size));
 	json_object_set_new(v, "body", json_string(m->body));
 	json_array_append_new(ctx, v);
@@ -97,12 +102,18 @@ static int add_party(int64_t id, int64_t org_id, const char *address, void *ctx)
 	return 0;
 }
 
-json_t *ticket_view_full(struct store *st, int64_t id, struct sk_error *err)
+json_t *ticket_view_full(struct store *st, const struct user *u, int64_t id,
+			 struct sk_error *err)
 {
-	json_t *messages = json_array(), *items = json_array(), *links = json_array();
-	json_t *parties = json_array(), *j = NULL;
+	json_t *messages, *items, *links, *parties, *j = NULL;
 	struct ticket t;
 
+	if (access_may_handle_tickets(u, err) != 0)
+		return NULL;
+	messages = json_array();
+	items = json_array();
+	links = json_array();
+	parties = json_array();
 	if (store_ticket_get(st, id, &t, err) == 0 &&
 	    store_ticket_message_each(st, id, add_message, messages, err) == 0 &&
 	    store_ticket_item_each(st, id, add_item, items, err) == 0 &&

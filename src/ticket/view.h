@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "model/ticket.h"
+#include "model/user.h"
 #include "ticket/sla.h"
 
 struct sk_error;
@@ -34,8 +35,11 @@ void ticket_view_clocks(const struct ticket *t, const struct sla_config *sla, in
  * array), for the queue. */
 json_t *ticket_view_queued(const struct ticket *t, const struct sla_config *sla, int64_t now);
 
-/* Ticket id whole: the fields with "messages", "items", "links" and
- * "parties"; NULL with err set if it cannot be read. */
-json_t *ticket_view_full(struct store *st, int64_t id, struct sk_error *err);
+/* Ticket id whole, as user u may read it (access_may_handle_tickets():
+ * staff only; else NULL with SK_EPERM): the fields with "messages",
+ * "items", "links" and "parties"; NULL with err set if it cannot be
+ * read. */
+json_t *ticket_view_full(struct store *st, const struct user *u, int64_t id,
+			 struct sk_error *err);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "access/access.h"
 #include "lib/buf.h"
 #include "lib/error.h"
 #include "lib/str.h"
@@ -30,11 +31,55 @@ static int text_check(const char *what, const char *text, struct sk_error *err)
 	return 0;
 }
 
-int ticket_open(struct store *st, enum ticket_type type, const char *subject,
-		const char *requester, struct ticket *out, struct sk_error *err)
+int ticket_list(struct store *st, const struct user *u, const struct store_ticket_filter *f,
+		store_ticket_fn fn, void *ctx, struct sk_error *err)
+{
+	int rc;
+
+	if ((rc = access_may_handle_tickets(u, err)) != 0)
+		return rc;
+	return store_ticket_each(st, f, fn, ctx, err);
+}
+
+int ticket_get(struct store *st, const struct user *u, int64_t id, struct ticket *out,
+	       struct sk_error *err)
+{
+	int rc;
+
+	if ((rc = access_may_handle_tickets(u, err)) != 0)
+		return rc;
+	return store_ticket_get(st, id, out, err);
+}
+
+int ticket_message_raw(struct store *st, const struct user *u, int64_t id, struct buf *out,
+		       struct sk_error *err)
+{
+	int rc;
+
+	if ((rc = access_may_handle_tickets(u, err)) != 0)
+		return rc;
+	return store_ticket_message_raw(st, id, out, err);
+}
+
+int ticket_link(struct store *st, const struct user *u, int64_t report_id, int64_t incident_id,
+		struct sk_error *err)
+{
+	int rc;
+
+	if ((rc = access_may_handle_tickets(u, err)) != 0)
+		return rc;
+	return store_ticket_link(st, report_id, incident_id, err);
+}
+
+int ticket_open(struct store *st, const struct user *u, enum ticket_type type,
+		const char *subject, const char *requester, struct ticket *out,
+		struct sk_error *err)
 {
 	char addr[MAIL_ADDR_MAX + 1] = "";
+	int rc;
 
+	if ((rc = access_may_handle_tickets(u, err)) != 0)
+		return rc;
 	if (subject == NULL || *subject == '\0' || strlen(subject) > TICKET_SUBJECT_MAX ||
 	    strpbrk(subject, "\r\n") != NULL)
 		return sk_error_set(err, SK_EINVAL, "a subject is one line of 1 to %d bytes",
@@ -64,7 +109,7 @@ static int field_set(char *field, size_t size, const char *name, const char *val
 	return 0;
 }
 
-int ticket_set(struct store *st, const struct sla_config *sla, int64_t id,
+int ticket_set(struct store *st, const struct user *u, const struct sla_config *sla, int64_t id,
 	       const struct ticket_change *ch, struct ticket *out, struct sk_error *err)
 {
 	struct ticket t;
@@ -72,6 +117,8 @@ int ticket_set(struct store *st, const struct sla_config *sla, int64_t id,
 	char now[21];
 	int rc;
 
+	if ((rc = access_may_handle_tickets(u, err)) != 0)
+		return rc;
 	buf_init(&what, 2048);
 	if ((rc = store_begin(st, err)) != 0)
 		goto done;
@@ -134,19 +181,20 @@ done:
 	return rc;
 }
 
-int ticket_comment(struct store *st, int64_t id, const char *author, const char *text,
+int ticket_comment(struct store *st, const struct user *u, int64_t id, const char *text,
 		   struct sk_error *err)
 {
 	struct ticket t;
 	int rc;
 
-	if ((rc = text_check("comment", text, err)) != 0)
+	if ((rc = access_may_handle_tickets(u, err)) != 0 ||
+	    (rc = text_check("comment", text, err)) != 0)
 		return rc;
 	if ((rc = store_begin(st, err)) != 0)
 		return rc;
 	if ((rc = store_ticket_get(st, id, &t, err)) == 0) {
 		const struct store_ticket_message m = {
-		    .ticket_id = id, .kind = "comment", .author = author, .body = text};
+		    .ticket_id = id, .kind = "comment", .author = u->name, .body = text};
 
 		rc = store_ticket_message_add(st, &m, NULL, 0, NULL, err);
 	}
@@ -183,8 +231,9 @@ static int note_last_in(const struct store_ticket_message *m, void *ctx)
 	return 0;
 }
 
-int ticket_reply(struct store *st, const struct intake_config *c, int64_t id, const char *to,
-		 const char *author, const char *text, int64_t *mail_id, struct sk_error *err)
+int ticket_reply(struct store *st, const struct user *u, const struct intake_config *c,
+		 int64_t id, const char *to, const char *text, int64_t *mail_id,
+		 struct sk_error *err)
 {
 	char addr[MAIL_ADDR_MAX + 1], ref[MAIL_MSGID_MAX + 3], msgid[MAIL_MSGID_MAX + 1];
 	char *subject = NULL, *body = NULL;
@@ -195,7 +244,8 @@ int ticket_reply(struct store *st, const struct intake_config *c, int64_t id, co
 	int64_t mid = 0;
 	int rc;
 
-	if ((rc = text_check("reply", text, err)) != 0)
+	if ((rc = access_may_handle_tickets(u, err)) != 0 ||
+	    (rc = text_check("reply", text, err)) != 0)
 		return rc;
 	if (c->from == NULL)
 		return sk_error_set(err, SK_ECONFIG,
@@ -271,7 +321,7 @@ int ticket_reply(struct store *st, const struct intake_config *c, int64_t id, co
 		    .party_id = party.id,
 		    .kind = "reply",
 		    .message_id = bare,
-		    .author = author,
+		    .author = u->name,
 		    .recipients = addr,
 		    .subject = subject,
 		    .body = body,
@@ -305,15 +355,15 @@ static int note_contact(const struct contact *c, void *ctx)
 	return 0;
 }
 
-int ticket_party_add(struct store *st, int64_t id, int64_t org_id, const char *address,
-		     int64_t *party_id, struct sk_error *err)
+int ticket_party_add(struct store *st, const struct user *u, int64_t id, int64_t org_id,
+		     const char *address, int64_t *party_id, struct sk_error *err)
 {
 	char addr[MAIL_ADDR_MAX + 1] = "";
 	struct first_contact fc = {""};
 	struct ticket t;
 	int rc;
 
-	if ((rc = store_begin(st, err)) != 0)
+	if ((rc = access_may_handle_tickets(u, err)) != 0 || (rc = store_begin(st, err)) != 0)
 		return rc;
 	if ((rc = store_ticket_get(st, id, &t, err)) != 0)
 		goto out;

@@ -155,7 +155,7 @@ error 403 forbidden "a partner creating an organization: 403"
 send PATCH "/api/v1/orgs/$CERT" "$PAT" '{"notes":"mine"}'
 error 403 forbidden "a partner changing its own organization: 403"
 send PATCH "/api/v1/orgs/$BANK" "$PAT" '{"notes":"theirs"}'
-error 404 not_found "a partner changing another organization: 404"
+error 403 forbidden "a partner changing another organization: 403, as for its own"
 send POST "/api/v1/orgs/$ENERGY/resources" "$PAT" '{"value":"192.0.2.0/24"}'
 error 403 forbidden "a partner adding a resource: 403"
 api DELETE "/api/v1/orgs/$ENERGY" "$PAT"

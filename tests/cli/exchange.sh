@@ -7,17 +7,6 @@
 DB=$(new_db exchange)
 DEMO="$SRCDIR/share/demo/constituency.json"
 S() { "$SCHAKEL" --db "$DB" "$@"; }
-py() { printf '%s' "$OUT" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)" 2>&1; }
-# same_doc A B: the two export documents are equal but for "exported".
-same_doc() {
-	python3 - "$1" "$2" <<'PY'
-import json, sys
-a, b = (json.load(open(p)) for p in sys.argv[1:3])
-for d in (a, b):
-    d.pop("exported", None)
-sys.exit(0 if a == b else 1)
-PY
-}
 
 # --- the demo constituency ---------------------------------------------------
 expect_rc 0 "import the demo constituency" S import "$DEMO"

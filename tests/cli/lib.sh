@@ -134,6 +134,49 @@ PY
 	return 1
 }
 
+# py EXPR: the Python expression EXPR of d, the JSON document in $OUT
+# (what went wrong, if it is not JSON).
+py() { printf '%s' "$OUT" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)" 2>&1; }
+
+# same_doc A B: the two export documents are equal but for "exported".
+same_doc() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+for d in (a, b):
+    d.pop("exported", None)
+sys.exit(0 if a == b else 1)
+PY
+}
+
+# ---- schakeld ----
+# start_daemon LOG [ARGS...]: schakeld with ARGS on a free port of loopback
+# (PORT; BASE is its URL), in the background with its pid in DAEMON_PID
+# and its stderr in LOG, stopped at exit; returns once it answers
+# /healthz, at most 10 s.
+DAEMON_PID=""
+start_daemon() {
+	local log=$1
+	shift
+	PORT=$(free_port)
+	BASE="http://127.0.0.1:$PORT"
+	"$SCHAKELD" "$@" --port "$PORT" 2>"$log" &
+	DAEMON_PID=$!
+	case " $CLEANUP_HOOKS " in *" stop_daemon "*) ;; *) on_exit stop_daemon ;; esac
+	for _ in $(seq 100); do
+		curl -sf "$BASE/healthz" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# stop_daemon: stop the schakeld start_daemon started, and wait for it.
+stop_daemon() {
+	[ -n "$DAEMON_PID" ] || return 0
+	kill -TERM "$DAEMON_PID" 2>/dev/null
+	wait "$DAEMON_PID" 2>/dev/null
+	DAEMON_PID=""
+}
+
 # ---- Postfix's smtp-sink as the SMTP relay ----
 # need_smtp_sink: end the script with a TAP skip if smtp-sink is missing;
 # else set SPORT (its port) and SINK (where it writes one file a message).
@@ -195,3 +238,18 @@ wait_got() {
 	done
 	return 1
 }
+
+# start_schakeld: run $SCHAKELD on a free port (in PORT) with its log in
+# $TMP/daemon.log, stopped at exit; returns once it answers /healthz.
+start_schakeld() {
+	PORT=$(free_port)
+	"$SCHAKELD" --port "$PORT" 2>"$TMP/daemon.log" &
+	DAEMON=$!
+	on_exit stop_schakeld
+	for _ in $(seq 100); do
+		curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
+stop_schakeld() { kill -TERM "$DAEMON" 2>/dev/null; wait "$DAEMON" 2>/dev/null; }

@@ -19,17 +19,6 @@ CONF
 export SCHAKEL_CONF=$TMP/mail.conf
 S() { "$SCHAKEL" "$@"; }
 
-DAEMON_PID=""
-stop_daemon() {
-	[ -n "$DAEMON_PID" ] || return 0
-	kill -TERM "$DAEMON_PID" 2>/dev/null
-	wait "$DAEMON_PID" 2>/dev/null
-	DAEMON_PID=""
-}
-on_exit stop_daemon
-
-# json EXPR: the Python expression EXPR of d, the JSON document in $OUT.
-json() { printf '%s' "$OUT" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 # newest: the id of the newest message.
 newest() { S --json mail list --limit 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])'; }
 # status_of ID: the status and attempts of mail ID ("queued 0").
@@ -54,8 +43,8 @@ printf '[store]\nurl = %s\n' "$DB" >"$TMP/nofrom.conf"
 expect_rc 78 "mail test without a sender: 78" S -c "$TMP/nofrom.conf" mail test --to soc@example.nl
 expect_match "\[mail\] from" "$ERR" "the error names the setting"
 expect_rc 0 "mail test queues a message" S --json mail test --to soc@example.nl
-FIRST=$(json "d['id']")
-MSGID=$(json "d['message_id']")
+FIRST=$(py "d['id']")
+MSGID=$(py "d['message_id']")
 expect_match "^<[0-9a-f]{32}@example\.be>$" "$MSGID" "its Message-ID is at the sender's domain"
 expect_rc 0 "mail list" S mail list
 expect_match "^ID +STATUS +TRIES +WHEN +KIND +TO +SUBJECT" "$OUT" "the table has a header"
@@ -91,10 +80,10 @@ expect_eq "sent 0, deferred 1, failed 0" "$OUT" "the run stops at the first mess
 expect_match "cannot take mail.*127\.0\.0\.1:$SPORT" "$ERR" "stderr names the relay"
 for _ in 1 2 3 4; do S mail send >/dev/null 2>&1; done
 run S --json mail list --status queued
-expect_eq 2 "$(json "len(d)")" "both messages are still queued"
-expect_eq "0 0" "$(json "'%d %d' % (d[0]['attempts'], d[1]['attempts'])")" \
+expect_eq 2 "$(py "len(d)")" "both messages are still queued"
+expect_eq "0 0" "$(py "'%d %d' % (d[0]['attempts'], d[1]['attempts'])")" \
 	"a relay that is down costs no attempts (max_attempts is 3)"
-expect_match "127\.0\.0\.1:$SPORT" "$(json "' '.join(m['last_error'] for m in d)")" \
+expect_match "127\.0\.0\.1:$SPORT" "$(py "' '.join(m['last_error'] for m in d)")" \
 	"last_error says why"
 start_sink || not_ok "smtp-sink starts again"
 expect_rc 0 "mail send once the relay is back" S mail send
@@ -109,7 +98,7 @@ expect_rc 0 "a 4xx reply is not a relay outage" S mail send
 expect_eq "sent 0, deferred 1, failed 0" "$OUT" "the message is deferred"
 expect_eq "queued 1" "$(status_of "$GREY")" "one attempt counted"
 run S --json mail list --status queued
-expect_match "RCPT TO:<greylisted@example\.nl>: 4[0-9][0-9]" "$(json "d[0]['last_error']")" \
+expect_match "RCPT TO:<greylisted@example\.nl>: 4[0-9][0-9]" "$(py "d[0]['last_error']")" \
 	"last_error names the command and the reply"
 expect_rc 0 "mail send before the backoff is over" S mail send
 expect_eq "sent 0, deferred 0, failed 0" "$OUT" "the deferred message waits"
@@ -137,7 +126,7 @@ start_sink
 expect_rc 0 "mail retry" S mail retry "$BAD"
 expect_eq "queued 0" "$(status_of "$BAD")" "queued again with no attempts"
 expect_rc 0 "mail send after retry" S --json mail send
-expect_eq 1 "$(json "d['sent']")" "the retried message goes out"
+expect_eq 1 "$(py "d['sent']")" "the retried message goes out"
 expect_eq 1 "$(sink_got unknown@example.nl)" "the relay received it"
 
 # --- settings ---------------------------------------------------------------------
@@ -155,9 +144,7 @@ expect_rc 0 "without the requirement it goes" S mail send
 expect_eq 1 "$(sink_got tls@example.nl)" "and arrives"
 
 # --- schakeld's dispatcher --------------------------------------------------------
-HPORT=$(free_port)
-"$SCHAKELD" --port "$HPORT" 2>"$TMP/daemon.log" &
-DAEMON_PID=$!
+start_daemon "$TMP/daemon.log"
 S mail test --to daemon@example.nl >/dev/null
 if wait_got daemon@example.nl 15; then ok "schakeld sends queued mail within seconds"; else
 	not_ok "schakeld sends queued mail within seconds" "$(cat "$TMP/daemon.log")"; fi

@@ -136,8 +136,9 @@ for f in sorted(glob.glob(sys.argv[1] + "/msg.*")):
             print(part.get_content())
 PY
 )
-expect_match "'=HYPERLINK" "$CSV" "a cell a spreadsheet would run as a formula is defused"
-expect_match ",'-2\+3," "$CSV" "... also one that starts with a minus and a digit"
+expect_match ",\"'=HYPERLINK\(\"\"http://x.test\"\"\)\"" "$CSV" \
+	"a cell a spreadsheet would run as a formula is defused: a leading quote, the cell quoted"
+expect_match ",\"'-2\+3\"," "$CSV" "... also one that starts with a minus and a digit"
 expect_no_match "user_agent|Mozilla" "$CSV" "a field in [notify] drop_fields is not sent"
 expect_match "vulnerable-system.*\|en\|198.51.100.7\|" "$(digest soc@power.test)" \
 	"Power Co: its NTP host"
@@ -165,15 +166,7 @@ WATER=$(S token create water 2>/dev/null)
 POWER=$(S token create power 2>/dev/null)
 SECTOR_T=$(S token create sector 2>/dev/null)
 ANALYST=$(S token create analyst 2>/dev/null)
-PORT=$(free_port)
-"$SCHAKELD" --port "$PORT" 2>"$TMP/daemon.log" &
-DAEMON=$!
-stop_daemon() { kill -TERM "$DAEMON" 2>/dev/null; wait "$DAEMON" 2>/dev/null; }
-on_exit stop_daemon
-for _ in $(seq 100); do
-	curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-	sleep 0.05
-done
+start_daemon "$TMP/daemon.log"
 # events TOKEN [QUERY]: the events the API gives, as sorted "ip-or-fqdn:role".
 events() {
 	curl -s -H "Authorization: Bearer $1" "http://127.0.0.1:$PORT/api/v1/events?${2:-}" |

@@ -11,17 +11,6 @@ DEMO="$SRCDIR/share/demo/constituency.json"
 SQ="sqlite:$TMP/source.db"
 PG=$(new_db migrated)
 BACK="sqlite:$TMP/back.db"
-py() { printf '%s' "$OUT" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)" 2>&1; }
-# same_doc A B: the two export documents are equal but for "exported".
-same_doc() {
-	python3 - "$1" "$2" <<'PY'
-import json, sys
-a, b = (json.load(open(p)) for p in sys.argv[1:3])
-for d in (a, b):
-    d.pop("exported", None)
-sys.exit(0 if a == b else 1)
-PY
-}
 # dump URL NAME: what a store holds, ids and times included, as JSON files
 # $TMP/NAME.*.json (organizations, contacts, resources, audit log).
 dump() {
@@ -100,13 +89,7 @@ expect_match "not empty \(62 organizations, 2 users" "$ERR" "the refusal says wh
 expect_eq 62 "$(pg_query "$PG" 'SELECT count(*) FROM orgs')" "the refused migration copied nothing"
 
 # --- schakeld on the PostgreSQL store --------------------------------------------------
-PORT=$(free_port)
-BASE="http://127.0.0.1:$PORT"
-"$SCHAKELD" --db "$PG" --port "$PORT" 2>"$TMP/schakeld.log" &
-PID=$!
-stop_daemon() { [ -n "$PID" ] && kill -TERM "$PID" 2>/dev/null && wait "$PID"; }
-on_exit stop_daemon
-for _ in $(seq 100); do curl -sf "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+start_daemon "$TMP/schakeld.log" --db "$PG"
 me=$(curl -s -H "Authorization: Bearer $ADMIN" "$BASE/api/v1/me" | jq -r '.name + " " + .role')
 expect_eq "alice admin" "$me" "a token created before the move authenticates against schakeld"
 me=$(curl -s -u "pat:correct horse battery" "$BASE/api/v1/me" | jq -r '.name + " " + .role')
@@ -123,7 +106,6 @@ code=$(curl -s -o "$TMP/post" -w '%{http_code}' -X POST -H "Authorization: Beare
 	"$BASE/api/v1/orgs/$((MAX_ORG + 1))/resources")
 expect_eq "201 $((MAX_RES + 1))" "$code $(jq -r .id "$TMP/post")" "so does a new resource"
 stop_daemon
-PID=""
 expect_rc 0 "org add on the migrated store" "$SCHAKEL" --db "$PG" org add "Example Ferry" \
 	--kind constituent --class private --json
 expect_eq "$((MAX_ORG + 2))" "$(py 'd["id"]')" "the CLI's new organization gets the id after that"

@@ -2,7 +2,8 @@
 # tests/cli/pg_outage.sh: a PostgreSQL server that goes away. An import
 # cut off in the middle fails with exit 75 and a message naming
 # PostgreSQL, and stores nothing; commands while the server is down exit
-# 75; schakeld answers /healthz with 503 while it is down and recovers by
+# 75 (mailgate too: the MTA keeps the mail, and its retry stores it);
+# schakeld answers /healthz with 503 while it is down and recovers by
 # itself once it is back. Runs with the PostgreSQL backend only, on a
 # private server that this test starts, stops and restarts.
 . "$(dirname "$0")/lib.sh"
@@ -47,14 +48,8 @@ json.dump({"schakel": 1, "organizations": orgs}, open(sys.argv[1], "w"))
 PY
 
 # --- schakeld on the store -------------------------------------------------------------
-PORT=$(free_port)
-BASE="http://127.0.0.1:$PORT"
-"$SCHAKELD" --db "$DB" --port "$PORT" 2>"$TMP/schakeld.log" &
-PID=$!
-stop_daemon() { [ -n "$PID" ] && kill -TERM "$PID" 2>/dev/null && wait "$PID"; }
-on_exit stop_daemon
+start_daemon "$TMP/schakeld.log" --db "$DB"
 health() { curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz"; }
-for _ in $(seq 100); do [ "$(health)" = 200 ] && break; sleep 0.1; done
 expect_eq 200 "$(health)" "schakeld is healthy"
 
 # --- the server stops in the middle of an import ------------------------------------------
@@ -87,12 +82,16 @@ expect_match "cannot connect to PostgreSQL at 127\.0\.0\.1:[0-9]+/outage" "$ERR"
 	"the message says PostgreSQL cannot be reached, and where"
 expect_rc 75 "a write while the server is down exits 75" \
 	S org add "Example During" --kind constituent --class private
+printf 'From: soc@example.nl\nSubject: During the outage\nMessage-ID: <outage@example.nl>\n\nA report.\n' \
+	>"$TMP/outage.eml"
+expect_rc 75 "mailgate while the server is down exits 75 (the MTA keeps the mail)" \
+	S mailgate <"$TMP/outage.eml"
 expect_eq 503 "$(health)" "schakeld answers /healthz with 503 while the server is down"
 code=$(curl -s -o "$TMP/down.body" -D "$TMP/down.headers" -w '%{http_code}' \
 	-H "Authorization: Bearer $ADMIN" "$BASE/api/v1/orgs")
 expect_eq 503 "$code" "an API request while the server is down: 503"
 expect_match '^Retry-After: [0-9]+' "$(tr -d '\r' <"$TMP/down.headers")" "with Retry-After"
-if kill -0 "$PID" 2>/dev/null; then ok "schakeld keeps running"; else not_ok "schakeld keeps running"; fi
+if kill -0 "$DAEMON_PID" 2>/dev/null; then ok "schakeld keeps running"; else not_ok "schakeld keeps running"; fi
 
 # --- the server is back ----------------------------------------------------------------
 if "$PGTEST" restart "$PGDIR" >/dev/null 2>"$TMP/pg.err"; then ok "the server restarts on its data"; else
@@ -116,11 +115,14 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer 
 	"$BASE/api/v1/orgs")
 expect_eq 201 "$code" "schakeld writes again"
 expect_rc 0 "the CLI writes again" S resource add "Example After" 198.51.100.0/24
+run S --json mailgate <"$TMP/outage.eml"
+expect_eq "0 true" "$RC $(printf '%s' "$OUT" | jq -r .created)" "the MTA's retry of mailgate stores the mail"
+expect_eq "During the outage" "$(S --json ticket list | jq -r '.[0].subject')" "... on a ticket"
 
-kill -TERM "$PID"
-wait "$PID"
+kill -TERM "$DAEMON_PID"
+wait "$DAEMON_PID"
 rc=$?
-PID=""
+DAEMON_PID=""
 expect_eq 0 "$rc" "schakeld exits 0 after SIGTERM"
 
 done_testing

@@ -42,8 +42,9 @@ export SCHAKEL_CONF=$TMP/t.conf
 S() { "$SCHAKEL" "$@"; }
 json() { printf '%s' "$OUT" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 S init >/dev/null 2>&1
-# The database and its WAL files, which stay between runs.
-[ "$BACKEND" = sqlite ] && chmod 666 "$TMP"/store/tickets.db*
+# The database belongs to the user mailgate runs as, as in a real
+# installation: schakel refuses a database that others may read.
+[ "$BACKEND" = sqlite ] && chown nobody "$TMP"/store/tickets.db*
 
 # --- a Postfix of our own ---------------------------------------------------
 PF=$TMP/postfix

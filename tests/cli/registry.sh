@@ -6,8 +6,6 @@
 
 DB=$(new_db registry)
 S() { "$SCHAKEL" --db "$DB" "$@"; }
-# py EXPR: evaluate EXPR with d = the JSON document in $OUT.
-py() { printf '%s' "$OUT" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)" 2>&1; }
 
 # --- help and usage ------------------------------------------------------
 expect_rc 0 "schakel --help exits 0" "$SCHAKEL" --help

@@ -158,7 +158,8 @@ expect_match "^stdin:3: source.ip" "$ERR" "a bad value is named"
 expect_match "2 events routed \(most-specific\), 2 bad lines" "$ERR" "bad lines are counted"
 
 # --- enrichment ----------------------------------------------------------------------
-FIX="$SRCDIR/../shared/fixtures/mmdb"
+# MaxMind's test databases ship in the repository: missing ones are a failure.
+FIX="$SRCDIR/tests/fixtures/mmdb"
 if [ -f "$FIX/GeoLite2-ASN-Test.mmdb" ]; then
 	printf '[route]\nasn_mmdb = %s\ncountry_mmdb = %s\n' "$FIX/GeoLite2-ASN-Test.mmdb" \
 		"$FIX/GeoIP2-Country-Test.mmdb" >"$TMP/mmdb.conf"
@@ -169,7 +170,7 @@ if [ -f "$FIX/GeoLite2-ASN-Test.mmdb" ]; then
 		"route.asn_mmdb and route.country_mmdb fill in what the event lacks"
 	expect_match "1 enriched" "$ERR" "enrichment is counted"
 else
-	ok "# SKIP no MaxMind test databases"
+	not_ok "the MaxMind test databases are in tests/fixtures/mmdb" "no $FIX/GeoLite2-ASN-Test.mmdb"
 fi
 
 # --- nothing written --------------------------------------------------------------

@@ -45,7 +45,6 @@ incident-analysis = private:none
 CONF
 export SCHAKEL_CONF=$TMP/t.conf
 S() { "$SCHAKEL" "$@"; }
-json() { printf '%s' "$OUT" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 # secs ISO: seconds since the epoch.
 secs() { date -u -d "$1" +%s; }
 
@@ -68,21 +67,21 @@ report() {
 	printf 'From: %s\nTo: cert@example.be\nSubject: report %s\nMessage-ID: <%s@t.test>\n\n%s\n' \
 		"$2" "$1" "$1" "$3" >"$TMP/$1.eml"
 	run S --json mailgate <"$TMP/$1.eml"
-	TICKET=$(json "d['ticket']")
+	TICKET=$(py "d['ticket']")
 }
 
 # --- around the clock: priority and due times ------------------------------------
 report w1 soc@example-water.test "Phishing on 198.51.100.7 (www.example.be), see CVE-2021-44228; also 192.0.2.1."
 expect_eq 0 "$RC" "mailgate takes a report from an essential public service"
 run S --json ticket show "$TICKET"
-expect_eq "essential-public medium 2 24x7" "$(json "d['class'], d['severity'], d['priority'], d['coverage']" | tr -d "(),'")" \
+expect_eq "essential-public medium 2 24x7" "$(py "d['class'], d['severity'], d['priority'], d['coverage']" | tr -d "(),'")" \
 	"... priority 2 (class rank 1, medium), incident analysis around the clock"
-C=$(secs "$(json "d['created']")")
+C=$(secs "$(py "d['created']")")
 expect_eq "3600 14400 259200" \
-	"$(($(secs "$(json "d['due_ack']")") - C)) $(($(secs "$(json "d['due_response']")") - C)) $(($(secs "$(json "d['due_resolve']")") - C))" \
+	"$(($(secs "$(py "d['due_ack']")") - C)) $(($(secs "$(py "d['due_response']")") - C)) $(($(secs "$(py "d['due_resolve']")") - C))" \
 	"... due in 1h, 4h and 3d of wall-clock time"
-expect_eq "in" "$(json "d['scope']")" "... in scope"
-expect_match "198\.51\.100\.7 is in BE \(delegated stats: 198\.51\.100\.0/24\)" "$(json "d['scope_reason']")" \
+expect_eq "in" "$(py "d['scope']")" "... in scope"
+expect_match "198\.51\.100\.7 is in BE \(delegated stats: 198\.51\.100\.0/24\)" "$(py "d['scope_reason']")" \
 	"... because the delegated statistics place its first address in BE"
 expect_eq "ip 198.51.100.7 Example-Water prefix 198.51.100.0/24|domain www.example.be Example-Water domain example.be|cve CVE-2021-44228 - |ip 192.0.2.1 - " \
 	"$(printf '%s' "$OUT" | jq -r '[.items[] | "\(.kind) \(.value) \(if .org_id == 1 then "Example-Water" elif .org_id == null then "-" else .org_id end) \(.reason)"] | join("|")')" \
@@ -99,32 +98,32 @@ expect_eq "2" "$(S --json ticket show "$TICKET" | jq '[.items[] | select(.value 
 # --- office hours: today is a holiday ---------------------------------------------
 report c1 it@city.test "Defacement of www.city.brussels."
 run S --json ticket show "$TICKET"
-expect_eq "administration 3 office-hours" "$(json "d['class'], d['priority'], d['coverage']" | tr -d "(),'")" \
+expect_eq "administration 3 office-hours" "$(py "d['class'], d['priority'], d['coverage']" | tr -d "(),'")" \
 	"an administration gets priority 3 in office hours"
 if [ "$(date -u +%F)" = "$TODAY" ]; then
-	expect_eq "${TOMORROW}T13:00:00Z ${TOMORROW}T17:00:00Z" "$(json "d['due_ack'], d['due_response']" | tr -d "(),'")" \
+	expect_eq "${TOMORROW}T13:00:00Z ${TOMORROW}T17:00:00Z" "$(py "d['due_ack'], d['due_response']" | tr -d "(),'")" \
 		"... clocks start at the next opening: 4h and 8h of office time from 09:00 tomorrow"
 else
 	ok "# SKIP the day changed during the test"
 fi
-expect_match "ends in \.brussels" "$(json "d['scope_reason']")" "... in scope by a national TLD"
+expect_match "ends in \.brussels" "$(py "d['scope_reason']")" "... in scope by a national TLD"
 
 # --- not entitled: a polite answer, no clocks -------------------------------------
 report s1 it@shop.test "Our own server 203.0.113.5 at shop.example.nl is slow."
 run S --json ticket show "$TICKET"
-expect_eq "private none None" "$(json "d['class'], d['coverage'], d['due_ack']" | tr -d "(),'")" \
+expect_eq "private none None" "$(py "d['class'], d['coverage'], d['due_ack']" | tr -d "(),'")" \
 	"a class the service matrix leaves out gets no SLA clock"
-expect_match "n'est pas de ceux que nous offrons" "$(json "d['messages'][1]['body']")" "... and an acknowledgement that says so, in the contact's language"
-expect_match "^\[CERT\.be #$TICKET\]" "$(json "d['messages'][1]['subject']")" "... still with the ticket's number"
-expect_eq "out" "$(json "d['scope']")" "an address in NL and a name under .nl are out of scope"
+expect_match "n'est pas de ceux que nous offrons" "$(py "d['messages'][1]['body']")" "... and an acknowledgement that says so, in the contact's language"
+expect_match "^\[CERT\.be #$TICKET\]" "$(py "d['messages'][1]['subject']")" "... still with the ticket's number"
+expect_eq "out" "$(py "d['scope']")" "an address in NL and a name under .nl are out of scope"
 expect_match "no address in BE and no domain under \.be or \.brussels \(checked 1 address, 1 domain\)" \
-	"$(json "d['scope_reason']")" "... and the reason says what was looked at"
+	"$(py "d['scope_reason']")" "... and the reason says what was looked at"
 SHOP=$TICKET
 
 # --- strangers and encrypted mail -----------------------------------------------------
 report x1 someone@example.nl "AS64500 is scanning us."
 run S --json ticket show "$TICKET"
-expect_eq "public 5 in" "$(json "d['class'], d['priority'], d['scope']" | tr -d "(),'")" \
+expect_eq "public 5 in" "$(py "d['class'], d['priority'], d['scope']" | tr -d "(),'")" \
 	"an unknown sender counts as the public; an AS number of the country is in scope"
 {
 	printf 'From: soc@example-water.test\nTo: cert@example.be\nSubject: secret\nMessage-ID: <e1@t.test>\n'
@@ -133,17 +132,17 @@ expect_eq "public 5 in" "$(json "d['class'], d['priority'], d['scope']" | tr -d 
 	printf -- '-----BEGIN PGP MESSAGE-----\n\nhQEMA198.51.100.7\n-----END PGP MESSAGE-----\n--b--\n'
 } >"$TMP/e1.eml"
 run S --json mailgate <"$TMP/e1.eml"
-run S --json ticket show "$(json "d['ticket']")"
-expect_eq "unknown 0" "$(json "d['scope'], len(d['items'])" | tr -d "(),'")" "an encrypted report is not read: scope unknown, no items"
-expect_match "encrypted" "$(json "d['scope_reason']")" "... and the reason says so"
+run S --json ticket show "$(py "d['ticket']")"
+expect_eq "unknown 0" "$(py "d['scope'], len(d['items'])" | tr -d "(),'")" "an encrypted report is not read: scope unknown, no items"
+expect_match "encrypted" "$(py "d['scope_reason']")" "... and the reason says so"
 
 # --- ticket set recomputes -------------------------------------------------------------
 run S --json ticket set 1 --severity critical
-expect_eq "0 1" "$RC $(json "d['priority']")" "ticket set --severity critical makes priority 1"
-C=$(secs "$(json "d['created']")")
-expect_eq 1800 "$(($(secs "$(json "d['due_ack']")") - C))" "... and the acknowledgement due 30m after the ticket came in"
+expect_eq "0 1" "$RC $(py "d['priority']")" "ticket set --severity critical makes priority 1"
+C=$(secs "$(py "d['created']")")
+expect_eq 1800 "$(($(secs "$(py "d['due_ack']")") - C))" "... and the acknowledgement due 30m after the ticket came in"
 run S --json ticket set "$SHOP" --service incident-support
-expect_eq "office-hours" "$(json "d['coverage']")" "a service the class is entitled to gets clocks"
+expect_eq "office-hours" "$(py "d['coverage']")" "a service the class is entitled to gets clocks"
 expect_rc 65 "an unknown service is refused" S ticket set 1 --service magic
 expect_match "incident-analysis" "$ERR" "... listing the services"
 
@@ -152,9 +151,9 @@ run S queue
 expect_match "^PRI +TICKET +NEXT +DUE +LEFT +BREACHED" "$OUT" "schakel queue prints a table"
 expect_match "^P1 +#1 +acknowledge " "$(printf '%s\n' "$OUT" | sed -n 2p)" "... the ticket due first on top"
 run S --json queue
-expect_eq "True" "$(json "(k := [(t['priority'], t['due'] is None, t['due'] or '') for t in d]) == sorted(k)")" \
+expect_eq "True" "$(py "(k := [(t['priority'], t['due'] is None, t['due'] or '') for t in d]) == sorted(k)")" \
 	"... ordered by priority, then by the next due time, clockless last"
-expect_eq "True" "$(json "0 < d[0]['left_seconds'] <= 1800")" "--json gives the business time left"
+expect_eq "True" "$(py "0 < d[0]['left_seconds'] <= 1800")" "--json gives the business time left"
 S ticket resolve "$SHOP" >/dev/null
 expect_eq "" "$(S --json queue | jq ".[] | select(.id == $SHOP) | .id")" "a resolved ticket leaves the queue"
 
@@ -165,7 +164,7 @@ sleep 2
 run S -c "$TMP/fast.conf" --json queue
 expect_eq '["acknowledge","first response","resolve"]' "$(printf '%s' "$OUT" | jq -c '.[] | select(.id == 2) | .breached')" \
 	"clocks past their due times are listed as breached"
-expect_eq "True" "$(json "[t for t in d if t['id'] == 2][0]['left_seconds'] < 0")" "... with negative time left"
+expect_eq "True" "$(py "[t for t in d if t['id'] == 2][0]['left_seconds'] < 0")" "... with negative time left"
 expect_match "^P2 +#2 .* acknowledge " "$(S -c "$TMP/fast.conf" queue | grep '#2 ')" "... in the table too"
 
 # --- configuration errors ------------------------------------------------------------------

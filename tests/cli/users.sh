@@ -1,5 +1,6 @@
 #!/bin/bash
-# tests/cli/users.sh: schakel user add, token create and audit, and the
+# tests/cli/users.sh: schakel user add, token create (with expiry) and
+# list, an expired token at the API, audit, and the
 # exit codes for configuration (78) and a busy store (75).
 . "$(dirname "$0")/lib.sh"
 
@@ -64,6 +65,55 @@ if [ -s "$TMP/stored" ] && ! grep -qa "$TOKEN" "$TMP/stored"; then ok "tokens ar
 	not_ok "tokens are not stored in clear"; fi
 if [ -s "$TMP/stored" ] && ! grep -qa "correct horse battery" "$TMP/stored"; then
 	ok "passwords are not stored in clear"; else not_ok "passwords are not stored in clear"; fi
+
+# --- token expiry, last use, list ------------------------------------------------------
+expect_rc 0 "token create --expires 90d" S token create bob --label ci --expires 90d
+expect_match '^sk_' "$OUT" "a token that expires is printed as any other"
+expect_match "expiring $(date -u -d '+90 days' +%Y-%m-%d)T" "$ERR" "stderr says when it expires"
+expect_rc 0 "token create --expires --json" S token create bob --expires 12h --json
+expect_eq "$(date -u -d '+12 hours' +%Y-%m-%dT%H)" "$(py 'd["expires"][:13]')" \
+	"token create --json has the expiry"
+expect_rc 64 "--expires that is not a duration" S token create bob --expires soon
+expect_match "90d" "$ERR" "the error shows a valid duration"
+expect_rc 64 "--expires 0d" S token create bob --expires 0d
+expect_rc 64 "--expires past ten years" S token create bob --expires 3651d
+# A token made in 2020 to last a day has expired: the API refuses it.
+OLD=$(SCHAKEL_NOW=1577836800 S token create bob --label old --expires 1d 2>/dev/null)
+FRESH=$(S token create bob --label fresh --expires 1d 2>/dev/null)
+PORT=$(free_port)
+"$SCHAKELD" --db "$DB" --port "$PORT" 2>"$TMP/d.log" &
+DPID=$!
+stop_d() { kill -TERM "$DPID" 2>/dev/null; wait "$DPID" 2>/dev/null; }
+on_exit stop_d
+for _ in $(seq 1 100); do
+	curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+me() { curl -s -w ' %{http_code}' -H "Authorization: Bearer $1" "http://127.0.0.1:$PORT/api/v1/me" | tr -d '\n'; }
+expect_match '"name": ?"bob".* 200$' "$(me "$FRESH")" "a token before its expiry works"
+OUT=$(me "$OLD")
+expect_match ' 401$' "$OUT" "an expired token: 401"
+expect_match '"code": ?"unauthenticated".*expired at 2020-01-02T00:00:00Z' "$OUT" \
+	"the 401 says the token expired, and when"
+stop_d
+expect_match "sign-in failed: API token [0-9]+ of bob expired at 2020-01-02T00:00:00Z \(from 127\.0\.0\.1\)" \
+	"$(cat "$TMP/d.log")" "the daemon logs the expired token with the client address"
+expect_rc 0 "token list" S token list
+expect_match "^ID +USER +LABEL +CREATED +EXPIRES +LAST USED" "$OUT" "token list has a header"
+expect_match "^[0-9]+ +alice +make run +20[0-9-]+T[0-9:]+Z +never +never$" "$OUT" \
+	"a token that never expires and was never used"
+expect_match "^[0-9]+ +bob +fresh +20[0-9:TZ-]+ +$(date -u -d '+1 day' +%Y-%m-%d)T[0-9:]+Z +$(date -u +%Y-%m-%d)T" \
+	"$OUT" "a token's expiry and last use"
+expect_match "^[0-9]+ +bob +old +2020-01-01T00:00:00Z +2020-01-02T00:00:00Z +never$" "$OUT" \
+	"an expired token is listed with its expiry"
+expect_no_match "sk_" "$OUT" "token list never shows a token"
+expect_rc 0 "token list USER --json" S token list alice --json
+expect_eq "alice make run None None" \
+	"$(py '" ".join([d[0]["user"], d[0]["label"], str(d[0]["expires"]), str(d[0]["last_used"])])')" \
+	"token list --json has user, label, expires and last_used"
+expect_eq 1 "$(py 'len(d)')" "token list USER shows that user's tokens only"
+expect_rc 65 "token list of an unknown user" S token list nobody
+expect_match "nobody" "$ERR" "the unknown user is named"
 
 # --- audit -------------------------------------------------------------------------
 expect_rc 0 "audit" S audit

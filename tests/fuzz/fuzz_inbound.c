@@ -1,8 +1,9 @@
 /* tests/fuzz/fuzz_inbound.c: libFuzzer target for inbound_parse, the
  * reading of a mail as mailgate receives it, on any bytes. A mail read
- * has a Message-ID and a From address within their limits, a subject and
- * text in valid UTF-8 within theirs, and its lists within their caps;
- * anything else is refused as not a mail. The subject's ticket number is
+ * has a Message-ID and a From address within their limits (a mail over
+ * the MIME limits, read for its header only, may lack the From), a
+ * subject and text in valid UTF-8 within theirs, and its lists within
+ * their caps; anything else is refused as not a mail. The subject's ticket number is
  * read from it as intake does. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,7 +38,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct inbound in;
 	struct sk_error err = {0};
-	int rc = inbound_parse(data, size, &in, &err);
+	/* Small limits, so that inputs of fuzzing size reach them. */
+	const struct mimescan_limits lim = {8, 4, 40, 2000};
+	int rc = inbound_parse(data, size, &lim, &in, &err);
 
 	if (rc != 0) {
 		if (rc != SK_EINVAL || err.msg[0] == '\0')
@@ -45,7 +48,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		inbound_clear(&in);
 		return 0;
 	}
-	if (in.message_id[0] == '\0' || in.from[0] == '\0')
+	if (in.message_id[0] == '\0' || (in.from[0] == '\0' && in.not_parsed[0] == '\0'))
+		abort();
+	if (in.not_parsed[0] != '\0' && (in.text[0] != '\0' || in.n_parts != 0))
+		abort();
+	if (strlen(in.body_hash) != 32)
 		abort();
 	if (in.subject == NULL || in.text == NULL)
 		abort();

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct router_route *const tables[] = { api_registry_routes, NULL };
+	static const struct router_route *const tables[] = {api_registry_routes, NULL};
 	char text[FUZZ_INPUT_MAX + 1], allow[ROUTER_ALLOW_MAX];
 	struct router_match m;
 	const char *method = "GET", *path = text;

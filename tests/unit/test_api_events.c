@@ -4,7 +4,8 @@
  * liaison sees its member's AMBER event but not an AMBER+STRICT one, and
  * no row the TLP policy refuses leaves; then pages, filters, CSV and the
  * errors for bad arguments. Also the time bounds of
- * registry/event_read.h. */
+ * registry/event_read.h. Every label for a member and its liaison, and
+ * CSV formulas, are in test_api_events_tlp.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,322 +17,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "http/api_events.h"
-#include "http/request.h"
-#include "http/response.h"
-#include "http/router.h"
+#include "api_events_fixture.h"
 #include "lib/buf.h"
-#include "lib/error.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
-#include "model/event.h"
-#include "model/org.h"
-#include "model/recipient.h"
 #include "registry/event_read.h"
 #include "store/store.h"
 #include "testdb.h"
-
-#define NOW	1700000000 /* 2023-11-14T22:13:20Z */
-#define NEVENTS 6
-
-struct fixture {
-	char dir[64];
-	char url[256];
-	struct store *st;
-	int64_t liaison, a, b, c;
-	int64_t ids[NEVENTS + 1]; /* event number -> id */
-	struct user admin, analyst, pl, pa, pb, pc;
-};
-
-static int64_t add_org(struct store *st, const char *name, enum org_kind kind)
-{
-	struct sk_error err = {0};
-	struct org o;
-	int64_t id;
-
-	org_init(&o);
-	o.name = xstrdup(name);
-	o.kind = kind;
-	o.class = ORG_CLASS_OES;
-	if (store_org_add(st, &o, &err) != 0)
-		fail_msg("org add %s: %s", name, err.msg);
-	id = o.id;
-	org_clear(&o);
-	return id;
-}
-
-static struct user user_of(const char *name, enum user_role role, int64_t org)
-{
-	struct user u;
-
-	memset(&u, 0, sizeof(u));
-	snprintf(u.name, sizeof(u.name), "%s", name);
-	u.role = role;
-	u.org_id = org;
-	return u;
-}
-
-static void set(struct event *ev, const char *name, const char *value)
-{
-	struct sk_error err = {0};
-
-	if (event_set(ev, name, value, &err) != 0)
-		fail_msg("%s = %s: %s", name, value, err.msg);
-}
-
-static struct event_recipient rcpt(int64_t org, enum recipient_role role, bool pass_on,
-				   bool ntk, int64_t member, const char *reason)
-{
-	struct event_recipient r;
-
-	memset(&r, 0, sizeof(r));
-	r.org_id = org;
-	r.role = role;
-	r.pass_on = pass_on;
-	r.need_to_know = ntk;
-	r.resource_id = 3;
-	r.member_id = member;
-	snprintf(r.reason, sizeof(r.reason), "%s", reason);
-	return r;
-}
-
-/* Events 1..6, source.port = the number:
- *   1 AMBER         A owner, L liaison (member A)
- *   2 AMBER+STRICT  A owner only (stored with pass_on: the policy says no)
- *   3 AMBER+STRICT  A owner and, wrongly, L liaison: the policy refuses L
- *   4 GREEN         C owner
- *   5 RED           A owner: the policy refuses even the owner
- *   6 CLEAR         B owner, L liaison (member B) */
-static void seed(struct fixture *f)
-{
-	static const char *const tlp[NEVENTS + 1] = {
-	    NULL, "AMBER", "AMBER+STRICT", "AMBER+STRICT", "GREEN", "RED", "CLEAR"};
-	struct event ev[NEVENTS + 1];
-	struct event_recipient r[NEVENTS + 1][2];
-	struct store_event_in in[NEVENTS];
-	size_t nr[NEVENTS + 1] = {0, 2, 1, 2, 1, 1, 2};
-	struct sk_error err = {0};
-
-	r[1][0] = rcpt(f->a, RECIPIENT_OWNER, true, true, 0, "prefix 198.51.100.0/24");
-	r[1][1] =
-	    rcpt(f->liaison, RECIPIENT_LIAISON, true, true, f->a, "member Example Energy");
-	r[2][0] = rcpt(f->a, RECIPIENT_OWNER, true, false, 0, "prefix 198.51.100.0/24");
-	r[3][0] = rcpt(f->a, RECIPIENT_OWNER, false, false, 0, "prefix 198.51.100.0/24");
-	r[3][1] =
-	    rcpt(f->liaison, RECIPIENT_LIAISON, true, true, f->a, "member Example Energy");
-	r[4][0] = rcpt(f->c, RECIPIENT_OWNER, true, false, 0, "asn 64500, via \"transit\"");
-	r[5][0] = rcpt(f->a, RECIPIENT_OWNER, false, false, 0, "prefix 198.51.100.0/24");
-	r[6][0] = rcpt(f->b, RECIPIENT_OWNER, true, false, 0, "domain example.nl");
-	r[6][1] =
-	    rcpt(f->liaison, RECIPIENT_LIAISON, true, false, f->b, "member Example Water");
-	for (int i = 1; i <= NEVENTS; i++) {
-		char ip[32], when[21];
-
-		event_init(&ev[i]);
-		snprintf(ip, sizeof(ip), "198.51.100.%d", i);
-		str_time_iso((time_t)(NOW - (NEVENTS - i) * 3600), when);
-		set(&ev[i], "source.ip", ip);
-		if (event_set_int(&ev[i], EVENT_SOURCE_PORT, i, &err) != 0)
-			fail_msg("%s", err.msg);
-		set(&ev[i], "classification.type", i == 4 ? "scanner" : "infected-system");
-		set(&ev[i], "feed.name", i == 6 ? "Open-NTP" : "Sinkhole-HTTP");
-		set(&ev[i], "time.source", when);
-		set(&ev[i], "tlp", tlp[i]);
-		in[i - 1] = (struct store_event_in){&ev[i], r[i], nr[i]};
-	}
-	if (store_event_add_many(f->st, in, NEVENTS, &err) != 0)
-		fail_msg("seed: %s", err.msg);
-	for (int i = 1; i <= NEVENTS; i++)
-		event_free(&ev[i]);
-}
-
-struct id_walk {
-	int64_t *ids;
-	int n;
-};
-
-static int note_id(const struct store_event_row *row, void *ctx)
-{
-	struct id_walk *w = ctx;
-
-	w->ids[++w->n] = row->id;
-	return 0;
-}
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct sk_error err = {0};
-	struct store_event_filter all = {0};
-	struct id_walk w;
-
-	if (f == NULL)
-		return -1;
-	setenv("SCHAKEL_NOW", "1700000000", 1);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/schakel-test-apiev-XXXXXX");
-	if (mkdtemp(f->dir) == NULL ||
-	    testdb_new_url(f->dir, "api", f->url, sizeof(f->url)) != 0)
-		return -1;
-	f->st = store_open(f->url, &err);
-	if (f->st == NULL)
-		return -1;
-	f->liaison = add_org(f->st, "Energy Sector CERT", ORG_KIND_LIAISON);
-	f->a = add_org(f->st, "Example Energy", ORG_KIND_CONSTITUENT);
-	f->b = add_org(f->st, "Example Water", ORG_KIND_CONSTITUENT);
-	f->c = add_org(f->st, "Other Bank", ORG_KIND_CONSTITUENT);
-	if (store_member_add(f->st, f->liaison, f->a, &err) != 0 ||
-	    store_member_add(f->st, f->liaison, f->b, &err) != 0)
-		return -1;
-	seed(f);
-	w.ids = f->ids;
-	w.n = 0;
-	if (store_event_each(f->st, &all, note_id, &w, &err) != 0 || w.n != NEVENTS)
-		return -1;
-	f->admin = user_of("alice", USER_ROLE_ADMIN, 0);
-	f->analyst = user_of("ann", USER_ROLE_ANALYST, 0);
-	f->pl = user_of("pat", USER_ROLE_PARTNER, f->liaison);
-	f->pa = user_of("eve", USER_ROLE_PARTNER, f->a);
-	f->pb = user_of("wim", USER_ROLE_PARTNER, f->b);
-	f->pc = user_of("bob", USER_ROLE_PARTNER, f->c);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	store_close(f->st);
-	testdb_drop_url(f->url);
-	testdb_remove_dir(f->dir);
-	free(f);
-	unsetenv("SCHAKEL_NOW");
-	return 0;
-}
-
-/* ---- driving the handler ---- */
-
-struct answer {
-	int rc;	    /* the handler's result */
-	int status; /* HTTP status: the response's, or the error's */
-	struct sk_error err;
-	char *text; /* the body */
-	const char *type;
-	char next_header[24];
-	json_t *json; /* the body parsed, for JSON answers */
-};
-
-static void answer_free(struct answer *a)
-{
-	free(a->text);
-	json_decref(a->json);
-	memset(a, 0, sizeof(*a));
-}
-
-/* The whole of a streamed body, as the server writes it: piece by
- * piece, each into an emptied buffer. */
-static char *drain(struct fixture *f, struct http_response *resp, size_t *len)
-{
-	struct buf piece, all;
-	bool done = false;
-	int pieces = 0;
-
-	buf_init(&piece, 4 << 20);
-	buf_init(&all, 64 << 20);
-	while (!done) {
-		struct sk_error err = {0};
-
-		buf_reset(&piece);
-		if (resp->stream.fill(resp->stream.ctx, f->st, &piece, &done, &err) != 0)
-			fail_msg("stream: %s", err.msg);
-		assert_int_equal(buf_append(&all, piece.data ? piece.data : "", piece.len), 0);
-		assert_true(++pieces < 100000);
-	}
-	buf_free(&piece);
-	*len = all.len;
-	return buf_take(&all);
-}
-
-/* GET /api/v1/events?query as user u. query is "k=v&k=v" (no
- * escaping needed in these tests). */
-static struct answer get(struct fixture *f, const struct user *u, const char *query)
-{
-	static const struct router_route *const tables[] = {api_events_routes, NULL};
-	char allow[ROUTER_ALLOW_MAX], *copy = xstrdup(query);
-	struct http_response resp;
-	struct router_match m;
-	struct http_request req;
-	struct answer a;
-	size_t len = 0;
-
-	memset(&a, 0, sizeof(a));
-	memset(&req, 0, sizeof(req));
-	assert_int_equal(router_match(tables, "GET", "/api/v1/events", &m, allow),
-			 ROUTER_FOUND);
-	req.method = "GET";
-	req.path = "/api/v1/events";
-	req.match = &m;
-	req.body = "";
-	req.user = u;
-	req.st = f->st;
-	for (char *kv = copy; *kv != '\0' && req.nquery < HTTP_QUERY_MAX;) {
-		char *amp = strchr(kv, '&'), *eq;
-
-		if (amp != NULL)
-			*amp = '\0';
-		if ((eq = strchr(kv, '=')) != NULL)
-			*eq = '\0';
-		req.query[req.nquery].key = kv;
-		req.query[req.nquery++].value = eq ? eq + 1 : "";
-		kv = amp ? amp + 1 : kv + strlen(kv);
-	}
-	http_response_init(&resp);
-	a.rc = m.route->handler(&req, &resp, &a.err);
-	if (a.rc != 0) {
-		a.status = http_status_for_code(a.rc);
-	} else {
-		a.status = resp.status;
-		a.type = resp.content_type;
-		snprintf(a.next_header, sizeof(a.next_header), "%s", resp.next_cursor);
-		a.text = resp.stream.fill != NULL ? drain(f, &resp, &len)
-						  : http_response_render(&resp, &len);
-		assert_non_null(a.text);
-		if (a.type != NULL && strcmp(a.type, "application/json") == 0) {
-			json_error_t jerr;
-
-			a.json = json_loads(a.text, JSON_REJECT_DUPLICATES, &jerr);
-			if (a.json == NULL)
-				fail_msg("not JSON (%s): %s", jerr.text, a.text);
-		}
-	}
-	http_response_clear(&resp);
-	free(copy);
-	return a;
-}
-
-/* The event numbers (source.port) of a JSON answer's items, as "1,2,3". */
-static const char *numbers(const struct answer *a)
-{
-	static char out[128];
-	json_t *items = json_object_get(a->json, "items"), *it;
-	size_t i, n = 0;
-
-	out[0] = '\0';
-	assert_true(json_is_array(items));
-	json_array_foreach(items, i, it)
-	{
-		json_int_t port = json_integer_value(json_object_get(it, "source.port"));
-
-		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%lld", i ? "," : "",
-				      (long long)port);
-	}
-	return out;
-}
-
-static json_t *item(const struct answer *a, size_t i)
-{
-	return json_array_get(json_object_get(a->json, "items"), i);
-}
 
 /* ---- what partners see ---- */
 
@@ -340,25 +32,25 @@ static void test_partner_sees_own_only(void **state)
 	struct fixture *f = *state;
 	struct answer a;
 
-	a = get(f, &f->pc, "");
+	a = api_get(f, &f->pc, "");
 	assert_int_equal(a.status, 200);
-	assert_string_equal(numbers(&a), "4");
+	assert_string_equal(api_numbers(&a), "4");
 	assert_true(json_is_null(json_object_get(a.json, "next")));
 	assert_int_equal(json_integer_value(json_object_get(a.json, "count")), 1);
 	/* Nothing of the other organizations' events is in the answer. */
 	assert_null(strstr(a.text, "198.51.100.1\""));
 	assert_null(strstr(a.text, "Example"));
-	answer_free(&a);
+	api_answer_free(&a);
 
-	a = get(f, &f->pb, "");
-	assert_string_equal(numbers(&a), "6");
-	answer_free(&a);
+	a = api_get(f, &f->pb, "");
+	assert_string_equal(api_numbers(&a), "6");
+	api_answer_free(&a);
 
 	/* The owner of 1, 2, 3 and 5 receives 1 to 3; RED (5) goes nowhere
 	 * but to the national CSIRT. */
-	a = get(f, &f->pa, "");
-	assert_string_equal(numbers(&a), "1,2,3");
-	answer_free(&a);
+	a = api_get(f, &f->pa, "");
+	assert_string_equal(api_numbers(&a), "1,2,3");
+	api_answer_free(&a);
 }
 
 static void test_liaison_tlp(void **state)
@@ -370,10 +62,10 @@ static void test_liaison_tlp(void **state)
 	/* Its member's AMBER event, and the CLEAR one; not the AMBER+STRICT
 	 * event stored for the owner alone (2), nor the one stored for it by
 	 * mistake (3). */
-	a = get(f, &f->pl, "");
+	a = api_get(f, &f->pl, "");
 	assert_int_equal(a.status, 200);
-	assert_string_equal(numbers(&a), "1,6");
-	r = json_object_get(item(&a, 0), "schakel.recipient");
+	assert_string_equal(api_numbers(&a), "1,6");
+	r = json_object_get(api_item(&a, 0), "schakel.recipient");
 	assert_true(json_is_object(r));
 	assert_string_equal(json_string_value(json_object_get(r, "role")), "liaison");
 	assert_string_equal(json_string_value(json_object_get(r, "reason")),
@@ -382,25 +74,26 @@ static void test_liaison_tlp(void **state)
 	assert_int_equal(json_integer_value(json_object_get(r, "member_id")), f->a);
 	assert_true(json_is_true(json_object_get(r, "may_pass_on")));
 	assert_true(json_is_true(json_object_get(r, "need_to_know")));
-	assert_int_equal(json_integer_value(json_object_get(item(&a, 0), "schakel.id")),
+	assert_int_equal(json_integer_value(json_object_get(api_item(&a, 0), "schakel.id")),
 			 f->ids[1]);
-	assert_string_equal(json_string_value(json_object_get(item(&a, 0), "schakel.received")),
-			    "2023-11-14T22:13:20Z");
+	assert_string_equal(
+	    json_string_value(json_object_get(api_item(&a, 0), "schakel.received")),
+	    "2023-11-14T22:13:20Z");
 	/* CLEAR: routing said pass on freely; so does the policy. */
-	r = json_object_get(item(&a, 1), "schakel.recipient");
+	r = json_object_get(api_item(&a, 1), "schakel.recipient");
 	assert_true(json_is_true(json_object_get(r, "may_pass_on")));
 	assert_true(json_is_false(json_object_get(r, "need_to_know")));
-	answer_free(&a);
+	api_answer_free(&a);
 
 	/* AMBER+STRICT for its owner: receive, never pass on, whatever the
 	 * stored row says. */
-	a = get(f, &f->pa, "type=infected-system");
-	assert_string_equal(numbers(&a), "1,2,3");
-	r = json_object_get(item(&a, 1), "schakel.recipient");
+	a = api_get(f, &f->pa, "type=infected-system");
+	assert_string_equal(api_numbers(&a), "1,2,3");
+	r = json_object_get(api_item(&a, 1), "schakel.recipient");
 	assert_string_equal(json_string_value(json_object_get(r, "role")), "owner");
 	assert_true(json_is_false(json_object_get(r, "may_pass_on")));
 	assert_null(json_object_get(r, "member_id"));
-	answer_free(&a);
+	api_answer_free(&a);
 }
 
 static void test_partner_other_org_refused(void **state)
@@ -411,23 +104,23 @@ static void test_partner_other_org_refused(void **state)
 
 	/* Another organization, even the liaison's own member: 403. */
 	snprintf(q, sizeof(q), "org=%lld", (long long)f->a);
-	a = get(f, &f->pc, q);
+	a = api_get(f, &f->pc, q);
 	assert_int_equal(a.status, 403);
-	answer_free(&a);
-	a = get(f, &f->pl, q);
+	api_answer_free(&a);
+	a = api_get(f, &f->pl, q);
 	assert_int_equal(a.status, 403);
 	assert_non_null(strstr(a.err.msg, "own organization"));
-	answer_free(&a);
+	api_answer_free(&a);
 	/* Its own: as without. */
 	snprintf(q, sizeof(q), "org=%lld", (long long)f->liaison);
-	a = get(f, &f->pl, q);
+	a = api_get(f, &f->pl, q);
 	assert_int_equal(a.status, 200);
-	assert_string_equal(numbers(&a), "1,6");
-	answer_free(&a);
+	assert_string_equal(api_numbers(&a), "1,6");
+	api_answer_free(&a);
 	/* No user at all (the server answers 401 before; the rule holds). */
-	a = get(f, NULL, "");
+	a = api_get(f, NULL, "");
 	assert_int_equal(a.status, 403);
-	answer_free(&a);
+	api_answer_free(&a);
 }
 
 /* ---- staff ---- */
@@ -438,20 +131,20 @@ static void test_staff(void **state)
 	char q[64];
 	struct answer a;
 
-	a = get(f, &f->admin, "");
-	assert_string_equal(numbers(&a), "1,2,3,4,5,6");
-	assert_null(json_object_get(item(&a, 0), "schakel.recipient"));
-	answer_free(&a);
+	a = api_get(f, &f->admin, "");
+	assert_string_equal(api_numbers(&a), "1,2,3,4,5,6");
+	assert_null(json_object_get(api_item(&a, 0), "schakel.recipient"));
+	api_answer_free(&a);
 
 	snprintf(q, sizeof(q), "org=%lld", (long long)f->a);
-	a = get(f, &f->analyst, q);
-	assert_string_equal(numbers(&a), "1,2,3");
-	assert_non_null(json_object_get(item(&a, 0), "schakel.recipient"));
-	answer_free(&a);
+	a = api_get(f, &f->analyst, q);
+	assert_string_equal(api_numbers(&a), "1,2,3");
+	assert_non_null(json_object_get(api_item(&a, 0), "schakel.recipient"));
+	api_answer_free(&a);
 
-	a = get(f, &f->admin, "org=99999");
+	a = api_get(f, &f->admin, "org=99999");
 	assert_int_equal(a.status, 404);
-	answer_free(&a);
+	api_answer_free(&a);
 }
 
 /* ---- pages and filters ---- */
@@ -467,20 +160,20 @@ static void test_pages(void **state)
 	/* Pages of two, through the cursor, without gaps or repeats. */
 	snprintf(q, sizeof(q), "limit=2");
 	for (;;) {
-		a = get(f, &f->admin, q);
+		a = api_get(f, &f->admin, q);
 		assert_int_equal(a.status, 200);
 		snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s", pages ? "," : "",
-			 numbers(&a));
+			 api_numbers(&a));
 		pages++;
 		next = json_string_value(json_object_get(a.json, "next"));
 		if (next == NULL) {
 			assert_string_equal(a.next_header, "");
-			answer_free(&a);
+			api_answer_free(&a);
 			break;
 		}
 		assert_string_equal(a.next_header, next);
 		snprintf(q, sizeof(q), "limit=2&cursor=%s", next);
-		answer_free(&a);
+		api_answer_free(&a);
 		assert_true(pages < 10);
 	}
 	assert_string_equal(all, "1,2,3,4,5,6");
@@ -488,16 +181,16 @@ static void test_pages(void **state)
 
 	/* A partner's pages skip what the policy refuses (3) and still
 	 * end. */
-	a = get(f, &f->pl, "limit=1");
-	assert_string_equal(numbers(&a), "1");
+	a = api_get(f, &f->pl, "limit=1");
+	assert_string_equal(api_numbers(&a), "1");
 	next = json_string_value(json_object_get(a.json, "next"));
 	assert_non_null(next);
 	snprintf(q, sizeof(q), "limit=1&cursor=%s", next);
-	answer_free(&a);
-	a = get(f, &f->pl, q);
-	assert_string_equal(numbers(&a), "6");
+	api_answer_free(&a);
+	a = api_get(f, &f->pl, q);
+	assert_string_equal(api_numbers(&a), "6");
 	assert_true(json_is_null(json_object_get(a.json, "next")));
-	answer_free(&a);
+	api_answer_free(&a);
 }
 
 /* A page larger than a piece, in bytes and rows, streams whole: every
@@ -509,7 +202,7 @@ static void test_big_page(void **state)
 	struct fixture *f = *state;
 	struct event *ev = xcalloc(N, sizeof(*ev));
 	struct store_event_in *in = xcalloc(N, sizeof(*in));
-	struct event_recipient r = rcpt(f->c, RECIPIENT_OWNER, true, false, 0, "asn 64500");
+	struct event_recipient r = ev_rcpt(f->c, RECIPIENT_OWNER, true, false, 0, "asn 64500");
 	struct sk_error err = {0};
 	char pad[700], q[64];
 	const char *next;
@@ -522,14 +215,14 @@ static void test_big_page(void **state)
 	pad[sizeof(pad) - 1] = '\0';
 	for (int k = 0; k < N; k++) {
 		event_init(&ev[k]);
-		set(&ev[k], "source.ip", "203.0.113.9");
+		ev_set(&ev[k], "source.ip", "203.0.113.9");
 		if (event_set_int(&ev[k], EVENT_SOURCE_PORT, 1000 + k, &err) != 0)
 			fail_msg("%s", err.msg);
-		set(&ev[k], "classification.type", "scanner");
-		set(&ev[k], "feed.name", "Open-NTP");
-		set(&ev[k], "time.source", "2023-11-14T20:00:00Z");
-		set(&ev[k], "tlp", k % 7 == 3 ? "RED" : "GREEN"); /* RED: refused */
-		set(&ev[k], "extra.note", pad);
+		ev_set(&ev[k], "classification.type", "scanner");
+		ev_set(&ev[k], "feed.name", "Open-NTP");
+		ev_set(&ev[k], "time.source", "2023-11-14T20:00:00Z");
+		ev_set(&ev[k], "tlp", k % 7 == 3 ? "RED" : "GREEN"); /* RED: refused */
+		ev_set(&ev[k], "extra.note", pad);
 		in[k] = (struct store_event_in){&ev[k], &r, 1};
 		green += k % 7 != 3;
 	}
@@ -537,7 +230,7 @@ static void test_big_page(void **state)
 
 	/* Event 4 (GREEN) first, then the 2,572 GREEN ones of the 3,000:
 	 * a page of 2,500 and one of 73. */
-	a = get(f, &f->pc, "limit=2500");
+	a = api_get(f, &f->pc, "limit=2500");
 	assert_int_equal(a.status, 200);
 	assert_true(a.text != NULL && strlen(a.text) > 2 * 256 * 1024);
 	items = json_object_get(a.json, "items");
@@ -557,20 +250,20 @@ static void test_big_page(void **state)
 	assert_string_equal(a.next_header, next);
 	assert_true(strtoll(next, NULL, 10) >= prev); /* past refused rows too */
 	snprintf(q, sizeof(q), "limit=2500&cursor=%s", next);
-	answer_free(&a);
-	a = get(f, &f->pc, q);
+	api_answer_free(&a);
+	a = api_get(f, &f->pc, q);
 	assert_int_equal(json_array_size(json_object_get(a.json, "items")), green + 1 - 2500);
 	assert_true(json_is_null(json_object_get(a.json, "next")));
 	assert_string_equal(a.next_header, "");
-	answer_free(&a);
+	api_answer_free(&a);
 
 	/* The same as CSV: a header and one line per row. */
-	a = get(f, &f->pc, "limit=2500&format=csv");
+	a = api_get(f, &f->pc, "limit=2500&format=csv");
 	i = 0;
 	for (const char *p = a.text; (p = strstr(p, "\r\n")) != NULL; p += 2)
 		i++;
 	assert_int_equal(i, 2501);
-	answer_free(&a);
+	api_answer_free(&a);
 	for (int k = 0; k < N; k++)
 		event_free(&ev[k]);
 	free(ev);
@@ -582,25 +275,25 @@ static void test_filters(void **state)
 	struct fixture *f = *state;
 	struct answer a;
 
-	a = get(f, &f->admin, "type=scanner");
-	assert_string_equal(numbers(&a), "4");
-	answer_free(&a);
-	a = get(f, &f->admin, "feed=Open-NTP");
-	assert_string_equal(numbers(&a), "6");
-	answer_free(&a);
+	a = api_get(f, &f->admin, "type=scanner");
+	assert_string_equal(api_numbers(&a), "4");
+	api_answer_free(&a);
+	a = api_get(f, &f->admin, "feed=Open-NTP");
+	assert_string_equal(api_numbers(&a), "6");
+	api_answer_free(&a);
 	/* Event i has time NOW - (6 - i) hours. */
-	a = get(f, &f->admin, "since=2023-11-14T19:13:20Z&until=2023-11-14T21:13:20Z");
-	assert_string_equal(numbers(&a), "3,4");
-	answer_free(&a);
-	a = get(f, &f->admin, "since=150m");
-	assert_string_equal(numbers(&a), "4,5,6");
-	answer_free(&a);
-	a = get(f, &f->pa, "since=2023-11-14");
-	assert_string_equal(numbers(&a), "1,2,3");
-	answer_free(&a);
-	a = get(f, &f->admin, "since=2023-11-15");
-	assert_string_equal(numbers(&a), "");
-	answer_free(&a);
+	a = api_get(f, &f->admin, "since=2023-11-14T19:13:20Z&until=2023-11-14T21:13:20Z");
+	assert_string_equal(api_numbers(&a), "3,4");
+	api_answer_free(&a);
+	a = api_get(f, &f->admin, "since=150m");
+	assert_string_equal(api_numbers(&a), "4,5,6");
+	api_answer_free(&a);
+	a = api_get(f, &f->pa, "since=2023-11-14");
+	assert_string_equal(api_numbers(&a), "1,2,3");
+	api_answer_free(&a);
+	a = api_get(f, &f->admin, "since=2023-11-15");
+	assert_string_equal(api_numbers(&a), "");
+	api_answer_free(&a);
 }
 
 static void test_csv(void **state)
@@ -611,7 +304,7 @@ static void test_csv(void **state)
 	char q[64];
 	int lines = 0;
 
-	a = get(f, &f->pc, "format=csv");
+	a = api_get(f, &f->pc, "format=csv");
 	assert_int_equal(a.status, 200);
 	assert_string_equal(a.type, "text/csv; charset=utf-8; header=present");
 	buf_init(&want, 4096);
@@ -636,10 +329,10 @@ static void test_csv(void **state)
 	    a.text, ",Sinkhole-HTTP,information-gathering,scanner,TLP:GREEN,"
 		    "198.51.100.4,4,,,,,,,,,,,,,owner,\"asn 64500, via \"\"transit\"\"\","
 		    "true,false\r\n"));
-	answer_free(&a);
+	api_answer_free(&a);
 
 	/* The liaison's CSV: two rows, none of another organization. */
-	a = get(f, &f->pl, "format=csv&limit=1");
+	a = api_get(f, &f->pl, "format=csv&limit=1");
 	lines = 0;
 	for (const char *p = a.text; (p = strstr(p, "\r\n")) != NULL; p += 2)
 		lines++;
@@ -647,7 +340,7 @@ static void test_csv(void **state)
 	assert_non_null(strstr(a.text, ",liaison,member Example Energy,true,true\r\n"));
 	assert_null(strstr(a.text, "64500"));
 	assert_string_not_equal(a.next_header, "");
-	answer_free(&a);
+	api_answer_free(&a);
 }
 
 static void test_bad_arguments(void **state)
@@ -672,11 +365,11 @@ static void test_bad_arguments(void **state)
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct answer a = get(f, &f->admin, bad[i].query);
+		struct answer a = api_get(f, &f->admin, bad[i].query);
 
 		if (a.status != 400 || strstr(a.err.msg, bad[i].says) == NULL)
 			fail_msg("%s: status %d, '%s'", bad[i].query, a.status, a.err.msg);
-		answer_free(&a);
+		api_answer_free(&a);
 	}
 }
 
@@ -712,7 +405,7 @@ static void test_time_bounds(void **state)
 	assert_non_null(strstr(err.msg, "longer than"));
 }
 
-#define TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+#define TEST(t) cmocka_unit_test_setup_teardown(t, api_setup, api_teardown)
 
 int main(void)
 {

@@ -181,6 +181,38 @@ static void test_unknown_and_missing(void **state)
 	config_free(cfg);
 }
 
+/* Durations: s, m, h or d within a range; errors name file and line. */
+static void test_duration(void **state)
+{
+	struct sk_error err = {0};
+	struct config *cfg = parse("[http]\nwindow = 15m\nday = 1d\nzero = 0s\n"
+				   "word = soon\nbig = 2d\n",
+				   &err);
+	int64_t v = -1;
+
+	(void)state;
+	assert_non_null(cfg);
+	assert_int_equal(config_duration(cfg, "http", "window", 1, 86400, 5, &v, &err), 0);
+	assert_int_equal(v, 900);
+	assert_int_equal(config_duration(cfg, "http", "day", 1, 86400, 5, &v, &err), 0);
+	assert_int_equal(v, 86400);
+	assert_int_equal(config_duration(cfg, "http", "absent", 1, 86400, 5, &v, &err), 0);
+	assert_int_equal(v, 5);
+	v = -1;
+	assert_int_equal(config_duration(cfg, "http", "zero", 1, 86400, 5, &v, &err),
+			 SK_ECONFIG);
+	assert_int_equal(v, -1);
+	assert_non_null(strstr(err.msg, "t.conf:4: [http] zero"));
+	assert_non_null(strstr(err.msg, "from 1s to 86400s"));
+	assert_int_equal(config_duration(cfg, "http", "word", 1, 86400, 5, &v, &err),
+			 SK_ECONFIG);
+	assert_non_null(strstr(err.msg, "t.conf:5:"));
+	assert_int_equal(config_duration(cfg, "http", "big", 1, 86400, 5, &v, &err),
+			 SK_ECONFIG);
+	assert_non_null(strstr(err.msg, "t.conf:6:"));
+	config_free(cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +221,7 @@ int main(void)
 	    cmocka_unit_test(test_unknown_and_missing),
 	    cmocka_unit_test(test_long_values),
 	    cmocka_unit_test(test_set_twice),
+	    cmocka_unit_test(test_duration),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

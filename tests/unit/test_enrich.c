@@ -1,5 +1,5 @@
 /* tests/unit/test_enrich.c: AS numbers, AS names and country codes from
- * MaxMind's test databases (../shared/fixtures/mmdb, whose README lists
+ * MaxMind's test databases (tests/fixtures/mmdb, whose README lists
  * the expected answers): IPv4 looked up in the IPv4 part of an IPv6 tree,
  * IPv6, IPv4-mapped and 6to4 aliases, addresses the databases do not
  * know, filling only what an event lacks, and the errors of a wrong or

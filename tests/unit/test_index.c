@@ -23,6 +23,7 @@
 #include "net/prefix.h"
 #include "route/index.h"
 #include "store/store.h"
+#include "testdb.h"
 
 #define MAXM 64
 
@@ -813,39 +814,9 @@ static void test_random_domains(void **state)
 
 /* ---- building from a store ---- */
 
-static int64_t store_add_org(struct store *st, const char *name)
-{
-	struct sk_error err = {0};
-	struct org org;
-	int64_t id;
-
-	org_init(&org);
-	assert_int_equal(org_set_field(&org, "name", name, &err), 0);
-	assert_int_equal(org_set_field(&org, "kind", "constituent", &err), 0);
-	assert_int_equal(org_set_field(&org, "class", "private", &err), 0);
-	if (store_org_add(st, &org, &err) != 0)
-		fail_msg("store_org_add %s: %s", name, err.msg);
-	id = org.id;
-	org_clear(&org);
-	return id;
-}
-
-static int64_t store_add_res(struct store *st, int64_t org_id, const char *text)
-{
-	struct sk_error err = {0};
-	struct resource r;
-
-	if (resource_parse(text, &r, &err) != 0)
-		fail_msg("resource_parse %s: %s", text, err.msg);
-	r.org_id = org_id;
-	if (store_resource_add(st, &r, &err) != 0)
-		fail_msg("store_resource_add %s: %s", text, err.msg);
-	return r.id;
-}
-
 static void test_build_from_store(void **state)
 {
-	char dir[] = "/tmp/test_index.XXXXXX", url[128], cmd[128];
+	struct testdb db;
 	struct sk_error err = {0};
 	struct route_match m[MAXM];
 	struct route_index_stats s;
@@ -854,21 +825,18 @@ static void test_build_from_store(void **state)
 	int64_t isp, cust, isp24, cust25, isp24_by_cust, isp_asn, isp_dom, cust_dom, isp6;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(url, sizeof(url), "sqlite:%s/x.db", dir);
-	st = store_open(url, &err);
-	if (st == NULL)
-		fail_msg("store_open: %s", err.msg);
+	assert_int_equal(testdb_open(&db, "index"), 0);
+	st = db.st;
 	store_set_actor(st, "test");
-	isp = store_add_org(st, "Example ISP");
-	cust = store_add_org(st, "Example Customer");
-	isp24 = store_add_res(st, isp, "prefix:198.51.100.0/24");
-	cust25 = store_add_res(st, cust, "prefix:198.51.100.0/25");
-	isp24_by_cust = store_add_res(st, cust, "prefix:198.51.100.0/24");
-	isp6 = store_add_res(st, isp, "prefix:2001:db8::/32");
-	isp_asn = store_add_res(st, isp, "asn:AS64496");
-	isp_dom = store_add_res(st, isp, "domain:example.be");
-	cust_dom = store_add_res(st, cust, "domain:shop.example.be");
+	isp = testdb_org_add_as(st, "Example ISP", "constituent", "private", NULL);
+	cust = testdb_org_add_as(st, "Example Customer", "constituent", "private", NULL);
+	isp24 = testdb_resource_add(st, isp, "prefix:198.51.100.0/24");
+	cust25 = testdb_resource_add(st, cust, "prefix:198.51.100.0/25");
+	isp24_by_cust = testdb_resource_add(st, cust, "prefix:198.51.100.0/24");
+	isp6 = testdb_resource_add(st, isp, "prefix:2001:db8::/32");
+	isp_asn = testdb_resource_add(st, isp, "asn:AS64496");
+	isp_dom = testdb_resource_add(st, isp, "domain:example.be");
+	cust_dom = testdb_resource_add(st, cust, "domain:shop.example.be");
 
 	idx = route_index_build(st, &err);
 	if (idx == NULL)
@@ -900,10 +868,7 @@ static void test_build_from_store(void **state)
 	assert_int_equal(s.domains, 2);
 	assert_int_equal(s.owners, 7);
 	route_index_free(idx);
-
-	store_close(st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
+	testdb_close(&db);
 }
 
 /* ---- swapping under readers ---- */

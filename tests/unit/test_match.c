@@ -26,6 +26,7 @@
 #include "route/index.h"
 #include "route/match.h"
 #include "store/store.h"
+#include "testdb.h"
 
 /* The constituency. */
 enum {
@@ -721,39 +722,10 @@ static void test_builder_errors(void **state)
 	route_context_builder_free(NULL);
 }
 
-static int64_t store_org(struct store *st, const char *name, const char *kind)
-{
-	struct sk_error err = {0};
-	struct org o;
-	int64_t id;
-
-	org_init(&o);
-	if (org_set_field(&o, "name", name, &err) != 0 ||
-	    org_set_field(&o, "kind", kind, &err) != 0 ||
-	    org_set_field(&o, "class", "oes", &err) != 0 || store_org_add(st, &o, &err) != 0)
-		fail_msg("%s: %s", name, err.msg);
-	id = o.id;
-	org_clear(&o);
-	return id;
-}
-
-static int64_t store_res(struct store *st, int64_t org, const char *text)
-{
-	struct sk_error err = {0};
-	struct resource r;
-
-	if (resource_parse(text, &r, &err) != 0)
-		fail_msg("%s: %s", text, err.msg);
-	r.org_id = org;
-	if (store_resource_add(st, &r, &err) != 0)
-		fail_msg("%s: %s", text, err.msg);
-	return r.id;
-}
-
 /* The context and the index of a real SQLite store. */
 static void test_load(void **state)
 {
-	char dir[] = "/tmp/test_match.XXXXXX", url[128], cmd[128];
+	struct testdb db;
 	struct sk_error err = {0};
 	struct route_recipients got = {0};
 	struct route_context *ctx;
@@ -763,16 +735,13 @@ static void test_load(void **state)
 	int64_t cert, lia, mem, res;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(url, sizeof(url), "sqlite:%s/x.db", dir);
-	st = store_open(url, &err);
-	if (st == NULL)
-		fail_msg("store_open: %s", err.msg);
+	assert_int_equal(testdb_open(&db, "match"), 0);
+	st = db.st;
 	store_set_actor(st, "test");
-	cert = store_org(st, "CERT Demo", "national-csirt");
-	lia = store_org(st, "Energy Sector CERT", "liaison");
-	mem = store_org(st, "Example Energy", "constituent");
-	res = store_res(st, mem, "prefix:198.51.100.0/24");
+	cert = testdb_org_add_as(st, "CERT Demo", "national-csirt", "oes", NULL);
+	lia = testdb_org_add_as(st, "Energy Sector CERT", "liaison", "oes", NULL);
+	mem = testdb_org_add_as(st, "Example Energy", "constituent", "oes", NULL);
+	res = testdb_resource_add(st, mem, "prefix:198.51.100.0/24");
 	if (store_member_add(st, lia, mem, &err) != 0 ||
 	    store_optout_add(st, lia, "spam", &err) != 0)
 		fail_msg("%s", err.msg);
@@ -798,9 +767,7 @@ static void test_load(void **state)
 	event_free(&ev);
 	route_index_free(sidx);
 	route_context_free(ctx);
-	store_close(st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
+	testdb_close(&db);
 }
 
 int main(void)

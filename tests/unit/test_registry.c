@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "access/access.h"
 #include "lib/buf.h"
 #include "lib/error.h"
 #include "lib/xalloc.h"
@@ -21,8 +22,7 @@
 #include "testdb.h"
 
 struct fixture {
-	char dir[64];
-	char url[256];
+	struct testdb db;
 	char copy_url[256]; /* a second store a test opened, or "" */
 	struct store *st;
 	int64_t isp, customer, other, liaison;
@@ -34,7 +34,7 @@ static struct store *open_store(struct fixture *f, const char *name, char *url, 
 	struct sk_error err = {0};
 	struct store *st;
 
-	if (testdb_new_url(f->dir, name, url, size) != 0)
+	if (testdb_new_url(f->db.dir, name, url, size) != 0)
 		fail_msg("no database for store %s", name);
 	st = store_open(url, &err);
 	if (st == NULL)
@@ -47,10 +47,10 @@ static int setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof(*f));
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_registry.XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (testdb_open(&f->db, "registry") != 0)
 		return -1;
-	f->st = open_store(f, "main", f->url, sizeof(f->url));
+	f->st = f->db.st;
+	store_set_actor(f->st, "test");
 	*state = f;
 	return 0;
 }
@@ -58,46 +58,12 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
-	store_close(f->st);
-	testdb_drop_url(f->url);
 	if (f->copy_url[0] != '\0')
 		testdb_drop_url(f->copy_url);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
+	testdb_close(&f->db);
 	free(f);
 	return 0;
-}
-
-static int64_t add_org(struct store *st, const char *name, const char *kind, const char *class)
-{
-	struct sk_error err = {0};
-	struct org org;
-	int64_t id;
-
-	org_init(&org);
-	assert_int_equal(org_set_field(&org, "name", name, &err), 0);
-	assert_int_equal(org_set_field(&org, "kind", kind, &err), 0);
-	assert_int_equal(org_set_field(&org, "class", class, &err), 0);
-	if (store_org_add(st, &org, &err) != 0)
-		fail_msg("store_org_add %s: %s", name, err.msg);
-	id = org.id;
-	org_clear(&org);
-	return id;
-}
-
-static void add_res(struct store *st, int64_t org_id, const char *text)
-{
-	struct sk_error err = {0};
-	struct resource r;
-
-	if (resource_parse(text, &r, &err) != 0)
-		fail_msg("resource_parse %s: %s", text, err.msg);
-	r.org_id = org_id;
-	if (store_resource_add(st, &r, &err) != 0)
-		fail_msg("store_resource_add %s: %s", text, err.msg);
 }
 
 /* ISP holds a /24 and a /32 of IPv6, AS64496 and example.be; its customer
@@ -108,19 +74,19 @@ static void add_constituency(struct fixture *f)
 {
 	struct sk_error err = {0};
 
-	f->isp = add_org(f->st, "Example ISP", "constituent", "private");
-	f->customer = add_org(f->st, "Example Customer", "constituent", "oes");
-	f->other = add_org(f->st, "Other Org", "constituent", "public");
-	f->liaison = add_org(f->st, "Energy Sector CERT", "liaison", "oes");
-	add_res(f->st, f->isp, "198.51.100.0/24");
-	add_res(f->st, f->isp, "2001:db8::/32");
-	add_res(f->st, f->isp, "AS64496");
-	add_res(f->st, f->isp, "example.be");
-	add_res(f->st, f->customer, "198.51.100.0/28");
-	add_res(f->st, f->customer, "2001:db8:1::/48");
-	add_res(f->st, f->customer, "shop.example.be");
-	add_res(f->st, f->other, "198.51.100.0/24");
-	add_res(f->st, f->other, "203.0.113.0/24");
+	f->isp = testdb_org_add_as(f->st, "Example ISP", "constituent", "private", NULL);
+	f->customer = testdb_org_add_as(f->st, "Example Customer", "constituent", "oes", NULL);
+	f->other = testdb_org_add_as(f->st, "Other Org", "constituent", "public", NULL);
+	f->liaison = testdb_org_add_as(f->st, "Energy Sector CERT", "liaison", "oes", NULL);
+	testdb_resource_add(f->st, f->isp, "198.51.100.0/24");
+	testdb_resource_add(f->st, f->isp, "2001:db8::/32");
+	testdb_resource_add(f->st, f->isp, "AS64496");
+	testdb_resource_add(f->st, f->isp, "example.be");
+	testdb_resource_add(f->st, f->customer, "198.51.100.0/28");
+	testdb_resource_add(f->st, f->customer, "2001:db8:1::/48");
+	testdb_resource_add(f->st, f->customer, "shop.example.be");
+	testdb_resource_add(f->st, f->other, "198.51.100.0/24");
+	testdb_resource_add(f->st, f->other, "203.0.113.0/24");
 	assert_int_equal(store_member_add(f->st, f->liaison, f->customer, &err), 0);
 }
 
@@ -245,10 +211,10 @@ static void test_overlaps(void **state)
 	add_constituency(f);
 	/* Nesting within one organization is no overlap; IPv4 and IPv6
 	 * prefixes with the same leading bytes do not cover each other. */
-	add_res(f->st, f->isp, "198.51.100.0/25");
-	add_res(f->st, f->customer, "198.51.100.16/28");
-	add_res(f->st, f->other, "::/0");
-	add_res(f->st, f->liaison, "192.0.2.0/24");
+	testdb_resource_add(f->st, f->isp, "198.51.100.0/25");
+	testdb_resource_add(f->st, f->customer, "198.51.100.16/28");
+	testdb_resource_add(f->st, f->other, "::/0");
+	testdb_resource_add(f->st, f->liaison, "192.0.2.0/24");
 	buf_init(&out, 8192);
 	assert_int_equal(registry_overlaps(f->st, collect_overlap, &out, &err), 0);
 	assert_string_equal(buf_str(&out),
@@ -271,11 +237,13 @@ static void test_overlaps_none(void **state)
 	struct fixture *f = *state;
 	struct sk_error err = {0};
 	struct buf out;
-	int64_t a = add_org(f->st, "A", "constituent", "private");
+	int64_t a = testdb_org_add_as(f->st, "A", "constituent", "private", NULL);
 
-	add_res(f->st, a, "198.51.100.0/24");
-	add_res(f->st, a, "198.51.100.0/25");
-	add_res(f->st, add_org(f->st, "B", "constituent", "private"), "203.0.113.0/24");
+	testdb_resource_add(f->st, a, "198.51.100.0/24");
+	testdb_resource_add(f->st, a, "198.51.100.0/25");
+	testdb_resource_add(f->st,
+			    testdb_org_add_as(f->st, "B", "constituent", "private", NULL),
+			    "203.0.113.0/24");
 	buf_init(&out, 1024);
 	assert_int_equal(registry_overlaps(f->st, collect_overlap, &out, &err), 0);
 	assert_string_equal(buf_str(&out), "");
@@ -296,31 +264,31 @@ static void test_access(void **state)
 	customer.org_id = f->customer;
 	cert.org_id = f->liaison;
 	for (int64_t id = f->isp; id <= f->liaison; id++) {
-		assert_int_equal(registry_may_read_org(f->st, &admin, id, &err), 1);
-		assert_int_equal(registry_may_read_org(f->st, &analyst, id, &err), 1);
-		assert_int_equal(registry_may_read_org(f->st, &unbound, id, &err), 0);
+		assert_int_equal(access_may_read_org(f->st, &admin, id, &err), 1);
+		assert_int_equal(access_may_read_org(f->st, &analyst, id, &err), 1);
+		assert_int_equal(access_may_read_org(f->st, &unbound, id, &err), 0);
 	}
 	/* A constituent's partner reads only its own organization, not the
 	 * liaison it belongs to. */
-	assert_int_equal(registry_may_read_org(f->st, &customer, f->customer, &err), 1);
-	assert_int_equal(registry_may_read_org(f->st, &customer, f->isp, &err), 0);
-	assert_int_equal(registry_may_read_org(f->st, &customer, f->liaison, &err), 0);
+	assert_int_equal(access_may_read_org(f->st, &customer, f->customer, &err), 1);
+	assert_int_equal(access_may_read_org(f->st, &customer, f->isp, &err), 0);
+	assert_int_equal(access_may_read_org(f->st, &customer, f->liaison, &err), 0);
 	/* A liaison's partner reads itself and its members, nobody else. */
-	assert_int_equal(registry_may_read_org(f->st, &cert, f->liaison, &err), 1);
-	assert_int_equal(registry_may_read_org(f->st, &cert, f->customer, &err), 1);
-	assert_int_equal(registry_may_read_org(f->st, &cert, f->isp, &err), 0);
-	assert_int_equal(registry_may_read_org(f->st, &cert, f->other, &err), 0);
-	assert_int_equal(registry_may_read_org(f->st, &cert, 999999, &err), 0);
+	assert_int_equal(access_may_read_org(f->st, &cert, f->liaison, &err), 1);
+	assert_int_equal(access_may_read_org(f->st, &cert, f->customer, &err), 1);
+	assert_int_equal(access_may_read_org(f->st, &cert, f->isp, &err), 0);
+	assert_int_equal(access_may_read_org(f->st, &cert, f->other, &err), 0);
+	assert_int_equal(access_may_read_org(f->st, &cert, 999999, &err), 0);
 	/* After the membership ends, so does the access. */
 	assert_int_equal(store_member_remove(f->st, f->liaison, f->customer, &err), 0);
-	assert_int_equal(registry_may_read_org(f->st, &cert, f->customer, &err), 0);
-	assert_int_equal(registry_may_read_org(f->st, NULL, f->customer, &err), 0);
+	assert_int_equal(access_may_read_org(f->st, &cert, f->customer, &err), 0);
+	assert_int_equal(access_may_read_org(f->st, NULL, f->customer, &err), 0);
 
-	assert_true(registry_may_write(&admin));
-	assert_true(registry_may_write(&analyst));
-	assert_false(registry_may_write(&customer));
-	assert_false(registry_may_write(&cert));
-	assert_false(registry_may_write(NULL));
+	assert_int_equal(0, access_may_change_registry(&admin, NULL));
+	assert_int_equal(0, access_may_change_registry(&analyst, NULL));
+	assert_int_equal(SK_EPERM, access_may_change_registry(&customer, NULL));
+	assert_int_equal(SK_EPERM, access_may_change_registry(&cert, NULL));
+	assert_int_equal(SK_EPERM, access_may_change_registry(NULL, NULL));
 }
 
 /* The export of st as a string; caller frees. */
@@ -428,7 +396,9 @@ static void test_import_all_or_nothing(void **state)
 	struct fixture *f = *state;
 
 	setenv("SCHAKEL_NOW", "1700000000", 1);
-	add_res(f->st, add_org(f->st, "Existing", "constituent", "public"), "192.0.2.0/24");
+	testdb_resource_add(f->st,
+			    testdb_org_add_as(f->st, "Existing", "constituent", "public", NULL),
+			    "192.0.2.0/24");
 	assert_int_equal(count_orgs(f->st), 1);
 
 	/* A bad prefix in the third organization stores none of them. */

@@ -1,5 +1,6 @@
 /* tests/unit/test_request.c: what handlers read from a request: ids in
- * the path, query arguments and paging, JSON bodies. */
+ * the path, query arguments and paging, JSON bodies; and the checks on
+ * what a client sends: body framing, media type, query limits. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,8 +13,8 @@
 #include "lib/error.h"
 
 static const struct router_route routes[] = {
-    {"GET", "/orgs/{id}", NULL, 0},
-    {NULL, NULL, NULL, 0},
+    {"GET", "/orgs/{id}", NULL, ACCESS_USER},
+    {NULL, NULL, NULL, ACCESS_PUBLIC},
 };
 static const struct router_route *const tables[] = {routes, NULL};
 
@@ -129,12 +130,90 @@ static void test_json(void **state)
 	assert_int_equal(http_request_json(&req, true, &v, &err), SK_EINVAL);
 }
 
+/* Content-Length and Transfer-Encoding: one or the other, never both
+ * (RFC 9112 section 6.3), and a length within max_body. */
+static void test_framing(void **state)
+{
+	struct http_framing f = {true, true, 99};
+	struct sk_error err;
+
+	(void)state;
+	assert_int_equal(http_request_framing(NULL, 0, NULL, 100, &f, &err), 0);
+	assert_false(f.has_body);
+	assert_int_equal(http_request_framing("0", 1, NULL, 100, &f, &err), 0);
+	assert_false(f.has_body);
+	assert_int_equal(http_request_framing("100", 1, NULL, 100, &f, &err), 0);
+	assert_true(f.has_body);
+	assert_false(f.chunked);
+	assert_int_equal(f.length, 100);
+	assert_int_equal(http_request_framing(NULL, 0, "chunked", 100, &f, &err), 0);
+	assert_true(f.has_body && f.chunked);
+	assert_int_equal(http_request_framing(NULL, 0, " Chunked ", 100, &f, &err), 0);
+
+	f.length = 7;
+	assert_int_equal(http_request_framing("5", 1, "chunked", 100, &f, &err), SK_EINVAL);
+	assert_non_null(strstr(err.msg, "both Content-Length and Transfer-Encoding"));
+	assert_int_equal(f.length, 7); /* untouched on failure */
+	assert_int_equal(http_request_framing("5", 2, NULL, 100, &f, &err), SK_EINVAL);
+	assert_non_null(strstr(err.msg, "2 Content-Length"));
+	assert_int_equal(http_request_framing(NULL, 0, "gzip, chunked", 100, &f, &err),
+			 SK_EINVAL);
+	assert_int_equal(http_request_framing(NULL, 0, "chunked, chunked", 100, &f, &err),
+			 SK_EINVAL);
+	assert_int_equal(http_request_framing(NULL, 0, "chunkedx", 100, &f, &err), SK_EINVAL);
+	assert_int_equal(http_request_framing("-1", 1, NULL, 100, &f, &err), SK_EINVAL);
+	assert_int_equal(http_request_framing("5, 5", 1, NULL, 100, &f, &err), SK_EINVAL);
+	assert_int_equal(http_request_framing("0x10", 1, NULL, 100, &f, &err), SK_EINVAL);
+	assert_int_equal(http_request_framing("99999999999999999999", 1, NULL, 100, &f, &err),
+			 SK_EINVAL);
+	assert_int_equal(http_request_framing("101", 1, NULL, 100, &f, &err), SK_ETOOBIG);
+	assert_non_null(strstr(err.msg, "larger than 100 bytes"));
+}
+
+static void test_json_type(void **state)
+{
+	(void)state;
+	assert_true(http_request_is_json("application/json"));
+	assert_true(http_request_is_json(" Application/JSON; charset=utf-8"));
+	assert_false(http_request_is_json(NULL));
+	assert_false(http_request_is_json("application/jsonx"));
+	assert_false(http_request_is_json("text/plain"));
+	assert_false(http_request_is_json(""));
+}
+
+/* Query arguments stop at HTTP_QUERY_MAX and at HTTP_QUERY_BYTES_MAX. */
+static void test_query_limits(void **state)
+{
+	static char big[HTTP_QUERY_BYTES_MAX];
+	struct http_request req;
+	size_t bytes = 0;
+
+	(void)state;
+	memset(&req, 0, sizeof(req));
+	for (int i = 0; i < HTTP_QUERY_MAX; i++)
+		assert_true(http_request_add_query(&req, &bytes, "k", i % 2 ? "v" : NULL));
+	assert_false(http_request_add_query(&req, &bytes, "k", "v"));
+	assert_int_equal(req.nquery, HTTP_QUERY_MAX);
+	assert_string_equal(req.query[0].value, "");
+	assert_string_equal(req.query[1].value, "v");
+
+	memset(&req, 0, sizeof(req));
+	bytes = 0;
+	memset(big, 'a', sizeof(big) - 1);
+	assert_false(http_request_add_query(&req, &bytes, "k", big));
+	big[HTTP_QUERY_BYTES_MAX - 3] = '\0'; /* key, value and 2: the limit */
+	assert_true(http_request_add_query(&req, &bytes, "k", big));
+	assert_false(http_request_add_query(&req, &bytes, "", NULL));
+	assert_int_equal(req.nquery, 1);
+	assert_int_equal(bytes, HTTP_QUERY_BYTES_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_id),
-	    cmocka_unit_test(test_query),
-	    cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_id),	      cmocka_unit_test(test_query),
+	    cmocka_unit_test(test_json),      cmocka_unit_test(test_framing),
+	    cmocka_unit_test(test_json_type), cmocka_unit_test(test_query_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -47,16 +47,16 @@ static int h_health(struct http_request *r, struct http_response *s, struct sk_e
 }
 
 static const struct router_route routes[] = {
-    {"GET", "/api/v1/orgs", h_list, 0},
-    {"POST", "/api/v1/orgs", h_create, 0},
-    {"GET", "/api/v1/orgs/{id}", h_get, 0},
-    {"DELETE", "/api/v1/orgs/{id}", h_delete, 0},
-    {"GET", "/api/v1/orgs/{id}/resources/{rid}", h_res, 0},
-    {NULL, NULL, NULL, 0},
+    {"GET", "/api/v1/orgs", h_list, ACCESS_USER},
+    {"POST", "/api/v1/orgs", h_create, ACCESS_USER},
+    {"GET", "/api/v1/orgs/{id}", h_get, ACCESS_USER},
+    {"DELETE", "/api/v1/orgs/{id}", h_delete, ACCESS_USER},
+    {"GET", "/api/v1/orgs/{id}/resources/{rid}", h_res, ACCESS_USER},
+    {NULL, NULL, NULL, ACCESS_PUBLIC},
 };
 static const struct router_route more[] = {
-    {"GET", "/healthz", h_health, ROUTER_PUBLIC},
-    {NULL, NULL, NULL, 0},
+    {"GET", "/healthz", h_health, ACCESS_PUBLIC},
+    {NULL, NULL, NULL, ACCESS_PUBLIC},
 };
 static const struct router_route *const tables[] = {routes, more, NULL};
 
@@ -84,7 +84,7 @@ static void test_literal_and_method(void **state)
 	assert_int_equal(m.nparams, 0);
 	assert_int_equal(route_of("POST", "/api/v1/orgs", &m, allow), 2);
 	assert_int_equal(route_of("GET", "/healthz", &m, allow), 6);
-	assert_true(m.route->flags & ROUTER_PUBLIC);
+	assert_int_equal(m.route->rule, ACCESS_PUBLIC);
 	/* HEAD is answered by GET routes. */
 	assert_int_equal(route_of("HEAD", "/api/v1/orgs", &m, allow), 1);
 }

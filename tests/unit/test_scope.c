@@ -3,7 +3,7 @@
  * two, IPv6, AS numbers, statuses that are not kept), their errors naming
  * file:line and the field, and the verdicts of scope_check(): by
  * delegated stats, by a MaxMind country database (the test databases in
- * ../shared/fixtures/mmdb know no documentation address, so those tests
+ * tests/fixtures/mmdb know no documentation address, so those tests
  * use theirs), by TLD, out of scope, and nothing named. */
 #include <setjmp.h>
 #include <stdarg.h>

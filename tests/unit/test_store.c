@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,45 +30,33 @@
 #include "testdb.h"
 
 struct fixture {
-	char dir[64];	/* a temporary directory, for SQLite files */
-	char path[128]; /* the SQLite file of url, or "" on PostgreSQL */
-	char url[256];
+	struct testdb db; /* the store, its URL and a temporary directory */
+	char path[128];	  /* the SQLite file of the URL, or "" on PostgreSQL */
 	struct store *st;
 };
 
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct sk_error err = {0};
 
 	if (f == NULL)
 		return -1;
 	setenv("SCHAKEL_NOW", "1700000000", 1); /* 2023-11-14T22:13:20Z */
 	unsetenv("SCHAKEL_BUSY_TIMEOUT_MS");
-	snprintf(f->dir, sizeof(f->dir), "/tmp/schakel-test-store-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (testdb_open(&f->db, "store") != 0)
 		return -1;
-	if (testdb_new_url(f->dir, "store", f->url, sizeof(f->url)) != 0)
-		return -1;
+	f->st = f->db.st;
 	if (testdb_is_sqlite())
-		snprintf(f->path, sizeof(f->path), "%s", f->url + strlen("sqlite:"));
-	f->st = store_open(f->url, &err);
-	if (f->st == NULL) {
-		fprintf(stderr, "store_open: %s\n", err.msg);
-		return -1;
-	}
+		snprintf(f->path, sizeof(f->path), "%s", f->db.url + strlen("sqlite:"));
 	*state = f;
 	return 0;
 }
 
-/* Remove the files in dir (no subdirectories), then dir. */
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	store_close(f->st);
-	testdb_drop_url(f->url);
-	testdb_remove_dir(f->dir);
+	testdb_close(&f->db);
 	free(f);
 	unsetenv("SCHAKEL_NOW");
 	unsetenv("SCHAKEL_BUSY_TIMEOUT_MS");
@@ -75,29 +64,6 @@ static int teardown(void **state)
 }
 
 /* ---- helpers ---- */
-
-/* One integer from a query run through the store's SQL layer on a
- * connection of its own; -1 when the query returns no row. */
-static int64_t sql_int(const char *url, const char *sql)
-{
-	struct sk_error err = {0};
-	struct db *db = db_open(url, &err);
-	struct db_stmt *s;
-	int64_t v = -1;
-	int rc;
-
-	if (db == NULL)
-		fail_msg("db_open %s: %s", url, err.msg);
-	if ((s = db_prepare(db, sql, &err)) == NULL)
-		fail_msg("db_prepare %s: %s", sql, err.msg);
-	if ((rc = db_step(s, &err)) < 0)
-		fail_msg("db_step %s: %s", sql, err.msg);
-	if (rc == 1)
-		v = db_col_int(s, 0);
-	db_reset(s);
-	db_close(db);
-	return v;
-}
 
 /* Run sql on a connection of its own; the SK_E* result, with err. */
 static int sql_exec(const char *url, const char *sql, struct sk_error *err)
@@ -127,14 +93,14 @@ static int64_t tables_named(const char *url, const char *names)
 			 "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
 			 "current_schema() AND table_name IN (%s)",
 			 names);
-	return sql_int(url, sql);
+	return testdb_sql_int(url, sql);
 }
 
 /* The PostgreSQL URL of f's database with an application_name, so that
  * the connection of a store opened with it can be found on the server. */
 static void pg_named_url(const struct fixture *f, const char *app, char *url, size_t size)
 {
-	int n = snprintf(url, size, "%s?application_name=%s", f->url, app);
+	int n = snprintf(url, size, "%s?application_name=%s", f->db.url, app);
 
 	assert_true(n > 0 && (size_t)n < size);
 }
@@ -216,29 +182,9 @@ static void pg_must(PGconn *conn, const char *sql)
 	PQclear(res);
 }
 
-static int64_t add_org_full(struct store *st, const char *name, const char *kind,
-			    const char *class, const char *sector)
-{
-	struct sk_error err = {0};
-	struct org o;
-	int64_t id;
-
-	org_init(&o);
-	assert_int_equal(org_set_field(&o, "name", name, &err), 0);
-	assert_int_equal(org_set_field(&o, "kind", kind, &err), 0);
-	assert_int_equal(org_set_field(&o, "class", class, &err), 0);
-	assert_int_equal(org_set_field(&o, "sector", sector, &err), 0);
-	if (store_org_add(st, &o, &err) != 0)
-		fail_msg("store_org_add %s: %s", name, err.msg);
-	id = o.id;
-	assert_true(id > 0);
-	org_clear(&o);
-	return id;
-}
-
 static int64_t add_org(struct store *st, const char *name, const char *kind)
 {
-	return add_org_full(st, name, kind, "private", "none");
+	return testdb_org_add_as(st, name, kind, "private", NULL);
 }
 
 /* Add resource text to org; returns the store's result. */
@@ -311,7 +257,7 @@ static void by_domain(struct store *st, const char *name, struct buf *out)
 
 static int64_t audit_rows(struct fixture *f)
 {
-	return sql_int(f->url, "SELECT count(*) FROM audit");
+	return testdb_sql_int(f->db.url, "SELECT count(*) FROM audit");
 }
 
 /* ---- tests ---- */
@@ -322,38 +268,41 @@ static void test_migrations(void **state)
 	struct sk_error err = {0};
 	struct store *st;
 
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM schema_migrations"),
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM schema_migrations"),
 			 (int64_t)db_migrations_count);
-	assert_int_equal(sql_int(f->url, "SELECT max(version) FROM schema_migrations"),
-			 (int64_t)db_migrations_count);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM schema_migrations WHERE "
-					 "name = 'registry' AND applied_at = "
-					 "'2023-11-14T22:13:20Z'"),
+	assert_int_equal(
+	    testdb_sql_int(f->db.url, "SELECT max(version) FROM schema_migrations"),
+	    (int64_t)db_migrations_count);
+	assert_int_equal(testdb_sql_int(f->db.url,
+					"SELECT count(*) FROM schema_migrations WHERE "
+					"name = 'registry' AND applied_at = "
+					"'2023-11-14T22:13:20Z'"),
 			 1);
 	/* Every table of the schema is there. */
-	assert_int_equal(tables_named(f->url,
+	assert_int_equal(tables_named(f->db.url,
 				      "'orgs', 'memberships', 'contacts', 'resources', "
 				      "'users', 'tokens', 'audit', 'schema_migrations'"),
 			 8);
 
 	/* Reopening applies nothing again. */
 	setenv("SCHAKEL_NOW", "1800000000", 1);
-	st = store_open(f->url, &err);
+	st = store_open(f->db.url, &err);
 	assert_non_null(st);
 	store_close(st);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM schema_migrations"),
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM schema_migrations"),
 			 (int64_t)db_migrations_count);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM schema_migrations WHERE "
-					 "applied_at = '2023-11-14T22:13:20Z'"),
+	assert_int_equal(testdb_sql_int(f->db.url,
+					"SELECT count(*) FROM schema_migrations WHERE "
+					"applied_at = '2023-11-14T22:13:20Z'"),
 			 (int64_t)db_migrations_count);
 
 	/* A database migrated by a newer schakel is refused, clearly. */
-	assert_int_equal(sql_exec(f->url,
+	assert_int_equal(sql_exec(f->db.url,
 				  "INSERT INTO schema_migrations VALUES "
 				  "(999, 'future', '2030-01-01T00:00:00Z')",
 				  &err),
 			 0);
-	st = store_open(f->url, &err);
+	st = store_open(f->db.url, &err);
 	assert_null(st);
 	assert_int_equal(err.code, SK_ECONFIG);
 	assert_non_null(strstr(err.msg, "999"));
@@ -383,19 +332,19 @@ static void test_foreign_keys(void **state)
 	struct fixture *f = *state;
 	struct sk_error err = {0};
 
-	assert_int_equal(sql_exec(f->url,
+	assert_int_equal(sql_exec(f->db.url,
 				  "INSERT INTO contacts (org_id, name, email, role, created) "
 				  "VALUES (999, 'SOC', 'soc@example.be', 'abuse', "
 				  "'2023-11-14T22:13:20Z')",
 				  &err),
 			 SK_EINVAL);
-	assert_int_equal(sql_exec(f->url,
+	assert_int_equal(sql_exec(f->db.url,
 				  "INSERT INTO memberships (liaison_id, member_id, created) "
 				  "VALUES (998, 999, '2023-11-14T22:13:20Z')",
 				  &err),
 			 SK_EINVAL);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM contacts"), 0);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM memberships"), 0);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM contacts"), 0);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM memberships"), 0);
 }
 
 static void test_open_errors(void **state)
@@ -420,7 +369,7 @@ static void test_open_errors(void **state)
 	assert_null(store_open("", &err));
 	assert_int_equal(err.code, SK_ECONFIG);
 
-	snprintf(url, sizeof(url), "sqlite:%s/missing/store.db", f->dir);
+	snprintf(url, sizeof(url), "sqlite:%s/missing/store.db", f->db.dir);
 	assert_null(store_open(url, &err));
 	assert_int_equal(err.code, SK_ECONFIG);
 	assert_non_null(strstr(err.msg, "missing"));
@@ -430,13 +379,17 @@ static void test_open_errors(void **state)
 		char path[200];
 		FILE *fp;
 
-		snprintf(path, sizeof(path), "%s/notes.txt", f->dir);
+		snprintf(path, sizeof(path), "%s/notes.txt", f->db.dir);
 		fp = fopen(path, "w");
 		assert_non_null(fp);
 		for (int i = 0; i < 200; i++)
 			fputs("this is not a database at all\n", fp);
 		fclose(fp);
 		snprintf(url, sizeof(url), "sqlite:%s", path);
+		assert_null(store_open(url, &err));
+		assert_int_equal(err.code, SK_ECONFIG);
+		assert_non_null(strstr(err.msg, "open to other users"));
+		assert_int_equal(chmod(path, 0600), 0);
 		assert_null(store_open(url, &err));
 		assert_int_equal(err.code, SK_ECONFIG);
 		assert_non_null(strstr(err.msg, "not an SQLite database"));
@@ -504,7 +457,7 @@ static void test_org_crud(void **state)
 	/* A duplicate name is refused and stores nothing. */
 	assert_int_equal(store_org_add(f->st, &o, &err), SK_EEXIST);
 	assert_string_equal(err.msg, "organization 'Example Energy' already exists");
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 1);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM orgs"), 1);
 
 	/* Unknown ids: the out-struct is left alone. */
 	memset(&got, 0x5a, sizeof(got));
@@ -763,7 +716,7 @@ static void test_remove_cascades(void **state)
 	u.role = USER_ROLE_PARTNER;
 	u.org_id = energy;
 	assert_int_equal(store_user_add(f->st, &u, NULL, &err), 0);
-	assert_int_equal(store_token_add(f->st, u.id, "ci", "aa11", &tok, &err), 0);
+	assert_int_equal(store_token_add(f->st, u.id, "ci", "aa11", NULL, &tok, &err), 0);
 
 	assert_int_equal(store_org_remove(f->st, energy, &err), 0);
 
@@ -772,8 +725,9 @@ static void test_remove_cascades(void **state)
 	assert_int_equal(store_user_get_by_name(f->st, "energy-soc", &u, NULL, &err),
 			 SK_ENOTFOUND);
 	assert_int_equal(store_token_lookup(f->st, "aa11", &u, &err), SK_ENOTFOUND);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM resources WHERE org_id = 2"), 0);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM tokens"), 0);
+	assert_int_equal(
+	    testdb_sql_int(f->db.url, "SELECT count(*) FROM resources WHERE org_id = 2"), 0);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM tokens"), 0);
 	/* The other organizations keep what is theirs. */
 	buf_init(&b, 4096);
 	assert_int_equal(store_resource_each(f->st, 0, collect_res, &b, &err), 0);
@@ -838,11 +792,11 @@ static void test_resources(void **state)
 	assert_int_equal(prefix_compare(&got.prefix, &r.prefix), 0);
 	assert_int_equal(got.prefix.len, 40);
 	assert_string_equal(got.created, "2023-11-14T22:13:20Z");
-	assert_int_equal(sql_int(f->url,
-				 "SELECT count(*) FROM resources WHERE "
-				 "net = '20010db8ab0000000000000000000000' AND family = 6 "
-				 "AND plen = 40"),
-			 1);
+	assert_int_equal(
+	    testdb_sql_int(f->db.url, "SELECT count(*) FROM resources WHERE "
+				      "net = '20010db8ab0000000000000000000000' AND family = 6 "
+				      "AND plen = 40"),
+	    1);
 
 	/* Host bits set are refused even if a caller built the struct. */
 	r.prefix.addr[15] = 1;
@@ -993,13 +947,32 @@ static void test_by_domain(void **state)
 	buf_free(&b);
 }
 
+/* Token list lines "user label expires last_used", for comparison. */
+struct token_lines {
+	char text[1024];
+	size_t len;
+};
+
+static int token_line(const struct token_info *t, void *ctx)
+{
+	struct token_lines *l = ctx;
+	int n = snprintf(l->text + l->len, sizeof(l->text) - l->len, "%s %s %s %s\n", t->user,
+			 t->label, t->expires[0] ? t->expires : "-",
+			 t->last_used[0] ? t->last_used : "-");
+
+	assert_true(n > 0 && (size_t)n < sizeof(l->text) - l->len);
+	assert_int_equal(strlen(t->created), 20);
+	l->len += (size_t)n;
+	return 0;
+}
 static void test_users_and_tokens(void **state)
 {
 	struct fixture *f = *state;
 	struct sk_error err = {0};
 	struct user u, got;
-	char hash[128];
+	char hash[128], want[128];
 	int64_t energy, alice, bob, tok = 0, tok2 = 0;
+	struct token_lines list = {0};
 
 	energy = add_org(f->st, "Example Energy", "constituent");
 	memset(&u, 0, sizeof(u));
@@ -1047,22 +1020,27 @@ static void test_users_and_tokens(void **state)
 	assert_int_equal(got.id, 0x5a5a5a5a5a5a5a5aLL);
 
 	/* Tokens. */
-	assert_int_equal(store_token_add(f->st, alice, "laptop", "0011aabb", &tok, &err), 0);
+	assert_int_equal(store_token_add(f->st, alice, "laptop", "0011aabb", NULL, &tok, &err),
+			 0);
 	assert_true(tok > 0);
-	assert_int_equal(store_token_add(f->st, bob, "soc", "ccdd", &tok2, &err), 0);
+	assert_int_equal(store_token_add(f->st, bob, "soc", "ccdd", NULL, &tok2, &err), 0);
 	assert_true(tok2 > tok);
-	assert_int_equal(store_token_add(f->st, bob, "again", "ccdd", &tok2, &err), SK_EEXIST);
-	assert_int_equal(store_token_add(f->st, 77, "x", "eeff", &tok2, &err), SK_ENOTFOUND);
+	assert_int_equal(store_token_add(f->st, bob, "again", "ccdd", NULL, &tok2, &err),
+			 SK_EEXIST);
+	assert_int_equal(store_token_add(f->st, 77, "x", "eeff", NULL, &tok2, &err),
+			 SK_ENOTFOUND);
 	assert_string_equal(err.msg, "no user with id 77");
 
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM tokens WHERE last_used IS NULL"),
-			 2);
+	assert_int_equal(
+	    testdb_sql_int(f->db.url, "SELECT count(*) FROM tokens WHERE last_used IS NULL"),
+	    2);
 	assert_int_equal(store_token_lookup(f->st, "ccdd", &got, &err), 0);
 	assert_string_equal(got.name, "bob");
 	assert_int_equal(got.role, USER_ROLE_PARTNER);
 	assert_int_equal(got.org_id, energy);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM tokens WHERE hash = 'ccdd' AND "
-					 "last_used = '2023-11-14T22:13:20Z'"),
+	assert_int_equal(testdb_sql_int(f->db.url,
+					"SELECT count(*) FROM tokens WHERE hash = 'ccdd' AND "
+					"last_used = '2023-11-14T22:13:20Z'"),
 			 1);
 	assert_int_equal(store_token_lookup(f->st, "0011aabb", &got, &err), 0);
 	assert_string_equal(got.name, "alice");
@@ -1070,7 +1048,39 @@ static void test_users_and_tokens(void **state)
 	assert_string_equal(err.msg, "unknown API token");
 	/* Only the two token.add and user.add rows: looking up is not audited. */
 	assert_int_equal(
-	    sql_int(f->url, "SELECT count(*) FROM audit WHERE action LIKE 'token%'"), 2);
+	    testdb_sql_int(f->db.url, "SELECT count(*) FROM audit WHERE action LIKE 'token%'"),
+	    2);
+
+	/* Expiry: a token is refused from its expiry on, saying when. */
+	assert_int_equal(
+	    store_token_add(f->st, alice, "ci", "eeee", "2023-11-14T22:13:21Z", &tok2, &err),
+	    0);
+	assert_int_equal(
+	    store_token_add(f->st, alice, "old", "ffff", "2023-11-14T22:13:20Z", &tok2, &err),
+	    0);
+	assert_int_equal(
+	    store_token_add(f->st, alice, "bad", "abab", "2023-11-14", &tok2, &err), SK_EINVAL);
+	assert_int_equal(store_token_lookup(f->st, "eeee", &got, &err), 0);
+	assert_string_equal(got.name, "alice");
+	assert_int_equal(store_token_lookup(f->st, "ffff", &got, &err), SK_EPERM);
+	snprintf(want, sizeof(want), "API token %lld of alice expired at 2023-11-14T22:13:20Z",
+		 (long long)tok2);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(testdb_sql_int(f->db.url,
+					"SELECT count(*) FROM tokens WHERE hash = 'ffff' AND "
+					"last_used IS NULL"),
+			 1);
+
+	/* Listed by user name and id, with created, expires, last used. */
+	list.len = 0;
+	assert_int_equal(store_token_each(f->st, 0, token_line, &list, &err), 0);
+	assert_string_equal(list.text, "alice laptop - 2023-11-14T22:13:20Z\n"
+				       "alice ci 2023-11-14T22:13:21Z 2023-11-14T22:13:20Z\n"
+				       "alice old 2023-11-14T22:13:20Z -\n"
+				       "bob soc - 2023-11-14T22:13:20Z\n");
+	list.len = 0;
+	assert_int_equal(store_token_each(f->st, bob, token_line, &list, &err), 0);
+	assert_string_equal(list.text, "bob soc - 2023-11-14T22:13:20Z\n");
 }
 
 static void test_audit(void **state)
@@ -1082,8 +1092,8 @@ static void test_audit(void **state)
 	int64_t isac, energy;
 	char want[2048];
 
-	energy =
-	    add_org_full(f->st, "Example Energy", "constituent", "oes", "energy/electricity");
+	energy = testdb_org_add_as(f->st, "Example Energy", "constituent", "oes",
+				   "energy/electricity");
 	store_set_actor(f->st, "cli:alice");
 	isac = add_org(f->st, "Energy ISAC", "liaison");
 	assert_int_equal(store_member_add(f->st, isac, energy, &err), 0);
@@ -1131,8 +1141,8 @@ static void test_audit(void **state)
 	assert_int_equal(store_audit_each(f->st, 1, collect_audit, &b, &err), 0);
 	assert_non_null(strstr(buf_str(&b), "system|org.remove"));
 	assert_ptr_equal(strchr(buf_str(&b), '\n'), buf_str(&b) + b.len - 1);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE at = "
-					 "'2023-11-14T22:13:20Z'"),
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM audit WHERE at = "
+						   "'2023-11-14T22:13:20Z'"),
 			 8);
 	buf_free(&b);
 }
@@ -1153,7 +1163,7 @@ static void test_rollback(void **state)
 	assert_false(store_in_transaction(f->st));
 	assert_int_equal(store_org_get_by_name(f->st, "Example Energy", &o, &err),
 			 SK_ENOTFOUND);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM resources"), 0);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM resources"), 0);
 	assert_int_equal(audit_rows(f), 0);
 
 	/* Nested: only the outermost commit reaches the database. */
@@ -1161,9 +1171,9 @@ static void test_rollback(void **state)
 	assert_int_equal(store_begin(f->st, &err), 0);
 	add_org(f->st, "Example Water", "constituent");
 	assert_int_equal(store_commit(f->st, &err), 0);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 0);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM orgs"), 0);
 	store_rollback(f->st);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 0);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM orgs"), 0);
 
 	/* A failed change inside a transaction dooms it: commit fails and
 	 * nothing is stored. */
@@ -1174,16 +1184,16 @@ static void test_rollback(void **state)
 	assert_int_equal(add_res(f->st, id, "prefix:198.51.100.0/24", &err), SK_EEXIST);
 	assert_int_not_equal(store_commit(f->st, &err), 0);
 	assert_false(store_in_transaction(f->st));
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 0);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM orgs"), 0);
 
 	/* And a good one commits everything at once. */
 	assert_int_equal(store_begin(f->st, &err), 0);
 	id = add_org(f->st, "Example Bank", "constituent");
 	assert_int_equal(add_res(f->st, id, "prefix:198.51.100.0/24", &err), 0);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 0);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM orgs"), 0);
 	assert_int_equal(store_commit(f->st, &err), 0);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 1);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM resources"), 1);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM orgs"), 1);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM resources"), 1);
 	assert_int_equal(audit_rows(f), 2);
 	assert_int_not_equal(store_commit(f->st, &err), 0); /* nothing to commit */
 }
@@ -1195,7 +1205,7 @@ static void test_commit_after_failed_statement(void **state)
 {
 	struct fixture *f = *state;
 	struct sk_error err = {0};
-	struct db *db = db_open(f->url, &err);
+	struct db *db = db_open(f->db.url, &err);
 	int rc;
 
 	assert_non_null(db);
@@ -1219,7 +1229,8 @@ static void test_commit_after_failed_statement(void **state)
 	rc = db_commit(db, &err);
 	if (rc != 0)
 		db_rollback(db);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), rc == 0 ? 1 : 0);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM orgs"),
+			 rc == 0 ? 1 : 0);
 	if (!testdb_is_sqlite())
 		assert_int_not_equal(rc, 0);
 	/* The connection is usable afterwards. */
@@ -1239,7 +1250,7 @@ static void test_locked(void **state)
 
 	add_org(f->st, "Example Energy", "constituent");
 	setenv("SCHAKEL_BUSY_TIMEOUT_MS", "50", 1);
-	st = store_open(f->url, &err);
+	st = store_open(f->db.url, &err);
 	assert_non_null(st);
 	assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(h, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
@@ -1253,7 +1264,7 @@ static void test_locked(void **state)
 	assert_false(store_in_transaction(st));
 	/* Opening still works (nothing to migrate), and so do reads (WAL). */
 	store_close(st);
-	st = store_open(f->url, &err);
+	st = store_open(f->db.url, &err);
 	assert_non_null(st);
 	org_clear(&o);
 	assert_int_equal(store_org_get(st, 1, &o, &err), 0);
@@ -1287,7 +1298,7 @@ static void test_pg_locked(void **state)
 	pg_named_url(f, "locked", url, sizeof(url));
 	st = store_open(url, &err);
 	assert_non_null(st);
-	other = pg_connect(f->url);
+	other = pg_connect(f->db.url);
 	/* Should the store wait for ever, the server ends this session after
 	 * 10 s and the test fails rather than hangs. */
 	pg_must(other, "SET idle_in_transaction_session_timeout = 10000");
@@ -1308,7 +1319,7 @@ static void test_pg_locked(void **state)
 	assert_string_equal(o.name, "Example Energy");
 
 	/* The same on a connection made anew. */
-	pg_kill_backend(f->url, "locked");
+	pg_kill_backend(f->db.url, "locked");
 	org_clear(&o);
 	assert_int_equal(store_org_get(st, 1, &o, &err), 0);
 	assert_int_equal(org_set_field(&o, "name", "Example Water", &err), 0);
@@ -1322,7 +1333,7 @@ static void test_pg_locked(void **state)
 	PQfinish(other);
 	assert_int_equal(store_org_add(st, &o, &err), 0);
 	org_clear(&o);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 2);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM orgs"), 2);
 	store_close(st);
 }
 
@@ -1345,36 +1356,36 @@ static void test_pg_reconnect(void **state)
 	add_org(st, "Example Energy", "constituent");
 
 	/* A read. */
-	pid = pg_kill_backend(f->url, "reconnect");
-	assert_int_equal(pg_backend_pid(f->url, "reconnect"), 0);
+	pid = pg_kill_backend(f->db.url, "reconnect");
+	assert_int_equal(pg_backend_pid(f->db.url, "reconnect"), 0);
 	assert_int_equal(store_org_get_by_name(st, "Example Energy", &o, &err), 0);
 	assert_string_equal(o.name, "Example Energy");
 	org_clear(&o);
-	assert_int_not_equal(pg_backend_pid(f->url, "reconnect"), 0);
-	assert_int_not_equal(pg_backend_pid(f->url, "reconnect"), pid);
+	assert_int_not_equal(pg_backend_pid(f->db.url, "reconnect"), 0);
+	assert_int_not_equal(pg_backend_pid(f->db.url, "reconnect"), pid);
 
 	/* A write, whose statements this store prepared on the old one. */
-	pg_kill_backend(f->url, "reconnect");
+	pg_kill_backend(f->db.url, "reconnect");
 	add_org(st, "Example Water", "constituent");
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 2);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit"), 2);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM orgs"), 2);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM audit"), 2);
 
 	/* A walk, and one nested in it. */
-	pg_kill_backend(f->url, "reconnect");
+	pg_kill_backend(f->db.url, "reconnect");
 	buf_init(&b, 4096);
 	assert_int_equal(store_org_each(st, collect_org, &b, &err), 0);
 	assert_string_equal(buf_str(&b), "Example Energy,Example Water");
 	buf_free(&b);
 
 	/* An explicit transaction begun on a dropped connection. */
-	pg_kill_backend(f->url, "reconnect");
+	pg_kill_backend(f->db.url, "reconnect");
 	assert_int_equal(store_begin(st, &err), 0);
 	add_org(st, "Example Bank", "constituent");
 	assert_int_equal(store_commit(st, &err), 0);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 3);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM orgs"), 3);
 
 	/* A duplicate is still a duplicate after reconnecting. */
-	pg_kill_backend(f->url, "reconnect");
+	pg_kill_backend(f->db.url, "reconnect");
 	org_init(&o);
 	assert_int_equal(org_set_field(&o, "name", "Example Bank", &err), 0);
 	assert_int_equal(store_org_add(st, &o, &err), SK_EEXIST);
@@ -1402,7 +1413,7 @@ static void test_pg_lost_in_transaction(void **state)
 	 * the store connects again. */
 	assert_int_equal(store_begin(st, &err), 0);
 	add_org(st, "Example Water", "constituent");
-	pg_kill_backend(f->url, "lost");
+	pg_kill_backend(f->db.url, "lost");
 	org_init(&o);
 	assert_int_equal(org_set_field(&o, "name", "Example Bank", &err), 0);
 	assert_int_equal(store_org_add(st, &o, &err), SK_ETEMP);
@@ -1419,7 +1430,7 @@ static void test_pg_lost_in_transaction(void **state)
 	/* A commit after the loss fails, and leaves no transaction open. */
 	assert_int_equal(store_begin(st, &err), 0);
 	add_org(st, "Example Gas", "constituent");
-	pg_kill_backend(f->url, "lost");
+	pg_kill_backend(f->db.url, "lost");
 	assert_int_equal(store_commit(st, &err), SK_ETEMP);
 	assert_false(store_in_transaction(st));
 	store_close(st);
@@ -1429,8 +1440,8 @@ static void test_pg_lost_in_transaction(void **state)
 	assert_non_null(st);
 	assert_int_equal(store_org_get_by_name(st, "Example Gas", &o, &err), SK_ENOTFOUND);
 	assert_int_equal(store_org_get_by_name(st, "Example Water", &o, &err), SK_ENOTFOUND);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 1);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit"), 1);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM orgs"), 1);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM audit"), 1);
 	/* And the store works on. */
 	add_org(st, "Example Gas", "constituent");
 	store_close(st);
@@ -1447,7 +1458,7 @@ static void test_two_stores(void **state)
 	struct buf b;
 	int64_t id;
 
-	st2 = store_open(f->url, &err);
+	st2 = store_open(f->db.url, &err);
 	assert_non_null(st2);
 	id = add_org(f->st, "Example Energy", "constituent");
 	assert_int_equal(store_org_get(st2, id, &o, &err), 0);
@@ -1509,7 +1520,7 @@ static void test_concurrent_first_open(void **state)
 	pthread_t t[OPENERS];
 	char url[256];
 
-	assert_int_equal(testdb_new_url(f->dir, "fresh", url, sizeof(url)), 0);
+	assert_int_equal(testdb_new_url(f->db.dir, "fresh", url, sizeof(url)), 0);
 	for (int i = 0; i < OPENERS; i++) {
 		op[i].url = url;
 		op[i].rc = -100;
@@ -1520,7 +1531,7 @@ static void test_concurrent_first_open(void **state)
 	for (int i = 0; i < OPENERS; i++)
 		if (op[i].rc != 0)
 			fail_msg("opener %d: %d %s", i, op[i].rc, op[i].msg);
-	assert_int_equal(sql_int(url, "SELECT count(*) FROM schema_migrations"),
+	assert_int_equal(testdb_sql_int(url, "SELECT count(*) FROM schema_migrations"),
 			 (int64_t)db_migrations_count);
 	assert_int_equal(tables_named(url, "'orgs'"), 1);
 	testdb_drop_url(url);
@@ -1550,12 +1561,12 @@ static void test_pool(void **state)
 	struct pool_taker taker;
 	pthread_t t;
 
-	assert_null(store_pool_new(f->url, 0, &err));
+	assert_null(store_pool_new(f->db.url, 0, &err));
 	assert_int_equal(err.code, SK_ECONFIG);
 	assert_null(store_pool_new("nosuch:x", 2, &err));
 	assert_int_equal(err.code, SK_ECONFIG);
 
-	pool = store_pool_new(f->url, 2, &err);
+	pool = store_pool_new(f->db.url, 2, &err);
 	assert_non_null(pool);
 	a = store_pool_get(pool);
 	b = store_pool_get(pool);
@@ -1578,10 +1589,10 @@ static void test_pool(void **state)
 	assert_int_equal(taker.done, 1);
 	assert_ptr_equal(taker.got, b);
 	assert_false(store_in_transaction(b));
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 0);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM orgs"), 0);
 	add_org(b, "Example Water", "constituent");
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE actor = 'system'"),
-			 1);
+	assert_int_equal(
+	    testdb_sql_int(f->db.url, "SELECT count(*) FROM audit WHERE actor = 'system'"), 1);
 
 	store_pool_put(pool, a);
 	store_pool_put(pool, b);
@@ -1640,7 +1651,7 @@ static void test_pool_threads(void **state)
 	pthread_t t[POOL_WORKERS];
 	struct store_pool *pool;
 
-	pool = store_pool_new(f->url, 2, &err);
+	pool = store_pool_new(f->db.url, 2, &err);
 	assert_non_null(pool);
 	for (int i = 0; i < POOL_WORKERS; i++) {
 		memset(&w[i], 0, sizeof(w[i]));
@@ -1654,9 +1665,9 @@ static void test_pool_threads(void **state)
 	for (int i = 0; i < POOL_WORKERS; i++)
 		if (w[i].rc != 0)
 			fail_msg("worker %d: %d %s", i, w[i].rc, w[i].msg);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"),
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM orgs"),
 			 POOL_WORKERS * POOL_ORGS);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit"),
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM audit"),
 			 POOL_WORKERS * POOL_ORGS);
 }
 
@@ -1699,11 +1710,12 @@ static void test_org_add_many(void **state)
 		assert_int_equal(got.kind, i == 7 ? ORG_KIND_LIAISON : ORG_KIND_CONSTITUENT);
 		org_clear(&got);
 	}
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 251);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM orgs"), 251);
 	assert_int_equal(audit_rows(f), 251);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE action = 'org.add' "
-					 "AND summary = 'added organization Example Many 000 "
-					 "(constituent, private, none)'"),
+	assert_int_equal(testdb_sql_int(f->db.url,
+					"SELECT count(*) FROM audit WHERE action = 'org.add' "
+					"AND summary = 'added organization Example Many 000 "
+					"(constituent, private, none)'"),
 			 1);
 	buf_init(&b, 8192);
 	assert_int_equal(store_audit_each(f->st, 1, collect_audit, &b, &err), 0);
@@ -1734,7 +1746,7 @@ static void test_org_add_many(void **state)
 	assert_non_null(strstr(err.msg, "organizations[120]"));
 	for (int i = 0; i < 150; i++)
 		org_clear(&v[i]);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM orgs"), 251);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM orgs"), 251);
 	assert_int_equal(audit_rows(f), 251);
 	/* Nothing to add is fine. */
 	assert_int_equal(store_org_add_many(f->st, v, 0, &err), 0);
@@ -1805,15 +1817,17 @@ static void test_resource_add_many(void **state)
 		else
 			assert_int_equal(prefix_compare(&got.prefix, &v[i].prefix), 0);
 	}
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM resources"), 322);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE action = "
-					 "'resource.add'"),
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM resources"), 322);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM audit WHERE action = "
+						   "'resource.add'"),
 			 322);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE summary = 'added "
-					 "domain www42.example-gas.test to Example Gas'"),
+	assert_int_equal(testdb_sql_int(f->db.url,
+					"SELECT count(*) FROM audit WHERE summary = 'added "
+					"domain www42.example-gas.test to Example Gas'"),
 			 1);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE summary = 'added "
-					 "AS number AS64500 to Example Gas'"),
+	assert_int_equal(testdb_sql_int(f->db.url,
+					"SELECT count(*) FROM audit WHERE summary = 'added "
+					"AS number AS64500 to Example Gas'"),
 			 1);
 	buf_init(&b, 4096);
 	covering(f->st, "2001:db8:1:63::1", &b);
@@ -1846,14 +1860,14 @@ static void test_resource_add_many(void **state)
 	assert_int_equal(store_resource_add_many(f->st, v, (size_t)n, &added, &err), SK_EINVAL);
 	assert_non_null(strstr(err.msg, "resources[150]"));
 	assert_int_equal(audit_rows(f), 3 + 322);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM resources"), 322);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM resources"), 322);
 
 	/* Inside a transaction that is rolled back: gone. */
 	assert_int_equal(store_begin(f->st, &err), 0);
 	assert_int_equal(store_resource_add_many(f->st, v, 1, &added, &err), 0);
 	assert_int_equal(added, 1);
 	store_rollback(f->st);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM resources"), 322);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM resources"), 322);
 	buf_free(&b);
 	free(v);
 }
@@ -1877,13 +1891,14 @@ static void test_member_add_many(void **state)
 	ids[120] = ids[7]; /* twice */
 	assert_int_equal(store_member_add_many(f->st, isac, ids, 121, &added, &err), 0);
 	assert_int_equal(added, 119);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM memberships"), 120);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM memberships"), 120);
 	assert_int_equal(store_is_member(f->st, isac, ids[119], &err), 1);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE action = "
-					 "'member.add'"),
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM audit WHERE action = "
+						   "'member.add'"),
 			 120);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE summary = 'added "
-					 "Example Member 099 as a member of Energy ISAC'"),
+	assert_int_equal(testdb_sql_int(f->db.url,
+					"SELECT count(*) FROM audit WHERE summary = 'added "
+					"Example Member 099 as a member of Energy ISAC'"),
 			 1);
 	assert_int_equal(store_member_add_many(f->st, isac, ids, 121, &added, &err), 0);
 	assert_int_equal(added, 0);
@@ -1899,7 +1914,7 @@ static void test_member_add_many(void **state)
 	ids[121] = 999;
 	assert_int_equal(store_member_add_many(f->st, isac, ids + 119, 3, &added, &err),
 			 SK_ENOTFOUND);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM memberships"), 120);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM memberships"), 120);
 }
 
 /* Contacts added together, two of them alike in every field: each gets
@@ -1946,17 +1961,18 @@ static void test_contact_add_many(void **state)
 		assert_int_equal(got.phone == NULL, v[i].phone == NULL);
 		contact_clear(&got);
 	}
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM contacts"), 130);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit WHERE summary = 'added "
-					 "contact Duty Officer 2 <soc67@example.be> (abuse) to "
-					 "Example Water'"),
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM contacts"), 130);
+	assert_int_equal(testdb_sql_int(f->db.url,
+					"SELECT count(*) FROM audit WHERE summary = 'added "
+					"contact Duty Officer 2 <soc67@example.be> (abuse) to "
+					"Example Water'"),
 			 1);
 	/* A bad one is named, and nothing is added. */
 	free(v[70].email);
 	v[70].email = strdup("");
 	assert_int_equal(store_contact_add_many(f->st, v, 130, &err), SK_EINVAL);
 	assert_non_null(strstr(err.msg, "contacts[70]"));
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM contacts"), 130);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM contacts"), 130);
 	for (int i = 0; i < 130; i++)
 		contact_clear(&v[i]);
 }
@@ -2018,13 +2034,14 @@ static void test_byte_order(void **state)
 	check_byte_order(f->st);
 	if (testdb_is_sqlite())
 		return;
-	assert_int_equal(sql_int(f->url,
-				 "SELECT count(*) FROM information_schema.columns WHERE "
-				 "table_schema = current_schema() AND collation_name = 'C' AND "
-				 "(table_name, column_name) IN (('orgs', 'name'), "
-				 "('contacts', 'name'), ('resources', 'value'), ('resources', "
-				 "'net'), ('resources', 'domain'), ('users', 'name'))"),
-			 6);
+	assert_int_equal(
+	    testdb_sql_int(f->db.url,
+			   "SELECT count(*) FROM information_schema.columns WHERE "
+			   "table_schema = current_schema() AND collation_name = 'C' AND "
+			   "(table_name, column_name) IN (('orgs', 'name'), "
+			   "('contacts', 'name'), ('resources', 'value'), ('resources', "
+			   "'net'), ('resources', 'domain'), ('users', 'name'))"),
+	    6);
 }
 
 /* PostgreSQL: in a database whose own collation is not byte order (ICU
@@ -2033,10 +2050,10 @@ static void test_pg_icu_database(void **state)
 {
 	struct fixture *f = *state;
 	struct sk_error err = {0};
-	const char *slash = strrchr(f->url, '/');
+	const char *slash = strrchr(f->db.url, '/');
 	char db[64], url[300], sql[256];
 	struct store *st;
-	PGconn *conn = pg_connect(f->url);
+	PGconn *conn = pg_connect(f->db.url);
 	PGresult *res;
 
 	res = PQexec(conn, "SELECT count(*) FROM pg_collation WHERE collprovider = 'i'");
@@ -2057,7 +2074,7 @@ static void test_pg_icu_database(void **state)
 		 db);
 	pg_must(conn, sql);
 	PQfinish(conn);
-	snprintf(url, sizeof(url), "%.*s/%s", (int)(slash - f->url), f->url, db);
+	snprintf(url, sizeof(url), "%.*s/%s", (int)(slash - f->db.url), f->db.url, db);
 	/* The database's own order is not byte order. */
 	conn = pg_connect(url);
 	res = PQexec(conn, "SELECT string_agg(x, ',' ORDER BY x) FROM "
@@ -2110,13 +2127,13 @@ static void quiet_run(void *arg)
 
 	/* Killed while idle: the server's FATAL arrives between
 	 * statements; the next call connects again. */
-	pg_kill_backend(q->f->url, "quiet");
+	pg_kill_backend(q->f->db.url, "quiet");
 	q->rc_idle = store_org_get_by_name(q->st, "Example Energy", &o, &q->err);
 	if (q->rc_idle == 0)
 		org_clear(&o);
 	/* Killed inside a transaction: the call fails, saying why. */
 	assert_int_equal(store_begin(q->st, &q->err), 0);
-	pg_kill_backend(q->f->url, "quiet");
+	pg_kill_backend(q->f->db.url, "quiet");
 	q->rc_tx = store_org_get_by_name(q->st, "Example Energy", &o, &q->err);
 	store_rollback(q->st);
 	/* What the server says besides results (libpq would print it). */
@@ -2136,7 +2153,7 @@ static void test_pg_quiet(void **state)
 	pg_named_url(f, "quiet", url, sizeof(url));
 	q.st = store_open(url, &q.err);
 	assert_non_null(q.st);
-	q.db = db_open(f->url, &q.err);
+	q.db = db_open(f->db.url, &q.err);
 	assert_non_null(q.db);
 	add_org(q.st, "Example Energy", "constituent");
 	stderr_capture(quiet_run, &q, out, sizeof(out));

@@ -29,54 +29,29 @@
 #define DAY 86400
 
 struct fixture {
-	char dir[64];
-	char url[256];
+	struct testdb db;
 	char copy_url[256];
 	struct store *st;
 	int64_t liaison, energy, water, bank;
 };
 
-static int64_t add_org(struct store *st, const char *name, enum org_kind kind)
-{
-	struct sk_error err = {0};
-	struct org o;
-	int64_t id;
-
-	org_init(&o);
-	o.name = xstrdup(name);
-	o.kind = kind;
-	o.class = ORG_CLASS_PRIVATE;
-	if (store_org_add(st, &o, &err) != 0)
-		fail_msg("org add %s: %s", name, err.msg);
-	id = o.id;
-	org_clear(&o);
-	return id;
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct sk_error err = {0};
+	struct testdb_sector o;
 
 	if (f == NULL)
 		return -1;
 	setenv("SCHAKEL_NOW", "1700000000", 1);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/schakel-test-event-XXXXXX");
-	if (mkdtemp(f->dir) == NULL ||
-	    testdb_new_url(f->dir, "events", f->url, sizeof(f->url)) != 0)
+	if (testdb_open(&f->db, "events") != 0)
 		return -1;
-	f->st = store_open(f->url, &err);
-	if (f->st == NULL) {
-		fprintf(stderr, "store_open: %s\n", err.msg);
+	f->st = f->db.st;
+	if (testdb_sector_add(f->st, "private", &o) != 0)
 		return -1;
-	}
-	f->liaison = add_org(f->st, "Energy Sector CERT", ORG_KIND_LIAISON);
-	f->energy = add_org(f->st, "Example Energy", ORG_KIND_CONSTITUENT);
-	f->water = add_org(f->st, "Example Water", ORG_KIND_CONSTITUENT);
-	f->bank = add_org(f->st, "Other Bank", ORG_KIND_CONSTITUENT);
-	if (store_member_add(f->st, f->liaison, f->energy, &err) != 0 ||
-	    store_member_add(f->st, f->liaison, f->water, &err) != 0)
-		return -1;
+	f->liaison = o.liaison;
+	f->energy = o.energy;
+	f->water = o.water;
+	f->bank = o.bank;
 	*state = f;
 	return 0;
 }
@@ -85,36 +60,15 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	store_close(f->st);
-	testdb_drop_url(f->url);
 	if (f->copy_url[0] != '\0')
 		testdb_drop_url(f->copy_url);
-	testdb_remove_dir(f->dir);
+	testdb_close(&f->db);
 	free(f);
 	unsetenv("SCHAKEL_NOW");
 	return 0;
 }
 
 /* ---- helpers ---- */
-
-/* One integer from a query on a connection of its own. */
-static int64_t sql_int(const char *url, const char *sql)
-{
-	struct sk_error err = {0};
-	struct db *db = db_open(url, &err);
-	struct db_stmt *s;
-	int64_t v = -1;
-
-	if (db == NULL)
-		fail_msg("db_open: %s", err.msg);
-	if ((s = db_prepare(db, sql, &err)) == NULL)
-		fail_msg("db_prepare %s: %s", sql, err.msg);
-	if (db_step(s, &err) == 1)
-		v = db_col_int(s, 0);
-	db_reset(s);
-	db_close(db);
-	return v;
-}
 
 static void set(struct event *ev, const char *name, const char *value)
 {
@@ -234,12 +188,12 @@ static struct rows *walk(struct store *st, const struct store_event_filter *f)
 
 static int64_t count_events(const struct fixture *f)
 {
-	return sql_int(f->url, "SELECT count(*) FROM events");
+	return testdb_sql_int(f->db.url, "SELECT count(*) FROM events");
 }
 
 static int64_t count_rcpt(const struct fixture *f)
 {
-	return sql_int(f->url, "SELECT count(*) FROM event_recipients");
+	return testdb_sql_int(f->db.url, "SELECT count(*) FROM event_recipients");
 }
 
 /* ---- tests ---- */
@@ -387,7 +341,7 @@ static void test_recipient_each(void **state)
 		 "UPDATE event_recipients SET notification_id = 77 WHERE org_id = %lld",
 		 (long long)f->water);
 	{
-		struct db *db = db_open(f->url, &err);
+		struct db *db = db_open(f->db.url, &err);
 
 		assert_non_null(db);
 		assert_int_equal(db_exec(db, sql, &err), 0);
@@ -556,10 +510,13 @@ static void test_hash(void **state)
 	for (int i = 0; i < 3; i++)
 		in[i] = (struct store_event_in){&ev[i], NULL, 0};
 	assert_int_equal(store_event_add_many(f->st, in, 3, &err), 0);
-	assert_int_equal(sql_int(f->url, "SELECT count(DISTINCT hash) FROM events"), 2);
-	assert_int_equal(sql_int(f->url, "SELECT count(DISTINCT body) FROM events"), 3);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM events WHERE length(hash) = 32"),
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(DISTINCT hash) FROM events"),
+			 2);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(DISTINCT body) FROM events"),
 			 3);
+	assert_int_equal(
+	    testdb_sql_int(f->db.url, "SELECT count(*) FROM events WHERE length(hash) = 32"),
+	    3);
 	for (int i = 0; i < 3; i++)
 		event_free(&ev[i]);
 }
@@ -693,7 +650,7 @@ static void test_purge(void **state)
 		in[i] = (struct store_event_in){&ev[i], &r[i], 1};
 		add_received(f, &in[i], 1, NOW - (i < 5 ? ages[i] : 0) * DAY);
 	}
-	audits = sql_int(f->url, "SELECT count(*) FROM audit");
+	audits = testdb_sql_int(f->db.url, "SELECT count(*) FROM audit");
 
 	/* What a dry run counts. */
 	all.until = NOW - 90 * DAY;
@@ -715,12 +672,12 @@ static void test_purge(void **state)
 	assert_string_equal(top.action, "event.purge");
 	assert_non_null(
 	    strstr(top.summary, "deleted 2 events older than 2023-08-16T22:13:20Z"));
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit"), audits + 1);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM audit"), audits + 1);
 
 	/* Nothing to delete: no change, no audit row. */
 	assert_int_equal(store_event_purge(f->st, NOW - 90 * DAY, &n, &err), 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(sql_int(f->url, "SELECT count(*) FROM audit"), audits + 1);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM audit"), audits + 1);
 
 	/* The boundaries: time < before and received < before, not <=. */
 	assert_int_equal(store_event_purge(f->st, NOW - 10 * DAY, &n, &err), 0);
@@ -872,7 +829,9 @@ static void test_org_remove(void **state)
 	assert_int_equal(count_events(f), 3);
 	assert_int_equal(count_rcpt(f), 3);
 	assert_int_equal(
-	    sql_int(f->url, "SELECT count(*) FROM event_recipients WHERE role = 'liaison'"), 3);
+	    testdb_sql_int(f->db.url,
+			   "SELECT count(*) FROM event_recipients WHERE role = 'liaison'"),
+	    3);
 	for (int i = 0; i < 3; i++)
 		event_free(&ev[i]);
 }
@@ -997,7 +956,8 @@ static void test_copy(void **state)
 	rs = walk(f->st, &all);
 	first = xstrdup(rs->v[0].json);
 
-	assert_int_equal(testdb_new_url(f->dir, "copy", f->copy_url, sizeof(f->copy_url)), 0);
+	assert_int_equal(testdb_new_url(f->db.dir, "copy", f->copy_url, sizeof(f->copy_url)),
+			 0);
 	to = store_open(f->copy_url, &err);
 	assert_non_null(to);
 	if (store_copy(f->st, to, &stats, &err) != 0)

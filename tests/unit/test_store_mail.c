@@ -25,8 +25,7 @@
 #define T0 1700000000 /* 2023-11-14T22:13:20Z */
 
 struct fixture {
-	char dir[64];
-	char url[256];
+	struct testdb db;
 	struct store *st;
 };
 
@@ -41,21 +40,13 @@ static void set_now(int64_t t)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct sk_error err = {0};
 
 	if (f == NULL)
 		return -1;
 	set_now(T0);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/schakel-test-mail-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (testdb_open(&f->db, "mail") != 0)
 		return -1;
-	if (testdb_new_url(f->dir, "mail", f->url, sizeof(f->url)) != 0)
-		return -1;
-	f->st = store_open(f->url, &err);
-	if (f->st == NULL) {
-		fprintf(stderr, "store_open: %s\n", err.msg);
-		return -1;
-	}
+	f->st = f->db.st;
 	*state = f;
 	return 0;
 }
@@ -64,9 +55,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	store_close(f->st);
-	testdb_drop_url(f->url);
-	testdb_remove_dir(f->dir);
+	testdb_close(&f->db);
 	free(f);
 	unsetenv("SCHAKEL_NOW");
 	return 0;
@@ -294,7 +283,7 @@ static void test_claim_order_and_lease(void **state)
 	assert_string_equal(a.message, n.message);
 	assert_int_equal(a.status, STORE_MAIL_QUEUED);
 	/* Another node does not get the claimed one. */
-	other = store_open(f->url, &err);
+	other = store_open(f->db.url, &err);
 	assert_non_null(other);
 	claim_ok(other, &b);
 	assert_int_equal(b.id, second);
@@ -461,6 +450,37 @@ static void test_retry(void **state)
 	assert_int_equal(store_mail_retry(f->st, 999999, &err), SK_ENOTFOUND);
 }
 
+/* mail_list() and mail_retry(), the queue as the front doors see it:
+ * staff only, whichever door asks. */
+static void test_queue_staff_only(void **state)
+{
+	struct fixture *f = *state;
+	struct store_mail_new n = new_mail("x");
+	struct user analyst = {.name = "ann", .role = USER_ROLE_ANALYST};
+	struct user partner = {.name = "pat", .role = USER_ROLE_PARTNER, .org_id = 1};
+	struct sk_error err = {0};
+	struct counter c = {0};
+	struct store_mail m;
+	int64_t id = enqueue_ok(f->st, &n);
+
+	claim_ok(f->st, &m);
+	assert_int_equal(store_mail_fail(f->st, &m, "550", &err), 0);
+	store_mail_clear(&m);
+	assert_int_equal(mail_list(f->st, &partner, -1, 0, count_mail, &c, &err), SK_EPERM);
+	assert_int_equal(mail_list(f->st, NULL, -1, 0, count_mail, &c, &err), SK_EPERM);
+	assert_int_equal(c.n, 0);
+	assert_int_equal(mail_retry(f->st, &partner, id, &err), SK_EPERM);
+	assert_int_equal(mail_retry(f->st, NULL, id, &err), SK_EPERM);
+	assert_int_equal(mail_list(f->st, &analyst, STORE_MAIL_QUEUED, 0, count_mail, &c, &err),
+			 0);
+	assert_int_equal(c.n, 0);
+	assert_int_equal(mail_retry(f->st, &analyst, id, &err), 0);
+	assert_int_equal(mail_list(f->st, &analyst, STORE_MAIL_QUEUED, 0, count_mail, &c, &err),
+			 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.ids[0], id);
+}
+
 static void test_each_and_purge(void **state)
 {
 	struct fixture *f = *state;
@@ -577,7 +597,7 @@ static void test_senders_at_once(void **state)
 		enqueue_ok(f->st, &n);
 	memset(s, 0, sizeof(s));
 	for (int i = 0; i < SENDERS; i++) {
-		s[i].url = f->url;
+		s[i].url = f->db.url;
 		assert_int_equal(pthread_create(&t[i], NULL, sender_main, &s[i]), 0);
 	}
 	for (int i = 0; i < SENDERS; i++)
@@ -690,6 +710,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    TEST(test_enqueue_and_get),
+	    TEST(test_queue_staff_only),
 	    TEST(test_enqueue_in_callers_transaction),
 	    TEST(test_enqueue_checks),
 	    TEST(test_claim_order_and_lease),

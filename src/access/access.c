@@ -1,0 +1,119 @@
+/* access/access.c: the authorization rules of access.h, in one place.
+ * Asks the store only for memberships (a liaison partner reading a
+ * member). */
+#include "access/access.h"
+
+#include <stddef.h>
+
+#include "lib/error.h"
+#include "store/store.h"
+
+const char *const access_rule_names[] = {"public", "user", "staff", "admin", NULL};
+
+/* u is borrowed. */
+bool access_is_staff(const struct user *u)
+{
+	return u != NULL && (u->role == USER_ROLE_ADMIN || u->role == USER_ROLE_ANALYST);
+}
+
+/* u is borrowed. */
+enum access_answer access_route(enum access_rule rule, const struct user *u,
+				struct sk_error *err)
+{
+	if (rule == ACCESS_PUBLIC)
+		return ACCESS_ALLOW;
+	if (u == NULL) {
+		sk_error_set(err, SK_EPERM, "this endpoint needs an API token");
+		return ACCESS_UNAUTHENTICATED;
+	}
+	switch (rule) {
+	case ACCESS_USER:
+		return ACCESS_ALLOW;
+	case ACCESS_STAFF:
+		if (access_is_staff(u))
+			return ACCESS_ALLOW;
+		break;
+	case ACCESS_ADMIN:
+		if (u->role == USER_ROLE_ADMIN)
+			return ACCESS_ALLOW;
+		break;
+	case ACCESS_PUBLIC:
+		return ACCESS_ALLOW;
+	}
+	sk_error_set(err, SK_EPERM, "user %s (role %s) may not use this endpoint (%s only)",
+		     u->name, user_role_names[u->role],
+		     rule == ACCESS_ADMIN ? "admin" : "admin and analyst");
+	return ACCESS_FORBIDDEN;
+}
+
+/* u is borrowed; a partner needs one store look-up for a liaison's member. */
+int access_may_read_org(struct store *st, const struct user *u, int64_t org_id,
+			struct sk_error *err)
+{
+	if (u == NULL)
+		return 0;
+	switch (u->role) {
+	case USER_ROLE_ADMIN:
+	case USER_ROLE_ANALYST:
+		return 1;
+	case USER_ROLE_PARTNER:
+		if (u->org_id <= 0 || org_id <= 0)
+			return 0;
+		if (u->org_id == org_id)
+			return 1;
+		return store_is_member(st, u->org_id, org_id, err);
+	}
+	return 0;
+}
+
+/* u is borrowed; NULL (nobody) may not. */
+int access_may_change_registry(const struct user *u, struct sk_error *err)
+{
+	if (access_is_staff(u))
+		return 0;
+	if (u == NULL)
+		return sk_error_set(err, SK_EPERM, "changing the registry needs a known user");
+	return sk_error_set(err, SK_EPERM, "user %s (role %s) may not change the registry",
+			    u->name, user_role_names[u->role]);
+}
+
+/* u is borrowed. */
+int access_may_handle_tickets(const struct user *u, struct sk_error *err)
+{
+	if (access_is_staff(u))
+		return 0;
+	return sk_error_set(err, SK_EPERM, "user %s may not read or handle tickets",
+			    u != NULL ? u->name : "-");
+}
+
+/* u is borrowed. */
+int access_event_scope(const struct user *u, int64_t org_id, int64_t *org_out,
+		       struct sk_error *err)
+{
+	if (u == NULL)
+		return sk_error_set(err, SK_EPERM, "events are read only by a known user");
+	switch (u->role) {
+	case USER_ROLE_ADMIN:
+	case USER_ROLE_ANALYST:
+		*org_out = org_id > 0 ? org_id : 0;
+		return 0;
+	case USER_ROLE_PARTNER:
+		if (u->org_id <= 0)
+			break;
+		if (org_id > 0 && org_id != u->org_id)
+			return sk_error_set(err, SK_EPERM,
+					    "user %s reads only the events of its own "
+					    "organization (%lld), not of %lld",
+					    u->name, (long long)u->org_id, (long long)org_id);
+		*org_out = u->org_id;
+		return 0;
+	}
+	return sk_error_set(err, SK_EPERM, "user %s may not read events", u->name);
+}
+
+const struct user *access_local_operator(void)
+{
+	static const struct user local = {.id = 0, .name = "local", .role = USER_ROLE_ADMIN};
+
+	return &local;
+}

@@ -1,0 +1,85 @@
+/* access/access.h: the one authorization module. It decides who is
+ * asking for what: which role a route of the API needs, who may read an
+ * organization, who may change the registry, who may read or handle
+ * tickets and whose events a user reads. What a recipient may receive of
+ * a labelled piece of information is the TLP policy's word
+ * (model/tlp.h, tlp_policy()), not this module's.
+ *
+ * The rules:
+ *   - admin and analyst (the national CSIRT, "staff") read every
+ *     organization, change the registry, read and handle tickets and
+ *     read every organization's events;
+ *   - a partner is bound to one organization; it reads that
+ *     organization and, when it is a liaison organization, the
+ *     organizations that are its members (their resources, contacts,
+ *     memberships); it changes nothing in the registry, never sees a
+ *     ticket and reads only the events its own organization received;
+ *   - a partner not bound to an organization reads nothing;
+ *   - nobody (no user) reads nothing but the public routes.
+ * Front doors ask here before they call a capability, and the
+ * capabilities ask again, so a new door cannot forget. */
+#ifndef SK_ACCESS_ACCESS_H
+#define SK_ACCESS_ACCESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model/user.h"
+
+struct sk_error;
+struct store;
+
+/* The role a route of the API needs, checked before its body is read. */
+enum access_rule {
+	ACCESS_PUBLIC, /* no user needed (/healthz) */
+	ACCESS_USER,   /* any authenticated user; the handler narrows it down
+			* per object (access_may_read_org, access_event_scope) */
+	ACCESS_STAFF,  /* admin or analyst */
+	ACCESS_ADMIN,  /* admin only */
+};
+/* "public", "user", "staff", "admin", indexed by enum access_rule. */
+extern const char *const access_rule_names[];
+
+enum access_answer {
+	ACCESS_ALLOW,
+	ACCESS_UNAUTHENTICATED, /* no user where one is needed: 401 */
+	ACCESS_FORBIDDEN,	/* the user's role may not: 403 */
+};
+
+/* May u (NULL: nobody) call a route of rule? Writes a message saying
+ * why not into err (may be NULL) when the answer is not ACCESS_ALLOW. */
+enum access_answer access_route(enum access_rule rule, const struct user *u,
+				struct sk_error *err);
+
+/* Is u an admin or an analyst? NULL is not. */
+bool access_is_staff(const struct user *u);
+
+/* May u read organization org_id (and its resources, contacts and
+ * memberships)? 1 yes, 0 no, < 0 an error of the store. A partner of a
+ * liaison organization costs one store look-up for a member. */
+int access_may_read_org(struct store *st, const struct user *u, int64_t org_id,
+			struct sk_error *err);
+
+/* May u change the registry (organizations, members, resources,
+ * contacts, imports)? 0, or SK_EPERM naming the user and its role. */
+int access_may_change_registry(const struct user *u, struct sk_error *err);
+
+/* May u read tickets and handle them (comment, reply, link, change)?
+ * 0, or SK_EPERM naming the user. Tickets hold reporters' mail and
+ * personal data: staff only. */
+int access_may_handle_tickets(const struct user *u, struct sk_error *err);
+
+/* Whose events u reads when it asks for organization org_id (0: none
+ * named): a partner reads only its own organization's (the events that
+ * organization receives; naming another is SK_EPERM); admins and
+ * analysts read the one they name, or all. Writes *org_out (0: all).
+ * Every row read then passes tlp_policy() (registry/event_read.h). */
+int access_event_scope(const struct user *u, int64_t org_id, int64_t *org_out,
+		       struct sk_error *err);
+
+/* The user the command line acts as: whoever may run schakel on the
+ * machine and open its store is the operator, an admin named "local".
+ * Borrowed, static. */
+const struct user *access_local_operator(void);
+
+#endif

@@ -1,0 +1,33 @@
+/* http/routes.c: the list of route tables schakeld serves and the role
+ * check of access/access.h that server.c runs before any handler. */
+#include "http/routes.h"
+
+#include "access/access.h"
+#include "http/api_events.h"
+#include "http/api_registry.h"
+#include "http/api_tickets.h"
+#include "http/response.h"
+#include "lib/error.h"
+
+const struct router_route *const http_routes[] = {api_registry_routes, api_events_routes,
+						  api_tickets_routes, NULL};
+
+/* route, u and resp are borrowed. */
+int http_route_admit(const struct router_route *route, const struct user *u,
+		     struct http_response *resp)
+{
+	struct sk_error err = {0};
+
+	switch (access_route(route->rule, u, &err)) {
+	case ACCESS_ALLOW:
+		return 0;
+	case ACCESS_UNAUTHENTICATED:
+		http_response_error(resp, 401, "unauthenticated", "%s", err.msg);
+		resp->challenge = 1;
+		return -1;
+	case ACCESS_FORBIDDEN:
+		break;
+	}
+	http_response_error(resp, 403, "forbidden", "%s", err.msg);
+	return -1;
+}
