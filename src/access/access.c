@@ -87,6 +87,15 @@ int access_may_handle_tickets(const struct user *u, struct sk_error *err)
 }
 
 /* u is borrowed. */
+int access_may_manage_users(const struct user *u, struct sk_error *err)
+{
+	if (u != NULL && u->role == USER_ROLE_ADMIN)
+		return 0;
+	return sk_error_set(err, SK_EPERM, "user %s may not manage users and API tokens",
+			    u != NULL ? u->name : "-");
+}
+
+/* u is borrowed. */
 int access_event_scope(const struct user *u, int64_t org_id, int64_t *org_out,
 		       struct sk_error *err)
 {

@@ -69,6 +69,10 @@ int access_may_change_registry(const struct user *u, struct sk_error *err);
  * personal data: staff only. */
 int access_may_handle_tickets(const struct user *u, struct sk_error *err);
 
+/* May u add users and create or list API tokens? 0, or SK_EPERM
+ * naming the user: admins only. */
+int access_may_manage_users(const struct user *u, struct sk_error *err);
+
 /* Whose events u reads when it asks for organization org_id (0: none
  * named): a partner reads only its own organization's (the events that
  * organization receives; naming another is SK_EPERM); admins and

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "access/access.h"
+#include "access/account.h"
 #include "cmd/common.h"
 #include "lib/secret.h"
 #include "lib/str.h"
@@ -21,12 +22,8 @@
 #include "registry/exchange.h"
 #include "store/store.h"
 
-#define PASSWORD_MIN	   8
-#define PASSWORD_GENERATED 24
-#define TOKEN_LABEL_MAX	   100
-#define TOKEN_LIFETIME_MAX (3650 * 86400) /* --expires: at most ten years */
-#define AUDIT_DEFAULT	   50
-#define AUDIT_MAX	   100000
+#define AUDIT_DEFAULT 50
+#define AUDIT_MAX     100000
 
 /* url without a password ("postgresql://bob:secret@db/x" shows
  * "postgresql://bob:***@db/x"); caller frees. */
@@ -170,23 +167,6 @@ out:
 	return rc;
 }
 
-/* User names: 1..64 letters, digits and . _ @ -. */
-static int check_user_name(const char *name, struct sk_error *err)
-{
-	size_t n = strlen(name);
-
-	if (n == 0 || n > USER_NAME_MAX)
-		return sk_error_set(err, SK_EINVAL, "user name must be 1 to %d characters",
-				    USER_NAME_MAX);
-	for (const char *p = name; *p; p++)
-		if (!isalnum((unsigned char)*p) && strchr("._@-", *p) == NULL)
-			return sk_error_set(err, SK_EINVAL,
-					    "user name '%s' may hold only letters, "
-					    "digits and . _ @ -",
-					    name);
-	return 0;
-}
-
 /* The first line of stdin, without its line end. */
 static int read_password(char *out, size_t size, struct sk_error *err)
 {
@@ -202,10 +182,7 @@ static int read_password(char *out, size_t size, struct sk_error *err)
 				    size - 2);
 	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'))
 		out[--n] = '\0';
-	if (n < PASSWORD_MIN)
-		return sk_error_set(err, SK_EINVAL, "the password needs at least %d characters",
-				    PASSWORD_MIN);
-	return 0;
+	return account_password_check(out, err);
 }
 
 int cli_user_add(struct cli *c, int argc, char **argv)
@@ -216,7 +193,7 @@ int cli_user_add(struct cli *c, int argc, char **argv)
 		       *org_opt = cli_opt_get(opts, "org");
 	bool from_stdin;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
-	char password[1024], pwhash[SECRET_PWHASH_MAX], token[SECRET_TOKEN_LEN + 1];
+	char password[1024];
 	struct org org;
 	struct user u;
 	int npos = 0, rc, role;
@@ -242,8 +219,11 @@ int cli_user_add(struct cli *c, int argc, char **argv)
 		rc = cli_usage_error(c, "only partner users belong to an organization (--org)");
 		goto out;
 	}
-	if (check_user_name(pos[0], &c->err) != 0)
+	if (strlen(pos[0]) > USER_NAME_MAX) {
+		sk_error_set(&c->err, SK_EINVAL, "user name must be 1 to %d characters",
+			     USER_NAME_MAX);
 		goto fail;
+	}
 	if (secret_init() != 0) {
 		sk_error_set(&c->err, SK_EIO, "libsodium could not be initialised");
 		goto fail;
@@ -252,10 +232,7 @@ int cli_user_add(struct cli *c, int argc, char **argv)
 		if (read_password(password, sizeof(password), &c->err) != 0)
 			goto fail;
 	} else {
-		secret_token_new(token);
-		memcpy(password, token + 3, PASSWORD_GENERATED);
-		password[PASSWORD_GENERATED] = '\0';
-		explicit_bzero(token, sizeof(token));
+		account_password_new(password);
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
@@ -264,11 +241,7 @@ int cli_user_add(struct cli *c, int argc, char **argv)
 	memcpy(u.name, pos[0], strlen(pos[0]) + 1);
 	u.role = (enum user_role)role;
 	u.org_id = org.id;
-	if (secret_password_hash(password, pwhash) != 0) {
-		sk_error_set(&c->err, SK_EIO, "hashing the password failed");
-		goto fail;
-	}
-	if (store_user_add(c->st, &u, pwhash, &c->err) != 0)
+	if (account_user_add(c->st, access_local_operator(), &u, password, &c->err) != 0)
 		goto fail;
 	if (c->json) {
 		json_t *o = json_object();
@@ -299,51 +272,30 @@ out:
 	return rc;
 }
 
-/* Labels: up to 100 bytes, no control characters. */
-static int check_label(const char *label, struct sk_error *err)
-{
-	if (strlen(label) > TOKEN_LABEL_MAX)
-		return sk_error_set(err, SK_EINVAL, "label is longer than %d bytes",
-				    TOKEN_LABEL_MAX);
-	for (const unsigned char *p = (const unsigned char *)label; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return sk_error_set(err, SK_EINVAL,
-					    "label contains control characters");
-	return 0;
-}
-
 int cli_token_create(struct cli *c, int argc, char **argv)
 {
 	struct cli_opt opts[] = {{"label", true}, {"expires", true}, {NULL}};
 	struct cli_opt *label_opt = cli_opt_get(opts, "label");
 	struct cli_opt *expires_opt = cli_opt_get(opts, "expires");
-	char expires[21] = "";
 	int64_t lifetime = 0;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
-	char pwhash[SECRET_PWHASH_MAX], token[SECRET_TOKEN_LEN + 1], hash[SECRET_HASH_HEX + 1];
+	struct account_token t;
 	const char *label;
-	struct user u;
-	int64_t id = 0;
 	int npos = 0, rc;
 
-	memset(&u, 0, sizeof(u));
-	token[0] = '\0';
+	memset(&t, 0, sizeof(t));
 	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
 	if (rc != CLI_GO)
 		goto out;
 	label = label_opt->count > 0 ? label_opt->arg : "";
-	if (check_label(label, &c->err) != 0)
-		goto fail;
-	if (expires_opt->count > 0) {
-		if (str_to_duration(expires_opt->arg, TOKEN_LIFETIME_MAX, &lifetime) != 0 ||
-		    lifetime == 0) {
-			rc = cli_usage_error(c,
-					     "--expires must be a duration from 1s to %dd "
-					     "(a number with s, m, h or d: 90d)",
-					     TOKEN_LIFETIME_MAX / 86400);
-			goto out;
-		}
-		str_time_iso(str_time_now() + (time_t)lifetime, expires);
+	if (expires_opt->count > 0 &&
+	    (str_to_duration(expires_opt->arg, ACCOUNT_LIFETIME_MAX, &lifetime) != 0 ||
+	     lifetime == 0)) {
+		rc = cli_usage_error(c,
+				     "--expires must be a duration from 1s to %dd "
+				     "(a number with s, m, h or d: 90d)",
+				     ACCOUNT_LIFETIME_MAX / 86400);
+		goto out;
 	}
 	if (secret_init() != 0) {
 		sk_error_set(&c->err, SK_EIO, "libsodium could not be initialised");
@@ -351,39 +303,35 @@ int cli_token_create(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	if (store_user_get_by_name(c->st, pos[0], &u, pwhash, &c->err) != 0)
-		goto fail;
-	explicit_bzero(pwhash, sizeof(pwhash));
-	secret_token_new(token);
-	secret_token_hash(token, hash);
-	if (store_token_add(c->st, u.id, label, hash, expires[0] != '\0' ? expires : NULL, &id,
-			    &c->err) != 0)
+	if (account_token_create(c->st, access_local_operator(), pos[0], label, lifetime, &t,
+				 &c->err) != 0)
 		goto fail;
 	if (c->json) {
 		json_t *o = json_object();
 
-		json_object_set_new(o, "id", json_integer(id));
-		json_object_set_new(o, "user", json_string(u.name));
+		json_object_set_new(o, "id", json_integer(t.id));
+		json_object_set_new(o, "user", json_string(t.user.name));
 		json_object_set_new(o, "label", json_string(label));
-		json_object_set_new(o, "expires",
-				    expires[0] != '\0' ? json_string(expires) : json_null());
-		json_object_set_new(o, "token", json_string(token));
+		json_object_set_new(
+		    o, "expires", t.expires[0] != '\0' ? json_string(t.expires) : json_null());
+		json_object_set_new(o, "token", json_string(t.token));
 		rc = cli_print_json(o);
 	} else {
-		printf("%s\n", token);
+		printf("%s\n", t.token);
 		rc = 0;
 	}
 	if (rc == 0)
 		fprintf(stderr,
 			"schakel: token %lld for %s created%s%s; it is shown only once and "
 			"stored only as a hash\n",
-			(long long)id, u.name, expires[0] != '\0' ? ", expiring " : "",
-			expires);
+			(long long)t.id, t.user.name, t.expires[0] != '\0' ? ", expiring " : "",
+			t.expires);
 	goto out;
 fail:
 	rc = cli_fail(c);
 out:
-	explicit_bzero(token, sizeof(token));
+	explicit_bzero(&t, sizeof(t));
+	cli_opts_free(opts);
 	free(pos);
 	return rc;
 }
@@ -430,24 +378,19 @@ int cli_token_list(struct cli *c, int argc, char **argv)
 	struct cli_opt opts[] = {{NULL}};
 	struct token_out o = {0};
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
-	struct user u;
 	int npos = 0, rc;
 
-	memset(&u, 0, sizeof(u));
 	rc = cli_parse(c, argc, argv, opts, 0, 1, pos, &npos);
 	if (rc != CLI_GO)
 		goto out;
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	if (npos == 1 && store_user_get_by_name(c->st, pos[0], &u, NULL, &c->err) != 0) {
-		rc = cli_fail(c);
-		goto out;
-	}
 	if (c->json)
 		o.a = json_array();
 	else
 		o.t = cli_table_new(6, heads);
-	if (store_token_each(c->st, u.id, print_token, &o, &c->err) != 0) {
+	if (account_token_each(c->st, access_local_operator(), npos == 1 ? pos[0] : NULL,
+			       print_token, &o, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
 	}

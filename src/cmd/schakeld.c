@@ -25,6 +25,7 @@
 #include "lib/str.h"
 #include "mail/dispatch.h"
 #include "route/notify.h"
+#include "route/retention.h"
 #include "store/store.h"
 #include "ticket/intake.h"
 
@@ -203,15 +204,14 @@ static int purge_job_run(struct store *st, void *arg)
 	const struct daemon_settings *s = arg;
 	int64_t cut = (int64_t)str_time_now() - s->retention_days * 86400;
 	struct sk_error err = {0};
-	int64_t deleted = 0, mails = 0;
+	struct retention_result n;
 
-	if (store_event_purge(st, cut, &deleted, &err) != 0 ||
-	    store_mail_purge(st, cut, false, &mails, &err) != 0)
+	if (retention_purge(st, access_local_operator(), cut, false, &n, &err) != 0)
 		log_warn("purge: %s", err.msg);
-	else if (deleted + mails > 0)
+	else if (n.events + n.mails > 0)
 		log_info("purge: deleted %lld events and %lld sent mail messages older than "
 			 "%lld days",
-			 (long long)deleted, (long long)mails, (long long)s->retention_days);
+			 (long long)n.events, (long long)n.mails, (long long)s->retention_days);
 	return 0;
 }
 
