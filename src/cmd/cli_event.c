@@ -15,6 +15,7 @@
 #include "lib/xalloc.h"
 #include "model/recipient.h"
 #include "model/taxonomy.h"
+#include "registry/constituency.h"
 #include "registry/event_read.h"
 #include "route/optout.h"
 #include "route/retention.h"
@@ -206,7 +207,7 @@ int cli_events_list(struct cli *c, int argc, char **argv)
 			goto fail;
 		f.org_id = org.id;
 	}
-	if (store_org_each(c->st, org_list_push, &orgs, &c->err) != 0)
+	if (registry_org_list(c->st, access_local_operator(), &orgs, &c->err) != 0)
 		goto fail;
 	org_list_sort_by_id(&orgs);
 	lo.c = c;
@@ -391,7 +392,7 @@ int cli_optout_list(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c)) != 0)
 		goto out;
 	if ((npos == 1 && cli_org_find(c, pos[0], &org) != 0) ||
-	    store_org_each(c->st, org_list_push, &orgs, &c->err) != 0)
+	    registry_org_list(c->st, access_local_operator(), &orgs, &c->err) != 0)
 		goto fail;
 	org_list_sort_by_id(&orgs);
 	rows.orgs = &orgs;

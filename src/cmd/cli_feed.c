@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "access/access.h"
 #include "cmd/cli.h"
 #include "cmd/common.h"
 #include "feed/csvmap.h"
@@ -20,6 +21,7 @@
 #include "lib/xalloc.h"
 #include "model/event.h"
 #include "model/tlp.h"
+#include "registry/constituency.h"
 #include "route/ingest.h"
 #include "store/store.h"
 
@@ -333,7 +335,7 @@ static int print_orgs(struct cli *c, struct ingest_stats *stats, json_t *doc)
 	json_t *a = doc ? json_array() : NULL;
 	int rc;
 
-	if ((rc = store_org_each(c->st, org_list_push, &orgs, &c->err)) != 0) {
+	if ((rc = registry_org_list(c->st, access_local_operator(), &orgs, &c->err)) != 0) {
 		cli_table_free(t);
 		json_decref(a);
 		return cli_fail(c);
