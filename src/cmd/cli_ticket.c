@@ -172,6 +172,8 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 		       r.acked || !r.created ? "" : r.no_ack);
 		if (r.not_parsed[0] != '\0')
 			printf("stored as received, not parsed: %s\n", r.not_parsed);
+		if (r.encrypted)
+			printf("stored as received: encrypted, not yet read\n");
 		rc = 0;
 	}
 out:
@@ -308,10 +310,10 @@ static long long ji(json_t *o, const char *key)
 /* Ticket j (ticket_view_full()) as text. */
 static void show_text(json_t *j)
 {
-	static const char *const heads[] = {"KIND", "VALUE", "ORG", "WHY"};
-	struct cli_table *t = cli_table_new(4, heads);
-	json_t *v;
-	size_t i;
+	static const char *const heads[] = {"KIND", "VALUE", "ORG", "WHY", "FROM"};
+	struct cli_table *t = cli_table_new(5, heads);
+	json_t *v, *p;
+	size_t i, k;
 
 	printf("Ticket #%lld: %s\n", ji(j, "id"), js(j, "subject"));
 	printf("  type %s, status %s, priority P%lld, severity %s, %s\n", js(j, "type"),
@@ -333,10 +335,11 @@ static void show_text(json_t *j)
 	json_array_foreach(json_object_get(j, "parties"), i, v)
 	    printf("  party %lld: organization %lld, %s\n", ji(v, "id"), ji(v, "org_id"),
 		   *js(v, "address") ? js(v, "address") : "-");
-	json_array_foreach(json_object_get(j, "items"), i, v)
-	    cli_table_add(t, (const char *[]){js(v, "kind"), js(v, "value"),
-					      ji(v, "org_id") > 0 ? js(v, "org") : "-",
-					      *js(v, "reason") ? js(v, "reason") : "-"});
+	json_array_foreach(json_object_get(j, "items"), i, v) cli_table_add(
+	    t, (const char *[]){js(v, "kind"), js(v, "value"),
+				ji(v, "org_id") > 0 ? js(v, "org") : "-",
+				*js(v, "reason") ? js(v, "reason") : "-",
+				*js(v, "derived_from") ? js(v, "derived_from") : "-"});
 	if (cli_table_rows(t) > 0) {
 		printf("\nNamed in the report:\n");
 		cli_table_print(t);
@@ -353,8 +356,15 @@ static void show_text(json_t *j)
 		if (*js(v, "not_parsed") != '\0')
 			printf("(not parsed: %s; ticket raw %lld gives the mail as received)\n",
 			       js(v, "not_parsed"), ji(v, "id"));
+		json_array_foreach(json_object_get(v, "parts"), k, p) printf(
+		    "part %lld: %s%s%s, %lld bytes%s%s\n", ji(p, "n"), js(p, "content_type"),
+		    *js(p, "filename") ? " " : "", js(p, "filename"), ji(p, "size"),
+		    json_is_true(json_object_get(p, "encrypted")) ? ", encrypted" : "",
+		    json_is_true(json_object_get(p, "signed")) ? ", signed" : "");
 		printf("Subject: %s\n\n%s\n", js(v, "subject"),
-		       enc ? "(encrypted: not shown)" : js(v, "body"));
+		       enc ? "(encrypted, not yet read: schakel ticket decrypt gives the clear "
+			     "text)"
+			   : js(v, "body"));
 	}
 }
 

@@ -26,6 +26,10 @@ struct inbound_part {
 	char content_type[128]; /* "text/plain" */
 	char filename[256];	/* "" if none */
 	int64_t size;		/* bytes once decoded */
+	/* In a PGP/MIME or S/MIME encrypted structure, or holding an armored
+	 * PGP MESSAGE: its text is never read. */
+	bool encrypted;
+	bool signed_; /* in a multipart/signed, a signature, or clear-signed armor */
 };
 
 struct inbound {
@@ -47,7 +51,8 @@ struct inbound {
 	bool list;		      /* has List-Id or List-Unsubscribe */
 	char *refs[INBOUND_REFS_MAX]; /* In-Reply-To, then References newest first */
 	size_t n_refs;
-	bool encrypted; /* PGP/MIME, S/MIME or an inline PGP message */
+	bool encrypted; /* a part is (PGP/MIME, S/MIME, an inline PGP message) */
+	bool signed_;	/* a part is signed (PGP/MIME or clear-signed armor) */
 	char *text;	/* the first text/plain part (else text/html, tags removed), UTF-8 as
 			   subject */
 	bool text_cut;	/* longer than INBOUND_TEXT_MAX */

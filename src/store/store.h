@@ -435,6 +435,8 @@ struct store_ticket_part {
 	const char *content_type;
 	const char *filename; /* "" if none */
 	int64_t size;
+	bool encrypted; /* its clear text is not stored (mail/inbound.h) */
+	bool signed_;
 };
 
 /* Add t (its id, created and updated are set), with an audit row. */
@@ -477,6 +479,11 @@ typedef int (*store_ticket_message_fn)(const struct store_ticket_message *m, voi
 /* The messages of a ticket, oldest first. */
 int store_ticket_message_each(struct store *st, int64_t ticket_id, store_ticket_message_fn fn,
 			      void *ctx, struct sk_error *err);
+/* The parts of message id, in order (n from 1), to fn; SK_ENOTFOUND
+ * when it has none listed. */
+typedef int (*store_ticket_part_fn)(int n, const struct store_ticket_part *p, void *ctx);
+int store_ticket_part_each(struct store *st, int64_t message_id, store_ticket_part_fn fn,
+			   void *ctx, struct sk_error *err);
 /* The bytes of message id as received, appended to out. */
 int store_ticket_message_raw(struct store *st, int64_t id, struct buf *out,
 			     struct sk_error *err);
@@ -503,13 +510,16 @@ int store_ticket_party_each(struct store *st, int64_t ticket_id, store_ticket_pa
 			    void *ctx, struct sk_error *err);
 
 /* What a ticket's text names: kind, value and the owning organization
- * (0: none known) with the resource that matched. */
+ * (0: none known) with the resource that matched; derived_from names the
+ * encrypted part whose clear text named it ("message 12 part 2,
+ * decrypted"), NULL or "" for mail that came in clear. */
 int store_ticket_item_add(struct store *st, int64_t ticket_id, const char *kind,
 			  const char *value, int64_t org_id, const char *reason,
-			  struct sk_error *err);
+			  const char *derived_from, struct sk_error *err);
 /* In the order they were added; org_name "" without an owner. */
 typedef int (*store_ticket_item_fn)(const char *kind, const char *value, int64_t org_id,
-				    const char *org_name, const char *reason, void *ctx);
+				    const char *org_name, const char *reason,
+				    const char *derived_from, void *ctx);
 int store_ticket_item_each(struct store *st, int64_t ticket_id, store_ticket_item_fn fn,
 			   void *ctx, struct sk_error *err);
 

@@ -338,7 +338,7 @@ static int thread_find(struct store *st, const struct intake_config *c,
 struct owners {
 	struct store *st;
 	int64_t ticket_id;
-	const char *kind, *value;
+	const char *kind, *value, *derived_from;
 	char first[RESOURCE_TEXT_MAX]; /* the most specific resource */
 	int n;
 	int rc;
@@ -359,18 +359,19 @@ static int owner_add(const struct org *org, const struct resource *via, void *ct
 	snprintf(reason, sizeof(reason), "%s %s", resource_type_names[via->type], value);
 	o->n++;
 	o->rc = store_ticket_item_add(o->st, o->ticket_id, o->kind, o->value, org->id, reason,
-				      o->err);
+				      o->derived_from, o->err);
 	return o->rc;
 }
 
-static int items_store(struct store *st, int64_t ticket_id, const struct extract_result *x,
-		       struct sk_error *err)
+int intake_items_store(struct store *st, int64_t ticket_id, const struct extract_result *x,
+		       const char *derived_from, struct sk_error *err)
 {
 	for (size_t i = 0; i < x->count; i++) {
 		const struct extract_item *it = &x->items[i];
 		const char *query = it->kind == EXTRACT_URL ? it->host : it->text;
-		struct owners o = {st, ticket_id, extract_kind_names[it->kind], it->text, "", 0,
-				   0,  err};
+		struct owners o = {
+		    st, ticket_id, extract_kind_names[it->kind], it->text, derived_from, "", 0,
+		    0,	err};
 		int rc = 0;
 
 		if (query != NULL && it->kind != EXTRACT_CVE) {
@@ -384,7 +385,8 @@ static int items_store(struct store *st, int64_t ticket_id, const struct extract
 				rc = o.rc;
 		}
 		if (rc == 0 && o.n == 0)
-			rc = store_ticket_item_add(st, ticket_id, o.kind, it->text, 0, "", err);
+			rc = store_ticket_item_add(st, ticket_id, o.kind, it->text, 0, "",
+						   derived_from, err);
 		if (rc != 0)
 			return rc;
 	}
@@ -452,7 +454,8 @@ static int report_open(struct store *st, const struct intake_config *c,
 	intake_sla_apply(&c->sla, t, (int64_t)str_time_now(), entitled);
 	if (in->encrypted) {
 		snprintf(t->scope_reason, sizeof(t->scope_reason),
-			 "the report is encrypted: decrypt it to judge");
+			 "the report is encrypted, not yet read: decrypt it to judge "
+			 "(schakel ticket decrypt)");
 	} else if (in->not_parsed[0] != '\0') {
 		snprintf(t->scope_reason, sizeof(t->scope_reason),
 			 "the report was not parsed (%s): judge it from the mail as received",
@@ -474,7 +477,7 @@ static int report_open(struct store *st, const struct intake_config *c,
 	}
 	rc = store_ticket_add(st, t, err);
 	if (rc == 0)
-		rc = items_store(st, t->id, &x, err);
+		rc = intake_items_store(st, t->id, &x, NULL, err);
 	extract_result_free(&x);
 	return rc;
 }
@@ -524,8 +527,9 @@ int intake_mail(struct store *st, const struct intake_config *c, const char *env
 		goto out;
 	out->ticket_id = t.id;
 	for (size_t i = 0; i < in.n_parts; i++)
-		parts[i] = (struct store_ticket_part){in.parts[i].content_type,
-						      in.parts[i].filename, in.parts[i].size};
+		parts[i] = (struct store_ticket_part){
+		    in.parts[i].content_type, in.parts[i].filename, in.parts[i].size,
+		    in.parts[i].encrypted, in.parts[i].signed_};
 	{
 		const struct store_ticket_message m = {
 		    .ticket_id = t.id,

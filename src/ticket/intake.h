@@ -15,6 +15,7 @@
 #include "ticket/sla.h"
 
 struct config;
+struct extract_result;
 struct scope;
 struct ticket;
 struct sk_error;
@@ -70,6 +71,13 @@ struct intake_result {
  * nothing in a mail's text makes a mail that can be stored fail. */
 int intake_mail(struct store *st, const struct intake_config *c, const char *envelope_from,
 		const void *raw, size_t len, struct intake_result *out, struct sk_error *err);
+
+/* Store what x found in ticket_id's text, each with its owners from the
+ * registry (one row per owner of the most specific resource, or one
+ * without): derived_from as in store_ticket_item_add(). In the caller's
+ * transaction. */
+int intake_items_store(struct store *st, int64_t ticket_id, const struct extract_result *x,
+		       const char *derived_from, struct sk_error *err);
 
 /* Priority, coverage and due times of t (its class, service and
  * severity) for a ticket opened at opened, from the service matrix and

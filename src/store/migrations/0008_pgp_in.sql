@@ -1,0 +1,10 @@
+-- 0008_pgp_in: OpenPGP in received mail. A part's marks: encrypted (in a
+-- PGP/MIME or S/MIME encrypted structure, or holding an armored PGP
+-- message: its clear text is never stored) and signed (in a
+-- multipart/signed, a signature, or a clear-signed text). An item found
+-- in the clear text of a part decrypted on request says which part
+-- (derived_from: 'message 12 part 2, decrypted'); '' for one found in
+-- mail that came in clear.
+ALTER TABLE ticket_parts ADD COLUMN encrypted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ticket_parts ADD COLUMN signed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ticket_items ADD COLUMN derived_from TEXT NOT NULL DEFAULT '';
