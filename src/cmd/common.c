@@ -42,6 +42,7 @@ static const char *const known_settings[] = {
     "mail.from",
     "mail.max_attempts",
     "mail.tls",
+    "pgp.home",
     "tickets.tag",
     "tickets.addresses",
     "tickets.ack",

@@ -46,7 +46,12 @@ expect_rc 64 "option value missing" S org add A --kind liaison --class
 
 # --- init ------------------------------------------------------------------
 expect_rc 0 "init creates the store" S init
-expect_eq "store ready: $DB" "$OUT" "init says where the store is"
+expect_eq "store ready: $DB" "$(printf '%s\n' "$OUT" | head -n 1)" "init says where the store is"
+if on_backend sqlite; then
+	expect_eq "keyring: $TMP/gnupg" "$(printf '%s\n' "$OUT" | sed -n 2p)" \
+		"init says where the keyring is: beside the database"
+	expect_eq "700" "$(stat -c %a "$TMP/gnupg")" "init creates the keyring 0700"
+fi
 expect_rc 0 "init again is fine" S init
 
 # --- organizations -----------------------------------------------------------
