@@ -153,6 +153,13 @@ int cli_mailgate(struct cli *c, int argc, char **argv);
 int cli_ticket_list(struct cli *c, int argc, char **argv);
 int cli_ticket_show(struct cli *c, int argc, char **argv);
 int cli_ticket_raw(struct cli *c, int argc, char **argv);
+int cli_ticket_decrypt(struct cli *c, int argc, char **argv);
+/* The user ticket commands act as: the local operator, named after
+ * whoever runs the command (cli_ticket.c). */
+struct user;
+void cli_operator(struct user *u);
+/* A ticket number as "42" or "#42": 0, or a usage error's exit code. */
+int cli_ticket_number(struct cli *c, const char *text, int64_t *id);
 int cli_ticket_new(struct cli *c, int argc, char **argv);
 int cli_ticket_set(struct cli *c, int argc, char **argv);
 int cli_ticket_resolve(struct cli *c, int argc, char **argv);

@@ -190,7 +190,7 @@ out:
 /* The user the command acts as: the local operator (access.h), named
  * after whoever runs it, so that comments and replies say who wrote
  * them. */
-static void operator_of(struct user *u)
+void cli_operator(struct user *u)
 {
 	char actor[128];
 
@@ -270,7 +270,7 @@ int cli_ticket_list(struct cli *c, int argc, char **argv)
 		o.a = json_array();
 	else
 		o.t = cli_table_new(7, heads);
-	operator_of(&u);
+	cli_operator(&u);
 	if (ticket_list(c->st, &u, &f, list_row, &o, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
@@ -285,7 +285,7 @@ out:
 }
 
 /* A ticket number as "42" or "#42"; 0 or a usage error's exit code. */
-static int ticket_arg(struct cli *c, const char *text, int64_t *id)
+int cli_ticket_number(struct cli *c, const char *text, int64_t *id)
 {
 	if (*text == '#')
 		text++;
@@ -379,9 +379,9 @@ int cli_ticket_show(struct cli *c, int argc, char **argv)
 	rc = cli_parse(c, argc, argv, NULL, 1, 1, pos, &npos);
 	if (rc != CLI_GO)
 		goto out;
-	if ((rc = ticket_arg(c, pos[0], &id)) != 0 || (rc = cli_open(c)) != 0)
+	if ((rc = cli_ticket_number(c, pos[0], &id)) != 0 || (rc = cli_open(c)) != 0)
 		goto out;
-	operator_of(&u);
+	cli_operator(&u);
 	if ((j = ticket_view_full(c->st, &u, id, &c->err)) == NULL) {
 		rc = cli_fail(c);
 		goto out;
@@ -415,7 +415,7 @@ int cli_ticket_raw(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	operator_of(&u);
+	cli_operator(&u);
 	if (ticket_message_raw(c->st, &u, id, &raw, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
@@ -484,7 +484,7 @@ int cli_ticket_new(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	operator_of(&u);
+	cli_operator(&u);
 	if (ticket_open(c->st, &u, (enum ticket_type)ty, pos[0],
 			cli_opt_get(opts, "requester")->arg, &t, &c->err) != 0)
 		rc = cli_fail(c);
@@ -519,7 +519,7 @@ static int change_run(struct cli *c, int argc, char **argv, bool resolve)
 	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
 	if (rc != CLI_GO)
 		goto out;
-	if ((rc = ticket_arg(c, pos[0], &id)) != 0)
+	if ((rc = cli_ticket_number(c, pos[0], &id)) != 0)
 		goto out;
 	ch.status = cli_opt_get(opts, "status")->arg;
 	ch.owner = cli_opt_get(opts, "owner")->arg;
@@ -533,7 +533,7 @@ static int change_run(struct cli *c, int argc, char **argv, bool resolve)
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	operator_of(&u);
+	cli_operator(&u);
 	if (resolve && ch.status == NULL) {
 		if (ticket_get(c->st, &u, id, &t, &c->err) != 0) {
 			rc = cli_fail(c);
@@ -592,7 +592,8 @@ static int message_run(struct cli *c, int argc, char **argv, bool reply)
 	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
 	if (rc != CLI_GO)
 		goto out;
-	if ((rc = ticket_arg(c, pos[0], &id)) != 0 || (rc = text_arg(c, opts, &text)) != 0)
+	if ((rc = cli_ticket_number(c, pos[0], &id)) != 0 ||
+	    (rc = text_arg(c, opts, &text)) != 0)
 		goto out;
 	if (!reply && cli_opt_get(opts, "to")->count > 0) {
 		rc = cli_usage_error(c, "a comment is never mailed: --to is for ticket reply");
@@ -600,7 +601,7 @@ static int message_run(struct cli *c, int argc, char **argv, bool reply)
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	operator_of(&u);
+	cli_operator(&u);
 	if (reply) {
 		if (intake_config_read(c->cfg, &ic, &c->err) != 0) {
 			rc = cli_fail(c);
@@ -656,10 +657,10 @@ int cli_ticket_link(struct cli *c, int argc, char **argv)
 	rc = cli_parse(c, argc, argv, NULL, 2, 2, pos, &npos);
 	if (rc != CLI_GO)
 		goto out;
-	if ((rc = ticket_arg(c, pos[0], &report)) != 0 ||
-	    (rc = ticket_arg(c, pos[1], &incident)) != 0 || (rc = cli_open(c)) != 0)
+	if ((rc = cli_ticket_number(c, pos[0], &report)) != 0 ||
+	    (rc = cli_ticket_number(c, pos[1], &incident)) != 0 || (rc = cli_open(c)) != 0)
 		goto out;
-	operator_of(&u);
+	cli_operator(&u);
 	if (ticket_link(c->st, &u, report, incident, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
@@ -683,7 +684,7 @@ int cli_ticket_party(struct cli *c, int argc, char **argv)
 	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
 	if (rc != CLI_GO)
 		goto out;
-	if ((rc = ticket_arg(c, pos[0], &id)) != 0)
+	if ((rc = cli_ticket_number(c, pos[0], &id)) != 0)
 		goto out;
 	if (org_opt->count == 0 && cli_opt_get(opts, "address")->count == 0) {
 		rc = cli_usage_error(c,
@@ -700,7 +701,7 @@ int cli_ticket_party(struct cli *c, int argc, char **argv)
 		org_id = org.id;
 		org_clear(&org);
 	}
-	operator_of(&u);
+	cli_operator(&u);
 	if (ticket_party_add(c->st, &u, id, org_id, cli_opt_get(opts, "address")->arg, &party,
 			     &c->err) != 0) {
 		rc = cli_fail(c);
@@ -791,7 +792,7 @@ int cli_queue(struct cli *c, int argc, char **argv)
 		o.a = json_array();
 	else
 		o.t = cli_table_new(11, heads);
-	operator_of(&u);
+	cli_operator(&u);
 	if (ticket_list(c->st, &u, &f, queue_row, &o, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;

@@ -277,6 +277,16 @@ static const struct cli_command commands[] = {
      "usage: schakel ticket raw MESSAGE\n"
      "Write message MESSAGE (its number in ticket show) to stdout, byte for byte as it\n"
      "was received; encrypted mail stays encrypted.\n"},
+    {"ticket", "decrypt", cli_ticket_decrypt, "read an encrypted report (audited)",
+     "usage: schakel ticket decrypt NUMBER --reason TEXT [--message M] [--part K]\n"
+     "                              [--extract] [--json]\n"
+     "Decrypt part K (default: the first encrypted one) of the ticket's encrypted\n"
+     "mail (message M, default: the first) with schakel's key and write the clear\n"
+     "text to stdout. It is held in locked memory only and never stored; the\n"
+     "request and its reason go into the audit log first. --extract stores what\n"
+     "the clear text names (addresses, domains, URLs, CVE ids, with their owners),\n"
+     "each marked as found in that encrypted part. See docs/tickets.md.\n"
+     "  --reason TEXT  why it is read (required, one line, at most 500 bytes)\n" JSON_HELP},
     {"ticket", "new", cli_ticket_new, "open a ticket by hand",
      "usage: schakel ticket new SUBJECT [--type TYPE] [--requester ADDRESS] [--json]\n"
      "Open a ticket (TYPE report, incident (the default) or\n"

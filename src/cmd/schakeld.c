@@ -24,6 +24,7 @@
 #include "lib/secret.h"
 #include "lib/str.h"
 #include "mail/dispatch.h"
+#include "pgp/pgp.h"
 #include "route/notify.h"
 #include "route/retention.h"
 #include "store/store.h"
@@ -262,7 +263,7 @@ int main(int argc, char **argv)
 	struct http_server *srv = NULL;
 	struct jobs *jobs = NULL;
 	struct mail_job mail_job = {NULL, 0};
-	char relay[SMTP_RELAY_MAX + 1];
+	char relay[SMTP_RELAY_MAX + 1], *keyring = NULL;
 	sigset_t stop_set;
 	int64_t port_num;
 	int opt, sig, status = EX_OK;
@@ -326,6 +327,8 @@ int main(int argc, char **argv)
 	}
 	s.http.tables = http_routes;
 	api_tickets_configure(&s.tickets);
+	keyring = pgp_home_path(cfg, s.url);
+	api_tickets_configure_pgp(keyring);
 	log_init(PROG, (enum log_level)s.log_level, s.use_syslog);
 
 	/* Signals are taken by sigwait() below; every thread started from
@@ -385,6 +388,7 @@ out:
 	http_server_stop(srv, 0);
 	notify_config_free(&s.notify);
 	intake_config_free(&s.tickets);
+	free(keyring);
 	store_pool_free(pool);
 	config_free(cfg);
 	return status;

@@ -13,4 +13,9 @@ extern const struct router_route api_tickets_routes[];
  * before the server starts. Without them replies are refused (500). */
 void api_tickets_configure(const struct intake_config *c);
 
+/* schakel's keyring (pgp_home_path()) for POST .../decrypt; borrowed,
+ * set once before the server starts. Without it decrypt is refused
+ * (500). */
+void api_tickets_configure_pgp(const char *home);
+
 #endif

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/buf.h"
 #include "lib/error.h"
 #include "lib/str.h"
 #include "lib/utf8.h"
@@ -130,6 +131,9 @@ static char *html_strip(const char *html)
 struct walk {
 	struct inbound *m;
 	char *html;
+	/* inbound_part_content: the leaf sought (from 1), the leaves seen. */
+	size_t want, seen;
+	GMimeObject *found;
 };
 
 /* The OpenPGP armor in a part's decoded content: an armored message
@@ -241,6 +245,9 @@ static void walk(GMimeObject *o, bool enc, bool sig, struct walk *w)
 			w->m->signed_ = sig = true;
 		for (int i = 0; i < n; i++)
 			walk(g_mime_multipart_get_part(GMIME_MULTIPART(o), i), enc, sig, w);
+	} else if (GMIME_IS_PART(o) && w->want > 0) {
+		if (++w->seen == w->want)
+			w->found = o;
 	} else if (GMIME_IS_PART(o)) {
 		part_seen(o, enc, sig, w);
 	}
@@ -378,6 +385,53 @@ done:
 	free(w.html);
 	if (msg != NULL)
 		g_object_unref(msg);
+	return rc;
+}
+
+int inbound_part_content(const void *raw, size_t len, const struct mimescan_limits *lim,
+			 size_t n, struct buf *out, struct sk_error *err)
+{
+	struct mimescan scan;
+	struct walk w = {.want = n};
+	GMimeStream *stream, *mem;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+	GMimeDataWrapper *content;
+	GByteArray *bytes;
+	int rc;
+
+	if (len > INBOUND_MAX)
+		return sk_error_set(err, SK_ETOOBIG, "the message is larger than %d bytes",
+				    INBOUND_MAX);
+	pthread_once(&gmime_once, gmime_start);
+	mimescan_run(raw, len, lim, &scan);
+	if (scan.over[0] != '\0')
+		return sk_error_set(err, SK_EINVAL, "the mail was not parsed: %s", scan.over);
+	stream = g_mime_stream_mem_new_with_buffer(raw, len);
+	parser = g_mime_parser_new_with_stream(stream);
+	msg = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	if (msg == NULL)
+		return sk_error_set(err, SK_EINVAL, "not a mail: no RFC 5322 header found");
+	if (n > 0 && g_mime_message_get_mime_part(msg) != NULL)
+		walk(g_mime_message_get_mime_part(msg), false, false, &w);
+	if (w.found == NULL) {
+		rc = sk_error_set(err, SK_ENOTFOUND, "the mail has %zu parts, no part %zu",
+				  w.seen, n);
+		goto out;
+	}
+	content = g_mime_part_get_content(GMIME_PART(w.found));
+	mem = g_mime_stream_mem_new();
+	if (content != NULL)
+		g_mime_data_wrapper_write_to_stream(content, mem);
+	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	rc = buf_append(out, bytes->data, bytes->len);
+	if (rc != 0)
+		sk_error_set(err, rc, "part %zu is larger than %zu bytes", n, out->max);
+	g_object_unref(mem);
+out:
+	g_object_unref(msg);
 	return rc;
 }
 

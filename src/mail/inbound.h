@@ -14,6 +14,7 @@
 #include "mail/message.h"
 #include "mail/mimescan.h"
 
+struct buf;
 struct sk_error;
 
 #define INBOUND_MAX	  (64 * 1024 * 1024) /* bytes of a message read at all */
@@ -69,5 +70,12 @@ struct inbound {
 int inbound_parse(const void *raw, size_t len, const struct mimescan_limits *lim,
 		  struct inbound *out, struct sk_error *err);
 void inbound_clear(struct inbound *m);
+
+/* The decoded content of leaf part n (from 1, as inbound_parse() lists
+ * parts) of raw[0..len), appended to out (within its cap, else
+ * SK_ETOOBIG). A mail over lim is SK_EINVAL (its parts were never
+ * listed); no part n is SK_ENOTFOUND. */
+int inbound_part_content(const void *raw, size_t len, const struct mimescan_limits *lim,
+			 size_t n, struct buf *out, struct sk_error *err);
 
 #endif

@@ -109,6 +109,8 @@ static const struct expect expects[] = {
      "{\"incident\":{incident}}", {201, 201, 403, 403, 403, 401}},
     {"POST", "/api/v1/tickets/{id}/parties", "/api/v1/tickets/{incident}/parties",
      "{\"org_id\":{org}}", {201, 201, 403, 403, 403, 401}},
+    {"POST", "/api/v1/tickets/{id}/decrypt", "/api/v1/tickets/{ticket}/decrypt",
+     "{\"reason\":\"access check\"}", {404, 404, 403, 403, 403, 401}},
 };
 /* clang-format on */
 #define NEXPECTS (sizeof(expects) / sizeof(expects[0]))
@@ -462,6 +464,7 @@ static void test_partner_tickets(void **state)
 	    {"POST", "/api/v1/tickets/{ticket}/replies", "{\"text\":\"from a partner\"}"},
 	    {"POST", "/api/v1/tickets/{ticket}/links", "{\"incident\":{incident}}"},
 	    {"POST", "/api/v1/tickets/{incident}/parties", "{\"org_id\":{org}}"},
+	    {"POST", "/api/v1/tickets/{ticket}/decrypt", "{\"reason\":\"partner\"}"},
 	};
 	struct fixture *f = *state;
 	json_t *list = state_of(f, "/api/v1/tickets");
