@@ -239,10 +239,12 @@ static void walk(GMimeObject *o, bool enc, bool sig, struct walk *w)
 		int n = g_mime_multipart_get_count(GMIME_MULTIPART(o));
 
 		g_free(type);
-		if (role == PGPMIME_ENCRYPTED || role == PGPMIME_OTHER_CRYPTO)
-			w->m->encrypted = enc = true;
-		if (role == PGPMIME_SIGNED_PART)
-			w->m->signed_ = sig = true;
+		enc |= role == PGPMIME_ENCRYPTED || role == PGPMIME_OTHER_CRYPTO;
+		sig |= role == PGPMIME_SIGNED_PART;
+		if (w->m != NULL) { /* marked even when it holds no part */
+			w->m->encrypted |= enc;
+			w->m->signed_ |= sig;
+		}
 		for (int i = 0; i < n; i++)
 			walk(g_mime_multipart_get_part(GMIME_MULTIPART(o), i), enc, sig, w);
 	} else if (GMIME_IS_PART(o) && w->want > 0) {
