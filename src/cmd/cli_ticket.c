@@ -18,6 +18,7 @@
 #include "lib/xalloc.h"
 #include "mail/inbound.h"
 #include "model/ticket.h"
+#include "pgp/pgp.h"
 #include "store/store.h"
 #include "ticket/intake.h"
 #include "ticket/sla.h"
@@ -93,6 +94,7 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 	bool have_ic = false, bad_sender;
 	struct intake_result r;
 	const char *sender = NULL;
+	char *home = NULL;
 	struct buf raw;
 	int npos = 0, rc;
 
@@ -116,6 +118,8 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	have_ic = true;
+	home = pgp_home_path(c->cfg, cmd_store_url(c->cfg, c->db_flag));
+	ic.pgp_home = home;
 	/* One byte more than allowed tells a mail that is too large. */
 	buf_init(&raw, (size_t)ic.max_size + 1);
 	if ((rc = read_stdin(&raw)) != 0) {
@@ -150,6 +154,11 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 		json_object_set_new(j, "created", json_boolean(r.created));
 		json_object_set_new(j, "duplicate", json_boolean(r.duplicate));
 		json_object_set_new(j, "encrypted", json_boolean(r.encrypted));
+		json_object_set_new(j, "signature",
+				    r.signature[0] ? json_string(r.signature) : json_null());
+		json_object_set_new(j, "signature_why",
+				    r.signature_why[0] ? json_string(r.signature_why)
+						       : json_null());
 		json_object_set_new(j, "threaded_by",
 				    r.threaded_by ? json_string(r.threaded_by) : json_null());
 		json_object_set_new(j, "acknowledged", json_boolean(r.acked));
@@ -174,11 +183,14 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 			printf("stored as received, not parsed: %s\n", r.not_parsed);
 		if (r.encrypted)
 			printf("stored as received: encrypted, not yet read\n");
+		if (r.signature[0] != '\0')
+			printf("OpenPGP signature: %s\n", r.signature);
 		rc = 0;
 	}
 out:
 	if (have_ic)
 		intake_config_free(&ic);
+	free(home);
 	buf_free(&raw);
 	cli_opts_free(opts);
 	free(pos);
@@ -353,6 +365,13 @@ static void show_text(json_t *j)
 		       js(v, "created"), js(v, "kind"), js(v, "author"),
 		       *js(v, "recipients") ? " -> " : "", js(v, "recipients"), ji(v, "size"),
 		       enc ? " [encrypted]" : "");
+		if (json_is_object(json_object_get(v, "signature"))) {
+			json_t *sg = json_object_get(v, "signature");
+
+			printf("signature %s, key %s%s%s\n", js(sg, "status"),
+			       *js(sg, "fingerprint") ? js(sg, "fingerprint") : "-",
+			       *js(sg, "org") ? ", known contact of " : "", js(sg, "org"));
+		}
 		if (*js(v, "not_parsed") != '\0')
 			printf("(not parsed: %s; ticket raw %lld gives the mail as received)\n",
 			       js(v, "not_parsed"), ji(v, "id"));

@@ -428,6 +428,12 @@ struct store_ticket_message {
 	const char *not_parsed; /* inbound: why only its header was read; NULL or "" */
 	int64_t mail_id;	/* outbound: its mail_out row; 0: none */
 	char created[21];
+	/* inbound: its OpenPGP signature (ticket/signature.h): "" not signed,
+	 * else "good", "bad", "no-key", "expired-key", "error" or
+	 * "unchecked"; the signer's key, the contact holding that key and
+	 * its organization (0: none known). */
+	const char *sig_status, *sig_fpr;
+	int64_t sig_contact_id, sig_org_id;
 };
 
 /* A MIME part of an inbound message. */
@@ -527,6 +533,11 @@ int store_ticket_item_each(struct store *st, int64_t ticket_id, store_ticket_ite
  * first one if several; SK_ENOTFOUND if none. */
 int store_contact_find_email(struct store *st, const char *email, struct contact *out,
 			     struct sk_error *err);
+/* The contact whose OpenPGP key has fingerprint fpr (hex, compared
+ * without case or spaces), the first one if several; SK_ENOTFOUND if
+ * none. */
+int store_contact_find_fpr(struct store *st, const char *fpr, struct contact *out,
+			   struct sk_error *err);
 
 /* ---- notifications (store_notify.c) ----
  * A notification is the digest of one organization's events of one feed

@@ -22,7 +22,8 @@
 	"due_response ELSE due_resolve END)"
 #define MESSAGE_COLS                                                                           \
 	"id, ticket_id, party_id, kind, message_id, author, recipients, subject, body, "       \
-	"encrypted, size, mail_id, created, not_parsed"
+	"encrypted, size, mail_id, created, not_parsed, sig_status, sig_fpr, "                 \
+	"sig_contact_id, sig_org_id"
 
 /* Copy text into dst[size], cut to fit ("" for NULL). */
 static void text_copy(char *dst, size_t size, const char *text)
@@ -296,8 +297,9 @@ int store_ticket_message_add(struct store *st, const struct store_ticket_message
 	rc = store_prep(st,
 			"INSERT INTO ticket_messages (ticket_id, party_id, kind, message_id, "
 			"author, recipients, subject, body, encrypted, raw, size, mail_id, "
-			"created, body_hash, not_parsed) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-			"$8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+			"created, body_hash, not_parsed, sig_status, sig_fpr, sig_contact_id, "
+			"sig_org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+			"$12, $13, $14, $15, $16, $17, $18, $19) RETURNING id",
 			&s, err);
 	if (rc != 0)
 		goto out;
@@ -325,6 +327,16 @@ int store_ticket_message_add(struct store *st, const struct store_ticket_message
 	db_bind_text(s, 13, now);
 	db_bind_text(s, 14, m->body_hash ? m->body_hash : "");
 	db_bind_text(s, 15, m->not_parsed ? m->not_parsed : "");
+	db_bind_text(s, 16, m->sig_status ? m->sig_status : "");
+	db_bind_text(s, 17, m->sig_fpr ? m->sig_fpr : "");
+	if (m->sig_contact_id > 0)
+		db_bind_int(s, 18, m->sig_contact_id);
+	else
+		db_bind_null(s, 18);
+	if (m->sig_org_id > 0)
+		db_bind_int(s, 19, m->sig_org_id);
+	else
+		db_bind_null(s, 19);
 	if ((rc = store_step_id(s, &id, err)) != 0)
 		goto out;
 	for (size_t i = 0; i < n_parts && rc == 0; i++) {
@@ -435,6 +447,10 @@ int store_ticket_message_each(struct store *st, int64_t ticket_id, store_ticket_
 		m.mail_id = db_col_is_null(s, 11) ? 0 : db_col_int(s, 11);
 		text_copy(m.created, sizeof(m.created), db_col_text(s, 12));
 		m.not_parsed = db_col_text(s, 13);
+		m.sig_status = db_col_text(s, 14);
+		m.sig_fpr = db_col_text(s, 15);
+		m.sig_contact_id = db_col_is_null(s, 16) ? 0 : db_col_int(s, 16);
+		m.sig_org_id = db_col_is_null(s, 17) ? 0 : db_col_int(s, 17);
 		if ((rc = fn(&m, ctx)) != 0) {
 			db_reset(s);
 			return rc;

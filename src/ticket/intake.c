@@ -26,6 +26,7 @@
 #include "store/store.h"
 #include "ticket/extract.h"
 #include "ticket/scope.h"
+#include "ticket/signature.h"
 
 #include "config_build.h"
 
@@ -487,6 +488,7 @@ int intake_mail(struct store *st, const struct intake_config *c, const char *env
 {
 	struct store_ticket_part parts[INBOUND_PARTS_MAX];
 	char reply_to[MAIL_ADDR_MAX + 1], langs[16] = "";
+	struct signature sig = {0};
 	struct inbound in;
 	struct ticket t;
 	const char *why;
@@ -507,6 +509,11 @@ int intake_mail(struct store *st, const struct intake_config *c, const char *env
 	}
 	out->encrypted = in.encrypted;
 	snprintf(out->not_parsed, sizeof(out->not_parsed), "%s", in.not_parsed);
+	/* gpg runs before the transaction, which stays short. */
+	if (in.signed_)
+		signature_check(st, c->pgp_home, raw, len, &c->limits, &sig);
+	snprintf(out->signature, sizeof(out->signature), "%s", sig.status);
+	snprintf(out->signature_why, sizeof(out->signature_why), "%s", sig.why);
 	if ((rc = store_begin(st, err)) != 0)
 		goto done;
 	rc = store_ticket_message_dup(st, in.message_id, in.body_hash, in.from, &other, err);
@@ -543,6 +550,10 @@ int intake_mail(struct store *st, const struct intake_config *c, const char *env
 		    .size = len,
 		    .body_hash = in.body_hash,
 		    .not_parsed = in.not_parsed,
+		    .sig_status = sig.status,
+		    .sig_fpr = sig.fpr,
+		    .sig_contact_id = sig.contact_id,
+		    .sig_org_id = sig.org_id,
 		};
 		rc = store_ticket_message_add(st, &m, parts, in.n_parts, NULL, err);
 	}

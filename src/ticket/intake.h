@@ -41,6 +41,9 @@ struct intake_config {
 	const char *templates; /* directory of ticket-ack-<lang>.txt */
 	struct sla_config sla; /* [sla], [services]: priority and due times */
 	struct scope *scope;   /* [scope]; NULL when no country is set */
+	/* schakel's keyring (pgp_home_path()), set by the caller: signatures
+	 * are checked with it; NULL: they are recorded "unchecked". */
+	const char *pgp_home;
 };
 
 /* Read [tickets], [sla], [services], [scope] and what it needs of
@@ -62,6 +65,8 @@ struct intake_result {
 	bool entitled;		 /* the requester's class has the service */
 	char no_ack[200];	 /* why not, when a new ticket got none */
 	char not_parsed[96];	 /* why only its header was read, or "" */
+	char signature[16];	 /* "" not signed, else signature.h's status */
+	char signature_why[160]; /* why it is "error" or "unchecked" */
 };
 
 /* Take in one mail: raw[0..len) as received, from envelope sender

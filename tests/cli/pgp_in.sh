@@ -4,7 +4,9 @@
 # an inline-PGP and a PGP/MIME report through mailgate are stored as
 # received, marked "encrypted, not yet read", and no byte of their clear
 # text is anywhere in the state directory (database, WAL, keyring) or in
-# a pg_dump; ticket decrypt wants a reason, shows the clear text, writes
+# a pg_dump; signed reports (PGP/MIME, clear-signed) record a good, bad
+# or unknown signature with the contact's organization; ticket decrypt
+# wants a reason, shows the clear text, writes
 # the audit row and stores only what --extract finds, marked with its
 # part; a corrupt, truncated, foreign-key and 10 MB armored message are
 # stored (exit 0) and decrypt names the ticket, the part and the reason.
@@ -166,6 +168,52 @@ for kind in corrupt trunc foreign big; do
 		"... decrypt fails naming the ticket, the part and why ($kind)"
 	expect_eq "1" "$([ "$RC" -ne 0 ] && echo 1)" "... with a non-zero exit ($kind)"
 done
+# --- signatures ------------------------------------------------------------------------
+REPFPR=$(G "$TMP/rep" --with-colons --fingerprint soc@example-water.test | awk -F: '$1 == "fpr" { print $10; exit }')
+G "$TMP/rep" --export soc@example-water.test | G "$STATE/gnupg" --import
+S org add "Example Water" --kind constituent --class essential-public --sector drinking-water >/dev/null
+S contact add "Example Water" --name SOC --email soc@example-water.test --role abuse --pgp "$REPFPR" >/dev/null
+# signed FILE ID BODY-FILE: a PGP/MIME signed report of the text in BODY-FILE.
+signed() {
+	local b="sig-$2"
+	printf 'Content-Type: text/plain; charset=utf-8\r\n\r\nWe see 198.51.100.9 serving malware.\r\n' >"$TMP/entity"
+	G "$TMP/rep" --armor --detach-sign --local-user soc@example-water.test <"$TMP/entity" >"$TMP/entity.asc"
+	{
+		printf 'From: soc@example-water.test\nTo: cert@example.be\nSubject: signed %s\n' "$2"
+		printf 'Message-ID: <%s@example-water.test>\nMIME-Version: 1.0\n' "$2"
+		printf 'Content-Type: multipart/signed; micalg=pgp-sha512; protocol="application/pgp-signature"; boundary="%s"\n\n' "$b"
+		printf -- '--%s\r\n' "$b"
+		if [ "$3" = tampered ]; then sed 's/198.51.100.9/198.51.100.10/' "$TMP/entity"; else cat "$TMP/entity"; fi
+		printf '\r\n--%s\r\nContent-Type: application/pgp-signature; name="signature.asc"\r\n\r\n' "$b"
+		cat "$TMP/entity.asc"
+		printf -- '--%s--\r\n' "$b"
+	} >"$MAILS/$1"
+}
+signed good.eml good intact
+run S --json mailgate <"$MAILS/good.eml"
+expect_eq "0 good" "$RC $(json "d['signature']")" "a PGP/MIME signed report: stored, signature good"
+run S --json ticket show "$(json "d['ticket']")"
+expect_eq "good $REPFPR Example Water True" \
+	"$(json "' '.join(str(x) for x in (d['messages'][0]['signature']['status'], d['messages'][0]['signature']['fingerprint'], d['messages'][0]['signature']['org'], d['messages'][0]['signature']['contact_id'] is not None))")" \
+	"... the ticket records the signer's key, a known contact of Example Water"
+expect_match "198.51.100.9" "$(json "d['messages'][0]['body']")" "... a signed clear report is read as usual"
+signed bad.eml bad tampered
+run S --json mailgate <"$MAILS/bad.eml"
+expect_eq "0 bad" "$RC $(json "d['signature']")" "a signed report whose text was changed: stored, signature bad"
+run S --json ticket show "$(json "d['ticket']")"
+expect_eq "bad None" "$(json "d['messages'][0]['signature']['status'], d['messages'][0]['signature']['org']" | tr -d "(),'")" \
+	"... recorded as bad, with no organization"
+CLEARSIGNED=$(printf 'We see 198.51.100.11.\n' | G "$TMP/rep" --clearsign --local-user soc@example-water.test)
+inline clearsigned.eml clearsigned@example-water.test "$CLEARSIGNED"
+run S --json mailgate <"$MAILS/clearsigned.eml"
+expect_eq "0 good False" "$RC $(json "d['signature'], d['encrypted']" | tr -d "(),'")" \
+	"an inline clear-signed report: signature good, not encrypted"
+FOREIGNSIG=$(printf 'We see 198.51.100.12.\n' | G "$TMP/other" --clearsign)
+inline foreignsig.eml foreignsig@example-water.test "$FOREIGNSIG"
+run S --json mailgate <"$MAILS/foreignsig.eml"
+expect_eq "0 no-key" "$RC $(json "d['signature']")" \
+	"signed with a key schakel's keyring lacks: stored, no-key"
+
 run S ticket decrypt 999999 --reason "no such ticket"
 expect_match "999999" "$ERR" "decrypt of an unknown ticket names it"
 
