@@ -144,6 +144,13 @@ int cli_purge(struct cli *c, int argc, char **argv);
 int cli_optout_add(struct cli *c, int argc, char **argv);
 int cli_optout_rm(struct cli *c, int argc, char **argv);
 int cli_optout_list(struct cli *c, int argc, char **argv);
+/* schakel's OpenPGP keyring (cli_key.c). */
+int cli_key_generate(struct cli *c, int argc, char **argv);
+int cli_key_import(struct cli *c, int argc, char **argv);
+int cli_key_list(struct cli *c, int argc, char **argv);
+int cli_key_show(struct cli *c, int argc, char **argv);
+int cli_key_delete(struct cli *c, int argc, char **argv);
+
 /* The outbound mail queue (cli_mail.c). */
 int cli_mail_list(struct cli *c, int argc, char **argv);
 int cli_mail_send(struct cli *c, int argc, char **argv);

@@ -224,6 +224,27 @@ static const struct cli_command commands[] = {
     {"optout", "list", cli_optout_list, "list opt-outs",
      "usage: schakel optout list [ORG] [--json]\n"
      "List the opt-outs of one organization, or of all.\n" ORG_HELP JSON_HELP},
+    {"key", "generate", cli_key_generate, "generate schakel's own OpenPGP key",
+     "usage: schakel key generate --name NAME --email ADDRESS [--expires 730d|never]\n"
+     "                            [--passphrase-file FILE] [--json]\n"
+     "Generate schakel's key pair in its keyring (a signing key with an encryption\n"
+     "subkey), valid for --expires (default 730d). With --passphrase-file the secret\n"
+     "key is protected by the file's first line (never give it on the command line);\n"
+     "without, it is not: keep the keyring 0700 (docs/pgp.md).\n" JSON_HELP},
+    {"key", "import", cli_key_import, "import a partner's public key (or schakel's own)",
+     "usage: schakel key import FILE|- [--secret [--passphrase-file FILE]] [--json]\n"
+     "Import the OpenPGP keys in FILE (armored or binary, at most 1 MiB). A file with\n"
+     "a secret key is refused unless --secret: that is schakel's own key pair.\n" JSON_HELP},
+    {"key", "list", cli_key_list, "list the keys of schakel's keyring",
+     "usage: schakel key list [--secret] [--expiring 30d] [--json]\n"
+     "List the keys with their state (usable, expired, revoked, expires in N days).\n"
+     "--expiring D: only the keys that will not be usable D from now.\n" JSON_HELP},
+    {"key", "show", cli_key_show, "show one key",
+     "usage: schakel key show FINGERPRINT|ADDRESS [--json]\n" JSON_HELP},
+    {"key", "delete", cli_key_delete, "delete a key from schakel's keyring",
+     "usage: schakel key delete FINGERPRINT [--secret] [--json]\n"
+     "Delete a partner's key; schakel's own (with a secret part) only with "
+     "--secret.\n" JSON_HELP},
     {"mail", "list", cli_mail_list, "list the outbound mail queue",
      "usage: schakel mail list [--status queued|sent|failed] [--limit N] [--json]\n"
      "List outbound mail newest first (at most N, default 50): queued messages with\n"
