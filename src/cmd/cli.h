@@ -155,6 +155,8 @@ int cli_key_delete(struct cli *c, int argc, char **argv);
 int cli_mail_list(struct cli *c, int argc, char **argv);
 int cli_mail_send(struct cli *c, int argc, char **argv);
 int cli_mail_retry(struct cli *c, int argc, char **argv);
+int cli_mail_release(struct cli *c, int argc, char **argv);
+int cli_mail_drop(struct cli *c, int argc, char **argv);
 int cli_mail_test(struct cli *c, int argc, char **argv);
 int cli_mailgate(struct cli *c, int argc, char **argv);
 int cli_ticket_list(struct cli *c, int argc, char **argv);

@@ -246,9 +246,10 @@ static const struct cli_command commands[] = {
      "Delete a partner's key; schakel's own (with a secret part) only with "
      "--secret.\n" JSON_HELP},
     {"mail", "list", cli_mail_list, "list the outbound mail queue",
-     "usage: schakel mail list [--status queued|sent|failed] [--limit N] [--json]\n"
+     "usage: schakel mail list [--status queued|held|sent|failed] [--limit N] [--json]\n"
      "List outbound mail newest first (at most N, default 50): queued messages with\n"
-     "when they are next tried, sent ones with when, failed ones with why.\n" JSON_HELP},
+     "when they are next tried, sent ones with when, failed and held ones with "
+     "why.\n" JSON_HELP},
     {"mail", "send", cli_mail_send, "send the mail that is due, once",
      "usage: schakel mail send [--limit N] [--json]\n"
      "Hand every due message (at most N) to the relay ([mail] relay) once, as schakeld\n"
@@ -259,6 +260,13 @@ static const struct cli_command commands[] = {
     {"mail", "retry", cli_mail_retry, "queue a failed message again",
      "usage: schakel mail retry ID\n"
      "Queue mail ID again, due at once, with its attempts counted from zero.\n" JSON_HELP},
+    {"mail", "release", cli_mail_release, "send a held message (no usable key)",
+     "usage: schakel mail release ID [--json]\n"
+     "Send held mail ID (docs/pgp.md): signed, and in clear to the recipients without a\n"
+     "usable key. Audited.\n" JSON_HELP},
+    {"mail", "drop", cli_mail_drop, "drop a held message",
+     "usage: schakel mail drop ID [--json]\n"
+     "Give up held mail ID: it is marked failed and never sent. Audited.\n" JSON_HELP},
     {"mail", "test", cli_mail_test, "queue a test message, to check the relay",
      "usage: schakel mail test --to ADDRESS [--from ADDRESS] [--json]\n"
      "Queue a short test message to ADDRESS from --from or [mail] from; schakeld (or\n"

@@ -24,6 +24,7 @@
 #include "lib/secret.h"
 #include "lib/str.h"
 #include "mail/dispatch.h"
+#include "mail/protect.h"
 #include "route/notify.h"
 #include "route/retention.h"
 #include "store/store.h"
@@ -262,6 +263,7 @@ int main(int argc, char **argv)
 	struct http_server *srv = NULL;
 	struct jobs *jobs = NULL;
 	struct mail_job mail_job = {NULL, 0};
+	struct mail_pgp_settings pgp_settings = {0};
 	char relay[SMTP_RELAY_MAX + 1];
 	sigset_t stop_set;
 	int64_t port_num;
@@ -348,6 +350,12 @@ int main(int argc, char **argv)
 		status = cmd_fail(PROG, &err);
 		goto out;
 	}
+	/* OpenPGP for outbound mail; the mail job alone uses the context. */
+	if (mail_pgp_settings_read(cfg, s.url, &pgp_settings, &err) != 0 ||
+	    mail_pgp_open(&pgp_settings, &s.mail.pgp, &err) != 0) {
+		status = cmd_fail(PROG, &err);
+		goto out;
+	}
 	mail_job.ms = &s.mail;
 	{
 		/* Add a job here: a name, a pause, a function and its argument. */
@@ -385,6 +393,8 @@ out:
 	http_server_stop(srv, 0);
 	notify_config_free(&s.notify);
 	intake_config_free(&s.tickets);
+	mail_pgp_close(s.mail.pgp);
+	mail_pgp_settings_free(&pgp_settings);
 	store_pool_free(pool);
 	config_free(cfg);
 	return status;
