@@ -27,6 +27,7 @@ struct cli {
 	const char *usage;	 /* the running command's --help text */
 	struct config *cfg;	 /* once cli_open() succeeded */
 	struct store *st;
+	char *pgp_home; /* schakel's keyring, once cli_open() succeeded */
 	struct sk_error err;
 };
 

@@ -102,7 +102,8 @@ int cli_mail_list(struct cli *c, int argc, char **argv)
 	if (rc != CLI_GO)
 		goto out;
 	if (status_opt->count > 0 && (status = store_mail_status_parse(status_opt->arg)) < 0) {
-		rc = cli_usage_error(c, "--status must be queued, held, sent or failed, not '%s'",
+		rc = cli_usage_error(c,
+				     "--status must be queued, held, sent or failed, not '%s'",
 				     status_opt->arg);
 		goto out;
 	}

@@ -25,6 +25,7 @@
 #include "lib/str.h"
 #include "mail/dispatch.h"
 #include "mail/protect.h"
+#include "registry/constituency.h"
 #include "route/notify.h"
 #include "route/retention.h"
 #include "store/store.h"
@@ -356,6 +357,7 @@ int main(int argc, char **argv)
 		status = cmd_fail(PROG, &err);
 		goto out;
 	}
+	registry_set_key_check(cmd_key_check, pgp_settings.home);
 	mail_job.ms = &s.mail;
 	{
 		/* Add a job here: a name, a pause, a function and its argument. */
