@@ -220,11 +220,13 @@ int cli_key_import(struct cli *c, int argc, char **argv)
 		json_object_set_new(o, "imported", json_integer(r.imported));
 		json_object_set_new(o, "unchanged", json_integer(r.unchanged));
 		json_object_set_new(o, "secret_imported", json_integer(r.secret_imported));
+		json_object_set_new(o, "revocations", json_integer(r.revocations));
 		json_object_set_new(o, "fingerprints", a);
 		rc = cli_print_json(o);
 	} else {
-		printf("%d imported, %d unchanged%s\n", r.imported, r.unchanged,
-		       r.secret_imported ? ", with the secret key" : "");
+		printf("%d imported, %d unchanged%s%s\n", r.imported, r.unchanged,
+		       r.secret_imported ? ", with the secret key" : "",
+		       r.revocations ? ", revoked" : "");
 		for (size_t i = 0; i < r.n_fpr; i++)
 			printf("%s\n", r.fpr[i]);
 	}

@@ -112,7 +112,9 @@ int pgp_key_import(struct pgp *p, const void *data, size_t len, bool secret,
 		rc = sk_error_set(err, SK_EINVAL, "key data: no OpenPGP key in it");
 		goto out;
 	}
-	if (res->imported + res->unchanged + res->secret_imported + res->secret_unchanged ==
+	if (res->imported + res->unchanged + res->secret_imported + res->secret_unchanged +
+		res->new_revocations + res->new_signatures + res->new_sub_keys +
+		res->new_user_ids ==
 	    0) {
 		rc = sk_error_set(err, SK_EINVAL, "key data: %d keys, none could be imported",
 				  res->considered);
@@ -128,6 +130,7 @@ int pgp_key_import(struct pgp *p, const void *data, size_t len, bool secret,
 	r.imported = res->imported;
 	r.unchanged = res->unchanged;
 	r.secret_imported = res->secret_imported;
+	r.revocations = res->new_revocations;
 	for (gpgme_import_status_t s = res->imports; s != NULL && r.n_fpr < PGP_IMPORT_MAX;
 	     s = s->next) {
 		bool seen = false;

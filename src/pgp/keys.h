@@ -28,6 +28,7 @@ struct pgp_import {
 	int imported;	     /* new or changed */
 	int unchanged;	     /* already there as given */
 	int secret_imported; /* secret keys taken */
+	int revocations;     /* revocation certificates taken */
 	size_t n_fpr;	     /* the keys' fingerprints */
 	char fpr[PGP_IMPORT_MAX][PGP_FPR_MAX + 1];
 };

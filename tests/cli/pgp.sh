@@ -87,6 +87,26 @@ S contact add "Power Co" --name SOC --email soc@power.test --role operational-24
 S contact add "Water Co" --name Abuse --email abuse@water.test --role abuse >/dev/null
 S resource add "Power Co" domain:power.example.be >/dev/null
 S resource add "Water Co" prefix:192.0.2.0/26 >/dev/null
+# A revoked key: gpg's revocation certificate, imported like a key.
+SFPR=$(G --with-colons --list-keys short@water.test | awk -F: '/^fpr/ {print $10; exit}')
+sed 's/^:-----/-----/' "$PARTNER/openpgp-revocs.d/$SFPR.rev" >"$TMP/short.rev"
+expect_rc 0 "import a revocation" S key import "$TMP/short.rev"
+expect_rc 0 "key show" S --json key show "$SFPR"
+expect_eq "revoked False" "$(py 'd["state"], d["usable"]' | tr -d "(),'")" "the key is revoked"
+S org add "Gas Co" --kind constituent --class oes >/dev/null
+expect_rc 0 "a contact may name a revoked key" S contact add "Gas Co" --name SOC \
+	--email soc@gas.test --role abuse --pgp "$SFPR"
+expect_rc 65 "but not a key that is not in the keyring" S contact add "Gas Co" --name X \
+	--email x@gas.test --role abuse --pgp 0123456789ABCDEF0123456789ABCDEF01234567
+expect_match "no such key in schakel's keyring" "$ERR" "says so"
+expect_rc 0 "org show" S org show "Gas Co"
+expect_match "soc@gas.test .*UNUSABLE: revoked" "$OUT" "org show flags the revoked key"
+expect_rc 0 "org show --json" S --json org show "Power Co"
+expect_eq "usable True" "$(py 'd["contacts"][0]["pgp_key"], d["contacts"][0]["pgp_usable"]' |
+	tr -d "(),'")" "org show: the partner's key is usable"
+expect_rc 0 "org show" S org show "Water Co"
+expect_match "abuse@water.test .* none$" "$OUT" "org show: a contact without a key"
+
 cat >"$TMP/events.jsonl" <<'JSON'
 {"classification.type": "system-compromise", "feed.name": "Sinkhole", "source.fqdn": "www.power.example.be", "time.source": "2025-11-30T03:00:00+00:00"}
 {"classification.type": "system-compromise", "feed.name": "Sinkhole", "source.ip": "192.0.2.9", "time.source": "2025-11-30T03:00:00+00:00"}
