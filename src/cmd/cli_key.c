@@ -48,24 +48,6 @@ static void time_or_never(int64_t t, char out[21])
 		str_time_iso((time_t)t, out);
 }
 
-static json_t *key_json(const struct pgp_key *k, int64_t now)
-{
-	char created[21], expires[21];
-	json_t *o = json_object();
-
-	str_time_iso((time_t)k->created, created);
-	time_or_never(k->expires, expires);
-	json_object_set_new(o, "fingerprint", json_string(k->fpr));
-	json_object_set_new(o, "uid", json_string(k->uid));
-	json_object_set_new(o, "email", json_string(k->email));
-	json_object_set_new(o, "created", json_string(created));
-	json_object_set_new(o, "expires", k->expires ? json_string(expires) : json_null());
-	json_object_set_new(o, "state", json_string(pgp_key_state_name(k->state)));
-	json_object_set_new(o, "usable", json_boolean(pgp_key_usable_until(k, now, 0)));
-	json_object_set_new(o, "secret", json_boolean(k->secret));
-	return o;
-}
-
 /* "usable", "expired", ..., or "expires in N days" when within 30 days. */
 static void key_state_text(const struct pgp_key *k, int64_t now, char *out, size_t size)
 {
@@ -138,7 +120,7 @@ int cli_key_generate(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (c->json)
-		rc = cli_print_json(key_json(&k, str_time_now()));
+		rc = cli_print_json(pgp_key_json(&k, str_time_now()));
 	else
 		key_print(&k, str_time_now());
 out:
@@ -276,7 +258,7 @@ int cli_key_list(struct cli *c, int argc, char **argv)
 		key_state_text(&keys[i], now, state, sizeof(state));
 		cli_table_add(t,
 			      (const char *const[]){keys[i].fpr, state, expires, keys[i].uid});
-		json_array_append_new(a, key_json(&keys[i], now));
+		json_array_append_new(a, pgp_key_json(&keys[i], now));
 	}
 	rc = cli_print_list(c, &a, t, within >= 0 ? "no key expiring" : "no keys");
 out:
@@ -307,7 +289,7 @@ int cli_key_show(struct cli *c, int argc, char **argv)
 	}
 	k.secret = pgp_key_get(p, k.fpr, true, &(struct pgp_key){0}, NULL) == 0;
 	if (c->json)
-		rc = cli_print_json(key_json(&k, str_time_now()));
+		rc = cli_print_json(pgp_key_json(&k, str_time_now()));
 	else
 		key_print(&k, str_time_now());
 out:

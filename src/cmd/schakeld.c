@@ -16,6 +16,7 @@
 #include "cmd/jobs.h"
 #include "config_build.h"
 #include "http/api_tickets.h"
+#include "http/api_keys.h"
 #include "http/routes.h"
 #include "http/server.h"
 #include "lib/config.h"
@@ -340,6 +341,15 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* OpenPGP for outbound mail; the mail job alone uses the context. */
+	if (mail_pgp_settings_read(cfg, s.url, &pgp_settings, &err) != 0 ||
+	    mail_pgp_open(&pgp_settings, &s.mail.pgp, &err) != 0) {
+		status = cmd_fail(PROG, &err);
+		goto out;
+	}
+	registry_set_key_check(cmd_key_check, pgp_settings.home);
+	api_keys_configure(pgp_settings.home);
+
 	pool = store_pool_new(s.url, s.pool_size, &err);
 	if (pool == NULL) {
 		sk_error_prefix(&err, "store");
@@ -351,13 +361,6 @@ int main(int argc, char **argv)
 		status = cmd_fail(PROG, &err);
 		goto out;
 	}
-	/* OpenPGP for outbound mail; the mail job alone uses the context. */
-	if (mail_pgp_settings_read(cfg, s.url, &pgp_settings, &err) != 0 ||
-	    mail_pgp_open(&pgp_settings, &s.mail.pgp, &err) != 0) {
-		status = cmd_fail(PROG, &err);
-		goto out;
-	}
-	registry_set_key_check(cmd_key_check, pgp_settings.home);
 	mail_job.ms = &s.mail;
 	{
 		/* Add a job here: a name, a pause, a function and its argument. */

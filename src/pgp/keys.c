@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/error.h"
 #include "lib/str.h"
@@ -175,4 +176,23 @@ int pgp_key_delete(struct pgp *p, const char *fpr, bool secret, struct sk_error 
 		return sk_error_set(err, SK_EIO, "deleting key %s: %s", norm,
 				    gpgme_strerror(ge));
 	return 0;
+}
+
+json_t *pgp_key_json(const struct pgp_key *k, int64_t now)
+{
+	char created[21], expires[21];
+	json_t *o = json_object();
+
+	str_time_iso((time_t)k->created, created);
+	if (k->expires != 0)
+		str_time_iso((time_t)k->expires, expires);
+	json_object_set_new(o, "fingerprint", json_string(k->fpr));
+	json_object_set_new(o, "uid", json_string(k->uid));
+	json_object_set_new(o, "email", json_string(k->email));
+	json_object_set_new(o, "created", json_string(created));
+	json_object_set_new(o, "expires", k->expires ? json_string(expires) : json_null());
+	json_object_set_new(o, "state", json_string(pgp_key_state_name(k->state)));
+	json_object_set_new(o, "usable", json_boolean(pgp_key_usable_until(k, now, 0)));
+	json_object_set_new(o, "secret", json_boolean(k->secret));
+	return o;
 }

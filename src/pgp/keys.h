@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "pgp/pgp.h"
 
 struct sk_error;
@@ -44,5 +46,9 @@ int pgp_key_import(struct pgp *p, const void *data, size_t len, bool secret,
  * keyring only with secret (and then both parts go). SK_ENOTFOUND,
  * SK_EPERM for a secret key without secret. */
 int pgp_key_delete(struct pgp *p, const char *fpr, bool secret, struct sk_error *err);
+
+/* k as the CLI's --json and the API give it: fingerprint, uid, email,
+ * created, expires (null: never), state, usable (at now), secret. */
+json_t *pgp_key_json(const struct pgp_key *k, int64_t now);
 
 #endif

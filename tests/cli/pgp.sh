@@ -155,4 +155,42 @@ expect_rc 0 "audit" S audit --limit 20
 expect_match "released held notification mail to abuse@water.test" "$OUT" "the release is audited"
 expect_match "held notification mail to abuse@water.test" "$OUT" "so is the hold"
 
+# The same through the API, for staff only.
+S user add ann --role analyst >/dev/null
+S user add pat --role partner --org "Power Co" >/dev/null
+ANN=$(S token create ann)
+PAT=$(S token create pat)
+start_schakeld
+API() {
+	local tok=$1
+	shift
+	CODE=$(curl -s -o "$TMP/body" -w '%{http_code}' -H "Authorization: Bearer $tok" "$@")
+	OUT=$(cat "$TMP/body")
+}
+API "$ANN" "http://127.0.0.1:$PORT/api/v1/keys?expiring=30d"
+expect_eq 200 "$CODE" "GET /api/v1/keys for an analyst"
+expect_match "short@water.test" "$OUT" "lists the revoked key as not usable in 30 days"
+expect_no_match "$PFPR" "$OUT" "not the usable one"
+API "$PAT" "http://127.0.0.1:$PORT/api/v1/keys"
+expect_eq 403 "$CODE" "a partner may not list keys"
+G --passphrase '' --quick-gen-key "Rail SOC <soc@rail.test>" default default never 2>/dev/null
+python3 -c 'import json,sys; print(json.dumps({"armored": sys.stdin.read()}))' \
+	< <(G --armor --export soc@rail.test) >"$TMP/rail.json"
+API "$ANN" -X POST -H 'Content-Type: application/json' --data-binary @"$TMP/rail.json" \
+	"http://127.0.0.1:$PORT/api/v1/keys"
+expect_eq 201 "$CODE" "POST /api/v1/keys imports a key"
+RFPR=$(py 'd["fingerprints"][0]')
+API "$ANN" "http://127.0.0.1:$PORT/api/v1/keys/soc@rail.test"
+expect_eq "200 $RFPR" "$CODE $(py 'd["fingerprint"]')" "GET /api/v1/keys/ADDRESS"
+python3 -c 'import json,sys; print(json.dumps({"armored": sys.stdin.read()}))' \
+	<"$TMP/secret.asc" >"$TMP/secret.json"
+API "$ANN" -X POST -H 'Content-Type: application/json' --data-binary @"$TMP/secret.json" \
+	"http://127.0.0.1:$PORT/api/v1/keys"
+expect_eq 400 "$CODE" "the API refuses a secret key"
+API "$ANN" -X DELETE "http://127.0.0.1:$PORT/api/v1/keys/$OWN"
+expect_eq 403 "$CODE" "the API does not delete schakel's own key"
+API "$ANN" -X DELETE "http://127.0.0.1:$PORT/api/v1/keys/$RFPR"
+expect_eq 204 "$CODE" "DELETE /api/v1/keys/FPR"
+expect_rc 65 "the key is gone" S key show "$RFPR"
+
 done_testing
