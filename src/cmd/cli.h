@@ -27,6 +27,7 @@ struct cli {
 	const char *usage;	 /* the running command's --help text */
 	struct config *cfg;	 /* once cli_open() succeeded */
 	struct store *st;
+	char *pgp_home; /* schakel's keyring, once cli_open() succeeded */
 	struct sk_error err;
 };
 
@@ -144,10 +145,19 @@ int cli_purge(struct cli *c, int argc, char **argv);
 int cli_optout_add(struct cli *c, int argc, char **argv);
 int cli_optout_rm(struct cli *c, int argc, char **argv);
 int cli_optout_list(struct cli *c, int argc, char **argv);
+/* schakel's OpenPGP keyring (cli_key.c). */
+int cli_key_generate(struct cli *c, int argc, char **argv);
+int cli_key_import(struct cli *c, int argc, char **argv);
+int cli_key_list(struct cli *c, int argc, char **argv);
+int cli_key_show(struct cli *c, int argc, char **argv);
+int cli_key_delete(struct cli *c, int argc, char **argv);
+
 /* The outbound mail queue (cli_mail.c). */
 int cli_mail_list(struct cli *c, int argc, char **argv);
 int cli_mail_send(struct cli *c, int argc, char **argv);
 int cli_mail_retry(struct cli *c, int argc, char **argv);
+int cli_mail_release(struct cli *c, int argc, char **argv);
+int cli_mail_drop(struct cli *c, int argc, char **argv);
 int cli_mail_test(struct cli *c, int argc, char **argv);
 int cli_mailgate(struct cli *c, int argc, char **argv);
 int cli_ticket_list(struct cli *c, int argc, char **argv);

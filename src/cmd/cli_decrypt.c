@@ -107,6 +107,7 @@ int cli_ticket_decrypt(struct cli *c, int argc, char **argv)
 	}
 	have_ic = true;
 	rq.limits = &ic.limits;
+	rq.passphrase_file = config_get(c->cfg, "pgp", "passphrase_file");
 	home = pgp_home_path(c->cfg, cmd_store_url(c->cfg, c->db_flag));
 	cli_operator(&u);
 	if (ticket_decrypt(c->st, &u, home, &rq, &r, &c->err) != 0) {

@@ -16,6 +16,7 @@
 #include "cmd/jobs.h"
 #include "config_build.h"
 #include "http/api_tickets.h"
+#include "http/api_keys.h"
 #include "http/routes.h"
 #include "http/server.h"
 #include "lib/config.h"
@@ -24,7 +25,8 @@
 #include "lib/secret.h"
 #include "lib/str.h"
 #include "mail/dispatch.h"
-#include "pgp/pgp.h"
+#include "mail/protect.h"
+#include "registry/constituency.h"
 #include "route/notify.h"
 #include "route/retention.h"
 #include "store/store.h"
@@ -263,7 +265,8 @@ int main(int argc, char **argv)
 	struct http_server *srv = NULL;
 	struct jobs *jobs = NULL;
 	struct mail_job mail_job = {NULL, 0};
-	char relay[SMTP_RELAY_MAX + 1], *keyring = NULL;
+	struct mail_pgp_settings pgp_settings = {0};
+	char relay[SMTP_RELAY_MAX + 1];
 	sigset_t stop_set;
 	int64_t port_num;
 	int opt, sig, status = EX_OK;
@@ -327,8 +330,6 @@ int main(int argc, char **argv)
 	}
 	s.http.tables = http_routes;
 	api_tickets_configure(&s.tickets);
-	keyring = pgp_home_path(cfg, s.url);
-	api_tickets_configure_pgp(keyring);
 	log_init(PROG, (enum log_level)s.log_level, s.use_syslog);
 
 	/* Signals are taken by sigwait() below; every thread started from
@@ -339,6 +340,16 @@ int main(int argc, char **argv)
 	sigaddset(&stop_set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+
+	/* OpenPGP for outbound mail; the mail job alone uses the context. */
+	if (mail_pgp_settings_read(cfg, s.url, &pgp_settings, &err) != 0 ||
+	    mail_pgp_open(&pgp_settings, &s.mail.pgp, &err) != 0) {
+		status = cmd_fail(PROG, &err);
+		goto out;
+	}
+	registry_set_key_check(cmd_key_check, pgp_settings.home);
+	api_keys_configure(pgp_settings.home);
+	api_tickets_configure_pgp(pgp_settings.home, pgp_settings.passphrase_file);
 
 	pool = store_pool_new(s.url, s.pool_size, &err);
 	if (pool == NULL) {
@@ -388,7 +399,8 @@ out:
 	http_server_stop(srv, 0);
 	notify_config_free(&s.notify);
 	intake_config_free(&s.tickets);
-	free(keyring);
+	mail_pgp_close(s.mail.pgp);
+	mail_pgp_settings_free(&pgp_settings);
 	store_pool_free(pool);
 	config_free(cfg);
 	return status;

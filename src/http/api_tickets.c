@@ -21,16 +21,17 @@
 #include "ticket/workflow.h"
 
 static const struct intake_config *settings;
-static const char *keyring;
+static const char *keyring, *keyring_passphrase;
 
 void api_tickets_configure(const struct intake_config *c)
 {
 	settings = c;
 }
 
-void api_tickets_configure_pgp(const char *home)
+void api_tickets_configure_pgp(const char *home, const char *passphrase_file)
 {
 	keyring = home;
+	keyring_passphrase = passphrase_file;
 }
 
 /* Only the members in allowed; each a string unless it is in ints. */
@@ -339,6 +340,7 @@ static int api_ticket_decrypt(struct http_request *req, struct http_response *re
 	}
 	rq.part = (int)json_integer_value(json_object_get(body, "part"));
 	rq.extract = json_is_true(extract);
+	rq.passphrase_file = keyring_passphrase;
 	rq.limits = settings != NULL ? &settings->limits : NULL;
 	if (rq.limits == NULL) {
 		rc = sk_error_set(err, SK_ECONFIG, "tickets are not configured");

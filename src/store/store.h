@@ -318,8 +318,15 @@ int store_optout_each(struct store *st, int64_t org_id, store_optout_fn fn, void
 #define STORE_MAIL_ADDR_MAX  254		/* bytes of one address */
 #define STORE_MAIL_ERROR_MAX 1000		/* last_error is cut here */
 
-enum store_mail_status { STORE_MAIL_QUEUED, STORE_MAIL_SENT, STORE_MAIL_FAILED };
-/* "queued", "sent", "failed"; parse gives the status or -1. */
+/* held: queued, but not sent until an analyst releases or drops it
+ * (docs/pgp.md); listing "queued" leaves the held ones out. */
+enum store_mail_status {
+	STORE_MAIL_QUEUED,
+	STORE_MAIL_SENT,
+	STORE_MAIL_FAILED,
+	STORE_MAIL_HELD
+};
+/* "queued", "sent", "failed", "held"; parse gives the status or -1. */
 const char *store_mail_status_name(enum store_mail_status s);
 int store_mail_status_parse(const char *text);
 
@@ -333,6 +340,7 @@ struct store_mail_new {
 	size_t n_rcpt;
 	const char *subject; /* for listings, or NULL */
 	const char *message; /* the whole RFC 5322 text: 7-bit, CRLF */
+	const char *tlp;     /* its TLP label ("TLP:AMBER"), or NULL */
 };
 
 /* A queued message. From store_mail_get() and store_mail_claim() it owns
@@ -353,6 +361,9 @@ struct store_mail {
 	char next_attempt[21]; /* "" unless queued */
 	char sent_at[21];      /* "" unless sent */
 	char *last_error;      /* "" if none */
+	char *tlp;	       /* "" if none */
+	char *held;	       /* why it is held; "" unless held */
+	bool clear_ok; /* released by an analyst: recipients without a key get it in clear */
 };
 void store_mail_clear(struct store_mail *m);
 
@@ -387,6 +398,17 @@ int store_mail_fail(struct store *st, const struct store_mail *m, const char *wh
 /* Queue a failed (or queued) message again, due at once with its
  * attempts counted from zero; a sent one is SK_EINVAL. Audit row. */
 int store_mail_retry(struct store *st, int64_t id, struct sk_error *err);
+
+/* Hold the claimed message m (store_mail_hold.c): not due until an
+ * analyst releases or drops it; why is shown in listings. Audit row.
+ * SK_ENOTFOUND if the claim is no longer m's. */
+int store_mail_hold(struct store *st, const struct store_mail *m, const char *why,
+		    struct sk_error *err);
+/* An analyst's decision on held message id, with an audit row: unhold
+ * makes it due at once, to go signed and in clear where a recipient
+ * has no key; drop fails it for good. SK_EINVAL if it is not held. */
+int store_mail_unhold(struct store *st, int64_t id, struct sk_error *err);
+int store_mail_drop(struct store *st, int64_t id, struct sk_error *err);
 
 /* Message id with its text; SK_ENOTFOUND if none. Clear *out. */
 int store_mail_get(struct store *st, int64_t id, struct store_mail *out, struct sk_error *err);

@@ -401,6 +401,9 @@ int ticket_decrypt(struct store *st, const struct user *u, const char *pgp_home,
 		rc = err->code != 0 ? err->code : SK_ECONFIG;
 		goto out;
 	}
+	if (rc == 0 && rq->passphrase_file != NULL &&
+	    (rc = pgp_set_passphrase_file(p, rq->passphrase_file, err)) != 0)
+		goto out;
 	if (rc == 0)
 		rc = gpg_decrypt(p, data, len, &s, why, sizeof(why));
 	if (rc != 0) {

@@ -1,4 +1,4 @@
--- 0008_pgp_in: OpenPGP in received mail. A part's marks: encrypted (in a
+-- 0009_pgp_in: OpenPGP in received mail. A part's marks: encrypted (in a
 -- PGP/MIME or S/MIME encrypted structure, or holding an armored PGP
 -- message: its clear text is never stored) and signed (in a
 -- multipart/signed, a signature, or a clear-signed text). An item found
