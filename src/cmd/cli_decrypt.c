@@ -43,6 +43,7 @@ static int print_result(struct cli *c, int64_t id, const struct decrypt_result *
 		json_object_set_new(j, "clear_text",
 				    text ? json_stringn(r->clear, r->len) : json_null());
 		json_object_set_new(j, "binary", json_boolean(!text));
+		json_object_set_new(j, "locked", json_boolean(!r->unlocked));
 		json_object_set_new(j, "items",
 				    extract ? json_integer((json_int_t)r->items) : json_null());
 		return cli_print_json(j);
@@ -54,6 +55,10 @@ static int print_result(struct cli *c, int64_t id, const struct decrypt_result *
 	    (long long)id, (long long)r->message_id, r->part, r->len);
 	if (extract)
 		fprintf(stderr, "%zu items stored from the clear text\n", r->items);
+	if (r->unlocked)
+		fprintf(stderr,
+			"schakel: warning: the clear text could not be locked in memory "
+			"(RLIMIT_MEMLOCK, ulimit -l): it may have reached swap\n");
 	return fwrite(r->clear, 1, r->len, stdout) == r->len && fflush(stdout) == 0 ? 0
 										    : EX_IOERR;
 }

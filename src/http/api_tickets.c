@@ -356,6 +356,7 @@ static int api_ticket_decrypt(struct http_request *req, struct http_response *re
 			    utf8_valid(r.clear, r.len) ? json_stringn(r.clear, r.len)
 						       : json_null());
 	json_object_set_new(j, "binary", json_boolean(!utf8_valid(r.clear, r.len)));
+	json_object_set_new(j, "locked", json_boolean(!r.unlocked));
 	json_object_set_new(j, "items",
 			    rq.extract ? json_integer((json_int_t)r.items) : json_null());
 	http_response_json(resp, 200, j);

@@ -38,6 +38,7 @@ struct sink {
 	char *data; /* sodium_malloc(), NUL-terminated */
 	size_t len, alloc;
 	bool over;
+	bool unlocked; /* mlock refused (RLIMIT_MEMLOCK): it may be swapped */
 };
 
 /* gpgme_data_write_cb_t: append to the locked buffer, moving to a larger
@@ -63,6 +64,8 @@ static ssize_t sink_write(void *handle, const void *buffer, size_t size)
 			errno = ENOMEM;
 			return -1;
 		}
+		/* sodium_malloc() locks quietly; ask again to know. */
+		b->unlocked = sodium_mlock(d, n) != 0;
 		if (b->len > 0)
 			memcpy(d, b->data, b->len);
 		if (b->data != NULL)
@@ -423,6 +426,7 @@ int ticket_decrypt(struct store *st, const struct user *u, const char *pgp_home,
 	out->clear = s.data;
 	out->len = s.len;
 	out->items = items;
+	out->unlocked = s.unlocked;
 	s.data = NULL;
 out:
 	if (s.data != NULL)

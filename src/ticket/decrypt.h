@@ -40,7 +40,9 @@ struct decrypt_result {
 	int part;
 	char *clear; /* NUL-terminated, in locked memory; owned: decrypt_result_free() */
 	size_t len;
-	size_t items; /* stored by extract */
+	size_t items;  /* stored by extract */
+	bool unlocked; /* the memory could not be locked (RLIMIT_MEMLOCK): the
+			  clear text may reach swap; say so */
 };
 
 /* Decrypt one part as user u (staff only, SK_EPERM otherwise) with the
