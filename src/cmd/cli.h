@@ -27,6 +27,7 @@ struct cli {
 	const char *usage;	 /* the running command's --help text */
 	struct config *cfg;	 /* once cli_open() succeeded */
 	struct store *st;
+	char *pgp_home; /* schakel's keyring, once cli_open() succeeded */
 	struct sk_error err;
 };
 
@@ -144,15 +145,31 @@ int cli_purge(struct cli *c, int argc, char **argv);
 int cli_optout_add(struct cli *c, int argc, char **argv);
 int cli_optout_rm(struct cli *c, int argc, char **argv);
 int cli_optout_list(struct cli *c, int argc, char **argv);
+/* schakel's OpenPGP keyring (cli_key.c). */
+int cli_key_generate(struct cli *c, int argc, char **argv);
+int cli_key_import(struct cli *c, int argc, char **argv);
+int cli_key_list(struct cli *c, int argc, char **argv);
+int cli_key_show(struct cli *c, int argc, char **argv);
+int cli_key_delete(struct cli *c, int argc, char **argv);
+
 /* The outbound mail queue (cli_mail.c). */
 int cli_mail_list(struct cli *c, int argc, char **argv);
 int cli_mail_send(struct cli *c, int argc, char **argv);
 int cli_mail_retry(struct cli *c, int argc, char **argv);
+int cli_mail_release(struct cli *c, int argc, char **argv);
+int cli_mail_drop(struct cli *c, int argc, char **argv);
 int cli_mail_test(struct cli *c, int argc, char **argv);
 int cli_mailgate(struct cli *c, int argc, char **argv);
 int cli_ticket_list(struct cli *c, int argc, char **argv);
 int cli_ticket_show(struct cli *c, int argc, char **argv);
 int cli_ticket_raw(struct cli *c, int argc, char **argv);
+int cli_ticket_decrypt(struct cli *c, int argc, char **argv);
+/* The user ticket commands act as: the local operator, named after
+ * whoever runs the command (cli_ticket.c). */
+struct user;
+void cli_operator(struct user *u);
+/* A ticket number as "42" or "#42": 0, or a usage error's exit code. */
+int cli_ticket_number(struct cli *c, const char *text, int64_t *id);
 int cli_ticket_new(struct cli *c, int argc, char **argv);
 int cli_ticket_set(struct cli *c, int argc, char **argv);
 int cli_ticket_resolve(struct cli *c, int argc, char **argv);

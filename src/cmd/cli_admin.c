@@ -15,9 +15,11 @@
 #include "access/access.h"
 #include "access/account.h"
 #include "cmd/common.h"
+#include "lib/config.h"
 #include "lib/secret.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
+#include "pgp/pgp.h"
 #include "registry/constituency.h"
 #include "registry/exchange.h"
 #include "store/store.h"
@@ -43,7 +45,7 @@ static char *url_for_display(const char *url)
 int cli_init(struct cli *c, int argc, char **argv)
 {
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
-	char *shown = NULL;
+	char *shown = NULL, *home = NULL;
 	int npos = 0, rc;
 
 	rc = cli_parse(c, argc, argv, NULL, 0, 0, pos, &npos);
@@ -51,16 +53,34 @@ int cli_init(struct cli *c, int argc, char **argv)
 		goto out;
 	if ((rc = cli_open(c)) != 0)
 		goto out;
+	/* schakel's keyring, empty until schakel key generate or import. */
+	home = pgp_home_path(c->cfg, cmd_store_url(c->cfg, c->db_flag));
+	if (pgp_home_create(home, &c->err) != 0) {
+		/* A keyring set in the config must be there; the default one
+		 * of a PostgreSQL store is only missed by the PGP commands. */
+		if (config_get(c->cfg, "pgp", "home") != NULL) {
+			rc = cmd_fail("schakel", &c->err);
+			goto out;
+		}
+		fprintf(stderr, "schakel: warning: %s; set [pgp] home\n", c->err.msg);
+		free(home);
+		home = NULL;
+	}
 	shown = url_for_display(cmd_store_url(c->cfg, c->db_flag));
 	if (c->json) {
 		json_t *o = json_object();
 
 		json_object_set_new(o, "store", json_string(shown));
+		json_object_set_new(o, "keyring",
+				    home != NULL ? json_string(home) : json_null());
 		rc = cli_print_json(o);
 	} else {
 		printf("store ready: %s\n", shown);
+		if (home != NULL)
+			printf("keyring: %s\n", home);
 	}
 out:
+	free(home);
 	free(shown);
 	free(pos);
 	return rc;

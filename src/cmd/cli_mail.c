@@ -14,7 +14,9 @@
 #include "lib/config.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
+#include "cmd/common.h"
 #include "mail/dispatch.h"
+#include "mail/protect.h"
 #include "store/store.h"
 
 #define LIST_DEFAULT 50
@@ -68,6 +70,8 @@ static int print_mail(const struct store_mail *m, void *ctx)
 		json_object_set_new(v, "sent_at",
 				    m->sent_at[0] ? json_string(m->sent_at) : json_null());
 		json_object_set_new(v, "last_error", json_string(m->last_error));
+		json_object_set_new(v, "held", *m->held ? json_string(m->held) : json_null());
+		json_object_set_new(v, "tlp", *m->tlp ? json_string(m->tlp) : json_null());
 		json_array_append_new(o->a, v);
 		return 0;
 	}
@@ -98,7 +102,8 @@ int cli_mail_list(struct cli *c, int argc, char **argv)
 	if (rc != CLI_GO)
 		goto out;
 	if (status_opt->count > 0 && (status = store_mail_status_parse(status_opt->arg)) < 0) {
-		rc = cli_usage_error(c, "--status must be queued, sent or failed, not '%s'",
+		rc = cli_usage_error(c,
+				     "--status must be queued, held, sent or failed, not '%s'",
 				     status_opt->arg);
 		goto out;
 	}
@@ -152,7 +157,8 @@ int cli_mail_send(struct cli *c, int argc, char **argv)
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	char relay[SMTP_RELAY_MAX + 1];
 	struct mail_dispatch_stats stats;
-	struct mail_settings ms;
+	struct mail_pgp_settings ps = {0};
+	struct mail_settings ms = {0};
 	int64_t limit = 0;
 	int npos = 0, rc;
 
@@ -165,6 +171,12 @@ int cli_mail_send(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = mail_open(c, &ms)) != 0)
 		goto out;
+	if (mail_pgp_settings_read(c->cfg, cmd_store_url(c->cfg, c->db_flag), &ps, &c->err) !=
+		0 ||
+	    mail_pgp_open(&ps, &ms.pgp, &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
 	if (mail_dispatch(c->st, &ms, (int)limit, &stats, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
@@ -177,13 +189,17 @@ int cli_mail_send(struct cli *c, int argc, char **argv)
 		json_object_set_new(v, "sent", json_integer(stats.sent));
 		json_object_set_new(v, "deferred", json_integer(stats.deferred));
 		json_object_set_new(v, "failed", json_integer(stats.failed));
+		json_object_set_new(v, "held", json_integer(stats.held));
 		json_object_set_new(v, "relay_error",
 				    stats.relay_down ? json_string(stats.relay_error)
 						     : json_null());
 		rc = cli_print_json(v);
 	} else {
-		printf("sent %d, deferred %d, failed %d\n", stats.sent, stats.deferred,
+		printf("sent %d, deferred %d, failed %d", stats.sent, stats.deferred,
 		       stats.failed);
+		if (stats.held > 0)
+			printf(", held %d (schakel mail list --status held)", stats.held);
+		printf("\n");
 	}
 	if (stats.relay_down) {
 		fprintf(stderr,
@@ -194,6 +210,8 @@ int cli_mail_send(struct cli *c, int argc, char **argv)
 			rc = EX_TEMPFAIL;
 	}
 out:
+	mail_pgp_close(ms.pgp);
+	mail_pgp_settings_free(&ps);
 	free(pos);
 	return rc;
 }
@@ -301,4 +319,55 @@ out:
 	free(body);
 	free(pos);
 	return rc;
+}
+
+/* schakel mail release|drop ID: fn decides on held mail ID; status and
+ * done for the output. */
+static int decide_held(struct cli *c, int argc, char **argv,
+		       int (*fn)(struct store *, const struct user *, int64_t,
+				 struct sk_error *),
+		       const char *status, const char *done)
+{
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	int npos = 0, rc;
+	int64_t id;
+
+	rc = cli_parse(c, argc, argv, NULL, 1, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if (str_to_i64(pos[0], 1, INT64_MAX, &id) != 0) {
+		rc = cli_usage_error(
+		    c, "ID must be a mail id (see schakel mail list), not '%s'", pos[0]);
+		goto out;
+	}
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (fn(c->st, access_local_operator(), id, &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
+	if (c->json) {
+		json_t *v = json_object();
+
+		json_object_set_new(v, "id", json_integer(id));
+		json_object_set_new(v, "status", json_string(status));
+		rc = cli_print_json(v);
+	} else {
+		printf("mail %lld %s\n", (long long)id, done);
+	}
+out:
+	free(pos);
+	return rc;
+}
+
+int cli_mail_release(struct cli *c, int argc, char **argv)
+{
+	return decide_held(c, argc, argv, mail_release, "queued",
+			   "is released: it goes with the next send, in clear to recipients "
+			   "without a usable key");
+}
+
+int cli_mail_drop(struct cli *c, int argc, char **argv)
+{
+	return decide_held(c, argc, argv, mail_drop, "failed", "is dropped: it is not sent");
 }

@@ -11,6 +11,7 @@
 #include "access/access.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
+#include "pgp/pgp.h"
 #include "registry/constituency.h"
 #include "registry/exchange.h"
 
@@ -176,17 +177,51 @@ static void print_names(const char *label, const struct org_list *l)
 	printf("%s\n", l->n ? "" : "-");
 }
 
+/* The state of contact ct's OpenPGP key in keyring (NULL: none open)
+ * into out: "usable", "expires in N days", "UNUSABLE: expired", "none"
+ * (no key: mail at or above [pgp] require_encryption is held). Whether
+ * it is usable. */
+static bool contact_key_state(struct pgp *keyring, const struct contact *ct, char *out,
+			      size_t size)
+{
+	int64_t now = str_time_now();
+	struct pgp_key k;
+	int rc;
+
+	if (keyring == NULL) {
+		snprintf(out, size, "no keyring");
+		return false;
+	}
+	rc = pgp_key_get(keyring, ct->pgp_fpr[0] ? ct->pgp_fpr : ct->email, false, &k, NULL);
+	if (rc != 0) {
+		snprintf(out, size, ct->pgp_fpr[0] ? "UNUSABLE: not in the keyring" : "none");
+		return false;
+	}
+	if (!pgp_key_usable_until(&k, now, 0)) {
+		snprintf(out, size, "UNUSABLE: %s",
+			 k.state == PGP_KEY_USABLE ? "expired" : pgp_key_state_name(k.state));
+		return false;
+	}
+	if (!pgp_key_usable_until(&k, now, 30 * 86400))
+		snprintf(out, size, "usable, expires in %lld days",
+			 (long long)((k.expires - now + 86399) / 86400));
+	else
+		snprintf(out, size, "usable");
+	return true;
+}
+
 int cli_org_show(struct cli *c, int argc, char **argv)
 {
 	static const char *const cheads[] = {"ID",   "NAME",	  "EMAIL", "PHONE",
-					     "ROLE", "LANGUAGES", "PGP"};
+					     "ROLE", "LANGUAGES", "PGP",   "KEY"};
 	static const char *const rheads[] = {"ID", "TYPE", "VALUE"};
 	struct org_list liaisons = {0}, members = {0};
 	struct contact_list contacts = {0};
 	struct resource_list res = {0};
 	const struct user *me = access_local_operator();
 	struct org org;
-	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	struct pgp *keyring = NULL;
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos)), state[80];
 	int npos = 0, rc;
 
 	memset(&org, 0, sizeof(org));
@@ -202,6 +237,7 @@ int cli_org_show(struct cli *c, int argc, char **argv)
 	    registry_contact_list(c->st, me, org.id, &contacts, &c->err) != 0 ||
 	    registry_resource_list(c->st, me, org.id, &res, &c->err) != 0)
 		goto fail;
+	keyring = pgp_open(c->pgp_home, NULL);
 	if (c->json) {
 		json_t *o = exchange_org_json(&org), *a;
 
@@ -209,8 +245,15 @@ int cli_org_show(struct cli *c, int argc, char **argv)
 		if (org.kind == ORG_KIND_LIAISON)
 			json_object_set_new(o, "members", names_json(&members));
 		a = json_array();
-		for (size_t i = 0; i < contacts.n; i++)
-			json_array_append_new(a, exchange_contact_json(&contacts.v[i]));
+		for (size_t i = 0; i < contacts.n; i++) {
+			json_t *ct = exchange_contact_json(&contacts.v[i]);
+			bool usable =
+			    contact_key_state(keyring, &contacts.v[i], state, sizeof(state));
+
+			json_object_set_new(ct, "pgp_key", json_string(state));
+			json_object_set_new(ct, "pgp_usable", json_boolean(usable));
+			json_array_append_new(a, ct);
+		}
 		json_object_set_new(o, "contacts", a);
 		a = json_array();
 		for (size_t i = 0; i < res.n; i++)
@@ -237,18 +280,19 @@ int cli_org_show(struct cli *c, int argc, char **argv)
 	if (contacts.n == 0) {
 		printf("  none\n");
 	} else {
-		struct cli_table *t = cli_table_new(7, cheads);
+		struct cli_table *t = cli_table_new(8, cheads);
 
 		for (size_t i = 0; i < contacts.n; i++) {
 			const struct contact *ct = &contacts.v[i];
 			char id[24];
 
 			snprintf(id, sizeof(id), "%lld", (long long)ct->id);
-			cli_table_add(t, (const char *[]){id, ct->name, ct->email,
-							  ct->phone ? ct->phone : "-",
-							  contact_role_names[ct->role],
-							  ct->languages,
-							  ct->pgp_fpr[0] ? ct->pgp_fpr : "-"});
+			contact_key_state(keyring, ct, state, sizeof(state));
+			cli_table_add(
+			    t, (const char *[]){id, ct->name, ct->email,
+						ct->phone ? ct->phone : "-",
+						contact_role_names[ct->role], ct->languages,
+						ct->pgp_fpr[0] ? ct->pgp_fpr : "-", state});
 		}
 		cli_table_print(t);
 		cli_table_free(t);
@@ -275,6 +319,7 @@ int cli_org_show(struct cli *c, int argc, char **argv)
 fail:
 	rc = cli_fail(c);
 out:
+	pgp_close(keyring);
 	org_clear(&org);
 	org_list_free(&liaisons);
 	org_list_free(&members);

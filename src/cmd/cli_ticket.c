@@ -18,6 +18,7 @@
 #include "lib/xalloc.h"
 #include "mail/inbound.h"
 #include "model/ticket.h"
+#include "pgp/pgp.h"
 #include "store/store.h"
 #include "ticket/intake.h"
 #include "ticket/sla.h"
@@ -93,6 +94,7 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 	bool have_ic = false, bad_sender;
 	struct intake_result r;
 	const char *sender = NULL;
+	char *home = NULL;
 	struct buf raw;
 	int npos = 0, rc;
 
@@ -116,6 +118,8 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	have_ic = true;
+	home = pgp_home_path(c->cfg, cmd_store_url(c->cfg, c->db_flag));
+	ic.pgp_home = home;
 	/* One byte more than allowed tells a mail that is too large. */
 	buf_init(&raw, (size_t)ic.max_size + 1);
 	if ((rc = read_stdin(&raw)) != 0) {
@@ -150,6 +154,11 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 		json_object_set_new(j, "created", json_boolean(r.created));
 		json_object_set_new(j, "duplicate", json_boolean(r.duplicate));
 		json_object_set_new(j, "encrypted", json_boolean(r.encrypted));
+		json_object_set_new(j, "signature",
+				    r.signature[0] ? json_string(r.signature) : json_null());
+		json_object_set_new(j, "signature_why",
+				    r.signature_why[0] ? json_string(r.signature_why)
+						       : json_null());
 		json_object_set_new(j, "threaded_by",
 				    r.threaded_by ? json_string(r.threaded_by) : json_null());
 		json_object_set_new(j, "acknowledged", json_boolean(r.acked));
@@ -172,11 +181,16 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 		       r.acked || !r.created ? "" : r.no_ack);
 		if (r.not_parsed[0] != '\0')
 			printf("stored as received, not parsed: %s\n", r.not_parsed);
+		if (r.encrypted)
+			printf("stored as received: encrypted, not yet read\n");
+		if (r.signature[0] != '\0')
+			printf("OpenPGP signature: %s\n", r.signature);
 		rc = 0;
 	}
 out:
 	if (have_ic)
 		intake_config_free(&ic);
+	free(home);
 	buf_free(&raw);
 	cli_opts_free(opts);
 	free(pos);
@@ -188,7 +202,7 @@ out:
 /* The user the command acts as: the local operator (access.h), named
  * after whoever runs it, so that comments and replies say who wrote
  * them. */
-static void operator_of(struct user *u)
+void cli_operator(struct user *u)
 {
 	char actor[128];
 
@@ -268,7 +282,7 @@ int cli_ticket_list(struct cli *c, int argc, char **argv)
 		o.a = json_array();
 	else
 		o.t = cli_table_new(7, heads);
-	operator_of(&u);
+	cli_operator(&u);
 	if (ticket_list(c->st, &u, &f, list_row, &o, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
@@ -283,7 +297,7 @@ out:
 }
 
 /* A ticket number as "42" or "#42"; 0 or a usage error's exit code. */
-static int ticket_arg(struct cli *c, const char *text, int64_t *id)
+int cli_ticket_number(struct cli *c, const char *text, int64_t *id)
 {
 	if (*text == '#')
 		text++;
@@ -308,10 +322,10 @@ static long long ji(json_t *o, const char *key)
 /* Ticket j (ticket_view_full()) as text. */
 static void show_text(json_t *j)
 {
-	static const char *const heads[] = {"KIND", "VALUE", "ORG", "WHY"};
-	struct cli_table *t = cli_table_new(4, heads);
-	json_t *v;
-	size_t i;
+	static const char *const heads[] = {"KIND", "VALUE", "ORG", "WHY", "FROM"};
+	struct cli_table *t = cli_table_new(5, heads);
+	json_t *v, *p;
+	size_t i, k;
 
 	printf("Ticket #%lld: %s\n", ji(j, "id"), js(j, "subject"));
 	printf("  type %s, status %s, priority P%lld, severity %s, %s\n", js(j, "type"),
@@ -333,10 +347,11 @@ static void show_text(json_t *j)
 	json_array_foreach(json_object_get(j, "parties"), i, v)
 	    printf("  party %lld: organization %lld, %s\n", ji(v, "id"), ji(v, "org_id"),
 		   *js(v, "address") ? js(v, "address") : "-");
-	json_array_foreach(json_object_get(j, "items"), i, v)
-	    cli_table_add(t, (const char *[]){js(v, "kind"), js(v, "value"),
-					      ji(v, "org_id") > 0 ? js(v, "org") : "-",
-					      *js(v, "reason") ? js(v, "reason") : "-"});
+	json_array_foreach(json_object_get(j, "items"), i, v) cli_table_add(
+	    t, (const char *[]){js(v, "kind"), js(v, "value"),
+				ji(v, "org_id") > 0 ? js(v, "org") : "-",
+				*js(v, "reason") ? js(v, "reason") : "-",
+				*js(v, "derived_from") ? js(v, "derived_from") : "-"});
 	if (cli_table_rows(t) > 0) {
 		printf("\nNamed in the report:\n");
 		cli_table_print(t);
@@ -350,11 +365,25 @@ static void show_text(json_t *j)
 		       js(v, "created"), js(v, "kind"), js(v, "author"),
 		       *js(v, "recipients") ? " -> " : "", js(v, "recipients"), ji(v, "size"),
 		       enc ? " [encrypted]" : "");
+		if (json_is_object(json_object_get(v, "signature"))) {
+			json_t *sg = json_object_get(v, "signature");
+
+			printf("signature %s, key %s%s%s\n", js(sg, "status"),
+			       *js(sg, "fingerprint") ? js(sg, "fingerprint") : "-",
+			       *js(sg, "org") ? ", known contact of " : "", js(sg, "org"));
+		}
 		if (*js(v, "not_parsed") != '\0')
 			printf("(not parsed: %s; ticket raw %lld gives the mail as received)\n",
 			       js(v, "not_parsed"), ji(v, "id"));
+		json_array_foreach(json_object_get(v, "parts"), k, p) printf(
+		    "part %lld: %s%s%s, %lld bytes%s%s\n", ji(p, "n"), js(p, "content_type"),
+		    *js(p, "filename") ? " " : "", js(p, "filename"), ji(p, "size"),
+		    json_is_true(json_object_get(p, "encrypted")) ? ", encrypted" : "",
+		    json_is_true(json_object_get(p, "signed")) ? ", signed" : "");
 		printf("Subject: %s\n\n%s\n", js(v, "subject"),
-		       enc ? "(encrypted: not shown)" : js(v, "body"));
+		       enc ? "(encrypted, not yet read: schakel ticket decrypt gives the clear "
+			     "text)"
+			   : js(v, "body"));
 	}
 }
 
@@ -369,9 +398,9 @@ int cli_ticket_show(struct cli *c, int argc, char **argv)
 	rc = cli_parse(c, argc, argv, NULL, 1, 1, pos, &npos);
 	if (rc != CLI_GO)
 		goto out;
-	if ((rc = ticket_arg(c, pos[0], &id)) != 0 || (rc = cli_open(c)) != 0)
+	if ((rc = cli_ticket_number(c, pos[0], &id)) != 0 || (rc = cli_open(c)) != 0)
 		goto out;
-	operator_of(&u);
+	cli_operator(&u);
 	if ((j = ticket_view_full(c->st, &u, id, &c->err)) == NULL) {
 		rc = cli_fail(c);
 		goto out;
@@ -405,7 +434,7 @@ int cli_ticket_raw(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	operator_of(&u);
+	cli_operator(&u);
 	if (ticket_message_raw(c->st, &u, id, &raw, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
@@ -474,7 +503,7 @@ int cli_ticket_new(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	operator_of(&u);
+	cli_operator(&u);
 	if (ticket_open(c->st, &u, (enum ticket_type)ty, pos[0],
 			cli_opt_get(opts, "requester")->arg, &t, &c->err) != 0)
 		rc = cli_fail(c);
@@ -509,7 +538,7 @@ static int change_run(struct cli *c, int argc, char **argv, bool resolve)
 	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
 	if (rc != CLI_GO)
 		goto out;
-	if ((rc = ticket_arg(c, pos[0], &id)) != 0)
+	if ((rc = cli_ticket_number(c, pos[0], &id)) != 0)
 		goto out;
 	ch.status = cli_opt_get(opts, "status")->arg;
 	ch.owner = cli_opt_get(opts, "owner")->arg;
@@ -523,7 +552,7 @@ static int change_run(struct cli *c, int argc, char **argv, bool resolve)
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	operator_of(&u);
+	cli_operator(&u);
 	if (resolve && ch.status == NULL) {
 		if (ticket_get(c->st, &u, id, &t, &c->err) != 0) {
 			rc = cli_fail(c);
@@ -582,7 +611,8 @@ static int message_run(struct cli *c, int argc, char **argv, bool reply)
 	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
 	if (rc != CLI_GO)
 		goto out;
-	if ((rc = ticket_arg(c, pos[0], &id)) != 0 || (rc = text_arg(c, opts, &text)) != 0)
+	if ((rc = cli_ticket_number(c, pos[0], &id)) != 0 ||
+	    (rc = text_arg(c, opts, &text)) != 0)
 		goto out;
 	if (!reply && cli_opt_get(opts, "to")->count > 0) {
 		rc = cli_usage_error(c, "a comment is never mailed: --to is for ticket reply");
@@ -590,7 +620,7 @@ static int message_run(struct cli *c, int argc, char **argv, bool reply)
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	operator_of(&u);
+	cli_operator(&u);
 	if (reply) {
 		if (intake_config_read(c->cfg, &ic, &c->err) != 0) {
 			rc = cli_fail(c);
@@ -646,10 +676,10 @@ int cli_ticket_link(struct cli *c, int argc, char **argv)
 	rc = cli_parse(c, argc, argv, NULL, 2, 2, pos, &npos);
 	if (rc != CLI_GO)
 		goto out;
-	if ((rc = ticket_arg(c, pos[0], &report)) != 0 ||
-	    (rc = ticket_arg(c, pos[1], &incident)) != 0 || (rc = cli_open(c)) != 0)
+	if ((rc = cli_ticket_number(c, pos[0], &report)) != 0 ||
+	    (rc = cli_ticket_number(c, pos[1], &incident)) != 0 || (rc = cli_open(c)) != 0)
 		goto out;
-	operator_of(&u);
+	cli_operator(&u);
 	if (ticket_link(c->st, &u, report, incident, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
@@ -673,7 +703,7 @@ int cli_ticket_party(struct cli *c, int argc, char **argv)
 	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
 	if (rc != CLI_GO)
 		goto out;
-	if ((rc = ticket_arg(c, pos[0], &id)) != 0)
+	if ((rc = cli_ticket_number(c, pos[0], &id)) != 0)
 		goto out;
 	if (org_opt->count == 0 && cli_opt_get(opts, "address")->count == 0) {
 		rc = cli_usage_error(c,
@@ -690,7 +720,7 @@ int cli_ticket_party(struct cli *c, int argc, char **argv)
 		org_id = org.id;
 		org_clear(&org);
 	}
-	operator_of(&u);
+	cli_operator(&u);
 	if (ticket_party_add(c->st, &u, id, org_id, cli_opt_get(opts, "address")->arg, &party,
 			     &c->err) != 0) {
 		rc = cli_fail(c);
@@ -698,100 +728,6 @@ int cli_ticket_party(struct cli *c, int argc, char **argv)
 	}
 	printf("ticket #%lld: party %lld added\n", (long long)id, (long long)party);
 out:
-	cli_opts_free(opts);
-	free(pos);
-	return rc;
-}
-
-/* ---- queue ---- */
-
-struct queue_out {
-	json_t *a;
-	struct cli_table *t;
-	const struct sla_config *sla;
-	int64_t now;
-};
-
-static int queue_row(const struct ticket *t, void *ctx)
-{
-	struct queue_out *o = ctx;
-	char id[24], pri[8], due[21] = "-", left[24] = "-", breached[64] = "";
-	struct ticket_clocks c;
-
-	if (o->a != NULL) {
-		json_array_append_new(o->a, ticket_view_queued(t, o->sla, o->now));
-		return 0;
-	}
-	ticket_view_clocks(t, o->sla, o->now, &c);
-	for (int k = 0; k < SLA_CLOCK_COUNT; k++)
-		if (c.breached[k])
-			snprintf(breached + strlen(breached),
-				 sizeof(breached) - strlen(breached), "%s%s",
-				 breached[0] ? ", " : "", sla_clock_names[k]);
-	snprintf(id, sizeof(id), "#%lld", (long long)t->id);
-	snprintf(pri, sizeof(pri), "P%d", t->priority);
-	if (c.next != NULL) {
-		str_time_iso((time_t)c.due, due);
-		sla_format_left(c.left, left, sizeof(left));
-	}
-	cli_table_add(o->t,
-		      (const char *[]){pri, id, c.next ? c.next : "-", due, left,
-				       breached[0] ? breached : "-", t->class, t->coverage,
-				       t->status, t->owner[0] ? t->owner : "-", t->subject});
-	return 0;
-}
-
-int cli_queue(struct cli *c, int argc, char **argv)
-{
-	static const char *const heads[] = {"PRI",    "TICKET",	  "NEXT",   "DUE",
-					    "LEFT",   "BREACHED", "CLASS",  "HOURS",
-					    "STATUS", "OWNER",	  "SUBJECT"};
-	struct cli_opt opts[] = {{"limit", true}, {NULL}};
-	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
-	struct store_ticket_filter f = {
-	    .open_only = true, .type = -1, .queue_order = true, .limit = LIST_DEFAULT};
-	struct queue_out o = {0};
-	struct intake_config ic;
-	bool have_ic = false;
-	struct user u;
-	int64_t limit;
-	int npos = 0, rc;
-
-	rc = cli_parse(c, argc, argv, opts, 0, 0, pos, &npos);
-	if (rc != CLI_GO)
-		goto out;
-	if (cli_opt_get(opts, "limit")->count > 0) {
-		if (str_to_i64(cli_opt_get(opts, "limit")->arg, 0, LIST_MAX, &limit) != 0) {
-			rc = cli_usage_error(c, "--limit must be a number from 0 to %d",
-					     LIST_MAX);
-			goto out;
-		}
-		f.limit = (size_t)limit;
-	}
-	if ((rc = cli_open(c)) != 0)
-		goto out;
-	if (intake_config_read(c->cfg, &ic, &c->err) != 0) {
-		rc = cli_fail(c);
-		goto out;
-	}
-	have_ic = true;
-	o.sla = &ic.sla;
-	o.now = (int64_t)str_time_now();
-	if (c->json)
-		o.a = json_array();
-	else
-		o.t = cli_table_new(11, heads);
-	operator_of(&u);
-	if (ticket_list(c->st, &u, &f, queue_row, &o, &c->err) != 0) {
-		rc = cli_fail(c);
-		goto out;
-	}
-	rc = cli_print_list(c, &o.a, o.t, "no open tickets");
-out:
-	if (have_ic)
-		intake_config_free(&ic);
-	json_decref(o.a);
-	cli_table_free(o.t);
 	cli_opts_free(opts);
 	free(pos);
 	return rc;

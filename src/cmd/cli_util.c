@@ -17,6 +17,7 @@
 #include "lib/str.h"
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
+#include "pgp/pgp.h"
 #include "registry/constituency.h"
 #include "route/enrich.h"
 #include "route/index.h"
@@ -176,6 +177,8 @@ int cli_open(struct cli *c)
 		return cli_fail(c);
 	cli_actor_name(actor, sizeof(actor));
 	store_set_actor(c->st, actor);
+	c->pgp_home = pgp_home_path(c->cfg, cmd_store_url(c->cfg, c->db_flag));
+	registry_set_key_check(cmd_key_check, c->pgp_home);
 	return 0;
 }
 
@@ -183,6 +186,9 @@ void cli_close(struct cli *c)
 {
 	store_close(c->st);
 	c->st = NULL;
+	registry_set_key_check(NULL, NULL);
+	free(c->pgp_home);
+	c->pgp_home = NULL;
 	config_free(c->cfg);
 	c->cfg = NULL;
 }

@@ -7,6 +7,7 @@
 #include "lib/config.h"
 #include "lib/error.h"
 #include "lib/xalloc.h"
+#include "pgp/pgp.h"
 #include "ticket/sla.h"
 
 /* Every setting schakel knows; anything else in the file is a typo. */
@@ -42,6 +43,10 @@ static const char *const known_settings[] = {
     "mail.from",
     "mail.max_attempts",
     "mail.tls",
+    "pgp.home",
+    "pgp.key",
+    "pgp.passphrase_file",
+    "pgp.require_encryption",
     "tickets.tag",
     "tickets.addresses",
     "tickets.ack",
@@ -97,6 +102,25 @@ const char *cmd_store_url(const struct config *cfg, const char *db_flag)
 	if (db_flag != NULL)
 		return db_flag;
 	return config_str(cfg, "store", "url", SCHAKEL_DEFAULT_DB);
+}
+
+int cmd_key_check(const char *fpr, void *home, struct sk_error *err)
+{
+	struct pgp *p = pgp_open(home, err);
+	struct pgp_key k;
+	int rc;
+
+	if (p == NULL)
+		return SK_ECONFIG;
+	rc = pgp_key_get(p, fpr, false, &k, err);
+	pgp_close(p);
+	if (rc == SK_ENOTFOUND)
+		return sk_error_set(
+		    err, SK_EINVAL,
+		    "pgp fingerprint %s: no such key in schakel's keyring (schakel key "
+		    "import it first)",
+		    fpr);
+	return rc;
 }
 
 int cmd_fail(const char *prog, const struct sk_error *err)

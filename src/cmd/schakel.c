@@ -224,10 +224,32 @@ static const struct cli_command commands[] = {
     {"optout", "list", cli_optout_list, "list opt-outs",
      "usage: schakel optout list [ORG] [--json]\n"
      "List the opt-outs of one organization, or of all.\n" ORG_HELP JSON_HELP},
+    {"key", "generate", cli_key_generate, "generate schakel's own OpenPGP key",
+     "usage: schakel key generate --name NAME --email ADDRESS [--expires 730d|never]\n"
+     "                            [--passphrase-file FILE] [--json]\n"
+     "Generate schakel's key pair in its keyring (a signing key with an encryption\n"
+     "subkey), valid for --expires (default 730d). With --passphrase-file the secret\n"
+     "key is protected by the file's first line (never give it on the command line);\n"
+     "without, it is not: keep the keyring 0700 (docs/pgp.md).\n" JSON_HELP},
+    {"key", "import", cli_key_import, "import a partner's public key (or schakel's own)",
+     "usage: schakel key import FILE|- [--secret [--passphrase-file FILE]] [--json]\n"
+     "Import the OpenPGP keys in FILE (armored or binary, at most 1 MiB). A file with\n"
+     "a secret key is refused unless --secret: that is schakel's own key pair.\n" JSON_HELP},
+    {"key", "list", cli_key_list, "list the keys of schakel's keyring",
+     "usage: schakel key list [--secret] [--expiring 30d] [--json]\n"
+     "List the keys with their state (usable, expired, revoked, expires in N days).\n"
+     "--expiring D: only the keys that will not be usable D from now.\n" JSON_HELP},
+    {"key", "show", cli_key_show, "show one key",
+     "usage: schakel key show FINGERPRINT|ADDRESS [--json]\n" JSON_HELP},
+    {"key", "delete", cli_key_delete, "delete a key from schakel's keyring",
+     "usage: schakel key delete FINGERPRINT [--secret] [--json]\n"
+     "Delete a partner's key; schakel's own (with a secret part) only with "
+     "--secret.\n" JSON_HELP},
     {"mail", "list", cli_mail_list, "list the outbound mail queue",
-     "usage: schakel mail list [--status queued|sent|failed] [--limit N] [--json]\n"
+     "usage: schakel mail list [--status queued|held|sent|failed] [--limit N] [--json]\n"
      "List outbound mail newest first (at most N, default 50): queued messages with\n"
-     "when they are next tried, sent ones with when, failed ones with why.\n" JSON_HELP},
+     "when they are next tried, sent ones with when, failed and held ones with "
+     "why.\n" JSON_HELP},
     {"mail", "send", cli_mail_send, "send the mail that is due, once",
      "usage: schakel mail send [--limit N] [--json]\n"
      "Hand every due message (at most N) to the relay ([mail] relay) once, as schakeld\n"
@@ -238,6 +260,13 @@ static const struct cli_command commands[] = {
     {"mail", "retry", cli_mail_retry, "queue a failed message again",
      "usage: schakel mail retry ID\n"
      "Queue mail ID again, due at once, with its attempts counted from zero.\n" JSON_HELP},
+    {"mail", "release", cli_mail_release, "send a held message (no usable key)",
+     "usage: schakel mail release ID [--json]\n"
+     "Send held mail ID (docs/pgp.md): signed, and in clear to the recipients without a\n"
+     "usable key. Audited.\n" JSON_HELP},
+    {"mail", "drop", cli_mail_drop, "drop a held message",
+     "usage: schakel mail drop ID [--json]\n"
+     "Give up held mail ID: it is marked failed and never sent. Audited.\n" JSON_HELP},
     {"mail", "test", cli_mail_test, "queue a test message, to check the relay",
      "usage: schakel mail test --to ADDRESS [--from ADDRESS] [--json]\n"
      "Queue a short test message to ADDRESS from --from or [mail] from; schakeld (or\n"
@@ -277,6 +306,16 @@ static const struct cli_command commands[] = {
      "usage: schakel ticket raw MESSAGE\n"
      "Write message MESSAGE (its number in ticket show) to stdout, byte for byte as it\n"
      "was received; encrypted mail stays encrypted.\n"},
+    {"ticket", "decrypt", cli_ticket_decrypt, "read an encrypted report (audited)",
+     "usage: schakel ticket decrypt NUMBER --reason TEXT [--message M] [--part K]\n"
+     "                              [--extract] [--json]\n"
+     "Decrypt part K (default: the first encrypted one) of the ticket's encrypted\n"
+     "mail (message M, default: the first) with schakel's key and write the clear\n"
+     "text to stdout. It is held in locked memory only and never stored; the\n"
+     "request and its reason go into the audit log first. --extract stores what\n"
+     "the clear text names (addresses, domains, URLs, CVE ids, with their owners),\n"
+     "each marked as found in that encrypted part. See docs/tickets.md.\n"
+     "  --reason TEXT  why it is read (required, one line, at most 500 bytes)\n" JSON_HELP},
     {"ticket", "new", cli_ticket_new, "open a ticket by hand",
      "usage: schakel ticket new SUBJECT [--type TYPE] [--requester ADDRESS] [--json]\n"
      "Open a ticket (TYPE report, incident (the default) or\n"

@@ -16,6 +16,7 @@
 #include "cmd/jobs.h"
 #include "config_build.h"
 #include "http/api_tickets.h"
+#include "http/api_keys.h"
 #include "http/routes.h"
 #include "http/server.h"
 #include "lib/config.h"
@@ -24,6 +25,8 @@
 #include "lib/secret.h"
 #include "lib/str.h"
 #include "mail/dispatch.h"
+#include "mail/protect.h"
+#include "registry/constituency.h"
 #include "route/notify.h"
 #include "route/retention.h"
 #include "store/store.h"
@@ -262,6 +265,7 @@ int main(int argc, char **argv)
 	struct http_server *srv = NULL;
 	struct jobs *jobs = NULL;
 	struct mail_job mail_job = {NULL, 0};
+	struct mail_pgp_settings pgp_settings = {0};
 	char relay[SMTP_RELAY_MAX + 1];
 	sigset_t stop_set;
 	int64_t port_num;
@@ -337,6 +341,16 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* OpenPGP for outbound mail; the mail job alone uses the context. */
+	if (mail_pgp_settings_read(cfg, s.url, &pgp_settings, &err) != 0 ||
+	    mail_pgp_open(&pgp_settings, &s.mail.pgp, &err) != 0) {
+		status = cmd_fail(PROG, &err);
+		goto out;
+	}
+	registry_set_key_check(cmd_key_check, pgp_settings.home);
+	api_keys_configure(pgp_settings.home);
+	api_tickets_configure_pgp(pgp_settings.home, pgp_settings.passphrase_file);
+
 	pool = store_pool_new(s.url, s.pool_size, &err);
 	if (pool == NULL) {
 		sk_error_prefix(&err, "store");
@@ -385,6 +399,8 @@ out:
 	http_server_stop(srv, 0);
 	notify_config_free(&s.notify);
 	intake_config_free(&s.tickets);
+	mail_pgp_close(s.mail.pgp);
+	mail_pgp_settings_free(&pgp_settings);
 	store_pool_free(pool);
 	config_free(cfg);
 	return status;

@@ -13,16 +13,25 @@
 #include "http/response.h"
 #include "lib/error.h"
 #include "lib/str.h"
+#include "lib/utf8.h"
 #include "model/user.h"
+#include "ticket/decrypt.h"
 #include "ticket/intake.h"
 #include "ticket/view.h"
 #include "ticket/workflow.h"
 
 static const struct intake_config *settings;
+static const char *keyring, *keyring_passphrase;
 
 void api_tickets_configure(const struct intake_config *c)
 {
 	settings = c;
+}
+
+void api_tickets_configure_pgp(const char *home, const char *passphrase_file)
+{
+	keyring = home;
+	keyring_passphrase = passphrase_file;
 }
 
 /* Only the members in allowed; each a string unless it is in ints. */
@@ -62,9 +71,9 @@ static int list_add(const struct ticket *t, void *ctx)
 	struct list *l = ctx;
 
 	if (http_page_take(&l->pg))
-		json_array_append_new(l->items, l->clocks ? ticket_view_queued(t, &settings->sla,
-									       l->now)
-							  : ticket_view_fields(t));
+		json_array_append_new(l->items,
+				      l->clocks ? ticket_view_queued(t, &settings->sla, l->now)
+						: ticket_view_fields(t));
 	return 0;
 }
 
@@ -295,6 +304,69 @@ out:
 	return rc;
 }
 
+/* POST /api/v1/tickets/{id}/decrypt {"reason", "message", "part",
+ * "extract"}: the clear text in the answer, never stored (decrypt.h). */
+static int api_ticket_decrypt(struct http_request *req, struct http_response *resp,
+			      struct sk_error *err)
+{
+	static const char *const allowed[] = {"reason", "message", "part", NULL};
+	static const char *const ints[] = {"message", "part", NULL};
+	struct decrypt_request rq = {0};
+	struct decrypt_result r = {0};
+	json_t *body = NULL, *rest = NULL, *extract, *j;
+	int64_t id;
+	int rc;
+
+	if ((rc = access_may_handle_tickets(req->user, err)) != 0 ||
+	    (rc = ticket_id(req, &id, err)) != 0 ||
+	    (rc = http_request_json(req, true, &body, err)) != 0)
+		goto out;
+	rest = json_copy(body);
+	extract = json_object_get(body, "extract");
+	json_object_del(rest, "extract");
+	if ((rc = body_check(rest, allowed, ints, err)) != 0)
+		goto out;
+	if (extract != NULL && !json_is_boolean(extract)) {
+		rc = sk_error_set(err, SK_EINVAL, "member 'extract' must be true or false");
+		goto out;
+	}
+	rq.ticket_id = id;
+	rq.reason = member(body, "reason");
+	rq.message_id = (int64_t)json_integer_value(json_object_get(body, "message"));
+	if (json_integer_value(json_object_get(body, "part")) < 0 ||
+	    json_integer_value(json_object_get(body, "part")) > 1000000 || rq.message_id < 0) {
+		rc = sk_error_set(err, SK_EINVAL, "'message' and 'part' are numbers from 1");
+		goto out;
+	}
+	rq.part = (int)json_integer_value(json_object_get(body, "part"));
+	rq.extract = json_is_true(extract);
+	rq.passphrase_file = keyring_passphrase;
+	rq.limits = settings != NULL ? &settings->limits : NULL;
+	if (rq.limits == NULL) {
+		rc = sk_error_set(err, SK_ECONFIG, "tickets are not configured");
+		goto out;
+	}
+	if ((rc = ticket_decrypt(req->st, req->user, keyring, &rq, &r, err)) != 0)
+		goto out;
+	j = json_object();
+	json_object_set_new(j, "ticket", json_integer(id));
+	json_object_set_new(j, "message", json_integer(r.message_id));
+	json_object_set_new(j, "part", json_integer(r.part));
+	json_object_set_new(j, "clear_text",
+			    utf8_valid(r.clear, r.len) ? json_stringn(r.clear, r.len)
+						       : json_null());
+	json_object_set_new(j, "binary", json_boolean(!utf8_valid(r.clear, r.len)));
+	json_object_set_new(j, "locked", json_boolean(!r.unlocked));
+	json_object_set_new(j, "items",
+			    rq.extract ? json_integer((json_int_t)r.items) : json_null());
+	http_response_json(resp, 200, j);
+out:
+	decrypt_result_free(&r);
+	json_decref(rest);
+	json_decref(body);
+	return rc;
+}
+
 const struct router_route api_tickets_routes[] = {
     {"GET", "/api/v1/tickets", api_ticket_list, ACCESS_STAFF},
     {"POST", "/api/v1/tickets", api_ticket_create, ACCESS_STAFF},
@@ -304,5 +376,6 @@ const struct router_route api_tickets_routes[] = {
     {"POST", "/api/v1/tickets/{id}/replies", api_ticket_reply, ACCESS_STAFF},
     {"POST", "/api/v1/tickets/{id}/links", api_ticket_link, ACCESS_STAFF},
     {"POST", "/api/v1/tickets/{id}/parties", api_ticket_party, ACCESS_STAFF},
+    {"POST", "/api/v1/tickets/{id}/decrypt", api_ticket_decrypt, ACCESS_STAFF},
     {NULL, NULL, NULL, ACCESS_PUBLIC},
 };

@@ -12,6 +12,7 @@
 #include "lib/log.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
+#include "mail/protect.h"
 #include "store/store.h"
 
 /* A claimed message is the sender's for this long: more than one send
@@ -89,6 +90,7 @@ int mail_enqueue(struct store *st, const struct mail_message *m, const char *kin
 				    .n_rcpt = m->n_to,
 				    .subject = m->subject,
 				    .message = text,
+				    .tlp = m->tlp,
 				},
 				&id, err);
 out:
@@ -130,6 +132,24 @@ int mail_retry(struct store *st, const struct user *u, int64_t id, struct sk_err
 	if ((rc = may_see_queue(u, err)) != 0)
 		return rc;
 	return store_mail_retry(st, id, err);
+}
+
+int mail_release(struct store *st, const struct user *u, int64_t id, struct sk_error *err)
+{
+	int rc;
+
+	if ((rc = may_see_queue(u, err)) != 0)
+		return rc;
+	return store_mail_unhold(st, id, err);
+}
+
+int mail_drop(struct store *st, const struct user *u, int64_t id, struct sk_error *err)
+{
+	int rc;
+
+	if ((rc = may_see_queue(u, err)) != 0)
+		return rc;
+	return store_mail_drop(st, id, err);
 }
 
 int mail_backoff(int attempts)
@@ -214,6 +234,41 @@ static int record(struct store *st, const struct mail_settings *ms, struct store
 	return rc;
 }
 
+/* Sign (and encrypt) claimed m into *sealed; MAIL_PROTECT_HOLD with the
+ * reason in why, or an error in why. */
+static int protect(struct store *st, const struct mail_settings *ms, const struct store_mail *m,
+		   const char *const *rcpt, size_t n_rcpt, char **sealed, struct sk_error *why)
+{
+	char reason[SK_ERROR_MAX];
+	int rc = mail_protect(ms->pgp, st, m, rcpt, n_rcpt, sealed, reason, why);
+
+	if (rc == MAIL_PROTECT_HOLD)
+		sk_error_set(why, SK_EPERM, "%s", reason);
+	else if (rc < 0)
+		log_warn("mail %lld (%s) not signed, so not sent: %s", (long long)m->id,
+			 m->kind, why->msg);
+	return rc;
+}
+
+/* Hold m for want of a key; 0, or a store error that ends the run. */
+static int record_hold(struct store *st, struct store_mail *m, const char *why,
+		       struct mail_dispatch_stats *stats, struct sk_error *err)
+{
+	struct sk_error local = {0};
+	int rc = store_mail_hold(st, m, why, &local);
+
+	if (rc == SK_ENOTFOUND) {
+		log_warn("%s", local.msg);
+		return 0;
+	}
+	if (rc != 0)
+		return sk_error_set(err, rc, "holding mail %lld: %s", (long long)m->id,
+				    local.msg);
+	stats->held++;
+	log_warn("mail %lld (%s) to %s held: %s", (long long)m->id, m->kind, m->rcpt, why);
+	return 0;
+}
+
 int mail_dispatch(struct store *st, const struct mail_settings *ms, int limit,
 		  struct mail_dispatch_stats *stats, struct sk_error *err)
 {
@@ -225,17 +280,33 @@ int mail_dispatch(struct store *st, const struct mail_settings *ms, int limit,
 		struct sk_error why = {0};
 		enum smtp_result res;
 		struct store_mail m;
-		char *joined;
+		char *joined, *sealed = NULL;
 		size_t n_rcpt;
 
 		if ((rc = store_mail_claim(st, MAIL_LEASE, &m, err)) <= 0)
 			break;
 		joined = xstrdup(m.rcpt);
 		n_rcpt = rcpt_split(joined, rcpt);
-		res = smtp_send(&ms->smtp, m.sender, rcpt, n_rcpt, m.message, strlen(m.message),
-				&why);
-		free(joined);
+		if (ms->pgp != NULL) {
+			rc = protect(st, ms, &m, rcpt, n_rcpt, &sealed, &why);
+			if (rc == MAIL_PROTECT_HOLD) {
+				rc = record_hold(st, &m, why.msg, &s, err);
+				goto next;
+			}
+			if (rc != 0) {
+				/* Never unsigned: it waits, as for a relay's 4xx. */
+				res = SMTP_DEFER;
+				goto outcome;
+			}
+		}
+		res = smtp_send(&ms->smtp, m.sender, rcpt, n_rcpt, sealed ? sealed : m.message,
+				strlen(sealed ? sealed : m.message), &why);
+	outcome:
 		rc = record(st, ms, &m, res, &why, &s, err);
+	next:
+		free(sealed);
+		sealed = NULL;
+		free(joined);
 		store_mail_clear(&m);
 		if (rc != 0 || s.relay_down)
 			break;

@@ -15,6 +15,7 @@
 #include "store/store.h"
 
 struct config;
+struct mail_pgp;
 
 #define MAIL_CONNECT_TIMEOUT 10	 /* seconds to reach the relay */
 #define MAIL_SEND_TIMEOUT    120 /* seconds for one message */
@@ -26,6 +27,7 @@ struct mail_settings {
 	struct smtp_config smtp; /* mail.relay, mail.tls */
 	const char *from;	 /* mail.from, or NULL when not set */
 	int max_attempts;	 /* mail.max_attempts */
+	struct mail_pgp *pgp;	 /* OpenPGP (mail/protect.h), borrowed; NULL: none */
 };
 
 /* Read and check the [mail] settings; SK_ECONFIG names the bad one. */
@@ -49,6 +51,11 @@ int mail_enqueue(struct store *st, const struct mail_message *m, const char *kin
 int mail_list(struct store *st, const struct user *u, int status, size_t limit,
 	      store_mail_fn fn, void *ctx, struct sk_error *err);
 int mail_retry(struct store *st, const struct user *u, int64_t id, struct sk_error *err);
+/* The analyst's decision on held message id (docs/pgp.md), staff only,
+ * audited: release sends it (signed; in clear to recipients without a
+ * usable key), drop fails it for good. SK_EINVAL if it is not held. */
+int mail_release(struct store *st, const struct user *u, int64_t id, struct sk_error *err);
+int mail_drop(struct store *st, const struct user *u, int64_t id, struct sk_error *err);
 
 /* Seconds to wait after the attempts-th failed attempt: one minute,
  * doubling, at most an hour. */
@@ -58,6 +65,7 @@ struct mail_dispatch_stats {
 	int sent;			/* taken by the relay */
 	int deferred;			/* still queued: a 4xx reply, or the relay was down */
 	int failed;			/* refused for good, or out of attempts */
+	int held;			/* held for want of a recipient's key */
 	bool relay_down;		/* the run stopped because the relay cannot take mail */
 	char relay_error[SK_ERROR_MAX]; /* why, when relay_down */
 };

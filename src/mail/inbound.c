@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/buf.h"
 #include "lib/error.h"
 #include "lib/str.h"
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
+#include "mail/pgpmime.h"
 
 static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
 
@@ -129,12 +131,27 @@ static char *html_strip(const char *html)
 struct walk {
 	struct inbound *m;
 	char *html;
+	/* inbound_part_content: the leaf sought (from 1), the leaves seen. */
+	size_t want, seen;
+	GMimeObject *found;
 };
 
-/* GMimeObjectForeachFunc: list each leaf part, take the text. */
-static void part_seen(GMimeObject *parent, GMimeObject *part, gpointer data)
+/* The OpenPGP armor in a part's decoded content: an armored message
+ * marks the part encrypted, a clear-signed text or a signature signed. */
+static void armor_mark(struct inbound_part *p, const GByteArray *bytes)
 {
-	struct walk *w = data;
+	struct pgpmime_armor a;
+
+	pgpmime_armor_scan((const char *)bytes->data, bytes->len, &a);
+	p->encrypted |= a.encrypted;
+	p->signed_ |= a.signed_;
+}
+
+/* List leaf part, marked encrypted or signed by what holds it (enc,
+ * sig) and by its own type and armor; take the text unless it is
+ * encrypted. */
+static void part_seen(GMimeObject *part, bool enc, bool sig, struct walk *w)
+{
 	struct inbound *m = w->m;
 	GMimeContentType *ct = g_mime_object_get_content_type(part);
 	struct inbound_part *p;
@@ -142,13 +159,6 @@ static void part_seen(GMimeObject *parent, GMimeObject *part, gpointer data)
 	const char *filename;
 	char *type;
 
-	(void)parent;
-	if (g_mime_content_type_is_type(ct, "multipart", "encrypted") ||
-	    g_mime_content_type_is_type(ct, "application", "pgp-encrypted") ||
-	    g_mime_content_type_is_type(ct, "application", "pkcs7-mime"))
-		m->encrypted = true;
-	if (!GMIME_IS_PART(part))
-		return;
 	if (m->n_parts == INBOUND_PARTS_MAX) {
 		m->parts_dropped++;
 		return;
@@ -156,18 +166,35 @@ static void part_seen(GMimeObject *parent, GMimeObject *part, gpointer data)
 	p = &m->parts[m->n_parts++];
 	type = g_mime_content_type_get_mime_type(ct);
 	snprintf(p->content_type, sizeof(p->content_type), "%s", type ? type : "");
+	switch (pgpmime_role(type, NULL)) {
+	case PGPMIME_CONTROL:
+	case PGPMIME_OTHER_CRYPTO:
+		enc = true;
+		break;
+	case PGPMIME_SIGNATURE_PART:
+		sig = true;
+		break;
+	default:
+		break;
+	}
 	g_free(type);
+	p->encrypted = enc;
+	p->signed_ = sig;
 	filename = g_mime_part_get_filename(GMIME_PART(part));
 	snprintf(p->filename, sizeof(p->filename), "%s", filename ? filename : "");
 	content = g_mime_part_get_content(GMIME_PART(part));
 	if (content != NULL) {
-		GMimeStream *null = g_mime_stream_null_new();
-		ssize_t n = g_mime_data_wrapper_write_to_stream(content, null);
+		GMimeStream *mem = g_mime_stream_mem_new();
+		ssize_t n = g_mime_data_wrapper_write_to_stream(content, mem);
 
 		p->size = n > 0 ? n : 0;
-		g_object_unref(null);
+		armor_mark(p, g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem)));
+		g_object_unref(mem);
 	}
-	if (GMIME_IS_TEXT_PART(part) && !g_mime_part_is_attachment(GMIME_PART(part))) {
+	m->encrypted |= p->encrypted;
+	m->signed_ |= p->signed_;
+	if (!p->encrypted && GMIME_IS_TEXT_PART(part) &&
+	    !g_mime_part_is_attachment(GMIME_PART(part))) {
 		bool plain = g_mime_content_type_is_type(ct, "text", "plain");
 		bool html = g_mime_content_type_is_type(ct, "text", "html");
 
@@ -175,6 +202,19 @@ static void part_seen(GMimeObject *parent, GMimeObject *part, gpointer data)
 		    (html && m->text == NULL && w->html == NULL)) {
 			char *text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
 
+			struct pgpmime_armor a;
+
+			/* Armor in the charset the part declares is armor too. */
+			if (text != NULL) {
+				pgpmime_armor_scan(text, strlen(text), &a);
+				p->signed_ |= a.signed_;
+				m->signed_ |= a.signed_;
+				if (a.encrypted) {
+					p->encrypted = m->encrypted = true;
+					g_free(text);
+					return;
+				}
+			}
 			if (text != NULL) {
 				if (plain)
 					m->text = xstrdup(text);
@@ -183,6 +223,35 @@ static void part_seen(GMimeObject *parent, GMimeObject *part, gpointer data)
 				g_free(text);
 			}
 		}
+	}
+}
+
+/* Walk o: multiparts into their parts (RFC 3156 structure passing its
+ * marks down), leaves listed. An attached mail is a leaf, as in
+ * g_mime_message_foreach; depth is bounded by mimescan. */
+static void walk(GMimeObject *o, bool enc, bool sig, struct walk *w)
+{
+	if (GMIME_IS_MULTIPART(o)) {
+		GMimeContentType *ct = g_mime_object_get_content_type(o);
+		char *type = g_mime_content_type_get_mime_type(ct);
+		enum pgpmime_role role =
+		    pgpmime_role(type, g_mime_content_type_get_parameter(ct, "protocol"));
+		int n = g_mime_multipart_get_count(GMIME_MULTIPART(o));
+
+		g_free(type);
+		enc |= role == PGPMIME_ENCRYPTED || role == PGPMIME_OTHER_CRYPTO;
+		sig |= role == PGPMIME_SIGNED_PART;
+		if (w->m != NULL) { /* marked even when it holds no part */
+			w->m->encrypted |= enc;
+			w->m->signed_ |= sig;
+		}
+		for (int i = 0; i < n; i++)
+			walk(g_mime_multipart_get_part(GMIME_MULTIPART(o), i), enc, sig, w);
+	} else if (GMIME_IS_PART(o) && w->want > 0) {
+		if (++w->seen == w->want)
+			w->found = o;
+	} else if (GMIME_IS_PART(o)) {
+		part_seen(o, enc, sig, w);
 	}
 }
 
@@ -254,8 +323,6 @@ static void text_finish(struct inbound *out, struct walk *w)
 	out->text_cut = strlen(out->text) > INBOUND_TEXT_MAX;
 	utf8_cut(out->text, INBOUND_TEXT_MAX);
 	utf8_scrub(out->text);
-	if (strstr(out->text, "-----BEGIN PGP MESSAGE-----") != NULL)
-		out->encrypted = true;
 	for (size_t i = 0; i < out->n_parts; i++) {
 		utf8_scrub(out->parts[i].content_type);
 		utf8_scrub(out->parts[i].filename);
@@ -304,7 +371,10 @@ int inbound_parse(const void *raw, size_t len, const struct mimescan_limits *lim
 	}
 	ids_set(raw, len, scan.body, out);
 	if (whole) {
-		g_mime_message_foreach(msg, part_seen, &w);
+		GMimeObject *top = g_mime_message_get_mime_part(msg);
+
+		if (top != NULL)
+			walk(top, false, false, &w);
 	} else if (msg != NULL) {
 		GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(msg));
 
@@ -317,6 +387,53 @@ done:
 	free(w.html);
 	if (msg != NULL)
 		g_object_unref(msg);
+	return rc;
+}
+
+int inbound_part_content(const void *raw, size_t len, const struct mimescan_limits *lim,
+			 size_t n, struct buf *out, struct sk_error *err)
+{
+	struct mimescan scan;
+	struct walk w = {.want = n};
+	GMimeStream *stream, *mem;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+	GMimeDataWrapper *content;
+	GByteArray *bytes;
+	int rc;
+
+	if (len > INBOUND_MAX)
+		return sk_error_set(err, SK_ETOOBIG, "the message is larger than %d bytes",
+				    INBOUND_MAX);
+	pthread_once(&gmime_once, gmime_start);
+	mimescan_run(raw, len, lim, &scan);
+	if (scan.over[0] != '\0')
+		return sk_error_set(err, SK_EINVAL, "the mail was not parsed: %s", scan.over);
+	stream = g_mime_stream_mem_new_with_buffer(raw, len);
+	parser = g_mime_parser_new_with_stream(stream);
+	msg = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	if (msg == NULL)
+		return sk_error_set(err, SK_EINVAL, "not a mail: no RFC 5322 header found");
+	if (n > 0 && g_mime_message_get_mime_part(msg) != NULL)
+		walk(g_mime_message_get_mime_part(msg), false, false, &w);
+	if (w.found == NULL) {
+		rc = sk_error_set(err, SK_ENOTFOUND, "the mail has %zu parts, no part %zu",
+				  w.seen, n);
+		goto out;
+	}
+	content = g_mime_part_get_content(GMIME_PART(w.found));
+	mem = g_mime_stream_mem_new();
+	if (content != NULL)
+		g_mime_data_wrapper_write_to_stream(content, mem);
+	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	rc = buf_append(out, bytes->data, bytes->len);
+	if (rc != 0)
+		sk_error_set(err, rc, "part %zu is larger than %zu bytes", n, out->max);
+	g_object_unref(mem);
+out:
+	g_object_unref(msg);
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 #include "mail/message.h"
 #include "mail/mimescan.h"
 
+struct buf;
 struct sk_error;
 
 #define INBOUND_MAX	  (64 * 1024 * 1024) /* bytes of a message read at all */
@@ -26,6 +27,10 @@ struct inbound_part {
 	char content_type[128]; /* "text/plain" */
 	char filename[256];	/* "" if none */
 	int64_t size;		/* bytes once decoded */
+	/* In a PGP/MIME or S/MIME encrypted structure, or holding an armored
+	 * PGP MESSAGE: its text is never read. */
+	bool encrypted;
+	bool signed_; /* in a multipart/signed, a signature, or clear-signed armor */
 };
 
 struct inbound {
@@ -47,7 +52,8 @@ struct inbound {
 	bool list;		      /* has List-Id or List-Unsubscribe */
 	char *refs[INBOUND_REFS_MAX]; /* In-Reply-To, then References newest first */
 	size_t n_refs;
-	bool encrypted; /* PGP/MIME, S/MIME or an inline PGP message */
+	bool encrypted; /* a part is (PGP/MIME, S/MIME, an inline PGP message) */
+	bool signed_;	/* a part is signed (PGP/MIME or clear-signed armor) */
 	char *text;	/* the first text/plain part (else text/html, tags removed), UTF-8 as
 			   subject */
 	bool text_cut;	/* longer than INBOUND_TEXT_MAX */
@@ -64,5 +70,12 @@ struct inbound {
 int inbound_parse(const void *raw, size_t len, const struct mimescan_limits *lim,
 		  struct inbound *out, struct sk_error *err);
 void inbound_clear(struct inbound *m);
+
+/* The decoded content of leaf part n (from 1, as inbound_parse() lists
+ * parts) of raw[0..len), appended to out (within its cap, else
+ * SK_ETOOBIG). A mail over lim is SK_EINVAL (its parts were never
+ * listed); no part n is SK_ENOTFOUND. */
+int inbound_part_content(const void *raw, size_t len, const struct mimescan_limits *lim,
+			 size_t n, struct buf *out, struct sk_error *err);
 
 #endif

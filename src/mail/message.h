@@ -52,6 +52,7 @@ struct mail_message {
 	size_t n_attachments;
 	time_t date;		/* 0: now (str_time_now) */
 	const char *message_id; /* "<...@...>"; NULL: a new one at from's domain */
+	const char *tlp;	/* its TLP label, for the queue's OpenPGP policy; or NULL */
 };
 
 /* Check an address (dot-atom local part, a domain name of two or more

@@ -486,10 +486,22 @@ int registry_contact_get(struct store *st, const struct user *u, int64_t org_id,
 	return rc;
 }
 
+static registry_key_check_fn key_check;
+static void *key_check_ctx;
+
+void registry_set_key_check(registry_key_check_fn fn, void *ctx)
+{
+	key_check = fn;
+	key_check_ctx = ctx;
+}
+
 int registry_contact_add(struct store *st, const struct user *u, struct contact *c,
 			 struct sk_error *err)
 {
 	int rc = contact_validate(c, err);
+
+	if (rc == 0 && c->pgp_fpr[0] != '\0' && key_check != NULL)
+		rc = key_check(c->pgp_fpr, key_check_ctx, err);
 
 	if (rc == 0)
 		rc = change_begin(st, u, err);

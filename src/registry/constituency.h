@@ -108,7 +108,15 @@ int registry_contact_list(struct store *st, const struct user *u, int64_t org_id
 /* Contact id of org_id (0: of whichever); caller clears *out. */
 int registry_contact_get(struct store *st, const struct user *u, int64_t org_id, int64_t id,
 			 struct contact *out, struct sk_error *err);
-/* Add c (validated here) to organization c->org_id; fills in its id. */
+/* Whether a contact's OpenPGP fingerprint names a key in schakel's
+ * keyring: 0, or an error saying it does not. The front doors set it
+ * (cmd/common.h), once, before serving; without one fingerprints are
+ * only checked for form. */
+typedef int (*registry_key_check_fn)(const char *fpr, void *ctx, struct sk_error *err);
+void registry_set_key_check(registry_key_check_fn fn, void *ctx);
+
+/* Add c (validated here, its fingerprint against the keyring) to
+ * organization c->org_id; fills in its id. */
 int registry_contact_add(struct store *st, const struct user *u, struct contact *c,
 			 struct sk_error *err);
 /* Remove contact id of org_id (0: of whichever); *out (may be NULL)

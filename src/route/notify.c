@@ -539,6 +539,7 @@ static int digest_send(struct run *run, const struct org *org, const struct cont
 		    .n_headers = 1,
 		    .attachments = &att,
 		    .n_attachments = 1,
+		    .tlp = tlp_name(tlp),
 		};
 		struct store_notification n = {.org_id = org->id,
 					       .feed = feed,

@@ -318,8 +318,15 @@ int store_optout_each(struct store *st, int64_t org_id, store_optout_fn fn, void
 #define STORE_MAIL_ADDR_MAX  254		/* bytes of one address */
 #define STORE_MAIL_ERROR_MAX 1000		/* last_error is cut here */
 
-enum store_mail_status { STORE_MAIL_QUEUED, STORE_MAIL_SENT, STORE_MAIL_FAILED };
-/* "queued", "sent", "failed"; parse gives the status or -1. */
+/* held: queued, but not sent until an analyst releases or drops it
+ * (docs/pgp.md); listing "queued" leaves the held ones out. */
+enum store_mail_status {
+	STORE_MAIL_QUEUED,
+	STORE_MAIL_SENT,
+	STORE_MAIL_FAILED,
+	STORE_MAIL_HELD
+};
+/* "queued", "sent", "failed", "held"; parse gives the status or -1. */
 const char *store_mail_status_name(enum store_mail_status s);
 int store_mail_status_parse(const char *text);
 
@@ -333,6 +340,7 @@ struct store_mail_new {
 	size_t n_rcpt;
 	const char *subject; /* for listings, or NULL */
 	const char *message; /* the whole RFC 5322 text: 7-bit, CRLF */
+	const char *tlp;     /* its TLP label ("TLP:AMBER"), or NULL */
 };
 
 /* A queued message. From store_mail_get() and store_mail_claim() it owns
@@ -353,6 +361,9 @@ struct store_mail {
 	char next_attempt[21]; /* "" unless queued */
 	char sent_at[21];      /* "" unless sent */
 	char *last_error;      /* "" if none */
+	char *tlp;	       /* "" if none */
+	char *held;	       /* why it is held; "" unless held */
+	bool clear_ok; /* released by an analyst: recipients without a key get it in clear */
 };
 void store_mail_clear(struct store_mail *m);
 
@@ -387,6 +398,17 @@ int store_mail_fail(struct store *st, const struct store_mail *m, const char *wh
 /* Queue a failed (or queued) message again, due at once with its
  * attempts counted from zero; a sent one is SK_EINVAL. Audit row. */
 int store_mail_retry(struct store *st, int64_t id, struct sk_error *err);
+
+/* Hold the claimed message m (store_mail_hold.c): not due until an
+ * analyst releases or drops it; why is shown in listings. Audit row.
+ * SK_ENOTFOUND if the claim is no longer m's. */
+int store_mail_hold(struct store *st, const struct store_mail *m, const char *why,
+		    struct sk_error *err);
+/* An analyst's decision on held message id, with an audit row: unhold
+ * makes it due at once, to go signed and in clear where a recipient
+ * has no key; drop fails it for good. SK_EINVAL if it is not held. */
+int store_mail_unhold(struct store *st, int64_t id, struct sk_error *err);
+int store_mail_drop(struct store *st, int64_t id, struct sk_error *err);
 
 /* Message id with its text; SK_ENOTFOUND if none. Clear *out. */
 int store_mail_get(struct store *st, int64_t id, struct store_mail *out, struct sk_error *err);
@@ -428,6 +450,12 @@ struct store_ticket_message {
 	const char *not_parsed; /* inbound: why only its header was read; NULL or "" */
 	int64_t mail_id;	/* outbound: its mail_out row; 0: none */
 	char created[21];
+	/* inbound: its OpenPGP signature (ticket/signature.h): "" not signed,
+	 * else "good", "bad", "no-key", "expired-key", "error" or
+	 * "unchecked"; the signer's key, the contact holding that key and
+	 * its organization (0: none known). */
+	const char *sig_status, *sig_fpr;
+	int64_t sig_contact_id, sig_org_id;
 };
 
 /* A MIME part of an inbound message. */
@@ -435,6 +463,8 @@ struct store_ticket_part {
 	const char *content_type;
 	const char *filename; /* "" if none */
 	int64_t size;
+	bool encrypted; /* its clear text is not stored (mail/inbound.h) */
+	bool signed_;
 };
 
 /* Add t (its id, created and updated are set), with an audit row. */
@@ -477,6 +507,11 @@ typedef int (*store_ticket_message_fn)(const struct store_ticket_message *m, voi
 /* The messages of a ticket, oldest first. */
 int store_ticket_message_each(struct store *st, int64_t ticket_id, store_ticket_message_fn fn,
 			      void *ctx, struct sk_error *err);
+/* The parts of message id, in order (n from 1), to fn; SK_ENOTFOUND
+ * when it has none listed. */
+typedef int (*store_ticket_part_fn)(int n, const struct store_ticket_part *p, void *ctx);
+int store_ticket_part_each(struct store *st, int64_t message_id, store_ticket_part_fn fn,
+			   void *ctx, struct sk_error *err);
 /* The bytes of message id as received, appended to out. */
 int store_ticket_message_raw(struct store *st, int64_t id, struct buf *out,
 			     struct sk_error *err);
@@ -503,13 +538,16 @@ int store_ticket_party_each(struct store *st, int64_t ticket_id, store_ticket_pa
 			    void *ctx, struct sk_error *err);
 
 /* What a ticket's text names: kind, value and the owning organization
- * (0: none known) with the resource that matched. */
+ * (0: none known) with the resource that matched; derived_from names the
+ * encrypted part whose clear text named it ("message 12 part 2,
+ * decrypted"), NULL or "" for mail that came in clear. */
 int store_ticket_item_add(struct store *st, int64_t ticket_id, const char *kind,
 			  const char *value, int64_t org_id, const char *reason,
-			  struct sk_error *err);
+			  const char *derived_from, struct sk_error *err);
 /* In the order they were added; org_name "" without an owner. */
 typedef int (*store_ticket_item_fn)(const char *kind, const char *value, int64_t org_id,
-				    const char *org_name, const char *reason, void *ctx);
+				    const char *org_name, const char *reason,
+				    const char *derived_from, void *ctx);
 int store_ticket_item_each(struct store *st, int64_t ticket_id, store_ticket_item_fn fn,
 			   void *ctx, struct sk_error *err);
 
@@ -517,6 +555,11 @@ int store_ticket_item_each(struct store *st, int64_t ticket_id, store_ticket_ite
  * first one if several; SK_ENOTFOUND if none. */
 int store_contact_find_email(struct store *st, const char *email, struct contact *out,
 			     struct sk_error *err);
+/* The contact whose OpenPGP key has fingerprint fpr (hex, compared
+ * without case or spaces), the first one if several; SK_ENOTFOUND if
+ * none. */
+int store_contact_find_fpr(struct store *st, const char *fpr, struct contact *out,
+			   struct sk_error *err);
 
 /* ---- notifications (store_notify.c) ----
  * A notification is the digest of one organization's events of one feed

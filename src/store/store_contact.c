@@ -249,6 +249,27 @@ int store_contact_find_email(struct store *st, const char *email, struct contact
 	return rc;
 }
 
+int store_contact_find_fpr(struct store *st, const char *fpr, struct contact *out,
+			   struct sk_error *err)
+{
+	struct db_stmt *s;
+	int rc;
+
+	if ((rc = store_prep(st,
+			     "SELECT " CONTACT_COLS " FROM contacts WHERE pgp_fpr <> '' AND "
+			     "upper(replace(pgp_fpr, ' ', '')) = upper($1) ORDER BY id LIMIT 1",
+			     &s, err)) != 0)
+		return rc;
+	db_bind_text(s, 1, fpr);
+	if ((rc = db_step(s, err)) < 0)
+		return rc;
+	if (rc == 0)
+		return sk_error_set(err, SK_ENOTFOUND, "no contact with key %.64s", fpr);
+	rc = contact_from_row(s, out, err);
+	db_reset(s);
+	return rc;
+}
+
 /* Remove contact id; SK_ENOTFOUND if there is none. */
 int store_contact_remove(struct store *st, int64_t id, struct sk_error *err)
 {

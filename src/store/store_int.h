@@ -150,4 +150,14 @@ long store_chunk_match_find(struct chunk_match *m, bool (*same)(size_t j, void *
 			    void *ctx);
 void store_chunk_match_init(struct chunk_match *m, size_t k);
 
+/* Shared by store_mail.c and store_mail_hold.c. The first of the joined
+ * recipients and how many more ("soc@example.be and 2 more"). */
+void store_mail_rcpt_short(const char *rcpt, char out[STORE_MAIL_ADDR_MAX + 32]);
+/* Run an UPDATE guarded by m's claim, ending in "RETURNING id":
+ * SK_ENOTFOUND if the claim is no longer m's. */
+int store_mail_guarded_step(struct db_stmt *s, const struct store_mail *m,
+			    struct sk_error *err);
+/* why, cut to STORE_MAIL_ERROR_MAX bytes, control characters blanked. */
+void store_mail_why_copy(char out[STORE_MAIL_ERROR_MAX + 1], const char *why);
+
 #endif

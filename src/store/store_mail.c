@@ -21,7 +21,7 @@
 
 #define MAIL_COLS                                                                              \
 	"id, created, kind, ref, message_id, sender, recipients, subject, size, status, "      \
-	"attempts, claim, next_attempt, last_error, sent_at"
+	"attempts, claim, next_attempt, last_error, sent_at, tlp, held, clear_ok"
 #define KIND_MAX       32
 #define REF_MAX	       200
 #define SUBJECT_MAX    1000
@@ -31,11 +31,11 @@
 /* Claim queries per store_mail_claim() before giving up on a busy queue. */
 #define CLAIM_ROUNDS 50
 
-static const char *const status_names[] = {"queued", "sent", "failed", NULL};
+static const char *const status_names[] = {"queued", "sent", "failed", "held", NULL};
 
 const char *store_mail_status_name(enum store_mail_status s)
 {
-	return (unsigned)s < 3 ? status_names[s] : "?";
+	return (unsigned)s < 4 ? status_names[s] : "?";
 }
 
 int store_mail_status_parse(const char *text)
@@ -56,6 +56,8 @@ void store_mail_clear(struct store_mail *m)
 	free(m->subject);
 	free(m->message);
 	free(m->last_error);
+	free(m->tlp);
+	free(m->held);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -228,7 +230,7 @@ static char *text_col(struct db_stmt *s, int col)
 	return t ? (char *)t : "";
 }
 
-/* Read MAIL_COLS (and the message at column 15 if with_message) into *m,
+/* Read MAIL_COLS (and the message at column 18 if with_message) into *m,
  * the strings borrowed from the statement. */
 static void mail_from_row(struct db_stmt *s, bool with_message, struct store_mail *m)
 {
@@ -251,7 +253,12 @@ static void mail_from_row(struct db_stmt *s, bool with_message, struct store_mai
 	time_col(s, 12, m->next_attempt);
 	m->last_error = text_col(s, 13);
 	time_col(s, 14, m->sent_at);
-	m->message = with_message ? text_col(s, 15) : NULL;
+	m->tlp = text_col(s, 15);
+	m->held = text_col(s, 16);
+	m->clear_ok = db_col_int(s, 17) != 0;
+	if (m->status == STORE_MAIL_QUEUED && *m->held)
+		m->status = STORE_MAIL_HELD;
+	m->message = with_message ? text_col(s, 18) : NULL;
 }
 
 /* Copy the borrowed strings of m into strings it owns. */
@@ -265,6 +272,8 @@ static void mail_own(struct store_mail *m)
 	m->subject = xstrdup(m->subject);
 	m->message = m->message ? xstrdup(m->message) : NULL;
 	m->last_error = xstrdup(m->last_error);
+	m->tlp = xstrdup(m->tlp);
+	m->held = xstrdup(m->held);
 }
 
 /* text, cut to fit size bytes on a UTF-8 character boundary, in out. */
@@ -284,7 +293,7 @@ static void cut_copy(char *out, size_t size, const char *text)
 
 /* The first of the joined recipients rcpt and how many more, for audit
  * sentences: "soc@example.be and 2 more". */
-static void rcpt_short(const char *rcpt, char out[STORE_MAIL_ADDR_MAX + 32])
+void store_mail_rcpt_short(const char *rcpt, char out[STORE_MAIL_ADDR_MAX + 32])
 {
 	size_t first = strcspn(rcpt, ","), more = 0;
 
@@ -324,8 +333,8 @@ int store_mail_enqueue(struct store *st, const struct store_mail_new *m, int64_t
 	rc = store_prep(
 	    st,
 	    "INSERT INTO mail_out (created, kind, ref, message_id, sender, recipients, "
-	    "subject, message, size, status, next_attempt) "
-	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $1) RETURNING id",
+	    "subject, message, size, status, next_attempt, tlp) "
+	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $1, $10) RETURNING id",
 	    &s, err);
 	if (rc != 0)
 		goto out;
@@ -338,11 +347,12 @@ int store_mail_enqueue(struct store *st, const struct store_mail_new *m, int64_t
 	db_bind_text(s, 7, m->subject ? m->subject : "");
 	db_bind_text(s, 8, m->message);
 	db_bind_int(s, 9, (int64_t)strlen(m->message));
+	db_bind_text(s, 10, m->tlp ? m->tlp : "");
 	if ((rc = store_step_id(s, &id, err)) != 0) {
 		sk_error_prefix(err, "queueing a message to %s", buf_str(&rcpt));
 		goto out;
 	}
-	rcpt_short(buf_str(&rcpt), who);
+	store_mail_rcpt_short(buf_str(&rcpt), who);
 	cut_copy(subject, sizeof(subject), m->subject);
 	rc = store_audit(st, "mail.queue", "mail", id, err, "queued %s mail%s%s to %s: %s",
 			 m->kind, m->ref && *m->ref ? " for " : "", m->ref ? m->ref : "", who,
@@ -377,10 +387,11 @@ int store_mail_claim(struct store *st, int lease, struct store_mail *out, struct
 		t = str_time_now();
 		str_time_iso(t, now);
 		str_time_iso(t + (lease > 0 ? lease : 1), until);
-		rc = store_prep(st,
-				"SELECT id, claim FROM mail_out WHERE status = 'queued' AND "
-				"next_attempt <= $1 ORDER BY next_attempt, id LIMIT $2",
-				&s, err);
+		rc = store_prep(
+		    st,
+		    "SELECT id, claim FROM mail_out WHERE status = 'queued' AND held = '' "
+		    "AND next_attempt <= $1 ORDER BY next_attempt, id LIMIT $2",
+		    &s, err);
 		if (rc != 0)
 			return rc;
 		db_bind_text(s, 1, now);
@@ -402,7 +413,7 @@ int store_mail_claim(struct store *st, int lease, struct store_mail *out, struct
 			rc = store_prep(
 			    st,
 			    "UPDATE mail_out SET claim = claim + 1, next_attempt = $1 "
-			    "WHERE id = $2 AND claim = $3 AND status = 'queued' "
+			    "WHERE id = $2 AND claim = $3 AND status = 'queued' AND held = '' "
 			    "RETURNING " MAIL_COLS ", message",
 			    &s, err);
 			if (rc != 0)
@@ -436,7 +447,7 @@ int store_mail_claim(struct store *st, int lease, struct store_mail *out, struct
 /* Run an UPDATE guarded by m's claim (its last three parameters: id,
  * claim, as $n-1 and $n; the others bound by the caller) and ending in
  * "RETURNING id": SK_ENOTFOUND if the claim is no longer m's. */
-static int guarded_step(struct db_stmt *s, const struct store_mail *m, struct sk_error *err)
+int store_mail_guarded_step(struct db_stmt *s, const struct store_mail *m, struct sk_error *err)
 {
 	int rc = db_step(s, err);
 
@@ -455,7 +466,7 @@ static int guarded_step(struct db_stmt *s, const struct store_mail *m, struct sk
 }
 
 /* why, cut to STORE_MAIL_ERROR_MAX bytes on a character boundary, in out. */
-static void why_copy(char out[STORE_MAIL_ERROR_MAX + 1], const char *why)
+void store_mail_why_copy(char out[STORE_MAIL_ERROR_MAX + 1], const char *why)
 {
 	cut_copy(out, STORE_MAIL_ERROR_MAX + 1, why);
 	for (char *p = out; *p; p++)
@@ -481,7 +492,7 @@ int store_mail_sent(struct store *st, const struct store_mail *m, struct sk_erro
 	db_bind_text(s, 1, now);
 	db_bind_int(s, 2, m->id);
 	db_bind_int(s, 3, m->claim);
-	return guarded_step(s, m, err);
+	return store_mail_guarded_step(s, m, err);
 }
 
 int store_mail_release(struct store *st, const struct store_mail *m, const char *why,
@@ -492,7 +503,7 @@ int store_mail_release(struct store *st, const struct store_mail *m, const char 
 	int rc;
 
 	store_time_now(now);
-	why_copy(text, why);
+	store_mail_why_copy(text, why);
 	rc = store_prep(st,
 			"UPDATE mail_out SET next_attempt = $1, last_error = $2 "
 			"WHERE id = $3 AND claim = $4 AND status = 'queued' RETURNING id",
@@ -503,7 +514,7 @@ int store_mail_release(struct store *st, const struct store_mail *m, const char 
 	db_bind_text(s, 2, text);
 	db_bind_int(s, 3, m->id);
 	db_bind_int(s, 4, m->claim);
-	return guarded_step(s, m, err);
+	return store_mail_guarded_step(s, m, err);
 }
 
 /* Mark m failed after this attempt, with an audit row, in a transaction. */
@@ -526,9 +537,9 @@ static int mark_failed(struct store *st, const struct store_mail *m, const char 
 	db_bind_text(s, 1, text);
 	db_bind_int(s, 2, m->id);
 	db_bind_int(s, 3, m->claim);
-	if ((rc = guarded_step(s, m, err)) != 0)
+	if ((rc = store_mail_guarded_step(s, m, err)) != 0)
 		goto out;
-	rcpt_short(m->rcpt, who);
+	store_mail_rcpt_short(m->rcpt, who);
 	cut_copy(brief, sizeof(brief), text);
 	rc = store_audit(st, "mail.fail", "mail", m->id, err, "%s mail to %s %s: %s", m->kind,
 			 who, summary, brief);
@@ -541,7 +552,7 @@ int store_mail_fail(struct store *st, const struct store_mail *m, const char *wh
 {
 	char text[STORE_MAIL_ERROR_MAX + 1];
 
-	why_copy(text, why);
+	store_mail_why_copy(text, why);
 	return mark_failed(st, m, text, "was refused", err);
 }
 
@@ -552,7 +563,7 @@ int store_mail_defer(struct store *st, const struct store_mail *m, const char *w
 	struct db_stmt *s;
 	int rc;
 
-	why_copy(text, why);
+	store_mail_why_copy(text, why);
 	if (m->attempts + 1 >= max_attempts) {
 		snprintf(summary, sizeof(summary), "was given up after %d attempts",
 			 m->attempts + 1);
@@ -572,7 +583,7 @@ int store_mail_defer(struct store *st, const struct store_mail *m, const char *w
 	db_bind_text(s, 2, text);
 	db_bind_int(s, 3, m->id);
 	db_bind_int(s, 4, m->claim);
-	if ((rc = guarded_step(s, m, err)) == 0 && gave_up_out != NULL)
+	if ((rc = store_mail_guarded_step(s, m, err)) == 0 && gave_up_out != NULL)
 		*gave_up_out = false;
 	return rc;
 }
@@ -585,8 +596,8 @@ int store_mail_get(struct store *st, int64_t id, struct store_mail *out, struct 
 	struct db_stmt *s;
 	int rc;
 
-	rc = store_row_by_id(st, "SELECT " MAIL_COLS ", message FROM mail_out WHERE id = $1", id,
-			     "mail", &s, err);
+	rc = store_row_by_id(st, "SELECT " MAIL_COLS ", message FROM mail_out WHERE id = $1",
+			     id, "mail", &s, err);
 	if (rc != 0)
 		return rc;
 	mail_from_row(s, true, &m);
@@ -626,7 +637,7 @@ int store_mail_retry(struct store *st, int64_t id, struct sk_error *err)
 	db_bind_int(s, 2, id);
 	if ((rc = store_step_done(s, err)) != 0)
 		goto out;
-	rcpt_short(m.rcpt, who);
+	store_mail_rcpt_short(m.rcpt, who);
 	rc = store_audit(st, "mail.retry", "mail", id, err,
 			 "queued %s mail to %s again (was %s)", m.kind, who,
 			 store_mail_status_name(m.status));
@@ -645,13 +656,19 @@ int store_mail_each(struct store *st, int status, size_t limit, store_mail_fn fn
 	if (status >= 0 && store_mail_status_parse(store_mail_status_name(status)) != status)
 		return sk_error_set(err, SK_EINVAL, "no mail status %d", status);
 	if (status >= 0) {
+		/* Held messages are queued ones with a reason to wait. */
 		rc = store_prep(st,
-				"SELECT " MAIL_COLS " FROM mail_out WHERE status = $1 "
-				"ORDER BY id DESC LIMIT $2",
+				status == STORE_MAIL_HELD
+				    ? "SELECT " MAIL_COLS " FROM mail_out WHERE status = $1 "
+				      "AND held <> '' ORDER BY id DESC LIMIT $2"
+				    : "SELECT " MAIL_COLS " FROM mail_out WHERE status = $1 "
+				      "AND held = '' ORDER BY id DESC LIMIT $2",
 				&s, err);
 		if (rc != 0)
 			return rc;
-		db_bind_text(s, 1, store_mail_status_name(status));
+		db_bind_text(s, 1,
+			     store_mail_status_name(
+				 status == STORE_MAIL_HELD ? STORE_MAIL_QUEUED : status));
 		db_bind_int(s, 2, limit > 0 && limit < INT64_MAX ? (int64_t)limit : INT64_MAX);
 	} else {
 		rc = store_prep(st,

@@ -22,7 +22,8 @@
 	"due_response ELSE due_resolve END)"
 #define MESSAGE_COLS                                                                           \
 	"id, ticket_id, party_id, kind, message_id, author, recipients, subject, body, "       \
-	"encrypted, size, mail_id, created, not_parsed"
+	"encrypted, size, mail_id, created, not_parsed, sig_status, sig_fpr, "                 \
+	"sig_contact_id, sig_org_id"
 
 /* Copy text into dst[size], cut to fit ("" for NULL). */
 static void text_copy(char *dst, size_t size, const char *text)
@@ -296,8 +297,9 @@ int store_ticket_message_add(struct store *st, const struct store_ticket_message
 	rc = store_prep(st,
 			"INSERT INTO ticket_messages (ticket_id, party_id, kind, message_id, "
 			"author, recipients, subject, body, encrypted, raw, size, mail_id, "
-			"created, body_hash, not_parsed) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-			"$8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+			"created, body_hash, not_parsed, sig_status, sig_fpr, sig_contact_id, "
+			"sig_org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+			"$12, $13, $14, $15, $16, $17, $18, $19) RETURNING id",
 			&s, err);
 	if (rc != 0)
 		goto out;
@@ -325,13 +327,23 @@ int store_ticket_message_add(struct store *st, const struct store_ticket_message
 	db_bind_text(s, 13, now);
 	db_bind_text(s, 14, m->body_hash ? m->body_hash : "");
 	db_bind_text(s, 15, m->not_parsed ? m->not_parsed : "");
+	db_bind_text(s, 16, m->sig_status ? m->sig_status : "");
+	db_bind_text(s, 17, m->sig_fpr ? m->sig_fpr : "");
+	if (m->sig_contact_id > 0)
+		db_bind_int(s, 18, m->sig_contact_id);
+	else
+		db_bind_null(s, 18);
+	if (m->sig_org_id > 0)
+		db_bind_int(s, 19, m->sig_org_id);
+	else
+		db_bind_null(s, 19);
 	if ((rc = store_step_id(s, &id, err)) != 0)
 		goto out;
 	for (size_t i = 0; i < n_parts && rc == 0; i++) {
 		rc = store_prep(
 		    st,
 		    "INSERT INTO ticket_parts (message_id, n, content_type, filename, "
-		    "size) VALUES ($1, $2, $3, $4, $5)",
+		    "size, encrypted, signed) VALUES ($1, $2, $3, $4, $5, $6, $7)",
 		    &s, err);
 		if (rc != 0)
 			break;
@@ -340,6 +352,8 @@ int store_ticket_message_add(struct store *st, const struct store_ticket_message
 		db_bind_text(s, 3, parts[i].content_type);
 		db_bind_text(s, 4, parts[i].filename ? parts[i].filename : "");
 		db_bind_int(s, 5, parts[i].size);
+		db_bind_int(s, 6, parts[i].encrypted);
+		db_bind_int(s, 7, parts[i].signed_);
 		rc = store_step_done(s, err);
 	}
 	if (rc == 0)
@@ -433,11 +447,45 @@ int store_ticket_message_each(struct store *st, int64_t ticket_id, store_ticket_
 		m.mail_id = db_col_is_null(s, 11) ? 0 : db_col_int(s, 11);
 		text_copy(m.created, sizeof(m.created), db_col_text(s, 12));
 		m.not_parsed = db_col_text(s, 13);
+		m.sig_status = db_col_text(s, 14);
+		m.sig_fpr = db_col_text(s, 15);
+		m.sig_contact_id = db_col_is_null(s, 16) ? 0 : db_col_int(s, 16);
+		m.sig_org_id = db_col_is_null(s, 17) ? 0 : db_col_int(s, 17);
 		if ((rc = fn(&m, ctx)) != 0) {
 			db_reset(s);
 			return rc;
 		}
 	}
+	return rc;
+}
+
+int store_ticket_part_each(struct store *st, int64_t message_id, store_ticket_part_fn fn,
+			   void *ctx, struct sk_error *err)
+{
+	struct db_stmt *s;
+	int rc, n = 0;
+
+	rc = store_prep(st,
+			"SELECT n, content_type, filename, size, encrypted, signed FROM "
+			"ticket_parts WHERE message_id = $1 ORDER BY n",
+			&s, err);
+	if (rc != 0)
+		return rc;
+	db_bind_int(s, 1, message_id);
+	while ((rc = db_step(s, err)) == 1) {
+		const struct store_ticket_part p = {db_col_text(s, 1), db_col_text(s, 2),
+						    db_col_int(s, 3), db_col_int(s, 4) != 0,
+						    db_col_int(s, 5) != 0};
+
+		n++;
+		if ((rc = fn((int)db_col_int(s, 0), &p, ctx)) != 0) {
+			db_reset(s);
+			return rc;
+		}
+	}
+	if (rc == 0 && n == 0)
+		return sk_error_set(err, SK_ENOTFOUND, "message %lld has no parts listed",
+				    (long long)message_id);
 	return rc;
 }
 
@@ -625,14 +673,14 @@ int store_ticket_party_each(struct store *st, int64_t ticket_id, store_ticket_pa
 
 int store_ticket_item_add(struct store *st, int64_t ticket_id, const char *kind,
 			  const char *value, int64_t org_id, const char *reason,
-			  struct sk_error *err)
+			  const char *derived_from, struct sk_error *err)
 {
 	struct db_stmt *s;
 	int rc;
 
 	rc = store_prep(st,
-			"INSERT INTO ticket_items (ticket_id, kind, value, org_id, reason) "
-			"VALUES ($1, $2, $3, $4, $5)",
+			"INSERT INTO ticket_items (ticket_id, kind, value, org_id, reason, "
+			"derived_from) VALUES ($1, $2, $3, $4, $5, $6)",
 			&s, err);
 	if (rc != 0)
 		return rc;
@@ -644,6 +692,7 @@ int store_ticket_item_add(struct store *st, int64_t ticket_id, const char *kind,
 	else
 		db_bind_null(s, 4);
 	db_bind_text(s, 5, reason ? reason : "");
+	db_bind_text(s, 6, derived_from ? derived_from : "");
 	return store_step_done(s, err);
 }
 
@@ -654,7 +703,8 @@ int store_ticket_item_each(struct store *st, int64_t ticket_id, store_ticket_ite
 	int rc;
 
 	rc = store_prep(st,
-			"SELECT i.kind, i.value, i.org_id, COALESCE(o.name, ''), i.reason "
+			"SELECT i.kind, i.value, i.org_id, COALESCE(o.name, ''), i.reason, "
+			"i.derived_from "
 			"FROM ticket_items i LEFT JOIN orgs o ON o.id = i.org_id "
 			"WHERE i.ticket_id = $1 ORDER BY i.id",
 			&s, err);
@@ -664,7 +714,7 @@ int store_ticket_item_each(struct store *st, int64_t ticket_id, store_ticket_ite
 	while ((rc = db_step(s, err)) == 1)
 		if ((rc = fn(db_col_text(s, 0), db_col_text(s, 1),
 			     db_col_is_null(s, 2) ? 0 : db_col_int(s, 2), db_col_text(s, 3),
-			     db_col_text(s, 4), ctx)) != 0) {
+			     db_col_text(s, 4), db_col_text(s, 5), ctx)) != 0) {
 			db_reset(s);
 			return rc;
 		}

@@ -26,6 +26,7 @@
 #include "store/store.h"
 #include "ticket/extract.h"
 #include "ticket/scope.h"
+#include "ticket/signature.h"
 
 #include "config_build.h"
 
@@ -338,7 +339,7 @@ static int thread_find(struct store *st, const struct intake_config *c,
 struct owners {
 	struct store *st;
 	int64_t ticket_id;
-	const char *kind, *value;
+	const char *kind, *value, *derived_from;
 	char first[RESOURCE_TEXT_MAX]; /* the most specific resource */
 	int n;
 	int rc;
@@ -359,18 +360,19 @@ static int owner_add(const struct org *org, const struct resource *via, void *ct
 	snprintf(reason, sizeof(reason), "%s %s", resource_type_names[via->type], value);
 	o->n++;
 	o->rc = store_ticket_item_add(o->st, o->ticket_id, o->kind, o->value, org->id, reason,
-				      o->err);
+				      o->derived_from, o->err);
 	return o->rc;
 }
 
-static int items_store(struct store *st, int64_t ticket_id, const struct extract_result *x,
-		       struct sk_error *err)
+int intake_items_store(struct store *st, int64_t ticket_id, const struct extract_result *x,
+		       const char *derived_from, struct sk_error *err)
 {
 	for (size_t i = 0; i < x->count; i++) {
 		const struct extract_item *it = &x->items[i];
 		const char *query = it->kind == EXTRACT_URL ? it->host : it->text;
-		struct owners o = {st, ticket_id, extract_kind_names[it->kind], it->text, "", 0,
-				   0,  err};
+		struct owners o = {
+		    st, ticket_id, extract_kind_names[it->kind], it->text, derived_from, "", 0,
+		    0,	err};
 		int rc = 0;
 
 		if (query != NULL && it->kind != EXTRACT_CVE) {
@@ -384,7 +386,8 @@ static int items_store(struct store *st, int64_t ticket_id, const struct extract
 				rc = o.rc;
 		}
 		if (rc == 0 && o.n == 0)
-			rc = store_ticket_item_add(st, ticket_id, o.kind, it->text, 0, "", err);
+			rc = store_ticket_item_add(st, ticket_id, o.kind, it->text, 0, "",
+						   derived_from, err);
 		if (rc != 0)
 			return rc;
 	}
@@ -452,7 +455,8 @@ static int report_open(struct store *st, const struct intake_config *c,
 	intake_sla_apply(&c->sla, t, (int64_t)str_time_now(), entitled);
 	if (in->encrypted) {
 		snprintf(t->scope_reason, sizeof(t->scope_reason),
-			 "the report is encrypted: decrypt it to judge");
+			 "the report is encrypted, not yet read: decrypt it to judge "
+			 "(schakel ticket decrypt)");
 	} else if (in->not_parsed[0] != '\0') {
 		snprintf(t->scope_reason, sizeof(t->scope_reason),
 			 "the report was not parsed (%s): judge it from the mail as received",
@@ -474,7 +478,7 @@ static int report_open(struct store *st, const struct intake_config *c,
 	}
 	rc = store_ticket_add(st, t, err);
 	if (rc == 0)
-		rc = items_store(st, t->id, &x, err);
+		rc = intake_items_store(st, t->id, &x, NULL, err);
 	extract_result_free(&x);
 	return rc;
 }
@@ -484,6 +488,7 @@ int intake_mail(struct store *st, const struct intake_config *c, const char *env
 {
 	struct store_ticket_part parts[INBOUND_PARTS_MAX];
 	char reply_to[MAIL_ADDR_MAX + 1], langs[16] = "";
+	struct signature sig = {0};
 	struct inbound in;
 	struct ticket t;
 	const char *why;
@@ -504,6 +509,11 @@ int intake_mail(struct store *st, const struct intake_config *c, const char *env
 	}
 	out->encrypted = in.encrypted;
 	snprintf(out->not_parsed, sizeof(out->not_parsed), "%s", in.not_parsed);
+	/* gpg runs before the transaction, which stays short. */
+	if (in.signed_)
+		signature_check(st, c->pgp_home, raw, len, &c->limits, &sig);
+	snprintf(out->signature, sizeof(out->signature), "%s", sig.status);
+	snprintf(out->signature_why, sizeof(out->signature_why), "%s", sig.why);
 	if ((rc = store_begin(st, err)) != 0)
 		goto done;
 	rc = store_ticket_message_dup(st, in.message_id, in.body_hash, in.from, &other, err);
@@ -524,8 +534,9 @@ int intake_mail(struct store *st, const struct intake_config *c, const char *env
 		goto out;
 	out->ticket_id = t.id;
 	for (size_t i = 0; i < in.n_parts; i++)
-		parts[i] = (struct store_ticket_part){in.parts[i].content_type,
-						      in.parts[i].filename, in.parts[i].size};
+		parts[i] = (struct store_ticket_part){
+		    in.parts[i].content_type, in.parts[i].filename, in.parts[i].size,
+		    in.parts[i].encrypted, in.parts[i].signed_};
 	{
 		const struct store_ticket_message m = {
 		    .ticket_id = t.id,
@@ -539,6 +550,10 @@ int intake_mail(struct store *st, const struct intake_config *c, const char *env
 		    .size = len,
 		    .body_hash = in.body_hash,
 		    .not_parsed = in.not_parsed,
+		    .sig_status = sig.status,
+		    .sig_fpr = sig.fpr,
+		    .sig_contact_id = sig.contact_id,
+		    .sig_org_id = sig.org_id,
 		};
 		rc = store_ticket_message_add(st, &m, parts, in.n_parts, NULL, err);
 	}

@@ -15,6 +15,7 @@
 #include "ticket/sla.h"
 
 struct config;
+struct extract_result;
 struct scope;
 struct ticket;
 struct sk_error;
@@ -40,6 +41,9 @@ struct intake_config {
 	const char *templates; /* directory of ticket-ack-<lang>.txt */
 	struct sla_config sla; /* [sla], [services]: priority and due times */
 	struct scope *scope;   /* [scope]; NULL when no country is set */
+	/* schakel's keyring (pgp_home_path()), set by the caller: signatures
+	 * are checked with it; NULL: they are recorded "unchecked". */
+	const char *pgp_home;
 };
 
 /* Read [tickets], [sla], [services], [scope] and what it needs of
@@ -61,6 +65,8 @@ struct intake_result {
 	bool entitled;		 /* the requester's class has the service */
 	char no_ack[200];	 /* why not, when a new ticket got none */
 	char not_parsed[96];	 /* why only its header was read, or "" */
+	char signature[16];	 /* "" not signed, else signature.h's status */
+	char signature_why[160]; /* why it is "error" or "unchecked" */
 };
 
 /* Take in one mail: raw[0..len) as received, from envelope sender
@@ -70,6 +76,13 @@ struct intake_result {
  * nothing in a mail's text makes a mail that can be stored fail. */
 int intake_mail(struct store *st, const struct intake_config *c, const char *envelope_from,
 		const void *raw, size_t len, struct intake_result *out, struct sk_error *err);
+
+/* Store what x found in ticket_id's text, each with its owners from the
+ * registry (one row per owner of the most specific resource, or one
+ * without): derived_from as in store_ticket_item_add(). In the caller's
+ * transaction. */
+int intake_items_store(struct store *st, int64_t ticket_id, const struct extract_result *x,
+		       const char *derived_from, struct sk_error *err);
 
 /* Priority, coverage and due times of t (its class, service and
  * severity) for a ticket opened at opened, from the service matrix and

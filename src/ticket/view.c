@@ -7,6 +7,7 @@
 #include "access/access.h"
 #include "lib/error.h"
 #include "lib/str.h"
+#include "model/org.h"
 #include "registry/event_read.h"
 #include "store/store.h"
 #include "ticket/sla.h"
@@ -67,12 +68,99 @@ static int add_message(const struct store_ticket_message *m, void *ctx)
 				: json_null());
 	json_object_set_new(v, "size", json_integer((json_int_t)m->size));
 	json_object_set_new(v, "body", json_string(m->body));
+	if (m->sig_status != NULL && m->sig_status[0] != '\0') {
+		json_t *sg = json_object();
+
+		json_object_set_new(sg, "status", json_string(m->sig_status));
+		json_object_set_new(sg, "fingerprint",
+				    m->sig_fpr[0] != '\0' ? json_string(m->sig_fpr)
+							  : json_null());
+		json_object_set_new(sg, "contact_id",
+				    m->sig_contact_id > 0 ? json_integer(m->sig_contact_id)
+							  : json_null());
+		json_object_set_new(sg, "org_id",
+				    m->sig_org_id > 0 ? json_integer(m->sig_org_id)
+						      : json_null());
+		json_object_set_new(v, "signature", sg);
+	} else {
+		json_object_set_new(v, "signature", json_null());
+	}
 	json_array_append_new(ctx, v);
 	return 0;
 }
 
+static int add_part(int n, const struct store_ticket_part *p, void *ctx)
+{
+	json_t *v = json_object();
+
+	json_object_set_new(v, "n", json_integer(n));
+	json_object_set_new(v, "content_type", json_string(p->content_type));
+	json_object_set_new(v, "filename", json_string(p->filename));
+	json_object_set_new(v, "size", json_integer(p->size));
+	json_object_set_new(v, "encrypted", json_boolean(p->encrypted));
+	json_object_set_new(v, "signed", json_boolean(p->signed_));
+	json_array_append_new(ctx, v);
+	return 0;
+}
+
+/* The name of a signer's organization ("org"), null if none is known. */
+static int signer_org(struct store *st, json_t *sig, struct sk_error *err)
+{
+	struct org o;
+	int rc;
+
+	if (!json_is_object(sig))
+		return 0;
+	if (!json_is_integer(json_object_get(sig, "org_id"))) {
+		json_object_set_new(sig, "org", json_null());
+		return 0;
+	}
+	rc = store_org_get(st, (int64_t)json_integer_value(json_object_get(sig, "org_id")), &o,
+			   err);
+	if (rc == SK_ENOTFOUND) {
+		sk_error_clear(err);
+		json_object_set_new(sig, "org", json_null());
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	json_object_set_new(sig, "org", json_string(o.name));
+	org_clear(&o);
+	return 0;
+}
+
+/* Each inbound message of messages with its "parts" (read after the
+ * walk over the messages has ended). */
+static int add_parts(struct store *st, json_t *messages, struct sk_error *err)
+{
+	json_t *m;
+	size_t i;
+
+	json_array_foreach(messages, i, m)
+	{
+		json_t *parts = json_array();
+		int rc = 0;
+
+		if (strcmp(json_string_value(json_object_get(m, "kind")), "in") == 0)
+			rc = store_ticket_part_each(
+			    st, (int64_t)json_integer_value(json_object_get(m, "id")), add_part,
+			    parts, err);
+		if (rc == SK_ENOTFOUND) {
+			sk_error_clear(err);
+			rc = 0;
+		}
+		json_object_set_new(m, "parts", parts);
+		if (rc != 0)
+			return rc;
+		rc = signer_org(st, json_object_get(m, "signature"), err);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int add_item(const char *kind, const char *value, int64_t org_id, const char *org_name,
-		    const char *reason, void *ctx)
+		    const char *reason, const char *derived_from, void *ctx)
 {
 	json_t *v = json_object();
 
@@ -81,6 +169,8 @@ static int add_item(const char *kind, const char *value, int64_t org_id, const c
 	json_object_set_new(v, "org_id", org_id > 0 ? json_integer(org_id) : json_null());
 	json_object_set_new(v, "org", org_id > 0 ? json_string(org_name) : json_null());
 	json_object_set_new(v, "reason", json_string(reason));
+	json_object_set_new(v, "derived_from",
+			    derived_from[0] != '\0' ? json_string(derived_from) : json_null());
 	json_array_append_new(ctx, v);
 	return 0;
 }
@@ -116,6 +206,7 @@ json_t *ticket_view_full(struct store *st, const struct user *u, int64_t id,
 	parties = json_array();
 	if (store_ticket_get(st, id, &t, err) == 0 &&
 	    store_ticket_message_each(st, id, add_message, messages, err) == 0 &&
+	    add_parts(st, messages, err) == 0 &&
 	    store_ticket_item_each(st, id, add_item, items, err) == 0 &&
 	    store_ticket_link_each(st, id, add_link, links, err) == 0 &&
 	    store_ticket_party_each(st, id, add_party, parties, err) == 0) {

@@ -6,6 +6,12 @@
 
 DB=$(new_db registry)
 S() { "$SCHAKEL" --db "$DB" "$@"; }
+# schakel's keyring beside the SQLite store, where it is by default; set
+# for PostgreSQL, whose default (/var/lib/schakel/gnupg) a test cannot use.
+printf '[pgp]\nhome = %s\n' "$TMP/gnupg" >"$TMP/registry.conf"
+export SCHAKEL_CONF=$TMP/registry.conf
+kill_agent() { gpgconf --homedir "$TMP/gnupg" --kill all 2>/dev/null; return 0; }
+on_exit kill_agent
 
 # --- help and usage ------------------------------------------------------
 expect_rc 0 "schakel --help exits 0" "$SCHAKEL" --help
@@ -46,7 +52,12 @@ expect_rc 64 "option value missing" S org add A --kind liaison --class
 
 # --- init ------------------------------------------------------------------
 expect_rc 0 "init creates the store" S init
-expect_eq "store ready: $DB" "$OUT" "init says where the store is"
+expect_eq "store ready: $DB" "$(printf '%s\n' "$OUT" | head -n 1)" "init says where the store is"
+if on_backend sqlite; then
+	expect_eq "keyring: $TMP/gnupg" "$(printf '%s\n' "$OUT" | sed -n 2p)" \
+		"init says where the keyring is: beside the database"
+	expect_eq "700" "$(stat -c %a "$TMP/gnupg")" "init creates the keyring 0700"
+fi
 expect_rc 0 "init again is fine" S init
 
 # --- organizations -----------------------------------------------------------
@@ -130,10 +141,24 @@ expect_rc 0 "org show after member rm" S org show "Energy Sector CERT" --json
 expect_eq "['Example Energy']" "$(py 'd["members"]')" "member rm removed only that membership"
 
 # --- contacts ----------------------------------------------------------------
+# A contact's fingerprint must name a key in schakel's keyring.
+mkdir -m 700 "$TMP/soc-gpg"
+gpg --homedir "$TMP/soc-gpg" --batch --quiet --passphrase '' \
+	--quick-gen-key "SOC <soc@example.be>" default default never 2>/dev/null
+gpg --homedir "$TMP/soc-gpg" --batch --armor --export soc@example.be >"$TMP/soc.asc"
+FPR=$(gpg --homedir "$TMP/soc-gpg" --with-colons --list-keys soc@example.be |
+	awk -F: '/^fpr/ {print $10; exit}')
+gpgconf --homedir "$TMP/soc-gpg" --kill all
+expect_rc 65 "contact add with a key not in the keyring" S contact add "Example Energy" \
+	--name "Duty Officer" --email soc@example.be \
+	--pgp "0123 4567 89ab cdef 0123  4567 89AB CDEF 0123 4567"
+expect_match "no such key in schakel's keyring" "$ERR" "the fingerprint is refused, saying why"
+expect_rc 0 "import the contact's key" S key import "$TMP/soc.asc"
+LOWER=$(printf '%s' "$FPR" | tr 'A-F' 'a-f' | sed 's/..../& /g')
 expect_rc 0 "contact add" S contact add "Example Energy" --name "Duty Officer" \
 	--email soc@example.be --phone "+32 2 555 01 23" --role operational-24x7 --lang en,nl \
-	--pgp "0123 4567 89ab cdef 0123  4567 89AB CDEF 0123 4567" --json
-expect_eq "nl,en|0123456789ABCDEF0123456789ABCDEF01234567" \
+	--pgp "$LOWER" --json
+expect_eq "nl,en|$FPR" \
 	"$(py '",".join(d["languages"])+"|"+d["pgp_fingerprint"]')" "contact add normalizes"
 CONTACT_ID=$(py 'd["id"]')
 expect_rc 0 "second contact" S contact add "Example ISP" --name "Abuse Desk" \

@@ -17,9 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "access/access.h"
+#include "http/api_keys.h"
 #include "http/api_tickets.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -109,12 +112,22 @@ static const struct expect expects[] = {
      "{\"incident\":{incident}}", {201, 201, 403, 403, 403, 401}},
     {"POST", "/api/v1/tickets/{id}/parties", "/api/v1/tickets/{incident}/parties",
      "{\"org_id\":{org}}", {201, 201, 403, 403, 403, 401}},
+    {"GET", "/api/v1/keys", "/api/v1/keys", NULL, {200, 200, 403, 403, 403, 401}},
+    {"POST", "/api/v1/keys", "/api/v1/keys", "{\"armored\":\"not a key\"}",
+     {400, 400, 403, 403, 403, 401}},
+    {"GET", "/api/v1/keys/{fpr}", "/api/v1/keys/0123456789ABCDEF0123456789ABCDEF01234567", NULL,
+     {404, 404, 403, 403, 403, 401}},
+    {"DELETE", "/api/v1/keys/{fpr}", "/api/v1/keys/0123456789ABCDEF0123456789ABCDEF01234567",
+     NULL, {404, 404, 403, 403, 403, 401}},
+    {"POST", "/api/v1/tickets/{id}/decrypt", "/api/v1/tickets/{ticket}/decrypt",
+     "{\"reason\":\"access check\"}", {404, 404, 403, 403, 403, 401}},
 };
 /* clang-format on */
 #define NEXPECTS (sizeof(expects) / sizeof(expects[0]))
 
 struct fixture {
 	char dir[64];
+	char keyring[80];
 	char url[256];
 	int generation; /* stores made so far: each gets a new name */
 	struct store *st;
@@ -207,6 +220,20 @@ static void fixture_empty(struct fixture *f)
 	testdb_drop_url(f->url);
 }
 
+/* Stop the gpg-agent gpg may have started for keyring. */
+static void kill_agent(const char *keyring)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execlp("gpgconf", "gpgconf", "--homedir", keyring, "--kill", "all",
+		       (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -223,6 +250,11 @@ static int setup(void **state)
 	if (intake_config_read(f->cfg, &f->tickets, &err) != 0)
 		fail_msg("ticket settings: %s", err.msg);
 	api_tickets_configure(&f->tickets);
+	/* An empty keyring of schakel's for /api/v1/keys. */
+	snprintf(f->keyring, sizeof(f->keyring), "%s/gnupg", f->dir);
+	if (mkdir(f->keyring, 0700) != 0)
+		return -1;
+	api_keys_configure(f->keyring);
 	fixture_fill(f);
 	f->users[W_ADMIN] = user_of("alice", USER_ROLE_ADMIN, 0);
 	f->users[W_ANALYST] = user_of("ann", USER_ROLE_ANALYST, 0);
@@ -240,6 +272,7 @@ static int teardown(void **state)
 	fixture_empty(f);
 	intake_config_free(&f->tickets);
 	config_free(f->cfg);
+	kill_agent(f->keyring);
 	testdb_remove_dir(f->dir);
 	free(f);
 	return 0;
@@ -462,6 +495,7 @@ static void test_partner_tickets(void **state)
 	    {"POST", "/api/v1/tickets/{ticket}/replies", "{\"text\":\"from a partner\"}"},
 	    {"POST", "/api/v1/tickets/{ticket}/links", "{\"incident\":{incident}}"},
 	    {"POST", "/api/v1/tickets/{incident}/parties", "{\"org_id\":{org}}"},
+	    {"POST", "/api/v1/tickets/{ticket}/decrypt", "{\"reason\":\"partner\"}"},
 	};
 	struct fixture *f = *state;
 	json_t *list = state_of(f, "/api/v1/tickets");

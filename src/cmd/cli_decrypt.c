@@ -1,0 +1,131 @@
+/* cmd/cli_decrypt.c: schakel ticket decrypt, an encrypted report read on
+ * request (ticket/decrypt.h does the work). The process that holds the
+ * clear text dumps no core (RLIMIT_CORE 0, not dumpable) and writes the
+ * clear text to stdout only. */
+#include "cmd/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sysexits.h>
+
+#include "cmd/common.h"
+#include "lib/config.h"
+#include "lib/str.h"
+#include "lib/utf8.h"
+#include "lib/xalloc.h"
+#include "model/user.h"
+#include "pgp/pgp.h"
+#include "ticket/decrypt.h"
+#include "ticket/intake.h"
+
+/* No core file, no ptrace by other users' processes: the clear text
+ * stays in this process. */
+static void no_dumps(void)
+{
+	const struct rlimit none = {0, 0};
+
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+static int print_result(struct cli *c, int64_t id, const struct decrypt_result *r, bool extract)
+{
+	if (c->json) {
+		json_t *j = json_object();
+		bool text = utf8_valid(r->clear, r->len);
+
+		json_object_set_new(j, "ticket", json_integer(id));
+		json_object_set_new(j, "message", json_integer(r->message_id));
+		json_object_set_new(j, "part", json_integer(r->part));
+		json_object_set_new(j, "clear_text",
+				    text ? json_stringn(r->clear, r->len) : json_null());
+		json_object_set_new(j, "binary", json_boolean(!text));
+		json_object_set_new(j, "locked", json_boolean(!r->unlocked));
+		json_object_set_new(j, "items",
+				    extract ? json_integer((json_int_t)r->items) : json_null());
+		return cli_print_json(j);
+	}
+	fprintf(
+	    stderr,
+	    "ticket #%lld, message %lld, part %d decrypted (%zu bytes; the request is in the "
+	    "audit log)\n",
+	    (long long)id, (long long)r->message_id, r->part, r->len);
+	if (extract)
+		fprintf(stderr, "%zu items stored from the clear text\n", r->items);
+	if (r->unlocked)
+		fprintf(stderr,
+			"schakel: warning: the clear text could not be locked in memory "
+			"(RLIMIT_MEMLOCK, ulimit -l): it may have reached swap\n");
+	return fwrite(r->clear, 1, r->len, stdout) == r->len && fflush(stdout) == 0 ? 0
+										    : EX_IOERR;
+}
+
+int cli_ticket_decrypt(struct cli *c, int argc, char **argv)
+{
+	struct cli_opt opts[] = {
+	    {"reason", true}, {"message", true}, {"part", true}, {"extract", false}, {NULL}};
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	struct decrypt_request rq = {0};
+	struct decrypt_result r = {0};
+	struct intake_config ic;
+	bool have_ic = false;
+	char *home = NULL;
+	struct user u;
+	int64_t v;
+	int npos = 0, rc;
+
+	no_dumps();
+	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if ((rc = cli_ticket_number(c, pos[0], &rq.ticket_id)) != 0)
+		goto out;
+	if (cli_opt_get(opts, "reason")->count == 0) {
+		rc = cli_usage_error(c, "--reason TEXT is required: why the encrypted report "
+					"is read goes into the audit log");
+		goto out;
+	}
+	rq.reason = cli_opt_get(opts, "reason")->arg;
+	if (cli_opt_get(opts, "message")->count > 0) {
+		if (str_to_i64(cli_opt_get(opts, "message")->arg, 1, INT64_MAX, &v) != 0) {
+			rc = cli_usage_error(c, "--message must be a message number");
+			goto out;
+		}
+		rq.message_id = v;
+	}
+	if (cli_opt_get(opts, "part")->count > 0) {
+		if (str_to_i64(cli_opt_get(opts, "part")->arg, 1, 1000000, &v) != 0) {
+			rc = cli_usage_error(c, "--part must be a part number (1, 2, ...)");
+			goto out;
+		}
+		rq.part = (int)v;
+	}
+	rq.extract = cli_opt_get(opts, "extract")->count > 0;
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (intake_config_read(c->cfg, &ic, &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
+	have_ic = true;
+	rq.limits = &ic.limits;
+	rq.passphrase_file = config_get(c->cfg, "pgp", "passphrase_file");
+	home = pgp_home_path(c->cfg, cmd_store_url(c->cfg, c->db_flag));
+	cli_operator(&u);
+	if (ticket_decrypt(c->st, &u, home, &rq, &r, &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
+	rc = print_result(c, rq.ticket_id, &r, rq.extract);
+out:
+	decrypt_result_free(&r);
+	free(home);
+	if (have_ic)
+		intake_config_free(&ic);
+	cli_opts_free(opts);
+	free(pos);
+	return rc;
+}
