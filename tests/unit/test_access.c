@@ -119,6 +119,11 @@ static const struct expect expects[] = {
      {404, 404, 403, 403, 403, 401}},
     {"DELETE", "/api/v1/keys/{fpr}", "/api/v1/keys/0123456789ABCDEF0123456789ABCDEF01234567",
      NULL, {404, 404, 403, 403, 403, 401}},
+    {"GET", "/api/v1/mail", "/api/v1/mail?status=held", NULL, {200, 200, 403, 403, 403, 401}},
+    {"POST", "/api/v1/mail/{id}/release", "/api/v1/mail/999999/release", NULL,
+     {404, 404, 403, 403, 403, 401}},
+    {"POST", "/api/v1/mail/{id}/drop", "/api/v1/mail/999999/drop", NULL,
+     {404, 404, 403, 403, 403, 401}},
 };
 /* clang-format on */
 #define NEXPECTS (sizeof(expects) / sizeof(expects[0]))
