@@ -50,28 +50,8 @@ static int print_mail(const struct store_mail *m, void *ctx)
 	const char *when;
 
 	if (o->a != NULL) {
-		json_t *v = json_object();
+		json_t *v = mail_json(m);
 
-		json_object_set_new(v, "id", json_integer(m->id));
-		json_object_set_new(v, "created", json_string(m->created));
-		json_object_set_new(v, "kind", json_string(m->kind));
-		json_object_set_new(v, "ref", json_string(m->ref));
-		json_object_set_new(v, "message_id", json_string(m->message_id));
-		json_object_set_new(v, "sender", json_string(m->sender));
-		json_object_set_new(v, "recipients", json_string(m->rcpt));
-		json_object_set_new(v, "subject", json_string(m->subject));
-		json_object_set_new(v, "size", json_integer(m->size));
-		json_object_set_new(v, "status",
-				    json_string(store_mail_status_name(m->status)));
-		json_object_set_new(v, "attempts", json_integer(m->attempts));
-		json_object_set_new(v, "next_attempt",
-				    m->next_attempt[0] ? json_string(m->next_attempt)
-						       : json_null());
-		json_object_set_new(v, "sent_at",
-				    m->sent_at[0] ? json_string(m->sent_at) : json_null());
-		json_object_set_new(v, "last_error", json_string(m->last_error));
-		json_object_set_new(v, "held", *m->held ? json_string(m->held) : json_null());
-		json_object_set_new(v, "tlp", *m->tlp ? json_string(m->tlp) : json_null());
 		json_array_append_new(o->a, v);
 		return 0;
 	}

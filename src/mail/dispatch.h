@@ -5,6 +5,7 @@
 #ifndef SK_MAIL_DISPATCH_H
 #define SK_MAIL_DISPATCH_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -56,6 +57,12 @@ int mail_retry(struct store *st, const struct user *u, int64_t id, struct sk_err
  * usable key), drop fails it for good. SK_EINVAL if it is not held. */
 int mail_release(struct store *st, const struct user *u, int64_t id, struct sk_error *err);
 int mail_drop(struct store *st, const struct user *u, int64_t id, struct sk_error *err);
+
+/* A queued message as the CLI's --json and the API give it: id,
+ * created, kind, ref, message_id, sender, recipients, subject, size,
+ * status, attempts, next_attempt, sent_at, last_error, held (why, or
+ * null), tlp (or null). */
+json_t *mail_json(const struct store_mail *m);
 
 /* Seconds to wait after the attempts-th failed attempt: one minute,
  * doubling, at most an hour. */

@@ -193,4 +193,29 @@ API "$ANN" -X DELETE "http://127.0.0.1:$PORT/api/v1/keys/$RFPR"
 expect_eq 204 "$CODE" "DELETE /api/v1/keys/FPR"
 expect_rc 65 "the key is gone" S key show "$RFPR"
 
+# Held mail through the API: a new AMBER digest for Water Co, held (by
+# this send or schakeld's mail job), listed with its reason, dropped.
+echo '{"classification.type": "system-compromise", "feed.name": "Sinkhole", "source.ip": "192.0.2.10", "time.source": "2025-11-30T04:00:00+00:00"}' >"$TMP/more.jsonl"
+S ingest --format intelmq --feed Sinkhole "$TMP/more.jsonl" >/dev/null
+S notify --send >/dev/null
+for _ in $(seq 50); do
+	API "$ANN" "http://127.0.0.1:$PORT/api/v1/mail?status=held"
+	[ "$(py 'len(d["items"])')" = 1 ] && break
+	sleep 0.1
+done
+expect_eq "200 1" "$CODE $(py 'len(d["items"])')" "GET /api/v1/mail?status=held lists it"
+expect_match "no usable key for abuse@water.test" "$(py 'd["items"][0]["held"]')" "with its reason"
+expect_eq "TLP:AMBER" "$(py 'd["items"][0]["tlp"]')" "and its label"
+HELD=$(py 'd["items"][0]["id"]')
+API "$PAT" "http://127.0.0.1:$PORT/api/v1/mail?status=held"
+expect_eq 403 "$CODE" "a partner may not see the queue"
+API "$PAT" -X POST "http://127.0.0.1:$PORT/api/v1/mail/$HELD/release"
+expect_eq 403 "$CODE" "nor release held mail"
+API "$ANN" -X POST "http://127.0.0.1:$PORT/api/v1/mail/$HELD/drop"
+expect_eq "200 failed" "$CODE $(py 'd["status"]')" "an analyst drops it through the API"
+API "$ANN" -X POST "http://127.0.0.1:$PORT/api/v1/mail/$HELD/release"
+expect_eq 400 "$CODE" "a dropped message is not released"
+S mail send >/dev/null
+expect_eq 1 "$(sink_got abuse@water.test)" "the dropped digest never went"
+
 done_testing

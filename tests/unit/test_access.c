@@ -121,6 +121,11 @@ static const struct expect expects[] = {
      NULL, {404, 404, 403, 403, 403, 401}},
     {"POST", "/api/v1/tickets/{id}/decrypt", "/api/v1/tickets/{ticket}/decrypt",
      "{\"reason\":\"access check\"}", {404, 404, 403, 403, 403, 401}},
+    {"GET", "/api/v1/mail", "/api/v1/mail?status=held", NULL, {200, 200, 403, 403, 403, 401}},
+    {"POST", "/api/v1/mail/{id}/release", "/api/v1/mail/999999/release", NULL,
+     {404, 404, 403, 403, 403, 401}},
+    {"POST", "/api/v1/mail/{id}/drop", "/api/v1/mail/999999/drop", NULL,
+     {404, 404, 403, 403, 403, 401}},
 };
 /* clang-format on */
 #define NEXPECTS (sizeof(expects) / sizeof(expects[0]))

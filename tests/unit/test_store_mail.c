@@ -481,6 +481,69 @@ static void test_queue_staff_only(void **state)
 	assert_int_equal(c.ids[0], id);
 }
 
+/* A held message: not due, listed as held with its reason and TLP
+ * label, not as queued; released it is due at once with clear_ok set;
+ * dropped it fails for good. Only a held message is released or
+ * dropped, and only by staff. */
+static void test_hold_release_drop(void **state)
+{
+	struct fixture *f = *state;
+	struct store_mail_new n = new_mail("x");
+	struct user analyst = {.name = "ann", .role = USER_ROLE_ANALYST};
+	struct user partner = {.name = "pat", .role = USER_ROLE_PARTNER, .org_id = 1};
+	struct sk_error err = {0};
+	struct counter c = {0};
+	struct store_mail m, got;
+	int64_t a, b;
+
+	n.tlp = "TLP:AMBER";
+	a = enqueue_ok(f->st, &n);
+	b = enqueue_ok(f->st, &n);
+	for (int i = 0; i < 2; i++) {
+		claim_ok(f->st, &m);
+		assert_int_equal(
+		    store_mail_hold(f->st, &m, "no usable key for soc@example.nl", &err), 0);
+		assert_last_audit(f->st, "mail.hold");
+		store_mail_clear(&m);
+	}
+	claim_none(f->st);
+	get_ok(f->st, a, &got);
+	assert_int_equal(got.status, STORE_MAIL_HELD);
+	assert_string_equal(got.held, "no usable key for soc@example.nl");
+	assert_string_equal(got.tlp, "TLP:AMBER");
+	assert_false(got.clear_ok);
+	store_mail_clear(&got);
+	assert_int_equal(mail_list(f->st, &analyst, STORE_MAIL_QUEUED, 0, count_mail, &c, &err),
+			 0);
+	assert_int_equal(c.n, 0);
+	assert_int_equal(mail_list(f->st, &analyst, STORE_MAIL_HELD, 0, count_mail, &c, &err),
+			 0);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(store_mail_status_name(STORE_MAIL_HELD), "held");
+	assert_int_equal(store_mail_status_parse("held"), STORE_MAIL_HELD);
+
+	assert_int_equal(mail_release(f->st, &partner, a, &err), SK_EPERM);
+	assert_int_equal(mail_drop(f->st, NULL, a, &err), SK_EPERM);
+	assert_int_equal(mail_release(f->st, &analyst, a, &err), 0);
+	assert_last_audit(f->st, "mail.release");
+	assert_int_equal(mail_release(f->st, &analyst, a, &err), SK_EINVAL);
+	assert_non_null(strstr(err.msg, "not held"));
+	claim_ok(f->st, &m);
+	assert_int_equal(m.id, a);
+	assert_true(m.clear_ok);
+	assert_string_equal(m.held, "");
+	store_mail_clear(&m);
+
+	assert_int_equal(mail_drop(f->st, &analyst, b, &err), 0);
+	assert_last_audit(f->st, "mail.drop");
+	get_ok(f->st, b, &got);
+	assert_int_equal(got.status, STORE_MAIL_FAILED);
+	assert_non_null(strstr(got.last_error, "dropped: no usable key"));
+	store_mail_clear(&got);
+	assert_int_equal(mail_drop(f->st, &analyst, b, &err), SK_EINVAL);
+	assert_int_equal(mail_drop(f->st, &analyst, 999999, &err), SK_ENOTFOUND);
+}
+
 static void test_each_and_purge(void **state)
 {
 	struct fixture *f = *state;
@@ -719,6 +782,7 @@ int main(void)
 	    cmocka_unit_test(test_backoff),
 	    TEST(test_release_and_fail),
 	    TEST(test_retry),
+	    TEST(test_hold_release_drop),
 	    TEST(test_each_and_purge),
 	    TEST(test_senders_at_once),
 	    TEST(test_mail_enqueue),
