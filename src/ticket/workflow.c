@@ -305,6 +305,7 @@ int ticket_reply(struct store *st, const struct user *u, const struct intake_con
 		    .body = body,
 		    .headers = headers,
 		    .n_headers = last.id[0] != '\0' ? 2 : 0,
+		    .tlp = tlp_name(t.tlp),
 		};
 		char tref[32];
 

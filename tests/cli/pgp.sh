@@ -155,6 +155,27 @@ expect_rc 0 "audit" S audit --limit 20
 expect_match "released held notification mail to abuse@water.test" "$OUT" "the release is audited"
 expect_match "held notification mail to abuse@water.test" "$OUT" "so is the hold"
 
+# A reply carries its ticket's label: to a requester with a key it goes
+# encrypted; to one without, an AMBER ticket's reply is held.
+expect_rc 0 "ticket new (Power Co's SOC)" S --json ticket new "Open resolver" --requester soc@power.test
+TP=$(py 'd["id"]')
+expect_rc 0 "ticket new (Water Co's abuse desk)" S --json ticket new "Defaced site" --requester abuse@water.test
+TW=$(py 'd["id"]')
+expect_rc 0 "ticket set --tlp AMBER" S ticket set "$TW" --tlp AMBER
+expect_rc 0 "ticket set --tlp AMBER" S ticket set "$TP" --tlp AMBER
+S ticket reply "$TP" --text "REPLY-MARKER for Power Co" >/dev/null
+S ticket reply "$TW" --text "REPLY-MARKER for Water Co" >/dev/null
+expect_rc 0 "send the replies" S mail send
+expect_match "sent 1, deferred 0, failed 0, held 1" "$OUT" "the reply with a key goes, the other is held"
+wait_got soc@power.test 5
+MSG=$(grep -l -- "^X-Rcpt-Args: <soc@power.test>" "$SINK"/msg.* | tail -n 1)
+expect_match "multipart/encrypted" "$(cat "$MSG")" "the reply to a key holder is encrypted"
+expect_no_match "REPLY-MARKER" "$(cat "$MSG")" "nothing of it in clear"
+expect_eq 1 "$(sink_got abuse@water.test)" "the reply to a contact without a key is held (only the released digest went)"
+expect_rc 0 "mail list --status held" S --json mail list --status held
+expect_eq "TLP:AMBER ticket-reply" "$(py 'd[0]["tlp"], d[0]["kind"]' | tr -d "(),'")" "held with the ticket's label"
+S mail drop "$(py 'd[0]["id"]')" >/dev/null
+
 # The same through the API, for staff only.
 S user add ann --role analyst >/dev/null
 S user add pat --role partner --org "Power Co" >/dev/null
