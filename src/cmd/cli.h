@@ -164,6 +164,7 @@ int cli_ticket_list(struct cli *c, int argc, char **argv);
 int cli_ticket_show(struct cli *c, int argc, char **argv);
 int cli_ticket_raw(struct cli *c, int argc, char **argv);
 int cli_ticket_decrypt(struct cli *c, int argc, char **argv);
+int cli_ticket_forward(struct cli *c, int argc, char **argv);
 /* The user ticket commands act as: the local operator, named after
  * whoever runs the command (cli_ticket.c). */
 struct user;

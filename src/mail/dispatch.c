@@ -4,6 +4,7 @@
 #include "mail/dispatch.h"
 
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,19 +59,27 @@ int mail_settings_read(const struct config *cfg, struct mail_settings *out,
 	return 0;
 }
 
-int mail_enqueue(struct store *st, const struct mail_message *m, const char *kind,
-		 const char *ref, int64_t *id_out, char msgid_out[MAIL_MSGID_MAX + 1],
-		 struct sk_error *err)
+/* Compose m, sealed to fpr when mp is not NULL, and queue it. */
+static int enqueue(struct store *st, struct mail_pgp *mp, const char *fpr,
+		   const struct mail_message *m, const char *kind, const char *ref,
+		   int64_t *id_out, char msgid_out[MAIL_MSGID_MAX + 1], struct sk_error *err)
 {
 	char from[MAIL_ADDR_MAX + 1], msgid[MAIL_MSGID_MAX + 1],
 	    (*to)[MAIL_ADDR_MAX + 1] = NULL;
 	const char **rcpt = NULL;
-	char *text = NULL;
+	char *text = NULL, *sealed = NULL;
+	size_t len = 0;
 	int64_t id = 0;
 	int rc;
 
-	if ((rc = mail_compose(m, &text, NULL, msgid, err)) != 0)
+	if ((rc = mail_compose(m, &text, &len, msgid, err)) != 0)
 		return rc;
+	if (mp != NULL) {
+		rc = mail_pgp_seal(mp, fpr, text, &sealed, err);
+		sodium_memzero(text, len);
+		if (rc != 0)
+			goto out;
+	}
 	/* mail_compose() checked them all; this gives their canonical form. */
 	to = xcalloc(m->n_to, sizeof(*to));
 	rcpt = xcalloc(m->n_to, sizeof(*rcpt));
@@ -90,12 +99,13 @@ int mail_enqueue(struct store *st, const struct mail_message *m, const char *kin
 				    .rcpt = rcpt,
 				    .n_rcpt = m->n_to,
 				    .subject = m->subject,
-				    .message = text,
+				    .message = sealed != NULL ? sealed : text,
 				    .tlp = m->tlp,
 				},
 				&id, err);
 out:
 	free(text);
+	free(sealed);
 	free(to);
 	free(rcpt);
 	if (rc == 0) {
@@ -105,6 +115,23 @@ out:
 			memcpy(msgid_out, msgid, sizeof(msgid));
 	}
 	return rc;
+}
+
+int mail_enqueue(struct store *st, const struct mail_message *m, const char *kind,
+		 const char *ref, int64_t *id_out, char msgid_out[MAIL_MSGID_MAX + 1],
+		 struct sk_error *err)
+{
+	if (strcmp(kind, MAIL_KIND_SEALED) == 0)
+		return sk_error_set(err, SK_EINVAL, "mail of kind %s is queued sealed",
+				    MAIL_KIND_SEALED);
+	return enqueue(st, NULL, NULL, m, kind, ref, id_out, msgid_out, err);
+}
+
+int mail_enqueue_sealed(struct store *st, struct mail_pgp *mp, const char *fpr,
+			const struct mail_message *m, const char *ref, int64_t *id_out,
+			char msgid_out[MAIL_MSGID_MAX + 1], struct sk_error *err)
+{
+	return enqueue(st, mp, fpr, m, MAIL_KIND_SEALED, ref, id_out, msgid_out, err);
 }
 
 /* u is borrowed; NULL (nobody) may not. */
@@ -313,7 +340,8 @@ int mail_dispatch(struct store *st, const struct mail_settings *ms, int limit,
 			break;
 		joined = xstrdup(m.rcpt);
 		n_rcpt = rcpt_split(joined, rcpt);
-		if (ms->pgp != NULL) {
+		/* A sealed message was signed and encrypted when it was queued. */
+		if (ms->pgp != NULL && strcmp(m.kind, MAIL_KIND_SEALED) != 0) {
 			rc = protect(st, ms, &m, rcpt, n_rcpt, &sealed, &why);
 			if (rc == MAIL_PROTECT_HOLD) {
 				rc = record_hold(st, &m, why.msg, &s, err);

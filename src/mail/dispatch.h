@@ -37,11 +37,23 @@ int mail_settings_read(const struct config *cfg, struct mail_settings *out,
 
 /* Compose m and queue it: envelope from m->from.addr, envelope to every
  * m->to, inside the caller's transaction if one is open. kind and ref as
- * in store_mail_new. The new id in *id_out and the Message-ID in
+ * in store_mail_new (never MAIL_KIND_SEALED). The new id in *id_out and the Message-ID in
  * msgid_out (both may be NULL). */
 int mail_enqueue(struct store *st, const struct mail_message *m, const char *kind,
 		 const char *ref, int64_t *id_out, char msgid_out[MAIL_MSGID_MAX + 1],
 		 struct sk_error *err);
+
+/* The queue kind of a message signed and encrypted before it was
+ * queued (mail_enqueue_sealed): the dispatcher sends it as it is. */
+#define MAIL_KIND_SEALED "ticket-forward"
+
+/* Compose m, sign it with schakel's key and encrypt it at once to the
+ * key fpr and schakel's own (mail_pgp_seal), and queue only the
+ * encrypted text, of kind MAIL_KIND_SEALED, as mail_enqueue does. The
+ * composed clear text is wiped before it is freed. mp is borrowed. */
+int mail_enqueue_sealed(struct store *st, struct mail_pgp *mp, const char *fpr,
+			const struct mail_message *m, const char *ref, int64_t *id_out,
+			char msgid_out[MAIL_MSGID_MAX + 1], struct sk_error *err);
 
 /* The queue as user u may see and change it, from any front door:
  * messages carry personal data, so staff only (access/access.h;

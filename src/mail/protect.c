@@ -92,10 +92,8 @@ void mail_pgp_close(struct mail_pgp *mp)
 	free(mp);
 }
 
-/* The usable key of recipient addr into fpr: its contact's fingerprint,
- * else a key with its address. false when it has none. */
-static bool rcpt_key(struct mail_pgp *mp, struct store *st, const char *addr,
-		     char fpr[PGP_FPR_MAX + 1])
+bool mail_pgp_rcpt_key(struct mail_pgp *mp, struct store *st, const char *addr,
+		       char fpr[PGP_FPR_MAX + 1])
 {
 	struct contact c;
 	struct pgp_key k;
@@ -131,7 +129,7 @@ int mail_protect(struct mail_pgp *mp, struct store *st, const struct store_mail 
 
 	for (size_t i = 0; i < n; i++) {
 		keys[i] = fprs[i];
-		if (!rcpt_key(mp, st, rcpt[i], fprs[i])) {
+		if (!mail_pgp_rcpt_key(mp, st, rcpt[i], fprs[i])) {
 			missing = missing != NULL ? missing : rcpt[i];
 			n_missing++;
 		}
@@ -157,4 +155,13 @@ out:
 	free(fprs);
 	free(keys);
 	return rc;
+}
+
+int mail_pgp_seal(struct mail_pgp *mp, const char *fpr, const char *message, char **out,
+		  struct sk_error *err)
+{
+	const char *keys[1] = {fpr};
+
+	return pgp_mime_protect(mp->p, mp->own.fpr, keys, 1, message, STORE_MAIL_SIZE_MAX, out,
+				NULL, err);
 }

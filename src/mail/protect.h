@@ -6,10 +6,12 @@
 #ifndef SK_MAIL_PROTECT_H
 #define SK_MAIL_PROTECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lib/error.h"
 #include "model/tlp.h"
+#include "pgp/pgp.h"
 
 struct config;
 struct store;
@@ -50,5 +52,17 @@ enum mail_protect_result {
 int mail_protect(struct mail_pgp *mp, struct store *st, const struct store_mail *m,
 		 const char *const *rcpt, size_t n, char **out, char why[SK_ERROR_MAX],
 		 struct sk_error *err);
+
+/* The usable key of recipient addr into fpr, as mail_protect() finds
+ * it: its contact's fingerprint, else a key with its address. false
+ * when it has none. */
+bool mail_pgp_rcpt_key(struct mail_pgp *mp, struct store *st, const char *addr,
+		       char fpr[PGP_FPR_MAX + 1]);
+
+/* Sign message (as mail_compose() writes it) with schakel's key and
+ * encrypt it to the key fpr and schakel's own, now, into *out (caller
+ * frees). SK_EIO when gpg cannot. */
+int mail_pgp_seal(struct mail_pgp *mp, const char *fpr, const char *message, char **out,
+		  struct sk_error *err);
 
 #endif

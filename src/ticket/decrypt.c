@@ -24,6 +24,7 @@
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "mail/inbound.h"
+#include "mail/message.h"
 #include "mail/pgpmime.h"
 #include "pgp/pgp.h"
 #include "store/store.h"
@@ -366,7 +367,7 @@ int ticket_decrypt(struct store *st, const struct user *u, const char *pgp_home,
 	struct sink s = {0};
 	struct buf raw, content;
 	struct ticket tk;
-	char summary[DECRYPT_REASON_MAX + 96], why[512] = "";
+	char summary[DECRYPT_REASON_MAX + MAIL_ADDR_MAX + 128], why[512] = "";
 	const char *data = NULL;
 	size_t len = 0, items = 0;
 	int rc;
@@ -388,10 +389,17 @@ int ticket_decrypt(struct store *st, const struct user *u, const char *pgp_home,
 		goto out;
 	}
 	/* The request is on record before a byte is decrypted. */
-	snprintf(summary, sizeof(summary), "#%lld: message %lld part %d read: %s",
-		 (long long)t.ticket_id, (long long)t.message_id, t.part, rq->reason);
-	if ((rc = store_audit_add(st, "ticket.decrypt", "ticket", t.ticket_id, summary, err)) !=
-	    0)
+	if (rq->forward_to != NULL)
+		snprintf(summary, sizeof(summary),
+			 "#%lld: message %lld part %d read to forward to %s: %s",
+			 (long long)t.ticket_id, (long long)t.message_id, t.part,
+			 rq->forward_to, rq->reason);
+	else
+		snprintf(summary, sizeof(summary), "#%lld: message %lld part %d read: %s",
+			 (long long)t.ticket_id, (long long)t.message_id, t.part, rq->reason);
+	if ((rc = store_audit_add(st,
+				  rq->forward_to != NULL ? "ticket.forward" : "ticket.decrypt",
+				  "ticket", t.ticket_id, summary, err)) != 0)
 		goto out;
 	if ((rc = store_ticket_message_raw(st, t.message_id, &raw, err)) != 0)
 		goto out;

@@ -28,6 +28,9 @@ struct decrypt_request {
 	int part;	    /* 0: that mail's first encrypted part holding a message */
 	const char *reason; /* why it is read: required, written to the audit log */
 	bool extract;	    /* store what the clear text names */
+	/* the address it is read for, to be forwarded (ticket/forward.h), or
+	 * NULL: the audit row says so */
+	const char *forward_to;
 	/* [pgp] passphrase_file: the passphrase of schakel's key, or NULL
 	 * (gpg-agent's cache, or a key without one) */
 	const char *passphrase_file;

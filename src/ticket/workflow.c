@@ -231,6 +231,37 @@ static int note_last_in(const struct store_ticket_message *m, void *ctx)
 	return 0;
 }
 
+int ticket_recipient(struct store *st, const struct ticket *t, const char *to,
+		     char addr[MAIL_ADDR_MAX + 1], int64_t *party_id, struct sk_error *err)
+{
+	struct party_find party = {NULL, 0};
+	enum tlp_relation rel;
+	int rc;
+
+	if ((rc = mail_addr_check(to, addr, err)) != 0)
+		return rc;
+	if (strcasecmp(addr, t->requester) == 0) {
+		rel = TLP_REL_NAMED;
+	} else {
+		party.addr = addr;
+		rc = store_ticket_party_each(st, t->id, party_match, &party, err);
+		if (rc < 0 || (rc > 0 && rc != 1))
+			return rc;
+		if (party.id == 0)
+			return sk_error_set(err, SK_EINVAL,
+					    "%s is neither the requester nor a party of ticket "
+					    "#%lld: add it as a party first",
+					    addr, (long long)t->id);
+		rel = TLP_REL_CONCERNED;
+	}
+	if (!tlp_policy(t->tlp, rel).receive)
+		return sk_error_set(err, SK_EPERM,
+				    "ticket #%lld is %s: a party may not receive it",
+				    (long long)t->id, tlp_name(t->tlp));
+	*party_id = party.id;
+	return 0;
+}
+
 int ticket_reply(struct store *st, const struct user *u, const struct intake_config *c,
 		 int64_t id, const char *to, const char *text, int64_t *mail_id,
 		 struct sk_error *err)
@@ -239,7 +270,6 @@ int ticket_reply(struct store *st, const struct user *u, const struct intake_con
 	char *subject = NULL, *body = NULL;
 	struct party_find party = {NULL, 0};
 	struct last_in last = {""};
-	enum tlp_relation rel;
 	struct ticket t;
 	int64_t mid = 0;
 	int rc;
@@ -261,31 +291,8 @@ int ticket_reply(struct store *st, const struct user *u, const struct intake_con
 				  (long long)id);
 		goto out;
 	}
-	if ((rc = mail_addr_check(to, addr, err)) != 0)
+	if ((rc = ticket_recipient(st, &t, to, addr, &party.id, err)) != 0)
 		goto out;
-	if (strcasecmp(addr, t.requester) == 0) {
-		rel = TLP_REL_NAMED;
-	} else {
-		party.addr = addr;
-		rc = store_ticket_party_each(st, id, party_match, &party, err);
-		if (rc < 0 || (rc > 0 && rc != 1))
-			goto out;
-		if (party.id == 0) {
-			rc = sk_error_set(err, SK_EINVAL,
-					  "%s is neither the requester nor a party of ticket "
-					  "#%lld: add it as a party first",
-					  addr, (long long)id);
-			goto out;
-		}
-		rel = TLP_REL_CONCERNED;
-	}
-	rc = 0;
-	if (!tlp_policy(t.tlp, rel).receive) {
-		rc = sk_error_set(err, SK_EPERM,
-				  "ticket #%lld is %s: a party may not receive it",
-				  (long long)id, tlp_name(t.tlp));
-		goto out;
-	}
 	if ((rc = store_ticket_message_each(st, id, note_last_in, &last, err)) != 0)
 		goto out;
 	subject = intake_subject_number(t.subject, c->tag) == id

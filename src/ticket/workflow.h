@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "mail/message.h"
 #include "model/ticket.h"
 #include "model/user.h"
 #include "store/store.h"
@@ -68,6 +69,14 @@ int ticket_set(struct store *st, const struct user *u, const struct sla_config *
 /* An internal comment by u, never mailed. */
 int ticket_comment(struct store *st, const struct user *u, int64_t id, const char *text,
 		   struct sk_error *err);
+
+/* Whether to may receive ticket t: the requester (a named recipient)
+ * or a party's address (the organization concerned), as the TLP policy
+ * lets them; its canonical form into addr and the party's id (0 for
+ * the requester) into *party_id. SK_EINVAL for an address that is
+ * neither, SK_EPERM when the TLP policy refuses it. */
+int ticket_recipient(struct store *st, const struct ticket *t, const char *to,
+		     char addr[MAIL_ADDR_MAX + 1], int64_t *party_id, struct sk_error *err);
 
 /* Mail text to the requester (to NULL or the requester's address) or
  * to a party's address, with the ticket's tag in the subject, through
