@@ -349,7 +349,7 @@ int main(int argc, char **argv)
 	}
 	registry_set_key_check(cmd_key_check, pgp_settings.home);
 	api_keys_configure(pgp_settings.home);
-	api_tickets_configure_pgp(pgp_settings.home, pgp_settings.passphrase_file);
+	api_tickets_configure_pgp(&pgp_settings);
 
 	pool = store_pool_new(s.url, s.pool_size, &err);
 	if (pool == NULL) {

@@ -15,23 +15,24 @@
 #include "lib/str.h"
 #include "lib/utf8.h"
 #include "model/user.h"
+#include "mail/protect.h"
 #include "ticket/decrypt.h"
+#include "ticket/forward.h"
 #include "ticket/intake.h"
 #include "ticket/view.h"
 #include "ticket/workflow.h"
 
 static const struct intake_config *settings;
-static const char *keyring, *keyring_passphrase;
+static const struct mail_pgp_settings *pgp_settings;
 
 void api_tickets_configure(const struct intake_config *c)
 {
 	settings = c;
 }
 
-void api_tickets_configure_pgp(const char *home, const char *passphrase_file)
+void api_tickets_configure_pgp(const struct mail_pgp_settings *s)
 {
-	keyring = home;
-	keyring_passphrase = passphrase_file;
+	pgp_settings = s;
 }
 
 /* Only the members in allowed; each a string unless it is in ints. */
@@ -304,6 +305,25 @@ out:
 	return rc;
 }
 
+/* The part of ticket id that body's "reason", "message" and "part" name
+ * into rq. */
+static int part_request(json_t *body, int64_t id, struct decrypt_request *rq,
+			struct sk_error *err)
+{
+	rq->ticket_id = id;
+	rq->reason = member(body, "reason");
+	rq->message_id = (int64_t)json_integer_value(json_object_get(body, "message"));
+	if (json_integer_value(json_object_get(body, "part")) < 0 ||
+	    json_integer_value(json_object_get(body, "part")) > 1000000 || rq->message_id < 0)
+		return sk_error_set(err, SK_EINVAL, "'message' and 'part' are numbers from 1");
+	rq->part = (int)json_integer_value(json_object_get(body, "part"));
+	rq->passphrase_file = pgp_settings ? pgp_settings->passphrase_file : NULL;
+	rq->limits = settings != NULL ? &settings->limits : NULL;
+	if (rq->limits == NULL)
+		return sk_error_set(err, SK_ECONFIG, "tickets are not configured");
+	return 0;
+}
+
 /* POST /api/v1/tickets/{id}/decrypt {"reason", "message", "part",
  * "extract"}: the clear text in the answer, never stored (decrypt.h). */
 static int api_ticket_decrypt(struct http_request *req, struct http_response *resp,
@@ -330,23 +350,11 @@ static int api_ticket_decrypt(struct http_request *req, struct http_response *re
 		rc = sk_error_set(err, SK_EINVAL, "member 'extract' must be true or false");
 		goto out;
 	}
-	rq.ticket_id = id;
-	rq.reason = member(body, "reason");
-	rq.message_id = (int64_t)json_integer_value(json_object_get(body, "message"));
-	if (json_integer_value(json_object_get(body, "part")) < 0 ||
-	    json_integer_value(json_object_get(body, "part")) > 1000000 || rq.message_id < 0) {
-		rc = sk_error_set(err, SK_EINVAL, "'message' and 'part' are numbers from 1");
+	if ((rc = part_request(body, id, &rq, err)) != 0)
 		goto out;
-	}
-	rq.part = (int)json_integer_value(json_object_get(body, "part"));
 	rq.extract = json_is_true(extract);
-	rq.passphrase_file = keyring_passphrase;
-	rq.limits = settings != NULL ? &settings->limits : NULL;
-	if (rq.limits == NULL) {
-		rc = sk_error_set(err, SK_ECONFIG, "tickets are not configured");
-		goto out;
-	}
-	if ((rc = ticket_decrypt(req->st, req->user, keyring, &rq, &r, err)) != 0)
+	if ((rc = ticket_decrypt(req->st, req->user, pgp_settings ? pgp_settings->home : NULL,
+				 &rq, &r, err)) != 0)
 		goto out;
 	j = json_object();
 	json_object_set_new(j, "ticket", json_integer(id));
@@ -367,6 +375,46 @@ out:
 	return rc;
 }
 
+/* POST /api/v1/tickets/{id}/forward {"to", "reason", "message", "part"}:
+ * the part forwarded, encrypted to the key of "to" (forward.h); 201 with
+ * the queued mail. */
+static int api_ticket_forward(struct http_request *req, struct http_response *resp,
+			      struct sk_error *err)
+{
+	static const char *const allowed[] = {"to", "reason", "message", "part", NULL};
+	static const char *const ints[] = {"message", "part", NULL};
+	struct decrypt_request rq = {0};
+	struct forward_result r = {0};
+	struct mail_pgp *mp = NULL;
+	json_t *body = NULL, *j;
+	int64_t id;
+	int rc;
+
+	if ((rc = access_may_handle_tickets(req->user, err)) != 0 ||
+	    (rc = ticket_id(req, &id, err)) != 0 ||
+	    (rc = http_request_json(req, true, &body, err)) != 0 ||
+	    (rc = body_check(body, allowed, ints, err)) != 0 ||
+	    (rc = part_request(body, id, &rq, err)) != 0)
+		goto out;
+	/* Without a keyring mp stays NULL: ticket_forward() refuses. */
+	if ((pgp_settings != NULL && (rc = mail_pgp_open(pgp_settings, &mp, err)) != 0) ||
+	    (rc = ticket_forward(req->st, req->user, settings, mp,
+				 pgp_settings ? pgp_settings->home : NULL, &rq,
+				 member(body, "to"), &r, err)) != 0)
+		goto out;
+	j = json_object();
+	json_object_set_new(j, "ticket", json_integer(id));
+	json_object_set_new(j, "message", json_integer(r.message_id));
+	json_object_set_new(j, "part", json_integer(r.part));
+	json_object_set_new(j, "mail", json_integer(r.mail_id));
+	json_object_set_new(j, "encrypted_to", json_string(r.fpr));
+	http_response_json(resp, 201, j);
+out:
+	mail_pgp_close(mp);
+	json_decref(body);
+	return rc;
+}
+
 const struct router_route api_tickets_routes[] = {
     {"GET", "/api/v1/tickets", api_ticket_list, ACCESS_STAFF},
     {"POST", "/api/v1/tickets", api_ticket_create, ACCESS_STAFF},
@@ -377,5 +425,6 @@ const struct router_route api_tickets_routes[] = {
     {"POST", "/api/v1/tickets/{id}/links", api_ticket_link, ACCESS_STAFF},
     {"POST", "/api/v1/tickets/{id}/parties", api_ticket_party, ACCESS_STAFF},
     {"POST", "/api/v1/tickets/{id}/decrypt", api_ticket_decrypt, ACCESS_STAFF},
+    {"POST", "/api/v1/tickets/{id}/forward", api_ticket_forward, ACCESS_STAFF},
     {NULL, NULL, NULL, ACCESS_PUBLIC},
 };

@@ -13,10 +13,10 @@ extern const struct router_route api_tickets_routes[];
  * before the server starts. Without them replies are refused (500). */
 void api_tickets_configure(const struct intake_config *c);
 
-/* schakel's keyring (pgp_home_path()) and the file holding its key's
- * passphrase ([pgp] passphrase_file, may be NULL) for POST .../decrypt;
- * borrowed, set once before the server starts. Without a keyring
- * decrypt is refused (500). */
-void api_tickets_configure_pgp(const char *home, const char *passphrase_file);
+/* The [pgp] settings (schakel's keyring, its key and the file holding
+ * its passphrase) for POST .../decrypt and .../forward; borrowed, set
+ * once before the server starts. Without them both are refused (500). */
+struct mail_pgp_settings;
+void api_tickets_configure_pgp(const struct mail_pgp_settings *s);
 
 #endif

@@ -121,6 +121,9 @@ static const struct expect expects[] = {
      NULL, {404, 404, 403, 403, 403, 401}},
     {"POST", "/api/v1/tickets/{id}/decrypt", "/api/v1/tickets/{ticket}/decrypt",
      "{\"reason\":\"access check\"}", {404, 404, 403, 403, 403, 401}},
+    {"POST", "/api/v1/tickets/{id}/forward", "/api/v1/tickets/{ticket}/forward",
+     "{\"to\":\"nobody@example.test\",\"reason\":\"access check\"}",
+     {400, 400, 403, 403, 403, 401}},
     {"GET", "/api/v1/mail", "/api/v1/mail?status=held", NULL, {200, 200, 403, 403, 403, 401}},
     {"POST", "/api/v1/mail/{id}/release", "/api/v1/mail/999999/release", NULL,
      {404, 404, 403, 403, 403, 401}},
@@ -501,6 +504,8 @@ static void test_partner_tickets(void **state)
 	    {"POST", "/api/v1/tickets/{ticket}/links", "{\"incident\":{incident}}"},
 	    {"POST", "/api/v1/tickets/{incident}/parties", "{\"org_id\":{org}}"},
 	    {"POST", "/api/v1/tickets/{ticket}/decrypt", "{\"reason\":\"partner\"}"},
+	    {"POST", "/api/v1/tickets/{ticket}/forward",
+	     "{\"to\":\"soc@example.test\",\"reason\":\"partner\"}"},
 	};
 	struct fixture *f = *state;
 	json_t *list = state_of(f, "/api/v1/tickets");
