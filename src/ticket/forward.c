@@ -118,7 +118,7 @@ int ticket_forward(struct store *st, const struct user *u, const struct intake_c
 				    "nothing is forwarded unsigned");
 	/* No key, no forward: the report never goes in clear. */
 	if (!mail_pgp_rcpt_key(mp, st, addr, fpr))
-		return sk_error_set(err, SK_EINVAL,
+		return sk_error_set(err, SK_EEXIST,
 				    "no usable key for %s in schakel's keyring: the report is "
 				    "not forwarded, it would go in clear (schakel key import, "
 				    "or a contact's pgp fingerprint)",

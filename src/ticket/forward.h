@@ -31,11 +31,11 @@ struct forward_result {
  * SK_EPERM otherwise). to must be the ticket's requester or a party's
  * address that the TLP policy lets receive it (ticket_recipient:
  * SK_EINVAL, SK_EPERM), with a usable key in the keyring mp holds (as
- * mail_protect finds it): SK_EINVAL when it has none, before anything
- * is read. mp NULL (no keyring, or schakel has no key of its own) is
- * SK_ECONFIG. The mail goes from c->from; the ticket gets a "reply"
- * message that names the message, part and key, never the clear text.
- * mp, rq and u are borrowed; *out is written only on success. */
+ * mail_protect finds it): SK_EEXIST (a conflict: exit 65, HTTP 409)
+ * when it has none, before anything is read. mp NULL (no keyring, or schakel has no key of its
+ * own) is SK_ECONFIG. The mail goes from c->from; the ticket gets a "reply" message that names
+ * the message, part and key, never the clear text. mp, rq and u are borrowed; *out is written
+ * only on success. */
 int ticket_forward(struct store *st, const struct user *u, const struct intake_config *c,
 		   struct mail_pgp *mp, const char *pgp_home, const struct decrypt_request *rq,
 		   const char *to, struct forward_result *out, struct sk_error *err);

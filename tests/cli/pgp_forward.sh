@@ -164,7 +164,7 @@ expect_eq 403 "$CODE" "a partner may not forward"
 Q1=$(queued)
 API "$ANN" -X POST -d '{"to":"abuse@nokey.test","reason":"coordination"}' \
 	"http://127.0.0.1:$PORT/api/v1/tickets/$T/forward"
-expect_eq 400 "$CODE" "the API refuses a party without a key"
+expect_eq "409 conflict" "$CODE $(py 'd["error"]["code"]')" "the API refuses a party without a key: 409"
 API "$ANN" -X POST -d '{"to":"soc@power.test"}' \
 	"http://127.0.0.1:$PORT/api/v1/tickets/$T/forward"
 expect_eq 400 "$CODE" "the API wants a reason"
