@@ -316,7 +316,7 @@ static const struct cli_command commands[] = {
      "the clear text names (addresses, domains, URLs, CVE ids, with their owners),\n"
      "each marked as found in that encrypted part. See docs/tickets.md.\n"
      "  --reason TEXT  why it is read (required, one line, at most 500 bytes)\n" JSON_HELP},
-    {"ticket", "forward", cli_ticket_forward, "forward an encrypted report, encrypted (audited)",
+    {"ticket", "forward", cli_ticket_forward, "forward an encrypted report (audited)",
      "usage: schakel ticket forward NUMBER --to ADDRESS --reason TEXT [--message M]\n"
      "                              [--part K] [--json]\n"
      "Forward part K (default: the first encrypted one) of the ticket's encrypted mail\n"
@@ -325,7 +325,7 @@ static const struct cli_command commands[] = {
      "reason in the audit log first, then signed with schakel's key and encrypted to\n"
      "ADDRESS's key and schakel's own before it is queued. Without a usable key for\n"
      "ADDRESS nothing is sent or queued. See docs/tickets.md.\n"
-     "  --reason TEXT  why it is forwarded (required, one line, at most 500 bytes)\n" JSON_HELP},
+     "  --reason TEXT  why (required, one line, at most 500 bytes)\n" JSON_HELP},
     {"ticket", "new", cli_ticket_new, "open a ticket by hand",
      "usage: schakel ticket new SUBJECT [--type TYPE] [--requester ADDRESS] [--json]\n"
      "Open a ticket (TYPE report, incident (the default) or\n"
