@@ -5,6 +5,7 @@
 #include "pgp/mime.h"
 
 #include <ctype.h>
+#include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,6 +209,9 @@ out:
 	gpgme_data_release(plain);
 	gpgme_data_release(sealed);
 	buf_free(&outer);
+	/* The clear text (a forwarded report, say) does not outlive this. */
+	if (inner.data != NULL)
+		sodium_memzero(inner.data, inner.len);
 	buf_free(&inner);
 	buf_free(&res);
 	return rc;
