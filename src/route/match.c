@@ -24,6 +24,7 @@
 #include "net/domain.h"
 #include "net/prefix.h"
 #include "route/index.h"
+#include "route/match_int.h"
 #include "store/store.h"
 
 _Static_assert(TAXONOMY_TYPE_COUNT <= 64, "opt-outs are a 64-bit set");
@@ -43,56 +44,7 @@ int route_mode_parse(const char *text, enum route_mode *out, struct sk_error *er
 			    text != NULL ? text : "");
 }
 
-/* ---- the context ---- */
-
-struct ctx_org {
-	struct route_org pub; /* name points into route_context.names */
-	uint64_t optouts;     /* bit t: no events of taxonomy_type_names[t] */
-	uint32_t lia_off;     /* its liaisons: liaisons[lia_off..lia_off + nlia) */
-	uint32_t nlia;
-};
-
-struct route_context {
-	enum route_mode mode;
-	struct ctx_org *orgs;
-	size_t norgs;
-	uint32_t *liaisons;  /* org places */
-	uint32_t *nationals; /* org places, by id */
-	size_t nnationals;
-	uint32_t *tab; /* org place + 1; 0 is empty */
-	size_t mask;
-	char *names;
-};
-
-struct b_org {
-	int64_t id;
-	size_t name; /* offset in names */
-	enum org_kind kind;
-	enum org_class class;
-};
-
-struct b_pair {
-	int64_t liaison, member;
-};
-
-struct b_optout {
-	int64_t org;
-	int type;
-};
-
-struct route_context_builder {
-	struct b_org *orgs;
-	size_t norgs, aorgs;
-	struct b_pair *pairs;
-	size_t npairs, apairs;
-	struct b_optout *optouts;
-	size_t noptouts, aoptouts;
-	char *names;
-	size_t nnames, anames;
-};
-
-/* Room for need elements of size bytes in *p (*alloc of them now). */
-static void grow(void *pp, size_t *alloc, size_t need, size_t size)
+void match_grow(void *pp, size_t *alloc, size_t need, size_t size)
 {
 	void **p = pp;
 	size_t n = *alloc ? *alloc : 16;
@@ -103,309 +55,6 @@ static void grow(void *pp, size_t *alloc, size_t need, size_t size)
 		n *= 2;
 	*p = xreallocarray(*p, n, size);
 	*alloc = n;
-}
-
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	return x ^ (x >> 33);
-}
-
-struct route_context_builder *route_context_builder_new(void)
-{
-	return xcalloc(1, sizeof(struct route_context_builder));
-}
-
-void route_context_builder_free(struct route_context_builder *b)
-{
-	if (b == NULL)
-		return;
-	free(b->orgs);
-	free(b->pairs);
-	free(b->optouts);
-	free(b->names);
-	free(b);
-}
-
-/* name borrowed (copied). */
-int route_context_builder_add_org(struct route_context_builder *b, int64_t id, const char *name,
-				  enum org_kind kind, enum org_class class,
-				  struct sk_error *err)
-{
-	size_t len;
-
-	if (id <= 0)
-		return sk_error_set(err, SK_EINVAL, "organization id %lld is not positive",
-				    (long long)id);
-	if ((unsigned)kind > ORG_KIND_CONSTITUENT || (unsigned)class > ORG_CLASS_PUBLIC)
-		return sk_error_set(err, SK_EINVAL, "organization %lld: no such kind or class",
-				    (long long)id);
-	if (b->norgs >= ROUTE_CONTEXT_MAX_ORGS)
-		return sk_error_set(err, SK_ETOOBIG, "more than %u organizations",
-				    ROUTE_CONTEXT_MAX_ORGS);
-	if (name == NULL)
-		name = "";
-	len = strnlen(name, ORG_NAME_MAX * 4 + 1);
-	if (len > ORG_NAME_MAX * 4)
-		return sk_error_set(err, SK_EINVAL, "organization %lld: the name is too long",
-				    (long long)id);
-	grow(&b->orgs, &b->aorgs, b->norgs + 1, sizeof(*b->orgs));
-	grow(&b->names, &b->anames, b->nnames + len + 1, 1);
-	memcpy(b->names + b->nnames, name, len);
-	b->names[b->nnames + len] = '\0';
-	b->orgs[b->norgs++] = (struct b_org){id, b->nnames, kind, class};
-	b->nnames += len + 1;
-	return 0;
-}
-
-int route_context_builder_add_member(struct route_context_builder *b, int64_t liaison_id,
-				     int64_t member_id, struct sk_error *err)
-{
-	if (liaison_id <= 0 || member_id <= 0 || liaison_id == member_id)
-		return sk_error_set(err, SK_EINVAL, "membership %lld of %lld is not possible",
-				    (long long)member_id, (long long)liaison_id);
-	if (b->npairs >= (size_t)ROUTE_CONTEXT_MAX_ORGS * 16)
-		return sk_error_set(err, SK_ETOOBIG, "too many memberships");
-	grow(&b->pairs, &b->apairs, b->npairs + 1, sizeof(*b->pairs));
-	b->pairs[b->npairs++] = (struct b_pair){liaison_id, member_id};
-	return 0;
-}
-
-/* type borrowed. */
-int route_context_builder_add_optout(struct route_context_builder *b, int64_t org_id,
-				     const char *type, struct sk_error *err)
-{
-	int t = type != NULL ? taxonomy_type_lookup(type) : -1;
-
-	if (t < 0)
-		return sk_error_set(err, SK_EINVAL,
-				    "organization %lld opts out of '%.64s', which is no "
-				    "classification.type",
-				    (long long)org_id, type != NULL ? type : "");
-	if (b->noptouts >= (size_t)ROUTE_CONTEXT_MAX_ORGS * TAXONOMY_TYPE_COUNT)
-		return sk_error_set(err, SK_ETOOBIG, "too many opt-outs");
-	grow(&b->optouts, &b->aoptouts, b->noptouts + 1, sizeof(*b->optouts));
-	b->optouts[b->noptouts++] = (struct b_optout){org_id, t};
-	return 0;
-}
-
-/* The place of organization id in ctx, or -1. */
-static long org_place(const struct route_context *ctx, int64_t id)
-{
-	size_t j;
-
-	if (ctx->tab == NULL)
-		return -1;
-	for (j = mix64((uint64_t)id) & ctx->mask; ctx->tab[j] != 0; j = (j + 1) & ctx->mask)
-		if (ctx->orgs[ctx->tab[j] - 1].pub.id == id)
-			return (long)ctx->tab[j] - 1;
-	return -1;
-}
-
-static int pair_cmp(const void *a, const void *b)
-{
-	const struct b_pair *x = a, *y = b;
-
-	if (x->member != y->member)
-		return x->member < y->member ? -1 : 1;
-	if (x->liaison != y->liaison)
-		return x->liaison < y->liaison ? -1 : 1;
-	return 0;
-}
-
-void route_context_free(struct route_context *ctx)
-{
-	if (ctx == NULL)
-		return;
-	free(ctx->orgs);
-	free(ctx->liaisons);
-	free(ctx->nationals);
-	free(ctx->tab);
-	free(ctx->names);
-	free(ctx);
-}
-
-/* b is borrowed; its memberships are sorted in place. */
-struct route_context *route_context_builder_finish(struct route_context_builder *b,
-						   enum route_mode mode, struct sk_error *err)
-{
-	struct route_context *ctx = xcalloc(1, sizeof(*ctx));
-	size_t i, size = 16, nlia = 0;
-	long m, l;
-
-	if ((unsigned)mode > ROUTE_MODE_ALL_COVERING) {
-		sk_error_set(err, SK_EINVAL, "no such match mode %d", (int)mode);
-		goto fail;
-	}
-	ctx->mode = mode;
-	ctx->norgs = b->norgs;
-	ctx->orgs = xcalloc(b->norgs ? b->norgs : 1, sizeof(*ctx->orgs));
-	ctx->names = xmalloc(b->nnames ? b->nnames : 1);
-	if (b->nnames > 0)
-		memcpy(ctx->names, b->names, b->nnames);
-	while (size < 2 * b->norgs)
-		size *= 2;
-	ctx->tab = xcalloc(size, sizeof(*ctx->tab));
-	ctx->mask = size - 1;
-	for (i = 0; i < b->norgs; i++) {
-		struct ctx_org *o = &ctx->orgs[i];
-		size_t j;
-
-		o->pub.id = b->orgs[i].id;
-		o->pub.name = ctx->names + b->orgs[i].name;
-		o->pub.kind = b->orgs[i].kind;
-		o->pub.class = b->orgs[i].class;
-		for (j = mix64((uint64_t)o->pub.id) & ctx->mask; ctx->tab[j] != 0;
-		     j = (j + 1) & ctx->mask) {
-			if (ctx->orgs[ctx->tab[j] - 1].pub.id == o->pub.id) {
-				sk_error_set(err, SK_EINVAL, "organization %lld is there twice",
-					     (long long)o->pub.id);
-				goto fail;
-			}
-		}
-		ctx->tab[j] = (uint32_t)i + 1;
-		if (o->pub.kind == ORG_KIND_NATIONAL_CSIRT)
-			ctx->nnationals++;
-	}
-
-	/* Liaisons: one run per member, by liaison id; repeats count once. */
-	if (b->npairs > 0)
-		qsort(b->pairs, b->npairs, sizeof(*b->pairs), pair_cmp);
-	ctx->liaisons = xcalloc(b->npairs ? b->npairs : 1, sizeof(*ctx->liaisons));
-	for (i = 0; i < b->npairs; i++) {
-		if (i > 0 && pair_cmp(&b->pairs[i], &b->pairs[i - 1]) == 0)
-			continue;
-		m = org_place(ctx, b->pairs[i].member);
-		l = org_place(ctx, b->pairs[i].liaison);
-		if (m < 0 || l < 0) {
-			sk_error_set(
-			    err, SK_EINVAL, "membership of %lld in %lld: no such organization",
-			    (long long)b->pairs[i].member, (long long)b->pairs[i].liaison);
-			goto fail;
-		}
-		if (ctx->orgs[l].pub.kind != ORG_KIND_LIAISON) {
-			sk_error_set(err, SK_EINVAL,
-				     "membership of %lld in %lld: that is not a liaison "
-				     "organization",
-				     (long long)b->pairs[i].member,
-				     (long long)b->pairs[i].liaison);
-			goto fail;
-		}
-		if (ctx->orgs[m].nlia == 0)
-			ctx->orgs[m].lia_off = (uint32_t)nlia;
-		ctx->orgs[m].nlia++;
-		ctx->liaisons[nlia++] = (uint32_t)l;
-	}
-
-	for (i = 0; i < b->noptouts; i++) {
-		m = org_place(ctx, b->optouts[i].org);
-		if (m < 0) {
-			sk_error_set(err, SK_EINVAL, "opt-out of %lld: no such organization",
-				     (long long)b->optouts[i].org);
-			goto fail;
-		}
-		ctx->orgs[m].optouts |= (uint64_t)1 << b->optouts[i].type;
-	}
-
-	/* National CSIRTs by id (there are few: insertion). */
-	ctx->nationals =
-	    xcalloc(ctx->nnationals ? ctx->nnationals : 1, sizeof(*ctx->nationals));
-	ctx->nnationals = 0;
-	for (i = 0; i < ctx->norgs; i++) {
-		size_t j = ctx->nnationals++;
-
-		if (ctx->orgs[i].pub.kind != ORG_KIND_NATIONAL_CSIRT) {
-			ctx->nnationals--;
-			continue;
-		}
-		for (; j > 0 && ctx->orgs[ctx->nationals[j - 1]].pub.id > ctx->orgs[i].pub.id;
-		     j--)
-			ctx->nationals[j] = ctx->nationals[j - 1];
-		ctx->nationals[j] = (uint32_t)i;
-	}
-	return ctx;
-fail:
-	route_context_free(ctx);
-	return NULL;
-}
-
-/* What route_context_load collects. */
-struct load {
-	struct route_context_builder *b;
-	struct org_list liaisons;
-	int64_t liaison_id;
-	struct sk_error *err;
-};
-
-static int load_org(const struct org *org, void *arg)
-{
-	struct load *l = arg;
-
-	if (org->kind == ORG_KIND_LIAISON)
-		org_list_push(org, &l->liaisons);
-	return route_context_builder_add_org(l->b, org->id, org->name, org->kind, org->class,
-					     l->err);
-}
-
-static int load_member(const struct org *org, void *arg)
-{
-	struct load *l = arg;
-
-	return route_context_builder_add_member(l->b, l->liaison_id, org->id, l->err);
-}
-
-static int load_optout(int64_t org_id, const char *type, void *arg)
-{
-	struct load *l = arg;
-
-	return route_context_builder_add_optout(l->b, org_id, type, l->err);
-}
-
-/* st borrowed; caller frees the result with route_context_free(). */
-struct route_context *route_context_load(struct store *st, enum route_mode mode,
-					 struct sk_error *err)
-{
-	struct load l = {route_context_builder_new(), {0}, 0, err};
-	struct route_context *ctx = NULL;
-
-	if (store_org_each(st, load_org, &l, err) != 0)
-		goto out;
-	for (size_t i = 0; i < l.liaisons.n; i++) {
-		l.liaison_id = l.liaisons.v[i].id;
-		if (store_member_each(st, l.liaison_id, load_member, &l, err) != 0)
-			goto out;
-	}
-	if (store_optout_each(st, 0, load_optout, &l, err) != 0)
-		goto out;
-	ctx = route_context_builder_finish(l.b, mode, err);
-out:
-	org_list_free(&l.liaisons);
-	route_context_builder_free(l.b);
-	return ctx;
-}
-
-enum route_mode route_context_mode(const struct route_context *ctx)
-{
-	return ctx->mode;
-}
-
-const struct route_org *route_context_org(const struct route_context *ctx, int64_t id)
-{
-	long i = org_place(ctx, id);
-
-	return i < 0 ? NULL : &ctx->orgs[i].pub;
-}
-
-void route_recipients_free(struct route_recipients *l)
-{
-	if (l == NULL)
-		return;
-	free(l->v);
-	l->v = NULL;
-	l->n = l->alloc = 0;
 }
 
 /* ---- routing ---- */
@@ -473,7 +122,7 @@ static void add_hits(struct work *w, const struct route_match *m, int n, enum hi
 
 		if (w->ctx->mode == ROUTE_MODE_MOST_SPECIFIC && m[k].depth > 0)
 			break;
-		grow(&w->hits, &w->ahits, w->nhits + 1, sizeof(*w->hits));
+		match_grow(&w->hits, &w->ahits, w->nhits + 1, sizeof(*w->hits));
 		h = &w->hits[w->nhits++];
 		h->org_id = m[k].org_id;
 		h->resource_id = m[k].resource_id;
@@ -605,7 +254,7 @@ static struct slot *set_get(struct work *w, int64_t key, bool *is_new)
 {
 	size_t j;
 
-	for (j = mix64((uint64_t)key) & w->setmask; w->set[j].gen == w->gen;
+	for (j = match_mix64((uint64_t)key) & w->setmask; w->set[j].gen == w->gen;
 	     j = (j + 1) & w->setmask) {
 		if (w->set[j].key == key) {
 			*is_new = false;
@@ -693,7 +342,7 @@ static struct event_recipient *emit(struct work *w, int64_t org_id, enum recipie
 {
 	struct event_recipient *r;
 
-	grow(&w->out.v, &w->out.alloc, w->out.n + 1, sizeof(*w->out.v));
+	match_grow(&w->out.v, &w->out.alloc, w->out.n + 1, sizeof(*w->out.v));
 	r = &w->out.v[w->out.n++];
 	memset(r, 0, sizeof(*r));
 	r->org_id = org_id;
@@ -754,9 +403,10 @@ static void assemble(struct work *w, const struct event *ev, const struct range 
 
 			if (!is_new)
 				continue;
-			grow(&w->cand, &w->acand, w->ncand + 1, sizeof(*w->cand));
-			w->cand[w->ncand] = (struct cand){
-			    w->hits[i].org_id, org_place(ctx, w->hits[i].org_id), &w->hits[i]};
+			match_grow(&w->cand, &w->acand, w->ncand + 1, sizeof(*w->cand));
+			w->cand[w->ncand] =
+			    (struct cand){w->hits[i].org_id,
+					  match_org_place(ctx, w->hits[i].org_id), &w->hits[i]};
 			s->state = SLOT_CAND;
 			s->val = (uint32_t)w->ncand++;
 		}
@@ -964,7 +614,7 @@ static int keep_one(size_t i, const struct event_recipient *r, size_t nr, void *
 	struct route_recipients *out = arg;
 
 	(void)i;
-	grow(&out->v, &out->alloc, nr ? nr : 1, sizeof(*out->v));
+	match_grow(&out->v, &out->alloc, nr ? nr : 1, sizeof(*out->v));
 	if (nr > 0)
 		memcpy(out->v, r, nr * sizeof(*r));
 	out->n = nr;
