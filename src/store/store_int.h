@@ -73,6 +73,9 @@ int store_step_id(struct db_stmt *s, int64_t *id_out, struct sk_error *err);
  * with id <id>". */
 int store_row_by_id(struct store *st, const char *sql, int64_t id, const char *what,
 		    struct db_stmt **out, struct sk_error *err);
+/* The canonical name of a classification.type in *out (borrowed), or
+ * SK_EINVAL naming it. */
+int store_type_canonical(const char *type, const char **out, struct sk_error *err);
 /* Group the look-ups of one read into a snapshot; *started says whether
  * this call began it. End with store_read_end(), which returns rc or the
  * commit's error. */
