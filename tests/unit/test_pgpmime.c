@@ -13,6 +13,7 @@
 
 #include "lib/error.h"
 #include "mail/inbound.h"
+#include "lib/buf.h"
 #include "mail/pgpmime.h"
 
 static void scan(const char *text, struct pgpmime_armor *a)
@@ -81,14 +82,18 @@ static void test_armor_signed(void **state)
 
 static void test_armor_many(void **state)
 {
-	char text[4096] = "";
 	struct pgpmime_armor a;
+	struct buf text;
 
 	(void)state;
+	buf_init(&text, 4096);
 	for (int i = 0; i < PGPMIME_BLOCKS_MAX + 3; i++)
-		strcat(text, "-----BEGIN PGP PUBLIC KEY BLOCK-----\nx\n"
-			     "-----END PGP PUBLIC KEY BLOCK-----\n");
-	scan(text, &a);
+		assert_int_equal(buf_append_str(&text,
+						"-----BEGIN PGP PUBLIC KEY BLOCK-----\nx\n"
+						"-----END PGP PUBLIC KEY BLOCK-----\n"),
+				 0);
+	scan(text.data, &a);
+	buf_free(&text);
 	assert_int_equal(a.n, PGPMIME_BLOCKS_MAX);
 	assert_int_equal(a.dropped, 3);
 	assert_false(a.encrypted);
