@@ -196,40 +196,6 @@ out:
 	return rc;
 }
 
-int cli_mail_retry(struct cli *c, int argc, char **argv)
-{
-	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
-	int npos = 0, rc;
-	int64_t id;
-
-	rc = cli_parse(c, argc, argv, NULL, 1, 1, pos, &npos);
-	if (rc != CLI_GO)
-		goto out;
-	if (str_to_i64(pos[0], 1, INT64_MAX, &id) != 0) {
-		rc = cli_usage_error(
-		    c, "ID must be a mail id (see schakel mail list), not '%s'", pos[0]);
-		goto out;
-	}
-	if ((rc = cli_open(c)) != 0)
-		goto out;
-	if (mail_retry(c->st, access_local_operator(), id, &c->err) != 0) {
-		rc = cli_fail(c);
-		goto out;
-	}
-	if (c->json) {
-		json_t *v = json_object();
-
-		json_object_set_new(v, "id", json_integer(id));
-		json_object_set_new(v, "status", json_string("queued"));
-		rc = cli_print_json(v);
-	} else {
-		printf("mail %lld is queued again\n", (long long)id);
-	}
-out:
-	free(pos);
-	return rc;
-}
-
 int cli_mail_test(struct cli *c, int argc, char **argv)
 {
 	struct cli_opt opts[] = {{"to", true}, {"from", true}, {NULL}};
@@ -301,12 +267,11 @@ out:
 	return rc;
 }
 
-/* schakel mail release|drop ID: fn decides on held mail ID; status and
+/* schakel mail retry|release|drop ID: fn acts on mail ID; status and
  * done for the output. */
-static int decide_held(struct cli *c, int argc, char **argv,
-		       int (*fn)(struct store *, const struct user *, int64_t,
-				 struct sk_error *),
-		       const char *status, const char *done)
+static int mail_act(struct cli *c, int argc, char **argv,
+		    int (*fn)(struct store *, const struct user *, int64_t, struct sk_error *),
+		    const char *status, const char *done)
 {
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	int npos = 0, rc;
@@ -340,14 +305,19 @@ out:
 	return rc;
 }
 
+int cli_mail_retry(struct cli *c, int argc, char **argv)
+{
+	return mail_act(c, argc, argv, mail_retry, "queued", "is queued again");
+}
+
 int cli_mail_release(struct cli *c, int argc, char **argv)
 {
-	return decide_held(c, argc, argv, mail_release, "queued",
-			   "is released: it goes with the next send, in clear to recipients "
-			   "without a usable key");
+	return mail_act(c, argc, argv, mail_release, "queued",
+			"is released: it goes with the next send, in clear to recipients "
+			"without a usable key");
 }
 
 int cli_mail_drop(struct cli *c, int argc, char **argv)
 {
-	return decide_held(c, argc, argv, mail_drop, "failed", "is dropped: it is not sent");
+	return mail_act(c, argc, argv, mail_drop, "failed", "is dropped: it is not sent");
 }
