@@ -121,8 +121,8 @@ static bool field_read(struct scan *s, size_t at, size_t len)
 		     (strcasecmp(sub, "rfc822") == 0 || strcasecmp(sub, "rfc2822") == 0 ||
 		      strcasecmp(sub, "global") == 0 || strcasecmp(sub, "news") == 0);
 	boundary = g_mime_content_type_get_parameter(ct, "boundary");
-	if (g_mime_content_type_is_type(ct, "multipart", "*") && boundary != NULL &&
-	    *boundary != '\0') {
+	/* An empty boundary ("") is one: "--" alone then opens a part. */
+	if (g_mime_content_type_is_type(ct, "multipart", "*") && boundary != NULL) {
 		if (s->n + s->n_pending >= (size_t)s->lim->depth) {
 			ok = false;
 		} else {

@@ -74,6 +74,17 @@ static void test_multipart(void **state)
 	assert_int_equal(s.depth, 3);
 }
 
+/* An empty boundary is a boundary: GMime opens a part at "--". */
+static void test_empty_boundary(void **state)
+{
+	struct mimescan s = scan_checked("Content-Type: multipart/mixed; boundary=\"\"\n\n"
+					 "--\n\none\n--\n\ntwo\n");
+
+	(void)state;
+	assert_true(s.parts >= 3);
+	assert_int_equal(s.depth, 2);
+}
+
 static void test_messages(void **state)
 {
 	const char *rfc822 = "From: a@example.nl\nContent-Type: message/rfc822\n\n"
@@ -229,10 +240,10 @@ static void test_edges(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_plain),    cmocka_unit_test(test_multipart),
-	    cmocka_unit_test(test_messages), cmocka_unit_test(test_odd_headers),
-	    cmocka_unit_test(test_random),   cmocka_unit_test(test_limits),
-	    cmocka_unit_test(test_edges),
+	    cmocka_unit_test(test_plain),	   cmocka_unit_test(test_multipart),
+	    cmocka_unit_test(test_empty_boundary), cmocka_unit_test(test_messages),
+	    cmocka_unit_test(test_odd_headers),	   cmocka_unit_test(test_random),
+	    cmocka_unit_test(test_limits),	   cmocka_unit_test(test_edges),
 	};
 
 	g_mime_init();
