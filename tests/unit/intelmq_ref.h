@@ -47,7 +47,8 @@ static int ref_parse(struct event *ev, const char *line, size_t len)
 	}
 	json_object_foreach(obj, key, v)
 	{
-		bool extra = strncmp(key, "extra.", 6) == 0;
+		/* "extra." alone names no extra field: an unknown key. */
+		bool extra = strncmp(key, "extra.", 6) == 0 && key[6] != '\0';
 		enum event_json_type type;
 		char num[64];
 		const char *text;
