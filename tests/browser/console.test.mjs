@@ -1,0 +1,457 @@
+// SPDX-FileCopyrightText: 2026 The schakel authors
+// SPDX-License-Identifier: EUPL-1.2
+//
+// tests/browser/console.test.mjs: the web console in Debian's chromium,
+// driven by Playwright, against the schakeld that run.sh started with the
+// demo of `make run`. Prints TAP lines numbered on from TAP_START and the
+// plan last; exits 1 when a check failed.
+//
+// Environment (from run.sh): BASE (schakeld's URL), SINK (smtp-sink's
+// directory, one file a message), CHROMIUM, ANALYST_PASSWORD,
+// PARTNER_PASSWORD, SCREENSHOTS (where the screenshots go), TAP_START.
+
+import { chromium } from 'playwright-core';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+const BASE = process.env.BASE;
+const SINK = process.env.SINK;
+const SHOTS = process.env.SCREENSHOTS;
+const WIDE = { width: 1280, height: 800 };
+const PHONE = { width: 375, height: 800 };
+// No page may need more than this, from the hash change to its content.
+const PAGE_BUDGET_MS = 1000;
+
+let n = Number(process.env.TAP_START || 0);
+let failed = 0;
+const timings = [];
+
+function ok(desc) {
+  n += 1;
+  console.log(`ok ${n} - ${desc}`);
+}
+
+function notOk(desc, why) {
+  n += 1;
+  failed += 1;
+  console.log(`not ok ${n} - ${desc}`);
+  for (const line of String(why).split('\n').slice(0, 12)) console.log(`# ${line}`);
+}
+
+// check(desc, fn): one TAP line; fn throws (or rejects) to fail.
+async function check(desc, fn) {
+  try {
+    await fn();
+    ok(desc);
+    return true;
+  } catch (err) {
+    notOk(desc, err && err.stack ? err.stack : err);
+    return false;
+  }
+}
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+function sameList(a, b, what) {
+  assert(JSON.stringify(a) === JSON.stringify(b), `${what}: got ${JSON.stringify(a)}, wanted ${JSON.stringify(b)}`);
+}
+
+// The message files smtp-sink wrote that contain every one of needles.
+function sinkFind(...needles) {
+  let names = [];
+  try {
+    names = readdirSync(SINK);
+  } catch (e) {
+    return [];
+  }
+  return names.filter((f) => {
+    const text = readFileSync(join(SINK, f), 'latin1');
+    return needles.every((s) => text.includes(s));
+  });
+}
+
+async function waitSink(seconds, ...needles) {
+  const until = Date.now() + seconds * 1000;
+  for (;;) {
+    const found = sinkFind(...needles);
+    if (found.length) return found;
+    if (Date.now() > until) throw new Error(`no message with ${JSON.stringify(needles)} in ${SINK} after ${seconds} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+// go(page, hash, ready): route to hash and wait until the selector ready
+// is shown; records how long the page took.
+async function go(page, hash, ready) {
+  const t0 = Date.now();
+  await page.evaluate((h) => { location.hash = h; }, hash);
+  await page.locator(ready).first().waitFor({ state: 'visible' });
+  const ms = Date.now() - t0;
+  timings.push([hash, ms]);
+  return ms;
+}
+
+async function json(res) {
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${res.url()}: ${res.status()} and not JSON: ${text.slice(0, 200)}`);
+  }
+}
+
+async function apiGet(page, path) {
+  const res = await page.request.get(`${BASE}/api/v1${path}`);
+  assert(res.ok(), `GET ${path}: ${res.status()} ${await res.text()}`);
+  return json(res);
+}
+
+// The CSRF token of the page's session, as the console holds it.
+async function csrf(page) {
+  const s = await apiGet(page, '/session');
+  assert(s.csrf_token, 'GET /api/v1/session gives no csrf_token');
+  return s.csrf_token;
+}
+
+async function signIn(page, name, password) {
+  await page.goto(`${BASE}/#/signin`);
+  const form = page.locator('main form').filter({ has: page.locator('input[type=password]') });
+  await form.locator('input[name=name]').fill(name);
+  await form.locator('input[name=password]').fill(password);
+  await form.locator('button[type=submit]').click();
+}
+
+async function signOut(page) {
+  await page.locator('#signout').click();
+  await page.locator('main input[type=password]').waitFor({ state: 'visible' });
+}
+
+async function alertText(page) {
+  const el = page.locator('#alert');
+  await el.waitFor({ state: 'visible' });
+  return (await el.textContent()).trim();
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  // Without these, chromium reaches for Google's hosts, which a closed
+  // network refuses; as root it needs --no-sandbox.
+  args: [
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--no-first-run', '--disable-gpu', '--disable-quic',
+    ...(process.getuid && process.getuid() === 0 ? ['--no-sandbox'] : []),
+  ],
+});
+const context = await browser.newContext({
+  viewport: WIDE,
+  locale: 'en-GB',
+  timezoneId: 'Europe/Brussels',
+});
+context.setDefaultTimeout(10000);
+const page = await context.newPage();
+
+// Console errors and page errors over the whole run. The browser logs a
+// refused request as an error too; those the tests provoke on purpose
+// (signed out, a wrong password, another organization) are expected.
+const consoleErrors = [];
+const expectedRefusals = [];
+page.on('console', (msg) => {
+  if (msg.type() !== 'error') return;
+  const text = msg.text();
+  const url = (msg.location() && msg.location().url) || '';
+  if (/^Failed to load resource: the server responded with a status of (401|403|404)\b/.test(text) &&
+      expectedRefusals.some((re) => re.test(url))) return;
+  consoleErrors.push(`${text} (${url})`);
+});
+page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
+
+const tag = randomBytes(4).toString('hex');
+let queueIds = [];
+let analystOrgs = [];
+
+try {
+  // ---- the shell, headers, keyboard ----
+  expectedRefusals.push(/\/api\/v1\/session$/);
+  let home;
+  await check('the console loads at / with its sign-in form', async () => {
+    home = await page.goto(`${BASE}/`);
+    assert(home.ok(), `GET /: ${home.status()}`);
+    await page.locator('main input[type=password]').waitFor({ state: 'visible' });
+  });
+  await check('Content-Security-Policy on /: script-src and style-src \'self\', no inline', async () => {
+    const csp = (await home.allHeaders())['content-security-policy'] || '';
+    assert(/script-src 'self'/.test(csp), `no script-src 'self' in "${csp}"`);
+    assert(/style-src 'self'/.test(csp), `no style-src 'self' in "${csp}"`);
+    assert(!/unsafe-inline|unsafe-eval/.test(csp), `unsafe source in "${csp}"`);
+  });
+  await check('X-Frame-Options DENY on /', async () => {
+    sameList((await home.allHeaders())['x-frame-options'], 'DENY', 'X-Frame-Options');
+  });
+  await check('Content-Security-Policy and X-Frame-Options on an API answer', async () => {
+    const res = await page.request.get(`${BASE}/api/v1/session`);
+    const hd = res.headers();
+    assert(hd['content-security-policy'], `no CSP on GET /api/v1/session (${res.status()})`);
+    sameList(hd['x-frame-options'], 'DENY', 'X-Frame-Options');
+  });
+  await check('keyboard: Tab reaches the skip link, then the name and password fields', async () => {
+    await page.evaluate(() => document.activeElement && document.activeElement.blur());
+    await page.keyboard.press('Tab');
+    const first = await page.evaluate(() => document.activeElement.id || document.activeElement.className);
+    sameList(first, 'skip', 'the first Tab stop');
+    let reached = null;
+    for (let i = 0; i < 12 && reached !== 'name'; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement.getAttribute('name'));
+    }
+    sameList(reached, 'name', 'a later Tab stop');
+    await page.keyboard.press('Tab');
+    sameList(await page.evaluate(() => document.activeElement.getAttribute('type')), 'password', 'the Tab stop after the name');
+  });
+
+  // ---- the analyst ----
+  await check('a wrong password is refused with a message, and no session', async () => {
+    await signIn(page, 'analyst', 'not-the-password');
+    const msg = await alertText(page);
+    assert(msg.length > 0, 'the alert region is empty');
+    assert(await page.locator('main input[type=password]').isVisible(), 'the sign-in form is gone');
+    sameList((await page.request.get(`${BASE}/api/v1/session`)).status(), 401, 'GET /api/v1/session');
+  });
+  await check('the demo analyst signs in and lands on the queue', async () => {
+    await signIn(page, 'analyst', process.env.ANALYST_PASSWORD);
+    await page.waitForURL(/#\/queue/);
+    await page.locator('tr[data-ticket-id]').first().waitFor();
+    const me = await apiGet(page, '/me');
+    sameList([me.name, me.role], ['analyst', 'analyst'], 'GET /api/v1/me');
+  });
+  await check('the queue lists the open tickets in the order of GET /api/v1/tickets?order=queue', async () => {
+    const api = await apiGet(page, '/tickets?order=queue&open=true&limit=200');
+    const want = api.items.map((t) => String(t.id));
+    const got = await page.locator('tr[data-ticket-id]').evaluateAll((rows) => rows.map((r) => r.dataset.ticketId));
+    assert(want.length >= 2, `the demo has ${want.length} open tickets`);
+    sameList(got, want, 'the queue\'s rows');
+    queueIds = want;
+  });
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, 'console-queue.png') });
+
+  await check('on a phone (375 px) the queue fits the width and its table scrolls inside its box', async () => {
+    await page.setViewportSize(PHONE);
+    await page.waitForTimeout(100);
+    const m = await page.evaluate(() => {
+      const wrap = document.querySelector('tr[data-ticket-id]').closest('.table-wrap') ||
+        document.querySelector('tr[data-ticket-id]').closest('table').parentElement;
+      const style = getComputedStyle(wrap);
+      return {
+        page: document.scrollingElement.scrollWidth,
+        overflow: style.overflowX,
+        box: wrap.clientWidth,
+      };
+    });
+    await page.setViewportSize(WIDE);
+    assert(m.page <= PHONE.width, `the page is ${m.page} px wide`);
+    assert(['auto', 'scroll'].includes(m.overflow), `the table's box has overflow-x ${m.overflow}`);
+    assert(m.box <= PHONE.width, `the table's box is ${m.box} px wide`);
+  });
+
+  const first = queueIds[0] || '1';
+  let ticket;
+  await check('a ticket opens from the queue', async () => {
+    await page.locator(`tr[data-ticket-id="${first}"] a`).first().click();
+    await page.waitForURL(new RegExp(`#/tickets/${first}$`));
+    await page.locator('#form-reply textarea').waitFor();
+    ticket = await apiGet(page, `/tickets/${first}`);
+    assert((await page.locator('main h1').first().textContent()).includes(ticket.subject) ||
+      (await page.locator('main').textContent()).includes(ticket.subject), 'the subject is not on the page');
+  });
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, 'console-ticket.png') });
+
+  await check('a reply from the ticket page reaches smtp-sink', async () => {
+    // The demo's requesters have no OpenPGP key, and a TLP:AMBER reply to
+    // a mailbox without one is held by design; so this ticket is shared
+    // TLP:GREEN first.
+    if (ticket.tlp !== 'TLP:GREEN') {
+      const res = await page.request.patch(`${BASE}/api/v1/tickets/${first}`, {
+        data: { tlp: 'TLP:GREEN' }, headers: { 'X-CSRF-Token': await csrf(page) },
+      });
+      assert(res.ok(), `PATCH tlp: ${res.status()} ${await res.text()}`);
+      await go(page, '#/queue', 'tr[data-ticket-id]');
+      await go(page, `#/tickets/${first}`, '#form-reply textarea');
+    }
+    const text = `Reply-check-${tag}: the hosting provider took the site down.`;
+    await page.locator('#form-reply textarea').fill(text);
+    await page.locator('#form-reply button[type=submit]').click();
+    await page.locator('#form-reply textarea').waitFor();
+    await waitSink(20, `Reply-check-${tag}`);
+  });
+  await check('a comment from the ticket page is added to the ticket', async () => {
+    const before = (await apiGet(page, `/tickets/${first}`)).messages.length;
+    await page.locator('#form-comment textarea').fill(`Comment-check-${tag}`);
+    await page.locator('#form-comment button[type=submit]').click();
+    await page.locator('main').getByText(`Comment-check-${tag}`).first().waitFor();
+    const after = await apiGet(page, `/tickets/${first}`);
+    sameList(after.messages.length, before + 1, 'messages on the ticket');
+  });
+  await check('CSRF: a comment POSTed with the session cookie but no X-CSRF-Token is refused (403 csrf) and adds nothing', async () => {
+    const before = (await apiGet(page, `/tickets/${first}`)).messages.length;
+    const res = await page.request.post(`${BASE}/api/v1/tickets/${first}/comments`, { data: { text: `forged ${tag}` } });
+    sameList(res.status(), 403, 'the status');
+    const body = await json(res);
+    sameList(body.error && body.error.code, 'csrf', 'the error code');
+    sameList((await apiGet(page, `/tickets/${first}`)).messages.length, before, 'messages on the ticket');
+  });
+  await check('CSRF: the same request with the token is accepted', async () => {
+    const res = await page.request.post(`${BASE}/api/v1/tickets/${first}/comments`, {
+      data: { text: `with the token ${tag}` }, headers: { 'X-CSRF-Token': await csrf(page) },
+    });
+    sameList(res.status(), 201, 'the status');
+  });
+  analystOrgs = (await apiGet(page, '/orgs?limit=1000')).items;
+
+  await check('sign out: back to the sign-in form, the session is gone, #/queue asks to sign in', async () => {
+    await signOut(page);
+    sameList((await page.request.get(`${BASE}/api/v1/session`)).status(), 401, 'GET /api/v1/session');
+    await page.goto(`${BASE}/#/queue`);
+    await page.locator('main input[type=password]').waitFor({ state: 'visible' });
+    sameList(await page.locator('tr[data-ticket-id]').count(), 0, 'queue rows shown signed out');
+  });
+
+  // ---- the partner ----
+  let me;
+  let memberIds = [];
+  await check('the demo partner signs in and sees its organization', async () => {
+    await signIn(page, 'energy-cert', process.env.PARTNER_PASSWORD);
+    await page.waitForURL(/#\/portal\/org/);
+    me = await apiGet(page, '/me');
+    sameList([me.role, me.org && me.org.name], ['partner', 'Energy Sector CERT'], 'GET /api/v1/me');
+    await page.locator('main h1', { hasText: 'Energy Sector CERT' }).waitFor();
+    await page.locator('main tr[data-contact-id]').first().waitFor();
+  });
+  const own = me ? me.org.id : 0;
+  await check('the partner sees its own events only (its members\', as a liaison)', async () => {
+    memberIds = (await apiGet(page, `/orgs/${own}/members?limit=1000`)).items.map((o) => String(o.id));
+    await go(page, '#/portal/events', 'tr[data-org-id]');
+    const ids = await page.locator('tr[data-org-id]').evaluateAll((rows) => rows.map((r) => r.dataset.orgId));
+    const allowed = new Set([String(own), ...memberIds]);
+    const stray = ids.filter((id) => !allowed.has(id));
+    assert(ids.length > 0, 'no events shown');
+    sameList(stray, [], 'rows of other organizations');
+    const api = await apiGet(page, `/events?org=${own}&limit=1000`);
+    sameList(ids.length, api.items.length, 'rows against GET /api/v1/events');
+  });
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, 'portal-events.png') });
+
+  await check('the events\' CSV download gives the same rows as CSV', async () => {
+    const href = await page.locator('#events-csv').getAttribute('href');
+    assert(/format=csv/.test(href), `the link is ${href}`);
+    const res = await page.request.get(`${BASE}${href}`);
+    sameList(res.status(), 200, 'the status');
+    assert(/text\/csv/.test(res.headers()['content-type'] || ''), `Content-Type ${res.headers()['content-type']}`);
+    const lines = (await res.text()).split('\r\n').filter(Boolean);
+    assert(lines[0].startsWith('id,time,'), `the header is ${lines[0]}`);
+    sameList(lines.length - 1, await page.locator('tr[data-org-id]').count(), 'CSV rows against table rows');
+  });
+  await check('a filter narrows the events (type in the address, rows of that type only)', async () => {
+    const type = await page.locator('tr[data-org-id] td:nth-child(2)').first().textContent();
+    await go(page, `#/portal/events?type=${encodeURIComponent(type)}`, 'tr[data-org-id]');
+    const types = await page.locator('tr[data-org-id] td:nth-child(2)').allTextContents();
+    assert(types.length > 0 && types.every((x) => x === type), `types ${JSON.stringify(types)}`);
+  });
+  await check('a liaison sees one member\'s events on its page', async () => {
+    const all = await apiGet(page, `/events?org=${own}&limit=1000`);
+    const member = all.items.map((e) => (e['schakel.recipient'] || {}).member_id).find((id) => id && id !== own);
+    assert(member, 'the demo liaison has no events about a member');
+    await go(page, `#/portal/events/${member}`, 'tr[data-org-id]');
+    const ids = await page.locator('tr[data-org-id]').evaluateAll((rows) => rows.map((r) => r.dataset.orgId));
+    const want = all.items.filter((e) => (e['schakel.recipient'] || {}).member_id === member).length;
+    sameList([...new Set(ids)], [String(member)], 'the rows\' organizations');
+    sameList(ids.length, want, 'the member\'s rows');
+  });
+  const other = analystOrgs.find((o) => o.id !== own && !memberIds.includes(String(o.id)) && o.name === 'Example Bank') ||
+    analystOrgs.find((o) => o.id !== own && !memberIds.includes(String(o.id)));
+  await check('another organization\'s events, typed into the address bar, show an error and no rows', async () => {
+    assert(other, 'no other organization in the demo');
+    expectedRefusals.push(new RegExp(`/api/v1/(orgs/${other.id}|events\\?.*org=${other.id})`));
+    await page.evaluate((h) => { location.hash = h; }, `#/portal/events/${other.id}`);
+    const msg = await alertText(page);
+    assert(msg.length > 0, 'the alert region is empty');
+    sameList(await page.locator('tr[data-org-id]').count(), 0, 'rows shown');
+    assert(!(await page.locator('main').textContent()).includes(other.name), `the page names ${other.name}`);
+  });
+  await check('another organization\'s events through the API: 403', async () => {
+    const res = await page.request.get(`${BASE}/api/v1/events?org=${other.id}`);
+    sameList(res.status(), 403, 'the status');
+    const res2 = await page.request.get(`${BASE}/api/v1/events?org=${other.id}&format=csv`);
+    sameList(res2.status(), 403, 'the CSV status');
+  });
+
+  let reported = null;
+  const subject = `Ransomware note on a file server ${tag}`;
+  await check('the report form creates a ticket and shows its number and the acknowledgement', async () => {
+    await go(page, '#/portal/report', 'main form textarea[name=text]');
+    const form = page.locator('main form').filter({ has: page.locator('textarea[name=text]') });
+    await form.locator('input[name=subject]').fill(subject);
+    await form.locator('textarea[name=text]').fill(`Since 06:10 files on 192.0.2.200 are encrypted (${tag}).`);
+    await form.locator('button[type=submit]').click();
+    const p = page.locator('#report-ticket');
+    await p.waitFor();
+    reported = { id: await p.getAttribute('data-ticket-id'), number: await p.getAttribute('data-ticket-number') };
+    const ack = (await page.locator('#report-ack').textContent()) || '';
+    assert(ack.includes(reported.number), `the acknowledgement does not name #${reported.number}: ${ack.slice(0, 200)}`);
+  });
+  await check('the report is among the partner\'s reports (page and GET /api/v1/reports)', async () => {
+    assert(reported, 'no report was made');
+    await go(page, '#/portal/reports', `tr[data-ticket-id="${reported.id}"]`);
+    const row = await page.locator(`tr[data-ticket-id="${reported.id}"]`).textContent();
+    assert(row.includes(subject), `the row is ${row}`);
+    const list = await apiGet(page, '/reports');
+    assert(list.items.some((r) => String(r.id) === reported.id && r.subject === subject), 'not in GET /api/v1/reports');
+  });
+  await check('the acknowledgement of the report reaches smtp-sink', async () => {
+    assert(reported, 'no report was made');
+    await waitSink(20, `#${reported.number}]`, tag);
+  });
+  await check('the partner may not read the staff pages: #/queue shows no tickets', async () => {
+    await page.evaluate(() => { location.hash = '#/queue'; });
+    await page.waitForTimeout(300);
+    sameList(await page.locator('tr[data-ticket-id]').count(), 0, 'queue rows');
+  });
+  await check('in Dutch the portal speaks Dutch', async () => {
+    await go(page, '#/portal/events', 'tr[data-org-id]');
+    await page.locator('#lang').selectOption('nl');
+    await page.locator('main h1', { hasText: 'Gebeurtenissen' }).waitFor();
+    await page.locator('#nav', { hasText: 'Incident melden' }).waitFor();
+    sameList(await page.evaluate(() => document.documentElement.lang), 'nl', 'the page\'s lang');
+    await page.locator('#lang').selectOption('en');
+    await page.locator('main h1', { hasText: 'Events' }).waitFor();
+  });
+  await check('times are shown in the user\'s time zone, with the zone named', async () => {
+    const zone = (await page.locator('footer').textContent()) || '';
+    assert(zone.includes('Europe/Brussels'), `the footer says "${zone}"`);
+    const cell = await page.locator('tr[data-org-id] time').first().textContent();
+    assert(/CET|CEST|GMT\+1|UTC\+1/.test(cell), `a time reads "${cell}"`);
+  });
+  await signOut(page);
+
+  await check('the analyst sees the partner\'s report in the queue', async () => {
+    assert(reported, 'no report was made');
+    await signIn(page, 'analyst', process.env.ANALYST_PASSWORD);
+    await page.locator(`tr[data-ticket-id="${reported.id}"]`).waitFor();
+  });
+  await check(`every page rendered within ${PAGE_BUDGET_MS} ms`, async () => {
+    const slow = timings.filter(([, ms]) => ms > PAGE_BUDGET_MS);
+    for (const [hash, ms] of timings) console.log(`# ${hash}: ${ms} ms`);
+    sameList(slow, [], 'pages over the budget');
+  });
+  await check('no console errors and no page errors during the run', async () => {
+    sameList(consoleErrors, [], 'errors');
+  });
+} catch (err) {
+  notOk('the browser run went to its end', err && err.stack ? err.stack : err);
+} finally {
+  await browser.close();
+}
+console.log(`1..${n}`);
+process.exit(failed ? 1 : 0);
