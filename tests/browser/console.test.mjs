@@ -152,22 +152,25 @@ const context = await browser.newContext({
   timezoneId: 'Europe/Brussels',
 });
 context.setDefaultTimeout(10000);
-const page = await context.newPage();
+let page = await context.newPage();
 
 // Console errors and page errors over the whole run. The browser logs a
 // refused request as an error too; those the tests provoke on purpose
 // (signed out, a wrong password, another organization) are expected.
 const consoleErrors = [];
 const expectedRefusals = [];
-page.on('console', (msg) => {
-  if (msg.type() !== 'error') return;
-  const text = msg.text();
-  const url = (msg.location() && msg.location().url) || '';
-  if (/^Failed to load resource: the server responded with a status of (401|403|404)\b/.test(text) &&
-      expectedRefusals.some((re) => re.test(url))) return;
-  consoleErrors.push(`${text} (${url})`);
-});
-page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
+function watch(p) {
+  p.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const text = msg.text();
+    const url = (msg.location() && msg.location().url) || '';
+    if (/^Failed to load resource: the server responded with a status of (401|403|404)\b/.test(text) &&
+        expectedRefusals.some((re) => re.test(url))) return;
+    consoleErrors.push(`${text} (${url})`);
+  });
+  p.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
+}
+watch(page);
 
 const tag = randomBytes(4).toString('hex');
 let queueIds = [];
@@ -197,19 +200,23 @@ try {
     assert(hd['content-security-policy'], `no CSP on GET /api/v1/session (${res.status()})`);
     sameList(hd['x-frame-options'], 'DENY', 'X-Frame-Options');
   });
-  await check('keyboard: Tab reaches the skip link, then the name and password fields', async () => {
-    await page.evaluate(() => document.activeElement && document.activeElement.blur());
-    await page.keyboard.press('Tab');
-    const first = await page.evaluate(() => document.activeElement.id || document.activeElement.className);
-    sameList(first, 'skip', 'the first Tab stop');
-    let reached = null;
-    for (let i = 0; i < 12 && reached !== 'name'; i++) {
-      await page.keyboard.press('Tab');
-      reached = await page.evaluate(() => document.activeElement.getAttribute('name'));
+  await check('keyboard: the skip link is in the Tab order before the sign-in form, and leads to it', async () => {
+    const active = () => page.evaluate(() => {
+      const el = document.activeElement;
+      return el ? el.getAttribute('name') || el.id || el.tagName : '';
+    });
+    let at = await active();
+    for (let i = 0; i < 12 && at !== 'skip'; i++) {
+      await page.keyboard.press('Shift+Tab');
+      at = await active();
     }
-    sameList(reached, 'name', 'a later Tab stop');
+    sameList(at, 'skip', 'Shift+Tab from the sign-in form reaches');
+    await page.keyboard.press('Enter');
+    sameList(await active(), 'main', 'the skip link moves the focus to');
     await page.keyboard.press('Tab');
-    sameList(await page.evaluate(() => document.activeElement.getAttribute('type')), 'password', 'the Tab stop after the name');
+    sameList(await active(), 'name', 'the first Tab stop in the content');
+    await page.keyboard.press('Tab');
+    sameList(await active(), 'password', 'the next Tab stop');
   });
 
   // ---- the analyst ----
@@ -318,7 +325,10 @@ try {
     sameList(await page.locator('tr[data-ticket-id]').count(), 0, 'queue rows shown signed out');
   });
 
-  // ---- the partner ----
+  // ---- the partner, in a tab of its own ----
+  await page.close();
+  page = await context.newPage();
+  watch(page);
   let me;
   let memberIds = [];
   await check('the demo partner signs in and sees its organization', async () => {

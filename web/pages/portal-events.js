@@ -50,8 +50,12 @@ async function render(main, params, ctx) {
   // A member's page: the organization must be one the partner may read
   // (the server answers 404 for any other), and a member of its liaison.
   let member = null;
+  const names = new Map();
   if (forMember) {
     member = await api('GET', `/orgs/${memberId}`);
+    if (!ctx.current()) return;
+  } else if (me.org.is_liaison) {
+    for (const o of (await api('GET', `/orgs/${own}/members?limit=1000`)).items) names.set(o.id, o.name);
     if (!ctx.current()) return;
   }
   const filters = {};
@@ -106,17 +110,16 @@ async function render(main, params, ctx) {
       label: t('portal.events.col.about'),
       value: (e) => {
         const r = e['schakel.recipient'] || {};
-        return r.member_id && r.member_id !== own
-          ? link(`#/portal/events/${r.member_id}`, r.reason || String(r.member_id))
-          : t('portal.events.own');
+        if (!r.member_id || r.member_id === own) return t('portal.events.own');
+        return [link(`#/portal/events/${r.member_id}`, names.get(r.member_id) || `#${r.member_id}`),
+          r.reason ? h('small', { class: 'hint' }, ` (${r.reason})`) : null];
       },
     });
   }
 
   const show = () => {
     clear(box).append(table(columns, rows,
-      (e) => ({ 'data-org-id': aboutOrg(e), 'data-event-id': e['schakel.id'] }),
-      t('portal.events.caption')));
+      (e) => ({ 'data-org-id': aboutOrg(e), 'data-event-id': e['schakel.id'] })));
     count.textContent = t(cursor ? 'portal.events.count_more' : 'portal.events.count', { n: rows.length });
     more.hidden = !cursor;
   };

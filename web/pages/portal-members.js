@@ -25,6 +25,6 @@ export default {
         { label: t('portal.org.sector'), value: (o) => o.sector },
         { label: t('portal.org.status'), value: (o) => t(`portal.status.${o.status}`) },
         { label: t('portal.members.events'), value: (o) => link(`#/portal/events/${o.id}`, t('portal.members.see_events', { name: o.name })) },
-      ], members.items, (o) => ({ 'data-org-id': o.id }), t('portal.members.title')));
+      ], members.items, (o) => ({ 'data-org-id': o.id })));
   },
 };

@@ -85,7 +85,7 @@ export default {
             button(t('portal.delete'), () => remove(c), 'quiet danger')),
         });
       }
-      clear(contactBox).append(table(cols, items, (c) => ({ 'data-contact-id': c.id }), t('portal.org.contacts')));
+      clear(contactBox).append(table(cols, items, (c) => ({ 'data-contact-id': c.id })));
     };
     const reload = async () => {
       const fresh = await api('GET', `${base}/contacts?limit=1000`);
@@ -139,7 +139,7 @@ export default {
           }), 'quiet danger'),
         });
       }
-      clear(resourceBox).append(table(cols, items, (r) => ({ 'data-resource-id': r.id }), t('portal.org.resources')));
+      clear(resourceBox).append(table(cols, items, (r) => ({ 'data-resource-id': r.id })));
     };
     renderResources(resources.items);
     let resourceForm = null;

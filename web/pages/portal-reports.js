@@ -32,6 +32,6 @@ export default {
         { label: t('portal.reports.status'), value: (r) => status(r.status) },
         { label: t('portal.reports.created'), value: (r) => h('time', { datetime: r.created }, fmtTime(r.created)) },
         { label: t('portal.reports.updated'), value: (r) => h('time', { datetime: r.updated }, fmtTime(r.updated)) },
-      ], list.items, (r) => ({ 'data-ticket-id': r.id, 'data-ticket-number': r.number || r.id }), t('portal.reports.title')));
+      ], list.items, (r) => ({ 'data-ticket-id': r.id, 'data-ticket-number': r.number || r.id })));
   },
 };
