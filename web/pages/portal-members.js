@@ -1,0 +1,17 @@
+// SPDX-FileCopyrightText: 2026 The schakel authors
+// SPDX-License-Identifier: EUPL-1.2
+//
+// pages/portal-members.js: a page of the partner portal.
+
+import { h } from '../lib/dom.js';
+import { isPartner } from '../lib/roles.js';
+
+export default {
+  path: '/portal/members',
+  title: 'portal.nav.members',
+  nav: true,
+  allow: (me) => isPartner(me),
+  async render(main, params, ctx) {
+    main.append(h('h1', null, ctx.t('portal.nav.members')));
+  },
+};
