@@ -11,7 +11,7 @@ import { isStaff } from '../lib/roles.js';
 import { fmtTime } from '../lib/time.js';
 import { MAIL_STATUSES, withAny } from '../lib/vocab.js';
 
-const LIMIT = 100;
+const LIMIT = 50;
 const STATE = { held: 'tag warn', failed: 'tag bad', sent: 'tag ok', queued: 'tag' };
 
 function ref(r) {
@@ -19,24 +19,28 @@ function ref(r) {
   return m ? h('a', { href: `#/tickets/${m[1]}` }, r.ref) : r.ref || '';
 }
 
+function state(r) {
+  const when = r.status === 'sent' ? r.sent_at : r.status === 'held' ? null : r.next_attempt;
+  return [h('span', { class: STATE[r.status] || 'tag' }, r.status),
+    r.attempts ? ` ×${r.attempts}` : '', when ? [h('br'), h('small', null, fmtTime(when))] : null];
+}
+
+// act set: the held table, with Release and Drop near the start.
 function columns(t, act) {
-  const cols = [
+  const actions = { label: t('common.actions'), class: 'nowrap', value: (r) => [
+    button(t('mail.release'), () => act(r, 'release'), 'primary'), ' ',
+    button(t('mail.drop'), () => act(r, 'drop'), 'danger')] };
+  const created = { label: t('mail.created'), class: 'nowrap', value: (r) => fmtTime(r.created) };
+  return [
     { label: t('mail.number'), class: 'num', value: (r) => String(r.id) },
-    { label: t('mail.created'), class: 'nowrap', value: (r) => fmtTime(r.created) },
-    { label: t('mail.status'), value: (r) => h('span', { class: STATE[r.status] || 'tag' }, r.status) },
+    { label: t('mail.status'), class: 'nowrap', value: (r) => state(r) },
+    act ? actions : created,
     { label: t('mail.kind'), value: (r) => [r.kind, h('br'), ref(r)] },
     { label: t('mail.recipients'), value: (r) => r.recipients },
-    { label: t('mail.subject'), value: (r) => r.subject },
+    { label: t('mail.subject'), class: 'wide', value: (r) => r.subject },
     { label: t('mail.tlp'), class: 'nowrap', value: (r) => r.tlp || '' },
-    { label: t('mail.why'), value: (r) => r.held || r.last_error || (r.sent_at ? t('mail.sent_at', { time: fmtTime(r.sent_at) }) : '') },
-    { label: t('mail.attempts'), class: 'num', value: (r) => String(r.attempts) },
+    { label: t('mail.why'), class: 'wide', value: (r) => r.held || r.last_error || '' },
   ];
-  if (act) {
-    cols.push({ label: t('common.actions'), class: 'nowrap', value: (r) => (r.status !== 'held' ? '' : [
-      button(t('mail.release'), () => act(r, 'release'), 'primary'), ' ',
-      button(t('mail.drop'), () => act(r, 'drop'), 'danger')]) });
-  }
-  return cols;
 }
 
 export default {
@@ -66,7 +70,7 @@ export default {
       failedTitle.textContent = t('mail.failed', { n: fp.total });
       held = swap(held, table(columns(t, act), hp.items));
       failed = swap(failed, table(columns(t, null), fp.items));
-      recent = swap(recent, table(columns(t, act), rp.items));
+      recent = swap(recent, table(columns(t, null), rp.items));
     };
     const act = (r, what) => guard(async () => {
       if (what === 'drop' && !window.confirm(t('mail.confirm_drop', { id: r.id, to: r.recipients }))) return;

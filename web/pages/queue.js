@@ -19,8 +19,8 @@ function columns(t) {
   return [
     { label: t('ticket.priority'), value: (r) => prio(r.priority) },
     { label: t('ticket.number'), class: 'nowrap', value: (r) => h('a', { href: `#/tickets/${r.id}` }, `#${r.id}`) },
-    { label: t('ticket.subject'), value: (r) => [h('a', { href: `#/tickets/${r.id}` }, r.subject || t('ticket.no_subject')), ' ', breachedTag(r.breached)] },
     { label: t('ticket.next'), class: 'nowrap', value: (r) => (r.next ? [step(r.next), h('br'), clock(r.due, r.breached && r.breached.length)] : clock(null)) },
+    { label: t('ticket.subject'), class: 'wide', value: (r) => [h('a', { href: `#/tickets/${r.id}` }, r.subject || t('ticket.no_subject')), ' ', breachedTag(r.breached)] },
     { label: t('ticket.status'), value: (r) => `${r.type} · ${r.status}` },
     { label: t('ticket.class'), value: (r) => r.class },
     { label: t('ticket.owner'), value: (r) => r.owner || h('span', { class: 'muted' }, t('ticket.nobody')) },
