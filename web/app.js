@@ -17,6 +17,7 @@ const $ = (id) => document.getElementById(id);
 const main = $('main');
 const NEXT = 'schakel.next';
 let view = null;
+let loaded = false;
 let timers = [];
 
 const routes = pages.map((page) => {
@@ -120,7 +121,10 @@ async function route() {
   const box = h('div', { class: 'page' });
   view = box;
   clear(main).append(box);
-  main.focus({ preventScroll: false });
+  // After a navigation the focus moves to the new content; on the first
+  // load it stays at the top, where the skip link comes first.
+  if (loaded) main.focus();
+  loaded = true;
   const m = match(path, qs);
   if (!m) {
     document.title = `${t('common.not_found')} — schakel`;
