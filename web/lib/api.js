@@ -42,6 +42,7 @@ export function query(path, params) {
 function signedOut() {
   current = null;
   if (!location.hash.startsWith('#/signin')) {
+    sessionStorage.setItem('schakel.ended', '1');
     const back = location.hash && location.hash !== '#/' ? location.hash : '';
     if (back) sessionStorage.setItem('schakel.next', back);
     location.hash = '#/signin';

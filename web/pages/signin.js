@@ -14,10 +14,13 @@ export default {
   allow: () => true,
   async render(main, params, ctx) {
     const { t } = ctx;
+    const ended = sessionStorage.getItem('schakel.ended');
+    sessionStorage.removeItem('schakel.ended');
     const name = h('input', { name: 'name', type: 'text', autocomplete: 'username', required: true, autocapitalize: 'none', spellcheck: 'false' });
     const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
     const form = h('form', { class: 'signin card', novalidate: false },
       h('h1', null, t('signin.title')),
+      ended ? h('p', { class: 'note', role: 'status' }, t('signin.ended')) : null,
       h('p', { class: 'lead' }, t('signin.lead')),
       field(t('signin.name'), name),
       field(t('signin.password'), password),
