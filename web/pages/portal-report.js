@@ -30,9 +30,9 @@ export default {
       main.append(h('p', { class: 'empty' }, t('portal.report.no_contacts')));
       return;
     }
-    const text = h('textarea', { name: 'text', rows: '10', required: true, maxlength: '262144' });
+    const text = h('textarea', { name: 'text', rows: '10', required: true, maxlength: '65536' });
     const form = h('form', { class: 'form report-form' },
-      field(t('portal.report.subject'), input('subject', { required: true, maxlength: '900', autocomplete: 'off' })),
+      field(t('portal.report.subject'), input('subject', { required: true, maxlength: '200', autocomplete: 'off' })),
       field(t('portal.report.text'), text, t('portal.report.text_hint')),
       field(t('portal.report.contact'), select('contact_id', who, preferred ? String(preferred.id) : undefined),
         t('portal.report.contact_hint')),
@@ -49,14 +49,20 @@ export default {
       });
       const tk = answer.ticket;
       const ack = answer.acknowledgement;
+      const number = tk.number || tk.id;
+      // 201: a new ticket; 200: the same report again (nothing stored) or
+      // an addition to one of the organization's tickets ([TAG #N]).
+      const headline = answer.duplicate ? t('portal.report.duplicate', { number })
+        : (ack || answer.no_ack ? t('portal.report.done', { number }) : t('portal.report.added', { number }));
       form.hidden = true;
-      clear(result).append(section(t('portal.report.done', { number: tk.number || tk.id }),
-        h('p', { id: 'report-ticket', 'data-ticket-id': tk.id, 'data-ticket-number': tk.number || tk.id },
-          t('portal.report.done_text', { number: tk.number || tk.id, subject: tk.subject })),
+      clear(result).append(section(headline,
+        h('p', { id: 'report-ticket', 'data-ticket-id': tk.id, 'data-ticket-number': number },
+          t('portal.report.done_text', { number, subject: tk.subject })),
         ack ? h('div', { class: 'ack' },
           h('h3', null, t('portal.report.ack', { to: ack.to })),
           h('p', null, h('strong', null, t('portal.report.ack_subject')), ' ', ack.subject),
           h('pre', { class: 'mail', id: 'report-ack' }, ack.text)) : null,
+        !ack && answer.no_ack ? h('p', { class: 'hint' }, t('portal.report.no_ack', { why: answer.no_ack })) : null,
         h('p', null, h('a', { href: '#/portal/reports' }, t('portal.report.see_reports')))));
       result.focus();
     });
