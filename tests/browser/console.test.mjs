@@ -378,6 +378,13 @@ try {
     const types = await page.locator('tr[data-org-id] td:nth-child(2)').allTextContents();
     assert(types.length > 0 && types.every((x) => x === type), `types ${JSON.stringify(types)}`);
   });
+  await check('a liaison sees its members, each with a link to its events', async () => {
+    await go(page, '#/portal/members', 'tr[data-org-id]');
+    const ids = await page.locator('tr[data-org-id]').evaluateAll((rows) => rows.map((r) => r.dataset.orgId));
+    sameList(ids, memberIds, 'the members\' rows');
+    const href = await page.locator('tr[data-org-id] a').first().getAttribute('href');
+    sameList(href, `#/portal/events/${memberIds[0]}`, 'the first link');
+  });
   await check('a liaison sees one member\'s events on its page', async () => {
     const all = await apiGet(page, `/events?org=${own}&limit=1000`);
     const member = all.items.map((e) => (e['schakel.recipient'] || {}).member_id).find((id) => id && id !== own);

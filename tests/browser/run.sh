@@ -55,8 +55,10 @@ ANALYST_PASSWORD=$(cat "$demo/analyst.password")
 PARTNER_PASSWORD=$(cat "$demo/partner.password")
 export SCREENSHOTS="$TMP/shots"
 mkdir -p "$SCREENSHOTS"
+started=$(date +%s)
 (cd "$here" && node console.test.mjs)
 rc=$?
+echo "# the browser run took $(($(date +%s) - started)) s"
 if [ "${SCHAKEL_SCREENSHOTS:-}" = 1 ]; then
 	mkdir -p "$SRCDIR/docs/img"
 	cp "$SCREENSHOTS"/*.png "$SRCDIR/docs/img/" 2>/dev/null || true
