@@ -117,6 +117,33 @@ static int read_http_limits(const struct config *cfg, int threads,
 	return 0;
 }
 
+/* [session] and [http] web_root: the web console. schakeld serves no
+ * TLS itself, so cookie_secure = auto is no; yes is for a TLS proxy. */
+static int read_console(const struct config *cfg, struct http_server_config *http,
+			struct sk_error *err)
+{
+	const char *secure = config_str(cfg, "session", "cookie_secure", "auto");
+	int64_t idle, lifetime;
+	int rc;
+
+	rc = config_duration(cfg, "session", "idle_timeout", 1, 86400, SESSION_IDLE_TIMEOUT,
+			     &idle, err);
+	if (rc == 0)
+		rc = config_duration(cfg, "session", "lifetime", 1, 30 * 86400,
+				     SESSION_LIFETIME, &lifetime, err);
+	if (rc != 0)
+		return rc;
+	if (strcmp(secure, "auto") != 0 && strcmp(secure, "yes") != 0 &&
+	    strcmp(secure, "no") != 0)
+		return config_error(cfg, "session", "cookie_secure", err,
+				    "expected auto, yes or no");
+	http->session.idle_timeout = idle;
+	http->session.lifetime = lifetime;
+	http->session.cookie_secure = strcmp(secure, "yes") == 0;
+	http->web_root = config_str(cfg, "http", "web_root", SCHAKEL_WEB_ROOT);
+	return 0;
+}
+
 static int read_settings(const struct config *cfg, const char *db_flag,
 			 struct daemon_settings *out, struct sk_error *err)
 {
@@ -134,6 +161,8 @@ static int read_settings(const struct config *cfg, const char *db_flag,
 		rc = config_int(cfg, "http", "max_body", 1, 1 << 30, 1 << 20, &max_body, err);
 	if (rc == 0)
 		rc = read_http_limits(cfg, (int)threads, &s.http, err);
+	if (rc == 0)
+		rc = read_console(cfg, &s.http, err);
 	if (rc == 0)
 		rc = config_int(cfg, "store", "pool_size", 1, 256, threads, &pool_size, err);
 	if (rc == 0)

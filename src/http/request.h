@@ -18,6 +18,9 @@ struct store;
 struct user;
 struct router_match;
 struct http_response;
+struct session;
+struct session_config;
+struct signin;
 
 #define HTTP_QUERY_MAX	     16	  /* query arguments per request */
 #define HTTP_QUERY_BYTES_MAX 2048 /* bytes of query arguments: else 414 */
@@ -37,6 +40,11 @@ struct http_request {
 	size_t body_len;
 	const struct user *user; /* NULL on public routes */
 	struct store *st;	 /* for this request only; audit actor set */
+	/* For sign-in and sessions (http/session.h); borrowed. */
+	const char *client;		       /* client address, "-" when unknown */
+	struct signin *signin;		       /* sign-in limits; NULL: none */
+	const struct session_config *sessions; /* NULL: no sessions */
+	const struct session *session;	       /* the cookie's session, or NULL */
 };
 
 /* A handler answers req: it returns 0 with resp filled, or a negative

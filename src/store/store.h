@@ -167,6 +167,36 @@ typedef int (*store_token_fn)(const struct token_info *t, void *ctx);
 int store_token_each(struct store *st, int64_t user_id, store_token_fn fn, void *ctx,
 		     struct sk_error *err);
 
+/* A new password hash for user_id, ending every session of that user but
+ * the one stored under keep_hash (NULL: all); audited. */
+int store_user_set_password(struct store *st, int64_t user_id, const char *pwhash,
+			    const char *keep_hash, struct sk_error *err);
+
+/* Sign-in sessions of the web console, stored under the hash of their
+ * cookie's id. Times are ISO 8601 UTC ("YYYY-MM-DDTHH:MM:SSZ"). */
+#define STORE_CSRF_MAX 64
+struct session_info {
+	int64_t id;
+	int64_t user_id;
+	char csrf[STORE_CSRF_MAX + 1];
+	char created[21];
+	char last_seen[21];
+	char expires[21]; /* the absolute end */
+};
+/* Store session s (user_id, csrf and expires set) under hash, first
+ * deleting the sessions past their end or idle for idle seconds; fills
+ * s->id, created and last_seen. from (the client) goes to the audit log. */
+int store_session_add(struct store *st, struct session_info *s, const char *hash, int64_t idle,
+		      const char *from, struct sk_error *err);
+/* The session stored under hash and its user: SK_ENOTFOUND if none,
+ * SK_EPERM once it is past expires or idle for idle seconds. Refreshes
+ * last_seen at most once a minute. */
+int store_session_lookup(struct store *st, const char *hash, int64_t idle, struct user *u,
+			 struct session_info *out, struct sk_error *err);
+/* End (delete) the session stored under hash; audited. SK_ENOTFOUND if
+ * none. */
+int store_session_end(struct store *st, const char *hash, struct sk_error *err);
+
 /* The audit log, newest first; at most limit rows. */
 struct audit_entry {
 	int64_t id;

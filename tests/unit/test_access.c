@@ -63,6 +63,15 @@ struct expect {
 static const struct expect expects[] = {
     {"GET", "/healthz", "/healthz", NULL, {200, 200, 200, 200, 200, 200}},
     {"GET", "/api/v1/me", "/api/v1/me", NULL, {200, 200, 200, 200, 200, 401}},
+    {"POST", "/api/v1/session", "/api/v1/session",
+     "{\"name\":\"nobody\",\"password\":\"not the password\"}",
+     {401, 401, 401, 401, 401, 401}},
+    /* Only a request signed in by its cookie has a session. */
+    {"GET", "/api/v1/session", "/api/v1/session", NULL, {401, 401, 401, 401, 401, 401}},
+    {"DELETE", "/api/v1/session", "/api/v1/session", NULL, {401, 401, 401, 401, 401, 401}},
+    {"POST", "/api/v1/me/password", "/api/v1/me/password",
+     "{\"current\":\"not the password\",\"new\":\"a long new password\"}",
+     {403, 403, 403, 403, 403, 401}},
     {"GET", "/api/v1/orgs", "/api/v1/orgs", NULL, {200, 200, 200, 200, 200, 401}},
     {"POST", "/api/v1/orgs", "/api/v1/orgs",
      "{\"name\":\"New Rail\",\"kind\":\"constituent\",\"class\":\"oes\",\"sector\":\"transport/rail\"}",
