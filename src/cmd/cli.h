@@ -133,6 +133,7 @@ int cli_init(struct cli *c, int argc, char **argv);
 int cli_import(struct cli *c, int argc, char **argv);
 int cli_export(struct cli *c, int argc, char **argv);
 int cli_user_add(struct cli *c, int argc, char **argv);
+int cli_user_passwd(struct cli *c, int argc, char **argv);
 int cli_token_create(struct cli *c, int argc, char **argv);
 int cli_token_list(struct cli *c, int argc, char **argv);
 int cli_audit(struct cli *c, int argc, char **argv);

@@ -1,7 +1,8 @@
 /* cmd/cli_admin.c: the schakel commands that look after the store as a
  * whole: init, import, export, users, API tokens and the audit log.
  * Reads outside input: import documents (limits in registry/exchange.h)
- * and, with --password-stdin, one line of at most 1023 bytes. */
+ * and, with --password-stdin (user add) or --stdin (user passwd), one
+ * line of at most 1023 bytes. */
 #include "cmd/cli.h"
 
 #include <ctype.h>
@@ -187,22 +188,35 @@ out:
 	return rc;
 }
 
-/* The first line of stdin, without its line end. */
-static int read_password(char *out, size_t size, struct sk_error *err)
+/* The first line of stdin, without its line end; flag names the option
+ * in messages. */
+static int read_password(const char *flag, char *out, size_t size, struct sk_error *err)
 {
 	size_t n;
 
 	if (fgets(out, (int)size, stdin) == NULL)
-		return sk_error_set(err, SK_EINVAL, "--password-stdin: no password on stdin");
+		return sk_error_set(err, SK_EINVAL, "%s: no password on stdin", flag);
 	n = strlen(out);
 	if (n == size - 1 && out[n - 1] != '\n' && !feof(stdin))
 		return sk_error_set(err, SK_ETOOBIG,
-				    "--password-stdin: the password is longer "
-				    "than %zu bytes",
+				    "%s: the password is longer than %zu bytes", flag,
 				    size - 2);
 	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'))
 		out[--n] = '\0';
 	return account_password_check(out, err);
+}
+
+/* The password user add and user passwd set: the first line of stdin
+ * (from_stdin, flag naming the option), else a new random one. */
+static int new_password(bool from_stdin, const char *flag, char *out, size_t size,
+			struct sk_error *err)
+{
+	if (secret_init() != 0)
+		return sk_error_set(err, SK_EIO, "libsodium could not be initialised");
+	if (from_stdin)
+		return read_password(flag, out, size, err);
+	account_password_new(out);
+	return 0;
 }
 
 int cli_user_add(struct cli *c, int argc, char **argv)
@@ -244,16 +258,9 @@ int cli_user_add(struct cli *c, int argc, char **argv)
 			     USER_NAME_MAX);
 		goto fail;
 	}
-	if (secret_init() != 0) {
-		sk_error_set(&c->err, SK_EIO, "libsodium could not be initialised");
+	if (new_password(from_stdin, "--password-stdin", password, sizeof(password), &c->err) !=
+	    0)
 		goto fail;
-	}
-	if (from_stdin) {
-		if (read_password(password, sizeof(password), &c->err) != 0)
-			goto fail;
-	} else {
-		account_password_new(password);
-	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
 	if (org_opt->count > 0 && cli_org_find(c, org_opt->arg, &org) != 0)
@@ -287,6 +294,53 @@ fail:
 out:
 	explicit_bzero(password, sizeof(password));
 	org_clear(&org);
+	cli_opts_free(opts);
+	free(pos);
+	return rc;
+}
+
+int cli_user_passwd(struct cli *c, int argc, char **argv)
+{
+	struct cli_opt opts[] = {{"stdin", false}, {NULL}};
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	char password[1024];
+	bool from_stdin;
+	struct user u;
+	int npos = 0, rc;
+
+	password[0] = '\0';
+	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	from_stdin = cli_opt_get(opts, "stdin")->count > 0;
+	if (new_password(from_stdin, "--stdin", password, sizeof(password), &c->err) != 0)
+		goto fail;
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (account_password_set(c->st, access_local_operator(), pos[0], password, NULL,
+				 &c->err) != 0 ||
+	    store_user_get_by_name(c->st, pos[0], &u, NULL, &c->err) != 0)
+		goto fail;
+	if (c->json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "user", exchange_user_json(&u));
+		if (!from_stdin)
+			json_object_set_new(o, "password", json_string(password));
+		rc = cli_print_json(o);
+	} else {
+		if (!from_stdin)
+			printf("%s\n", password);
+		rc = 0;
+	}
+	if (rc == 0)
+		fprintf(stderr, "schakel: set a new password for %s and ended its sessions%s\n",
+			u.name, from_stdin ? "" : "; the password printed is shown only once");
+	goto out;
+fail:
+	rc = cli_fail(c);
+out:
+	explicit_bzero(password, sizeof(password));
 	cli_opts_free(opts);
 	free(pos);
 	return rc;

@@ -170,6 +170,11 @@ static const struct cli_command commands[] = {
      "Add a user. A partner belongs to one organization (--org, required); admins and\n"
      "analysts belong to none. With --password-stdin the password is the first line of\n"
      "stdin; otherwise a random password is printed, once.\n" ORG_HELP JSON_HELP},
+    {"user", "passwd", cli_user_passwd, "set a new password for a user",
+     "usage: schakel user passwd NAME [--stdin]\n"
+     "Set a new password for user NAME and end all of its sign-in sessions. With\n"
+     "--stdin the password is the first line of stdin (at least 12 characters);\n"
+     "otherwise a random password is printed, once.\n" JSON_HELP},
     {"token", "create", cli_token_create, "create an API token for a user",
      "usage: schakel token create USER [--label LABEL] [--expires DURATION]\n"
      "Create an API token for USER and print it alone on stdout. It is shown only once\n"
