@@ -190,7 +190,7 @@ int store_session_add(struct store *st, struct session_info *s, const char *hash
 		      const char *from, struct sk_error *err);
 /* The session stored under hash and its user: SK_ENOTFOUND if none,
  * SK_EPERM once it is past expires or idle for idle seconds. Refreshes
- * last_seen at most once a minute. */
+ * last_seen at most once a minute (or half of idle, when shorter). */
 int store_session_lookup(struct store *st, const char *hash, int64_t idle, struct user *u,
 			 struct session_info *out, struct sk_error *err);
 /* End (delete) the session stored under hash; audited. SK_ENOTFOUND if

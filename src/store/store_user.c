@@ -378,7 +378,7 @@ out:
 
 /* ---- sessions ---- */
 
-#define SESSION_TOUCH_INTERVAL 60 /* seconds between updates of last_seen */
+#define SESSION_TOUCH_INTERVAL 60 /* seconds between updates of last_seen, at most */
 
 /* now and now - idle as ISO times. */
 static void session_times(int64_t idle, char now[21], char idle_cut[21])
@@ -447,14 +447,17 @@ out:
 	return rc;
 }
 
-/* Mark session id seen now when last_seen is a minute old. Best effort:
- * a busy database must not refuse a valid session. */
-static void session_touch(struct store *st, int64_t id, const char *now, const char *last_seen)
+/* Mark session id seen now when last_seen is a minute old, or half the
+ * idle timeout when that is shorter. Best effort: a busy database must
+ * not refuse a valid session. */
+static void session_touch(struct store *st, int64_t id, int64_t idle, const char *now,
+			  const char *last_seen)
 {
+	int64_t every = idle / 2 < SESSION_TOUCH_INTERVAL ? idle / 2 : SESSION_TOUCH_INTERVAL;
 	char before[21];
 	struct db_stmt *s;
 
-	str_time_iso(str_time_now() - SESSION_TOUCH_INTERVAL, before);
+	str_time_iso(str_time_now() - (time_t)(every > 1 ? every : 1), before);
 	if (st->depth > 0 || strcmp(last_seen, before) > 0)
 		return;
 	if (store_prep(st, "UPDATE sessions SET last_seen = $1 WHERE id = $2", &s, NULL) != 0)
@@ -508,7 +511,7 @@ int store_session_lookup(struct store *st, const char *hash, int64_t idle, struc
 		return sk_error_set(err, SK_EPERM,
 				    "the session of %s was idle too long; sign in again",
 				    who.name);
-	session_touch(st, si.id, now, si.last_seen);
+	session_touch(st, si.id, idle, now, si.last_seen);
 	*u = who;
 	*out = si;
 	return 0;
