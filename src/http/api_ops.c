@@ -1,6 +1,6 @@
 /* http/api_ops.c: GET /api/v1/audit, /api/v1/stats/ingest and
- * /api/v1/stats/orgs. Thin: the store reads, ticket/view.h gives the
- * shape of an audit entry.
+ * /api/v1/stats/orgs. Thin: the store reads the audit log, ticket/view.h
+ * gives the shape of its entries, route/stats.h counts.
  * SECURITY: the audit log and the counts name users, organizations and
  * what they did: staff only (the route's rule). Every query argument
  * comes from the client: unknown ones are refused, text filters are
@@ -14,11 +14,11 @@
 #include "http/response.h"
 #include "lib/error.h"
 #include "lib/str.h"
+#include "route/stats.h"
 #include "store/store.h"
 #include "ticket/view.h"
 
 #define FILTER_TEXT_MAX 64 /* bytes of an actor, action or object filter */
-#define STATS_DAYS_MAX	366
 
 /* Query argument key as a text filter of 1 to FILTER_TEXT_MAX bytes, or
  * NULL when absent. */
@@ -78,66 +78,26 @@ static int api_audit_list(struct http_request *req, struct http_response *resp,
 	return 0;
 }
 
-/* The start of the window of ?days= (1..STATS_DAYS_MAX, default 14):
- * midnight UTC days - 1 days before today, as ISO 8601. */
-static int stats_since(const struct http_request *req, char since[21], struct sk_error *err)
-{
-	static const char *const known[] = {"days", NULL};
-	int64_t days, now = (int64_t)str_time_now();
-	int rc;
-
-	if ((rc = http_request_known_args(req, known, err)) != 0 ||
-	    (rc = http_request_query_int(req, "days", 1, STATS_DAYS_MAX, 14, &days, err)) != 0)
-		return rc;
-	str_time_iso((time_t)(now - now % 86400 - (days - 1) * 86400), since);
-	return 0;
-}
-
-static int ingest_add(const struct store_stats_ingest *r, void *ctx)
-{
-	json_t *v = json_object();
-
-	json_object_set_new(v, "day", json_string(r->day));
-	json_object_set_new(v, "feed", json_string(r->feed));
-	json_object_set_new(v, "events", json_integer(r->events));
-	json_object_set_new(v, "recipients", json_integer(r->recipients));
-	json_array_append_new(ctx, v);
-	return 0;
-}
-
-static int org_add(const struct store_stats_org *r, void *ctx)
-{
-	json_t *v = json_object();
-
-	json_object_set_new(v, "org_id", json_integer(r->org_id));
-	json_object_set_new(v, "org", json_string(r->org));
-	json_object_set_new(v, "events", json_integer(r->events));
-	json_object_set_new(v, "last", json_string(r->last));
-	json_array_append_new(ctx, v);
-	return 0;
-}
-
-/* GET /api/v1/stats/ingest?days= and /api/v1/stats/orgs?days=:
- * {"items": [...], "since": "..."}. */
+/* GET /api/v1/stats/ingest?days= and /api/v1/stats/orgs?days= (1..366,
+ * default 14): {"items": [...]} (route/stats.h). */
 static int stats_answer(struct http_request *req, struct http_response *resp, bool orgs,
 			struct sk_error *err)
 {
-	char since[21];
-	json_t *items, *body;
+	static const char *const known[] = {"days", NULL};
+	int64_t days, now = (int64_t)str_time_now();
+	json_t *items = NULL, *body;
 	int rc;
 
-	if ((rc = stats_since(req, since, err)) != 0)
+	if ((rc = http_request_known_args(req, known, err)) != 0 ||
+	    (rc = http_request_query_int(req, "days", 1, STATS_DAYS_MAX, STATS_DAYS_DEFAULT,
+					 &days, err)) != 0)
 		return rc;
-	items = json_array();
-	rc = orgs ? store_stats_orgs(req->st, since, org_add, items, err)
-		  : store_stats_ingest(req->st, since, ingest_add, items, err);
-	if (rc != 0) {
-		json_decref(items);
+	rc = orgs ? stats_orgs(req->st, req->user, (int)days, now, &items, err)
+		  : stats_ingest(req->st, req->user, (int)days, now, &items, err);
+	if (rc != 0)
 		return rc;
-	}
 	body = json_object();
 	json_object_set_new(body, "items", items);
-	json_object_set_new(body, "since", json_string(since));
 	http_response_json(resp, 200, body);
 	return 0;
 }
