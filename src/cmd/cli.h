@@ -18,6 +18,7 @@ struct config;
 struct route_enricher;
 struct route_index;
 struct store;
+struct store_ticket_filter;
 
 struct cli {
 	const char *config_path; /* -c FILE, or NULL */
@@ -172,6 +173,9 @@ struct user;
 void cli_operator(struct user *u);
 /* A ticket number as "42" or "#42": 0, or a usage error's exit code. */
 int cli_ticket_number(struct cli *c, const char *text, int64_t *id);
+/* --owner USER ("none": unowned) and --class CLASS of opts into f
+ * (borrowing from argv): CLI_GO, or a usage error's exit code. */
+int cli_ticket_filter(struct cli *c, struct cli_opt *opts, struct store_ticket_filter *f);
 int cli_ticket_new(struct cli *c, int argc, char **argv);
 int cli_ticket_set(struct cli *c, int argc, char **argv);
 int cli_ticket_resolve(struct cli *c, int argc, char **argv);
@@ -180,6 +184,9 @@ int cli_ticket_reply(struct cli *c, int argc, char **argv);
 int cli_ticket_link(struct cli *c, int argc, char **argv);
 int cli_ticket_party(struct cli *c, int argc, char **argv);
 int cli_queue(struct cli *c, int argc, char **argv);
+/* What was ingested, and who received it (cli_stats.c). */
+int cli_stats_ingest(struct cli *c, int argc, char **argv);
+int cli_stats_orgs(struct cli *c, int argc, char **argv);
 /* Feeds into the store (cli_feed.c), digests out (cli_notify.c). */
 int cli_ingest(struct cli *c, int argc, char **argv);
 int cli_notify(struct cli *c, int argc, char **argv);

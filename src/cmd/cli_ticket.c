@@ -233,12 +233,29 @@ static int list_row(const struct ticket *t, void *ctx)
 	return 0;
 }
 
+int cli_ticket_filter(struct cli *c, struct cli_opt *opts, struct store_ticket_filter *f)
+{
+	struct cli_opt *o = cli_opt_get(opts, "owner");
+
+	if (o->count > 0)
+		f->owner = strcmp(o->arg, "none") == 0 ? "" : o->arg;
+	o = cli_opt_get(opts, "class");
+	if (o->count > 0 && str_index(org_class_names, o->arg) < 0)
+		return cli_usage_error(c,
+				       "--class must be oes, essential-public, administration, "
+				       "private or public, not '%s'",
+				       o->arg);
+	f->class = o->count > 0 ? o->arg : NULL;
+	return CLI_GO;
+}
+
 int cli_ticket_list(struct cli *c, int argc, char **argv)
 {
 	static const char *const heads[] = {"TICKET",  "TYPE",	    "STATUS", "PRI",
 					    "CREATED", "REQUESTER", "SUBJECT"};
-	struct cli_opt opts[] = {{"type", true},  {"status", true}, {"org", true},
-				 {"open", false}, {"limit", true},  {NULL}};
+	struct cli_opt opts[] = {
+	    {"type", true},  {"status", true}, {"org", true},	{"open", false},
+	    {"limit", true}, {"owner", true},  {"class", true}, {NULL}};
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	struct store_ticket_filter f = {.type = -1, .limit = LIST_DEFAULT};
 	struct list_out o = {0};
@@ -248,7 +265,7 @@ int cli_ticket_list(struct cli *c, int argc, char **argv)
 	int npos = 0, rc;
 
 	rc = cli_parse(c, argc, argv, opts, 0, 0, pos, &npos);
-	if (rc != CLI_GO)
+	if (rc != CLI_GO || (rc = cli_ticket_filter(c, opts, &f)) != CLI_GO)
 		goto out;
 	if ((opt = cli_opt_get(opts, "type"))->count > 0 &&
 	    (f.type = str_index(ticket_type_names, opt->arg)) < 0) {
@@ -319,6 +336,25 @@ static long long ji(json_t *o, const char *key)
 	return (long long)json_integer_value(json_object_get(o, key));
 }
 
+/* The ticket's audit entries, oldest first, as a table. */
+static void show_history(json_t *history)
+{
+	static const char *const heads[] = {"TIME", "ACTOR", "ACTION", "SUMMARY"};
+	struct cli_table *t;
+	json_t *v;
+	size_t i;
+
+	if (json_array_size(history) == 0)
+		return;
+	t = cli_table_new(4, heads);
+	json_array_foreach(history, i, v)
+	    cli_table_add(t, (const char *[]){js(v, "time"), js(v, "actor"), js(v, "action"),
+					      js(v, "summary")});
+	printf("\nHistory:\n");
+	cli_table_print(t);
+	cli_table_free(t);
+}
+
 /* Ticket j (ticket_view_full()) as text. */
 static void show_text(json_t *j)
 {
@@ -385,6 +421,7 @@ static void show_text(json_t *j)
 			     "text)"
 			   : js(v, "body"));
 	}
+	show_history(json_object_get(j, "history"));
 }
 
 int cli_ticket_show(struct cli *c, int argc, char **argv)

@@ -187,8 +187,16 @@ static const struct cli_command commands[] = {
      "created, when it expires and when it was last used (to the minute). The tokens\n"
      "themselves are never shown.\n" JSON_HELP},
     {NULL, "audit", cli_audit, "show the audit log",
-     "usage: schakel audit [--limit N] [--json]\n"
-     "Show who changed what, newest first (at most N entries, default 50).\n" JSON_HELP},
+     "usage: schakel audit [--actor A] [--action X] [--object KIND [--id N]]\n"
+     "         [--since T] [--until T] [--limit N] [--json]\n"
+     "Show who changed what, newest first (at most N entries, default 50), as\n"
+     "GET /api/v1/audit does. Each option narrows the list:\n"
+     "  --actor A     who: cli:USER, api:USER, ...\n"
+     "  --action X    what: ticket.update, org.add, feed.ingest, ...\n"
+     "  --object KIND the kind of object (ticket, org, user, mail, ...); with --id N\n"
+     "                that one object\n"
+     "  --since T, --until T  from T on, before T: 2024-01-31, 2024-01-31T12:00:00Z\n"
+     "                or a span back from now (90m, 12h, 7d)\n" JSON_HELP},
     {NULL, "migrate", cli_migrate,
      "copy the whole store into a new one (SQLite <-> PostgreSQL)",
      "usage: schakel migrate [--from URL] --to URL [--json]\n"
@@ -290,23 +298,39 @@ static const struct cli_command commands[] = {
      "the MTA bounces it), 75 anything else (store locked or down, disk full,\n"
      "configuration, a wrong command line): the MTA keeps the mail and tries again.\n"
      "See docs/tickets.md.\n"},
+    {"stats", "ingest", cli_stats_ingest, "events received by day and feed",
+     "usage: schakel stats ingest [--days N] [--json]\n"
+     "The events received on each of the last N days (default 14, today included;\n"
+     "at most 366), by UTC day (newest first) and feed, with the number of\n"
+     "recipient rows the routing gave them, as GET /api/v1/stats/ingest does.\n" JSON_HELP},
+    {"stats", "orgs", cli_stats_orgs, "events each organization received",
+     "usage: schakel stats orgs [--days N] [--json]\n"
+     "The organizations that received events in the last N days (default 14, today\n"
+     "included; at most 366), most first, with when the last arrived, as\n"
+     "GET /api/v1/stats/orgs does.\n" JSON_HELP},
     {NULL, "queue", cli_queue, "the duty officer's view: open tickets by urgency",
-     "usage: schakel queue [--limit N] [--json]\n"
+     "usage: schakel queue [--owner USER] [--class CLASS] [--limit N] [--json]\n"
      "The open tickets by priority, then by the due time of the next SLA clock\n"
      "(acknowledge, first response, resolve), with the business time left on the\n"
      "ticket's calendar (office hours or 24x7, [sla]) and the clocks already breached.\n"
-     "At most N (default 50; 0: all). See docs/sla.md.\n" JSON_HELP},
+     "At most N (default 50; 0: all). See docs/sla.md.\n"
+     "  --owner USER   only USER's tickets; none: the unowned ones\n"
+     "  --class CLASS  only those whose reporter's organization is of CLASS (oes,\n"
+     "                 essential-public, administration, private, public)\n" JSON_HELP},
     {"ticket", "list", cli_ticket_list, "list tickets",
      "usage: schakel ticket list [--type TYPE] [--status S] [--org ORG] [--open]\n"
-     "         [--limit N] [--json]\n"
+     "         [--owner USER] [--class CLASS] [--limit N] [--json]\n"
      "List tickets newest first (at most N, default 50; 0: all).\n"
      "  TYPE    report, incident or vulnerability-coordination\n"
-     "  --open  only those not resolved\n" ORG_HELP JSON_HELP},
+     "  --open  only those not resolved\n"
+     "  --owner USER   only USER's tickets; none: the unowned ones\n"
+     "  --class CLASS  only those whose reporter's organization is of CLASS\n" ORG_HELP
+	 JSON_HELP},
     {"ticket", "show", cli_ticket_show, "show a ticket with its messages",
      "usage: schakel ticket show NUMBER [--json]\n"
      "Show ticket NUMBER (42 or #42): its fields, what its text names and who owns\n"
-     "it, its links, and every message and comment, oldest first. Encrypted mail is\n"
-     "not shown.\n" JSON_HELP},
+     "it, its links, every message and comment, oldest first, and its history (its\n"
+     "entries in the audit log, oldest first). Encrypted mail is not shown.\n" JSON_HELP},
     {"ticket", "raw", cli_ticket_raw, "write a stored mail as it was received",
      "usage: schakel ticket raw MESSAGE\n"
      "Write message MESSAGE (its number in ticket show) to stdout, byte for byte as it\n"

@@ -6,6 +6,7 @@
 #include "http/api_events.h"
 #include "http/api_keys.h"
 #include "http/api_mail.h"
+#include "http/api_ops.h"
 #include "http/api_registry.h"
 #include "http/api_session.h"
 #include "http/api_tickets.h"
@@ -18,6 +19,7 @@ const struct router_route *const http_routes[] = {api_registry_routes,
 						  api_tickets_routes,
 						  api_keys_routes,
 						  api_mail_routes,
+						  api_ops_routes,
 						  NULL};
 
 /* route, u and resp are borrowed. */

@@ -214,6 +214,22 @@ int store_audit_add(struct store *st, const char *action, const char *object, in
 		    const char *summary, struct sk_error *err);
 int store_audit_each(struct store *st, int limit, store_audit_fn fn, void *ctx,
 		     struct sk_error *err);
+/* Which entries store_audit_find() reads: each field set narrows the
+ * list, NULL and 0 do not. */
+struct audit_filter {
+	const char *actor;     /* exactly ("cli:alice") */
+	const char *action;    /* exactly ("ticket.update") */
+	const char *object;    /* the kind of object ("ticket"), at most 64 bytes */
+	int64_t object_id;     /* with object: that one object */
+	int64_t since, until;  /* at >= since and at < until, in seconds */
+	bool oldest_first;     /* else newest first */
+	int64_t limit, offset; /* limit 0: all */
+};
+/* The entries f selects, in order, to fn (each borrowed for the call);
+ * *total_out (may be NULL) gets how many match without limit and
+ * offset. */
+int store_audit_find(struct store *st, const struct audit_filter *f, store_audit_fn fn,
+		     void *ctx, int64_t *total_out, struct sk_error *err);
 
 /* Copying a whole store, for moving between backends. */
 struct store_copy_stats {
@@ -509,6 +525,8 @@ struct store_ticket_filter {
 	bool open_only;	    /* not resolved */
 	int type;	    /* enum ticket_type, or -1 for all */
 	const char *status; /* or NULL */
+	const char *owner;  /* a user name, "" for unowned, or NULL */
+	const char *class;  /* the requester organization's class, or NULL */
 	int64_t org_id;	    /* the requester's organization, or 0 */
 	bool queue_order;   /* priority, then the next clock's due time; else newest first */
 	size_t limit;	    /* 0: all */
@@ -627,5 +645,32 @@ struct store_notification {
  * meanwhile: then nothing is recorded. */
 int store_notification_add(struct store *st, struct store_notification *n,
 			   const int64_t *event_ids, size_t n_ids, struct sk_error *err);
+
+/* ---- statistics (store_stats.c) ----
+ * What came in and who received it, by the day events were received
+ * (UTC), for the duty officer's overview. since is an ISO 8601 UTC
+ * time ("2024-01-31T00:00:00Z"): events received from then on count. */
+
+struct store_stats_ingest {
+	char day[11];	  /* YYYY-MM-DD */
+	const char *feed; /* borrowed for the callback */
+	int64_t events;
+	int64_t recipients; /* their event-recipient rows */
+};
+typedef int (*store_stats_ingest_fn)(const struct store_stats_ingest *r, void *ctx);
+/* Events received since, by day (newest first) and feed. */
+int store_stats_ingest(struct store *st, const char *since, store_stats_ingest_fn fn, void *ctx,
+		       struct sk_error *err);
+
+struct store_stats_org {
+	int64_t org_id;
+	const char *org; /* its name, borrowed for the callback */
+	int64_t events;	 /* events it received since */
+	char last[21];	 /* when the last of them was received */
+};
+typedef int (*store_stats_org_fn)(const struct store_stats_org *r, void *ctx);
+/* The organizations that received events since, most events first. */
+int store_stats_orgs(struct store *st, const char *since, store_stats_org_fn fn, void *ctx,
+		     struct sk_error *err);
 
 #endif

@@ -138,6 +138,12 @@ static const struct expect expects[] = {
      {404, 404, 403, 403, 403, 401}},
     {"POST", "/api/v1/mail/{id}/drop", "/api/v1/mail/999999/drop", NULL,
      {404, 404, 403, 403, 403, 401}},
+    {"GET", "/api/v1/audit", "/api/v1/audit?object=org&object_id={org}", NULL,
+     {200, 200, 403, 403, 403, 401}},
+    {"GET", "/api/v1/stats/ingest", "/api/v1/stats/ingest?days=7", NULL,
+     {200, 200, 403, 403, 403, 401}},
+    {"GET", "/api/v1/stats/orgs", "/api/v1/stats/orgs?days=7", NULL,
+     {200, 200, 403, 403, 403, 401}},
 };
 /* clang-format on */
 #define NEXPECTS (sizeof(expects) / sizeof(expects[0]))
