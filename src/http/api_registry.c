@@ -85,10 +85,54 @@ static int api_healthz(struct http_request *req, struct http_response *resp,
 	return 0;
 }
 
+/* A partner's organization as the console needs it; null for staff or
+ * an organization that is gone. */
+static int me_org(struct store *st, const struct user *u, json_t **out, struct sk_error *err)
+{
+	struct org org = {0};
+	int rc = 0;
+
+	*out = json_null();
+	if (u->role != USER_ROLE_PARTNER || u->org_id <= 0)
+		return 0;
+	rc = store_org_get(st, u->org_id, &org, err);
+	if (rc == 0) {
+		json_decref(*out);
+		*out = json_pack("{s:I,s:s?,s:b}", "id", (json_int_t)org.id, "name", org.name,
+				 "is_liaison", org.kind == ORG_KIND_LIAISON);
+	}
+	org_clear(&org);
+	return rc == SK_ENOTFOUND ? 0 : rc;
+}
+
+/* u is borrowed. */
+json_t *api_me_json(struct store *st, const struct user *u, struct sk_error *err)
+{
+	struct access_may may;
+	json_t *me, *org = NULL;
+
+	if (me_org(st, u, &org, err) != 0) {
+		json_decref(org);
+		return NULL;
+	}
+	access_may_all(u, &may);
+	me = exchange_user_json(u);
+	json_object_set_new(me, "org", org);
+	json_object_set_new(me, "may",
+			    json_pack("{s:b,s:b,s:b,s:b,s:b,s:b}", "tickets", may.tickets,
+				      "registry", may.registry, "edit_contacts",
+				      may.edit_contacts, "edit_resources", may.edit_resources,
+				      "report", may.report, "audit", may.audit));
+	return me;
+}
+
 static int api_me(struct http_request *req, struct http_response *resp, struct sk_error *err)
 {
-	(void)err;
-	http_response_json(resp, 200, exchange_user_json(req->user));
+	json_t *me = api_me_json(req->st, req->user, err);
+
+	if (me == NULL)
+		return err->code != 0 ? err->code : SK_EIO;
+	http_response_json(resp, 200, me);
 	return 0;
 }
 

@@ -592,8 +592,7 @@ int registry_import(struct store *st, const struct user *u, FILE *in, const char
 int registry_audit_each(struct store *st, const struct user *u, int limit, store_audit_fn fn,
 			void *ctx, struct sk_error *err)
 {
-	if (!access_is_staff(u))
-		return sk_error_set(err, SK_EPERM, "user %s may not read the audit log",
-				    u != NULL ? u->name : "-");
-	return store_audit_each(st, limit, fn, ctx, err);
+	int rc = access_may_read_audit(u, err);
+
+	return rc != 0 ? rc : store_audit_each(st, limit, fn, ctx, err);
 }
