@@ -135,6 +135,26 @@ int access_may_report(const struct user *u, struct sk_error *err)
 }
 
 /* u is borrowed. */
+int access_report_scope(const struct user *u, int64_t org_id, int64_t *org_out,
+			struct sk_error *err)
+{
+	if (access_is_staff(u)) {
+		*org_out = org_id > 0 ? org_id : 0;
+		return 0;
+	}
+	if (u == NULL || u->role != USER_ROLE_PARTNER || u->org_id <= 0)
+		return sk_error_set(err, SK_EPERM, "user %s may not read reports",
+				    u != NULL ? u->name : "-");
+	if (org_id > 0 && org_id != u->org_id)
+		return sk_error_set(err, SK_EPERM,
+				    "user %s reads only the reports of its own organization "
+				    "(%lld), not of %lld",
+				    u->name, (long long)u->org_id, (long long)org_id);
+	*org_out = u->org_id;
+	return 0;
+}
+
+/* u is borrowed. */
 int access_may_read_audit(const struct user *u, struct sk_error *err)
 {
 	if (access_is_staff(u))

@@ -96,6 +96,12 @@ int access_may_edit_org_resources(const struct user *u, int64_t org_id, struct s
  * the ticket API. 0, or SK_EPERM saying so. */
 int access_may_report(const struct user *u, struct sk_error *err);
 
+/* Whose reports u reads when it asks for organization org_id (0: none
+ * named): a partner its own organization's only (naming another is
+ * SK_EPERM); staff the one they name, or all (*org_out 0). */
+int access_report_scope(const struct user *u, int64_t org_id, int64_t *org_out,
+			struct sk_error *err);
+
 /* May u read the audit log? Staff only: 0, or SK_EPERM naming u. */
 int access_may_read_audit(const struct user *u, struct sk_error *err);
 
