@@ -24,20 +24,6 @@ void api_portal_configure(const struct intake_config *c)
 	settings = c;
 }
 
-/* A ticket as a partner sees it. */
-static json_t *report_json(const struct ticket *t)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "id", json_integer(t->id));
-	json_object_set_new(o, "number", json_integer(t->id));
-	json_object_set_new(o, "subject", json_string(t->subject));
-	json_object_set_new(o, "status", json_string(t->status));
-	json_object_set_new(o, "created", json_string(t->created));
-	json_object_set_new(o, "updated", json_string(t->updated));
-	return o;
-}
-
 /* The members of body into *in (borrowed from body). */
 static int report_body(const json_t *body, struct report_input *in, struct sk_error *err)
 {
@@ -91,7 +77,7 @@ static int api_report_submit(struct http_request *req, struct http_response *res
 {
 	struct report_result r;
 	struct report_input in;
-	json_t *body = NULL, *ack, *out;
+	json_t *body = NULL;
 	int rc = access_may_report(req->user, err);
 
 	if (rc != 0)
@@ -103,21 +89,7 @@ static int api_report_submit(struct http_request *req, struct http_response *res
 	if (rc == 0)
 		rc = ticket_report_submit(req->st, req->user, settings, &in, &r, err);
 	if (rc == 0) {
-		out = json_object();
-		ack = json_null();
-		if (r.acked) {
-			json_decref(ack);
-			ack = json_object();
-			json_object_set_new(ack, "to", json_string(r.ack_to));
-			json_object_set_new(ack, "subject", json_string(r.ack_subject));
-			json_object_set_new(ack, "text", json_string(r.ack_text));
-		}
-		json_object_set_new(out, "ticket", report_json(&r.ticket));
-		json_object_set_new(out, "acknowledgement", ack);
-		json_object_set_new(out, "duplicate", json_boolean(r.duplicate));
-		json_object_set_new(
-		    out, "no_ack", r.created && !r.acked ? json_string(r.no_ack) : json_null());
-		http_response_json(resp, r.created ? 201 : 200, out);
+		http_response_json(resp, r.created ? 201 : 200, ticket_report_result_json(&r));
 		report_result_clear(&r);
 	}
 	json_decref(body);
@@ -134,7 +106,7 @@ static int report_add(const struct ticket *t, void *ctx)
 	struct report_page *p = ctx;
 
 	if (http_page_take(&p->pg))
-		json_array_append_new(p->items, report_json(t));
+		json_array_append_new(p->items, ticket_report_json(t));
 	return 0;
 }
 

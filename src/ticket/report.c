@@ -237,6 +237,40 @@ out:
 	return rc;
 }
 
+/* ---- the shapes ---- */
+
+json_t *ticket_report_json(const struct ticket *t)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(t->id));
+	json_object_set_new(o, "number", json_integer(t->id));
+	json_object_set_new(o, "subject", json_string(t->subject));
+	json_object_set_new(o, "status", json_string(t->status));
+	json_object_set_new(o, "created", json_string(t->created));
+	json_object_set_new(o, "updated", json_string(t->updated));
+	return o;
+}
+
+json_t *ticket_report_result_json(const struct report_result *r)
+{
+	json_t *o = json_object(), *ack = json_null();
+
+	if (r->acked) {
+		json_decref(ack);
+		ack = json_object();
+		json_object_set_new(ack, "to", json_string(r->ack_to));
+		json_object_set_new(ack, "subject", json_string(r->ack_subject));
+		json_object_set_new(ack, "text", json_string(r->ack_text));
+	}
+	json_object_set_new(o, "ticket", ticket_report_json(&r->ticket));
+	json_object_set_new(o, "acknowledgement", ack);
+	json_object_set_new(o, "duplicate", json_boolean(r->duplicate));
+	json_object_set_new(o, "no_ack",
+			    r->created && !r->acked ? json_string(r->no_ack) : json_null());
+	return o;
+}
+
 /* ---- the list ---- */
 
 struct report_walk {

@@ -7,6 +7,7 @@
 #ifndef SK_TICKET_REPORT_H
 #define SK_TICKET_REPORT_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -51,6 +52,14 @@ void report_result_clear(struct report_result *r);
 int ticket_report_submit(struct store *st, const struct user *u, const struct intake_config *c,
 			 const struct report_input *in, struct report_result *out,
 			 struct sk_error *err);
+
+/* A report as its organization sees it, the same for the CLI's --json
+ * and the API: {"id","number","subject","status","created","updated"},
+ * nothing of its messages (new reference). */
+json_t *ticket_report_json(const struct ticket *t);
+/* What came of a report: {"ticket", "acknowledgement": {"to","subject",
+ * "text"} or null, "duplicate", "no_ack"} (new reference). */
+json_t *ticket_report_result_json(const struct report_result *r);
 
 /* Call fn with each report (newest first) of organization org_id: the
  * tickets of type report whose requester is the organization (the
