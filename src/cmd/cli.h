@@ -68,6 +68,10 @@ int cli_fail(struct cli *c);
  * after printing the error. */
 int cli_open(struct cli *c);
 void cli_close(struct cli *c);
+/* stdin into b, at most b's cap; SK_ETOOBIG past it, SK_EIO on a read
+ * error. */
+struct buf;
+int cli_read_stdin(struct buf *b);
 /* "cli:" and the name of the user running the command, for the audit
  * log. */
 void cli_actor_name(char *out, size_t size);
@@ -124,6 +128,7 @@ int cli_member_add(struct cli *c, int argc, char **argv);
 int cli_member_rm(struct cli *c, int argc, char **argv);
 int cli_contact_add(struct cli *c, int argc, char **argv);
 int cli_contact_list(struct cli *c, int argc, char **argv);
+int cli_contact_set(struct cli *c, int argc, char **argv);
 int cli_contact_rm(struct cli *c, int argc, char **argv);
 int cli_resource_add(struct cli *c, int argc, char **argv);
 int cli_resource_list(struct cli *c, int argc, char **argv);
@@ -192,5 +197,8 @@ int cli_ingest(struct cli *c, int argc, char **argv);
 int cli_notify(struct cli *c, int argc, char **argv);
 /* IntelMQ events routed to their recipients (cli_route.c). */
 int cli_route(struct cli *c, int argc, char **argv);
+/* Reports through the partner portal (cli_report.c). */
+int cli_report_list(struct cli *c, int argc, char **argv);
+int cli_report_submit(struct cli *c, int argc, char **argv);
 
 #endif

@@ -30,19 +30,6 @@
 
 /* ---- mailgate ---- */
 
-/* stdin into b, at most b's cap; SK_ETOOBIG past it, SK_EIO on a read
- * error. */
-static int read_stdin(struct buf *b)
-{
-	char chunk[65536];
-	size_t n;
-
-	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
-		if (buf_append(b, chunk, n) != 0)
-			return SK_ETOOBIG;
-	return ferror(stdin) ? SK_EIO : 0;
-}
-
 /* An MTA retries on 75 and bounces on anything else but 0: only a mail
  * that can never be taken (too large, not a mail) is refused. */
 static int mailgate_exit(struct cli *c, bool refused)
@@ -122,7 +109,7 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 	ic.pgp_home = home;
 	/* One byte more than allowed tells a mail that is too large. */
 	buf_init(&raw, (size_t)ic.max_size + 1);
-	if ((rc = read_stdin(&raw)) != 0) {
+	if ((rc = cli_read_stdin(&raw)) != 0) {
 		sk_error_set(&c->err, rc,
 			     rc == SK_ETOOBIG
 				 ? "the message is larger than tickets.max_size (%lld "
@@ -501,7 +488,7 @@ static int text_arg(struct cli *c, struct cli_opt *opts, struct buf *b)
 	if (cli_opt_get(opts, "stdin")->count == 0)
 		return cli_usage_error(
 		    c, "give the text with --text TEXT or on stdin with --stdin");
-	if (read_stdin(b) != 0) {
+	if (cli_read_stdin(b) != 0) {
 		sk_error_set(&c->err, SK_EINVAL, "the text on stdin is longer than %d bytes",
 			     TICKET_TEXT_MAX);
 		return cli_fail(c);

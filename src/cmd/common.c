@@ -62,6 +62,7 @@ static const char *const known_settings[] = {
     "scope.country",
     "scope.delegated",
     "scope.tlds",
+    "portal.partners_edit",
     NULL,
 };
 

@@ -72,6 +72,12 @@ static const struct cli_command commands[] = {
     {"contact", "list", cli_contact_list, "list contacts",
      "usage: schakel contact list [ORG] [--json]\n"
      "List the contacts of one organization, or of all.\n" ORG_HELP JSON_HELP},
+    {"contact", "set", cli_contact_set, "change a contact",
+     "usage: schakel contact set ORG ID [--name NAME] [--email EMAIL] [--phone PHONE]\n"
+     "         [--role ROLE] [--lang LANGUAGES] [--pgp FINGERPRINT]\n"
+     "Change the fields given of contact ID of ORG (see schakel contact list); an\n"
+     "empty --phone or --pgp removes it. The values are those of contact add.\n" ORG_HELP
+	 JSON_HELP},
     {"contact", "rm", cli_contact_rm, "remove a contact",
      "usage: schakel contact rm ID\n"
      "Remove the contact with this id (see schakel contact list).\n" JSON_HELP},
@@ -317,6 +323,18 @@ static const struct cli_command commands[] = {
      "  --owner USER   only USER's tickets; none: the unowned ones\n"
      "  --class CLASS  only those whose reporter's organization is of CLASS (oes,\n"
      "                 essential-public, administration, private, public)\n" JSON_HELP},
+    {"report", "list", cli_report_list, "list the reports of an organization",
+     "usage: schakel report list [--org ORG] [--json]\n"
+     "List the reports (tickets of type report) of organization ORG, newest first:\n"
+     "those from its contacts' addresses and those its partners sent through the\n"
+     "portal; without --org, every report. See docs/portal.md.\n" ORG_HELP JSON_HELP},
+    {"report", "submit", cli_report_submit, "report an incident as a partner user",
+     "usage: schakel report submit --as USER --contact ID --subject SUBJECT [--tlp LABEL]\n"
+     "         [--json] < TEXT\n"
+     "Report an incident as partner USER would through the portal: the text on stdin\n"
+     "becomes a mail from contact ID of USER's organization and is taken in as\n"
+     "schakel mailgate takes mail in (ticket, number, SLA clocks, acknowledgement).\n"
+     "Subject at most 200 bytes, text at most 64 KiB. See docs/portal.md.\n" JSON_HELP},
     {"ticket", "list", cli_ticket_list, "list tickets",
      "usage: schakel ticket list [--type TYPE] [--status S] [--org ORG] [--open]\n"
      "         [--owner USER] [--class CLASS] [--limit N] [--json]\n"

@@ -17,6 +17,7 @@
 #include "config_build.h"
 #include "http/api_tickets.h"
 #include "http/api_keys.h"
+#include "http/api_portal.h"
 #include "http/routes.h"
 #include "http/server.h"
 #include "lib/config.h"
@@ -150,7 +151,7 @@ static int read_settings(const struct config *cfg, const char *db_flag,
 	struct daemon_settings s = {0};
 	int64_t port, threads, max_body, pool_size;
 	const char *level;
-	int rc;
+	int edit, rc;
 
 	s.url = cmd_store_url(cfg, db_flag);
 	s.http.listen = config_str(cfg, "http", "listen", "127.0.0.1");
@@ -187,6 +188,13 @@ static int read_settings(const struct config *cfg, const char *db_flag,
 	s.http.threads = (int)threads;
 	s.http.max_body = (size_t)max_body;
 	s.pool_size = (int)pool_size;
+	/* What partners may change of their own organization. */
+	edit = str_index(access_partner_edit_names,
+			 config_str(cfg, "portal", "partners_edit", "no"));
+	if (edit < 0)
+		return config_error(cfg, "portal", "partners_edit", err,
+				    "expected no, contacts or all");
+	access_set_partner_edit((enum access_partner_edit)edit);
 	if ((rc = intake_config_read(cfg, &s.tickets, err)) != 0)
 		return rc;
 	*out = s;
@@ -359,6 +367,7 @@ int main(int argc, char **argv)
 	}
 	s.http.tables = http_routes;
 	api_tickets_configure(&s.tickets);
+	api_portal_configure(&s.tickets);
 	log_init(PROG, (enum log_level)s.log_level, s.use_syslog);
 
 	/* Signals are taken by sigwait() below; every thread started from

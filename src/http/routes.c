@@ -7,6 +7,7 @@
 #include "http/api_keys.h"
 #include "http/api_mail.h"
 #include "http/api_ops.h"
+#include "http/api_portal.h"
 #include "http/api_registry.h"
 #include "http/api_session.h"
 #include "http/api_tickets.h"
@@ -20,6 +21,7 @@ const struct router_route *const http_routes[] = {api_registry_routes,
 						  api_keys_routes,
 						  api_mail_routes,
 						  api_ops_routes,
+						  api_portal_routes,
 						  NULL};
 
 /* route, u and resp are borrowed. */

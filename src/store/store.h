@@ -104,6 +104,9 @@ int store_contact_add(struct store *st, struct contact *c, struct sk_error *err)
  * fills in id and created of each. */
 int store_contact_add_many(struct store *st, struct contact *v, size_t n, struct sk_error *err);
 int store_contact_get(struct store *st, int64_t id, struct contact *out, struct sk_error *err);
+/* Store every field of c (by c->id; its organization does not change),
+ * with an audit row naming the fields that changed. */
+int store_contact_update(struct store *st, struct contact *c, struct sk_error *err);
 int store_contact_remove(struct store *st, int64_t id, struct sk_error *err);
 /* Contacts of one organization, or of all when org_id is 0. */
 int store_contact_each(struct store *st, int64_t org_id, store_contact_fn fn, void *ctx,
