@@ -12,7 +12,11 @@
  * request within request_timeout seconds however slowly it trickles in
  * (http/deadline.h), connections_per_client connections from one
  * address. Requests are authenticated before their body is read;
- * password sign-ins pass the limits of http/signin.h. Paths are logged
+ * password sign-ins pass the limits of http/signin.h. Without an
+ * Authorization header a session cookie (http/session.h) authenticates,
+ * and then every method but GET and HEAD needs the session's CSRF token,
+ * checked before the body too. Paths outside /api/ name the web
+ * console's files, served from memory (http/webfiles.h). Paths are logged
  * with control and non-ASCII bytes replaced, with the client address. */
 #include "http/server.h"
 
@@ -336,13 +340,14 @@ static enum MHD_Result server_authenticate(struct exchange *ex, struct MHD_Conne
 	struct timespec now;
 	struct store *st;
 	int rc;
-
+	/* The Authorization header wins over a session cookie. */
 	const char *cookie = authz == NULL ? MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 									 MHD_HTTP_HEADER_COOKIE)
 					   : NULL;
 	char id[SESSION_RANDOM_LEN + 1];
 	bool by_cookie = session_cookie_id(cookie, id);
 
+	explicit_bzero(id, sizeof(id));
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	client.now = (int64_t)now.tv_sec;
 	st = store_pool_get(ex->srv->pool);
