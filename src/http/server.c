@@ -86,6 +86,7 @@ struct exchange {
 	bool has_user;
 	struct session session; /* when has_session */
 	bool has_session;
+	const struct webfile *file; /* a file of the console to answer, or NULL */
 	struct http_request req;
 	size_t query_bytes;
 	bool query_overflow;
@@ -381,30 +382,36 @@ static enum MHD_Result server_authenticate(struct exchange *ex, struct MHD_Conne
 	return server_send(ex, conn, &resp);
 }
 
-/* A file of the web console, from memory. */
+/* A path outside /api/: a file of the web console, answered once the
+ * request is read (an answer queued before that closes the connection). */
 static enum MHD_Result server_file(struct exchange *ex, struct MHD_Connection *conn,
 				   const char *url)
 {
-	const struct webfile *f = webfiles_find(ex->srv->web, url);
-	struct MHD_Response *r;
-	enum MHD_Result ret;
+	struct http_response resp;
 
-	if (f == NULL && ex->srv->web == NULL && strcmp(url, "/") == 0)
+	ex->file = webfiles_find(ex->srv->web, url);
+	if (ex->file == NULL && ex->srv->web == NULL && strcmp(url, "/") == 0)
 		return server_refuse(ex, conn, 404, "not_found",
 				     "the web console is not installed (no files in "
 				     "[http] web_root)");
-	if (f == NULL)
+	if (ex->file == NULL)
 		return server_refuse(ex, conn, 404, "not_found", "no such file");
-	if (strcmp(ex->method, "GET") != 0 && strcmp(ex->method, "HEAD") != 0) {
-		struct http_response resp;
+	if (strcmp(ex->method, "GET") == 0 || strcmp(ex->method, "HEAD") == 0)
+		return MHD_YES;
+	http_response_init(&resp);
+	http_response_error(&resp, 405, "method_not_allowed",
+			    "method %s is not allowed here; allowed: GET, HEAD", ex->method);
+	snprintf(resp.allow, sizeof(resp.allow), "GET, HEAD");
+	return server_send(ex, conn, &resp);
+}
 
-		http_response_init(&resp);
-		http_response_error(&resp, 405, "method_not_allowed",
-				    "method %s is not allowed here; allowed: GET, HEAD",
-				    ex->method);
-		snprintf(resp.allow, sizeof(resp.allow), "GET, HEAD");
-		return server_send(ex, conn, &resp);
-	}
+/* Send ex->file, from memory. */
+static enum MHD_Result server_file_send(struct exchange *ex, struct MHD_Connection *conn)
+{
+	const struct webfile *f = ex->file;
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
 	r = MHD_create_response_from_buffer(f->size, f->data, MHD_RESPMEM_PERSISTENT);
 	if (r == NULL)
 		return MHD_NO;
@@ -599,6 +606,8 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
 	}
 	if (*upload_data_size > 0)
 		return server_receive(ex, upload_data, upload_data_size);
+	if (ex->file != NULL)
+		return server_file_send(ex, conn);
 	return server_dispatch(ex, conn, url);
 }
 
