@@ -105,12 +105,6 @@ export function section(title, ...children) {
   return h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, title), ...children);
 }
 
-
-// A short-lived polite status next to a form ("Saved.").
-export function status() {
-  return h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
-}
-
 // Replaces old with new, keeping the keyboard focus on the same link or
 // button (by href or data-key) when it was inside.
 export function swap(oldEl, newEl) {
