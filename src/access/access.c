@@ -9,6 +9,15 @@
 #include "store/store.h"
 
 const char *const access_rule_names[] = {"public", "user", "staff", "admin", NULL};
+const char *const access_partner_edit_names[] = {"no", "contacts", "all", NULL};
+
+/* Set once by schakeld before it serves; read only afterwards. */
+static enum access_partner_edit partner_edit = ACCESS_PARTNER_EDIT_NO;
+
+void access_set_partner_edit(enum access_partner_edit rule)
+{
+	partner_edit = rule;
+}
 
 /* u is borrowed. */
 bool access_is_staff(const struct user *u)
@@ -75,6 +84,96 @@ int access_may_change_registry(const struct user *u, struct sk_error *err)
 		return sk_error_set(err, SK_EPERM, "changing the registry needs a known user");
 	return sk_error_set(err, SK_EPERM, "user %s (role %s) may not change the registry",
 			    u->name, user_role_names[u->role]);
+}
+
+/* What a partner may change of org_id when partners_edit is at least
+ * need (what: "contacts", "resources"); staff always may. */
+static int may_edit_own(const struct user *u, int64_t org_id, enum access_partner_edit need,
+			const char *what, struct sk_error *err)
+{
+	if (access_is_staff(u))
+		return 0;
+	if (u == NULL || u->role != USER_ROLE_PARTNER || u->org_id <= 0)
+		return access_may_change_registry(u, err);
+	if (org_id != u->org_id)
+		return sk_error_set(err, SK_EPERM,
+				    "user %s may change only the %s of its own organization "
+				    "(%lld), not of %lld",
+				    u->name, what, (long long)u->org_id, (long long)org_id);
+	if (partner_edit < need)
+		return sk_error_set(err, SK_EPERM,
+				    "partners may not change their organization's %s here "
+				    "([portal] partners_edit = %s)",
+				    what, access_partner_edit_names[partner_edit]);
+	return 0;
+}
+
+/* u is borrowed. */
+int access_may_edit_org_contacts(const struct user *u, int64_t org_id, struct sk_error *err)
+{
+	return may_edit_own(u, org_id, ACCESS_PARTNER_EDIT_CONTACTS, "contacts", err);
+}
+
+/* u is borrowed. */
+int access_may_edit_org_resources(const struct user *u, int64_t org_id, struct sk_error *err)
+{
+	return may_edit_own(u, org_id, ACCESS_PARTNER_EDIT_ALL, "resources", err);
+}
+
+/* u is borrowed. */
+int access_may_report(const struct user *u, struct sk_error *err)
+{
+	if (u != NULL && u->role == USER_ROLE_PARTNER && u->org_id > 0)
+		return 0;
+	if (access_is_staff(u))
+		return sk_error_set(err, SK_EPERM,
+				    "user %s reports through the portal only as a partner: "
+				    "use the ticket API",
+				    u->name);
+	return sk_error_set(err, SK_EPERM, "user %s may not report incidents",
+			    u != NULL ? u->name : "-");
+}
+
+/* u is borrowed. */
+int access_report_scope(const struct user *u, int64_t org_id, int64_t *org_out,
+			struct sk_error *err)
+{
+	if (access_is_staff(u)) {
+		*org_out = org_id > 0 ? org_id : 0;
+		return 0;
+	}
+	if (u == NULL || u->role != USER_ROLE_PARTNER || u->org_id <= 0)
+		return sk_error_set(err, SK_EPERM, "user %s may not read reports",
+				    u != NULL ? u->name : "-");
+	if (org_id > 0 && org_id != u->org_id)
+		return sk_error_set(err, SK_EPERM,
+				    "user %s reads only the reports of its own organization "
+				    "(%lld), not of %lld",
+				    u->name, (long long)u->org_id, (long long)org_id);
+	*org_out = u->org_id;
+	return 0;
+}
+
+/* u is borrowed. */
+int access_may_read_audit(const struct user *u, struct sk_error *err)
+{
+	if (access_is_staff(u))
+		return 0;
+	return sk_error_set(err, SK_EPERM, "user %s may not read the audit log",
+			    u != NULL ? u->name : "-");
+}
+
+/* u is borrowed. */
+void access_may_all(const struct user *u, struct access_may *out)
+{
+	int64_t own = u != NULL ? u->org_id : 0;
+
+	out->tickets = access_may_handle_tickets(u, NULL) == 0;
+	out->registry = access_may_change_registry(u, NULL) == 0;
+	out->edit_contacts = access_may_edit_org_contacts(u, own, NULL) == 0;
+	out->edit_resources = access_may_edit_org_resources(u, own, NULL) == 0;
+	out->report = access_may_report(u, NULL) == 0;
+	out->audit = access_may_read_audit(u, NULL) == 0;
 }
 
 /* u is borrowed. */

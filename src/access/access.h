@@ -12,8 +12,11 @@
  *   - a partner is bound to one organization; it reads that
  *     organization and, when it is a liaison organization, the
  *     organizations that are its members (their resources, contacts,
- *     memberships); it changes nothing in the registry, never sees a
- *     ticket and reads only the events its own organization received;
+ *     memberships); it changes nothing else in the registry than what
+ *     [portal] partners_edit lets it change of its own organization
+ *     (its contacts, or its contacts and resources; never a member's),
+ *     never sees a ticket, reports incidents (which become tickets)
+ *     and reads only the events its own organization received;
  *   - a partner not bound to an organization reads nothing;
  *   - nobody (no user) reads nothing but the public routes.
  * Front doors ask here before they call a capability, and the
@@ -63,6 +66,58 @@ int access_may_read_org(struct store *st, const struct user *u, int64_t org_id,
 /* May u change the registry (organizations, members, resources,
  * contacts, imports)? 0, or SK_EPERM naming the user and its role. */
 int access_may_change_registry(const struct user *u, struct sk_error *err);
+
+/* What [portal] partners_edit lets a partner change of its own
+ * organization. */
+enum access_partner_edit {
+	ACCESS_PARTNER_EDIT_NO,
+	ACCESS_PARTNER_EDIT_CONTACTS,
+	ACCESS_PARTNER_EDIT_ALL,
+};
+/* "no", "contacts", "all", indexed by enum access_partner_edit. */
+extern const char *const access_partner_edit_names[];
+
+/* Set the rule for the whole process (default ACCESS_PARTNER_EDIT_NO);
+ * schakeld sets it once from its configuration, before serving. */
+void access_set_partner_edit(enum access_partner_edit rule);
+
+/* May u add, change and remove the contacts of organization org_id?
+ * Staff: always. A partner: of its own organization only, when
+ * partners_edit is contacts or all. 0, or SK_EPERM saying why not. */
+int access_may_edit_org_contacts(const struct user *u, int64_t org_id, struct sk_error *err);
+
+/* May u add and remove the resources of organization org_id? Staff:
+ * always. A partner: of its own organization only, when partners_edit
+ * is all. 0, or SK_EPERM saying why not. */
+int access_may_edit_org_resources(const struct user *u, int64_t org_id, struct sk_error *err);
+
+/* May u report an incident through the portal (POST /api/v1/reports)?
+ * Partners bound to an organization only: staff open tickets through
+ * the ticket API. 0, or SK_EPERM saying so. */
+int access_may_report(const struct user *u, struct sk_error *err);
+
+/* Whose reports u reads when it asks for organization org_id (0: none
+ * named): a partner its own organization's only (naming another is
+ * SK_EPERM); staff the one they name, or all (*org_out 0). */
+int access_report_scope(const struct user *u, int64_t org_id, int64_t *org_out,
+			struct sk_error *err);
+
+/* May u read the audit log? Staff only: 0, or SK_EPERM naming u. */
+int access_may_read_audit(const struct user *u, struct sk_error *err);
+
+/* What u may do, as the console shows it (GET /api/v1/me "may"): each
+ * member is the answer of the function above it for u and, for a
+ * partner, its own organization. */
+struct access_may {
+	bool tickets;	     /* access_may_handle_tickets */
+	bool registry;	     /* access_may_change_registry */
+	bool edit_contacts;  /* access_may_edit_org_contacts */
+	bool edit_resources; /* access_may_edit_org_resources */
+	bool report;	     /* access_may_report */
+	bool audit;	     /* access_may_read_audit */
+};
+/* Fill *out for u (NULL: nobody, who may nothing). */
+void access_may_all(const struct user *u, struct access_may *out);
 
 /* May u read tickets and handle them (comment, reply, link, change)?
  * 0, or SK_EPERM naming the user. Tickets hold reporters' mail and

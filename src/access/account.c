@@ -79,6 +79,29 @@ int account_user_add(struct store *st, const struct user *actor, struct user *u,
 	return rc;
 }
 
+/* Everything is borrowed. */
+int account_password_set(struct store *st, const struct user *actor, const char *name,
+			 const char *password, const char *keep_session, struct sk_error *err)
+{
+	char pwhash[SECRET_PWHASH_MAX];
+	struct user u;
+	int rc;
+
+	if ((rc = store_user_get_by_name(st, name, &u, NULL, err)) != 0)
+		return rc;
+	if (actor == NULL || actor->id != u.id || actor->id == 0) {
+		if ((rc = access_may_manage_users(actor, err)) != 0)
+			return rc;
+	}
+	if ((rc = account_password_check(password, err)) != 0)
+		return rc;
+	if (secret_password_hash(password, pwhash) != 0)
+		return sk_error_set(err, SK_EIO, "hashing the password failed");
+	rc = store_user_set_password(st, u.id, pwhash, keep_session, err);
+	explicit_bzero(pwhash, sizeof(pwhash));
+	return rc;
+}
+
 /* actor, user_name and label are borrowed. */
 int account_token_create(struct store *st, const struct user *actor, const char *user_name,
 			 const char *label, int64_t lifetime, struct account_token *out,

@@ -13,7 +13,7 @@
 
 struct sk_error;
 
-#define ACCOUNT_PASSWORD_MIN	   8
+#define ACCOUNT_PASSWORD_MIN	   12
 #define ACCOUNT_PASSWORD_GENERATED 24
 #define ACCOUNT_LABEL_MAX	   100
 #define ACCOUNT_LIFETIME_MAX	   (3650 * 86400) /* a token lives at most ten years */
@@ -30,6 +30,13 @@ void account_password_new(char out[ACCOUNT_PASSWORD_GENERATED + 1]);
  * as actor. SK_EINVAL for a bad name, SK_EEXIST for a taken one. */
 int account_user_add(struct store *st, const struct user *actor, struct user *u,
 		     const char *password, struct sk_error *err);
+
+/* Set the password of the user named name, as actor (an admin, or that
+ * user itself), and end that user's sessions but the one stored under
+ * keep_session (a session hash; NULL: all). SK_EINVAL for a password
+ * account_password_check() refuses; audited. */
+int account_password_set(struct store *st, const struct user *actor, const char *name,
+			 const char *password, const char *keep_session, struct sk_error *err);
 
 /* A token created: its id, owner, expiry ("" for never) and the token
  * itself, shown once. */

@@ -18,6 +18,7 @@ struct config;
 struct route_enricher;
 struct route_index;
 struct store;
+struct store_ticket_filter;
 
 struct cli {
 	const char *config_path; /* -c FILE, or NULL */
@@ -67,6 +68,10 @@ int cli_fail(struct cli *c);
  * after printing the error. */
 int cli_open(struct cli *c);
 void cli_close(struct cli *c);
+/* stdin into b, at most b's cap; SK_ETOOBIG past it, SK_EIO on a read
+ * error. */
+struct buf;
+int cli_read_stdin(struct buf *b);
 /* "cli:" and the name of the user running the command, for the audit
  * log. */
 void cli_actor_name(char *out, size_t size);
@@ -123,6 +128,7 @@ int cli_member_add(struct cli *c, int argc, char **argv);
 int cli_member_rm(struct cli *c, int argc, char **argv);
 int cli_contact_add(struct cli *c, int argc, char **argv);
 int cli_contact_list(struct cli *c, int argc, char **argv);
+int cli_contact_set(struct cli *c, int argc, char **argv);
 int cli_contact_rm(struct cli *c, int argc, char **argv);
 int cli_resource_add(struct cli *c, int argc, char **argv);
 int cli_resource_list(struct cli *c, int argc, char **argv);
@@ -133,6 +139,7 @@ int cli_init(struct cli *c, int argc, char **argv);
 int cli_import(struct cli *c, int argc, char **argv);
 int cli_export(struct cli *c, int argc, char **argv);
 int cli_user_add(struct cli *c, int argc, char **argv);
+int cli_user_passwd(struct cli *c, int argc, char **argv);
 int cli_token_create(struct cli *c, int argc, char **argv);
 int cli_token_list(struct cli *c, int argc, char **argv);
 int cli_audit(struct cli *c, int argc, char **argv);
@@ -171,6 +178,9 @@ struct user;
 void cli_operator(struct user *u);
 /* A ticket number as "42" or "#42": 0, or a usage error's exit code. */
 int cli_ticket_number(struct cli *c, const char *text, int64_t *id);
+/* --owner USER ("none": unowned) and --class CLASS of opts into f
+ * (borrowing from argv): CLI_GO, or a usage error's exit code. */
+int cli_ticket_filter(struct cli *c, struct cli_opt *opts, struct store_ticket_filter *f);
 int cli_ticket_new(struct cli *c, int argc, char **argv);
 int cli_ticket_set(struct cli *c, int argc, char **argv);
 int cli_ticket_resolve(struct cli *c, int argc, char **argv);
@@ -179,10 +189,16 @@ int cli_ticket_reply(struct cli *c, int argc, char **argv);
 int cli_ticket_link(struct cli *c, int argc, char **argv);
 int cli_ticket_party(struct cli *c, int argc, char **argv);
 int cli_queue(struct cli *c, int argc, char **argv);
+/* What was ingested, and who received it (cli_stats.c). */
+int cli_stats_ingest(struct cli *c, int argc, char **argv);
+int cli_stats_orgs(struct cli *c, int argc, char **argv);
 /* Feeds into the store (cli_feed.c), digests out (cli_notify.c). */
 int cli_ingest(struct cli *c, int argc, char **argv);
 int cli_notify(struct cli *c, int argc, char **argv);
 /* IntelMQ events routed to their recipients (cli_route.c). */
 int cli_route(struct cli *c, int argc, char **argv);
+/* Reports through the partner portal (cli_report.c). */
+int cli_report_list(struct cli *c, int argc, char **argv);
+int cli_report_submit(struct cli *c, int argc, char **argv);
 
 #endif

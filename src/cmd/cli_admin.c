@@ -1,7 +1,8 @@
 /* cmd/cli_admin.c: the schakel commands that look after the store as a
  * whole: init, import, export, users, API tokens and the audit log.
  * Reads outside input: import documents (limits in registry/exchange.h)
- * and, with --password-stdin, one line of at most 1023 bytes. */
+ * and, with --password-stdin (user add) or --stdin (user passwd), one
+ * line of at most 1023 bytes. */
 #include "cmd/cli.h"
 
 #include <ctype.h>
@@ -21,8 +22,10 @@
 #include "lib/xalloc.h"
 #include "pgp/pgp.h"
 #include "registry/constituency.h"
+#include "registry/event_read.h"
 #include "registry/exchange.h"
 #include "store/store.h"
+#include "ticket/view.h"
 
 #define AUDIT_DEFAULT 50
 #define AUDIT_MAX     100000
@@ -187,22 +190,35 @@ out:
 	return rc;
 }
 
-/* The first line of stdin, without its line end. */
-static int read_password(char *out, size_t size, struct sk_error *err)
+/* The first line of stdin, without its line end; flag names the option
+ * in messages. */
+static int read_password(const char *flag, char *out, size_t size, struct sk_error *err)
 {
 	size_t n;
 
 	if (fgets(out, (int)size, stdin) == NULL)
-		return sk_error_set(err, SK_EINVAL, "--password-stdin: no password on stdin");
+		return sk_error_set(err, SK_EINVAL, "%s: no password on stdin", flag);
 	n = strlen(out);
 	if (n == size - 1 && out[n - 1] != '\n' && !feof(stdin))
 		return sk_error_set(err, SK_ETOOBIG,
-				    "--password-stdin: the password is longer "
-				    "than %zu bytes",
+				    "%s: the password is longer than %zu bytes", flag,
 				    size - 2);
 	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'))
 		out[--n] = '\0';
 	return account_password_check(out, err);
+}
+
+/* The password user add and user passwd set: the first line of stdin
+ * (from_stdin, flag naming the option), else a new random one. */
+static int new_password(bool from_stdin, const char *flag, char *out, size_t size,
+			struct sk_error *err)
+{
+	if (secret_init() != 0)
+		return sk_error_set(err, SK_EIO, "libsodium could not be initialised");
+	if (from_stdin)
+		return read_password(flag, out, size, err);
+	account_password_new(out);
+	return 0;
 }
 
 int cli_user_add(struct cli *c, int argc, char **argv)
@@ -244,16 +260,9 @@ int cli_user_add(struct cli *c, int argc, char **argv)
 			     USER_NAME_MAX);
 		goto fail;
 	}
-	if (secret_init() != 0) {
-		sk_error_set(&c->err, SK_EIO, "libsodium could not be initialised");
+	if (new_password(from_stdin, "--password-stdin", password, sizeof(password), &c->err) !=
+	    0)
 		goto fail;
-	}
-	if (from_stdin) {
-		if (read_password(password, sizeof(password), &c->err) != 0)
-			goto fail;
-	} else {
-		account_password_new(password);
-	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
 	if (org_opt->count > 0 && cli_org_find(c, org_opt->arg, &org) != 0)
@@ -287,6 +296,53 @@ fail:
 out:
 	explicit_bzero(password, sizeof(password));
 	org_clear(&org);
+	cli_opts_free(opts);
+	free(pos);
+	return rc;
+}
+
+int cli_user_passwd(struct cli *c, int argc, char **argv)
+{
+	struct cli_opt opts[] = {{"stdin", false}, {NULL}};
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	char password[1024];
+	bool from_stdin;
+	struct user u;
+	int npos = 0, rc;
+
+	password[0] = '\0';
+	rc = cli_parse(c, argc, argv, opts, 1, 1, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	from_stdin = cli_opt_get(opts, "stdin")->count > 0;
+	if (new_password(from_stdin, "--stdin", password, sizeof(password), &c->err) != 0)
+		goto fail;
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (account_password_set(c->st, access_local_operator(), pos[0], password, NULL,
+				 &c->err) != 0 ||
+	    store_user_get_by_name(c->st, pos[0], &u, NULL, &c->err) != 0)
+		goto fail;
+	if (c->json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "user", exchange_user_json(&u));
+		if (!from_stdin)
+			json_object_set_new(o, "password", json_string(password));
+		rc = cli_print_json(o);
+	} else {
+		if (!from_stdin)
+			printf("%s\n", password);
+		rc = 0;
+	}
+	if (rc == 0)
+		fprintf(stderr, "schakel: set a new password for %s and ended its sessions%s\n",
+			u.name, from_stdin ? "" : "; the password printed is shown only once");
+	goto out;
+fail:
+	rc = cli_fail(c);
+out:
+	explicit_bzero(password, sizeof(password));
 	cli_opts_free(opts);
 	free(pos);
 	return rc;
@@ -432,18 +488,7 @@ static int print_audit(const struct audit_entry *e, void *ctx)
 	struct audit_out *o = ctx;
 
 	if (o->a != NULL) {
-		json_t *v = json_object();
-
-		json_object_set_new(v, "id", json_integer(e->id));
-		json_object_set_new(v, "at", json_string(e->at));
-		json_object_set_new(v, "actor", e->actor ? json_string(e->actor) : json_null());
-		json_object_set_new(v, "action",
-				    e->action ? json_string(e->action) : json_null());
-		json_object_set_new(v, "object",
-				    e->object ? json_string(e->object) : json_null());
-		json_object_set_new(v, "summary",
-				    e->summary ? json_string(e->summary) : json_null());
-		json_array_append_new(o->a, v);
+		json_array_append_new(o->a, ticket_view_audit(e));
 		return 0;
 	}
 	cli_table_add(o->t,
@@ -451,35 +496,65 @@ static int print_audit(const struct audit_entry *e, void *ctx)
 	return 0;
 }
 
+/* The audit filter of the options (text borrowed from argv). */
+static int audit_filter_opts(struct cli *c, struct cli_opt *opts, struct audit_filter *f)
+{
+	static const char *const texts[] = {"actor", "action", "object"};
+	const char **dst[] = {&f->actor, &f->action, &f->object};
+	static const char *const times[] = {"since", "until"};
+	int64_t *tdst[] = {&f->since, &f->until};
+	struct cli_opt *o;
+
+	for (size_t i = 0; i < 3; i++) {
+		o = cli_opt_get(opts, texts[i]);
+		if (o->count > 0 && (o->arg[0] == '\0' || strlen(o->arg) > 64))
+			return cli_usage_error(c, "--%s must be 1 to 64 bytes", texts[i]);
+		*dst[i] = o->count > 0 ? o->arg : NULL;
+	}
+	o = cli_opt_get(opts, "id");
+	if (o->count > 0 && str_to_i64(o->arg, 1, INT64_MAX, &f->object_id) != 0)
+		return cli_usage_error(c, "--id must be an object's number");
+	if (o->count > 0 && f->object == NULL)
+		return cli_usage_error(c, "--id needs --object (the kind, such as ticket)");
+	o = cli_opt_get(opts, "limit");
+	if (o->count > 0 && str_to_i64(o->arg, 1, AUDIT_MAX, &f->limit) != 0)
+		return cli_usage_error(c, "--limit must be a number from 1 to %d", AUDIT_MAX);
+	for (size_t i = 0; i < 2; i++) {
+		o = cli_opt_get(opts, times[i]);
+		if (o->count > 0 &&
+		    event_read_time(o->arg, (int64_t)str_time_now(), tdst[i], &c->err) != 0) {
+			sk_error_prefix(&c->err, "--%s", times[i]);
+			return cli_usage_error(c, "%s", c->err.msg);
+		}
+	}
+	return CLI_GO;
+}
+
 int cli_audit(struct cli *c, int argc, char **argv)
 {
 	static const char *const heads[] = {"AT", "ACTOR", "ACTION", "OBJECT", "SUMMARY"};
-	struct cli_opt opts[] = {{"limit", true}, {NULL}};
-	struct cli_opt *limit_opt = cli_opt_get(opts, "limit");
+	struct cli_opt opts[] = {
+	    {"actor", true}, {"action", true}, {"object", true}, {"id", true},
+	    {"since", true}, {"until", true},  {"limit", true},	 {NULL}};
+	struct audit_filter f = {.limit = AUDIT_DEFAULT};
 	struct audit_out o = {0};
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
-	int64_t limit = AUDIT_DEFAULT;
 	int npos = 0, rc;
 
 	rc = cli_parse(c, argc, argv, opts, 0, 0, pos, &npos);
-	if (rc != CLI_GO)
+	if (rc != CLI_GO || (rc = audit_filter_opts(c, opts, &f)) != CLI_GO)
 		goto out;
-	if (limit_opt->count > 0 && str_to_i64(limit_opt->arg, 1, AUDIT_MAX, &limit) != 0) {
-		rc = cli_usage_error(c, "--limit must be a number from 1 to %d", AUDIT_MAX);
-		goto out;
-	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
 	if (c->json)
 		o.a = json_array();
 	else
 		o.t = cli_table_new(5, heads);
-	if (registry_audit_each(c->st, access_local_operator(), (int)limit, print_audit, &o,
-				&c->err) != 0) {
+	if (store_audit_find(c->st, &f, print_audit, &o, NULL, &c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
 	}
-	rc = cli_print_list(c, &o.a, o.t, "the audit log is empty");
+	rc = cli_print_list(c, &o.a, o.t, "no audit entries");
 out:
 	json_decref(o.a);
 	cli_table_free(o.t);

@@ -486,14 +486,32 @@ int cli_member_rm(struct cli *c, int argc, char **argv)
 	return member_change(c, argc, argv, false);
 }
 
+/* The options of contact add and set, and the contact fields they set. */
+static const char *const contact_options[][2] = {{"name", "name"},	{"email", "email"},
+						 {"phone", "phone"},	{"role", "role"},
+						 {"lang", "languages"}, {"pgp", "pgp"}};
+
+/* registry_contact_edit_fn: the options given (ctx: the struct cli_opt
+ * array of contact add or set). */
+static int contact_apply_opts(struct contact *ct, void *ctx, struct sk_error *err)
+{
+	struct cli_opt *opts = ctx;
+
+	for (size_t i = 0; i < sizeof(contact_options) / sizeof(contact_options[0]); i++) {
+		struct cli_opt *o = cli_opt_get(opts, contact_options[i][0]);
+
+		if (o->count > 0 &&
+		    contact_set_field(ct, contact_options[i][1], o->arg, err) != 0)
+			return err->code;
+	}
+	return 0;
+}
+
 int cli_contact_add(struct cli *c, int argc, char **argv)
 {
 	struct cli_opt opts[] = {{"name", true}, {"email", true}, {"phone", true},
 				 {"role", true}, {"lang", true},  {"pgp", true},
 				 {NULL}};
-	static const char *const map[][2] = {{"name", "name"},	    {"email", "email"},
-					     {"phone", "phone"},    {"role", "role"},
-					     {"lang", "languages"}, {"pgp", "pgp"}};
 	struct contact ct;
 	struct org org;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
@@ -508,13 +526,7 @@ int cli_contact_add(struct cli *c, int argc, char **argv)
 		rc = cli_usage_error(c, "--name and --email are required");
 		goto out;
 	}
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		struct cli_opt *o = cli_opt_get(opts, map[i][0]);
-
-		if (o->count > 0 && contact_set_field(&ct, map[i][1], o->arg, &c->err) != 0)
-			goto fail;
-	}
-	if (contact_validate(&ct, &c->err) != 0)
+	if (contact_apply_opts(&ct, opts, &c->err) != 0 || contact_validate(&ct, &c->err) != 0)
 		goto fail;
 	if ((rc = cli_open(c)) != 0)
 		goto out;
@@ -531,6 +543,54 @@ int cli_contact_add(struct cli *c, int argc, char **argv)
 	goto out;
 fail:
 	rc = cli_fail(c);
+out:
+	contact_clear(&ct);
+	org_clear(&org);
+	free(pos);
+	return rc;
+}
+
+int cli_contact_set(struct cli *c, int argc, char **argv)
+{
+	struct cli_opt opts[] = {{"name", true}, {"email", true}, {"phone", true},
+				 {"role", true}, {"lang", true},  {"pgp", true},
+				 {NULL}};
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	struct contact ct;
+	struct org org;
+	int64_t id;
+	int npos = 0, given = 0, rc;
+
+	contact_init(&ct);
+	memset(&org, 0, sizeof(org));
+	rc = cli_parse(c, argc, argv, opts, 2, 2, pos, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	for (struct cli_opt *o = opts; o->name != NULL; o++)
+		given += o->count;
+	if (given == 0) {
+		rc = cli_usage_error(c, "nothing to change: give --name, --email, --phone, "
+					"--role, --lang or --pgp");
+		goto out;
+	}
+	if (str_to_i64(pos[1], 1, INT64_MAX, &id) != 0) {
+		rc = cli_usage_error(c, "'%s' is not a contact id (see schakel contact list)",
+				     pos[1]);
+		goto out;
+	}
+	if ((rc = cli_open(c)) != 0)
+		goto out;
+	if (cli_org_find(c, pos[0], &org) != 0 ||
+	    registry_contact_update(c->st, access_local_operator(), org.id, id,
+				    contact_apply_opts, opts, &ct, &c->err) != 0) {
+		rc = cli_fail(c);
+		goto out;
+	}
+	if (c->json)
+		rc = cli_print_json(exchange_contact_json(&ct));
+	else
+		printf("updated contact %lld of %s: %s <%s>\n", (long long)ct.id, org.name,
+		       ct.name, ct.email);
 out:
 	contact_clear(&ct);
 	org_clear(&org);

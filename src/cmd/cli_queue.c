@@ -62,7 +62,7 @@ int cli_queue(struct cli *c, int argc, char **argv)
 	static const char *const heads[] = {"PRI",    "TICKET",	  "NEXT",   "DUE",
 					    "LEFT",   "BREACHED", "CLASS",  "HOURS",
 					    "STATUS", "OWNER",	  "SUBJECT"};
-	struct cli_opt opts[] = {{"limit", true}, {NULL}};
+	struct cli_opt opts[] = {{"limit", true}, {"owner", true}, {"class", true}, {NULL}};
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	struct store_ticket_filter f = {
 	    .open_only = true, .type = -1, .queue_order = true, .limit = LIST_DEFAULT};
@@ -74,7 +74,7 @@ int cli_queue(struct cli *c, int argc, char **argv)
 	int npos = 0, rc;
 
 	rc = cli_parse(c, argc, argv, opts, 0, 0, pos, &npos);
-	if (rc != CLI_GO)
+	if (rc != CLI_GO || (rc = cli_ticket_filter(c, opts, &f)) != CLI_GO)
 		goto out;
 	if (cli_opt_get(opts, "limit")->count > 0) {
 		if (str_to_i64(cli_opt_get(opts, "limit")->arg, 0, LIST_MAX, &limit) != 0) {

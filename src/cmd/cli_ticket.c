@@ -30,19 +30,6 @@
 
 /* ---- mailgate ---- */
 
-/* stdin into b, at most b's cap; SK_ETOOBIG past it, SK_EIO on a read
- * error. */
-static int read_stdin(struct buf *b)
-{
-	char chunk[65536];
-	size_t n;
-
-	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
-		if (buf_append(b, chunk, n) != 0)
-			return SK_ETOOBIG;
-	return ferror(stdin) ? SK_EIO : 0;
-}
-
 /* An MTA retries on 75 and bounces on anything else but 0: only a mail
  * that can never be taken (too large, not a mail) is refused. */
 static int mailgate_exit(struct cli *c, bool refused)
@@ -122,7 +109,7 @@ int cli_mailgate(struct cli *c, int argc, char **argv)
 	ic.pgp_home = home;
 	/* One byte more than allowed tells a mail that is too large. */
 	buf_init(&raw, (size_t)ic.max_size + 1);
-	if ((rc = read_stdin(&raw)) != 0) {
+	if ((rc = cli_read_stdin(&raw)) != 0) {
 		sk_error_set(&c->err, rc,
 			     rc == SK_ETOOBIG
 				 ? "the message is larger than tickets.max_size (%lld "
@@ -233,12 +220,29 @@ static int list_row(const struct ticket *t, void *ctx)
 	return 0;
 }
 
+int cli_ticket_filter(struct cli *c, struct cli_opt *opts, struct store_ticket_filter *f)
+{
+	struct cli_opt *o = cli_opt_get(opts, "owner");
+
+	if (o->count > 0)
+		f->owner = strcmp(o->arg, "none") == 0 ? "" : o->arg;
+	o = cli_opt_get(opts, "class");
+	if (o->count > 0 && str_index(org_class_names, o->arg) < 0)
+		return cli_usage_error(c,
+				       "--class must be oes, essential-public, administration, "
+				       "private or public, not '%s'",
+				       o->arg);
+	f->class = o->count > 0 ? o->arg : NULL;
+	return CLI_GO;
+}
+
 int cli_ticket_list(struct cli *c, int argc, char **argv)
 {
 	static const char *const heads[] = {"TICKET",  "TYPE",	    "STATUS", "PRI",
 					    "CREATED", "REQUESTER", "SUBJECT"};
-	struct cli_opt opts[] = {{"type", true},  {"status", true}, {"org", true},
-				 {"open", false}, {"limit", true},  {NULL}};
+	struct cli_opt opts[] = {
+	    {"type", true},  {"status", true}, {"org", true},	{"open", false},
+	    {"limit", true}, {"owner", true},  {"class", true}, {NULL}};
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	struct store_ticket_filter f = {.type = -1, .limit = LIST_DEFAULT};
 	struct list_out o = {0};
@@ -248,7 +252,7 @@ int cli_ticket_list(struct cli *c, int argc, char **argv)
 	int npos = 0, rc;
 
 	rc = cli_parse(c, argc, argv, opts, 0, 0, pos, &npos);
-	if (rc != CLI_GO)
+	if (rc != CLI_GO || (rc = cli_ticket_filter(c, opts, &f)) != CLI_GO)
 		goto out;
 	if ((opt = cli_opt_get(opts, "type"))->count > 0 &&
 	    (f.type = str_index(ticket_type_names, opt->arg)) < 0) {
@@ -319,6 +323,25 @@ static long long ji(json_t *o, const char *key)
 	return (long long)json_integer_value(json_object_get(o, key));
 }
 
+/* The ticket's audit entries, oldest first, as a table. */
+static void show_history(json_t *history)
+{
+	static const char *const heads[] = {"TIME", "ACTOR", "ACTION", "SUMMARY"};
+	struct cli_table *t;
+	json_t *v;
+	size_t i;
+
+	if (json_array_size(history) == 0)
+		return;
+	t = cli_table_new(4, heads);
+	json_array_foreach(history, i, v)
+	    cli_table_add(t, (const char *[]){js(v, "time"), js(v, "actor"), js(v, "action"),
+					      js(v, "summary")});
+	printf("\nHistory:\n");
+	cli_table_print(t);
+	cli_table_free(t);
+}
+
 /* Ticket j (ticket_view_full()) as text. */
 static void show_text(json_t *j)
 {
@@ -385,6 +408,7 @@ static void show_text(json_t *j)
 			     "text)"
 			   : js(v, "body"));
 	}
+	show_history(json_object_get(j, "history"));
 }
 
 int cli_ticket_show(struct cli *c, int argc, char **argv)
@@ -464,7 +488,7 @@ static int text_arg(struct cli *c, struct cli_opt *opts, struct buf *b)
 	if (cli_opt_get(opts, "stdin")->count == 0)
 		return cli_usage_error(
 		    c, "give the text with --text TEXT or on stdin with --stdin");
-	if (read_stdin(b) != 0) {
+	if (cli_read_stdin(b) != 0) {
 		sk_error_set(&c->err, SK_EINVAL, "the text on stdin is longer than %d bytes",
 			     TICKET_TEXT_MAX);
 		return cli_fail(c);

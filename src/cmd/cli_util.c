@@ -13,6 +13,7 @@
 
 #include "access/access.h"
 #include "cmd/common.h"
+#include "lib/buf.h"
 #include "lib/config.h"
 #include "lib/str.h"
 #include "lib/utf8.h"
@@ -180,6 +181,18 @@ int cli_open(struct cli *c)
 	c->pgp_home = pgp_home_path(c->cfg, cmd_store_url(c->cfg, c->db_flag));
 	registry_set_key_check(cmd_key_check, c->pgp_home);
 	return 0;
+}
+
+/* b is borrowed. */
+int cli_read_stdin(struct buf *b)
+{
+	char chunk[65536];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+		if (buf_append(b, chunk, n) != 0)
+			return SK_ETOOBIG;
+	return ferror(stdin) ? SK_EIO : 0;
 }
 
 void cli_close(struct cli *c)

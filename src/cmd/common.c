@@ -26,6 +26,9 @@ static const char *const known_settings[] = {
     "http.signin_window",
     "http.signin_lockout",
     "http.web_root",
+    "session.idle_timeout",
+    "session.lifetime",
+    "session.cookie_secure",
     "log.level",
     "log.syslog",
     "feeds.tlp",
@@ -59,6 +62,7 @@ static const char *const known_settings[] = {
     "scope.country",
     "scope.delegated",
     "scope.tlds",
+    "portal.partners_edit",
     NULL,
 };
 

@@ -72,6 +72,12 @@ static const struct cli_command commands[] = {
     {"contact", "list", cli_contact_list, "list contacts",
      "usage: schakel contact list [ORG] [--json]\n"
      "List the contacts of one organization, or of all.\n" ORG_HELP JSON_HELP},
+    {"contact", "set", cli_contact_set, "change a contact",
+     "usage: schakel contact set ORG ID [--name NAME] [--email EMAIL] [--phone PHONE]\n"
+     "         [--role ROLE] [--lang LANGUAGES] [--pgp FINGERPRINT]\n"
+     "Change the fields given of contact ID of ORG (see schakel contact list); an\n"
+     "empty --phone or --pgp removes it. The values are those of contact add.\n" ORG_HELP
+	 JSON_HELP},
     {"contact", "rm", cli_contact_rm, "remove a contact",
      "usage: schakel contact rm ID\n"
      "Remove the contact with this id (see schakel contact list).\n" JSON_HELP},
@@ -170,6 +176,11 @@ static const struct cli_command commands[] = {
      "Add a user. A partner belongs to one organization (--org, required); admins and\n"
      "analysts belong to none. With --password-stdin the password is the first line of\n"
      "stdin; otherwise a random password is printed, once.\n" ORG_HELP JSON_HELP},
+    {"user", "passwd", cli_user_passwd, "set a new password for a user",
+     "usage: schakel user passwd NAME [--stdin]\n"
+     "Set a new password for user NAME and end all of its sign-in sessions. With\n"
+     "--stdin the password is the first line of stdin (at least 12 characters);\n"
+     "otherwise a random password is printed, once.\n" JSON_HELP},
     {"token", "create", cli_token_create, "create an API token for a user",
      "usage: schakel token create USER [--label LABEL] [--expires DURATION]\n"
      "Create an API token for USER and print it alone on stdout. It is shown only once\n"
@@ -182,8 +193,16 @@ static const struct cli_command commands[] = {
      "created, when it expires and when it was last used (to the minute). The tokens\n"
      "themselves are never shown.\n" JSON_HELP},
     {NULL, "audit", cli_audit, "show the audit log",
-     "usage: schakel audit [--limit N] [--json]\n"
-     "Show who changed what, newest first (at most N entries, default 50).\n" JSON_HELP},
+     "usage: schakel audit [--actor A] [--action X] [--object KIND [--id N]]\n"
+     "         [--since T] [--until T] [--limit N] [--json]\n"
+     "Show who changed what, newest first (at most N entries, default 50), as\n"
+     "GET /api/v1/audit does. Each option narrows the list:\n"
+     "  --actor A     who: cli:USER, api:USER, ...\n"
+     "  --action X    what: ticket.update, org.add, feed.ingest, ...\n"
+     "  --object KIND the kind of object (ticket, org, user, mail, ...); with --id N\n"
+     "                that one object\n"
+     "  --since T, --until T  from T on, before T: 2024-01-31, 2024-01-31T12:00:00Z\n"
+     "                or a span back from now (90m, 12h, 7d)\n" JSON_HELP},
     {NULL, "migrate", cli_migrate,
      "copy the whole store into a new one (SQLite <-> PostgreSQL)",
      "usage: schakel migrate [--from URL] --to URL [--json]\n"
@@ -285,23 +304,51 @@ static const struct cli_command commands[] = {
      "the MTA bounces it), 75 anything else (store locked or down, disk full,\n"
      "configuration, a wrong command line): the MTA keeps the mail and tries again.\n"
      "See docs/tickets.md.\n"},
+    {"stats", "ingest", cli_stats_ingest, "events received by day and feed",
+     "usage: schakel stats ingest [--days N] [--json]\n"
+     "The events received on each of the last N days (default 14, today included;\n"
+     "at most 366), by UTC day (newest first) and feed, with the number of\n"
+     "recipient rows the routing gave them, as GET /api/v1/stats/ingest does.\n" JSON_HELP},
+    {"stats", "orgs", cli_stats_orgs, "events each organization received",
+     "usage: schakel stats orgs [--days N] [--json]\n"
+     "The organizations that received events in the last N days (default 14, today\n"
+     "included; at most 366), most first, with when the last arrived, as\n"
+     "GET /api/v1/stats/orgs does.\n" JSON_HELP},
     {NULL, "queue", cli_queue, "the duty officer's view: open tickets by urgency",
-     "usage: schakel queue [--limit N] [--json]\n"
+     "usage: schakel queue [--owner USER] [--class CLASS] [--limit N] [--json]\n"
      "The open tickets by priority, then by the due time of the next SLA clock\n"
      "(acknowledge, first response, resolve), with the business time left on the\n"
      "ticket's calendar (office hours or 24x7, [sla]) and the clocks already breached.\n"
-     "At most N (default 50; 0: all). See docs/sla.md.\n" JSON_HELP},
+     "At most N (default 50; 0: all). See docs/sla.md.\n"
+     "  --owner USER   only USER's tickets; none: the unowned ones\n"
+     "  --class CLASS  only those whose reporter's organization is of CLASS (oes,\n"
+     "                 essential-public, administration, private, public)\n" JSON_HELP},
+    {"report", "list", cli_report_list, "list the reports of an organization",
+     "usage: schakel report list [--org ORG] [--json]\n"
+     "List the reports (tickets of type report) of organization ORG, newest first:\n"
+     "those from its contacts' addresses and those its partners sent through the\n"
+     "portal; without --org, every report. See docs/portal.md.\n" ORG_HELP JSON_HELP},
+    {"report", "submit", cli_report_submit, "report an incident as a partner user",
+     "usage: schakel report submit --as USER --contact ID --subject SUBJECT [--tlp LABEL]\n"
+     "         [--json] < TEXT\n"
+     "Report an incident as partner USER would through the portal: the text on stdin\n"
+     "becomes a mail from contact ID of USER's organization and is taken in as\n"
+     "schakel mailgate takes mail in (ticket, number, SLA clocks, acknowledgement).\n"
+     "Subject at most 200 bytes, text at most 64 KiB. See docs/portal.md.\n" JSON_HELP},
     {"ticket", "list", cli_ticket_list, "list tickets",
      "usage: schakel ticket list [--type TYPE] [--status S] [--org ORG] [--open]\n"
-     "         [--limit N] [--json]\n"
+     "         [--owner USER] [--class CLASS] [--limit N] [--json]\n"
      "List tickets newest first (at most N, default 50; 0: all).\n"
      "  TYPE    report, incident or vulnerability-coordination\n"
-     "  --open  only those not resolved\n" ORG_HELP JSON_HELP},
+     "  --open  only those not resolved\n"
+     "  --owner USER   only USER's tickets; none: the unowned ones\n"
+     "  --class CLASS  only those whose reporter's organization is of CLASS\n" ORG_HELP
+	 JSON_HELP},
     {"ticket", "show", cli_ticket_show, "show a ticket with its messages",
      "usage: schakel ticket show NUMBER [--json]\n"
      "Show ticket NUMBER (42 or #42): its fields, what its text names and who owns\n"
-     "it, its links, and every message and comment, oldest first. Encrypted mail is\n"
-     "not shown.\n" JSON_HELP},
+     "it, its links, every message and comment, oldest first, and its history (its\n"
+     "entries in the audit log, oldest first). Encrypted mail is not shown.\n" JSON_HELP},
     {"ticket", "raw", cli_ticket_raw, "write a stored mail as it was received",
      "usage: schakel ticket raw MESSAGE\n"
      "Write message MESSAGE (its number in ticket show) to stdout, byte for byte as it\n"

@@ -17,6 +17,7 @@
 #include "config_build.h"
 #include "http/api_tickets.h"
 #include "http/api_keys.h"
+#include "http/api_portal.h"
 #include "http/routes.h"
 #include "http/server.h"
 #include "lib/config.h"
@@ -117,13 +118,40 @@ static int read_http_limits(const struct config *cfg, int threads,
 	return 0;
 }
 
+/* [session] and [http] web_root: the web console. schakeld serves no
+ * TLS itself, so cookie_secure = auto is no; yes is for a TLS proxy. */
+static int read_console(const struct config *cfg, struct http_server_config *http,
+			struct sk_error *err)
+{
+	const char *secure = config_str(cfg, "session", "cookie_secure", "auto");
+	int64_t idle, lifetime;
+	int rc;
+
+	rc = config_duration(cfg, "session", "idle_timeout", 1, 86400, SESSION_IDLE_TIMEOUT,
+			     &idle, err);
+	if (rc == 0)
+		rc = config_duration(cfg, "session", "lifetime", 1, 30 * 86400,
+				     SESSION_LIFETIME, &lifetime, err);
+	if (rc != 0)
+		return rc;
+	if (strcmp(secure, "auto") != 0 && strcmp(secure, "yes") != 0 &&
+	    strcmp(secure, "no") != 0)
+		return config_error(cfg, "session", "cookie_secure", err,
+				    "expected auto, yes or no");
+	http->session.idle_timeout = idle;
+	http->session.lifetime = lifetime;
+	http->session.cookie_secure = strcmp(secure, "yes") == 0;
+	http->web_root = config_str(cfg, "http", "web_root", SCHAKEL_WEB_ROOT);
+	return 0;
+}
+
 static int read_settings(const struct config *cfg, const char *db_flag,
 			 struct daemon_settings *out, struct sk_error *err)
 {
 	struct daemon_settings s = {0};
 	int64_t port, threads, max_body, pool_size;
 	const char *level;
-	int rc;
+	int edit, rc;
 
 	s.url = cmd_store_url(cfg, db_flag);
 	s.http.listen = config_str(cfg, "http", "listen", "127.0.0.1");
@@ -134,6 +162,8 @@ static int read_settings(const struct config *cfg, const char *db_flag,
 		rc = config_int(cfg, "http", "max_body", 1, 1 << 30, 1 << 20, &max_body, err);
 	if (rc == 0)
 		rc = read_http_limits(cfg, (int)threads, &s.http, err);
+	if (rc == 0)
+		rc = read_console(cfg, &s.http, err);
 	if (rc == 0)
 		rc = config_int(cfg, "store", "pool_size", 1, 256, threads, &pool_size, err);
 	if (rc == 0)
@@ -158,6 +188,13 @@ static int read_settings(const struct config *cfg, const char *db_flag,
 	s.http.threads = (int)threads;
 	s.http.max_body = (size_t)max_body;
 	s.pool_size = (int)pool_size;
+	/* What partners may change of their own organization. */
+	edit = str_index(access_partner_edit_names,
+			 config_str(cfg, "portal", "partners_edit", "no"));
+	if (edit < 0)
+		return config_error(cfg, "portal", "partners_edit", err,
+				    "expected no, contacts or all");
+	access_set_partner_edit((enum access_partner_edit)edit);
 	if ((rc = intake_config_read(cfg, &s.tickets, err)) != 0)
 		return rc;
 	*out = s;
@@ -330,6 +367,7 @@ int main(int argc, char **argv)
 	}
 	s.http.tables = http_routes;
 	api_tickets_configure(&s.tickets);
+	api_portal_configure(&s.tickets);
 	log_init(PROG, (enum log_level)s.log_level, s.use_syslog);
 
 	/* Signals are taken by sigwait() below; every thread started from

@@ -123,21 +123,6 @@ static void flow_release(void *ctx)
 	free(ctx);
 }
 
-/* A time bound from query argument key, or 0 when absent. */
-static int time_arg(const struct http_request *req, const char *key, int64_t *out,
-		    struct sk_error *err)
-{
-	const char *text = http_request_query(req, key);
-	int rc;
-
-	*out = 0;
-	if (text == NULL)
-		return 0;
-	if ((rc = event_read_time(text, (int64_t)str_time_now(), out, err)) != 0)
-		sk_error_prefix(err, "query argument %s", key);
-	return rc;
-}
-
 /* Read the query into f (borrowing from req) and the format. */
 static int events_query(const struct http_request *req, struct store_event_filter *f, bool *csv,
 			struct sk_error *err)
@@ -147,15 +132,10 @@ static int events_query(const struct http_request *req, struct store_event_filte
 	int rc;
 
 	memset(f, 0, sizeof(*f));
-	for (int i = 0; i < req->nquery; i++)
-		if (str_index(known_args, req->query[i].key) < 0)
-			return sk_error_set(
-			    err, SK_EINVAL,
-			    "unknown query argument '%.64s' (known: since, until, "
-			    "type, feed, format, limit, cursor, org)",
-			    req->query[i].key);
-	if ((rc = time_arg(req, "since", &f->since, err)) != 0 ||
-	    (rc = time_arg(req, "until", &f->until, err)) != 0)
+	if ((rc = http_request_known_args(req, known_args, err)) != 0)
+		return rc;
+	if ((rc = http_request_query_time(req, "since", &f->since, err)) != 0 ||
+	    (rc = http_request_query_time(req, "until", &f->until, err)) != 0)
 		return rc;
 	if ((text = http_request_query(req, "type")) != NULL) {
 		int t = taxonomy_type_lookup(text);

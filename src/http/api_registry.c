@@ -1,7 +1,10 @@
 /* http/api_registry.c: handlers for the registry API. Thin: they parse
  * the request, call the registry/constituency.h operation the CLI calls
  * too (which checks access, runs the transaction and writes the audit
- * row) and shape the answer with registry/exchange.h.
+ * row) and shape the answer with registry/exchange.h. Changes to an
+ * organization's contacts and resources are open to partners (their
+ * own, per [portal] partners_edit): those handlers ask access/access.h
+ * before reading the body, and the registry asks again.
  * SECURITY: bodies and parameters come from clients. A partner asking
  * about an organization it may not read gets the same 404 as for one
  * that does not exist, so ids reveal nothing. */
@@ -85,10 +88,54 @@ static int api_healthz(struct http_request *req, struct http_response *resp,
 	return 0;
 }
 
+/* A partner's organization as the console needs it; null for staff or
+ * an organization that is gone. */
+static int me_org(struct store *st, const struct user *u, json_t **out, struct sk_error *err)
+{
+	struct org org = {0};
+	int rc = 0;
+
+	*out = json_null();
+	if (u->role != USER_ROLE_PARTNER || u->org_id <= 0)
+		return 0;
+	rc = store_org_get(st, u->org_id, &org, err);
+	if (rc == 0) {
+		json_decref(*out);
+		*out = json_pack("{s:I,s:s?,s:b}", "id", (json_int_t)org.id, "name", org.name,
+				 "is_liaison", org.kind == ORG_KIND_LIAISON);
+	}
+	org_clear(&org);
+	return rc == SK_ENOTFOUND ? 0 : rc;
+}
+
+/* u is borrowed. */
+json_t *api_me_json(struct store *st, const struct user *u, struct sk_error *err)
+{
+	struct access_may may;
+	json_t *me, *org = NULL;
+
+	if (me_org(st, u, &org, err) != 0) {
+		json_decref(org);
+		return NULL;
+	}
+	access_may_all(u, &may);
+	me = exchange_user_json(u);
+	json_object_set_new(me, "org", org);
+	json_object_set_new(me, "may",
+			    json_pack("{s:b,s:b,s:b,s:b,s:b,s:b}", "tickets", may.tickets,
+				      "registry", may.registry, "edit_contacts",
+				      may.edit_contacts, "edit_resources", may.edit_resources,
+				      "report", may.report, "audit", may.audit));
+	return me;
+}
+
 static int api_me(struct http_request *req, struct http_response *resp, struct sk_error *err)
 {
-	(void)err;
-	http_response_json(resp, 200, exchange_user_json(req->user));
+	json_t *me = api_me_json(req->st, req->user, err);
+
+	if (me == NULL)
+		return err->code != 0 ? err->code : SK_EIO;
+	http_response_json(resp, 200, me);
 	return 0;
 }
 
@@ -193,12 +240,18 @@ static int path_ids(struct http_request *req, const char *sub, const char *what,
 	return rc != 0 || sub == NULL ? rc : http_request_id(req, sub, what, id, err);
 }
 
-static int path_body(struct http_request *req, bool want_object, int64_t *org_id, json_t **body,
-		     struct sk_error *err)
+/* The {id} organization, then whether the caller may change what it
+ * holds (may: access_may_edit_org_contacts or _resources), then the body
+ * (body NULL: none read). */
+static int path_body(struct http_request *req, bool want_object,
+		     int (*may)(const struct user *, int64_t, struct sk_error *),
+		     int64_t *org_id, json_t **body, struct sk_error *err)
 {
 	int rc = path_ids(req, NULL, NULL, org_id, NULL, err);
 
-	return rc != 0 ? rc : http_request_json(req, want_object, body, err);
+	if (rc == 0)
+		rc = may(req->user, *org_id, err);
+	return rc != 0 || body == NULL ? rc : http_request_json(req, want_object, body, err);
 }
 
 static int api_resource_list(struct http_request *req, struct http_response *resp,
@@ -223,7 +276,7 @@ static int api_resource_create(struct http_request *req, struct http_response *r
 	struct resource r;
 	json_t *body = NULL;
 	int64_t org_id;
-	int rc = path_body(req, false, &org_id, &body, err);
+	int rc = path_body(req, false, access_may_edit_org_resources, &org_id, &body, err);
 
 	if (rc == 0)
 		rc = exchange_resource_parse(body, &r, err);
@@ -253,8 +306,10 @@ static int api_resource_delete(struct http_request *req, struct http_response *r
 			       struct sk_error *err)
 {
 	int64_t org_id, id;
-	int rc = path_ids(req, "rid", "resource", &org_id, &id, err);
+	int rc = path_body(req, false, access_may_edit_org_resources, &org_id, NULL, err);
 
+	if (rc == 0)
+		rc = path_ids(req, "rid", "resource", &org_id, &id, err);
 	if (rc == 0)
 		rc = registry_resource_remove(req->st, req->user, org_id, id, NULL, err);
 	if (rc == 0)
@@ -286,7 +341,7 @@ static int api_contact_create(struct http_request *req, struct http_response *re
 	int rc;
 
 	contact_init(&c);
-	rc = path_body(req, true, &c.org_id, &body, err);
+	rc = path_body(req, true, access_may_edit_org_contacts, &c.org_id, &body, err);
 	if (rc == 0)
 		rc = exchange_contact_apply(&c, body, err);
 	if (rc == 0)
@@ -314,12 +369,42 @@ static int api_contact_get(struct http_request *req, struct http_response *resp,
 	return rc;
 }
 
+/* registry_contact_edit_fn: the members of a JSON object. */
+static int contact_apply_json(struct contact *c, void *body, struct sk_error *err)
+{
+	return exchange_contact_apply(c, body, err);
+}
+
+/* PATCH: apply the fields given, in one transaction with the read. */
+static int api_contact_update(struct http_request *req, struct http_response *resp,
+			      struct sk_error *err)
+{
+	struct contact c;
+	json_t *body = NULL;
+	int64_t org_id, id;
+	int rc = path_ids(req, "cid", "contact", &org_id, &id, err);
+
+	if (rc == 0)
+		rc = path_body(req, true, access_may_edit_org_contacts, &org_id, &body, err);
+	if (rc == 0)
+		rc = registry_contact_update(req->st, req->user, org_id, id, contact_apply_json,
+					     body, &c, err);
+	if (rc == 0) {
+		http_response_json(resp, 200, exchange_contact_json(&c));
+		contact_clear(&c);
+	}
+	json_decref(body);
+	return rc;
+}
+
 static int api_contact_delete(struct http_request *req, struct http_response *resp,
 			      struct sk_error *err)
 {
 	int64_t org_id, id;
 	int rc = path_ids(req, "cid", "contact", &org_id, &id, err);
 
+	if (rc == 0)
+		rc = path_body(req, false, access_may_edit_org_contacts, &org_id, NULL, err);
 	if (rc == 0)
 		rc = registry_contact_remove(req->st, req->user, org_id, id, NULL, err);
 	if (rc == 0)
@@ -436,13 +521,14 @@ const struct router_route api_registry_routes[] = {
     {"PATCH", "/api/v1/orgs/{id}", api_org_update, ACCESS_STAFF},
     {"DELETE", "/api/v1/orgs/{id}", api_org_delete, ACCESS_STAFF},
     {"GET", "/api/v1/orgs/{id}/resources", api_resource_list, ACCESS_USER},
-    {"POST", "/api/v1/orgs/{id}/resources", api_resource_create, ACCESS_STAFF},
+    {"POST", "/api/v1/orgs/{id}/resources", api_resource_create, ACCESS_USER},
     {"GET", "/api/v1/orgs/{id}/resources/{rid}", api_resource_get, ACCESS_USER},
-    {"DELETE", "/api/v1/orgs/{id}/resources/{rid}", api_resource_delete, ACCESS_STAFF},
+    {"DELETE", "/api/v1/orgs/{id}/resources/{rid}", api_resource_delete, ACCESS_USER},
     {"GET", "/api/v1/orgs/{id}/contacts", api_contact_list, ACCESS_USER},
-    {"POST", "/api/v1/orgs/{id}/contacts", api_contact_create, ACCESS_STAFF},
+    {"POST", "/api/v1/orgs/{id}/contacts", api_contact_create, ACCESS_USER},
     {"GET", "/api/v1/orgs/{id}/contacts/{cid}", api_contact_get, ACCESS_USER},
-    {"DELETE", "/api/v1/orgs/{id}/contacts/{cid}", api_contact_delete, ACCESS_STAFF},
+    {"PATCH", "/api/v1/orgs/{id}/contacts/{cid}", api_contact_update, ACCESS_USER},
+    {"DELETE", "/api/v1/orgs/{id}/contacts/{cid}", api_contact_delete, ACCESS_USER},
     {"GET", "/api/v1/orgs/{id}/members", api_member_list, ACCESS_USER},
     {"PUT", "/api/v1/orgs/{id}/members/{member_id}", api_member_put, ACCESS_STAFF},
     {"DELETE", "/api/v1/orgs/{id}/members/{member_id}", api_member_delete, ACCESS_STAFF},

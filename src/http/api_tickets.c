@@ -14,6 +14,7 @@
 #include "lib/error.h"
 #include "lib/str.h"
 #include "lib/utf8.h"
+#include "model/org.h"
 #include "model/user.h"
 #include "mail/protect.h"
 #include "ticket/decrypt.h"
@@ -78,18 +79,29 @@ static int list_add(const struct ticket *t, void *ctx)
 	return 0;
 }
 
-/* GET /api/v1/tickets?type=&status=&open=true&order=queue */
+/* GET /api/v1/tickets?type=&status=&owner=&class=&open=true&order=queue
+ * (owner "none": unowned) */
 static int api_ticket_list(struct http_request *req, struct http_response *resp,
 			   struct sk_error *err)
 {
+	static const char *const known[] = {"type",  "status", "owner",	 "class", "open",
+					    "order", "limit",  "offset", NULL};
 	struct store_ticket_filter f = {.type = -1};
 	struct list l = {0};
 	const char *v;
 	int rc;
 
 	if ((rc = access_may_handle_tickets(req->user, err)) != 0 ||
+	    (rc = http_request_known_args(req, known, err)) != 0 ||
 	    (rc = http_request_page(req, &l.pg, err)) != 0)
 		return rc;
+	if ((v = http_request_query(req, "owner")) != NULL)
+		f.owner = strcmp(v, "none") == 0 ? "" : v;
+	if ((v = http_request_query(req, "class")) != NULL && str_index(org_class_names, v) < 0)
+		return sk_error_set(err, SK_EINVAL,
+				    "class is oes, essential-public, administration, private "
+				    "or public");
+	f.class = v;
 	if ((v = http_request_query(req, "type")) != NULL &&
 	    (f.type = str_index(ticket_type_names, v)) < 0)
 		return sk_error_set(err, SK_EINVAL,

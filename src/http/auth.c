@@ -13,6 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "http/response.h"
+#include "http/session.h"
 #include "http/signin.h"
 #include "lib/error.h"
 #include "lib/log.h"
@@ -134,21 +136,21 @@ static int auth_refuse_wait(struct auth_wait *wait, int status, int64_t secs,
 			    (long long)secs);
 }
 
-static int auth_basic(struct store *st, const struct auth_credentials *cred,
-		      const struct auth_client *client, struct user *out,
-		      struct auth_wait *wait, struct sk_error *err)
+int auth_password(struct store *st, const char *name, const char *password,
+		  const struct auth_client *client, struct user *out, struct auth_wait *wait,
+		  struct sk_error *err)
 {
 	char pwhash[SECRET_PWHASH_MAX] = "", shown[STR_SHOW_SIZE(SIGNIN_KEY_MAX)];
-	size_t nlen = strlen(cred->name);
+	size_t nlen = strlen(name);
 	struct signin *si = client->signin;
 	int64_t secs;
 	struct user u;
 	bool ok;
 	int rc;
 
-	str_show(cred->name, nlen, SIGNIN_KEY_MAX, shown);
-	if (si != NULL &&
-	    (secs = signin_check(si, cred->name, client->addr, client->now)) > 0) {
+	memset(wait, 0, sizeof(*wait));
+	str_show(name, nlen, SIGNIN_KEY_MAX, shown);
+	if (si != NULL && (secs = signin_check(si, name, client->addr, client->now)) > 0) {
 		log_debug("sign-in refused: user '%s' from %s is locked for %lld more seconds",
 			  shown, client->addr, (long long)secs);
 		return auth_refuse_wait(wait, 429, secs, err);
@@ -159,9 +161,9 @@ static int auth_basic(struct store *st, const struct auth_credentials *cred,
 		return auth_refuse_wait(wait, 503, 1, err);
 	}
 	rc = nlen > USER_NAME_MAX ? SK_ENOTFOUND
-				  : store_user_get_by_name(st, cred->name, &u, pwhash, err);
+				  : store_user_get_by_name(st, name, &u, pwhash, err);
 	ok = (rc == 0 || rc == SK_ENOTFOUND) &&
-	     auth_verify(rc == 0 ? pwhash : NULL, cred->password) && rc == 0;
+	     auth_verify(rc == 0 ? pwhash : NULL, password) && rc == 0;
 	if (si != NULL)
 		signin_slot_give(si);
 	sodium_memzero(pwhash, sizeof(pwhash));
@@ -170,9 +172,8 @@ static int auth_basic(struct store *st, const struct auth_credentials *cred,
 	if (!ok) {
 		int which = 0;
 
-		secs = si != NULL
-			   ? signin_failed(si, cred->name, client->addr, client->now, &which)
-			   : 0;
+		secs =
+		    si != NULL ? signin_failed(si, name, client->addr, client->now, &which) : 0;
 		log_warn("sign-in failed: user '%s' from %s", shown, client->addr);
 		if (which & SIGNIN_LOCKED_USER)
 			log_warn(
@@ -184,7 +185,7 @@ static int auth_basic(struct store *st, const struct auth_credentials *cred,
 		return sk_error_set(err, SK_EPERM, "invalid user name or password");
 	}
 	if (si != NULL)
-		signin_succeeded(si, cred->name, client->now);
+		signin_succeeded(si, name, client->now);
 	*out = u;
 	return 0;
 }
@@ -202,8 +203,50 @@ int auth_authenticate(struct store *st, const char *authorization,
 	if (cred.scheme == AUTH_BEARER)
 		rc = auth_bearer(st, cred.token, client, out, err);
 	else
-		rc = auth_basic(st, &cred, client, out, wait, err);
+		rc = auth_password(st, cred.name, cred.password, client, out, wait, err);
 out:
 	auth_credentials_clear(&cred);
 	return rc;
+}
+
+int auth_session(struct store *st, const char *cookie, int64_t idle,
+		 const struct auth_client *client, struct user *out, struct session *session,
+		 struct sk_error *err)
+{
+	char id[SESSION_RANDOM_LEN + 1];
+	struct session s;
+	struct user u;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	if (!session_cookie_id(cookie, id))
+		return sk_error_set(err, SK_EPERM,
+				    "authentication required: sign in or send Authorization: "
+				    "Bearer TOKEN");
+	secret_token_hash(id, s.hash);
+	sodium_memzero(id, sizeof(id));
+	rc = store_session_lookup(st, s.hash, idle, &u, &s.info, err);
+	if (rc == SK_ENOTFOUND) {
+		log_info("sign-in failed: unknown or ended session from %s", client->addr);
+		return sk_error_set(err, SK_EPERM, "the session has ended; sign in again");
+	}
+	if (rc == SK_EPERM)
+		log_info("sign-in failed: %s (from %s)", err->msg, client->addr);
+	if (rc != 0)
+		return rc;
+	*out = u;
+	*session = s;
+	return 0;
+}
+
+void auth_answer(struct http_response *resp, const struct auth_wait *wait, const char *msg)
+{
+	if (wait->status == 0) {
+		http_response_error(resp, 401, "unauthenticated", "%s", msg);
+		return;
+	}
+	http_response_error(resp, wait->status,
+			    wait->status == 429 ? "too_many_requests" : "unavailable", "%s",
+			    msg);
+	resp->retry_after = wait->retry_after;
 }

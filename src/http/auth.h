@@ -1,6 +1,7 @@
 /* http/auth.h: who is asking. An API request names its user with
- * "Authorization: Bearer TOKEN" (a token from `schakel token create`) or
- * "Authorization: Basic base64(name:password)". */
+ * "Authorization: Bearer TOKEN" (a token from `schakel token create`),
+ * "Authorization: Basic base64(name:password)" or, from the web console,
+ * the cookie of a session (http/session.h); the header wins. */
 #ifndef SK_HTTP_AUTH_H
 #define SK_HTTP_AUTH_H
 
@@ -8,7 +9,9 @@
 
 #include "model/user.h"
 
+struct http_response;
 struct sk_error;
+struct session;
 struct signin;
 struct store;
 
@@ -56,5 +59,26 @@ struct auth_wait {
 int auth_authenticate(struct store *st, const char *authorization,
 		      const struct auth_client *client, struct user *out,
 		      struct auth_wait *wait, struct sk_error *err);
+
+/* Check name and password as Basic does, with the same limits: 0
+ * fills *out; SK_EPERM "invalid user name or password" (the same for
+ * both), with wait->status set when the limits refused it; SK_ETEMP or
+ * SK_EIO when the store failed. Everything is borrowed. */
+int auth_password(struct store *st, const char *name, const char *password,
+		  const struct auth_client *client, struct user *out, struct auth_wait *wait,
+		  struct sk_error *err);
+
+/* Answer a refused sign-in with message msg: 429 "too_many_requests" or
+ * 503 "unavailable" with Retry-After when wait says the limits refused
+ * it, else 401 "unauthenticated". */
+void auth_answer(struct http_response *resp, const struct auth_wait *wait, const char *msg);
+
+/* The user of the session whose cookie is in the Cookie header value
+ * (NULL: none), not idle for idle seconds: 0 fills *out and *session.
+ * SK_EPERM when there is no such cookie or the session is unknown or
+ * ended; SK_ETEMP or SK_EIO when the store failed. Borrowed. */
+int auth_session(struct store *st, const char *cookie, int64_t idle,
+		 const struct auth_client *client, struct user *out, struct session *session,
+		 struct sk_error *err);
 
 #endif

@@ -1,5 +1,5 @@
 /* http/request.c: body framing, media type, path parameters, query
- * arguments and JSON bodies.
+ * arguments (numbers and time bounds) and JSON bodies.
  * SECURITY: everything here comes from the client. Numbers are parsed
  * whole with range checks; a request framed two ways (Content-Length and
  * Transfer-Encoding) is refused; query arguments are capped in number and
@@ -7,12 +7,14 @@
  * body the server has already capped at max_body. */
 #include "http/request.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "http/router.h"
 #include "lib/error.h"
 #include "lib/str.h"
+#include "registry/event_read.h"
 
 int http_request_framing(const char *content_length, int nlength, const char *transfer_encoding,
 			 size_t max_body, struct http_framing *out, struct sk_error *err)
@@ -106,6 +108,25 @@ const char *http_request_query(const struct http_request *req, const char *key)
 	return NULL;
 }
 
+int http_request_known_args(const struct http_request *req, const char *const *known,
+			    struct sk_error *err)
+{
+	char list[256] = "";
+	size_t n = 0;
+
+	for (int i = 0; i < req->nquery; i++) {
+		if (str_index(known, req->query[i].key) >= 0)
+			continue;
+		for (int k = 0; known[k] != NULL && n < sizeof(list); k++)
+			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", k ? ", " : "",
+					      known[k]);
+		return sk_error_set(err, SK_EINVAL,
+				    "unknown query argument '%.64s' (known: %s)",
+				    req->query[i].key, list);
+	}
+	return 0;
+}
+
 int http_request_query_int(const struct http_request *req, const char *key, int64_t min,
 			   int64_t max, int64_t dflt, int64_t *out, struct sk_error *err)
 {
@@ -121,6 +142,25 @@ int http_request_query_int(const struct http_request *req, const char *key, int6
 		    err, SK_EINVAL,
 		    "query argument %s must be a whole number from %lld to %lld", key,
 		    (long long)min, (long long)max);
+	*out = v;
+	return 0;
+}
+
+int http_request_query_time(const struct http_request *req, const char *key, int64_t *out,
+			    struct sk_error *err)
+{
+	const char *text = http_request_query(req, key);
+	int64_t v;
+	int rc;
+
+	if (text == NULL) {
+		*out = 0;
+		return 0;
+	}
+	if ((rc = event_read_time(text, (int64_t)str_time_now(), &v, err)) != 0) {
+		sk_error_prefix(err, "query argument %s", key);
+		return rc;
+	}
 	*out = v;
 	return 0;
 }

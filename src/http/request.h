@@ -18,6 +18,9 @@ struct store;
 struct user;
 struct router_match;
 struct http_response;
+struct session;
+struct session_config;
+struct signin;
 
 #define HTTP_QUERY_MAX	     16	  /* query arguments per request */
 #define HTTP_QUERY_BYTES_MAX 2048 /* bytes of query arguments: else 414 */
@@ -37,6 +40,11 @@ struct http_request {
 	size_t body_len;
 	const struct user *user; /* NULL on public routes */
 	struct store *st;	 /* for this request only; audit actor set */
+	/* For sign-in and sessions (http/session.h); borrowed. */
+	const char *client;		       /* client address, "-" when unknown */
+	struct signin *signin;		       /* sign-in limits; NULL: none */
+	const struct session_config *sessions; /* NULL: no sessions */
+	const struct session *session;	       /* the cookie's session, or NULL */
 };
 
 /* A handler answers req: it returns 0 with resp filled, or a negative
@@ -83,10 +91,22 @@ int http_request_id(const struct http_request *req, const char *name, const char
 /* The first value of query argument key, or NULL; borrowed. */
 const char *http_request_query(const struct http_request *req, const char *key);
 
+/* Every query argument is one of known (NULL-terminated): else
+ * SK_EINVAL naming the first unknown one and the known ones, so that a
+ * misspelt filter never widens an answer. */
+int http_request_known_args(const struct http_request *req, const char *const *known,
+			    struct sk_error *err);
+
 /* Query argument key as an integer in [min, max]; absent gives dflt.
  * SK_EINVAL names the argument and the range. */
 int http_request_query_int(const struct http_request *req, const char *key, int64_t min,
 			   int64_t max, int64_t dflt, int64_t *out, struct sk_error *err);
+
+/* Query argument key as a time bound in seconds since the epoch, in any
+ * form event_read_time() reads (ISO 8601, a date, or a span back from
+ * now such as "7d"); absent gives 0. SK_EINVAL names the argument. */
+int http_request_query_time(const struct http_request *req, const char *key, int64_t *out,
+			    struct sk_error *err);
 
 /* Paging of list endpoints: ?limit= (1..HTTP_PAGE_MAX, default
  * HTTP_PAGE_DEFAULT) and ?offset= (default 0). */

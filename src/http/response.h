@@ -15,6 +15,7 @@ struct store;
 
 #define HTTP_LOCATION_MAX 256
 #define HTTP_ALLOW_MAX	  64
+#define HTTP_COOKIE_MAX	  160
 
 /* Seconds a client should wait after a 503. */
 #define HTTP_RETRY_AFTER 5
@@ -45,6 +46,7 @@ struct http_response {
 	char next_cursor[24];		  /* "" or the X-Next-Cursor header (pages) */
 	int retry_after;		  /* seconds for Retry-After, 0: none */
 	int challenge;			  /* send WWW-Authenticate: Bearer (401) */
+	char cookie[HTTP_COOKIE_MAX];	  /* "" or the Set-Cookie header */
 };
 
 void http_response_init(struct http_response *resp);

@@ -36,7 +36,9 @@
 #include "http/request.h"
 #include "http/response.h"
 #include "http/routes.h"
+#include "http/session.h"
 #include "http/signin.h"
+#include "http/webfiles.h"
 #include "lib/buf.h"
 #include "lib/error.h"
 #include "lib/log.h"
@@ -48,12 +50,21 @@
 #define OUTFLOW_PIECE_MAX (4 * 1024 * 1024) /* the most a stream may fill at once */
 #define ACTOR_MAX	  (USER_NAME_MAX + 8)
 
+/* The Content-Security-Policy of every answer: the console's own files
+ * only, no inline script or style, never in a frame. */
+#define HTTP_CSP                                                                               \
+	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "      \
+	"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; "    \
+	"base-uri 'none'"
+
 struct http_server {
 	struct MHD_Daemon *mhd;
 	struct store_pool *pool;
 	const struct router_route *const *tables;
 	size_t max_body;
 	struct signin *signin;
+	struct session_config sessions;
+	struct webfiles *web; /* NULL: the console is not installed */
 	struct deadline *deadline;
 	atomic_int in_flight; /* requests begun and not yet completed */
 };
@@ -69,6 +80,8 @@ struct exchange {
 	struct router_match match;
 	struct user user;
 	bool has_user;
+	struct session session; /* when has_session */
+	bool has_session;
 	struct http_request req;
 	size_t query_bytes;
 	bool query_overflow;
@@ -162,6 +175,15 @@ static void log_copy(char *dst, size_t size, const char *s)
 	dst[i] = '\0';
 }
 
+/* The headers every answer carries, API or file. */
+static void server_secure(struct MHD_Response *r)
+{
+	MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP);
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+}
+
 /* Queue resp (consumed) on conn. */
 static enum MHD_Result server_send(struct exchange *ex, struct MHD_Connection *conn,
 				   struct http_response *resp)
@@ -206,7 +228,9 @@ static enum MHD_Result server_send(struct exchange *ex, struct MHD_Connection *c
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	server_secure(r);
+	if (resp->cookie[0] != '\0')
+		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, resp->cookie);
 	if (resp->location[0] != '\0')
 		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, resp->location);
 	if (resp->allow[0] != '\0')
@@ -313,30 +337,81 @@ static enum MHD_Result server_authenticate(struct exchange *ex, struct MHD_Conne
 	struct store *st;
 	int rc;
 
+	const char *cookie = authz == NULL ? MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+									 MHD_HTTP_HEADER_COOKIE)
+					   : NULL;
+	char id[SESSION_RANDOM_LEN + 1];
+	bool by_cookie = session_cookie_id(cookie, id);
+
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	client.now = (int64_t)now.tv_sec;
 	st = store_pool_get(ex->srv->pool);
-	rc = auth_authenticate(st, authz, &client, &ex->user, &wait, &err);
+	if (by_cookie)
+		rc = auth_session(st, cookie, ex->srv->sessions.idle_timeout, &client,
+				  &ex->user, &ex->session, &err);
+	else
+		rc = auth_authenticate(st, authz, &client, &ex->user, &wait, &err);
 	store_pool_put(ex->srv->pool, st);
+	*answered = true;
+	if (rc == 0 && by_cookie && session_needs_csrf(ex->method) &&
+	    !session_csrf_ok(ex->session.info.csrf, MHD_lookup_connection_value(
+							conn, MHD_HEADER_KIND, SESSION_CSRF))) {
+		log_info("%s %s: refused: session of %s without its CSRF token (from %s)",
+			 ex->method, ex->log_path, ex->user.name, ex->client);
+		return server_refuse(ex, conn, 403, "csrf",
+				     "this request needs the session's " SESSION_CSRF
+				     " header");
+	}
 	if (rc == 0) {
 		ex->has_user = true;
+		ex->has_session = by_cookie;
 		*answered = false;
 		return MHD_YES;
 	}
-	*answered = true;
 	if (rc != SK_EPERM)
 		return server_refuse_error(ex, conn, &err);
 	http_response_init(&resp);
-	if (wait.status != 0) {
-		http_response_error(&resp, wait.status,
-				    wait.status == 429 ? "too_many_requests" : "unavailable",
-				    "%s", err.msg);
-		resp.retry_after = wait.retry_after;
-	} else {
-		http_response_error(&resp, 401, "unauthenticated", "%s", err.msg);
-		resp.challenge = 1;
-	}
+	auth_answer(&resp, &wait, err.msg);
+	resp.challenge = wait.status == 0;
 	return server_send(ex, conn, &resp);
+}
+
+/* A file of the web console, from memory. */
+static enum MHD_Result server_file(struct exchange *ex, struct MHD_Connection *conn,
+				   const char *url)
+{
+	const struct webfile *f = webfiles_find(ex->srv->web, url);
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	if (f == NULL && ex->srv->web == NULL && strcmp(url, "/") == 0)
+		return server_refuse(ex, conn, 404, "not_found",
+				     "the web console is not installed (no files in "
+				     "[http] web_root)");
+	if (f == NULL)
+		return server_refuse(ex, conn, 404, "not_found", "no such file");
+	if (strcmp(ex->method, "GET") != 0 && strcmp(ex->method, "HEAD") != 0) {
+		struct http_response resp;
+
+		http_response_init(&resp);
+		http_response_error(&resp, 405, "method_not_allowed",
+				    "method %s is not allowed here; allowed: GET, HEAD",
+				    ex->method);
+		snprintf(resp.allow, sizeof(resp.allow), "GET, HEAD");
+		return server_send(ex, conn, &resp);
+	}
+	r = MHD_create_response_from_buffer(f->size, f->data, MHD_RESPMEM_PERSISTENT);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, f->type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+	server_secure(r);
+	ex->status = 200;
+	if (ex->watch != NULL)
+		deadline_disarm(ex->srv->deadline, ex->watch);
+	ret = MHD_queue_response(conn, 200, r);
+	MHD_destroy_response(r);
+	return ret;
 }
 
 /* First call: the headers are in. Refuse what breaks a limit, match the
@@ -376,6 +451,8 @@ static enum MHD_Result server_begin(struct exchange *ex, struct MHD_Connection *
 		return server_refuse(ex, conn, 400, "invalid", err.msg);
 
 	found = router_match(srv->tables, ex->method, url, &ex->match, allow);
+	if (found == ROUTER_NO_PATH && strncmp(url, "/api/", 5) != 0)
+		return server_file(ex, conn, url);
 	if (found == ROUTER_NO_PATH)
 		return server_refuse(ex, conn, 404, "not_found", "no such endpoint");
 	if (found == ROUTER_NO_METHOD) {
@@ -459,6 +536,10 @@ static enum MHD_Result server_dispatch(struct exchange *ex, struct MHD_Connectio
 	ex->req.body = buf_str(&ex->body);
 	ex->req.body_len = ex->body.len;
 	ex->req.user = ex->has_user ? &ex->user : NULL;
+	ex->req.client = ex->client;
+	ex->req.signin = ex->srv->signin;
+	ex->req.sessions = &ex->srv->sessions;
+	ex->req.session = ex->has_session ? &ex->session : NULL;
 
 	st = store_pool_get(ex->srv->pool);
 	snprintf(actor, sizeof(actor), "api:%s", ex->has_user ? ex->user.name : "-");
@@ -605,6 +686,22 @@ static int parse_listen(const char *addr, int port, struct sockaddr_storage *ss,
 			    "listen address '%s' is not a numeric IPv4 or IPv6 address", addr);
 }
 
+/* Read the console's files into srv->web; a root that does not exist
+ * leaves it NULL. */
+static int server_web_load(struct http_server *srv, const char *root, struct sk_error *err)
+{
+	int rc = webfiles_load(root, &srv->web, err);
+
+	if (rc == SK_ENOTFOUND) {
+		log_warn("the web console is not installed: %s", err->msg);
+		memset(err, 0, sizeof(*err));
+		return 0;
+	}
+	if (rc == 0)
+		log_info("web console: %zu files from %s", webfiles_count(srv->web), root);
+	return rc;
+}
+
 struct http_server *http_server_start(const struct http_server_config *cfg,
 				      struct store_pool *pool, struct sk_error *err)
 {
@@ -630,11 +727,17 @@ struct http_server *http_server_start(const struct http_server_config *cfg,
 	srv->tables = cfg->tables;
 	srv->max_body = cfg->max_body;
 	atomic_init(&srv->in_flight, 0);
+	srv->sessions = cfg->session;
+	if (cfg->web_root != NULL && server_web_load(srv, cfg->web_root, err) != 0) {
+		free(srv);
+		return NULL;
+	}
 	srv->signin = signin_new(&cfg->signin);
 	srv->deadline = deadline_start(cfg->request_timeout);
 	if (srv->deadline == NULL) {
 		sk_error_set(err, SK_EIO, "cannot start the request deadline's thread");
 		signin_free(srv->signin);
+		webfiles_free(srv->web);
 		free(srv);
 		return NULL;
 	}
@@ -657,6 +760,7 @@ struct http_server *http_server_start(const struct http_server_config *cfg,
 			     cfg->port, errno ? ": " : "", errno ? strerror(errno) : "");
 		deadline_stop(srv->deadline);
 		signin_free(srv->signin);
+		webfiles_free(srv->web);
 		free(srv);
 		return NULL;
 	}
@@ -692,5 +796,6 @@ void http_server_stop(struct http_server *srv, int grace_ms)
 	MHD_stop_daemon(srv->mhd);
 	deadline_stop(srv->deadline);
 	signin_free(srv->signin);
+	webfiles_free(srv->web);
 	free(srv);
 }

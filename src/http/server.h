@@ -1,7 +1,9 @@
 /* http/server.h: the HTTP server of schakeld (libmicrohttpd with a pool
- * of threads). It enforces the request limits, authenticates, routes,
- * hands each request a store from the pool and logs one line per
- * request. */
+ * of threads). It enforces the request limits, authenticates (and checks
+ * the CSRF token of a session), routes, hands each request a store from
+ * the pool, serves the web console's files and logs one line per
+ * request. Every answer carries the security headers (a strict
+ * Content-Security-Policy, X-Frame-Options DENY, ...). */
 #ifndef SK_HTTP_SERVER_H
 #define SK_HTTP_SERVER_H
 
@@ -10,6 +12,7 @@
 #include <stdint.h>
 
 #include "http/router.h"
+#include "http/session.h"
 #include "http/signin.h"
 
 struct sk_error;
@@ -28,13 +31,15 @@ struct store_pool;
 #define HTTP_CONNECTIONS_PER_CLIENT 32 /* open connections from one address */
 
 struct http_server_config {
-	const char *listen;	     /* numeric IPv4 or IPv6 address */
-	int port;		     /* 0 picks a free one */
-	int threads;		     /* worker threads, >= 1 */
-	size_t max_body;	     /* largest request body in bytes: else 413 */
-	int64_t request_timeout;     /* seconds to receive a whole request, >= 1 */
-	int connections_per_client;  /* open connections from one address, >= 1 */
-	struct signin_config signin; /* password sign-in limits */
+	const char *listen;	       /* numeric IPv4 or IPv6 address */
+	int port;		       /* 0 picks a free one */
+	int threads;		       /* worker threads, >= 1 */
+	size_t max_body;	       /* largest request body in bytes: else 413 */
+	int64_t request_timeout;       /* seconds to receive a whole request, >= 1 */
+	int connections_per_client;    /* open connections from one address, >= 1 */
+	struct signin_config signin;   /* password sign-in limits */
+	struct session_config session; /* sign-in sessions of the web console */
+	const char *web_root;	       /* the web console's files; NULL: none */
 	/* NULL-terminated list of route tables (router_match); borrowed. */
 	const struct router_route *const *tables;
 };
@@ -42,8 +47,10 @@ struct http_server_config {
 struct http_server;
 
 /* Start serving. cfg is copied, its tables and pool are borrowed and
- * must outlive the server. A bad address is SK_ECONFIG; failing to bind
- * is SK_EIO. Stop and free with http_server_stop(). */
+ * must outlive the server. The files of web_root are read now (a
+ * web_root that does not exist is logged and leaves the console out; a
+ * file over the limits of http/webfiles.h is SK_ETOOBIG). A bad address
+ * is SK_ECONFIG; failing to bind is SK_EIO. Stop and free with http_server_stop(). */
 struct http_server *http_server_start(const struct http_server_config *cfg,
 				      struct store_pool *pool, struct sk_error *err);
 

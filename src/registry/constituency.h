@@ -9,9 +9,11 @@
  * Reads follow access_may_read_org(): an organization the user may not
  * read, or something under it, is SK_ENOTFOUND with the same message as
  * one that does not exist; lists hold only what the user may read.
- * Writes need access_may_change_registry(): else SK_EPERM, before
- * anything is looked up. The command line acts as
- * access_local_operator(). */
+ * Writes need access_may_change_registry(), or for an organization's
+ * contacts and resources access_may_edit_org_contacts() and
+ * access_may_edit_org_resources() (a partner's own, per [portal]
+ * partners_edit): else SK_EPERM, before anything is looked up. The
+ * command line acts as access_local_operator(). */
 #ifndef SK_REGISTRY_CONSTITUENCY_H
 #define SK_REGISTRY_CONSTITUENCY_H
 
@@ -119,6 +121,15 @@ void registry_set_key_check(registry_key_check_fn fn, void *ctx);
  * organization c->org_id; fills in its id. */
 int registry_contact_add(struct store *st, const struct user *u, struct contact *c,
 			 struct sk_error *err);
+/* Changes an edit makes to a contact as stored; 0 or an error (SK_EINVAL
+ * naming the field) that leaves it unchanged. */
+typedef int (*registry_contact_edit_fn)(struct contact *c, void *ctx, struct sk_error *err);
+/* Apply edit to contact id of org_id (0: of whichever), validate it (its
+ * fingerprint against the keyring) and store it in one transaction with
+ * the read; *out (may be NULL) gets it as stored (caller clears). */
+int registry_contact_update(struct store *st, const struct user *u, int64_t org_id, int64_t id,
+			    registry_contact_edit_fn edit, void *ctx, struct contact *out,
+			    struct sk_error *err);
 /* Remove contact id of org_id (0: of whichever); *out (may be NULL)
  * gets it as it was (caller clears). */
 int registry_contact_remove(struct store *st, const struct user *u, int64_t org_id, int64_t id,

@@ -104,6 +104,9 @@ int store_contact_add(struct store *st, struct contact *c, struct sk_error *err)
  * fills in id and created of each. */
 int store_contact_add_many(struct store *st, struct contact *v, size_t n, struct sk_error *err);
 int store_contact_get(struct store *st, int64_t id, struct contact *out, struct sk_error *err);
+/* Store every field of c (by c->id; its organization does not change),
+ * with an audit row naming the fields that changed. */
+int store_contact_update(struct store *st, struct contact *c, struct sk_error *err);
 int store_contact_remove(struct store *st, int64_t id, struct sk_error *err);
 /* Contacts of one organization, or of all when org_id is 0. */
 int store_contact_each(struct store *st, int64_t org_id, store_contact_fn fn, void *ctx,
@@ -167,6 +170,36 @@ typedef int (*store_token_fn)(const struct token_info *t, void *ctx);
 int store_token_each(struct store *st, int64_t user_id, store_token_fn fn, void *ctx,
 		     struct sk_error *err);
 
+/* A new password hash for user_id, ending every session of that user but
+ * the one stored under keep_hash (NULL: all); audited. */
+int store_user_set_password(struct store *st, int64_t user_id, const char *pwhash,
+			    const char *keep_hash, struct sk_error *err);
+
+/* Sign-in sessions of the web console, stored under the hash of their
+ * cookie's id. Times are ISO 8601 UTC ("YYYY-MM-DDTHH:MM:SSZ"). */
+#define STORE_CSRF_MAX 64
+struct session_info {
+	int64_t id;
+	int64_t user_id;
+	char csrf[STORE_CSRF_MAX + 1];
+	char created[21];
+	char last_seen[21];
+	char expires[21]; /* the absolute end */
+};
+/* Store session s (user_id, csrf and expires set) under hash, first
+ * deleting the sessions past their end or idle for idle seconds; fills
+ * s->id, created and last_seen. from (the client) goes to the audit log. */
+int store_session_add(struct store *st, struct session_info *s, const char *hash, int64_t idle,
+		      const char *from, struct sk_error *err);
+/* The session stored under hash and its user: SK_ENOTFOUND if none,
+ * SK_EPERM once it is past expires or idle for idle seconds. Refreshes
+ * last_seen at most once a minute (or half of idle, when shorter). */
+int store_session_lookup(struct store *st, const char *hash, int64_t idle, struct user *u,
+			 struct session_info *out, struct sk_error *err);
+/* End (delete) the session stored under hash; audited. SK_ENOTFOUND if
+ * none. */
+int store_session_end(struct store *st, const char *hash, struct sk_error *err);
+
 /* The audit log, newest first; at most limit rows. */
 struct audit_entry {
 	int64_t id;
@@ -184,6 +217,22 @@ int store_audit_add(struct store *st, const char *action, const char *object, in
 		    const char *summary, struct sk_error *err);
 int store_audit_each(struct store *st, int limit, store_audit_fn fn, void *ctx,
 		     struct sk_error *err);
+/* Which entries store_audit_find() reads: each field set narrows the
+ * list, NULL and 0 do not. */
+struct audit_filter {
+	const char *actor;     /* exactly ("cli:alice") */
+	const char *action;    /* exactly ("ticket.update") */
+	const char *object;    /* the kind of object ("ticket"), at most 64 bytes */
+	int64_t object_id;     /* with object: that one object */
+	int64_t since, until;  /* at >= since and at < until, in seconds */
+	bool oldest_first;     /* else newest first */
+	int64_t limit, offset; /* limit 0: all */
+};
+/* The entries f selects, in order, to fn (each borrowed for the call);
+ * *total_out (may be NULL) gets how many match without limit and
+ * offset. */
+int store_audit_find(struct store *st, const struct audit_filter *f, store_audit_fn fn,
+		     void *ctx, int64_t *total_out, struct sk_error *err);
 
 /* Copying a whole store, for moving between backends. */
 struct store_copy_stats {
@@ -479,6 +528,8 @@ struct store_ticket_filter {
 	bool open_only;	    /* not resolved */
 	int type;	    /* enum ticket_type, or -1 for all */
 	const char *status; /* or NULL */
+	const char *owner;  /* a user name, "" for unowned, or NULL */
+	const char *class;  /* the requester organization's class, or NULL */
 	int64_t org_id;	    /* the requester's organization, or 0 */
 	bool queue_order;   /* priority, then the next clock's due time; else newest first */
 	size_t limit;	    /* 0: all */
@@ -597,5 +648,32 @@ struct store_notification {
  * meanwhile: then nothing is recorded. */
 int store_notification_add(struct store *st, struct store_notification *n,
 			   const int64_t *event_ids, size_t n_ids, struct sk_error *err);
+
+/* ---- statistics (store_stats.c) ----
+ * What came in and who received it, by the day events were received
+ * (UTC), for the duty officer's overview. since is an ISO 8601 UTC
+ * time ("2024-01-31T00:00:00Z"): events received from then on count. */
+
+struct store_stats_ingest {
+	char day[11];	  /* YYYY-MM-DD */
+	const char *feed; /* borrowed for the callback */
+	int64_t events;
+	int64_t recipients; /* their event-recipient rows */
+};
+typedef int (*store_stats_ingest_fn)(const struct store_stats_ingest *r, void *ctx);
+/* Events received since, by day (newest first) and feed. */
+int store_stats_ingest(struct store *st, const char *since, store_stats_ingest_fn fn, void *ctx,
+		       struct sk_error *err);
+
+struct store_stats_org {
+	int64_t org_id;
+	const char *org; /* its name, borrowed for the callback */
+	int64_t events;	 /* events it received since */
+	char last[21];	 /* when the last of them was received */
+};
+typedef int (*store_stats_org_fn)(const struct store_stats_org *r, void *ctx);
+/* The organizations that received events since, most events first. */
+int store_stats_orgs(struct store *st, const char *since, store_stats_org_fn fn, void *ctx,
+		     struct sk_error *err);
 
 #endif

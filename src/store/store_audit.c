@@ -90,8 +90,6 @@ int store_audit_many_write(struct store *st, struct audit_many *a, struct sk_err
 
 /* ---- audit log ---- */
 
-/* The audit log newest first, at most limit entries (all when limit <=
- * 0); each entry is borrowed by fn for the call. */
 int store_audit_add(struct store *st, const char *action, const char *object, int64_t id,
 		    const char *summary, struct sk_error *err)
 {
@@ -102,19 +100,111 @@ int store_audit_add(struct store *st, const char *action, const char *object, in
 	return store_finish(st, rc, err);
 }
 
-int store_audit_each(struct store *st, int limit, store_audit_fn fn, void *ctx,
-		     struct sk_error *err)
+/* The WHERE clause of f into sql, its parameters from $1; the object
+ * prefix ("ticket:") into prefix. */
+static int audit_where(const struct audit_filter *f, struct buf *sql, char prefix[96],
+		       int *next)
 {
-	struct db_stmt *s;
-	int rc;
+	int n = 1, rc = buf_append_str(sql, " FROM audit WHERE 1 = 1");
 
-	rc = store_prep(st,
-			"SELECT id, at, actor, action, object, summary FROM audit "
-			"ORDER BY id DESC LIMIT $1",
-			&s, err);
+	if (rc == 0 && f->actor != NULL)
+		rc = buf_printf(sql, " AND actor = $%d", n++);
+	if (rc == 0 && f->action != NULL)
+		rc = buf_printf(sql, " AND action = $%d", n++);
+	if (rc == 0 && f->object != NULL && f->object_id > 0) {
+		snprintf(prefix, 96, "%.64s:%lld", f->object, (long long)f->object_id);
+		rc = buf_printf(sql, " AND object = $%d", n++);
+	} else if (rc == 0 && f->object != NULL) {
+		snprintf(prefix, 96, "%.64s:", f->object);
+		rc = buf_printf(sql, " AND substr(object, 1, $%d) = $%d", n, n + 1);
+		n += 2;
+	}
+	if (rc == 0 && f->since != 0)
+		rc = buf_printf(sql, " AND at >= $%d", n++);
+	if (rc == 0 && f->until != 0)
+		rc = buf_printf(sql, " AND at < $%d", n++);
+	*next = n;
+	return rc;
+}
+
+/* Bind what audit_where() asked for, from $1; returns the next index. */
+static int audit_bind(struct db_stmt *s, const struct audit_filter *f, const char *prefix)
+{
+	char t[21];
+	int n = 1;
+
+	if (f->actor != NULL)
+		db_bind_text(s, n++, f->actor);
+	if (f->action != NULL)
+		db_bind_text(s, n++, f->action);
+	if (f->object != NULL && f->object_id <= 0)
+		db_bind_int(s, n++, (int64_t)strlen(prefix));
+	if (f->object != NULL)
+		db_bind_text(s, n++, prefix);
+	if (f->since != 0) {
+		str_time_iso((time_t)f->since, t);
+		db_bind_text(s, n++, t);
+	}
+	if (f->until != 0) {
+		str_time_iso((time_t)f->until, t);
+		db_bind_text(s, n++, t);
+	}
+	return n;
+}
+
+/* The number of entries f selects, all pages together. */
+static int audit_count(struct store *st, const struct audit_filter *f, int64_t *out,
+		       struct sk_error *err)
+{
+	char prefix[96] = "";
+	struct db_stmt *s;
+	struct buf sql;
+	int n, rc;
+
+	buf_init(&sql, 1024);
+	rc = buf_append_str(&sql, "SELECT count(*)");
+	if (rc == 0)
+		rc = audit_where(f, &sql, prefix, &n);
+	rc = rc == 0 ? store_prep(st, buf_str(&sql), &s, err)
+		     : sk_error_set(err, SK_EIO, "the audit query does not fit");
+	buf_free(&sql);
 	if (rc != 0)
 		return rc;
-	db_bind_int(s, 1, limit > 0 ? limit : INT64_MAX);
+	audit_bind(s, f, prefix);
+	if ((rc = db_step(s, err)) == 1) {
+		*out = db_col_int(s, 0);
+		db_reset(s);
+		rc = 0;
+	}
+	return rc;
+}
+
+int store_audit_find(struct store *st, const struct audit_filter *f, store_audit_fn fn,
+		     void *ctx, int64_t *total_out, struct sk_error *err)
+{
+	char prefix[96] = "";
+	struct db_stmt *s;
+	struct buf sql;
+	int64_t total = 0;
+	int n, rc;
+
+	if (total_out != NULL && (rc = audit_count(st, f, &total, err)) != 0)
+		return rc;
+	buf_init(&sql, 1024);
+	rc = buf_append_str(&sql, "SELECT id, at, actor, action, object, summary");
+	if (rc == 0)
+		rc = audit_where(f, &sql, prefix, &n);
+	if (rc == 0)
+		rc = buf_printf(&sql, " ORDER BY id%s LIMIT $%d OFFSET $%d",
+				f->oldest_first ? "" : " DESC", n, n + 1);
+	rc = rc == 0 ? store_prep(st, buf_str(&sql), &s, err)
+		     : sk_error_set(err, SK_EIO, "the audit query does not fit");
+	buf_free(&sql);
+	if (rc != 0)
+		return rc;
+	n = audit_bind(s, f, prefix);
+	db_bind_int(s, n, f->limit > 0 ? f->limit : INT64_MAX);
+	db_bind_int(s, n + 1, f->offset);
 	while ((rc = db_step(s, err)) == 1) {
 		struct audit_entry e;
 
@@ -135,5 +225,17 @@ int store_audit_each(struct store *st, int limit, store_audit_fn fn, void *ctx,
 			return rc;
 		}
 	}
+	if (rc == 0 && total_out != NULL)
+		*total_out = total;
 	return rc;
+}
+
+/* The audit log newest first, at most limit entries (all when limit <=
+ * 0). */
+int store_audit_each(struct store *st, int limit, store_audit_fn fn, void *ctx,
+		     struct sk_error *err)
+{
+	struct audit_filter f = {.limit = limit > 0 ? limit : 0};
+
+	return store_audit_find(st, &f, fn, ctx, NULL, err);
 }

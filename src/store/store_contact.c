@@ -270,6 +270,88 @@ int store_contact_find_fpr(struct store *st, const char *fpr, struct contact *ou
 	return rc;
 }
 
+/* The names of the fields of c that differ from old, ", "-joined, into
+ * out ("" when none). */
+static void contact_changes(const struct contact *old, const struct contact *c, char *out,
+			    size_t size)
+{
+	const bool diff[] = {
+	    store_text_differs(old->name, c->name),    store_text_differs(old->email, c->email),
+	    store_text_differs(old->phone, c->phone),  old->role != c->role,
+	    strcmp(old->languages, c->languages) != 0, strcmp(old->pgp_fpr, c->pgp_fpr) != 0,
+	};
+	static const char *const names[] = {"name", "email",	 "phone",
+					    "role", "languages", "pgp_fingerprint"};
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(diff) / sizeof(diff[0]); i++) {
+		int w;
+
+		if (!diff[i])
+			continue;
+		w = snprintf(out + n, size - n, "%s%s", n > 0 ? ", " : "", names[i]);
+		if (w < 0 || (size_t)w >= size - n)
+			break;
+		n += (size_t)w;
+	}
+}
+
+/* Store every field of c (found by c->id; its organization stays what it
+ * was) with an audit row naming the fields that changed; nothing when
+ * none did. SK_ENOTFOUND if there is no such contact. */
+int store_contact_update(struct store *st, struct contact *c, struct sk_error *err)
+{
+	char oname[ORG_NAME_MAX + 1], changes[128];
+	struct contact old;
+	struct db_stmt *s;
+	bool have = false;
+	int rc;
+
+	if ((rc = contact_validate(c, err)) != 0)
+		return rc;
+	if (store_vocab_name(contact_role_names, (int)c->role) == NULL)
+		return sk_error_set(err, SK_EINVAL, "contact %s has an invalid role", c->name);
+	if ((rc = store_begin(st, err)) != 0)
+		return rc;
+	if ((rc = store_contact_get(st, c->id, &old, err)) != 0)
+		goto out;
+	have = true;
+	contact_changes(&old, c, changes, sizeof(changes));
+	if (changes[0] == '\0')
+		goto out;
+	if ((rc = store_org_name(st, old.org_id, oname, NULL, err)) != 0)
+		goto out;
+	rc = store_prep(st,
+			"UPDATE contacts SET name = $1, email = $2, phone = $3, role = $4, "
+			"languages = $5, pgp_fpr = $6 WHERE id = $7",
+			&s, err);
+	if (rc != 0)
+		goto out;
+	db_bind_text(s, 1, c->name);
+	db_bind_text(s, 2, c->email);
+	db_bind_text(s, 3, c->phone);
+	db_bind_text(s, 4, contact_role_names[c->role]);
+	db_bind_text(s, 5, c->languages);
+	db_bind_text(s, 6, c->pgp_fpr);
+	db_bind_int(s, 7, c->id);
+	if ((rc = store_step_done(s, err)) != 0) {
+		sk_error_prefix(err, "updating contact %s", old.name);
+		goto out;
+	}
+	rc =
+	    store_audit(st, "contact.update", "org", old.org_id, err,
+			"updated contact %s <%s> of %s: %s", c->name, c->email, oname, changes);
+out:
+	if ((rc = store_finish(st, rc, err)) == 0) {
+		c->org_id = old.org_id;
+		memcpy(c->created, old.created, sizeof(c->created));
+	}
+	if (have)
+		contact_clear(&old);
+	return rc;
+}
+
 /* Remove contact id; SK_ENOTFOUND if there is none. */
 int store_contact_remove(struct store *st, int64_t id, struct sk_error *err)
 {

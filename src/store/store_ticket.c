@@ -227,6 +227,10 @@ int store_ticket_each(struct store *st, const struct store_ticket_filter *f, sto
 		rc = buf_printf(&sql, " AND type = $%d", n++);
 	if (rc == 0 && f->status != NULL)
 		rc = buf_printf(&sql, " AND status = $%d", n++);
+	if (rc == 0 && f->owner != NULL)
+		rc = buf_printf(&sql, " AND owner = $%d", n++);
+	if (rc == 0 && f->class != NULL)
+		rc = buf_printf(&sql, " AND class = $%d", n++);
 	if (rc == 0 && f->org_id > 0)
 		rc = buf_printf(&sql, " AND org_id = $%d", n++);
 	if (rc == 0)
@@ -248,6 +252,10 @@ int store_ticket_each(struct store *st, const struct store_ticket_filter *f, sto
 		db_bind_text(s, n++, ticket_type_names[f->type]);
 	if (f->status != NULL)
 		db_bind_text(s, n++, f->status);
+	if (f->owner != NULL)
+		db_bind_text(s, n++, f->owner);
+	if (f->class != NULL)
+		db_bind_text(s, n++, f->class);
 	if (f->org_id > 0)
 		db_bind_int(s, n++, f->org_id);
 	while ((rc = db_step(s, err)) == 1) {

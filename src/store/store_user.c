@@ -1,4 +1,5 @@
-/* store/store_user.c: users and their API tokens (stored as hashes). */
+/* store/store_user.c: users, their API tokens and their sign-in sessions
+ * (both stored only as hashes). */
 #include "store/store.h"
 
 #include <assert.h>
@@ -324,4 +325,232 @@ int store_token_each(struct store *st, int64_t user_id, store_token_fn fn, void 
 		}
 	}
 	return rc;
+}
+
+/* A new password hash for user_id; its sessions end but keep_hash's. */
+int store_user_set_password(struct store *st, int64_t user_id, const char *pwhash,
+			    const char *keep_hash, struct sk_error *err)
+{
+	char uname[USER_NAME_MAX + 1] = "";
+	struct db_stmt *s;
+	int64_t ended = 0;
+	int rc;
+
+	if (pwhash == NULL || *pwhash == '\0' || strlen(pwhash) >= 128)
+		return sk_error_set(err, SK_EINVAL, "password hash is empty or too long");
+	if ((rc = store_begin(st, err)) != 0)
+		return rc;
+	rc = store_row_by_id(st, "SELECT name FROM users WHERE id = $1", user_id, "user", &s,
+			     err);
+	if (rc != 0)
+		goto out;
+	snprintf(uname, sizeof(uname), "%s", db_col_text(s, 0) ? db_col_text(s, 0) : "");
+	db_reset(s);
+	if ((rc = store_prep(st, "UPDATE users SET pwhash = $1 WHERE id = $2", &s, err)) != 0)
+		goto out;
+	db_bind_text(s, 1, pwhash);
+	db_bind_int(s, 2, user_id);
+	if ((rc = store_step_done(s, err)) != 0)
+		goto out;
+	rc = store_prep(st, "SELECT count(*) FROM sessions WHERE user_id = $1 AND hash <> $2",
+			&s, err);
+	if (rc != 0)
+		goto out;
+	db_bind_int(s, 1, user_id);
+	db_bind_text(s, 2, keep_hash != NULL ? keep_hash : "");
+	if ((rc = db_step(s, err)) < 0)
+		goto out;
+	ended = rc == 1 ? db_col_int(s, 0) : 0;
+	db_reset(s);
+	rc = store_prep(st, "DELETE FROM sessions WHERE user_id = $1 AND hash <> $2", &s, err);
+	if (rc != 0)
+		goto out;
+	db_bind_int(s, 1, user_id);
+	db_bind_text(s, 2, keep_hash != NULL ? keep_hash : "");
+	if ((rc = store_step_done(s, err)) != 0)
+		goto out;
+	rc = store_audit(st, "user.passwd", "user", user_id, err,
+			 "changed the password of %s; ended %lld sessions", uname,
+			 (long long)ended);
+out:
+	return store_finish(st, rc, err);
+}
+
+/* ---- sessions ---- */
+
+#define SESSION_TOUCH_INTERVAL 60 /* seconds between updates of last_seen, at most */
+
+/* now and now - idle as ISO times. */
+static void session_times(int64_t idle, char now[21], char idle_cut[21])
+{
+	time_t t = str_time_now();
+
+	str_time_iso(t, now);
+	str_time_iso(t - (time_t)idle, idle_cut);
+}
+
+/* s->user_id, csrf and expires are the caller's; hash and from borrowed. */
+int store_session_add(struct store *st, struct session_info *s, const char *hash, int64_t idle,
+		      const char *from, struct sk_error *err)
+{
+	char uname[USER_NAME_MAX + 1] = "", now[21], cut[21];
+	struct db_stmt *q;
+	int64_t id = 0;
+	int rc;
+
+	if (hash == NULL || *hash == '\0' || s->csrf[0] == '\0' || !is_iso_time(s->expires))
+		return sk_error_set(err, SK_EINVAL,
+				    "a session needs a hash, a CSRF token and "
+				    "an end");
+	session_times(idle, now, cut);
+	if ((rc = store_begin(st, err)) != 0)
+		return rc;
+	rc = store_prep(st, "DELETE FROM sessions WHERE expires <= $1 OR last_seen <= $2", &q,
+			err);
+	if (rc != 0)
+		goto out;
+	db_bind_text(q, 1, now);
+	db_bind_text(q, 2, cut);
+	if ((rc = store_step_done(q, err)) != 0)
+		goto out;
+	rc = store_row_by_id(st, "SELECT name FROM users WHERE id = $1", s->user_id, "user", &q,
+			     err);
+	if (rc != 0)
+		goto out;
+	snprintf(uname, sizeof(uname), "%s", db_col_text(q, 0) ? db_col_text(q, 0) : "");
+	db_reset(q);
+	rc = store_prep(
+	    st,
+	    "INSERT INTO sessions (user_id, hash, csrf, created, last_seen, expires) "
+	    "VALUES ($1, $2, $3, $4, $4, $5) RETURNING id",
+	    &q, err);
+	if (rc != 0)
+		goto out;
+	db_bind_int(q, 1, s->user_id);
+	db_bind_text(q, 2, hash);
+	db_bind_text(q, 3, s->csrf);
+	db_bind_text(q, 4, now);
+	db_bind_text(q, 5, s->expires);
+	if ((rc = store_step_id(q, &id, err)) != 0) {
+		sk_error_prefix(err, "starting a session for %s", uname);
+		goto out;
+	}
+	rc = store_audit(st, "session.begin", "user", s->user_id, err,
+			 "%s signed in from %s (session %lld, until %s)", uname,
+			 from != NULL ? from : "-", (long long)id, s->expires);
+out:
+	if ((rc = store_finish(st, rc, err)) == 0) {
+		s->id = id;
+		memcpy(s->created, now, sizeof(now));
+		memcpy(s->last_seen, now, sizeof(now));
+	}
+	return rc;
+}
+
+/* Mark session id seen now when last_seen is a minute old, or half the
+ * idle timeout when that is shorter. Best effort: a busy database must
+ * not refuse a valid session. */
+static void session_touch(struct store *st, int64_t id, int64_t idle, const char *now,
+			  const char *last_seen)
+{
+	int64_t every = idle / 2 < SESSION_TOUCH_INTERVAL ? idle / 2 : SESSION_TOUCH_INTERVAL;
+	char before[21];
+	struct db_stmt *s;
+
+	str_time_iso(str_time_now() - (time_t)(every > 1 ? every : 1), before);
+	if (st->depth > 0 || strcmp(last_seen, before) > 0)
+		return;
+	if (store_prep(st, "UPDATE sessions SET last_seen = $1 WHERE id = $2", &s, NULL) != 0)
+		return;
+	db_bind_text(s, 1, now);
+	db_bind_int(s, 2, id);
+	store_step_done(s, NULL);
+}
+
+/* hash is borrowed. */
+int store_session_lookup(struct store *st, const char *hash, int64_t idle, struct user *u,
+			 struct session_info *out, struct sk_error *err)
+{
+	struct session_info si;
+	char now[21], cut[21];
+	struct user who;
+	struct db_stmt *s;
+	int rc;
+
+	memset(&si, 0, sizeof(si));
+	rc = store_prep(st,
+			"SELECT " USER_COLS ", x.id, x.csrf, x.created, x.last_seen, x.expires "
+			"FROM sessions x JOIN users u ON u.id = x.user_id WHERE x.hash = $1",
+			&s, err);
+	if (rc != 0)
+		return rc;
+	db_bind_text(s, 1, hash != NULL ? hash : "");
+	if ((rc = db_step(s, err)) < 0)
+		return rc;
+	if (rc == 0)
+		return sk_error_set(err, SK_ENOTFOUND, "unknown session");
+	rc = user_from_row(s, &who, err);
+	si.id = db_col_int(s, 5);
+	si.user_id = who.id;
+	if (rc == 0 &&
+	    (store_copy_text(si.csrf, sizeof(si.csrf), db_col_text(s, 6)) != 0 ||
+	     store_copy_text(si.created, sizeof(si.created), db_col_text(s, 7)) != 0 ||
+	     store_copy_text(si.last_seen, sizeof(si.last_seen), db_col_text(s, 8)) != 0 ||
+	     store_copy_text(si.expires, sizeof(si.expires), db_col_text(s, 9)) != 0))
+		rc = sk_error_set(err, SK_EIO, "session %lld in the database is damaged",
+				  (long long)si.id);
+	db_reset(s);
+	if (rc != 0)
+		return rc;
+	session_times(idle, now, cut);
+	if (strcmp(si.expires, now) <= 0)
+		return sk_error_set(err, SK_EPERM,
+				    "the session of %s ended at %s; sign in again", who.name,
+				    si.expires);
+	if (strcmp(si.last_seen, cut) <= 0)
+		return sk_error_set(err, SK_EPERM,
+				    "the session of %s was idle too long; sign in again",
+				    who.name);
+	session_touch(st, si.id, idle, now, si.last_seen);
+	*u = who;
+	*out = si;
+	return 0;
+}
+
+/* hash is borrowed. */
+int store_session_end(struct store *st, const char *hash, struct sk_error *err)
+{
+	char uname[USER_NAME_MAX + 1] = "";
+	struct db_stmt *s;
+	int64_t id = 0, user_id = 0;
+	int rc;
+
+	if ((rc = store_begin(st, err)) != 0)
+		return rc;
+	rc = store_prep(st,
+			"SELECT x.id, u.id, u.name FROM sessions x JOIN users u "
+			"ON u.id = x.user_id WHERE x.hash = $1",
+			&s, err);
+	if (rc != 0)
+		goto out;
+	db_bind_text(s, 1, hash != NULL ? hash : "");
+	if ((rc = db_step(s, err)) < 0)
+		goto out;
+	if (rc == 0) {
+		rc = sk_error_set(err, SK_ENOTFOUND, "unknown session");
+		goto out;
+	}
+	id = db_col_int(s, 0);
+	user_id = db_col_int(s, 1);
+	snprintf(uname, sizeof(uname), "%s", db_col_text(s, 2) ? db_col_text(s, 2) : "");
+	db_reset(s);
+	if ((rc = store_prep(st, "DELETE FROM sessions WHERE id = $1", &s, err)) != 0)
+		goto out;
+	db_bind_int(s, 1, id);
+	if ((rc = store_step_done(s, err)) != 0)
+		goto out;
+	rc = store_audit(st, "session.end", "user", user_id, err,
+			 "%s signed out (session %lld)", uname, (long long)id);
+out:
+	return store_finish(st, rc, err);
 }

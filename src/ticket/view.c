@@ -192,10 +192,37 @@ static int add_party(int64_t id, int64_t org_id, const char *address, void *ctx)
 	return 0;
 }
 
+json_t *ticket_view_audit(const struct audit_entry *e)
+{
+	const char *colon = strrchr(e->object, ':');
+	json_t *v = json_object();
+	int64_t id = 0;
+
+	if (colon != NULL && str_to_i64(colon + 1, 1, INT64_MAX, &id) != 0)
+		id = 0;
+	json_object_set_new(v, "id", json_integer(e->id));
+	json_object_set_new(v, "time", json_string(e->at));
+	json_object_set_new(v, "actor", json_string(e->actor));
+	json_object_set_new(v, "action", json_string(e->action));
+	json_object_set_new(v, "object",
+			    colon != NULL ? json_stringn(e->object, (size_t)(colon - e->object))
+					  : json_string(e->object));
+	json_object_set_new(v, "object_id", id > 0 ? json_integer(id) : json_null());
+	json_object_set_new(v, "summary", json_string(e->summary));
+	return v;
+}
+
+static int add_audit(const struct audit_entry *e, void *ctx)
+{
+	json_array_append_new(ctx, ticket_view_audit(e));
+	return 0;
+}
+
 json_t *ticket_view_full(struct store *st, const struct user *u, int64_t id,
 			 struct sk_error *err)
 {
-	json_t *messages, *items, *links, *parties, *j = NULL;
+	struct audit_filter af = {.object = "ticket", .object_id = id, .oldest_first = true};
+	json_t *messages, *items, *links, *parties, *history, *j = NULL;
 	struct ticket t;
 
 	if (access_may_handle_tickets(u, err) != 0)
@@ -204,22 +231,26 @@ json_t *ticket_view_full(struct store *st, const struct user *u, int64_t id,
 	items = json_array();
 	links = json_array();
 	parties = json_array();
+	history = json_array();
 	if (store_ticket_get(st, id, &t, err) == 0 &&
 	    store_ticket_message_each(st, id, add_message, messages, err) == 0 &&
 	    add_parts(st, messages, err) == 0 &&
 	    store_ticket_item_each(st, id, add_item, items, err) == 0 &&
 	    store_ticket_link_each(st, id, add_link, links, err) == 0 &&
-	    store_ticket_party_each(st, id, add_party, parties, err) == 0) {
+	    store_ticket_party_each(st, id, add_party, parties, err) == 0 &&
+	    store_audit_find(st, &af, add_audit, history, NULL, err) == 0) {
 		j = ticket_view_fields(&t);
 		json_object_set(j, "messages", messages);
 		json_object_set(j, "items", items);
 		json_object_set(j, "links", links);
 		json_object_set(j, "parties", parties);
+		json_object_set(j, "history", history);
 	}
 	json_decref(messages);
 	json_decref(items);
 	json_decref(links);
 	json_decref(parties);
+	json_decref(history);
 	return j;
 }
 

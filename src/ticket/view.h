@@ -37,9 +37,16 @@ json_t *ticket_view_queued(const struct ticket *t, const struct sla_config *sla,
 
 /* Ticket id whole, as user u may read it (access_may_handle_tickets():
  * staff only; else NULL with SK_EPERM): the fields with "messages",
- * "items", "links" and "parties"; NULL with err set if it cannot be
- * read. */
+ * "items", "links", "parties" and "history" (its audit entries, oldest
+ * first); NULL with err set if it cannot be read. */
 json_t *ticket_view_full(struct store *st, const struct user *u, int64_t id,
 			 struct sk_error *err);
+
+/* An audit entry as JSON: "id", "time", "actor", "action", "object"
+ * (the kind, "ticket"), "object_id" (null when the entry names none) and
+ * "summary": the items of GET /api/v1/audit and of a ticket's history.
+ * e is borrowed. */
+struct audit_entry;
+json_t *ticket_view_audit(const struct audit_entry *e);
 
 #endif

@@ -23,6 +23,7 @@
 
 #include "access/access.h"
 #include "http/api_keys.h"
+#include "http/api_portal.h"
 #include "http/api_tickets.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -63,6 +64,15 @@ struct expect {
 static const struct expect expects[] = {
     {"GET", "/healthz", "/healthz", NULL, {200, 200, 200, 200, 200, 200}},
     {"GET", "/api/v1/me", "/api/v1/me", NULL, {200, 200, 200, 200, 200, 401}},
+    {"POST", "/api/v1/session", "/api/v1/session",
+     "{\"name\":\"nobody\",\"password\":\"not the password\"}",
+     {401, 401, 401, 401, 401, 401}},
+    /* Only a request signed in by its cookie has a session. */
+    {"GET", "/api/v1/session", "/api/v1/session", NULL, {401, 401, 401, 401, 401, 401}},
+    {"DELETE", "/api/v1/session", "/api/v1/session", NULL, {401, 401, 401, 401, 401, 401}},
+    {"POST", "/api/v1/me/password", "/api/v1/me/password",
+     "{\"current\":\"not the password\",\"new\":\"a long new password\"}",
+     {403, 403, 403, 403, 403, 401}},
     {"GET", "/api/v1/orgs", "/api/v1/orgs", NULL, {200, 200, 200, 200, 200, 401}},
     {"POST", "/api/v1/orgs", "/api/v1/orgs",
      "{\"name\":\"New Rail\",\"kind\":\"constituent\",\"class\":\"oes\",\"sector\":\"transport/rail\"}",
@@ -86,6 +96,8 @@ static const struct expect expects[] = {
      {201, 201, 403, 403, 403, 401}},
     {"GET", "/api/v1/orgs/{id}/contacts/{cid}", "/api/v1/orgs/{org}/contacts/{contact}", NULL,
      {200, 200, 200, 200, 404, 401}},
+    {"PATCH", "/api/v1/orgs/{id}/contacts/{cid}", "/api/v1/orgs/{org}/contacts/{contact}",
+     "{\"phone\":\"+32 2 555 01 01\"}", {200, 200, 403, 403, 403, 401}},
     {"DELETE", "/api/v1/orgs/{id}/contacts/{cid}", "/api/v1/orgs/{org}/contacts/{contact}", NULL,
      {204, 204, 403, 403, 403, 401}},
     {"GET", "/api/v1/orgs/{id}/members", "/api/v1/orgs/{liaison}/members", NULL,
@@ -129,6 +141,18 @@ static const struct expect expects[] = {
      {404, 404, 403, 403, 403, 401}},
     {"POST", "/api/v1/mail/{id}/drop", "/api/v1/mail/999999/drop", NULL,
      {404, 404, 403, 403, 403, 401}},
+    {"GET", "/api/v1/audit", "/api/v1/audit?object=org&object_id={org}", NULL,
+     {200, 200, 403, 403, 403, 401}},
+    {"GET", "/api/v1/stats/ingest", "/api/v1/stats/ingest?days=7", NULL,
+     {200, 200, 403, 403, 403, 401}},
+    {"GET", "/api/v1/stats/orgs", "/api/v1/stats/orgs?days=7", NULL,
+     {200, 200, 403, 403, 403, 401}},
+    {"GET", "/api/v1/reports", "/api/v1/reports", NULL, {200, 200, 200, 200, 200, 401}},
+    /* The contact is the organization's: another's partner names no
+     * contact of its own (400). */
+    {"POST", "/api/v1/reports", "/api/v1/reports",
+     "{\"subject\":\"Phishing\",\"text\":\"We see phishing at 198.51.100.7.\",\"contact_id\":{contact}}",
+     {403, 403, 201, 400, 400, 401}},
 };
 /* clang-format on */
 #define NEXPECTS (sizeof(expects) / sizeof(expects[0]))
@@ -255,9 +279,16 @@ static int setup(void **state)
 	f->cfg = config_new();
 	config_set(f->cfg, "tickets", "tag", "CERT.test");
 	config_set(f->cfg, "mail", "from", "cert@example.test");
+	if (getenv("SCHAKEL_SRCDIR") != NULL) {
+		char dir[512];
+
+		snprintf(dir, sizeof(dir), "%s/share/templates", getenv("SCHAKEL_SRCDIR"));
+		config_set(f->cfg, "notify", "templates", dir);
+	}
 	if (intake_config_read(f->cfg, &f->tickets, &err) != 0)
 		fail_msg("ticket settings: %s", err.msg);
 	api_tickets_configure(&f->tickets);
+	api_portal_configure(&f->tickets);
 	/* An empty keyring of schakel's for /api/v1/keys. */
 	snprintf(f->keyring, sizeof(f->keyring), "%s/gnupg", f->dir);
 	if (mkdir(f->keyring, 0700) != 0)
@@ -278,6 +309,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	fixture_empty(f);
+	access_set_partner_edit(ACCESS_PARTNER_EDIT_NO);
 	intake_config_free(&f->tickets);
 	config_free(f->cfg);
 	kill_agent(f->keyring);
@@ -634,6 +666,106 @@ static void test_partner_contacts(void **state)
 	json_decref(j);
 }
 
+/* "may" of GET /api/v1/me as u: the members that are true, as
+ * "tickets,registry,...". */
+static const char *may_of(struct fixture *f, const struct user *u)
+{
+	static const char *const names[] = {"tickets",	      "registry", "edit_contacts",
+					    "edit_resources", "report",	  "audit"};
+	static char out[128];
+	json_t *j = NULL;
+	size_t n = 0;
+
+	assert_int_equal(as(f, u, "GET", "/api/v1/me", NULL, &j), 200);
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (json_is_true(json_object_get(json_object_get(j, "may"), names[i])))
+			n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s", n ? "," : "",
+					      names[i]);
+	json_decref(j);
+	return out;
+}
+
+/* [portal] partners_edit: contacts lets a partner change its own
+ * organization's contacts, all its resources too; never another's or a
+ * member's. */
+static void test_partner_edit(void **state)
+{
+	static const char *contact =
+	    "{\"name\":\"Mine\",\"email\":\"mine@energy.example\",\"role\":\"abuse\"}";
+	static const char *prefix = "{\"type\":\"prefix\",\"value\":\"192.0.2.0/24\"}";
+	struct fixture *f = *state;
+	const struct user *eve = &f->users[W_ORG], *pat = &f->users[W_LIAISON];
+	json_t *j = NULL;
+
+	assert_string_equal(may_of(f, eve), "report");
+	assert_string_equal(may_of(f, &f->users[W_ANALYST]),
+			    "tickets,registry,edit_contacts,edit_resources,audit");
+	assert_int_equal(as(f, eve, "GET", "/api/v1/me", NULL, &j), 200);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "org"), "id")),
+			 f->org);
+	assert_false(json_is_true(json_object_get(json_object_get(j, "org"), "is_liaison")));
+	json_decref(j);
+	assert_int_equal(as(f, pat, "GET", "/api/v1/me", NULL, &j), 200);
+	assert_true(json_is_true(json_object_get(json_object_get(j, "org"), "is_liaison")));
+	json_decref(j);
+	assert_int_equal(as(f, &f->users[W_ADMIN], "GET", "/api/v1/me", NULL, &j), 200);
+	assert_true(json_is_null(json_object_get(j, "org")));
+	json_decref(j);
+
+	access_set_partner_edit(ACCESS_PARTNER_EDIT_CONTACTS);
+	assert_string_equal(may_of(f, eve), "edit_contacts,report");
+	assert_int_equal(as(f, eve, "POST", "/api/v1/orgs/{org}/contacts", contact, &j), 201);
+	assert_string_equal(json_string_value(json_object_get(j, "email")),
+			    "mine@energy.example");
+	json_decref(j);
+	assert_int_equal(as(f, eve, "PATCH", "/api/v1/orgs/{org}/contacts/{contact}",
+			    "{\"phone\":\"+32 2 555 01 01\"}", &j),
+			 200);
+	assert_string_equal(json_string_value(json_object_get(j, "phone")), "+32 2 555 01 01");
+	json_decref(j);
+	/* Another organization's, a member's: no. */
+	assert_int_equal(as(f, eve, "POST", "/api/v1/orgs/{other}/contacts", contact, NULL),
+			 403);
+	assert_int_equal(as(f, eve, "POST", "/api/v1/orgs/{liaison}/contacts", contact, NULL),
+			 403);
+	assert_int_equal(as(f, pat, "PATCH", "/api/v1/orgs/{org}/contacts/{contact}",
+			    "{\"phone\":\"+32 2 555 09 09\"}", NULL),
+			 403);
+	assert_int_equal(
+	    as(f, pat, "DELETE", "/api/v1/orgs/{org}/contacts/{contact}", NULL, NULL), 403);
+	/* The contact through another organization's path is not found. */
+	assert_int_equal(as(f, pat, "PATCH", "/api/v1/orgs/{liaison}/contacts/{contact}",
+			    "{\"phone\":\"+32 2 555 09 09\"}", NULL),
+			 404);
+	assert_int_equal(as(f, eve, "GET", "/api/v1/orgs/{org}/contacts/{contact}", NULL, &j),
+			 200);
+	assert_string_equal(json_string_value(json_object_get(j, "phone")), "+32 2 555 01 01");
+	json_decref(j);
+	/* Resources stay staff's. */
+	assert_int_equal(as(f, eve, "POST", "/api/v1/orgs/{org}/resources", prefix, NULL), 403);
+	assert_int_equal(as(f, eve, "DELETE", "/api/v1/orgs/{org}/resources/{res}", NULL, NULL),
+			 403);
+	assert_int_equal(
+	    as(f, eve, "DELETE", "/api/v1/orgs/{org}/contacts/{contact}", NULL, NULL), 204);
+
+	access_set_partner_edit(ACCESS_PARTNER_EDIT_ALL);
+	assert_string_equal(may_of(f, eve), "edit_contacts,edit_resources,report");
+	assert_int_equal(as(f, eve, "POST", "/api/v1/orgs/{org}/resources", prefix, NULL), 201);
+	assert_int_equal(as(f, pat, "POST", "/api/v1/orgs/{org}/resources",
+			    "{\"type\":\"asn\",\"value\":\"AS64500\"}", NULL),
+			 403);
+	assert_int_equal(as(f, &f->users[W_OTHER], "DELETE",
+			    "/api/v1/orgs/{org}/resources/{res}", NULL, NULL),
+			 403);
+	assert_int_equal(as(f, eve, "DELETE", "/api/v1/orgs/{org}/resources/{res}", NULL, NULL),
+			 204);
+	/* The organization itself and its memberships stay staff's. */
+	assert_int_equal(
+	    as(f, eve, "PATCH", "/api/v1/orgs/{org}", "{\"notes\":\"mine\"}", NULL), 403);
+	access_set_partner_edit(ACCESS_PARTNER_EDIT_NO);
+}
+
 /* The rules of access.h on their own. */
 static void test_rules(void **state)
 {
@@ -681,6 +813,49 @@ static void test_rules(void **state)
 	assert_int_equal(scope, f->other);
 	assert_int_equal(access_event_scope(&f->users[W_ADMIN], 0, &scope, &err), 0);
 	assert_int_equal(scope, 0);
+	/* Partners' edits of their own organization, per setting. */
+	for (int e = ACCESS_PARTNER_EDIT_NO; e <= ACCESS_PARTNER_EDIT_ALL; e++) {
+		access_set_partner_edit((enum access_partner_edit)e);
+		for (int w = 0; w < W_N; w++) {
+			const struct user *u = w == W_NONE ? NULL : &f->users[w];
+			bool staff = w == W_ADMIN || w == W_ANALYST;
+			int64_t own = u != NULL && u->org_id > 0 ? u->org_id : f->org;
+
+			assert_int_equal(
+			    access_may_edit_org_contacts(u, own, &err),
+			    staff || (u != NULL && e >= ACCESS_PARTNER_EDIT_CONTACTS)
+				? 0
+				: SK_EPERM);
+			assert_int_equal(access_may_edit_org_resources(u, own, &err),
+					 staff || (u != NULL && e == ACCESS_PARTNER_EDIT_ALL)
+					     ? 0
+					     : SK_EPERM);
+			assert_int_equal(
+			    access_may_edit_org_contacts(u, f->other, &err),
+			    staff || (w == W_OTHER && e >= ACCESS_PARTNER_EDIT_CONTACTS)
+				? 0
+				: SK_EPERM);
+			assert_int_equal(access_may_report(u, &err),
+					 u != NULL && !staff ? 0 : SK_EPERM);
+			assert_int_equal(access_may_read_audit(u, &err), staff ? 0 : SK_EPERM);
+		}
+		/* A liaison's partner never changes its member's. */
+		assert_int_equal(
+		    access_may_edit_org_contacts(&f->users[W_LIAISON], f->org, &err), SK_EPERM);
+		assert_int_equal(access_may_edit_org_contacts(&unbound, f->org, &err),
+				 SK_EPERM);
+		assert_int_equal(access_may_report(&unbound, &err), SK_EPERM);
+	}
+	access_set_partner_edit(ACCESS_PARTNER_EDIT_NO);
+	/* Reports: a partner its own organization's, staff any. */
+	assert_int_equal(access_report_scope(&f->users[W_ORG], 0, &scope, &err), 0);
+	assert_int_equal(scope, f->org);
+	assert_int_equal(access_report_scope(&f->users[W_LIAISON], f->org, &scope, &err),
+			 SK_EPERM);
+	assert_int_equal(access_report_scope(&unbound, 0, &scope, &err), SK_EPERM);
+	assert_int_equal(access_report_scope(NULL, 0, &scope, &err), SK_EPERM);
+	assert_int_equal(access_report_scope(&f->users[W_ANALYST], f->other, &scope, &err), 0);
+	assert_int_equal(scope, f->other);
 	/* The command line acts as the local admin. */
 	assert_int_equal(access_local_operator()->role, USER_ROLE_ADMIN);
 }
@@ -691,6 +866,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_every_route_every_role, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_partner_tickets, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_partner_contacts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_partner_edit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
 	};
 
