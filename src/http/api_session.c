@@ -11,13 +11,13 @@
 #include <time.h>
 
 #include "access/account.h"
+#include "http/api_registry.h"
 #include "http/auth.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "http/session.h"
 #include "lib/error.h"
 #include "lib/str.h"
-#include "registry/exchange.h"
 #include "store/store.h"
 
 #define ACTOR_MAX (USER_NAME_MAX + 8)
@@ -41,11 +41,17 @@ static struct auth_client session_client(const struct http_request *req)
 	return c;
 }
 
-/* {"user": as GET /api/v1/me, "csrf_token", "expires", "idle_timeout"}. */
-static json_t *session_json(const struct user *u, const struct session_info *si, int64_t idle)
+/* {"user": as GET /api/v1/me, "csrf_token", "expires", "idle_timeout"};
+ * NULL with err set when the store fails. */
+static json_t *session_json(struct store *st, const struct user *u,
+			    const struct session_info *si, int64_t idle, struct sk_error *err)
 {
-	return json_pack("{s:o, s:s, s:s, s:I}", "user", exchange_user_json(u), "csrf_token",
-			 si->csrf, "expires", si->expires, "idle_timeout", (json_int_t)idle);
+	json_t *me = api_me_json(st, u, err);
+
+	if (me == NULL)
+		return NULL;
+	return json_pack("{s:o, s:s, s:s, s:I}", "user", me, "csrf_token", si->csrf, "expires",
+			 si->expires, "idle_timeout", (json_int_t)idle);
 }
 
 /* The strings a and b of the JSON object body into *va and *vb. */
@@ -95,8 +101,14 @@ static int api_session_begin(struct http_request *req, struct http_response *res
 	store_set_actor(req->st, actor);
 	rc = store_session_add(req->st, &si, hash, cfg->idle_timeout, client.addr, err);
 	if (rc == 0) {
-		http_response_json(resp, 201, session_json(&u, &si, cfg->idle_timeout));
-		session_set_cookie(resp->cookie, id, cfg->cookie_secure);
+		json_t *answer = session_json(req->st, &u, &si, cfg->idle_timeout, err);
+
+		if (answer == NULL) {
+			rc = err->code != 0 ? err->code : SK_EIO;
+		} else {
+			http_response_json(resp, 201, answer);
+			session_set_cookie(resp->cookie, id, cfg->cookie_secure);
+		}
 	}
 	explicit_bzero(id, sizeof(id));
 out:
@@ -120,12 +132,14 @@ static int api_session_get(struct http_request *req, struct http_response *resp,
 			   struct sk_error *err)
 {
 	const struct session *s = session_of(req, resp);
+	json_t *answer;
 
-	(void)err;
-	if (s != NULL)
-		http_response_json(
-		    resp, 200,
-		    session_json(req->user, &s->info, session_cfg(req)->idle_timeout));
+	if (s == NULL)
+		return 0;
+	answer = session_json(req->st, req->user, &s->info, session_cfg(req)->idle_timeout, err);
+	if (answer == NULL)
+		return err->code != 0 ? err->code : SK_EIO;
+	http_response_json(resp, 200, answer);
 	return 0;
 }
 
