@@ -105,6 +105,11 @@ export function section(title, ...children) {
   return h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, title), ...children);
 }
 
+// A polite status line beside a form ("Saved."), read out when it changes.
+export function status() {
+  return h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
+}
+
 // Replaces old with new, keeping the keyboard focus on the same link or
 // button (by href or data-key) when it was inside.
 export function swap(oldEl, newEl) {
