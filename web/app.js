@@ -81,7 +81,7 @@ function shell() {
   $('signout').textContent = t('nav.signout');
   $('signout').hidden = !user;
   $('who').hidden = !user;
-  $('who').textContent = user ? `${user.name} · ${t(`role.${user.role}`)}${user.org ? ` · ${user.org.name}` : ''}` : '';
+  $('who').textContent = user ? `${user.name} · ${user.org ? user.org.name : t(`role.${user.role}`)}` : '';
   $('zone').textContent = t('common.zone', { zone: zoneName() });
   $('brand').setAttribute('href', user ? home() : '#/signin');
   const nav = $('nav');

@@ -105,8 +105,7 @@ export function section(title, ...children) {
   return h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, title), ...children);
 }
 
-
-// A short-lived polite status next to a form ("Saved.").
+// A polite status line beside a form ("Saved."), read out when it changes.
 export function status() {
   return h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
 }

@@ -4,7 +4,7 @@
 // lib/thread.js: a ticket's mail thread. Every body is shown as text in a
 // <pre>; the HTML of a mail is never rendered.
 
-import { h, field, input } from './dom.js';
+import { h, field, input, select } from './dom.js';
 import { onSubmit } from './alert.js';
 import { t } from './i18n.js';
 import { fmtTime } from './time.js';
@@ -57,11 +57,22 @@ export function message(m, party, onDecrypt) {
     body(m, onDecrypt));
 }
 
-// The whole thread, oldest first. parties: [{id, address, org_id}].
+// The whole thread, oldest first. parties: [{id, address, org_id}]. With
+// parties, a select narrows it to the requester's or one party's thread.
 export function thread(messages, parties, onDecrypt) {
   const byId = new Map((parties || []).map((p) => [p.id, p.address || `#${p.org_id}`]));
   if (!messages || !messages.length) return h('p', { class: 'empty' }, t('thread.none'));
-  return h('div', { class: 'thread' }, messages.map((m) => message(m, byId.get(m.party_id), onDecrypt)));
+  const list = h('div', { class: 'thread' });
+  const show = (which) => {
+    const keep = (m) => which === '' || (which === 'requester' ? m.party_id === null && m.kind !== 'comment' : String(m.party_id) === which);
+    list.replaceChildren(...messages.filter(keep).map((m) => message(m, byId.get(m.party_id), onDecrypt)));
+  };
+  show('');
+  if (!byId.size) return list;
+  const pick = select('which', [['', t('thread.all')], ['requester', t('thread.requester')],
+    ...[...byId].map(([id, who]) => [String(id), t('thread.party', { who })])], '');
+  pick.addEventListener('change', () => show(pick.value));
+  return h('div', null, h('div', { class: 'filters' }, field(t('thread.show'), pick)), list);
 }
 
 // A decrypted part's clear text, shown once and never stored.

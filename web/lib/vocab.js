@@ -19,7 +19,6 @@ export const TICKET_STATUSES = {
 export const ALL_TICKET_STATUSES = [...new Set(Object.values(TICKET_STATUSES).flat())];
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 export const CONTACT_ROLES = ['operational-24x7', 'abuse', 'management', 'other'];
-export const LANGUAGES = ['nl', 'fr', 'de', 'en'];
 export const MAIL_STATUSES = ['queued', 'held', 'sent', 'failed'];
 
 // [['', anyLabel], ...values] for a filter select.

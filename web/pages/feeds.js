@@ -57,9 +57,10 @@ export default {
         const res = await api('GET', query('/stats/orgs', { days }));
         perOrg = swap(perOrg, table([
           { label: t('org.name'), value: (r) => orgLink(r.org_id, names, r.org) },
-          { label: t('feeds.events'), class: 'num', value: (r) => String(r.events) },
+          { label: t('feeds.events'), class: 'num', value: (r) => h('a', {
+            href: query('#/feeds', { days, org: r.org_id }), 'aria-label': t('feeds.show_events', { n: r.events, org: r.org }),
+          }, String(r.events)) },
           { label: t('feeds.last'), class: 'nowrap', value: (r) => fmtTime(r.last) },
-          { label: t('feeds.latest'), value: (r) => h('a', { href: query('#/feeds', { days, org: r.org_id }) }, t('feeds.show_events')) },
         ], res.items));
       }),
       params.org ? guard(async () => {

@@ -73,7 +73,7 @@ export default {
       recent = swap(recent, table(columns(t, null), rp.items));
     };
     const act = (r, what) => guard(async () => {
-      if (what === 'drop' && !window.confirm(t('mail.confirm_drop', { id: r.id, to: r.recipients }))) return;
+      if (!window.confirm(t(`mail.confirm_${what}`, { id: r.id, to: r.recipients, why: r.held || '' }))) return;
       await api('POST', `/mail/${r.id}/${what}`);
       await load();
       showNotice(t(what === 'drop' ? 'mail.dropped' : 'mail.released', { id: r.id }));

@@ -48,9 +48,13 @@ export default {
         await draw(formId);
         showNotice(done);
       });
-      const contactForm = h('div', { id: 'contact-edit' });
+      const contactTitle = h('summary');
+      const contactForm = h('div');
+      const contactBox = h('details', { class: 'sub', id: 'contact-edit' }, contactTitle, contactForm);
       const editContact = (c) => {
-        clear(contactForm).append(h('h3', null, c ? t('contact.edit', { name: c.name }) : t('contact.new')),
+        contactTitle.textContent = c ? t('contact.edit', { name: c.name }) : t('contact.new');
+        contactBox.open = !!c;
+        clear(contactForm).append(
           editForm('form-contact', contactFields(c, t), c ? t('common.save') : t('contact.add'), (d) => act('form-contact',
             () => api(c ? 'PATCH' : 'POST', c ? `${base}/contacts/${c.id}` : `${base}/contacts`, contactBody(d)),
             c ? t('contact.saved') : t('contact.added')), 'form-grid'));
@@ -104,18 +108,20 @@ export default {
             [t('org.country'), org.country], [t('org.status'), org.status], [t('org.notes'), org.notes],
             [t('org.created'), fmtTime(org.created)], [t('org.updated'), fmtTime(org.updated)],
           ])),
-          edit ? section(t('org.edit'), editForm('form-org', orgFields(org, t), t('common.save'), (d) => act('form-org', async () => {
-            await api('PATCH', base, orgBody(d, org));
-            forgetOrgs();
-          }, t('org.saved')))) : null),
-        section(t('org.contacts'), table(contactCols, contacts.items || []), contactForm),
+          edit ? h('details', { class: 'card', open: focusId === 'form-org' }, h('summary', null, t('org.edit')),
+            editForm('form-org', orgFields(org, t), t('common.save'), (d) => act('form-org', async () => {
+              await api('PATCH', base, orgBody(d, org));
+              forgetOrgs();
+            }, t('org.saved')))) : null),
+        section(t('org.contacts'), table(contactCols, contacts.items || []), edit ? contactBox : null),
         section(t('org.resources'), table(resCols, resources.items || []), edit
           ? editForm('form-resource', resourceFields(t), t('resource.add'), (d) => act('form-resource',
             () => api('POST', `${base}/resources`, resourceBody(d)), t('resource.added_ok')), 'form-grid') : null),
         isLiaison ? section(t('org.members'), orgTable(members.items || [], t, removeMember), memberAdd) : null,
         section(t('org.liaisons'), orgTable(liaisons.items || [], t, null)));
       const f = focusId && document.getElementById(focusId);
-      if (f) (f.querySelector('input, select, textarea') || f).focus();
+      const closed = f && f.closest('details:not([open])');
+      if (f) (closed ? closed.querySelector('summary') : f.querySelector('input, select, textarea') || f).focus();
     };
     await draw(null);
   },

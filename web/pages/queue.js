@@ -58,7 +58,9 @@ export default {
         class: r.breached && r.breached.length ? 'breached' : null,
       }), t('queue.caption')));
       const shown = rows.length < (page.total || 0) ? t('queue.shown', { n: rows.length, total: page.total }) : t('queue.count', { n: rows.length });
-      info.textContent = `${shown} · ${t('queue.refreshed', { time: fmtTime(new Date().toISOString()) })}`;
+      const late = rows.filter((r) => r.breached && r.breached.length).length;
+      info.textContent = [shown, late ? t('queue.breached', { n: late }) : null,
+        t('queue.refreshed', { time: fmtTime(new Date().toISOString()) })].filter(Boolean).join(' · ');
     };
     onSubmit(form, async (data) => {
       FILTERS.forEach((k) => { filters[k] = (data[k] || '').trim(); });

@@ -70,10 +70,11 @@ function textForm(id, label, button, extra, send) {
 
 function replyForm(tk, ctx, save) {
   const { t } = ctx;
-  const to = [[tk.requester, t('ticket.to_requester', { who: tk.requester })],
+  const to = [...(tk.requester ? [[tk.requester, t('ticket.to_requester', { who: tk.requester })]] : []),
     ...(tk.parties || []).filter((p) => p.address).map((p) => [p.address, t('ticket.to_party', { who: p.address })])];
+  if (!to.length) return h('p', { class: 'empty' }, t('ticket.no_recipient'));
   const note = h('p', { class: 'hint' }, t('ticket.reply_tlp', { tlp: tk.tlp }));
-  const extra = [note, tk.requester || to.length > 1 ? field(t('ticket.reply_to'), select('to', to, tk.requester)) : null];
+  const extra = [note, field(t('ticket.reply_to'), select('to', to, to[0][0]))];
   return textForm('form-reply', t('ticket.reply'), t('ticket.send_reply'), extra, (d) => save('form-reply',
     () => ctx.api('POST', `/tickets/${tk.id}/replies`, d.to && d.to !== tk.requester ? { text: d.text, to: d.to } : { text: d.text }),
     t('ticket.reply_queued')));
