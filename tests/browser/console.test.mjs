@@ -341,6 +341,18 @@ try {
     await page.locator('main h1', { hasText: 'Energy Sector CERT' }).waitFor();
     await page.locator('main tr[data-contact-id]').first().waitFor();
   });
+  await check('[portal] partners_edit = contacts: the partner adds a contact, and may not touch resources', async () => {
+    assert(me.may.edit_contacts && !me.may.edit_resources, `may: ${JSON.stringify(me.may)}`);
+    const box = page.locator('#contact-form');
+    await box.locator('summary').click();
+    await box.locator('input[name=name]').fill(`Night shift ${tag}`);
+    await box.locator('input[name=email]').fill(`night-${tag}@energy-sector-cert.test`);
+    await box.locator('button[type=submit]').click();
+    await page.locator('main tr[data-contact-id]', { hasText: `Night shift ${tag}` }).waitFor();
+    const list = await apiGet(page, `/orgs/${me.org.id}/contacts?limit=1000`);
+    assert(list.items.some((c) => c.email === `night-${tag}@energy-sector-cert.test`), 'not in the API\'s contacts');
+    sameList(await page.locator('main input[name=value]').count(), 0, 'resource forms shown');
+  });
   const own = me ? me.org.id : 0;
   await check('the partner sees its own events only (its members\', as a liaison)', async () => {
     memberIds = (await apiGet(page, `/orgs/${own}/members?limit=1000`)).items.map((o) => String(o.id));

@@ -28,10 +28,12 @@ function where(ev) {
   return parts.join(' · ') || '—';
 }
 
+const TLP_TAG = { RED: 'tag bad', 'AMBER+STRICT': 'tag warn', AMBER: 'tag warn', GREEN: 'tag ok', CLEAR: 'tag' };
+
 function tlpBadge(label) {
   const l = String(label || '').replace(/^TLP:/, '').toUpperCase();
   const shown = l === 'WHITE' ? 'CLEAR' : l;
-  return shown ? h('span', { class: `tlp tlp-${shown.toLowerCase().replace('+', '-')}` }, `TLP:${shown}`) : '—';
+  return shown ? h('span', { class: TLP_TAG[shown] || 'tag' }, `TLP:${shown}`) : '—';
 }
 
 // The organization a row is about: the member for a liaison's row, else
@@ -75,7 +77,7 @@ async function render(main, params, ctx) {
       SPANS.includes(filters.since || '') ? filters.since || '' : '')),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary' }, t('portal.events.apply')),
-      h('a', { href: `#${base}`, class: 'button quiet' }, t('portal.events.reset'))));
+      h('a', { href: `#${base}` }, t('portal.events.reset'))));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const data = Object.fromEntries(new FormData(form).entries());
@@ -87,15 +89,15 @@ async function render(main, params, ctx) {
 
   const apiFilters = Object.assign({ org: own }, filters);
   const csv = `/api/v1${query('/events', Object.assign({}, apiFilters, { format: 'csv', limit: 100000 }))}`;
-  const tools = h('p', { class: 'tools' },
-    h('a', { href: csv, download: `events-${own}.csv`, class: 'button', id: 'events-csv' }, t('portal.events.csv')),
+  const tools = h('p', null,
+    h('a', { href: csv, download: `events-${own}.csv`, id: 'events-csv' }, t('portal.events.csv')),
     forMember ? h('small', { class: 'hint' }, ' ', t('portal.events.csv_member')) : null);
 
   const started = performance.now();
   const rows = [];
   let cursor = null;
-  const box = h('div', { class: 'events' });
-  const count = h('p', { class: 'count', role: 'status', 'aria-live': 'polite' });
+  const box = h('div');
+  const count = h('p', { class: 'muted', role: 'status', 'aria-live': 'polite' });
   const more = h('button', { type: 'button', class: 'quiet', hidden: true }, t('portal.events.more'));
 
   const columns = [

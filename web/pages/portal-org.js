@@ -14,7 +14,7 @@ const ROLES = ['operational-24x7', 'abuse', 'management', 'other'];
 
 function contactForm(t, contact, onSave, onCancel) {
   const c = contact || {};
-  const form = h('form', { class: 'form inline-form' },
+  const form = h('form', { class: 'form-grid' },
     field(t('portal.contact.name'), input('name', { value: c.name || '', required: true, maxlength: '200', autocomplete: 'name' })),
     field(t('portal.contact.email'), input('email', { type: 'email', value: c.email || '', required: true, maxlength: '254', autocomplete: 'email' })),
     field(t('portal.contact.phone'), input('phone', { type: 'tel', value: c.phone || '', autocomplete: 'tel' }), t('portal.contact.phone_hint')),
@@ -80,9 +80,9 @@ export default {
       if (mayContacts) {
         cols.push({
           label: t('portal.actions'),
-          value: (c) => h('span', { class: 'row-actions' },
-            button(t('portal.edit'), () => edit(c), 'quiet'),
-            button(t('portal.delete'), () => remove(c), 'quiet danger')),
+          class: 'nowrap',
+          value: (c) => [button(t('portal.edit'), () => edit(c), 'quiet'), ' ',
+            button(t('portal.delete'), () => remove(c), 'quiet danger')],
         });
       }
       clear(contactBox).append(table(cols, items, (c) => ({ 'data-contact-id': c.id })));
@@ -91,33 +91,37 @@ export default {
       const fresh = await api('GET', `${base}/contacts?limit=1000`);
       renderContacts(fresh.items);
     };
-    const formBox = h('div');
-    const edit = (c) => {
-      clear(formBox).append(h('h3', null, t('portal.contact.edit', { name: c.name })),
-        contactForm(t, c, async (body) => {
-          await api('PATCH', `${base}/contacts/${c.id}`, body);
-          note.textContent = t('portal.contact.saved', { name: body.name });
-          clear(formBox).append(addForm());
-          await reload();
-        }, () => clear(formBox).append(addForm())));
-      const first = formBox.querySelector('input');
-      if (first) first.focus();
+    // The contact form folds away until wanted: adding, or changing one.
+    const formBox = h('details', { class: 'sub', id: 'contact-form' });
+    const showForm = (title, contact, save, open) => {
+      clear(formBox).append(h('summary', null, title), contactForm(t, contact, save,
+        contact ? () => showForm(t('portal.contact.new'), null, add, false) : null));
+      formBox.open = open;
+      if (open) {
+        const first = formBox.querySelector('input');
+        if (first) first.focus();
+      }
     };
+    const add = async (body) => {
+      await api('POST', `${base}/contacts`, body);
+      note.textContent = t('portal.contact.added', { name: body.name });
+      showForm(t('portal.contact.new'), null, add, false);
+      await reload();
+    };
+    const edit = (c) => showForm(t('portal.contact.edit', { name: c.name }), c, async (body) => {
+      await api('PATCH', `${base}/contacts/${c.id}`, body);
+      note.textContent = t('portal.contact.saved', { name: body.name });
+      showForm(t('portal.contact.new'), null, add, false);
+      await reload();
+    }, true);
     const remove = (c) => guard(async () => {
       if (!window.confirm(t('portal.contact.confirm_delete', { name: c.name }))) return;
       await api('DELETE', `${base}/contacts/${c.id}`);
       note.textContent = t('portal.contact.deleted', { name: c.name });
       await reload();
     });
-    const addForm = () => h('div', null, h('h3', null, t('portal.contact.new')),
-      contactForm(t, null, async (body) => {
-        await api('POST', `${base}/contacts`, body);
-        note.textContent = t('portal.contact.added', { name: body.name });
-        clear(formBox).append(addForm());
-        await reload();
-      }));
     renderContacts(contacts.items);
-    if (mayContacts) formBox.append(addForm());
+    if (mayContacts) showForm(t('portal.contact.new'), null, add, false);
     main.append(section(t('portal.org.contacts'), contactBox,
       mayContacts ? formBox : h('p', { class: 'hint' }, t('portal.org.contacts_readonly'))));
 
@@ -144,7 +148,7 @@ export default {
     renderResources(resources.items);
     let resourceForm = null;
     if (mayResources) {
-      resourceForm = h('form', { class: 'form inline-form' },
+      resourceForm = h('form', { class: 'form-grid' },
         field(t('portal.resource.value'), input('value', { required: true, maxlength: '300' }), t('portal.resource.hint')),
         h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('portal.resource.add'))));
       onSubmit(resourceForm, async (data) => {

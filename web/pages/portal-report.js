@@ -31,7 +31,7 @@ export default {
       return;
     }
     const text = h('textarea', { name: 'text', rows: '10', required: true, maxlength: '65536' });
-    const form = h('form', { class: 'form report-form' },
+    const form = h('form', null,
       field(t('portal.report.subject'), input('subject', { required: true, maxlength: '200', autocomplete: 'off' })),
       field(t('portal.report.text'), text, t('portal.report.text_hint')),
       field(t('portal.report.contact'), select('contact_id', who, preferred ? String(preferred.id) : undefined),
@@ -39,7 +39,7 @@ export default {
       field(t('portal.report.tlp'), select('tlp', TLPS.map((l) => [l, `${l} — ${t(`portal.tlp.${l.slice(4)}`)}`]), 'TLP:AMBER'),
         t('portal.report.tlp_hint')),
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('portal.report.send'))));
-    const result = h('div', { class: 'report-result', tabindex: '-1' });
+    const result = h('div', { tabindex: '-1' });
     onSubmit(form, async (data) => {
       const answer = await api('POST', '/reports', {
         subject: data.subject.trim(),
@@ -58,10 +58,10 @@ export default {
       clear(result).append(section(headline,
         h('p', { id: 'report-ticket', 'data-ticket-id': tk.id, 'data-ticket-number': number },
           t('portal.report.done_text', { number, subject: tk.subject })),
-        ack ? h('div', { class: 'ack' },
+        ack ? h('div', null,
           h('h3', null, t('portal.report.ack', { to: ack.to })),
           h('p', null, h('strong', null, t('portal.report.ack_subject')), ' ', ack.subject),
-          h('pre', { class: 'mail', id: 'report-ack' }, ack.text)) : null,
+          h('div', { class: 'message kind-ack' }, h('pre', { id: 'report-ack' }, ack.text))) : null,
         !ack && answer.no_ack ? h('p', { class: 'hint' }, t('portal.report.no_ack', { why: answer.no_ack })) : null,
         h('p', null, h('a', { href: '#/portal/reports' }, t('portal.report.see_reports')))));
       result.focus();

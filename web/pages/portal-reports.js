@@ -8,6 +8,8 @@
 import { h, table } from '../lib/dom.js';
 import { fmtTime } from '../lib/time.js';
 
+const STATUS_TAG = { new: 'tag warn', open: 'tag', resolved: 'tag ok', rejected: 'tag' };
+
 export default {
   path: '/portal/reports',
   title: 'portal.nav.reports',
@@ -20,7 +22,7 @@ export default {
     const status = (s) => {
       const key = `portal.ticket.status.${s}`;
       const shown = t(key);
-      return h('span', { class: `status status-${s}` }, shown === key ? s : shown);
+      return h('span', { class: STATUS_TAG[s] || 'tag' }, shown === key ? s : shown);
     };
     main.append(
       h('h1', null, t('portal.reports.title')),
