@@ -101,8 +101,8 @@ async function render(main, params, ctx) {
   const more = h('button', { type: 'button', class: 'quiet', hidden: true }, t('portal.events.more'));
 
   const columns = [
-    { label: t('portal.events.col.time'), value: (e) => h('time', { datetime: when(e) }, fmtTime(when(e))) },
-    { label: t('portal.events.col.type'), value: (e) => e['classification.type'] || '—' },
+    { label: t('portal.events.col.time'), class: 'nowrap', value: (e) => h('time', { datetime: when(e) }, fmtTime(when(e))) },
+    { label: t('portal.events.col.type'), class: 'nowrap', value: (e) => e['classification.type'] || '—' },
     { label: t('portal.events.col.feed'), value: (e) => e['feed.name'] || '—' },
     { label: t('portal.events.col.source'), value: (e) => h('span', { class: 'mono' }, where(e)) },
     { label: t('portal.events.col.tlp'), value: (e) => tlpBadge(e.tlp) },
