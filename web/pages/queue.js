@@ -4,7 +4,7 @@
 // pages/queue.js: the open tickets by priority, then next due, with their
 // SLA clocks. Refetches every 30 s; the clocks tick every second.
 
-import { h, field, select, input, table, swap } from '../lib/dom.js';
+import { h, field, select, input, table, swap, inlineForm } from '../lib/dom.js';
 import { query } from '../lib/api.js';
 import { onSubmit } from '../lib/alert.js';
 import { isStaff } from '../lib/roles.js';
@@ -37,13 +37,12 @@ export default {
   async render(main, params, ctx) {
     const { t } = ctx;
     const filters = Object.fromEntries(FILTERS.map((k) => [k, params[k] || '']));
-    const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('queue.filters') },
+    const form = inlineForm([
       field(t('ticket.status'), select('status', withAny(ALL_TICKET_STATUSES, t('common.any')), filters.status)),
-      field(t('ticket.owner'), input('owner', { value: filters.owner, placeholder: t('queue.owner_hint'), list: 'queue-owners' })),
+      field(t('ticket.owner'), input('owner', { value: filters.owner, placeholder: t('queue.owner_hint') })),
       field(t('ticket.class'), select('class', withAny(CLASSES, t('common.any')), filters.class)),
       field(t('ticket.type'), select('type', withAny(TICKET_TYPES, t('common.any')), filters.type)),
-      h('div', { class: 'field' }, h('button', { type: 'submit', class: 'primary' }, t('common.filter'))),
-      h('datalist', { id: 'queue-owners' }, h('option', { value: 'none' }, t('ticket.nobody'))));
+    ], t('common.filter'), { search: t('queue.filters') });
     const info = h('p', { class: 'muted', 'aria-live': 'polite' });
     let list = h('p', { class: 'muted' }, t('common.loading'));
     main.append(h('div', { class: 'head' }, h('h1', null, t('nav.queue')), info), form, list);
