@@ -89,10 +89,10 @@ int account_password_set(struct store *st, const struct user *actor, const char 
 
 	if ((rc = store_user_get_by_name(st, name, &u, NULL, err)) != 0)
 		return rc;
-	if (actor == NULL || actor->id != u.id || actor->id == 0) {
-		if ((rc = access_may_manage_users(actor, err)) != 0)
-			return rc;
-	}
+	/* A user sets its own password; anyone else's takes an admin. */
+	if ((actor == NULL || actor->id == 0 || actor->id != u.id) &&
+	    (rc = access_may_manage_users(actor, err)) != 0)
+		return rc;
 	if ((rc = account_password_check(password, err)) != 0)
 		return rc;
 	if (secret_password_hash(password, pwhash) != 0)

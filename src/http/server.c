@@ -12,7 +12,11 @@
  * request within request_timeout seconds however slowly it trickles in
  * (http/deadline.h), connections_per_client connections from one
  * address. Requests are authenticated before their body is read;
- * password sign-ins pass the limits of http/signin.h. Paths are logged
+ * password sign-ins pass the limits of http/signin.h. Without an
+ * Authorization header a session cookie (http/session.h) authenticates,
+ * and then every method but GET and HEAD needs the session's CSRF token,
+ * checked before the body too. Paths outside /api/ name the web
+ * console's files, served from memory (http/webfiles.h). Paths are logged
  * with control and non-ASCII bytes replaced, with the client address. */
 #include "http/server.h"
 
@@ -82,6 +86,7 @@ struct exchange {
 	bool has_user;
 	struct session session; /* when has_session */
 	bool has_session;
+	const struct webfile *file; /* a file of the console to answer, or NULL */
 	struct http_request req;
 	size_t query_bytes;
 	bool query_overflow;
@@ -336,13 +341,14 @@ static enum MHD_Result server_authenticate(struct exchange *ex, struct MHD_Conne
 	struct timespec now;
 	struct store *st;
 	int rc;
-
+	/* The Authorization header wins over a session cookie. */
 	const char *cookie = authz == NULL ? MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 									 MHD_HTTP_HEADER_COOKIE)
 					   : NULL;
 	char id[SESSION_RANDOM_LEN + 1];
 	bool by_cookie = session_cookie_id(cookie, id);
 
+	explicit_bzero(id, sizeof(id));
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	client.now = (int64_t)now.tv_sec;
 	st = store_pool_get(ex->srv->pool);
@@ -376,30 +382,36 @@ static enum MHD_Result server_authenticate(struct exchange *ex, struct MHD_Conne
 	return server_send(ex, conn, &resp);
 }
 
-/* A file of the web console, from memory. */
+/* A path outside /api/: a file of the web console, answered once the
+ * request is read (an answer queued before that closes the connection). */
 static enum MHD_Result server_file(struct exchange *ex, struct MHD_Connection *conn,
 				   const char *url)
 {
-	const struct webfile *f = webfiles_find(ex->srv->web, url);
-	struct MHD_Response *r;
-	enum MHD_Result ret;
+	struct http_response resp;
 
-	if (f == NULL && ex->srv->web == NULL && strcmp(url, "/") == 0)
+	ex->file = webfiles_find(ex->srv->web, url);
+	if (ex->file == NULL && ex->srv->web == NULL && strcmp(url, "/") == 0)
 		return server_refuse(ex, conn, 404, "not_found",
 				     "the web console is not installed (no files in "
 				     "[http] web_root)");
-	if (f == NULL)
+	if (ex->file == NULL)
 		return server_refuse(ex, conn, 404, "not_found", "no such file");
-	if (strcmp(ex->method, "GET") != 0 && strcmp(ex->method, "HEAD") != 0) {
-		struct http_response resp;
+	if (strcmp(ex->method, "GET") == 0 || strcmp(ex->method, "HEAD") == 0)
+		return MHD_YES;
+	http_response_init(&resp);
+	http_response_error(&resp, 405, "method_not_allowed",
+			    "method %s is not allowed here; allowed: GET, HEAD", ex->method);
+	snprintf(resp.allow, sizeof(resp.allow), "GET, HEAD");
+	return server_send(ex, conn, &resp);
+}
 
-		http_response_init(&resp);
-		http_response_error(&resp, 405, "method_not_allowed",
-				    "method %s is not allowed here; allowed: GET, HEAD",
-				    ex->method);
-		snprintf(resp.allow, sizeof(resp.allow), "GET, HEAD");
-		return server_send(ex, conn, &resp);
-	}
+/* Send ex->file, from memory. */
+static enum MHD_Result server_file_send(struct exchange *ex, struct MHD_Connection *conn)
+{
+	const struct webfile *f = ex->file;
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
 	r = MHD_create_response_from_buffer(f->size, f->data, MHD_RESPMEM_PERSISTENT);
 	if (r == NULL)
 		return MHD_NO;
@@ -594,6 +606,8 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
 	}
 	if (*upload_data_size > 0)
 		return server_receive(ex, upload_data, upload_data_size);
+	if (ex->file != NULL)
+		return server_file_send(ex, conn);
 	return server_dispatch(ex, conn, url);
 }
 

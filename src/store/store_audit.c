@@ -165,8 +165,11 @@ static int audit_count(struct store *st, const struct audit_filter *f, int64_t *
 	rc = buf_append_str(&sql, "SELECT count(*)");
 	if (rc == 0)
 		rc = audit_where(f, &sql, prefix, &n);
-	rc = rc == 0 ? store_prep(st, buf_str(&sql), &s, err)
-		     : sk_error_set(err, SK_EIO, "the audit query does not fit");
+	if (rc != 0) {
+		buf_free(&sql);
+		return sk_error_set(err, SK_EIO, "the audit query does not fit");
+	}
+	rc = store_prep(st, buf_str(&sql), &s, err);
 	buf_free(&sql);
 	if (rc != 0)
 		return rc;
@@ -197,8 +200,11 @@ int store_audit_find(struct store *st, const struct audit_filter *f, store_audit
 	if (rc == 0)
 		rc = buf_printf(&sql, " ORDER BY id%s LIMIT $%d OFFSET $%d",
 				f->oldest_first ? "" : " DESC", n, n + 1);
-	rc = rc == 0 ? store_prep(st, buf_str(&sql), &s, err)
-		     : sk_error_set(err, SK_EIO, "the audit query does not fit");
+	if (rc != 0) {
+		buf_free(&sql);
+		return sk_error_set(err, SK_EIO, "the audit query does not fit");
+	}
+	rc = store_prep(st, buf_str(&sql), &s, err);
 	buf_free(&sql);
 	if (rc != 0)
 		return rc;

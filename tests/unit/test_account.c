@@ -1,7 +1,9 @@
 /* tests/unit/test_account.c: users and API tokens (src/access/account.c)
  * on the store testdb.h names: only an admin adds users and creates or
  * lists tokens; names, labels, lifetimes and partners' organizations are
- * checked; a token created is found by its hash and carries its expiry. */
+ * checked; a token created is found by its hash and carries its expiry;
+ * a password set anew ends the user's sessions (but the one kept), and
+ * only the user itself or an admin may set it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -142,12 +144,96 @@ static void test_token_works(void **state)
 	assert_int_equal(n, 2);
 }
 
+/* A session of user_id under hash (64 of c), ending at expires. */
+static int64_t session_add(struct store *st, int64_t user_id, char c, const char *expires)
+{
+	struct session_info si;
+	struct sk_error err = {0};
+	char hash[SECRET_HASH_HEX + 1];
+
+	memset(&si, 0, sizeof(si));
+	memset(hash, c, SECRET_HASH_HEX);
+	hash[SECRET_HASH_HEX] = '\0';
+	si.user_id = user_id;
+	memcpy(si.csrf, "csrf", 5);
+	memcpy(si.expires, expires, 21);
+	if (store_session_add(st, &si, hash, 3600, "192.0.2.7", &err) != 0)
+		fail_msg("%s", err.msg);
+	return si.id;
+}
+
+static int session_find(struct store *st, char c, int64_t idle)
+{
+	struct session_info si;
+	struct sk_error err = {0};
+	char hash[SECRET_HASH_HEX + 1];
+	struct user u;
+
+	memset(hash, c, SECRET_HASH_HEX);
+	hash[SECRET_HASH_HEX] = '\0';
+	return store_session_lookup(st, hash, idle, &u, &si, &err);
+}
+
+static void test_password_sessions(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	struct user ann = testdb_user("ann", USER_ROLE_ANALYST, 0);
+	struct user bob = testdb_user("bob", USER_ROLE_ANALYST, 0);
+	char pwhash[SECRET_PWHASH_MAX];
+	struct user u;
+
+	assert_int_equal(account_user_add(f->db.st, &f->admin, &ann, "first password", &err),
+			 0);
+	assert_int_equal(account_user_add(f->db.st, &f->admin, &bob, "other password", &err),
+			 0);
+	assert_true(session_add(f->db.st, ann.id, 'a', "2999-01-01T00:00:00Z") > 0);
+	session_add(f->db.st, ann.id, 'b', "2999-01-01T00:00:00Z");
+	session_add(f->db.st, bob.id, 'c', "2999-01-01T00:00:00Z");
+	assert_int_equal(session_find(f->db.st, 'a', 3600), 0);
+	/* Idle for longer than the timeout, or past its end: ended. */
+	assert_int_equal(session_find(f->db.st, 'a', 0), SK_EPERM);
+	session_add(f->db.st, ann.id, 'd', "2000-01-01T00:00:00Z");
+	assert_int_equal(session_find(f->db.st, 'd', 3600), SK_EPERM);
+
+	/* Another analyst may not; a password under 12 characters is refused. */
+	assert_int_equal(
+	    account_password_set(f->db.st, &bob, "ann", "new password!", NULL, &err), SK_EPERM);
+	assert_int_equal(account_password_set(f->db.st, &ann, "ann", "too short", NULL, &err),
+			 SK_EINVAL);
+	assert_int_equal(session_find(f->db.st, 'b', 3600), 0);
+	/* The user itself: its other sessions end, the one it keeps goes on. */
+	memset(pwhash, 'a', SECRET_HASH_HEX);
+	pwhash[SECRET_HASH_HEX] = '\0';
+	assert_int_equal(
+	    account_password_set(f->db.st, &ann, "ann", "second password", pwhash, &err), 0);
+	assert_int_equal(session_find(f->db.st, 'a', 3600), 0);
+	assert_int_equal(session_find(f->db.st, 'b', 3600), SK_ENOTFOUND);
+	assert_int_equal(session_find(f->db.st, 'c', 3600), 0);
+	assert_int_equal(store_user_get_by_name(f->db.st, "ann", &u, pwhash, &err), 0);
+	assert_true(secret_password_verify(pwhash, "second password"));
+	/* An admin: every session ends. */
+	assert_int_equal(
+	    account_password_set(f->db.st, &f->admin, "ann", "third password", NULL, &err), 0);
+	assert_int_equal(session_find(f->db.st, 'a', 3600), SK_ENOTFOUND);
+	assert_int_equal(
+	    account_password_set(f->db.st, &f->admin, "nobody", "third password", NULL, &err),
+	    SK_ENOTFOUND);
+	/* Signing out ends one session, once. */
+	memset(pwhash, 'c', SECRET_HASH_HEX);
+	pwhash[SECRET_HASH_HEX] = '\0';
+	assert_int_equal(store_session_end(f->db.st, pwhash, &err), 0);
+	assert_int_equal(store_session_end(f->db.st, pwhash, &err), SK_ENOTFOUND);
+	assert_int_equal(session_find(f->db.st, 'c', 3600), SK_ENOTFOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_only_admins, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_checks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_token_works, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_password_sessions, setup, teardown),
 	};
 
 	testdb_skip_if_unavailable();

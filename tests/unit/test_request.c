@@ -91,6 +91,41 @@ static void test_query(void **state)
 	assert_int_equal(http_request_page(&req, &pg, &err), SK_EINVAL);
 }
 
+/* Unknown arguments are named with the known ones; times read as the
+ * events API reads them, naming the argument when they do not. */
+static void test_query_known_and_time(void **state)
+{
+	static const char *const known[] = {"since", "until", NULL};
+	struct http_request req;
+	struct router_match m;
+	struct sk_error err;
+	int64_t t = -1;
+
+	(void)state;
+	make(&req, &m, "/orgs/1", "");
+	req.query[0] = (struct http_query_arg){"since", "2024-01-31"};
+	req.query[1] = (struct http_query_arg){"until", "2024-01-31T12:00:00Z"};
+	req.nquery = 2;
+	assert_int_equal(http_request_known_args(&req, known, &err), 0);
+	assert_int_equal(http_request_query_time(&req, "since", &t, &err), 0);
+	assert_int_equal(t, 1706659200);
+	assert_int_equal(http_request_query_time(&req, "until", &t, &err), 0);
+	assert_int_equal(t, 1706702400);
+	assert_int_equal(http_request_query_time(&req, "absent", &t, &err), 0);
+	assert_int_equal(t, 0);
+
+	req.query[2] = (struct http_query_arg){"snice", "1d"};
+	req.nquery = 3;
+	assert_int_equal(http_request_known_args(&req, known, &err), SK_EINVAL);
+	assert_string_equal(err.msg, "unknown query argument 'snice' (known: since, until)");
+
+	req.query[0].value = "next week";
+	t = -1;
+	assert_int_equal(http_request_query_time(&req, "since", &t, &err), SK_EINVAL);
+	assert_non_null(strstr(err.msg, "query argument since"));
+	assert_int_equal(t, -1);
+}
+
 static void test_json(void **state)
 {
 	struct http_request req;
@@ -211,9 +246,13 @@ static void test_query_limits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_id),	      cmocka_unit_test(test_query),
-	    cmocka_unit_test(test_json),      cmocka_unit_test(test_framing),
-	    cmocka_unit_test(test_json_type), cmocka_unit_test(test_query_limits),
+	    cmocka_unit_test(test_id),
+	    cmocka_unit_test(test_query),
+	    cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_framing),
+	    cmocka_unit_test(test_json_type),
+	    cmocka_unit_test(test_query_limits),
+	    cmocka_unit_test(test_query_known_and_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
