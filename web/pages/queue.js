@@ -58,6 +58,8 @@ export default {
       }), t('queue.caption')));
       const shown = rows.length < (page.total || 0) ? t('queue.shown', { n: rows.length, total: page.total }) : t('queue.count', { n: rows.length });
       const late = rows.filter((r) => r.breached && r.breached.length).length;
+      // A pinned tab shows the breached count in its title.
+      document.title = `${late ? `(${t('queue.breached', { n: late })}) ` : ''}${t('nav.queue')} — schakel`;
       info.textContent = [shown, late ? t('queue.breached', { n: late }) : null,
         t('queue.refreshed', { time: fmtTime(new Date().toISOString()) })].filter(Boolean).join(' · ');
     };
