@@ -129,6 +129,7 @@ function linksBlock(tk, ctx, save) {
 export default {
   path: '/tickets/:id',
   title: 'ticket.title',
+  under: '/queue',
   nav: false,
   allow: (me) => isStaff(me),
   async render(main, params, ctx) {
