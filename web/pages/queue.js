@@ -6,7 +6,7 @@
 
 import { h, field, select, input, table, swap, inlineForm } from '../lib/dom.js';
 import { query } from '../lib/api.js';
-import { onSubmit } from '../lib/alert.js';
+import { clearAlert, onSubmit, showError } from '../lib/alert.js';
 import { isStaff } from '../lib/roles.js';
 import { fmtTime } from '../lib/time.js';
 import { prio, clock, tick, step, breachedTag } from '../lib/sla.js';
@@ -43,7 +43,8 @@ export default {
       field(t('ticket.class'), select('class', withAny(CLASSES, t('common.any')), filters.class)),
       field(t('ticket.type'), select('type', withAny(TICKET_TYPES, t('common.any')), filters.type)),
     ], t('common.filter'), { search: t('queue.filters') });
-    const info = h('p', { class: 'muted', 'aria-live': 'polite' });
+    const info = h('p', { class: 'muted' });
+    let failed = false;
     let list = h('p', { class: 'muted' }, t('common.loading'));
     main.append(h('div', { class: 'head' }, h('h1', null, t('nav.queue')), info), form, list);
 
@@ -70,8 +71,13 @@ export default {
     });
     await load();
     ctx.every(1000, () => tick(main));
-    ctx.every(30000, () => load().catch((err) => {
-      info.textContent = t('queue.refresh_failed', { message: err.message });
+    // A failed refresh goes to the alert region; the next good one clears it.
+    ctx.every(30000, () => load().then(() => {
+      if (failed) clearAlert();
+      failed = false;
+    }, (err) => {
+      failed = true;
+      showError(new Error(t('queue.refresh_failed', { message: err.code === 'network' ? t('common.network') : err.message })));
     }));
   },
 };
