@@ -550,7 +550,8 @@ int cli_audit(struct cli *c, int argc, char **argv)
 		o.a = json_array();
 	else
 		o.t = cli_table_new(5, heads);
-	if (store_audit_find(c->st, &f, print_audit, &o, NULL, &c->err) != 0) {
+	if (registry_audit_find(c->st, access_local_operator(), &f, print_audit, &o, NULL,
+				&c->err) != 0) {
 		rc = cli_fail(c);
 		goto out;
 	}

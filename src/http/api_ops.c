@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "access/access.h"
+#include "registry/constituency.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "lib/error.h"
@@ -70,7 +71,8 @@ static int api_audit_list(struct http_request *req, struct http_response *resp,
 	f.limit = pg.limit;
 	f.offset = pg.offset;
 	items = json_array();
-	if ((rc = store_audit_find(req->st, &f, audit_add, items, &total, err)) != 0) {
+	if ((rc = registry_audit_find(req->st, req->user, &f, audit_add, items, &total, err)) !=
+	    0) {
 		json_decref(items);
 		return rc;
 	}

@@ -136,7 +136,8 @@ static int api_session_get(struct http_request *req, struct http_response *resp,
 
 	if (s == NULL)
 		return 0;
-	answer = session_json(req->st, req->user, &s->info, session_cfg(req)->idle_timeout, err);
+	answer =
+	    session_json(req->st, req->user, &s->info, session_cfg(req)->idle_timeout, err);
 	if (answer == NULL)
 		return err->code != 0 ? err->code : SK_EIO;
 	http_response_json(resp, 200, answer);

@@ -634,10 +634,10 @@ int registry_import(struct store *st, const struct user *u, FILE *in, const char
 	return rc != 0 ? rc : exchange_import(st, in, name, stats, err);
 }
 
-int registry_audit_each(struct store *st, const struct user *u, int limit, store_audit_fn fn,
-			void *ctx, struct sk_error *err)
+int registry_audit_find(struct store *st, const struct user *u, const struct audit_filter *f,
+			store_audit_fn fn, void *ctx, int64_t *total_out, struct sk_error *err)
 {
 	int rc = access_may_read_audit(u, err);
 
-	return rc != 0 ? rc : store_audit_each(st, limit, fn, ctx, err);
+	return rc != 0 ? rc : store_audit_find(st, f, fn, ctx, total_out, err);
 }

@@ -153,8 +153,8 @@ int registry_export(struct store *st, const struct user *u, FILE *out, struct sk
 int registry_import(struct store *st, const struct user *u, FILE *in, const char *name,
 		    struct exchange_stats *stats, struct sk_error *err);
 
-/* The last limit rows of the audit log, newest first, for staff. */
-int registry_audit_each(struct store *st, const struct user *u, int limit, store_audit_fn fn,
-			void *ctx, struct sk_error *err);
+/* store_audit_find() for a user who may read the audit log (staff). */
+int registry_audit_find(struct store *st, const struct user *u, const struct audit_filter *f,
+			store_audit_fn fn, void *ctx, int64_t *total_out, struct sk_error *err);
 
 #endif

@@ -98,7 +98,8 @@ static int keep_recipients(size_t i, const struct event_recipient *r, size_t nr,
 		b->rcpt = xreallocarray(b->rcpt, b->alloc_rcpt, sizeof(*b->rcpt));
 	}
 	b->first[i] = b->n_rcpt;
-	memcpy(b->rcpt + b->n_rcpt, r, nr * sizeof(*r));
+	if (nr > 0) /* r may be NULL then, and so may b->rcpt */
+		memcpy(b->rcpt + b->n_rcpt, r, nr * sizeof(*r));
 	b->n_rcpt += nr;
 	b->in[i].n_rcpt = nr;
 	return 0;

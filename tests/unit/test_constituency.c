@@ -126,11 +126,12 @@ static int count_audit(const struct audit_entry *e, void *ctx)
 
 static int audit_rows(struct fixture *f)
 {
+	struct audit_filter all = {0};
 	struct sk_error err = {0};
 	int n = 0;
 
-	assert_int_equal(registry_audit_each(f->st, &f->admin, 100000, count_audit, &n, &err),
-			 0);
+	assert_int_equal(
+	    registry_audit_find(f->st, &f->admin, &all, count_audit, &n, NULL, &err), 0);
 	return n;
 }
 
@@ -207,8 +208,9 @@ static void test_partners_change_nothing(void **state)
 		assert_int_equal(registry_contact_remove(f->st, u, f->member, 1, NULL, &err),
 				 SK_EPERM);
 		assert_int_equal(registry_export(f->st, u, stdout, &err), SK_EPERM);
-		assert_int_equal(
-		    registry_audit_each(f->st, u, 10, count_audit, &(int){0}, &err), SK_EPERM);
+		assert_int_equal(registry_audit_find(f->st, u, &(struct audit_filter){0},
+						     count_audit, &(int){0}, NULL, &err),
+				 SK_EPERM);
 	}
 	after = snapshot(f);
 	assert_string_equal(after, before);
