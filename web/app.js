@@ -91,10 +91,13 @@ function shell() {
     .map((p) => h('li', null, h('a', { href: `#${p.path}`, 'data-path': p.path }, t(p.title)))));
 }
 
-function markNav(path) {
+// The navigation marks the page shown, or the one it belongs under (a
+// ticket under the queue, an organization under the organizations).
+function markNav(path, page) {
+  const at = page && page.under ? page.under : path;
   for (const a of $('nav-list').querySelectorAll('a')) {
     const p = a.dataset.path;
-    const here = path === p || path.startsWith(`${p}/`) || (p === '/orgs' && path.startsWith('/orgs'));
+    const here = at === p || at.startsWith(`${p}/`);
     if (here) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
@@ -117,7 +120,8 @@ async function route() {
   stopTimers();
   clearAlert();
   shell();
-  markNav(path);
+  const m = match(path, qs);
+  markNav(path, m && m.page);
   const box = h('div', { class: 'page' });
   view = box;
   clear(main).append(box);
@@ -125,7 +129,6 @@ async function route() {
   // load it stays at the top, where the skip link comes first.
   if (loaded) main.focus();
   loaded = true;
-  const m = match(path, qs);
   if (!m) {
     document.title = `${t('common.not_found')} — schakel`;
     box.append(h('h1', null, t('common.not_found')));

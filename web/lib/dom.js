@@ -92,6 +92,14 @@ export function table(columns, rows, rowAttrs, caption) {
     h('table', null, caption ? h('caption', null, caption) : null, h('thead', null, head), h('tbody', null, body)));
 }
 
+// A one-line form of fields and a submit button; search names a search
+// landmark. inlineForm([field(...), ...], 'Filter', {search: 'Filter the queue'})
+export function inlineForm(fields, label, opts) {
+  const o = opts || {};
+  return h('form', { id: o.id, class: 'filters', role: o.search ? 'search' : null, 'aria-label': o.search },
+    fields, h('div', { class: 'field' }, h('button', { type: 'submit', class: o.quiet ? null : 'primary' }, label)));
+}
+
 // A definition list from [label, value] pairs; empty values show a dash.
 export function facts(pairs) {
   return h('dl', { class: 'facts' }, pairs.map(([k, v]) => [

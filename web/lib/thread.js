@@ -4,7 +4,7 @@
 // lib/thread.js: a ticket's mail thread. Every body is shown as text in a
 // <pre>; the HTML of a mail is never rendered.
 
-import { h, field, input, select } from './dom.js';
+import { h, field, input, select, inlineForm } from './dom.js';
 import { onSubmit } from './alert.js';
 import { t } from './i18n.js';
 import { fmtTime } from './time.js';
@@ -25,9 +25,9 @@ function parts(list) {
 
 // Decrypting asks why: the reason goes into the audit log.
 function decryptForm(m, onDecrypt) {
-  const form = h('form', { class: 'filters' },
+  const form = inlineForm([
     field(t('thread.decrypt_reason'), input('reason', { required: true, maxlength: '500', autocomplete: 'off' })),
-    h('div', { class: 'field' }, h('button', { type: 'submit' }, t('thread.decrypt_go'))));
+  ], t('thread.decrypt_go'), { quiet: true });
   return onSubmit(form, (d) => onDecrypt(m, d.reason.trim()));
 }
 

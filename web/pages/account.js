@@ -8,6 +8,9 @@ import { onSubmit, showNotice } from '../lib/alert.js';
 import { fmtTime } from '../lib/time.js';
 import { session } from '../lib/api.js';
 
+// The API's minimum length of a password (docs/openapi.yaml).
+const MIN = 12;
+
 export default {
   path: '/account',
   title: 'nav.account',
@@ -16,11 +19,11 @@ export default {
   async render(main, params, ctx) {
     const { t, me } = ctx;
     const s = session() || {};
-    const pw = (name, auto) => h('input', { name, type: 'password', autocomplete: auto, required: true });
+    const pw = (name, auto, min) => h('input', { name, type: 'password', autocomplete: auto, required: true, minlength: min });
     const form = h('form', null,
       field(t('account.current'), pw('current', 'current-password')),
-      field(t('account.new'), pw('new', 'new-password')),
-      field(t('account.again'), pw('again', 'new-password')),
+      field(t('account.new'), pw('new', 'new-password', String(MIN)), t('account.new_hint', { n: MIN })),
+      field(t('account.again'), pw('again', 'new-password', String(MIN))),
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('account.change'))));
     onSubmit(form, async (d) => {
       if (d.new !== d.again) throw new Error(t('account.mismatch'));

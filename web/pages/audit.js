@@ -4,7 +4,7 @@
 // pages/audit.js: the audit log, filtered by actor, action, object and
 // time, a page at a time.
 
-import { h, button, field, input, swap } from '../lib/dom.js';
+import { h, button, field, input, swap, inlineForm } from '../lib/dom.js';
 import { query } from '../lib/api.js';
 import { guard, onSubmit } from '../lib/alert.js';
 import { may } from '../lib/roles.js';
@@ -29,14 +29,14 @@ export default {
     const { t } = ctx;
     const f = Object.fromEntries(KEYS.map((k) => [k, params[k] || '']));
     let offset = Math.max(0, Number(params.offset) || 0);
-    const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('audit.filters') },
+    const form = inlineForm([
       field(t('audit.actor'), input('actor', { value: f.actor, placeholder: 'api:alice' })),
       field(t('audit.action'), input('action', { value: f.action })),
       field(t('audit.object'), input('object', { value: f.object, placeholder: 'ticket' })),
       field(t('audit.object_id'), input('object_id', { value: f.object_id, inputmode: 'numeric' })),
       field(t('audit.since'), input('since', { type: 'datetime-local', value: f.since })),
       field(t('audit.until'), input('until', { type: 'datetime-local', value: f.until })),
-      h('div', { class: 'field' }, h('button', { type: 'submit', class: 'primary' }, t('common.filter'))));
+    ], t('common.filter'), { search: t('audit.filters') });
     let list = h('p', { class: 'muted' }, t('common.loading'));
     const info = h('p', { class: 'muted', 'aria-live': 'polite' });
     const prev = button(t('common.previous'), () => guard(() => go(offset - LIMIT)));

@@ -4,7 +4,7 @@
 // pages/feeds.js: what was ingested per day and feed, events per
 // organization, and one organization's latest events.
 
-import { h, append, field, select, section, table, swap } from '../lib/dom.js';
+import { h, append, field, select, section, table, swap, inlineForm } from '../lib/dom.js';
 import { query } from '../lib/api.js';
 import { guard, onSubmit } from '../lib/alert.js';
 import { isStaff } from '../lib/roles.js';
@@ -30,10 +30,10 @@ export default {
     const days = ['7', '14', '30', '90'].includes(params.days) ? params.days : '14';
     const names = await orgNames(api);
     const orgs = [['', t('feeds.no_org')], ...[...names].map(([id, n]) => [String(id), n])];
-    const form = h('form', { class: 'filters' },
+    const form = inlineForm([
       field(t('feeds.days'), select('days', ['7', '14', '30', '90'].map((d) => [d, t('feeds.last_days', { n: d })]), days)),
       field(t('feeds.org'), select('org', orgs, params.org || '')),
-      h('div', { class: 'field' }, h('button', { type: 'submit', class: 'primary' }, t('common.show'))));
+    ], t('common.show'));
     onSubmit(form, async (d) => ctx.navigate(query('#/feeds', { days: d.days, org: d.org })));
     let ingest = h('p', { class: 'muted' }, t('common.loading'));
     let perOrg = h('p', { class: 'muted' }, t('common.loading'));

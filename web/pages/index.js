@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 //
 // pages/index.js: every page of the console, in the order of the
-// navigation. A page is {path, title, nav, allow(me), render(main, params, ctx)}.
+// navigation. A page is {path, title, nav, allow(me), render(main, params, ctx)},
+// and may name the navigation entry it belongs under (under: '/queue').
 
 import signin from './signin.js';
 import queue from './queue.js';

@@ -4,7 +4,7 @@
 // pages/mail.js: the outbound queue: held mail first (release or drop),
 // failed mail, then the latest messages by status.
 
-import { h, button, field, select, section, table, swap } from '../lib/dom.js';
+import { h, button, field, select, section, table, swap, inlineForm } from '../lib/dom.js';
 import { query } from '../lib/api.js';
 import { guard, onSubmit, showNotice } from '../lib/alert.js';
 import { isStaff } from '../lib/roles.js';
@@ -54,9 +54,9 @@ export default {
     let held = h('p', { class: 'muted' }, t('common.loading'));
     let failed = h('p', { class: 'muted' }, t('common.loading'));
     let recent = h('p', { class: 'muted' }, t('common.loading'));
-    const form = h('form', { class: 'filters' },
+    const form = inlineForm([
       field(t('mail.status'), select('status', withAny(MAIL_STATUSES, t('common.any')), filter.status)),
-      h('div', { class: 'field' }, h('button', { type: 'submit', class: 'primary' }, t('common.filter'))));
+    ], t('common.filter'));
     const heldTitle = h('span');
     const failedTitle = h('span');
 

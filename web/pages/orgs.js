@@ -4,7 +4,7 @@
 // pages/orgs.js: the organizations, searchable by name, kind, class and
 // sector; and a new one.
 
-import { h, field, input, select, section, table, swap } from '../lib/dom.js';
+import { h, field, input, select, section, table, swap, inlineForm } from '../lib/dom.js';
 import { query } from '../lib/api.js';
 import { onSubmit } from '../lib/alert.js';
 import { isStaff, may } from '../lib/roles.js';
@@ -29,11 +29,11 @@ export default {
   async render(main, params, ctx) {
     const { t } = ctx;
     const f = { q: params.q || '', kind: params.kind || '', class: params.class || '' };
-    const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('orgs.search') },
+    const form = inlineForm([
       field(t('orgs.query'), input('q', { type: 'search', value: f.q })),
       field(t('org.kind'), select('kind', withAny(KINDS, t('common.any')), f.kind)),
       field(t('org.class'), select('class', withAny(CLASSES, t('common.any')), f.class)),
-      h('div', { class: 'field' }, h('button', { type: 'submit', class: 'primary' }, t('common.search'))));
+    ], t('common.search'), { search: t('orgs.search') });
     const info = h('p', { class: 'muted', 'aria-live': 'polite' });
     let list = h('p', { class: 'muted' }, t('common.loading'));
     main.append(h('h1', null, t('nav.orgs')), form, info, list);

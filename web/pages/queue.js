@@ -4,9 +4,9 @@
 // pages/queue.js: the open tickets by priority, then next due, with their
 // SLA clocks. Refetches every 30 s; the clocks tick every second.
 
-import { h, field, select, input, table, swap } from '../lib/dom.js';
+import { h, field, select, input, table, swap, inlineForm } from '../lib/dom.js';
 import { query } from '../lib/api.js';
-import { onSubmit } from '../lib/alert.js';
+import { clearAlert, onSubmit, showError } from '../lib/alert.js';
 import { isStaff } from '../lib/roles.js';
 import { fmtTime } from '../lib/time.js';
 import { prio, clock, tick, step, breachedTag } from '../lib/sla.js';
@@ -37,14 +37,14 @@ export default {
   async render(main, params, ctx) {
     const { t } = ctx;
     const filters = Object.fromEntries(FILTERS.map((k) => [k, params[k] || '']));
-    const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('queue.filters') },
+    const form = inlineForm([
       field(t('ticket.status'), select('status', withAny(ALL_TICKET_STATUSES, t('common.any')), filters.status)),
-      field(t('ticket.owner'), input('owner', { value: filters.owner, placeholder: t('queue.owner_hint'), list: 'queue-owners' })),
+      field(t('ticket.owner'), input('owner', { value: filters.owner, placeholder: t('queue.owner_hint') })),
       field(t('ticket.class'), select('class', withAny(CLASSES, t('common.any')), filters.class)),
       field(t('ticket.type'), select('type', withAny(TICKET_TYPES, t('common.any')), filters.type)),
-      h('div', { class: 'field' }, h('button', { type: 'submit', class: 'primary' }, t('common.filter'))),
-      h('datalist', { id: 'queue-owners' }, h('option', { value: 'none' }, t('ticket.nobody'))));
-    const info = h('p', { class: 'muted', 'aria-live': 'polite' });
+    ], t('common.filter'), { search: t('queue.filters') });
+    const info = h('p', { class: 'muted' });
+    let failed = false;
     let list = h('p', { class: 'muted' }, t('common.loading'));
     main.append(h('div', { class: 'head' }, h('h1', null, t('nav.queue')), info), form, list);
 
@@ -59,6 +59,8 @@ export default {
       }), t('queue.caption')));
       const shown = rows.length < (page.total || 0) ? t('queue.shown', { n: rows.length, total: page.total }) : t('queue.count', { n: rows.length });
       const late = rows.filter((r) => r.breached && r.breached.length).length;
+      // A pinned tab shows the breached count in its title.
+      document.title = `${late ? `(${t('queue.breached', { n: late })}) ` : ''}${t('nav.queue')} — schakel`;
       info.textContent = [shown, late ? t('queue.breached', { n: late }) : null,
         t('queue.refreshed', { time: fmtTime(new Date().toISOString()) })].filter(Boolean).join(' · ');
     };
@@ -69,8 +71,13 @@ export default {
     });
     await load();
     ctx.every(1000, () => tick(main));
-    ctx.every(30000, () => load().catch((err) => {
-      info.textContent = t('queue.refresh_failed', { message: err.message });
+    // A failed refresh goes to the alert region; the next good one clears it.
+    ctx.every(30000, () => load().then(() => {
+      if (failed) clearAlert();
+      failed = false;
+    }, (err) => {
+      failed = true;
+      showError(new Error(t('queue.refresh_failed', { message: err.code === 'network' ? t('common.network') : err.message })));
     }));
   },
 };

@@ -5,7 +5,7 @@
 // text, what it names and whose that is, parties, links and history; reply,
 // comment, set owner/severity/status, link and add a party.
 
-import { h, append, clear, facts, field, input, select, section, table } from '../lib/dom.js';
+import { h, append, clear, facts, field, input, select, section, table, inlineForm } from '../lib/dom.js';
 import { onSubmit, showNotice } from '../lib/alert.js';
 import { isStaff } from '../lib/roles.js';
 import { fmtTime } from '../lib/time.js';
@@ -81,7 +81,7 @@ function replyForm(tk, ctx, save) {
 }
 
 function smallForm(id, fields, button, send) {
-  const form = h('form', { id, class: 'filters' }, fields, h('div', { class: 'field' }, h('button', { type: 'submit' }, button)));
+  const form = inlineForm(fields, button, { id, quiet: true });
   return onSubmit(form, send);
 }
 
@@ -129,6 +129,7 @@ function linksBlock(tk, ctx, save) {
 export default {
   path: '/tickets/:id',
   title: 'ticket.title',
+  under: '/queue',
   nav: false,
   allow: (me) => isStaff(me),
   async render(main, params, ctx) {

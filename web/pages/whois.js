@@ -3,7 +3,7 @@
 //
 // pages/whois.js: who owns an address, prefix, AS number or domain.
 
-import { h, field, input, table, swap } from '../lib/dom.js';
+import { h, field, input, table, swap, inlineForm } from '../lib/dom.js';
 import { query } from '../lib/api.js';
 import { onSubmit } from '../lib/alert.js';
 import { isStaff } from '../lib/roles.js';
@@ -16,9 +16,7 @@ export default {
   async render(main, params, ctx) {
     const { t } = ctx;
     const q = input('q', { type: 'search', value: params.q || '', required: true, autocomplete: 'off', class: 'mono', spellcheck: 'false' });
-    const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('nav.whois') },
-      field(t('whois.query'), q, t('whois.hint')),
-      h('div', { class: 'field' }, h('button', { type: 'submit', class: 'primary' }, t('whois.lookup'))));
+    const form = inlineForm([field(t('whois.query'), q, t('whois.hint'))], t('whois.lookup'), { search: t('nav.whois') });
     let out = h('div');
     main.append(h('h1', null, t('nav.whois')), form, out);
 
