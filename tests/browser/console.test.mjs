@@ -242,6 +242,8 @@ try {
     const got = await page.locator('tr[data-ticket-id]').evaluateAll((rows) => rows.map((r) => r.dataset.ticketId));
     assert(want.length >= 2, `the demo has ${want.length} open tickets`);
     sameList(got, want, 'the queue\'s rows');
+    const prios = api.items.map((t) => t.priority);
+    sameList(prios, [...prios].sort((a, b) => a - b), 'the priorities, P1 first');
     queueIds = want;
   });
   if (SHOTS) await page.screenshot({ path: join(SHOTS, 'console-queue.png') });
