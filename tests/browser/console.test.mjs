@@ -153,7 +153,7 @@ const context = await browser.newContext({
   locale: 'en-GB',
   timezoneId: 'Europe/Brussels',
 });
-context.setDefaultTimeout(10000);
+context.setDefaultTimeout(20000);
 let page = await context.newPage();
 
 // Console errors and page errors over the whole run. The browser logs a
