@@ -320,13 +320,11 @@ static int wait_for_stop(const sigset_t *set, struct http_server *srv)
 		if (sig != SIGHUP)
 			return sig;
 		if (!http_server_tls(srv))
-			log_info("SIGHUP: no TLS to reload; restart schakeld to apply a changed "
-				 "configuration");
+			log_info("SIGHUP: no TLS to reload (other settings take a restart)");
 		else if (http_server_reload(srv, &err) != 0)
 			log_error("SIGHUP: %s; the old certificate stays in use", err.msg);
 		else
-			log_info("SIGHUP: TLS certificate and key reloaded; new connections use "
-				 "them (the rest of the configuration takes a restart)");
+			log_info("SIGHUP: TLS certificate and key reloaded");
 	}
 }
 
@@ -464,8 +462,8 @@ int main(int argc, char **argv)
 		 SCHAKEL_VERSION, s.http.listen, http_server_port(srv), s.http.threads,
 		 s.pool_size);
 	if (http_server_tls(srv))
-		log_info("HTTPS only (TLS 1.2 and 1.3), certificate %s, key %s", s.http.tls_cert,
-			 s.http.tls_key);
+		log_info("HTTPS only (TLS 1.2 and 1.3), certificate %s, key %s",
+			 s.http.tls_cert, s.http.tls_key);
 	smtp_relay_display(s.mail.smtp.relay, relay, sizeof(relay));
 	log_info("mail: due mail goes to %s, looked for every %d s", relay,
 		 MAIL_INTERVAL_MS / 1000);

@@ -12,9 +12,9 @@
 
 struct sk_error;
 
-#define FORWARDED_PROXIES_MAX 32 /* entries of trusted_proxies */
-#define FORWARDED_HOPS_MAX    32 /* X-Forwarded-For entries looked at */
-#define FORWARDED_ADDR_MAX    46 /* an address as text, with its NUL */
+#define FORWARDED_PROXIES_MAX 32   /* entries of trusted_proxies */
+#define FORWARDED_HOPS_MAX    32   /* X-Forwarded-For entries looked at */
+#define FORWARDED_ADDR_MAX    46   /* an address as text, with its NUL */
 #define FORWARDED_LIST_MAX    4096 /* bytes of X-Forwarded-For: longer is not believed */
 
 struct forwarded_proxies {

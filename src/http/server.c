@@ -1,7 +1,7 @@
 /* http/server.c: libmicrohttpd glue: per-request state, limits, the
  * order of checks (path, route, authentication, the route's access rule,
- * body), dispatch to a handler with a pooled store, JSON responses and
- * the request log.
+ * body), dispatch to a handler with a pooled store, the request log, and
+ * starting the daemon (HTTP or HTTPS). The answers are in server_send.c.
  * SECURITY: everything a client sends is untrusted. Limits: path
  * HTTP_PATH_MAX, query HTTP_QUERY_BYTES_MAX and HTTP_QUERY_MAX arguments,
  * HTTP_HEADERS_MAX headers within HTTP_HEADER_BYTES, bodies max_body
@@ -17,7 +17,10 @@
  * and then every method but GET and HEAD needs the session's CSRF token,
  * checked before the body too. Paths outside /api/ name the web
  * console's files, served from memory (http/webfiles.h). Paths are logged
- * with control and non-ASCII bytes replaced, with the client address. */
+ * with control and non-ASCII bytes replaced, with the client address:
+ * the peer's, or behind a trusted proxy the one it forwards in
+ * X-Forwarded-For (http/forwarded.h; at most FORWARDED_LIST_MAX bytes of
+ * it are read). */
 #include "http/server.h"
 
 #include <arpa/inet.h>

@@ -34,17 +34,17 @@ struct store_pool;
 #define HTTP_CONNECTIONS_PER_CLIENT 32 /* open connections from one address */
 
 struct http_server_config {
-	const char *listen;	       /* numeric IPv4 or IPv6 address */
-	int port;		       /* 0 picks a free one */
-	int threads;		       /* worker threads, >= 1 */
-	size_t max_body;	       /* largest request body in bytes: else 413 */
-	int64_t request_timeout;       /* seconds to receive a whole request, >= 1 */
-	int connections_per_client;    /* open connections from one address, >= 1 */
-	struct signin_config signin;   /* password sign-in limits */
-	struct session_config session; /* sign-in sessions of the web console */
-	const char *web_root;	       /* the web console's files; NULL: none */
-	const char *tls_cert;	       /* PEM certificate and chain; NULL: plain HTTP */
-	const char *tls_key;	       /* PEM private key, with tls_cert */
+	const char *listen;		  /* numeric IPv4 or IPv6 address */
+	int port;			  /* 0 picks a free one */
+	int threads;			  /* worker threads, >= 1 */
+	size_t max_body;		  /* largest request body in bytes: else 413 */
+	int64_t request_timeout;	  /* seconds to receive a whole request, >= 1 */
+	int connections_per_client;	  /* open connections from one address, >= 1 */
+	struct signin_config signin;	  /* password sign-in limits */
+	struct session_config session;	  /* sign-in sessions of the web console */
+	const char *web_root;		  /* the web console's files; NULL: none */
+	const char *tls_cert;		  /* PEM certificate and chain; NULL: plain HTTP */
+	const char *tls_key;		  /* PEM private key, with tls_cert */
 	struct forwarded_proxies proxies; /* whose X-Forwarded-For is believed */
 	/* NULL-terminated list of route tables (router_match); borrowed. */
 	const struct router_route *const *tables;
@@ -56,7 +56,8 @@ struct http_server;
  * must outlive the server. The files of web_root are read now (a
  * web_root that does not exist is logged and leaves the console out; a
  * file over the limits of http/webfiles.h is SK_ETOOBIG). A bad address
- * or TLS pair (http/tls.h) is SK_ECONFIG; failing to bind is SK_EIO. Stop and free with http_server_stop(). */
+ * or TLS pair (http/tls.h) is SK_ECONFIG; failing to bind is SK_EIO. Stop and free with
+ * http_server_stop(). */
 struct http_server *http_server_start(const struct http_server_config *cfg,
 				      struct store_pool *pool, struct sk_error *err);
 

@@ -28,6 +28,7 @@ struct webfiles;
 
 #define LOG_PATH_MAX 200 /* bytes of path in the request log */
 
+/* The server: its daemon, its settings and what requests share. */
 struct http_server {
 	struct MHD_Daemon *mhd;
 	struct store_pool *pool;
@@ -37,18 +38,17 @@ struct http_server {
 	struct session_config sessions;
 	struct webfiles *web; /* NULL: the console is not installed */
 	struct deadline *deadline;
-	atomic_int in_flight;		   /* requests begun and not yet completed */
-	struct http_tls *tls;		   /* NULL: plain HTTP */
+	atomic_int in_flight;		  /* requests begun and not yet completed */
+	struct http_tls *tls;		  /* NULL: plain HTTP */
 	struct forwarded_proxies proxies; /* whose X-Forwarded-For is believed */
-	bool cookie_auto;		   /* Secure cookies over HTTPS only */
 };
 
 /* One request, from its headers to its log line. */
 struct exchange {
 	struct http_server *srv;
 	struct timespec start;
-	struct deadline_conn *watch; /* NULL: not watched */
-	char client[INET6_ADDRSTRLEN];
+	struct deadline_conn *watch;   /* NULL: not watched */
+	char client[INET6_ADDRSTRLEN]; /* behind a trusted proxy, the one it forwards */
 	char method[16];
 	char log_path[LOG_PATH_MAX + 1];
 	struct router_match match;
@@ -57,7 +57,7 @@ struct exchange {
 	struct session session; /* when has_session */
 	bool has_session;
 	struct session_config sessions; /* the server's, Secure decided for this request */
-	const struct webfile *file; /* a file of the console to answer, or NULL */
+	const struct webfile *file;	/* a file of the console to answer, or NULL */
 	struct http_request req;
 	size_t query_bytes;
 	bool query_overflow;

@@ -110,7 +110,7 @@ static void server_secure(const struct http_server *srv, struct MHD_Response *r)
 }
 
 enum MHD_Result server_send(struct exchange *ex, struct MHD_Connection *conn,
-				   struct http_response *resp)
+			    struct http_response *resp)
 {
 	struct MHD_Response *r = NULL;
 	enum MHD_Result ret;
@@ -179,8 +179,8 @@ enum MHD_Result server_send(struct exchange *ex, struct MHD_Connection *conn,
 	return ret;
 }
 
-enum MHD_Result server_refuse(struct exchange *ex, struct MHD_Connection *conn,
-				     int status, const char *code, const char *msg)
+enum MHD_Result server_refuse(struct exchange *ex, struct MHD_Connection *conn, int status,
+			      const char *code, const char *msg)
 {
 	struct http_response resp;
 
@@ -190,7 +190,7 @@ enum MHD_Result server_refuse(struct exchange *ex, struct MHD_Connection *conn,
 }
 
 enum MHD_Result server_refuse_error(struct exchange *ex, struct MHD_Connection *conn,
-					   const struct sk_error *err)
+				    const struct sk_error *err)
 {
 	struct http_response resp;
 

@@ -72,14 +72,15 @@ static int tls_read(const char *path, const char *setting, bool secret, gnutls_d
 		goto out;
 	}
 	if (secret && (sb.st_mode & S_IRWXO) != 0) {
-		rc = sk_error_set(err, SK_ECONFIG,
-				  "[http] %s %s: others may read it (mode %04o); chmod o-rwx it",
-				  setting, path, (unsigned)(sb.st_mode & 07777));
+		rc =
+		    sk_error_set(err, SK_ECONFIG,
+				 "[http] %s %s: others may read it (mode %04o); chmod o-rwx it",
+				 setting, path, (unsigned)(sb.st_mode & 07777));
 		goto out;
 	}
 	if (sb.st_size > TLS_FILE_MAX) {
-		rc = sk_error_set(err, SK_ECONFIG, "[http] %s %s: larger than %d bytes", setting,
-				  path, TLS_FILE_MAX);
+		rc = sk_error_set(err, SK_ECONFIG, "[http] %s %s: larger than %d bytes",
+				  setting, path, TLS_FILE_MAX);
 		goto out;
 	}
 	data = xmalloc((size_t)sb.st_size + 1);
@@ -128,7 +129,8 @@ static int tls_parse(const struct tls_pair *pair, gnutls_pcert_st **certs, unsig
 	*which = "tls_key";
 	rc = gnutls_privkey_init(&k);
 	if (rc == 0)
-		rc = gnutls_privkey_import_x509_raw(k, &pair->key, GNUTLS_X509_FMT_PEM, NULL, 0);
+		rc =
+		    gnutls_privkey_import_x509_raw(k, &pair->key, GNUTLS_X509_FMT_PEM, NULL, 0);
 	if (rc < 0) {
 		gnutls_privkey_deinit(k);
 		for (unsigned int i = 0; i < n; i++)
@@ -158,7 +160,8 @@ static bool tls_key_matches(gnutls_pcert_st *cert, gnutls_privkey_t key)
 	gnutls_pubkey_t pub = NULL;
 	bool same = false;
 
-	if (gnutls_pubkey_init(&pub) == 0 && gnutls_pubkey_import_privkey(pub, key, 0, 0) == 0 &&
+	if (gnutls_pubkey_init(&pub) == 0 &&
+	    gnutls_pubkey_import_privkey(pub, key, 0, 0) == 0 &&
 	    gnutls_pubkey_get_key_id(pub, GNUTLS_KEYID_USE_SHA256, a, &alen) == 0 &&
 	    gnutls_pubkey_get_key_id(cert->pubkey, GNUTLS_KEYID_USE_SHA256, b, &blen) == 0)
 		same = alen == blen && memcmp(a, b, alen) == 0;
@@ -184,7 +187,8 @@ static int tls_read_pair(const struct http_tls *tls, struct tls_pair *out, struc
 	rc = tls_parse(&p, &certs, &n, &key, &which);
 	if (rc < 0) {
 		rc = sk_error_set(err, SK_ECONFIG, "[http] %s %s: %s", which,
-				  strcmp(which, "tls_cert") == 0 ? tls->cert_path : tls->key_path,
+				  strcmp(which, "tls_cert") == 0 ? tls->cert_path
+								 : tls->key_path,
 				  strcmp(which, "tls_cert") == 0
 				      ? "not PEM certificates, server's first"
 				      : "not a PEM private key without a passphrase");
