@@ -1,7 +1,8 @@
 /* cmd/schakeld.c: the schakel daemon: serves the HTTP API from a pool of
  * store connections and runs the periodic jobs (the mail dispatcher)
  * until SIGTERM or SIGINT, then finishes the requests and runs in flight
- * and exits 0. Runs in the foreground (systemd style). */
+ * and exits 0; SIGHUP reloads the TLS certificate and key. Runs in the
+ * foreground (systemd style). */
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -46,7 +47,8 @@ static const char usage_text[] =
     "Usage: schakeld [OPTIONS]\n"
     "Serve the schakel HTTP API (JSON under /api/v1), send queued mail through\n"
     "[mail] relay, queue due notification digests and delete events past\n"
-    "[events] retention_days, until SIGTERM or SIGINT.\n"
+    "[events] retention_days, until SIGTERM or SIGINT. SIGHUP reloads the TLS\n"
+    "certificate and key ([http] tls_cert, tls_key).\n"
     "\n"
     "  -c, --config FILE   configuration file (default $SCHAKEL_CONF, else\n"
     "                      " SCHAKEL_DEFAULT_CONF ")\n"
@@ -118,8 +120,9 @@ static int read_http_limits(const struct config *cfg, int threads,
 	return 0;
 }
 
-/* [session] and [http] web_root: the web console. schakeld serves no
- * TLS itself, so cookie_secure = auto is no; yes is for a TLS proxy. */
+/* [session] and [http] web_root: the web console. cookie_secure = auto
+ * marks the cookie Secure over HTTPS, served here or at a trusted proxy
+ * that says so in X-Forwarded-Proto. */
 static int read_console(const struct config *cfg, struct http_server_config *http,
 			struct sk_error *err)
 {
@@ -141,7 +144,35 @@ static int read_console(const struct config *cfg, struct http_server_config *htt
 	http->session.idle_timeout = idle;
 	http->session.lifetime = lifetime;
 	http->session.cookie_secure = strcmp(secure, "yes") == 0;
+	http->session.cookie_auto = strcmp(secure, "auto") == 0;
 	http->web_root = config_str(cfg, "http", "web_root", SCHAKEL_WEB_ROOT);
+	return 0;
+}
+
+/* [http] tls_cert, tls_key and trusted_proxies. The files themselves
+ * are checked when the server starts. */
+static int read_tls(const struct config *cfg, struct http_server_config *http,
+		    struct sk_error *err)
+{
+	const char *cert = config_get(cfg, "http", "tls_cert");
+	const char *key = config_get(cfg, "http", "tls_key");
+	struct sk_error sub = {0};
+
+	if (cert != NULL && *cert == '\0')
+		cert = NULL;
+	if (key != NULL && *key == '\0')
+		key = NULL;
+	if (cert != NULL && key == NULL)
+		return config_error(cfg, "http", "tls_cert", err,
+				    "needs [http] tls_key, the file of its private key");
+	if (key != NULL && cert == NULL)
+		return config_error(cfg, "http", "tls_key", err,
+				    "needs [http] tls_cert, the file of its certificate");
+	http->tls_cert = cert;
+	http->tls_key = key;
+	if (forwarded_parse(config_str(cfg, "http", "trusted_proxies", ""), &http->proxies,
+			    &sub) != 0)
+		return config_error(cfg, "http", "trusted_proxies", err, "%s", sub.msg);
 	return 0;
 }
 
@@ -164,6 +195,8 @@ static int read_settings(const struct config *cfg, const char *db_flag,
 		rc = read_http_limits(cfg, (int)threads, &s.http, err);
 	if (rc == 0)
 		rc = read_console(cfg, &s.http, err);
+	if (rc == 0)
+		rc = read_tls(cfg, &s.http, err);
 	if (rc == 0)
 		rc = config_int(cfg, "store", "pool_size", 1, 256, threads, &pool_size, err);
 	if (rc == 0)
@@ -272,17 +305,26 @@ static int notify_job_run(struct store *st, void *arg)
 	return 0;
 }
 
-/* Wait for a signal that ends the daemon; SIGHUP is noted and ignored. */
-static int wait_for_stop(const sigset_t *set)
+/* Wait for a signal that ends the daemon. SIGHUP reads the TLS
+ * certificate and key again (a bad pair is logged and the old one
+ * stays); the rest of the configuration takes a restart. */
+static int wait_for_stop(const sigset_t *set, struct http_server *srv)
 {
 	int sig = 0;
 
 	for (;;) {
+		struct sk_error err = {0};
+
 		if (sigwait(set, &sig) != 0)
 			continue;
 		if (sig != SIGHUP)
 			return sig;
-		log_info("SIGHUP ignored: restart schakeld to apply a changed configuration");
+		if (!http_server_tls(srv))
+			log_info("SIGHUP: no TLS to reload (other settings take a restart)");
+		else if (http_server_reload(srv, &err) != 0)
+			log_error("SIGHUP: %s; the old certificate stays in use", err.msg);
+		else
+			log_info("SIGHUP: TLS certificate and key reloaded");
 	}
 }
 
@@ -419,13 +461,16 @@ int main(int argc, char **argv)
 	log_info("schakeld %s listening on %s port %d (%d threads, %d store connections)",
 		 SCHAKEL_VERSION, s.http.listen, http_server_port(srv), s.http.threads,
 		 s.pool_size);
+	if (http_server_tls(srv))
+		log_info("HTTPS only (TLS 1.2 and 1.3), certificate %s, key %s",
+			 s.http.tls_cert, s.http.tls_key);
 	smtp_relay_display(s.mail.smtp.relay, relay, sizeof(relay));
 	log_info("mail: due mail goes to %s, looked for every %d s", relay,
 		 MAIL_INTERVAL_MS / 1000);
 	if (!s.notify_on)
 		log_warn("notify: no digests go out: [mail] from is not set");
 
-	sig = wait_for_stop(&stop_set);
+	sig = wait_for_stop(&stop_set, srv);
 	log_info("%s: stopping; finishing requests in flight", strsignal(sig));
 	http_server_stop(srv, SHUTDOWN_GRACE_MS);
 	srv = NULL;

@@ -1,7 +1,7 @@
 /* http/server.c: libmicrohttpd glue: per-request state, limits, the
  * order of checks (path, route, authentication, the route's access rule,
- * body), dispatch to a handler with a pooled store, JSON responses and
- * the request log.
+ * body), dispatch to a handler with a pooled store, the request log, and
+ * starting the daemon (HTTP or HTTPS). The answers are in server_send.c.
  * SECURITY: everything a client sends is untrusted. Limits: path
  * HTTP_PATH_MAX, query HTTP_QUERY_BYTES_MAX and HTTP_QUERY_MAX arguments,
  * HTTP_HEADERS_MAX headers within HTTP_HEADER_BYTES, bodies max_body
@@ -17,7 +17,10 @@
  * and then every method but GET and HEAD needs the session's CSRF token,
  * checked before the body too. Paths outside /api/ name the web
  * console's files, served from memory (http/webfiles.h). Paths are logged
- * with control and non-ASCII bytes replaced, with the client address. */
+ * with control and non-ASCII bytes replaced, with the client address:
+ * the peer's, or behind a trusted proxy the one it forwards in
+ * X-Forwarded-For (http/forwarded.h; at most FORWARDED_LIST_MAX bytes of
+ * it are read). */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -37,11 +40,14 @@
 
 #include "http/auth.h"
 #include "http/deadline.h"
+#include "http/forwarded.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "http/routes.h"
+#include "http/server_int.h"
 #include "http/session.h"
 #include "http/signin.h"
+#include "http/tls.h"
 #include "http/webfiles.h"
 #include "lib/buf.h"
 #include "lib/error.h"
@@ -49,123 +55,7 @@
 #include "lib/xalloc.h"
 #include "store/store.h"
 
-#define LOG_PATH_MAX	  200		    /* bytes of path in the request log */
-#define OUTFLOW_BLOCK	  (64 * 1024)	    /* bytes MHD asks a stream for at a time */
-#define OUTFLOW_PIECE_MAX (4 * 1024 * 1024) /* the most a stream may fill at once */
-#define ACTOR_MAX	  (USER_NAME_MAX + 8)
-
-/* The Content-Security-Policy of every answer: the console's own files
- * only, no inline script or style, never in a frame. */
-#define HTTP_CSP                                                                               \
-	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "      \
-	"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; "    \
-	"base-uri 'none'"
-
-struct http_server {
-	struct MHD_Daemon *mhd;
-	struct store_pool *pool;
-	const struct router_route *const *tables;
-	size_t max_body;
-	struct signin *signin;
-	struct session_config sessions;
-	struct webfiles *web; /* NULL: the console is not installed */
-	struct deadline *deadline;
-	atomic_int in_flight; /* requests begun and not yet completed */
-};
-
-/* One request, from its headers to its log line. */
-struct exchange {
-	struct http_server *srv;
-	struct timespec start;
-	struct deadline_conn *watch; /* NULL: not watched */
-	char client[INET6_ADDRSTRLEN];
-	char method[16];
-	char log_path[LOG_PATH_MAX + 1];
-	struct router_match match;
-	struct user user;
-	bool has_user;
-	struct session session; /* when has_session */
-	bool has_session;
-	const struct webfile *file; /* a file of the console to answer, or NULL */
-	struct http_request req;
-	size_t query_bytes;
-	bool query_overflow;
-	int nlength; /* Content-Length header lines */
-	struct buf body;
-	bool too_big;
-	size_t drained; /* body bytes discarded after too_big */
-	int status;	/* sent, for the log; 0: none yet */
-};
-
-/* A streamed body on its way out (http_stream): the piece being sent. */
-struct outflow {
-	struct store_pool *pool;
-	struct http_stream stream;
-	struct buf piece;
-	size_t sent; /* bytes of piece already handed to MHD */
-	bool done;
-	char what[16 + LOG_PATH_MAX + 2]; /* method and path, for the log */
-};
-
-/* MHD_ContentReaderCallback: hand out the piece, filling the next one
- * when it is gone. */
-static ssize_t outflow_read(void *cls, uint64_t pos, char *out, size_t max)
-{
-	struct outflow *of = cls;
-	size_t n;
-
-	(void)pos;
-	while (of->sent == of->piece.len) {
-		struct sk_error err = {0};
-		struct store *st;
-		int rc;
-
-		if (of->done)
-			return MHD_CONTENT_READER_END_OF_STREAM;
-		buf_reset(&of->piece);
-		of->sent = 0;
-		st = store_pool_get(of->pool);
-		rc = of->stream.fill(of->stream.ctx, st, &of->piece, &of->done, &err);
-		store_pool_put(of->pool, st);
-		if (rc != 0) {
-			log_error("%s: the answer was cut short: %s", of->what,
-				  err.msg[0] != '\0' ? err.msg : sk_error_name(rc));
-			return MHD_CONTENT_READER_END_WITH_ERROR;
-		}
-	}
-	n = of->piece.len - of->sent < max ? of->piece.len - of->sent : max;
-	memcpy(out, of->piece.data + of->sent, n);
-	of->sent += n;
-	return (ssize_t)n;
-}
-
-/* MHD_ContentReaderFreeCallback. */
-static void outflow_free(void *cls)
-{
-	struct outflow *of = cls;
-
-	of->stream.release(of->stream.ctx);
-	buf_free(&of->piece);
-	free(of);
-}
-
-/* An MHD response that writes resp's stream (taken from resp). */
-static struct MHD_Response *outflow_start(struct exchange *ex, struct http_response *resp)
-{
-	struct outflow *of = xcalloc(1, sizeof(*of));
-	struct MHD_Response *r;
-
-	of->pool = ex->srv->pool;
-	of->stream = resp->stream;
-	memset(&resp->stream, 0, sizeof(resp->stream));
-	buf_init(&of->piece, OUTFLOW_PIECE_MAX);
-	snprintf(of->what, sizeof(of->what), "%s %s", ex->method, ex->log_path);
-	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, OUTFLOW_BLOCK, outflow_read, of,
-					      outflow_free);
-	if (r == NULL)
-		outflow_free(of);
-	return r;
-}
+#define ACTOR_MAX (USER_NAME_MAX + 8)
 
 /* Copy s for the log: at most LOG_PATH_MAX bytes, printable ASCII only. */
 static void log_copy(char *dst, size_t size, const char *s)
@@ -178,111 +68,6 @@ static void log_copy(char *dst, size_t size, const char *s)
 		dst[i] = c >= 0x21 && c < 0x7f ? (char)c : '?';
 	}
 	dst[i] = '\0';
-}
-
-/* The headers every answer carries, API or file. */
-static void server_secure(struct MHD_Response *r)
-{
-	MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP);
-	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-}
-
-/* Queue resp (consumed) on conn. */
-static enum MHD_Result server_send(struct exchange *ex, struct MHD_Connection *conn,
-				   struct http_response *resp)
-{
-	struct MHD_Response *r = NULL;
-	enum MHD_Result ret;
-	size_t len = 0;
-	const char *type =
-	    (resp->text != NULL || resp->stream.fill != NULL) && resp->content_type != NULL
-		? resp->content_type
-		: "application/json";
-	char *text = NULL;
-
-	if (resp->stream.fill != NULL) {
-		r = outflow_start(ex, resp);
-	} else {
-		/* A body already rendered goes out as it is, without a copy. */
-		if (resp->text != NULL) {
-			text = resp->text;
-			len = resp->text_len;
-			resp->text = NULL;
-		} else {
-			text = http_response_render(resp, &len);
-		}
-		if (resp->body != NULL && text == NULL) {
-			static const char oom[] = "{\"error\":{\"code\":\"internal\","
-						  "\"message\":\"out of memory\"}}\n";
-			resp->status = 500;
-			r = MHD_create_response_from_buffer(sizeof(oom) - 1, (void *)oom,
-							    MHD_RESPMEM_PERSISTENT);
-		} else if (text != NULL) {
-			r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-		} else {
-			r = MHD_create_response_from_buffer(0, (void *)"",
-							    MHD_RESPMEM_PERSISTENT);
-		}
-	}
-	if (r == NULL) {
-		free(text);
-		http_response_clear(resp);
-		return MHD_NO;
-	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	server_secure(r);
-	if (resp->cookie[0] != '\0')
-		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, resp->cookie);
-	if (resp->location[0] != '\0')
-		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, resp->location);
-	if (resp->allow[0] != '\0')
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, resp->allow);
-	if (resp->next_cursor[0] != '\0')
-		MHD_add_response_header(r, "X-Next-Cursor", resp->next_cursor);
-	if (resp->retry_after > 0) {
-		char secs[16];
-
-		snprintf(secs, sizeof(secs), "%d", resp->retry_after);
-		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
-	}
-	if (resp->challenge)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-					"Bearer realm=\"schakel\"");
-	ex->status = resp->status;
-	if (ex->watch != NULL)
-		deadline_disarm(ex->srv->deadline, ex->watch);
-	ret = MHD_queue_response(conn, (unsigned)resp->status, r);
-	MHD_destroy_response(r);
-	http_response_clear(resp);
-	return ret;
-}
-
-/* Answer an error right away. */
-static enum MHD_Result server_refuse(struct exchange *ex, struct MHD_Connection *conn,
-				     int status, const char *code, const char *msg)
-{
-	struct http_response resp;
-
-	http_response_init(&resp);
-	http_response_error(&resp, status, code, "%s", msg);
-	return server_send(ex, conn, &resp);
-}
-
-static enum MHD_Result server_refuse_error(struct exchange *ex, struct MHD_Connection *conn,
-					   const struct sk_error *err)
-{
-	struct http_response resp;
-
-	if (err->code == SK_ETEMP)
-		log_warn("%s %s: %s", ex->method, ex->log_path, err->msg);
-	else if (http_status_for_code(err->code) == 500)
-		log_error("%s %s: %s", ex->method, ex->log_path, err->msg);
-	http_response_init(&resp);
-	http_response_from_error(&resp, err);
-	return server_send(ex, conn, &resp);
 }
 
 /* MHD_KeyValueIterator: collect query arguments within the limits. */
@@ -326,6 +111,49 @@ static void client_address(struct MHD_Connection *conn, char out[INET6_ADDRSTRLE
 		bytes = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
 	if (bytes == NULL || inet_ntop(sa->sa_family, bytes, out, INET6_ADDRSTRLEN) == NULL)
 		memcpy(out, "-", 2);
+}
+
+/* MHD_KeyValueIterator: join the X-Forwarded-For lines, in order. */
+static enum MHD_Result collect_forwarded(void *cls, enum MHD_ValueKind kind, const char *key,
+					 const char *value)
+{
+	struct buf *b = cls;
+
+	(void)kind;
+	if (strcasecmp(key, "X-Forwarded-For") != 0)
+		return MHD_YES;
+	if ((b->len > 0 && buf_append_char(b, ',') != 0) || buf_append_str(b, value) != 0) {
+		b->len = 0; /* too long to believe: the proxy is the client */
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+/* Who the client is (behind a trusted proxy, the address it forwarded)
+ * and whether a session cookie must be Secure. */
+static void server_client(struct exchange *ex, struct MHD_Connection *conn)
+{
+	const struct http_server *srv = ex->srv;
+	char peer[INET6_ADDRSTRLEN];
+	const char *proto;
+	bool https = srv->tls != NULL;
+
+	client_address(conn, peer);
+	memcpy(ex->client, peer, sizeof(peer));
+	if (srv->proxies.n > 0 && forwarded_trusted(&srv->proxies, peer)) {
+		struct buf xff;
+
+		buf_init(&xff, FORWARDED_LIST_MAX);
+		MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_forwarded, &xff);
+		forwarded_client(&srv->proxies, peer, xff.len > 0 ? buf_str(&xff) : NULL,
+				 ex->client);
+		buf_free(&xff);
+		proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+		https = https || (proto != NULL && strcasecmp(proto, "https") == 0);
+	}
+	ex->sessions = srv->sessions;
+	if (srv->sessions.cookie_auto)
+		ex->sessions.cookie_secure = https;
 }
 
 /* Authenticate the request; 0 or an answer already queued (*answered). */
@@ -403,27 +231,6 @@ static enum MHD_Result server_file(struct exchange *ex, struct MHD_Connection *c
 			    "method %s is not allowed here; allowed: GET, HEAD", ex->method);
 	snprintf(resp.allow, sizeof(resp.allow), "GET, HEAD");
 	return server_send(ex, conn, &resp);
-}
-
-/* Send ex->file, from memory. */
-static enum MHD_Result server_file_send(struct exchange *ex, struct MHD_Connection *conn)
-{
-	const struct webfile *f = ex->file;
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-
-	r = MHD_create_response_from_buffer(f->size, f->data, MHD_RESPMEM_PERSISTENT);
-	if (r == NULL)
-		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, f->type);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-	server_secure(r);
-	ex->status = 200;
-	if (ex->watch != NULL)
-		deadline_disarm(ex->srv->deadline, ex->watch);
-	ret = MHD_queue_response(conn, 200, r);
-	MHD_destroy_response(r);
-	return ret;
 }
 
 /* First call: the headers are in. Refuse what breaks a limit, match the
@@ -550,7 +357,7 @@ static enum MHD_Result server_dispatch(struct exchange *ex, struct MHD_Connectio
 	ex->req.user = ex->has_user ? &ex->user : NULL;
 	ex->req.client = ex->client;
 	ex->req.signin = ex->srv->signin;
-	ex->req.sessions = &ex->srv->sessions;
+	ex->req.sessions = &ex->sessions;
 	ex->req.session = ex->has_session ? &ex->session : NULL;
 
 	st = store_pool_get(ex->srv->pool);
@@ -586,7 +393,7 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
 		ex = xcalloc(1, sizeof(*ex));
 		ex->srv = srv;
 		clock_gettime(CLOCK_MONOTONIC, &ex->start);
-		client_address(conn, ex->client);
+		server_client(ex, conn);
 		if (srv->deadline != NULL) {
 			const union MHD_ConnectionInfo *ci =
 			    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
@@ -716,12 +523,27 @@ static int server_web_load(struct http_server *srv, const char *root, struct sk_
 	return rc;
 }
 
+/* Free srv and what it holds; its MHD daemon is stopped already. */
+static void server_free(struct http_server *srv)
+{
+	deadline_stop(srv->deadline);
+	signin_free(srv->signin);
+	webfiles_free(srv->web);
+	http_tls_free(srv->tls);
+	free(srv);
+}
+
 struct http_server *http_server_start(const struct http_server_config *cfg,
 				      struct store_pool *pool, struct sk_error *err)
 {
 	struct http_server *srv = NULL;
 	struct sockaddr_storage ss;
 	unsigned int flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	struct MHD_OptionItem tls_options[] = {
+	    {MHD_OPTION_HTTPS_CERT_CALLBACK2, 0, (void *)http_tls_retrieve},
+	    {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)HTTP_TLS_PRIORITIES},
+	    {MHD_OPTION_END, 0, NULL},
+	};
 	bool v6 = false;
 
 	if (cfg->port < 0 || cfg->port > 65535 || cfg->threads < 1 || cfg->max_body < 1 ||
@@ -742,18 +564,27 @@ struct http_server *http_server_start(const struct http_server_config *cfg,
 	srv->max_body = cfg->max_body;
 	atomic_init(&srv->in_flight, 0);
 	srv->sessions = cfg->session;
-	if (cfg->web_root != NULL && server_web_load(srv, cfg->web_root, err) != 0) {
-		free(srv);
-		return NULL;
+	srv->proxies = cfg->proxies;
+	if (cfg->tls_cert != NULL) {
+		if (MHD_is_feature_supported(MHD_FEATURE_HTTPS_CERT_CALLBACK2) != MHD_YES) {
+			sk_error_set(err, SK_ECONFIG,
+				     "[http] tls_cert: this libmicrohttpd cannot serve HTTPS");
+			goto fail;
+		}
+		srv->tls = http_tls_load(cfg->tls_cert, cfg->tls_key, err);
+		if (srv->tls == NULL)
+			goto fail;
+		flags |= MHD_USE_TLS;
+	} else {
+		tls_options[0].option = MHD_OPTION_END;
 	}
+	if (cfg->web_root != NULL && server_web_load(srv, cfg->web_root, err) != 0)
+		goto fail;
 	srv->signin = signin_new(&cfg->signin);
 	srv->deadline = deadline_start(cfg->request_timeout);
 	if (srv->deadline == NULL) {
 		sk_error_set(err, SK_EIO, "cannot start the request deadline's thread");
-		signin_free(srv->signin);
-		webfiles_free(srv->web);
-		free(srv);
-		return NULL;
+		goto fail;
 	}
 	errno = 0;
 	/* clang-format off */
@@ -767,18 +598,30 @@ struct http_server *http_server_start(const struct http_server_config *cfg,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADER_BYTES,
 		MHD_OPTION_NOTIFY_COMPLETED, server_completed, srv,
 		MHD_OPTION_NOTIFY_CONNECTION, server_connection, srv,
+		MHD_OPTION_ARRAY, tls_options,
 		MHD_OPTION_END);
 	/* clang-format on */
 	if (srv->mhd == NULL) {
 		sk_error_set(err, SK_EIO, "cannot listen on %s port %d%s%s", cfg->listen,
 			     cfg->port, errno ? ": " : "", errno ? strerror(errno) : "");
-		deadline_stop(srv->deadline);
-		signin_free(srv->signin);
-		webfiles_free(srv->web);
-		free(srv);
-		return NULL;
+		goto fail;
 	}
 	return srv;
+fail:
+	server_free(srv);
+	return NULL;
+}
+
+int http_server_reload(struct http_server *srv, struct sk_error *err)
+{
+	if (srv->tls == NULL)
+		return 0;
+	return http_tls_reload(srv->tls, err);
+}
+
+bool http_server_tls(const struct http_server *srv)
+{
+	return srv->tls != NULL;
 }
 
 int http_server_port(const struct http_server *srv)
@@ -808,8 +651,5 @@ void http_server_stop(struct http_server *srv, int grace_ms)
 		log_warn("%d requests still in flight after %d ms; stopping anyway",
 			 atomic_load(&srv->in_flight), grace_ms);
 	MHD_stop_daemon(srv->mhd);
-	deadline_stop(srv->deadline);
-	signin_free(srv->signin);
-	webfiles_free(srv->web);
-	free(srv);
+	server_free(srv);
 }

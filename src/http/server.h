@@ -3,14 +3,17 @@
  * the CSRF token of a session), routes, hands each request a store from
  * the pool, serves the web console's files and logs one line per
  * request. Every answer carries the security headers (a strict
- * Content-Security-Policy, X-Frame-Options DENY, ...). */
+ * Content-Security-Policy, X-Frame-Options DENY, ...; HSTS over HTTPS).
+ * HTTPS is served with the pair of http/tls.h; behind a trusted proxy
+ * the client is the address it forwards (http/forwarded.h). */
 #ifndef SK_HTTP_SERVER_H
 #define SK_HTTP_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
-
 #include <stdint.h>
 
+#include "http/forwarded.h"
 #include "http/router.h"
 #include "http/session.h"
 #include "http/signin.h"
@@ -31,15 +34,18 @@ struct store_pool;
 #define HTTP_CONNECTIONS_PER_CLIENT 32 /* open connections from one address */
 
 struct http_server_config {
-	const char *listen;	       /* numeric IPv4 or IPv6 address */
-	int port;		       /* 0 picks a free one */
-	int threads;		       /* worker threads, >= 1 */
-	size_t max_body;	       /* largest request body in bytes: else 413 */
-	int64_t request_timeout;       /* seconds to receive a whole request, >= 1 */
-	int connections_per_client;    /* open connections from one address, >= 1 */
-	struct signin_config signin;   /* password sign-in limits */
-	struct session_config session; /* sign-in sessions of the web console */
-	const char *web_root;	       /* the web console's files; NULL: none */
+	const char *listen;		  /* numeric IPv4 or IPv6 address */
+	int port;			  /* 0 picks a free one */
+	int threads;			  /* worker threads, >= 1 */
+	size_t max_body;		  /* largest request body in bytes: else 413 */
+	int64_t request_timeout;	  /* seconds to receive a whole request, >= 1 */
+	int connections_per_client;	  /* open connections from one address, >= 1 */
+	struct signin_config signin;	  /* password sign-in limits */
+	struct session_config session;	  /* sign-in sessions of the web console */
+	const char *web_root;		  /* the web console's files; NULL: none */
+	const char *tls_cert;		  /* PEM certificate and chain; NULL: plain HTTP */
+	const char *tls_key;		  /* PEM private key, with tls_cert */
+	struct forwarded_proxies proxies; /* whose X-Forwarded-For is believed */
 	/* NULL-terminated list of route tables (router_match); borrowed. */
 	const struct router_route *const *tables;
 };
@@ -50,9 +56,18 @@ struct http_server;
  * must outlive the server. The files of web_root are read now (a
  * web_root that does not exist is logged and leaves the console out; a
  * file over the limits of http/webfiles.h is SK_ETOOBIG). A bad address
- * is SK_ECONFIG; failing to bind is SK_EIO. Stop and free with http_server_stop(). */
+ * or TLS pair (http/tls.h) is SK_ECONFIG; failing to bind is SK_EIO. Stop and free with
+ * http_server_stop(). */
 struct http_server *http_server_start(const struct http_server_config *cfg,
 				      struct store_pool *pool, struct sk_error *err);
+
+/* Read [http] tls_cert and tls_key again (nothing without TLS): new
+ * connections get the new pair, open ones go on. A bad pair is
+ * SK_ECONFIG naming the file, and the old pair stays. */
+int http_server_reload(struct http_server *srv, struct sk_error *err);
+
+/* Does srv serve HTTPS? */
+bool http_server_tls(const struct http_server *srv);
 
 /* The port the server listens on. */
 int http_server_port(const struct http_server *srv);

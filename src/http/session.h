@@ -25,6 +25,8 @@ struct session_config {
 	int64_t idle_timeout; /* seconds without a request that end a session */
 	int64_t lifetime;     /* seconds from sign-in to the absolute end */
 	bool cookie_secure;   /* mark the cookie Secure (HTTPS only) */
+	bool cookie_auto;     /* decide cookie_secure per request: Secure over HTTPS,
+				 served here or at a trusted proxy */
 };
 
 /* A session a request came with. */
