@@ -44,8 +44,7 @@
  * feed's whole line. */
 static const char *const always_dropped[] = {"raw", NULL};
 
-/* The names a notification template may use. */
-static const char *const template_names[] = {"org",	"feed",		"type",	  "count",
+const char *const notify_template_names[] = {"org",	"feed",		"type",	  "count",
 					     "first",	"last",		"tlp",	  "liaison",
 					     "pass_on", "need_to_know", "sender", NULL};
 
@@ -708,7 +707,7 @@ int notify_run(struct store *st, const struct user *u, const struct notify_confi
 	    .fn = fn,
 	    .ctx = ctx,
 	    .stats = stats,
-	    .templates = {.dir = nc->templates, .prefix = "notify", .allowed = template_names}};
+	    .templates = {.dir = nc->templates, .prefix = "notify", .allowed = notify_template_names}};
 	time_t now = str_time_now();
 	char window[21], nowiso[21];
 	struct groups gs = {0};
