@@ -700,14 +700,15 @@ int notify_run(struct store *st, const struct user *u, const struct notify_confi
 	       bool dry_run, notify_report_fn fn, void *ctx, struct notify_stats *stats,
 	       struct sk_error *err)
 {
-	struct run run = {
-	    .st = st,
-	    .nc = nc,
-	    .dry_run = dry_run,
-	    .fn = fn,
-	    .ctx = ctx,
-	    .stats = stats,
-	    .templates = {.dir = nc->templates, .prefix = "notify", .allowed = notify_template_names}};
+	struct run run = {.st = st,
+			  .nc = nc,
+			  .dry_run = dry_run,
+			  .fn = fn,
+			  .ctx = ctx,
+			  .stats = stats,
+			  .templates = {.dir = nc->templates,
+					.prefix = "notify",
+					.allowed = notify_template_names}};
 	time_t now = str_time_now();
 	char window[21], nowiso[21];
 	struct groups gs = {0};
