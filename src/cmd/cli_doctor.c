@@ -23,7 +23,7 @@ static void check_config(struct cli *c, const char *path, bool optional,
 	if (optional && access(path, F_OK) != 0)
 		doctor_add(
 		    r, "config", DOCTOR_WARN,
-		    "write the settings there (see schakel.conf in the package's examples)",
+		    "write the settings there (schakel(1) and etc/schakel.conf name them)",
 		    "no %s: every setting has its default", path);
 	else if (cmd_config_check(c->cfg, &err) != 0)
 		doctor_add(r, "config", DOCTOR_FAIL, "correct or remove that setting", "%s",

@@ -64,18 +64,18 @@ static bool check_sqlite_private(const char *path, struct doctor_report *r)
 	struct stat sb;
 	bool found = true;
 
-	if (stat(path, &sb) != 0) {
-		doctor_add(r, "store-private", DOCTOR_FAIL, "run schakel init",
-			   "database %s: %s", path, strerror(errno));
+	if (stat(path, &sb) != 0) { /* nothing exposed; the store check fails */
+		doctor_add(r, "store-private", DOCTOR_OK, NULL, "database %s: %s", path,
+			   strerror(errno));
 		found = false;
 		goto out;
 	}
 	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
 		char *file = xasprintf("%s%s", path, suffixes[i]);
-		bool open = stat(file, &sb) == 0 && !doctor_mode_private(sb.st_mode);
+		bool exposed = stat(file, &sb) == 0 && !doctor_mode_private(sb.st_mode);
 
 		free(file);
-		if (open) {
+		if (exposed) {
 			snprintf(fix, sizeof(fix), "chmod 600 %s*", path);
 			doctor_add(r, "store-private", DOCTOR_FAIL, fix,
 				   "database %s%s is mode %04o: other users may read it", path,
@@ -84,12 +84,10 @@ static bool check_sqlite_private(const char *path, struct doctor_report *r)
 		}
 	}
 	if (stat(path, &sb) == 0 && sb.st_uid != geteuid()) {
-		snprintf(
-		    fix, sizeof(fix),
-		    "chown it to the user schakeld runs as, and run schakel doctor as that "
-		    "user");
 		doctor_add(
-		    r, "store-private", DOCTOR_WARN, fix,
+		    r, "store-private", DOCTOR_WARN,
+		    "chown it to the user schakeld runs as, and run schakel doctor as that "
+		    "user",
 		    "database %s belongs to uid %ld, not to the user running this (uid %ld)",
 		    path, (long)sb.st_uid, (long)geteuid());
 		goto out;
@@ -143,7 +141,7 @@ static void check_schema(const struct doctor_setup *d, bool exists, struct docto
 
 	if (!exists) {
 		doctor_add(r, "store", DOCTOR_FAIL, "run schakel init",
-			   "there is no store yet");
+			   "there is no store at %s", sqlite_path(d->store_url));
 		doctor_add(r, "migrations", DOCTOR_FAIL, "run schakel init",
 			   "no schema: there is no store yet");
 		return;
