@@ -200,5 +200,7 @@ int cli_route(struct cli *c, int argc, char **argv);
 /* Reports through the partner portal (cli_report.c). */
 int cli_report_list(struct cli *c, int argc, char **argv);
 int cli_report_submit(struct cli *c, int argc, char **argv);
+/* A deployment checked (cli_doctor.c). */
+int cli_doctor(struct cli *c, int argc, char **argv);
 
 #endif

@@ -1,6 +1,7 @@
 /* cmd/common.c: configuration and store URL for both binaries. */
 #include "cmd/common.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -69,24 +70,26 @@ static const char *const known_settings[] = {
     NULL,
 };
 
-struct config *cmd_config_load(const char *path, struct sk_error *err)
+const char *cmd_config_path(const char *path, bool *optional)
+{
+	const char *env = getenv("SCHAKEL_CONF");
+
+	*optional = false;
+	if (path != NULL)
+		return path;
+	if (env != NULL && *env != '\0')
+		return env;
+	*optional = true;
+	return SCHAKEL_DEFAULT_CONF;
+}
+
+int cmd_config_check(const struct config *cfg, struct sk_error *err)
 {
 	enum { OURS = sizeof(known_settings) / sizeof(known_settings[0]) - 1 };
-	const char *env = getenv("SCHAKEL_CONF");
-	struct config *cfg = NULL;
 	const char **known;
 	size_t n = 0, nsla = 0;
-	int optional = 0, rc;
+	int rc;
 
-	if (path == NULL && env != NULL && *env != '\0')
-		path = env;
-	if (path == NULL) {
-		path = SCHAKEL_DEFAULT_CONF;
-		optional = 1;
-	}
-	cfg = config_load(path, optional, err);
-	if (cfg == NULL)
-		return NULL;
 	/* Ours and the SLA module's, in one list. */
 	while (sla_settings[nsla] != NULL)
 		nsla++;
@@ -97,7 +100,19 @@ struct config *cmd_config_load(const char *path, struct sk_error *err)
 		known[n++] = sla_settings[i];
 	rc = config_check_known(cfg, known, err);
 	free(known);
-	if (rc != 0) {
+	return rc;
+}
+
+struct config *cmd_config_load(const char *path, struct sk_error *err)
+{
+	bool optional;
+	struct config *cfg;
+
+	path = cmd_config_path(path, &optional);
+	cfg = config_load(path, optional, err);
+	if (cfg == NULL)
+		return NULL;
+	if (cmd_config_check(cfg, err) != 0) {
 		config_free(cfg);
 		return NULL;
 	}

@@ -4,6 +4,8 @@
 #ifndef SK_CMD_COMMON_H
 #define SK_CMD_COMMON_H
 
+#include <stdbool.h>
+
 struct config;
 struct sk_error;
 
@@ -14,6 +16,13 @@ struct sk_error;
  * default file, which may be absent. Unknown settings are refused.
  * Caller frees with config_free(). */
 struct config *cmd_config_load(const char *path, struct sk_error *err);
+
+/* The file cmd_config_load reads: path, else $SCHAKEL_CONF, else the
+ * default, which alone may be absent (*optional). Borrowed. */
+const char *cmd_config_path(const char *path, bool *optional);
+/* Refuse settings schakel does not know (a typo would be ignored),
+ * naming the first one. */
+int cmd_config_check(const struct config *cfg, struct sk_error *err);
 
 /* The store URL: db_flag if given, else [store] url, else the default.
  * Borrowed from its argument or the config. */

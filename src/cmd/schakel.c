@@ -314,6 +314,19 @@ static const struct cli_command commands[] = {
      "The organizations that received events in the last N days (default 14, today\n"
      "included; at most 366), most first, with when the last arrived, as\n"
      "GET /api/v1/stats/orgs does.\n" JSON_HELP},
+    {NULL, "doctor", cli_doctor, "check a deployment and say what to fix",
+     "usage: schakel doctor [--json]\n"
+     "Check what schakel needs, reading only: the configuration (every setting known),\n"
+     "the store (SQLite files mode 0600 and yours; no PostgreSQL password in a file\n"
+     "everyone reads), that it opens and its schema is the newest (else schakel init),\n"
+     "its directory writable with 1 GiB free, the mail templates of every language,\n"
+     "the web console's files, [http] tls_cert and tls_key (readable, key mode 0600,\n"
+     "a pair, 30 days left), the relay (connect and EHLO, 3 s; nothing is sent),\n"
+     "schakel's own key (signs, 30 days left), partners' keys that expired or expire\n"
+     "within 30 days, and the clock (NTP synchronized). Prints each check with ok,\n"
+     "warn or fail, what it found and what to do, then a summary line.\n"
+     "Exit 0 when no check failed (warnings allowed), 69 when one failed, 78 when\n"
+     "the configuration cannot be read.\n" JSON_HELP},
     {NULL, "queue", cli_queue, "the duty officer's view: open tickets by urgency",
      "usage: schakel queue [--owner USER] [--class CLASS] [--limit N] [--json]\n"
      "The open tickets by priority, then by the due time of the next SLA clock\n"

@@ -286,3 +286,40 @@ enum smtp_result smtp_send(const struct smtp_config *cfg, const char *sender,
 	curl.easy_cleanup(h);
 	return res;
 }
+
+int smtp_probe(const struct smtp_config *cfg, struct sk_error *err)
+{
+	char errbuf[CURL_ERROR_SIZE] = "", relay[SMTP_RELAY_MAX + 1];
+	struct talk t = {.in_bad = false};
+	CURLcode cc;
+	CURL *h;
+
+	smtp_relay_display(cfg->relay, relay, sizeof(relay));
+	if (curl_ready(err) != 0)
+		return err != NULL ? err->code : SK_EIO;
+	if ((h = curl.easy_init()) == NULL)
+		return sk_error_set(err, SK_EIO, "cannot initialise libcurl");
+	curl.easy_setopt(h, CURLOPT_URL, cfg->relay);
+	curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl.easy_setopt(
+	    h, CURLOPT_USE_SSL,
+	    (long)(cfg->tls == SMTP_TLS_REQUIRE ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+	/* Greeting, EHLO, STARTTLS and AUTH, then stop. */
+	curl.easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
+	curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT, cfg->connect_timeout);
+	curl.easy_setopt(h, CURLOPT_TIMEOUT, cfg->timeout);
+	curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl.easy_setopt(h, CURLOPT_DEBUGFUNCTION, debug_cb);
+	curl.easy_setopt(h, CURLOPT_DEBUGDATA, &t);
+	curl.easy_setopt(h, CURLOPT_VERBOSE, 1L);
+	cc = curl.easy_perform(h);
+	curl.easy_cleanup(h);
+	if (cc == CURLE_OK)
+		return 0;
+	if (t.bad_reply[0] != '\0')
+		return sk_error_set(err, SK_ETEMP, "%s: %s: %s", relay, t.bad_command,
+				    t.bad_reply);
+	return sk_error_set(err, SK_ETEMP, "%s: %s", relay,
+			    errbuf[0] ? errbuf : curl.easy_strerror(cc));
+}

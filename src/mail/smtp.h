@@ -45,4 +45,9 @@ enum smtp_result smtp_send(const struct smtp_config *cfg, const char *sender,
 			   const char *const *rcpt, size_t n_rcpt, const char *msg, size_t len,
 			   struct sk_error *err);
 
+/* Connect to the relay and say EHLO (STARTTLS and AUTH as smtp_send
+ * would), then hang up without sending anything: 0 when the relay would
+ * take mail, else SK_ETEMP with what went wrong. */
+int smtp_probe(const struct smtp_config *cfg, struct sk_error *err);
+
 #endif

@@ -44,8 +44,7 @@
  * feed's whole line. */
 static const char *const always_dropped[] = {"raw", NULL};
 
-/* The names a notification template may use. */
-static const char *const template_names[] = {"org",	"feed",		"type",	  "count",
+const char *const notify_template_names[] = {"org",	"feed",		"type",	  "count",
 					     "first",	"last",		"tlp",	  "liaison",
 					     "pass_on", "need_to_know", "sender", NULL};
 
@@ -701,14 +700,15 @@ int notify_run(struct store *st, const struct user *u, const struct notify_confi
 	       bool dry_run, notify_report_fn fn, void *ctx, struct notify_stats *stats,
 	       struct sk_error *err)
 {
-	struct run run = {
-	    .st = st,
-	    .nc = nc,
-	    .dry_run = dry_run,
-	    .fn = fn,
-	    .ctx = ctx,
-	    .stats = stats,
-	    .templates = {.dir = nc->templates, .prefix = "notify", .allowed = template_names}};
+	struct run run = {.st = st,
+			  .nc = nc,
+			  .dry_run = dry_run,
+			  .fn = fn,
+			  .ctx = ctx,
+			  .stats = stats,
+			  .templates = {.dir = nc->templates,
+					.prefix = "notify",
+					.allowed = notify_template_names}};
 	time_t now = str_time_now();
 	char window[21], nowiso[21];
 	struct groups gs = {0};

@@ -74,4 +74,7 @@ int notify_run(struct store *st, const struct user *u, const struct notify_confi
 	       bool dry_run, notify_report_fn fn, void *ctx, struct notify_stats *stats,
 	       struct sk_error *err);
 
+/* The names a notification template (notify-LANG.txt) may use. */
+extern const char *const notify_template_names[];
+
 #endif

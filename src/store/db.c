@@ -370,6 +370,32 @@ out:
 	return rc;
 }
 
+/* The recorded schema version and the newest known (see db.h). */
+int db_schema_version(struct db *db, int *have, int *newest, struct sk_error *err)
+{
+	struct sk_error quiet = {0};
+	struct db_stmt *s;
+	int max = 0, rc;
+
+	rc = migrations_recorded(db, &max, &quiet);
+	if (rc == SK_ETEMP)
+		return sk_error_set(err, rc, "%s", quiet.msg);
+	if (rc == SK_ECONFIG) { /* a version newer than ours */
+		s = db_prepare(db, "SELECT max(version) FROM schema_migrations", err);
+		if (s == NULL)
+			return err ? err->code : SK_EIO;
+		if ((rc = db_step(s, err)) < 0)
+			return rc;
+		max = rc == 1 ? (int)db_col_int(s, 0) : 0;
+		db_reset(s);
+	} else if (rc != 0) {
+		max = 0; /* no schema_migrations table: never migrated */
+	}
+	*have = max;
+	*newest = (int)db_migrations_count;
+	return 0;
+}
+
 /* Bring the schema up to date (see db.h). Reading the recorded versions
  * first, without a lock, keeps the usual case (nothing to do) from
  * waiting on a writer. */

@@ -81,4 +81,10 @@ int db_id_reserve(struct db *db, const char *table, size_t n, int64_t *ids,
  * several processes open the same fresh database at once. */
 int db_migrate(struct db *db, struct sk_error *err);
 
+/* The highest schema version db records (*have: 0 when none, above
+ * *newest when a newer schakel migrated it) and the newest this schakel
+ * knows (*newest), without migrating. SK_ETEMP when it cannot be read
+ * now. */
+int db_schema_version(struct db *db, int *have, int *newest, struct sk_error *err);
+
 #endif

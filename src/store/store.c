@@ -135,6 +135,19 @@ struct store *store_open(const char *url, struct sk_error *err)
 	return st;
 }
 
+/* Open url without migrating, read its schema version, close it. */
+int store_schema_version(const char *url, int *have, int *newest, struct sk_error *err)
+{
+	struct db *db = db_open(url, err);
+	int rc;
+
+	if (db == NULL)
+		return err != NULL && err->code != 0 ? err->code : SK_EIO;
+	rc = db_schema_version(db, have, newest, err);
+	db_close(db);
+	return rc;
+}
+
 /* Close st, rolling back a transaction left open; NULL is fine. */
 void store_close(struct store *st)
 {

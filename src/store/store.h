@@ -26,6 +26,12 @@ struct store;
  * problems (locked, unreachable) are SK_ETEMP; a bad URL SK_ECONFIG. */
 struct store *store_open(const char *url, struct sk_error *err);
 void store_close(struct store *st);
+/* The schema version the store at url records (*have: 0 when none,
+ * above *newest when a newer schakel migrated it) and the newest this
+ * schakel knows (*newest), read without migrating: an up-to-date store
+ * has them equal. A SQLite file that does not exist is created empty.
+ * Errors as store_open's. */
+int store_schema_version(const char *url, int *have, int *newest, struct sk_error *err);
 
 /* Who the audit log names for the changes that follow ("cli:alice",
  * "api:bob"); copied. */

@@ -32,7 +32,7 @@
 
 #define ACK_TEXT_MAX (64 * 1024)
 
-static const char *const ack_names[] = {"tag",	  "number",  "subject", "requester",
+const char *const intake_ack_names[] = {"tag",	  "number",  "subject", "requester",
 					"sender", "service", "class",	NULL};
 
 int intake_config_read(const struct config *cfg, struct intake_config *out,
@@ -208,7 +208,7 @@ static int ack_send(struct store *st, const struct intake_config *c, const struc
 {
 	struct template_set ts = {.dir = c->templates,
 				  .prefix = entitled ? "ticket-ack" : "ticket-not-entitled",
-				  .allowed = ack_names};
+				  .allowed = intake_ack_names};
 	char number[24], msgid[MAIL_MSGID_MAX + 1], ref[MAIL_MSGID_MAX + 3];
 	char *subject = NULL;
 	const char *lang, *tsubject, *body;

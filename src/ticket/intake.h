@@ -95,4 +95,8 @@ void intake_sla_apply(const struct sla_config *sla, struct ticket *t, int64_t op
  * without case), or 0. */
 int64_t intake_subject_number(const char *subject, const char *tag);
 
+/* The names an acknowledgement template (ticket-ack-LANG.txt,
+ * ticket-not-entitled-LANG.txt) may use. */
+extern const char *const intake_ack_names[];
+
 #endif
