@@ -15,25 +15,6 @@
 #include "registry/constituency.h"
 #include "registry/exchange.h"
 
-/* The organizations of a store walk that pass the org list filters. */
-struct org_filter {
-	struct org_list list;
-	int kind, class;    /* -1: any */
-	const char *sector; /* NULL: any; borrowed */
-};
-
-/* Push org to the list if it passes the filters. */
-static int collect_filtered(const struct org *org, void *ctx)
-{
-	struct org_filter *f = ctx;
-
-	if ((f->kind >= 0 && (int)org->kind != f->kind) ||
-	    (f->class >= 0 && (int)org->class != f->class) ||
-	    (f->sector != NULL && strcmp(org->sector, f->sector) != 0))
-		return 0;
-	return org_list_push(org, &f->list);
-}
-
 int cli_org_add(struct cli *c, int argc, char **argv)
 {
 	struct cli_opt opts[] = {
@@ -97,11 +78,13 @@ out:
 
 int cli_org_list(struct cli *c, int argc, char **argv)
 {
-	struct cli_opt opts[] = {{"kind", true}, {"class", true}, {"sector", true}, {NULL}};
+	struct cli_opt opts[] = {
+	    {"kind", true}, {"class", true}, {"sector", true}, {"search", true}, {NULL},
+	};
 	static const char *const heads[] = {"ID", "NAME", "KIND", "CLASS", "SECTOR", "STATUS"};
-	struct org_filter f = {.kind = -1, .class = -1};
-	struct org_list all = {0};
-	const struct org_list *l = &f.list;
+	struct store_org_filter f = {NULL, -1, -1, NULL};
+	struct org_list list = {0};
+	const struct org_list *l = &list;
 	struct cli_opt *o;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	int npos = 0, rc;
@@ -120,12 +103,12 @@ int cli_org_list(struct cli *c, int argc, char **argv)
 			goto fail;
 		f.sector = o->arg;
 	}
+	if ((o = cli_opt_get(opts, "search"))->count > 0)
+		f.q = o->arg;
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	if (registry_org_list(c->st, access_local_operator(), &all, &c->err) != 0)
+	if (registry_org_search(c->st, access_local_operator(), &f, &list, &c->err) != 0)
 		goto fail;
-	for (size_t i = 0; i < all.n; i++)
-		collect_filtered(&all.v[i], &f);
 	if (c->json) {
 		json_t *a = json_array();
 
@@ -154,8 +137,7 @@ int cli_org_list(struct cli *c, int argc, char **argv)
 fail:
 	rc = cli_fail(c);
 out:
-	org_list_free(&all);
-	org_list_free(&f.list);
+	org_list_free(&list);
 	free(pos);
 	return rc;
 }

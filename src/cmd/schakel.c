@@ -39,8 +39,10 @@ static const struct cli_command commands[] = {
      "  CC      ISO 3166-1 two-letter country code\n"
      "  STATUS  applied, designated, connected (the default) or suspended\n" JSON_HELP},
     {"org", "list", cli_org_list, "list organizations",
-     "usage: schakel org list [--kind KIND] [--class CLASS] [--sector SECTOR] [--json]\n"
-     "List organizations by name, optionally only those of one kind, class or "
+     "usage: schakel org list [--search TEXT] [--kind KIND] [--class CLASS]\n"
+     "                        [--sector SECTOR] [--json]\n"
+     "List organizations by name, optionally only those whose name contains TEXT\n"
+     "(ASCII letters in either case, at most 100 bytes) or of one kind, class or\n"
      "sector.\n" JSON_HELP},
     {"org", "show", cli_org_show, "show an organization with its contacts and resources",
      "usage: schakel org show ORG [--json]\n"

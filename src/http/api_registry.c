@@ -50,11 +50,19 @@ static int answer_items(struct http_request *req, struct http_response *resp, js
 static int org_list_answer(struct http_request *req, struct http_response *resp,
 			   const struct org_list *l, struct sk_error *err)
 {
-	json_t *all = json_array();
+	struct http_page pg;
+	json_t *items;
+	int rc = http_request_page(req, &pg, err);
 
-	for (size_t i = 0; i < l->n; i++)
-		json_array_append_new(all, exchange_org_json(&l->v[i]));
-	return answer_items(req, resp, all, err);
+	if (rc != 0)
+		return rc;
+	items = json_array();
+	for (size_t i = 0; i < l->n; i++) {
+		if (http_page_take(&pg))
+			json_array_append_new(items, exchange_org_json(&l->v[i]));
+	}
+	http_response_list(resp, items, pg.seen);
+	return 0;
 }
 
 /* 201 with obj (taken), at /api/v1/orgs/{org_id}/{part}/{id}. */
@@ -141,12 +149,35 @@ static int api_me(struct http_request *req, struct http_response *resp, struct s
 
 /* Organizations. */
 
+/* One vocabulary word of the query into *out: -1 when absent or empty. */
+static int query_word(const struct http_request *req, const char *key, const char *const *names,
+		      int *out, struct sk_error *err)
+{
+	const char *v = http_request_query(req, key);
+	int i = -1;
+
+	if (v != NULL && *v != '\0' && (i = org_vocab_parse(names, key, v, err)) < 0)
+		return i;
+	*out = i;
+	return 0;
+}
+
+/* GET /api/v1/orgs?q=&kind=&class=&sector=&limit=&offset= */
 static int api_org_list(struct http_request *req, struct http_response *resp,
 			struct sk_error *err)
 {
+	struct store_org_filter f = {http_request_query(req, "q"), -1, -1, NULL};
 	struct org_list l = {0};
-	int rc = registry_org_list(req->st, req->user, &l, err);
+	int sector = -1;
+	int rc;
 
+	if ((rc = query_word(req, "kind", org_kind_names, &f.kind, err)) != 0 ||
+	    (rc = query_word(req, "class", org_class_names, &f.class, err)) != 0 ||
+	    (rc = query_word(req, "sector", org_sector_names, &sector, err)) != 0)
+		return rc;
+	if (sector >= 0)
+		f.sector = org_sector_names[sector];
+	rc = registry_org_search(req->st, req->user, &f, &l, err);
 	if (rc == 0)
 		rc = org_list_answer(req, resp, &l, err);
 	org_list_free(&l);

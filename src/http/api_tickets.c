@@ -125,18 +125,29 @@ static int api_ticket_list(struct http_request *req, struct http_response *resp,
 	return 0;
 }
 
-/* The ticket of path parameter id, whole, as the answer. */
-static int answer_ticket(struct http_request *req, struct http_response *resp, int status,
-			 int64_t id, struct sk_error *err)
+/* The ticket of path parameter id, whole, as the answer, with delivery (taken, may be NULL) as
+ * its "delivery". */
+static int answer_ticket_with(struct http_request *req, struct http_response *resp, int status,
+			      int64_t id, json_t *delivery, struct sk_error *err)
 {
 	json_t *j = ticket_view_full(req->st, req->user, id, err);
 
-	if (j == NULL)
+	if (j == NULL) {
+		json_decref(delivery);
 		return err->code ? err->code : SK_EIO;
+	}
+	if (delivery != NULL)
+		json_object_set_new(j, "delivery", delivery);
 	http_response_json(resp, status, j);
 	if (status == 201)
 		http_response_location(resp, "/api/v1/tickets/%lld", (long long)id);
 	return 0;
+}
+
+static int answer_ticket(struct http_request *req, struct http_response *resp, int status,
+			 int64_t id, struct sk_error *err)
+{
+	return answer_ticket_with(req, resp, status, id, NULL, err);
 }
 
 static int ticket_id(struct http_request *req, int64_t *id, struct sk_error *err)
@@ -219,13 +230,54 @@ out:
 	return rc;
 }
 
+/* What the dispatcher will do with queued reply mail_id, as
+ * mail_protect() decides: {"mail", "outcome", "to", "reason"}, outcome
+ * "encrypted" (to the recipient's key), "signed" (no key, none required
+ * under its TLP), "held" (no key, encryption required: reason says
+ * why) or "queued" (no keyring, or it cannot be opened now: as
+ * composed). The reply is queued already, so nothing here fails it. */
+static json_t *reply_delivery(struct store *st, int64_t mail_id)
+{
+	char fpr[PGP_FPR_MAX + 1], reason[SK_ERROR_MAX] = "";
+	struct sk_error local = {0};
+	struct store_mail m = {0};
+	struct mail_pgp *mp = NULL;
+	const char *outcome;
+	enum tlp_label tlp;
+	json_t *j;
+
+	if (store_mail_get(st, mail_id, &m, &local) != 0)
+		return json_pack("{s:I, s:s}", "mail", (json_int_t)mail_id, "outcome",
+				 "queued");
+	if (pgp_settings == NULL || mail_pgp_open(pgp_settings, &mp, &local) != 0 ||
+	    mp == NULL) {
+		outcome = "queued";
+	} else if (mail_pgp_rcpt_key(mp, st, m.rcpt, fpr)) {
+		outcome = "encrypted";
+	} else if (*m.tlp != '\0' && tlp_parse(m.tlp, &tlp, NULL) == 0 &&
+		   tlp >= pgp_settings->require) {
+		outcome = "held";
+		snprintf(reason, sizeof(reason),
+			 "no OpenPGP key for %s (%s, encryption required from %s)", m.rcpt,
+			 tlp_name(tlp), tlp_name(pgp_settings->require));
+	} else {
+		outcome = "signed";
+	}
+	j = json_pack("{s:I, s:s, s:s, s:s?}", "mail", (json_int_t)mail_id, "outcome", outcome,
+		      "to", m.rcpt, "reason", *reason ? reason : NULL);
+	mail_pgp_close(mp);
+	store_mail_clear(&m);
+	return j;
+}
+
 /* POST /api/v1/tickets/{id}/comments {"text"} and .../replies {"text",
- * "to"}: the author is the token's user. */
+ * "to"}: the author is the token's user; a reply's answer tells its
+ * delivery (reply_delivery). */
 static int message_post(struct http_request *req, struct http_response *resp, bool reply,
 			struct sk_error *err)
 {
 	static const char *const allowed[] = {"text", "to", NULL};
-	json_t *body = NULL;
+	json_t *body = NULL, *delivery = NULL;
 	int64_t id, mail_id = 0;
 	int rc;
 
@@ -245,8 +297,10 @@ static int message_post(struct http_request *req, struct http_response *resp, bo
 	rc = reply ? ticket_reply(req->st, req->user, settings, id, member(body, "to"),
 				  member(body, "text"), &mail_id, err)
 		   : ticket_comment(req->st, req->user, id, member(body, "text"), err);
+	if (rc == 0 && reply)
+		delivery = reply_delivery(req->st, mail_id);
 	if (rc == 0)
-		rc = answer_ticket(req, resp, 201, id, err);
+		rc = answer_ticket_with(req, resp, 201, id, delivery, err);
 out:
 	json_decref(body);
 	return rc;

@@ -158,8 +158,17 @@ static int org_list_readable(struct store *st, const struct user *u, struct org_
 int registry_org_list(struct store *st, const struct user *u, struct org_list *out,
 		      struct sk_error *err)
 {
+	const struct store_org_filter any = {NULL, -1, -1, NULL};
+
+	return registry_org_search(st, u, &any, out, err);
+}
+
+int registry_org_search(struct store *st, const struct user *u,
+			const struct store_org_filter *f, struct org_list *out,
+			struct sk_error *err)
+{
 	size_t from = out->n;
-	int rc = store_org_each(st, org_list_push, out, err);
+	int rc = store_org_search(st, f, org_list_push, out, err);
 
 	return rc != 0 ? rc : org_list_readable(st, u, out, from, err);
 }

@@ -43,6 +43,11 @@ int registry_org_find(struct store *st, const struct user *u, const char *ref, s
  * org_list_free()). */
 int registry_org_list(struct store *st, const struct user *u, struct org_list *out,
 		      struct sk_error *err);
+/* The organizations that pass f (store.h) and u may read, pushed onto
+ * *out as registry_org_list() does. */
+int registry_org_search(struct store *st, const struct user *u,
+			const struct store_org_filter *f, struct org_list *out,
+			struct sk_error *err);
 /* The members of liaison id, or the liaison organizations id is a
  * member of, that u may read; id itself must be readable. */
 int registry_member_list(struct store *st, const struct user *u, int64_t id,

@@ -82,6 +82,19 @@ int store_org_remove(struct store *st, int64_t id, struct sk_error *err);
 /* All organizations ordered by name, byte by byte (as strcmp) on every
  * backend. */
 int store_org_each(struct store *st, store_org_fn fn, void *ctx, struct sk_error *err);
+/* Which organizations store_org_search() walks: kind and class -1 for
+ * any, sector NULL for any; q NULL or "" for any, else a substring of
+ * the name, ASCII letters in either case, of at most STORE_ORG_Q_MAX
+ * bytes (longer is SK_EINVAL). All borrowed. */
+#define STORE_ORG_Q_MAX 100
+struct store_org_filter {
+	const char *q;
+	int kind, class;
+	const char *sector;
+};
+/* The organizations that pass f, ordered as store_org_each(). */
+int store_org_search(struct store *st, const struct store_org_filter *f, store_org_fn fn,
+		     void *ctx, struct sk_error *err);
 
 /* Memberships: a constituent belongs to zero or more liaison
  * organizations. liaison must be of kind liaison (else SK_EINVAL). */

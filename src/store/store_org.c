@@ -486,11 +486,53 @@ out:
 /* Every organization by name; each is borrowed by fn for the call. */
 int store_org_each(struct store *st, store_org_fn fn, void *ctx, struct sk_error *err)
 {
+	const struct store_org_filter any = {NULL, -1, -1, NULL};
+
+	return store_org_search(st, &any, fn, ctx, err);
+}
+
+/* q as a LIKE pattern into pat: "%q%" with ASCII letters lowered and
+ * the wildcards and the escape '!' escaped. */
+static void org_like(const char *q, char pat[2 * STORE_ORG_Q_MAX + 3])
+{
+	size_t n = 0;
+
+	pat[n++] = '%';
+	for (; *q != '\0'; q++) {
+		if (*q == '%' || *q == '_' || *q == '!')
+			pat[n++] = '!';
+		pat[n++] = (*q >= 'A' && *q <= 'Z') ? (char)(*q - 'A' + 'a') : *q;
+	}
+	pat[n++] = '%';
+	pat[n] = '\0';
+}
+
+int store_org_search(struct store *st, const struct store_org_filter *f, store_org_fn fn,
+		     void *ctx, struct sk_error *err)
+{
+	char pat[2 * STORE_ORG_Q_MAX + 3];
+	const char *q = f->q != NULL ? f->q : "";
 	struct db_stmt *s;
 	int rc;
 
-	if ((rc = store_prep(st, "SELECT " ORG_COLS " FROM orgs ORDER BY name", &s, err)) != 0)
+	if (strlen(q) > STORE_ORG_Q_MAX)
+		return sk_error_set(err, SK_EINVAL, "the search text is longer than %d bytes",
+				    STORE_ORG_Q_MAX);
+	if (*q != '\0')
+		org_like(q, pat);
+	else
+		pat[0] = '\0';
+	if ((rc = store_prep(
+		 st,
+		 "SELECT " ORG_COLS " FROM orgs WHERE ($1 = '' OR LOWER(name) LIKE $1 "
+		 "ESCAPE '!') AND ($2 = '' OR kind = $2) AND ($3 = '' OR class = $3) "
+		 "AND ($4 = '' OR sector = $4) ORDER BY name",
+		 &s, err)) != 0)
 		return rc;
+	db_bind_text(s, 1, pat);
+	db_bind_text(s, 2, f->kind >= 0 ? org_kind_names[f->kind] : "");
+	db_bind_text(s, 3, f->class >= 0 ? org_class_names[f->class] : "");
+	db_bind_text(s, 4, f->sector != NULL ? f->sector : "");
 	return org_walk(s, fn, ctx, err);
 }
 

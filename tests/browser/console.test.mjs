@@ -279,23 +279,47 @@ try {
   });
   if (SHOTS) await page.screenshot({ path: join(SHOTS, 'console-ticket.png') });
 
-  await check('a reply from the ticket page reaches smtp-sink', async () => {
+  await check('the TLP set on the ticket page is the ticket\'s TLP in the API', async () => {
     // The demo's requesters have no OpenPGP key, and a TLP:AMBER reply to
     // a mailbox without one is held by design; so this ticket is shared
-    // TLP:GREEN first.
-    if (ticket.tlp !== 'TLP:GREEN') {
-      const res = await page.request.patch(`${BASE}/api/v1/tickets/${first}`, {
-        data: { tlp: 'TLP:GREEN' }, headers: { 'X-CSRF-Token': await csrf(page) },
-      });
-      assert(res.ok(), `PATCH tlp: ${res.status()} ${await res.text()}`);
-      await go(page, '#/queue', 'tr[data-ticket-id]');
-      await go(page, `#/tickets/${first}`, '#form-reply textarea');
+    // TLP:GREEN before the reply below.
+    const want = ticket && ticket.tlp === 'TLP:GREEN' ? 'TLP:CLEAR' : 'TLP:GREEN';
+    for (const tlp of [want, 'TLP:GREEN']) {
+      await page.locator('#form-change select[name=tlp]').selectOption(tlp);
+      await page.locator('#form-change button[type=submit].primary').click();
+      await page.locator('main .head .tag', { hasText: tlp }).waitFor();
+      sameList((await apiGet(page, `/tickets/${first}`)).tlp, tlp, 'GET /api/v1/tickets/{id} tlp');
     }
+  });
+  await check('the reply form says what the TLP means for the mail, before sending', async () => {
+    const hint = await page.locator('#form-reply .hint').first().textContent();
+    assert(hint.includes('TLP:GREEN') && /OpenPGP/.test(hint), `the hint reads "${hint}"`);
+  });
+  await check('a reply from the ticket page reaches smtp-sink, and the page says how it went', async () => {
     const text = `Reply-check-${tag}: the hosting provider took the site down.`;
     await page.locator('#form-reply textarea').fill(text);
     await page.locator('#form-reply button[type=submit]').click();
+    const notice = await alertText(page);
+    assert(/^The reply is (queued|held)/.test(notice), `the notice reads "${notice}"`);
     await page.locator('#form-reply textarea').waitFor();
     await waitSink(20, `Reply-check-${tag}`);
+  });
+  await check('a TLP:AMBER reply to a requester without a key: the page says it is held, and why', async () => {
+    await page.locator('#form-change select[name=tlp]').selectOption('TLP:AMBER');
+    await page.locator('#form-change button[type=submit].primary').click();
+    await page.locator('main .head .tag', { hasText: 'TLP:AMBER' }).waitFor();
+    await page.locator('#form-reply textarea').fill(`Held-check-${tag}`);
+    await page.locator('#form-reply button[type=submit]').click();
+    const notice = await alertText(page);
+    assert(/^The reply is held: no OpenPGP key for \S+@\S+ .*See Outbound mail\.$/.test(notice), `the notice reads "${notice}"`);
+    // The dispatcher holds it when it comes to it, as the page foretold.
+    const until = Date.now() + 20000;
+    const held = async () => (await apiGet(page, '/mail?status=held&limit=200')).items
+      .some((m) => m.ref === `ticket:${first}` && /no usable key/.test(m.held || ''));
+    while (!(await held())) {
+      assert(Date.now() < until, 'no held mail of the ticket in GET /api/v1/mail?status=held after 20 s');
+      await page.waitForTimeout(250);
+    }
   });
   await check('a comment from the ticket page is added to the ticket', async () => {
     const before = (await apiGet(page, `/tickets/${first}`)).messages.length;
@@ -318,6 +342,17 @@ try {
       data: { text: `with the token ${tag}` }, headers: { 'X-CSRF-Token': await csrf(page) },
     });
     sameList(res.status(), 201, 'the status');
+  });
+  await check('the organization search finds "Energy" among the demo organizations, as the API does', async () => {
+    await go(page, '#/orgs', 'tr[data-org-id]');
+    await page.locator('main input[name=q]').fill('energy');
+    const want = (await apiGet(page, '/orgs?q=energy&limit=100')).items.map((o) => String(o.id));
+    assert(want.length > 0, 'GET /api/v1/orgs?q=energy finds nothing');
+    await page.waitForFunction((n) => document.querySelectorAll('tr[data-org-id]').length === n &&
+      [...document.querySelectorAll('tr[data-org-id] a')].every((a) => /energy/i.test(a.textContent)), want.length);
+    const got = await page.locator('tr[data-org-id]').evaluateAll((rows) => rows.map((r) => r.dataset.orgId));
+    sameList(got, want, 'the rows');
+    assert(page.url().includes('q=energy'), `the address is ${page.url()}`);
   });
   analystOrgs = (await apiGet(page, '/orgs?limit=1000')).items;
 

@@ -126,6 +126,34 @@ expect_eq "Energy Sector CERT,Example Energy" "$(j '[.items[].name] | join(",")'
 	"a liaison partner sees itself and its members only"
 api GET /api/v1/orgs "$BOB"
 expect_eq "Other Bank" "$(j '[.items[].name] | join(",")')" "a constituent partner sees only itself"
+
+# --- searching organizations -------------------------------------------------
+# names: the names of the last list, comma-separated.
+names() { j '[.items[].name] | join(",")'; }
+api GET "/api/v1/orgs?q=EXAMPLE" "$ADMIN"
+expect_eq "Example Energy,Example Water" "$(names)" "?q= is a substring of the name, in any case"
+api GET "/api/v1/orgs?q=ex&kind=constituent&class=oes&sector=drinking-water" "$ADMIN"
+expect_eq "Example Water" "$(names)" "?q= combines with ?kind=, ?class= and ?sector="
+api GET "/api/v1/orgs?sector=banking" "$ADMIN"
+expect_eq "Other Bank" "$(names)" "?sector= alone"
+api GET "/api/v1/orgs?q=e&limit=2&offset=1" "$ADMIN"
+expect_eq "Example Energy,Example Water|4" "$(names)|$(j .total)" \
+	"?limit= and ?offset= page the hits, total counts them all"
+api GET "/api/v1/orgs?q=_" "$ADMIN"
+expect_eq "0" "$(j .total)" "?q=_ is an underscore, not a wildcard"
+api GET "/api/v1/orgs?q=$(printf 'a%.0s' $(seq 101))" "$ADMIN"
+error 400 invalid "?q= of 101 bytes: 400"
+api GET "/api/v1/orgs?kind=cooperative" "$ADMIN"
+error 400 invalid "an unknown ?kind=: 400"
+api GET "/api/v1/orgs?q=bank" "$PAT"
+expect_eq "0" "$(j .total)" "a partner's search leaves out what it may not read"
+api GET "/api/v1/orgs?q=ENERGY" "$PAT"
+expect_eq "Energy Sector CERT,Example Energy" "$(names)" "a liaison's search finds its member"
+api GET "/api/v1/orgs?q=energy" "$BOB"
+expect_eq "0" "$(j .total)" "a constituent's search finds no one else"
+api GET "/api/v1/orgs?q=bank" "$BOB"
+expect_eq "Other Bank" "$(names)" "a constituent's search finds itself"
+
 api GET "/api/v1/orgs/$ENERGY" "$PAT"
 status 200 "a liaison partner reads its member"
 api GET "/api/v1/orgs/$BANK" "$PAT"

@@ -101,6 +101,17 @@ expect_eq "Energy Sector CERT" "$(py '",".join(o["name"] for o in d)')" "org lis
 expect_rc 0 "org list --class oes" S org list --class oes
 expect_no_match "Example ISP" "$OUT" "org list --class leaves other classes out"
 expect_rc 65 "org list --class bad" S org list --class big
+expect_rc 0 "org list --search, any case" S org list --search "EXAMPLE e" --json
+expect_eq "Example Energy" "$(py '",".join(o["name"] for o in d)')" \
+	"org list --search finds a substring of the name, ignoring case"
+expect_rc 0 "org list --search with --kind and --sector" S org list --search cert \
+	--kind liaison --sector energy/electricity --json
+expect_eq "Energy Sector CERT" "$(py '",".join(o["name"] for o in d)')" \
+	"org list --search combines with the other filters"
+expect_rc 0 "org list --search _" S org list --search _
+expect_eq "no organizations" "$OUT" "org list --search takes _ as itself, not as a wildcard"
+expect_rc 65 "org list --search too long" S org list --search "$(printf 'a%.0s' $(seq 101))"
+expect_match "longer than 100 bytes" "$ERR" "org list --search says how long it may be"
 
 expect_rc 0 "org show by name" S org show "Example Energy"
 expect_match "^class: +oes" "$OUT" "org show prints fields"

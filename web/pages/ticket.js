@@ -2,8 +2,9 @@
 // SPDX-License-Identifier: EUPL-1.2
 //
 // pages/ticket.js: one ticket: its facts and clocks, the mail thread as
-// text, what it names and whose that is, parties, links and history; reply,
-// comment, set owner/severity/status, link and add a party.
+// text, what it names and whose that is, parties, links and history; reply
+// (saying what becomes of the mail), comment, set owner/severity/status/TLP,
+// link and add a party.
 
 import { h, append, clear, facts, field, input, select, section, table, inlineForm } from '../lib/dom.js';
 import { onSubmit, showNotice } from '../lib/alert.js';
@@ -13,7 +14,7 @@ import { prio, clock, tick, breachedTag } from '../lib/sla.js';
 import { thread, clearText } from '../lib/thread.js';
 import { orgNames, orgLink } from '../lib/orgs.js';
 import { historyTable } from '../lib/audit.js';
-import { SEVERITIES, TICKET_STATUSES } from '../lib/vocab.js';
+import { SEVERITIES, TICKET_STATUSES, TLPS } from '../lib/vocab.js';
 
 function clocks(tk, t) {
   const row = (label, due, done) => [label, done ? t('sla.done_at', { time: fmtTime(done) }) : due ? [clock(due), ' · ', fmtTime(due)] : null];
@@ -47,6 +48,7 @@ function changeForm(tk, ctx, save) {
     field(t('ticket.owner'), input('owner', { value: tk.owner, autocomplete: 'off' })),
     field(t('ticket.severity'), select('severity', SEVERITIES, tk.severity)),
     field(t('ticket.status'), select('status', TICKET_STATUSES[tk.type] || [tk.status], tk.status)),
+    field(t('ticket.tlp'), select('tlp', TLPS.includes(tk.tlp) ? TLPS : [tk.tlp, ...TLPS], tk.tlp)),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary' }, t('common.save')),
       tk.owner === ctx.me.name ? null : h('button', { type: 'submit', name: 'take', value: '1' }, t('ticket.take'))));
@@ -56,6 +58,7 @@ function changeForm(tk, ctx, save) {
     if (owner !== tk.owner) body.owner = owner;
     if (d.severity !== tk.severity) body.severity = d.severity;
     if (d.status !== tk.status) body.status = d.status;
+    if (d.tlp !== tk.tlp) body.tlp = d.tlp;
     return save('form-change', () => ctx.api('PATCH', `/tickets/${tk.id}`, body), t('ticket.saved'));
   });
 }
@@ -77,7 +80,14 @@ function replyForm(tk, ctx, save) {
   const extra = [note, field(t('ticket.reply_to'), select('to', to, to[0][0]))];
   return textForm('form-reply', t('ticket.reply'), t('ticket.send_reply'), extra, (d) => save('form-reply',
     () => ctx.api('POST', `/tickets/${tk.id}/replies`, d.to && d.to !== tk.requester ? { text: d.text, to: d.to } : { text: d.text }),
-    t('ticket.reply_queued')));
+    (res) => delivered(res.delivery, t)));
+}
+
+// What became of a reply's mail, from the answer's "delivery".
+function delivered(d, t) {
+  if (!d || d.outcome === 'queued') return t('ticket.reply_queued');
+  if (d.outcome === 'held') return t('ticket.reply_held', { reason: d.reason || d.to, mail: t('nav.mail') });
+  return t(d.outcome === 'encrypted' ? 'ticket.reply_encrypted' : 'ticket.reply_signed', { to: d.to });
 }
 
 function smallForm(id, fields, button, send) {
@@ -148,9 +158,11 @@ export default {
 
     const draw = (tk, focusId) => {
       document.title = `#${tk.id} ${tk.subject} — schakel`;
+      // done: the notice, or a function of the answer that gives it.
       const save = async (formId, call, done) => {
-        draw(await call(), formId);
-        showNotice(done);
+        const res = await call();
+        draw(res, formId);
+        showNotice(typeof done === 'function' ? done(res) : done);
       };
       append(clear(main),
         h('div', { class: 'head' }, h('h1', null, `#${tk.id} `, tk.subject || t('ticket.no_subject')),
