@@ -10,8 +10,7 @@
 
 import { h, clear, field, select, input, section } from '../lib/dom.js';
 import { onSubmit } from '../lib/alert.js';
-
-const TLPS = ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'];
+import { TLPS } from '../lib/vocab.js';
 
 export default {
   path: '/portal/report',
