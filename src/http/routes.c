@@ -6,6 +6,7 @@
 #include "http/api_events.h"
 #include "http/api_keys.h"
 #include "http/api_mail.h"
+#include "http/api_metrics.h"
 #include "http/api_ops.h"
 #include "http/api_portal.h"
 #include "http/api_registry.h"
@@ -14,15 +15,11 @@
 #include "http/response.h"
 #include "lib/error.h"
 
-const struct router_route *const http_routes[] = {api_registry_routes,
-						  api_session_routes,
-						  api_events_routes,
-						  api_tickets_routes,
-						  api_keys_routes,
-						  api_mail_routes,
-						  api_ops_routes,
-						  api_portal_routes,
-						  NULL};
+const struct router_route *const http_routes[] = {api_registry_routes, api_session_routes,
+						  api_events_routes,   api_tickets_routes,
+						  api_keys_routes,     api_mail_routes,
+						  api_ops_routes,      api_portal_routes,
+						  api_metrics_routes,  NULL};
 
 /* route, u and resp are borrowed. */
 int http_route_admit(const struct router_route *route, const struct user *u,
