@@ -15,11 +15,16 @@
 #include "http/response.h"
 #include "lib/error.h"
 
-const struct router_route *const http_routes[] = {api_registry_routes, api_session_routes,
-						  api_events_routes,   api_tickets_routes,
-						  api_keys_routes,     api_mail_routes,
-						  api_ops_routes,      api_portal_routes,
-						  api_metrics_routes,  NULL};
+const struct router_route *const http_routes[] = {api_registry_routes,
+						  api_session_routes,
+						  api_events_routes,
+						  api_tickets_routes,
+						  api_keys_routes,
+						  api_mail_routes,
+						  api_ops_routes,
+						  api_portal_routes,
+						  api_metrics_routes,
+						  NULL};
 
 /* route, u and resp are borrowed. */
 int http_route_admit(const struct router_route *route, const struct user *u,

@@ -8,9 +8,9 @@
 
 struct sk_error;
 
-#define SECRET_TOKEN_LEN  47  /* "sk_" + 44 characters of base64url (33 bytes) */
-#define SECRET_HASH_HEX	  64  /* BLAKE2b-256 in hex */
-#define SECRET_PWHASH_MAX 128 /* argon2id encoded string */
+#define SECRET_TOKEN_LEN 47	/* "sk_" + 44 characters of base64url (33 bytes) */
+#define SECRET_HASH_HEX 64	/* BLAKE2b-256 in hex */
+#define SECRET_PWHASH_MAX 128	/* argon2id encoded string */
 
 /* Call once before any other function here; 0 or SK_EIO. */
 int secret_init(void);
