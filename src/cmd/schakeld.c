@@ -201,10 +201,6 @@ static int read_settings(const struct config *cfg, const char *db_flag,
 	if (rc == 0)
 		rc = config_int(cfg, "events", "retention_days", 1, 36500, 90,
 				&s.retention_days, err);
-	if (rc == 0 && s.mail.from != NULL) {
-		rc = notify_config_load(cfg, &s.notify, err);
-		s.notify_on = rc == 0;
-	}
 	if (rc == 0)
 		rc = read_observability(cfg, &s, err);
 	if (rc != 0)
@@ -222,6 +218,14 @@ static int read_settings(const struct config *cfg, const char *db_flag,
 	access_set_partner_edit((enum access_partner_edit)edit);
 	if ((rc = intake_config_read(cfg, &s.tickets, err)) != 0)
 		return rc;
+	/* Last, so that no later error leaves its lists behind. */
+	if (s.mail.from != NULL) {
+		if ((rc = notify_config_load(cfg, &s.notify, err)) != 0) {
+			intake_config_free(&s.tickets);
+			return rc;
+		}
+		s.notify_on = true;
+	}
 	*out = s;
 	explicit_bzero(s.metrics_token, sizeof(s.metrics_token));
 	return 0;
