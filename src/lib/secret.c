@@ -78,7 +78,7 @@ static ssize_t read_all(int fd, char *out, size_t size)
 int secret_file_read(const char *path, const char *what, char *out, size_t size,
 		     struct sk_error *err)
 {
-	char buf[1024];
+	char buf[4096];
 	struct stat st;
 	ssize_t got;
 	size_t len;
