@@ -106,7 +106,7 @@ void auth_credentials_clear(struct auth_credentials *c)
 #define AUTH_FIELDS(how, user, client)                                                         \
 	(const struct log_field[])                                                             \
 	{                                                                                      \
-		LOG_STR("auth", (how)), LOG_STR("user", (user)),                             \
+		LOG_STR("auth", (how)), LOG_STR("user", (user)),                               \
 		    LOG_STR("client", (client)->addr), LOG_END                                 \
 	}
 

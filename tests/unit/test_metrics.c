@@ -22,11 +22,12 @@ static void test_sample(void **state)
 	assert_int_equal(metrics_family(&b, "schakel_x_total", "counter", "Things."), 0);
 	assert_int_equal(metrics_sample(&b, "schakel_x_total", labels, 42), 0);
 	assert_int_equal(metrics_sample(&b, "schakel_x_total", NULL, -1), 0);
-	assert_string_equal(buf_str(&b),
-			    "# HELP schakel_x_total Things.\n"
-			    "# TYPE schakel_x_total counter\n"
-			    "schakel_x_total{feed=\"a \\\"quoted\\\" \\\\ feed\\nname\",kind=\"x\"} 42\n"
-			    "schakel_x_total -1\n");
+	assert_string_equal(
+	    buf_str(&b),
+	    "# HELP schakel_x_total Things.\n"
+	    "# TYPE schakel_x_total counter\n"
+	    "schakel_x_total{feed=\"a \\\"quoted\\\" \\\\ feed\\nname\",kind=\"x\"} 42\n"
+	    "schakel_x_total -1\n");
 	buf_free(&b);
 }
 
@@ -69,8 +70,9 @@ static void test_counters(void **state)
 	buf_init(&b, 8192);
 	assert_int_equal(metrics_counters_write(&b), 0);
 	assert_non_null(strstr(buf_str(&b), "\nschakel_mail_sent_total 3\n"));
-	assert_non_null(strstr(buf_str(&b), "\nschakel_store_errors_total{kind=\"temporary\"} 1\n"
-					    "schakel_store_errors_total{kind=\"io\"} 0\n"));
+	assert_non_null(strstr(buf_str(&b),
+			       "\nschakel_store_errors_total{kind=\"temporary\"} 1\n"
+			       "schakel_store_errors_total{kind=\"io\"} 0\n"));
 	/* One HELP and TYPE per family, the labelled one included. */
 	assert_non_null(strstr(buf_str(&b), "# TYPE schakel_store_errors_total counter\n"));
 	assert_null(strstr(strstr(buf_str(&b), "# TYPE schakel_store_errors_total") + 1,
