@@ -18,12 +18,14 @@
 #include "config_build.h"
 #include "http/api_tickets.h"
 #include "http/api_keys.h"
+#include "http/api_metrics.h"
 #include "http/api_portal.h"
 #include "http/routes.h"
 #include "http/server.h"
 #include "lib/config.h"
 #include "lib/error.h"
 #include "lib/log.h"
+#include "lib/metrics.h"
 #include "lib/secret.h"
 #include "lib/str.h"
 #include "mail/dispatch.h"
@@ -70,7 +72,10 @@ struct daemon_settings {
 	struct http_server_config http;
 	int pool_size;
 	int log_level;
+	int log_format;
 	bool use_syslog;
+	char metrics_token[METRICS_TOKEN_MAX + 1]; /* "" without [metrics] token_file */
+	bool metrics_loopback;
 	struct mail_settings mail;
 	int64_t retention_days;
 	struct notify_config notify;
@@ -176,12 +181,35 @@ static int read_tls(const struct config *cfg, struct http_server_config *http,
 	return 0;
 }
 
+/* [log] level and format, [metrics] token_file and loopback. */
+static int read_observability(const struct config *cfg, struct daemon_settings *s,
+			      struct sk_error *err)
+{
+	const char *token_file = config_get(cfg, "metrics", "token_file");
+	int rc;
+
+	s->log_level = log_level_parse(config_str(cfg, "log", "level", "info"));
+	if (s->log_level < 0)
+		return config_error(cfg, "log", "level", err,
+				    "expected error, warn, info or debug");
+	s->log_format = log_format_parse(config_str(cfg, "log", "format", "text"));
+	if (s->log_format < 0)
+		return config_error(cfg, "log", "format", err, "expected text or json");
+	if ((rc = config_bool(cfg, "metrics", "loopback", true, &s->metrics_loopback, err)) !=
+	    0)
+		return rc;
+	if (token_file != NULL &&
+	    (rc = secret_file_read(token_file, "[metrics] token_file", s->metrics_token,
+				   sizeof(s->metrics_token), err)) != 0)
+		return rc;
+	return 0;
+}
+
 static int read_settings(const struct config *cfg, const char *db_flag,
 			 struct daemon_settings *out, struct sk_error *err)
 {
 	struct daemon_settings s = {0};
 	int64_t port, threads, max_body, pool_size;
-	const char *level;
 	int edit, rc;
 
 	s.url = cmd_store_url(cfg, db_flag);
@@ -206,17 +234,10 @@ static int read_settings(const struct config *cfg, const char *db_flag,
 	if (rc == 0)
 		rc = config_int(cfg, "events", "retention_days", 1, 36500, 90,
 				&s.retention_days, err);
-	if (rc == 0 && s.mail.from != NULL) {
-		rc = notify_config_load(cfg, &s.notify, err);
-		s.notify_on = rc == 0;
-	}
+	if (rc == 0)
+		rc = read_observability(cfg, &s, err);
 	if (rc != 0)
 		return rc;
-	level = config_str(cfg, "log", "level", "info");
-	s.log_level = log_level_parse(level);
-	if (s.log_level < 0)
-		return config_error(cfg, "log", "level", err,
-				    "expected error, warn, info or debug");
 	s.http.port = (int)port;
 	s.http.threads = (int)threads;
 	s.http.max_body = (size_t)max_body;
@@ -230,7 +251,16 @@ static int read_settings(const struct config *cfg, const char *db_flag,
 	access_set_partner_edit((enum access_partner_edit)edit);
 	if ((rc = intake_config_read(cfg, &s.tickets, err)) != 0)
 		return rc;
+	/* Last, so that no later error leaves its lists behind. */
+	if (s.mail.from != NULL) {
+		if ((rc = notify_config_load(cfg, &s.notify, err)) != 0) {
+			intake_config_free(&s.tickets);
+			return rc;
+		}
+		s.notify_on = true;
+	}
 	*out = s;
+	explicit_bzero(s.metrics_token, sizeof(s.metrics_token));
 	return 0;
 }
 
@@ -297,9 +327,13 @@ static int notify_job_run(struct store *st, void *arg)
 	struct sk_error err = {0};
 
 	if (notify_run(st, access_local_operator(), &s->notify, false, false, NULL, NULL,
-		       &stats, &err) != 0)
+		       &stats, &err) != 0) {
 		log_warn("notify: %s", err.msg);
-	else if (stats.digests > 0)
+		return 0;
+	}
+	metrics_count(METRICS_DIGESTS_QUEUED, stats.digests);
+	metrics_count(METRICS_DIGEST_EVENTS, stats.events);
+	if (stats.digests > 0)
 		log_info("notify: queued %zu digests with %zu events", stats.digests,
 			 stats.events);
 	return 0;
@@ -411,6 +445,9 @@ int main(int argc, char **argv)
 	api_tickets_configure(&s.tickets);
 	api_portal_configure(&s.tickets);
 	log_init(PROG, (enum log_level)s.log_level, s.use_syslog);
+	log_set_format((enum log_format)s.log_format);
+	api_metrics_configure(s.metrics_token, s.metrics_loopback);
+	explicit_bzero(s.metrics_token, sizeof(s.metrics_token));
 
 	/* Signals are taken by sigwait() below; every thread started from
 	 * here on inherits the mask. */

@@ -13,6 +13,7 @@
 #include "http/request.h"
 #include "http/response.h"
 #include "lib/error.h"
+#include "lib/log.h"
 #include "lib/str.h"
 #include "ticket/intake.h"
 #include "ticket/report.h"
@@ -88,6 +89,15 @@ static int api_report_submit(struct http_request *req, struct http_response *res
 		rc = report_body(body, &in, err);
 	if (rc == 0)
 		rc = ticket_report_submit(req->st, req->user, settings, &in, &r, err);
+	if (rc == 0 && r.created)
+		log_event(LOG_LEVEL_INFO, "ticket.created",
+			  (const struct log_field[]){LOG_INT("ticket", r.ticket.id),
+						     LOG_INT("org_id", r.ticket.org_id),
+						     LOG_STR("user", req->user->name),
+						     LOG_STR("client", req->client),
+						     LOG_STR("source", "portal"), LOG_END},
+			  "report: ticket %lld opened by %s of organization %lld",
+			  (long long)r.ticket.id, req->user->name, (long long)r.ticket.org_id);
 	if (rc == 0) {
 		http_response_json(resp, r.created ? 201 : 200, ticket_report_result_json(&r));
 		report_result_clear(&r);

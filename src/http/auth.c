@@ -100,6 +100,16 @@ void auth_credentials_clear(struct auth_credentials *c)
 	sodium_memzero(c, sizeof(*c));
 }
 
+/* The fields of a failed sign-in's log event: how (token, password,
+ * session), the user name it gave (shown safely; NULL: none) and the
+ * client's address. Never the secret. */
+#define AUTH_FIELDS(how, user, client)                                                         \
+	(const struct log_field[])                                                             \
+	{                                                                                      \
+		LOG_STR("auth", (how)), LOG_STR("user", (user)),                               \
+		    LOG_STR("client", (client)->addr), LOG_END                                 \
+	}
+
 static int auth_bearer(struct store *st, const char *token, const struct auth_client *client,
 		       struct user *out, struct sk_error *err)
 {
@@ -110,11 +120,13 @@ static int auth_bearer(struct store *st, const char *token, const struct auth_cl
 	secret_token_hash(token, hash);
 	rc = store_token_lookup(st, hash, &u, err);
 	if (rc == SK_ENOTFOUND) {
-		log_info("sign-in failed: unknown API token from %s", client->addr);
+		log_event(LOG_LEVEL_INFO, "auth.failed", AUTH_FIELDS("token", NULL, client),
+			  "sign-in failed: unknown API token from %s", client->addr);
 		return sk_error_set(err, SK_EPERM, "invalid or revoked token");
 	}
 	if (rc == SK_EPERM)
-		log_info("sign-in failed: %s (from %s)", err->msg, client->addr);
+		log_event(LOG_LEVEL_INFO, "auth.failed", AUTH_FIELDS("token", NULL, client),
+			  "sign-in failed: %s (from %s)", err->msg, client->addr);
 	if (rc != 0)
 		return rc;
 	*out = u;
@@ -174,7 +186,8 @@ int auth_password(struct store *st, const char *name, const char *password,
 
 		secs =
 		    si != NULL ? signin_failed(si, name, client->addr, client->now, &which) : 0;
-		log_warn("sign-in failed: user '%s' from %s", shown, client->addr);
+		log_event(LOG_LEVEL_WARN, "auth.failed", AUTH_FIELDS("password", shown, client),
+			  "sign-in failed: user '%s' from %s", shown, client->addr);
 		if (which & SIGNIN_LOCKED_USER)
 			log_warn(
 			    "sign-in locked for %lld seconds: too many failures of user '%s'",
@@ -227,11 +240,13 @@ int auth_session(struct store *st, const char *cookie, int64_t idle,
 	sodium_memzero(id, sizeof(id));
 	rc = store_session_lookup(st, s.hash, idle, &u, &s.info, err);
 	if (rc == SK_ENOTFOUND) {
-		log_info("sign-in failed: unknown or ended session from %s", client->addr);
+		log_event(LOG_LEVEL_INFO, "auth.failed", AUTH_FIELDS("session", NULL, client),
+			  "sign-in failed: unknown or ended session from %s", client->addr);
 		return sk_error_set(err, SK_EPERM, "the session has ended; sign in again");
 	}
 	if (rc == SK_EPERM)
-		log_info("sign-in failed: %s (from %s)", err->msg, client->addr);
+		log_event(LOG_LEVEL_INFO, "auth.failed", AUTH_FIELDS("session", NULL, client),
+			  "sign-in failed: %s (from %s)", err->msg, client->addr);
 	if (rc != 0)
 		return rc;
 	*out = u;

@@ -45,6 +45,9 @@ struct http_request {
 	struct signin *signin;		       /* sign-in limits; NULL: none */
 	const struct session_config *sessions; /* NULL: no sessions */
 	const struct session *session;	       /* the cookie's session, or NULL */
+	/* The Authorization header, for a public route that checks a token
+	 * of its own (/metrics); NULL when absent. */
+	const char *authorization;
 };
 
 /* A handler answers req: it returns 0 with resp filled, or a negative

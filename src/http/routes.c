@@ -6,6 +6,7 @@
 #include "http/api_events.h"
 #include "http/api_keys.h"
 #include "http/api_mail.h"
+#include "http/api_metrics.h"
 #include "http/api_ops.h"
 #include "http/api_portal.h"
 #include "http/api_registry.h"
@@ -22,6 +23,7 @@ const struct router_route *const http_routes[] = {api_registry_routes,
 						  api_mail_routes,
 						  api_ops_routes,
 						  api_portal_routes,
+						  api_metrics_routes,
 						  NULL};
 
 /* route, u and resp are borrowed. */

@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -38,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http/api_metrics.h"
 #include "http/auth.h"
 #include "http/deadline.h"
 #include "http/forwarded.h"
@@ -359,6 +361,8 @@ static enum MHD_Result server_dispatch(struct exchange *ex, struct MHD_Connectio
 	ex->req.signin = ex->srv->signin;
 	ex->req.sessions = &ex->sessions;
 	ex->req.session = ex->has_session ? &ex->session : NULL;
+	ex->req.authorization =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 
 	st = store_pool_get(ex->srv->pool);
 	snprintf(actor, sizeof(actor), "api:%s", ex->has_user ? ex->user.name : "-");
@@ -379,6 +383,15 @@ static enum MHD_Result server_dispatch(struct exchange *ex, struct MHD_Connectio
 	return server_send(ex, conn, &resp);
 }
 
+/* A new request id: 16 random hex digits. */
+static void request_id_new(char out[17])
+{
+	unsigned char raw[8];
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(out, 17, raw, sizeof(raw));
+}
+
 /* MHD_AccessHandlerCallback. */
 static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, const char *url,
 				     const char *method, const char *version,
@@ -394,6 +407,7 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
 		ex->srv = srv;
 		clock_gettime(CLOCK_MONOTONIC, &ex->start);
 		server_client(ex, conn);
+		request_id_new(ex->request_id);
 		if (srv->deadline != NULL) {
 			const union MHD_ConnectionInfo *ci =
 			    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
@@ -441,7 +455,8 @@ static void server_connection(void *cls, struct MHD_Connection *conn, void **soc
 	}
 }
 
-/* MHD_RequestCompletedCallback: log the request and free its state. */
+/* MHD_RequestCompletedCallback: log and count the request, free its
+ * state. */
 static void server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			     enum MHD_RequestTerminationCode toe)
 {
@@ -456,9 +471,21 @@ static void server_completed(void *cls, struct MHD_Connection *conn, void **con_
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	ms = (double)(end.tv_sec - ex->start.tv_sec) * 1e3 +
 	     (double)(end.tv_nsec - ex->start.tv_nsec) / 1e6;
-	log_info("%s %s %d %.1fms %s from %s%s", ex->method, ex->log_path, ex->status, ms,
-		 ex->has_user ? ex->user.name : "-", ex->client,
-		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	api_metrics_request(ex->match.route, ex->method, ex->status, ms / 1e3);
+	log_event(LOG_LEVEL_INFO, "http.request",
+		  (const struct log_field[]){
+		      LOG_STR("request_id", ex->request_id), LOG_STR("method", ex->method),
+		      LOG_STR("path", ex->log_path),
+		      LOG_STR("route", ex->match.route ? ex->match.route->pattern : NULL),
+		      LOG_INT("status", ex->status), LOG_REAL("duration_ms", ms),
+		      LOG_STR("user", ex->has_user ? ex->user.name : NULL),
+		      LOG_STR("client", ex->client),
+		      LOG_STR("outcome",
+			      toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL : "aborted"),
+		      LOG_END},
+		  "%s %s %d %.1fms %s from %s%s", ex->method, ex->log_path, ex->status, ms,
+		  ex->has_user ? ex->user.name : "-", ex->client,
+		  toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	/* The connection may carry another request: its clock starts. */
 	if (ex->watch != NULL)
 		deadline_arm(srv->deadline, ex->watch);

@@ -49,6 +49,7 @@ struct exchange {
 	struct timespec start;
 	struct deadline_conn *watch;   /* NULL: not watched */
 	char client[INET6_ADDRSTRLEN]; /* behind a trusted proxy, the one it forwards */
+	char request_id[17];	       /* random, in hex: X-Request-Id and the log */
 	char method[16];
 	char log_path[LOG_PATH_MAX + 1];
 	struct router_match match;

@@ -99,8 +99,11 @@ static struct MHD_Response *outflow_start(struct exchange *ex, struct http_respo
 }
 
 /* The headers every answer carries, API or file. */
-static void server_secure(const struct http_server *srv, struct MHD_Response *r)
+static void server_secure(const struct exchange *ex, struct MHD_Response *r)
 {
+	const struct http_server *srv = ex->srv;
+
+	MHD_add_response_header(r, "X-Request-Id", ex->request_id);
 	MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP);
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
@@ -152,7 +155,7 @@ enum MHD_Result server_send(struct exchange *ex, struct MHD_Connection *conn,
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	server_secure(ex->srv, r);
+	server_secure(ex, r);
 	if (resp->cookie[0] != '\0')
 		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, resp->cookie);
 	if (resp->location[0] != '\0')
@@ -214,7 +217,7 @@ enum MHD_Result server_file_send(struct exchange *ex, struct MHD_Connection *con
 		return MHD_NO;
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, f->type);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-	server_secure(ex->srv, r);
+	server_secure(ex, r);
 	ex->status = 200;
 	if (ex->watch != NULL)
 		deadline_disarm(ex->srv->deadline, ex->watch);

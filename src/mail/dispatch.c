@@ -1,6 +1,7 @@
 /* mail/dispatch.c: queueing composed messages and sending the due ones
  * through the relay: sent, deferred with backoff (given up after
- * mail.max_attempts), refused, or left due when the relay is down. */
+ * mail.max_attempts), refused, or left due when the relay is down; each
+ * outcome is logged and counted for /metrics. */
 #include "mail/dispatch.h"
 
 #include <jansson.h>
@@ -12,6 +13,7 @@
 #include "access/access.h"
 #include "lib/config.h"
 #include "lib/log.h"
+#include "lib/metrics.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
 #include "mail/protect.h"
@@ -233,6 +235,17 @@ static size_t rcpt_split(char *text, const char *v[STORE_MAIL_RCPT_MAX])
 	return n;
 }
 
+/* The fields of m in a log event (message ids, kind, the envelope's
+ * recipients; never the text), then error (may be NULL). */
+#define MAIL_FIELDS(m, error)                                                                  \
+	(const struct log_field[])                                                             \
+	{                                                                                      \
+		LOG_INT("mail_id", (m)->id), LOG_STR("kind", (m)->kind),                       \
+		    LOG_STR("ref", *(m)->ref ? (m)->ref : NULL),                               \
+		    LOG_STR("message_id", (m)->message_id), LOG_STR("recipients", (m)->rcpt),  \
+		    LOG_STR("error", (error)), LOG_END                                         \
+	}
+
 /* Record the outcome res of sending m; 0, or a store error that ends the
  * run. */
 static int record(struct store *st, const struct mail_settings *ms, struct store_mail *m,
@@ -247,8 +260,9 @@ static int record(struct store *st, const struct mail_settings *ms, struct store
 	case SMTP_SENT:
 		rc = store_mail_sent(st, m, &local);
 		stats->sent++;
-		log_info("mail %lld (%s%s%s) sent to %s", (long long)m->id, m->kind,
-			 *m->ref ? " " : "", m->ref, m->rcpt);
+		log_event(LOG_LEVEL_INFO, "mail.sent", MAIL_FIELDS(m, NULL),
+			  "mail %lld (%s%s%s) sent to %s", (long long)m->id, m->kind,
+			  *m->ref ? " " : "", m->ref, m->rcpt);
 		break;
 	case SMTP_RELAY_DOWN:
 		rc = store_mail_release(st, m, why->msg, &local);
@@ -261,19 +275,23 @@ static int record(struct store *st, const struct mail_settings *ms, struct store
 				      ms->max_attempts, &gave_up, &local);
 		if (rc == 0 && gave_up) {
 			stats->failed++;
-			log_warn("mail %lld (%s) to %s given up after %d attempts: %s",
-				 (long long)m->id, m->kind, m->rcpt, m->attempts + 1, why->msg);
+			log_event(LOG_LEVEL_WARN, "mail.failed", MAIL_FIELDS(m, why->msg),
+				  "mail %lld (%s) to %s given up after %d attempts: %s",
+				  (long long)m->id, m->kind, m->rcpt, m->attempts + 1,
+				  why->msg);
 		} else {
 			stats->deferred++;
-			log_info("mail %lld (%s) to %s deferred: %s", (long long)m->id, m->kind,
-				 m->rcpt, why->msg);
+			log_event(LOG_LEVEL_INFO, "mail.deferred", MAIL_FIELDS(m, why->msg),
+				  "mail %lld (%s) to %s deferred: %s", (long long)m->id,
+				  m->kind, m->rcpt, why->msg);
 		}
 		break;
 	case SMTP_REJECT:
 		rc = store_mail_fail(st, m, why->msg, &local);
 		stats->failed++;
-		log_warn("mail %lld (%s) to %s refused: %s", (long long)m->id, m->kind, m->rcpt,
-			 why->msg);
+		log_event(LOG_LEVEL_WARN, "mail.failed", MAIL_FIELDS(m, why->msg),
+			  "mail %lld (%s) to %s refused: %s", (long long)m->id, m->kind,
+			  m->rcpt, why->msg);
 		break;
 	}
 	if (rc == SK_ENOTFOUND) {
@@ -318,7 +336,8 @@ static int record_hold(struct store *st, struct store_mail *m, const char *why,
 		return sk_error_set(err, rc, "holding mail %lld: %s", (long long)m->id,
 				    local.msg);
 	stats->held++;
-	log_warn("mail %lld (%s) to %s held: %s", (long long)m->id, m->kind, m->rcpt, why);
+	log_event(LOG_LEVEL_WARN, "mail.held", MAIL_FIELDS(m, why),
+		  "mail %lld (%s) to %s held: %s", (long long)m->id, m->kind, m->rcpt, why);
 	return 0;
 }
 
@@ -365,6 +384,10 @@ int mail_dispatch(struct store *st, const struct mail_settings *ms, int limit,
 		if (rc != 0 || s.relay_down)
 			break;
 	}
+	metrics_count(METRICS_MAIL_SENT, (uint64_t)s.sent);
+	metrics_count(METRICS_MAIL_DEFERRED, (uint64_t)s.deferred);
+	metrics_count(METRICS_MAIL_FAILED, (uint64_t)s.failed);
+	metrics_count(METRICS_MAIL_HELD, (uint64_t)s.held);
 	if (stats != NULL)
 		*stats = s;
 	return rc < 0 ? rc : 0;

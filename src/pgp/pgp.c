@@ -15,6 +15,7 @@
 
 #include "lib/config.h"
 #include "lib/error.h"
+#include "lib/secret.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
 
@@ -155,58 +156,12 @@ gpgme_ctx_t pgp_context(struct pgp *p)
 
 int pgp_set_passphrase_file(struct pgp *p, const char *path, struct sk_error *err)
 {
-	char buf[PASSPHRASE_MAX + 2];
-	struct stat st;
-	size_t len = 0;
-	ssize_t r;
-	int fd = -1, rc = 0;
+	char buf[PASSPHRASE_MAX + 1];
 	gpgme_error_t ge;
+	int rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return sk_error_set(err, SK_ECONFIG, "passphrase file %s: %s", path,
-				    strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = sk_error_set(err, SK_ECONFIG, "passphrase file %s: not a regular file",
-				  path);
-		goto out;
-	}
-	if ((st.st_mode & 077) != 0) {
-		rc = sk_error_set(err, SK_ECONFIG,
-				  "passphrase file %s: group or others may read it (chmod 600)",
-				  path);
-		goto out;
-	}
-	while (len < sizeof(buf) - 1) {
-		r = read(fd, buf + len, sizeof(buf) - 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = sk_error_set(err, SK_EIO, "passphrase file %s: %s", path,
-					  strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	buf[len] = '\0';
-	len = strcspn(buf, "\r\n");
-	if (len > PASSPHRASE_MAX) {
-		rc = sk_error_set(err, SK_ETOOBIG, "passphrase file %s: longer than %d bytes",
-				  path, PASSPHRASE_MAX);
-		goto out;
-	}
-	if (len == 0) {
-		rc = sk_error_set(err, SK_ECONFIG, "passphrase file %s: empty", path);
-		goto out;
-	}
-	if (memchr(buf, '\0', len) != NULL) {
-		rc = sk_error_set(err, SK_ECONFIG, "passphrase file %s: contains a NUL byte",
-				  path);
-		goto out;
-	}
-	buf[len] = '\0';
+	if ((rc = secret_file_read(path, "passphrase file", buf, sizeof(buf), err)) != 0)
+		return rc;
 	ge = gpgme_set_pinentry_mode(p->ctx, GPGME_PINENTRY_MODE_LOOPBACK);
 	if (ge != 0) {
 		rc = sk_error_set(err, SK_ECONFIG, "gpg: loopback passphrase: %s",
@@ -221,8 +176,6 @@ int pgp_set_passphrase_file(struct pgp *p, const char *path, struct sk_error *er
 	gpgme_set_passphrase_cb(p->ctx, passphrase_cb, p);
 out:
 	explicit_bzero(buf, sizeof(buf));
-	if (fd >= 0)
-		close(fd);
 	return rc;
 }
 

@@ -2,7 +2,8 @@
  * statements by their SQL text, forwards the thin SQL interface to the
  * backend, and applies the embedded migrations, substituting the few
  * words that differ between backends ("{{ID}}", "{{BYTES}}",
- * "{{WITHOUT_ROWID}}", "{{BLOB}}", "{{ORGS_REF}}", "{{SETTLED_ONLY}}"). */
+ * "{{WITHOUT_ROWID}}", "{{BLOB}}", "{{ORGS_REF}}", "{{SETTLED_ONLY}}").
+ * Failed calls are counted for /metrics. */
 #include "store/db.h"
 
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "lib/buf.h"
 #include "lib/error.h"
+#include "lib/metrics.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
 #include "store/db_int.h"
@@ -78,9 +80,19 @@ enum db_backend db_backend(const struct db *db)
 	return db->ops->backend;
 }
 
+/* Count a failed database call for /metrics (lib/metrics.h); rc. */
+static int counted(int rc)
+{
+	if (rc == SK_ETEMP)
+		metrics_count(METRICS_STORE_ERRORS_TEMPORARY, 1);
+	else if (rc == SK_EIO)
+		metrics_count(METRICS_STORE_ERRORS_IO, 1);
+	return rc;
+}
+
 int db_exec(struct db *db, const char *sql, struct sk_error *err)
 {
-	return db->ops->exec(db, sql, err);
+	return counted(db->ops->exec(db, sql, err));
 }
 
 /* FNV-1a over the SQL text. */
@@ -126,8 +138,10 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct sk_error *err)
 		db->ops->reset(s);
 		return s;
 	}
-	if ((s = db->ops->stmt_new(db, sql, err)) == NULL)
+	if ((s = db->ops->stmt_new(db, sql, err)) == NULL) {
+		counted(err != NULL ? err->code : SK_EIO);
 		return NULL;
+	}
 	s->db = db;
 	s->sql = xstrdup(sql);
 	s->hash = hash;
@@ -158,7 +172,7 @@ void db_bind_text_ref(struct db_stmt *s, int idx, const char *v, size_t len)
 
 int db_step(struct db_stmt *s, struct sk_error *err)
 {
-	return s->db->ops->step(s, err);
+	return counted(s->db->ops->step(s, err));
 }
 
 int64_t db_col_int(struct db_stmt *s, int col)

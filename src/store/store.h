@@ -257,10 +257,11 @@ int store_audit_find(struct store *st, const struct audit_filter *f, store_audit
 struct store_copy_stats {
 	int64_t orgs, memberships, contacts, resources, users, tokens, audit;
 	int64_t events, event_recipients, optouts;
+	int64_t feed_counts; /* feeds with their counts of events (/metrics) */
 };
 /* Copy every organization, membership, contact, resource, user (with
  * its password hash), API token, audit entry, event (with its recipient
- * rows) and opt-out of from into to, keeping
+ * rows), opt-out and feed's counts of from into to, keeping
  * their ids, in one transaction on to, reading from one snapshot of
  * from. to must be empty (no organizations, users or audit entries;
  * else SK_EEXIST, nothing copied); afterwards its ids continue past the
@@ -694,5 +695,31 @@ typedef int (*store_stats_org_fn)(const struct store_stats_org *r, void *ctx);
 /* The organizations that received events since, most events first. */
 int store_stats_orgs(struct store *st, const char *since, store_stats_org_fn fn, void *ctx,
 		     struct sk_error *err);
+
+/* ---- metrics (store_metrics.c) ----
+ * What /metrics reads from the store at each scrape, in one read
+ * transaction of a few grouped queries. */
+
+enum store_metric {
+	STORE_METRIC_MAIL,	   /* a: status (queued, sent, failed, held) */
+	STORE_METRIC_TICKETS,	   /* a: type, b: status */
+	STORE_METRIC_SLA_DUE,	   /* a: clock; open tickets whose clock runs */
+	STORE_METRIC_SLA_BREACHED, /* a: clock; open tickets past that due time */
+	STORE_METRIC_FEED,	   /* a: feed; value: events stored, routed: those
+				    * routed to an organization besides the
+				    * national CSIRT (counts kept at ingest) */
+};
+struct store_metric_row {
+	enum store_metric what;
+	const char *a, *b; /* labels, borrowed for the callback; b may be NULL */
+	int64_t value;
+	int64_t routed; /* STORE_METRIC_FEED only */
+};
+typedef int (*store_metric_fn)(const struct store_metric_row *r, void *ctx);
+/* Every row, in the order of enum store_metric; now is the ISO 8601 UTC
+ * time SLA clocks are compared with. The clocks are acknowledge,
+ * first_response and resolve. */
+int store_metrics_each(struct store *st, const char *now, store_metric_fn fn, void *ctx,
+		       struct sk_error *err);
 
 #endif

@@ -86,6 +86,9 @@ static const struct copy_table copy_tables[] = {
      "SELECT org_id, type, created FROM org_optouts ORDER BY org_id, type",
      "INSERT INTO org_optouts (org_id, type, created) VALUES ($1, $2, $3)", false,
      offsetof(struct store_copy_stats, optouts)},
+    {"feed_counts", "tii", "SELECT feed, events, routed FROM feed_counts ORDER BY feed",
+     "INSERT INTO feed_counts (feed, events, routed) VALUES ($1, $2, $3)", false,
+     offsetof(struct store_copy_stats, feed_counts)},
 };
 
 #define COPY_TABLES (sizeof(copy_tables) / sizeof(copy_tables[0]))

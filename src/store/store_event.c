@@ -415,6 +415,8 @@ int store_event_add_many(struct store *st, const struct store_event_in *v, size_
 			}
 	}
 	rc = rcpt_flush(st, q, err);
+	if (rc == 0)
+		rc = store_feed_count_add(st, v, n, err);
 out:
 	rc = store_finish(st, rc, err);
 done:

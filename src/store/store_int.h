@@ -76,6 +76,11 @@ int store_row_by_id(struct store *st, const char *sql, int64_t id, const char *w
 /* The canonical name of a classification.type in *out (borrowed), or
  * SK_EINVAL naming it. */
 int store_type_canonical(const char *type, const char **out, struct sk_error *err);
+/* Count the events v[0..n) by feed into feed_counts (store_metrics.c);
+ * in store_event_add_many()'s transaction. */
+struct store_event_in;
+int store_feed_count_add(struct store *st, const struct store_event_in *v, size_t n,
+			 struct sk_error *err);
 /* Group the look-ups of one read into a snapshot; *started says whether
  * this call began it. End with store_read_end(), which returns rc or the
  * commit's error. */

@@ -148,6 +148,9 @@ static const struct expect expects[] = {
     {"GET", "/api/v1/stats/orgs", "/api/v1/stats/orgs?days=7", NULL,
      {200, 200, 403, 403, 403, 401}},
     {"GET", "/api/v1/reports", "/api/v1/reports", NULL, {200, 200, 200, 200, 200, 401}},
+    /* Public at the router; its handler admits loopback clients and the
+     * scrape token only, whoever the user: here neither. */
+    {"GET", "/metrics", "/metrics", NULL, {403, 403, 403, 403, 403, 403}},
     /* The contact is the organization's: another's partner names no
      * contact of its own (400). */
     {"POST", "/api/v1/reports", "/api/v1/reports",
