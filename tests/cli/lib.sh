@@ -11,6 +11,10 @@ at_exit() {
 	rm -rf "$TMP"
 }
 trap at_exit EXIT
+# An installed package's /etc/schakel/schakel.conf is not the tests':
+# unless a test names its own, schakel reads an empty one.
+: >"$TMP/empty.conf"
+export SCHAKEL_CONF="${SCHAKEL_CONF:-$TMP/empty.conf}"
 
 # Run cleanup function NAME at exit (stop servers, ...).
 on_exit() { CLEANUP_HOOKS="$1 $CLEANUP_HOOKS"; }
