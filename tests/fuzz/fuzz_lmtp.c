@@ -1,8 +1,9 @@
 /* tests/fuzz/fuzz_lmtp.c: libFuzzer target for the LMTP state machine
  * (mail/lmtp.c) on any bytes from a client, fed in pieces whose sizes
  * the input's first byte picks: it never takes more than it was given,
- * a message handed over stays within the size limit, and every reply
- * is a line of a three-digit code. */
+ * a message handed over stays within the size limit, it always makes
+ * progress once its replies are sent, and every reply is a line of a
+ * three-digit code. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,9 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		out = lmtp_output(s, &len);
 		check_replies(out, len);
 		lmtp_output_done(s, len);
-		if (ev == LMTP_MORE && used == 0 && n > 0 && lmtp_output(s, &len) && len == 0 &&
-		    used == 0)
-			abort(); /* no progress with room to reply */
+		if (ev == LMTP_MORE && used == 0)
+			abort(); /* no progress, with the output sent */
 	}
 	lmtp_timeout(s);
 	out = lmtp_output(s, &len);
