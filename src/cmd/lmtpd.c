@@ -1,8 +1,9 @@
 /* cmd/lmtpd.c: the LMTP listener (see lmtpd.h): a socket, and a fixed
  * set of worker threads that take turns accepting on it, each serving
  * one session at a time with a store of its own from a pool. The
- * protocol is mail/lmtp.c; here is the I/O, the clock, and the answer
- * to each message: intake_mail()'s result, given to every recipient.
+ * protocol is mail/lmtp.c, the group commit lmtpd_batch.c; here is the
+ * I/O, the clock, and the answer to each message: intake_mail()'s
+ * result, given to every recipient.
  *
  * SECURITY: a session's input is bounded by mail/lmtp.c's limits and
  * [lmtp] timeout per read and per write; a unix socket is mode 0660. */
@@ -22,6 +23,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "cmd/lmtpd_batch.h"
 #include "lib/config.h"
 #include "lib/error.h"
 #include "lib/log.h"
@@ -46,6 +48,7 @@ struct lmtpd {
 	int stop_pipe[2];
 	atomic_bool stopping;
 	struct store_pool *pool;
+	struct lmtpd_batch *batch;
 	pthread_t *threads;
 	int nthreads;
 };
@@ -190,27 +193,32 @@ static bool session_flush(struct lmtpd *d, int fd, struct lmtp *s)
  * reason; anything else is worth another try: 451. */
 static void session_deliver(struct lmtpd *d, struct store *st, struct lmtp *s)
 {
-	struct sk_error err = {0};
-	struct intake_result r;
+	struct lmtpd_job job = {0};
+	const struct intake_result *r = &job.r;
+	const struct sk_error *err = &job.err;
 	const char *from, *raw;
 	char text[SK_ERROR_MAX + 64];
 	size_t len;
 	int nrcpt;
 
 	lmtp_envelope(s, &from, &raw, &len, &nrcpt);
-	if (intake_mail(st, &d->ic, from, raw, len, &r, &err) == 0) {
+	job.from = from;
+	job.raw = raw;
+	job.len = len;
+	lmtpd_batch_take(d->batch, st, &d->ic, &job);
+	if (job.rc == 0) {
 		snprintf(text, sizeof(text), "%s ticket #%lld",
-			 r.duplicate ? "stored before on" : "stored on", (long long)r.ticket_id);
+			 r->duplicate ? "stored before on" : "stored on", (long long)r->ticket_id);
 		log_debug("lmtp: from <%s>, %zu bytes: %s", from ? from : "", len, text);
 		lmtp_answer(s, 250, "2.0.0", text);
-	} else if (r.refused) {
-		log_info("lmtp: from <%s>, %zu bytes: refused: %s", from ? from : "", len, err.msg);
-		lmtp_answer(s, err.code == SK_ETOOBIG ? 552 : 554,
-			    err.code == SK_ETOOBIG ? "5.3.4" : "5.6.0", err.msg);
+	} else if (r->refused) {
+		log_info("lmtp: from <%s>, %zu bytes: refused: %s", from ? from : "", len, err->msg);
+		lmtp_answer(s, job.rc == SK_ETOOBIG ? 552 : 554, job.rc == SK_ETOOBIG ? "5.3.4" : "5.6.0",
+			    err->msg);
 	} else {
 		log_warn("lmtp: from <%s>, %zu bytes: not stored, the sender tries again: %s",
-			 from ? from : "", len, err.msg);
-		snprintf(text, sizeof(text), "not stored, try again later: %s", err.msg);
+			 from ? from : "", len, err->msg);
+		snprintf(text, sizeof(text), "not stored, try again later: %s", err->msg);
 		lmtp_answer(s, 451, "4.3.0", text);
 	}
 }
@@ -329,6 +337,7 @@ struct lmtpd *lmtpd_start(const struct lmtpd_config *c, const char *url,
 		lmtpd_stop(d);
 		return NULL;
 	}
+	d->batch = lmtpd_batch_new();
 	d->threads = xcalloc((size_t)c->sessions, sizeof(*d->threads));
 	for (; d->nthreads < c->sessions; d->nthreads++)
 		if (pthread_create(&d->threads[d->nthreads], NULL, worker, d) != 0) {
@@ -361,6 +370,7 @@ void lmtpd_stop(struct lmtpd *d)
 		if (d->stop_pipe[i] >= 0)
 			close(d->stop_pipe[i]);
 	store_pool_free(d->pool);
+	lmtpd_batch_free(d->batch);
 	free(d->threads);
 	free(d);
 }

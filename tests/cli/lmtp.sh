@@ -122,6 +122,20 @@ run lmtp "$TMP/lmtp" alice@example.nl cert@example.be "$TMP/d1.eml"
 expect_match "^250 2.0.0 stored before on ticket #1$" "$OUT" "the same report again: 250, stored before"
 expect_eq 1 "$(tickets)" "... and no second ticket"
 
+# Four sessions at once, 10 mails each, the last two of each a copy of
+# another session's mail: stored together (group commit), each copy once.
+for i in $(seq 0 31); do mail "c$i.eml" "c$i@example.nl" "c$i@example.nl" "Concurrent $i"; done
+CONC=()
+for s in 0 1 2 3; do
+	(for i in $(seq $((s * 8)) $((s * 8 + 7))) $(((s + 1) % 4 * 8)) $(((s + 1) % 4 * 8 + 1)); do
+		lmtp "$TMP/lmtp" "c$i@example.nl" cert@example.be "$TMP/c$i.eml"
+	done >"$TMP/conc$s.out") &
+	CONC+=($!)
+done
+wait "${CONC[@]}"
+expect_eq 40 "$(cat "$TMP"/conc*.out | grep -c '^250 2.0.0 stored')" "four sessions at once: 250 for each of 40 mails"
+expect_eq 33 "$(tickets)" "... 32 new tickets, the 8 copies stored once"
+
 printf 'this is no mail at all\r\n' >"$TMP/garbage.eml"
 run lmtp "$TMP/lmtp" x@example.nl cert@example.be "$TMP/garbage.eml"
 expect_match "^554 5.6.0 not a mail" "$OUT" "what is not a mail: 554 with the reason"
@@ -140,7 +154,7 @@ expect_match "^552 5.3.4 the message is too large" "$OUT" "a message over the si
 python3 -c 'import sys; open(sys.argv[1], "w").write("From: a@example.nl\r\nSubject: long\r\n\r\n" + "y" * 70000 + "\r\n")' "$TMP/long.eml"
 run lmtp "$TMP/lmtp" a@example.nl cert@example.be "$TMP/long.eml"
 expect_match "^554 5.6.0 a line of the message is too long" "$OUT" "a line of 70,000 bytes: 554"
-expect_eq 1 "$(tickets)" "... nothing refused was stored"
+expect_eq 33 "$(tickets)" "... nothing refused was stored"
 
 printf 'LHLO c\r\n' >"$TMP/idle.txt"
 START=$(date +%s)
@@ -236,10 +250,10 @@ wait_tickets() {
 mail p1.eml p1@example.nl bob@example.nl "Defacement"
 START=$(date +%s)
 submit p1.eml bob@example.nl
-if wait_tickets 2; then ok "Postfix delivers the report over LMTP: ticket #2"; else
+if wait_tickets 34; then ok "Postfix delivers the report over LMTP: ticket #34"; else
 	not_ok "Postfix delivers the report over LMTP" "$(tail -20 "$PF/maillog")"
 fi
-expect_match "status=sent \(250 2.0.0 stored on ticket #2\)" "$(grep 'relay=127.0.0.1' "$PF/maillog")" \
+expect_match "status=sent \(250 2.0.0 stored on ticket #34\)" "$(grep 'relay=127.0.0.1' "$PF/maillog")" \
 	"... Postfix logs our 250 with the ticket number"
 if wait_got bob@example.nl 60; then
 	ok "the acknowledgement reaches smtp-sink in $(($(date +%s) - START)) s (within 60)"
@@ -260,7 +274,7 @@ expect_match "status=deferred.*451 4.3.0 not stored, try again later" "$(grep 's
 	"schakeld answers 451 and Postfix defers the mail"
 wait "$LOCKER" 2>/dev/null
 postqueue -c "$PF" -f
-if wait_tickets 3; then ok "after the lock is gone, Postfix's retry stores it"; else
+if wait_tickets 35; then ok "after the lock is gone, Postfix's retry stores it"; else
 	not_ok "after the lock is gone, Postfix's retry stores it" "$(tail -5 "$PF/maillog")"
 fi
 
@@ -277,7 +291,7 @@ for _ in $(seq 300); do grep -q "to=<cert@example.be>.*status=bounced" "$PF/mail
 expect_match "dsn=5.3.4, status=bounced.*(552 5.3.4|exceeds size limit 26214400 of server)" \
 	"$(grep 'to=<cert@example.be>.*status=bounced' "$PF/maillog")" \
 	"a 30 MB mail: refused for its size (5.3.4), Postfix bounces it"
-expect_eq 3 "$(tickets)" "... and it is not stored"
+expect_eq 35 "$(tickets)" "... and it is not stored"
 expect_eq 1 "$(grep -c 'to=<cert@example.be>.*status=bounced' "$PF/maillog")" "... the only report Postfix bounced"
 
 done_testing
