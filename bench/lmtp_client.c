@@ -107,9 +107,10 @@ static void *session(void *arg)
 	    reply(in) != 250)
 		return (void *)(long)n_mails;
 	for (size_t i = (size_t)id; i < n_mails; i += (size_t)sessions) {
-		int n = snprintf(cmd, sizeof(cmd),
-				 "MAIL FROM:<%s> SIZE=%zu\r\nRCPT TO:<cert@example.be>\r\nDATA\r\n",
-				 mails[i].from, mails[i].len);
+		int n =
+		    snprintf(cmd, sizeof(cmd),
+			     "MAIL FROM:<%s> SIZE=%zu\r\nRCPT TO:<cert@example.be>\r\nDATA\r\n",
+			     mails[i].from, mails[i].len);
 
 		if (send_all(fd, cmd, (size_t)n) != 0 || reply(in) != 250 || reply(in) != 250 ||
 		    reply(in) != 354 || send_all(fd, mails[i].data, mails[i].len) != 0 ||

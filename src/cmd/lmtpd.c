@@ -35,7 +35,7 @@
 
 #define LMTPD_BACKLOG  64
 #define LMTPD_READ_MAX 65536 /* bytes read at a time */
-#define ADDRESS_MAX    192 /* "unix:" and a path, or "[address]:port" */
+#define ADDRESS_MAX    192   /* "unix:" and a path, or "[address]:port" */
 
 struct lmtpd {
 	const struct lmtpd_config *c;
@@ -100,20 +100,22 @@ static int listen_unix(struct lmtpd *d, const char *path, struct sk_error *err)
 	struct stat sb;
 
 	if (path[0] != '/' || strlen(path) >= sizeof(sa.sun_path))
-		return sk_error_set(err, SK_ECONFIG,
-				    "[lmtp] listen: 'unix:%s' is not an absolute path of at most "
-				    "%zu bytes",
-				    path, sizeof(sa.sun_path) - 1);
+		return sk_error_set(
+		    err, SK_ECONFIG,
+		    "[lmtp] listen: 'unix:%s' is not an absolute path of at most "
+		    "%zu bytes",
+		    path, sizeof(sa.sun_path) - 1);
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	if (lstat(path, &sb) == 0 && S_ISSOCK(sb.st_mode))
 		unlink(path);
 	d->fd = listen_socket(AF_UNIX);
 	if (d->fd < 0 || bind(d->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
 	    chmod(path, 0660) != 0)
-		return sk_error_set(err, SK_EIO,
-				    "[lmtp] listen: cannot make the socket %s: %s (its directory "
-				    "must exist)",
-				    path, strerror(errno));
+		return sk_error_set(
+		    err, SK_EIO,
+		    "[lmtp] listen: cannot make the socket %s: %s (its directory "
+		    "must exist)",
+		    path, strerror(errno));
 	snprintf(d->address, sizeof(d->address), "unix:%s", path);
 	d->unix_path = d->address + 5;
 	return 0;
@@ -136,10 +138,11 @@ static int listen_tcp(struct lmtpd *d, const char *spec, struct sk_error *err)
 		spec++, hlen -= 2;
 	if (colon == NULL || hlen == 0 || hlen >= sizeof(host) || strlen(colon + 1) == 0 ||
 	    strlen(colon + 1) >= sizeof(port))
-		return sk_error_set(err, SK_ECONFIG,
-				    "[lmtp] listen = '%s': expected unix:/path, address:port or "
-				    "[address]:port",
-				    d->c->listen);
+		return sk_error_set(
+		    err, SK_ECONFIG,
+		    "[lmtp] listen = '%s': expected unix:/path, address:port or "
+		    "[address]:port",
+		    d->c->listen);
 	memcpy(host, spec, hlen);
 	host[hlen] = '\0';
 	snprintf(port, sizeof(port), "%s", colon + 1);
@@ -153,12 +156,12 @@ static int listen_tcp(struct lmtpd *d, const char *spec, struct sk_error *err)
 	rc = d->fd < 0 || bind(d->fd, ai->ai_addr, ai->ai_addrlen) != 0;
 	freeaddrinfo(ai);
 	if (rc || getsockname(d->fd, (struct sockaddr *)&ss, &sslen) != 0)
-		return sk_error_set(err, SK_EIO, "[lmtp] listen: cannot bind %s: %s", d->c->listen,
-				    strerror(errno));
-	getnameinfo((struct sockaddr *)&ss, sslen, NULL, 0, port, sizeof(port),
-		    NI_NUMERICSERV);
-	snprintf(d->address, sizeof(d->address), "%s%s%s:%s", ss.ss_family == AF_INET6 ? "[" : "",
-		 host, ss.ss_family == AF_INET6 ? "]" : "", port);
+		return sk_error_set(err, SK_EIO, "[lmtp] listen: cannot bind %s: %s",
+				    d->c->listen, strerror(errno));
+	getnameinfo((struct sockaddr *)&ss, sslen, NULL, 0, port, sizeof(port), NI_NUMERICSERV);
+	snprintf(d->address, sizeof(d->address), "%s%s%s:%s",
+		 ss.ss_family == AF_INET6 ? "[" : "", host, ss.ss_family == AF_INET6 ? "]" : "",
+		 port);
 	return 0;
 }
 
@@ -208,13 +211,15 @@ static void session_deliver(struct lmtpd *d, struct store *st, struct lmtp *s)
 	lmtpd_batch_take(d->batch, st, &d->ic, &job);
 	if (job.rc == 0) {
 		snprintf(text, sizeof(text), "%s ticket #%lld",
-			 r->duplicate ? "stored before on" : "stored on", (long long)r->ticket_id);
+			 r->duplicate ? "stored before on" : "stored on",
+			 (long long)r->ticket_id);
 		log_debug("lmtp: from <%s>, %zu bytes: %s", from ? from : "", len, text);
 		lmtp_answer(s, 250, "2.0.0", text);
 	} else if (r->refused) {
-		log_info("lmtp: from <%s>, %zu bytes: refused: %s", from ? from : "", len, err->msg);
-		lmtp_answer(s, job.rc == SK_ETOOBIG ? 552 : 554, job.rc == SK_ETOOBIG ? "5.3.4" : "5.6.0",
-			    err->msg);
+		log_info("lmtp: from <%s>, %zu bytes: refused: %s", from ? from : "", len,
+			 err->msg);
+		lmtp_answer(s, job.rc == SK_ETOOBIG ? 552 : 554,
+			    job.rc == SK_ETOOBIG ? "5.3.4" : "5.6.0", err->msg);
 	} else {
 		log_warn("lmtp: from <%s>, %zu bytes: not stored, the sender tries again: %s",
 			 from ? from : "", len, err->msg);
@@ -248,11 +253,10 @@ static void session_run(struct lmtpd *d, struct store *st, int fd)
 			ev = lmtp_timeout(s);
 			continue;
 		}
-		if (ready < 0 || (p[0].revents & POLLIN) == 0) {
-			if (ready > 0 && (p[0].revents & (POLLHUP | POLLERR)))
-				break;
+		if (ready < 0)
+			break;
+		if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) == 0)
 			continue; /* the stop, seen at the top */
-		}
 		n = recv(fd, in, LMTPD_READ_MAX, MSG_DONTWAIT);
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 			continue;

@@ -426,7 +426,8 @@ int main(int argc, char **argv)
 			status = cmd_fail(PROG, &err);
 			goto out;
 		}
-		log_info("lmtp: mail in on %s (%d sessions)", lmtpd_address(lmtp), s.lmtp.sessions);
+		log_info("lmtp: mail in on %s (%d sessions)", lmtpd_address(lmtp),
+			 s.lmtp.sessions);
 	}
 	log_info("schakeld %s listening on %s port %d (%d threads, %d store connections)",
 		 SCHAKEL_VERSION, s.http.listen, http_server_port(srv), s.http.threads,

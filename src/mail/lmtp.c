@@ -37,8 +37,8 @@ struct lmtp {
 	enum state state;
 	int errors;
 	struct buf out;
-	struct buf line;       /* a line begun in an earlier lmtp_feed() */
-	bool overlong;	       /* the line passed its limit: dropped to its end */
+	struct buf line; /* a line begun in an earlier lmtp_feed() */
+	bool overlong;	 /* the line passed its limit: dropped to its end */
 	char from[MAIL_ADDR_MAX + 1];
 	bool from_utf8;
 	int nrcpt;
@@ -72,9 +72,8 @@ struct lmtp *lmtp_new(const struct lmtp_limits *lim, const char *host)
 	s->lim = *lim;
 	snprintf(s->host, sizeof(s->host), "%s", host);
 	buf_init(&s->out, SIZE_MAX / 2);
-	buf_init(&s->line, (LMTP_CMD_LINE_MAX > lim->data_line ? LMTP_CMD_LINE_MAX
-								: lim->data_line) +
-			       2);
+	buf_init(&s->line,
+		 (LMTP_CMD_LINE_MAX > lim->data_line ? LMTP_CMD_LINE_MAX : lim->data_line) + 2);
 	buf_init(&s->msg, (size_t)lim->max_size);
 	reply(s, "220 %s LMTP schakel ready", s->host);
 	return s;
@@ -246,7 +245,8 @@ static enum lmtp_event command(struct lmtp *s, char *line)
 		if (*arg != '\0')
 			return bad(s, "501 5.5.4", "DATA takes no parameters");
 		if (s->state != S_RCPT)
-			return bad(s, "503 5.5.1", s->state == S_MAIL ? "no recipients" : "MAIL first");
+			return bad(s, "503 5.5.1",
+				   s->state == S_MAIL ? "no recipients" : "MAIL first");
 		s->state = S_DATA;
 		reply(s, "354 2.0.0 send the message, end with <CRLF>.<CRLF>");
 		return LMTP_MORE;

@@ -9,10 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LMTP_CMD_LINE_MAX  2048	     /* bytes of a command line (RFC 5321: 512) */
-#define LMTP_DATA_LINE_MAX 65536     /* bytes of a line of a message (RFC 5321: 1000) */
-#define LMTP_RCPT_MAX	   100	     /* recipients of a transaction (RFC 5321: 100) */
-#define LMTP_ERRORS_MAX	   10	     /* bad commands before the session ends */
+#define LMTP_CMD_LINE_MAX  2048	 /* bytes of a command line (RFC 5321: 512) */
+#define LMTP_DATA_LINE_MAX 65536 /* bytes of a line of a message (RFC 5321: 1000) */
+#define LMTP_RCPT_MAX	   100	 /* recipients of a transaction (RFC 5321: 100) */
+#define LMTP_ERRORS_MAX	   10	 /* bad commands before the session ends */
 
 struct lmtp_limits {
 	int64_t max_size; /* bytes of a message; more is refused with 552 */

@@ -40,8 +40,8 @@ static enum lmtp_event talk(struct lmtp *s, const char *text, size_t step, char 
 			int nrcpt;
 
 			lmtp_envelope(s, &from, &raw, &rlen, &nrcpt);
-			snprintf(msg, msgsize, "%s|%d|%.*s", from ? from : "(null)", nrcpt, (int)rlen,
-				 raw);
+			snprintf(msg, msgsize, "%s|%d|%.*s", from ? from : "(null)", nrcpt,
+				 (int)rlen, raw);
 			lmtp_answer(s, 250, "2.0.0", "stored on ticket #1");
 		}
 		o = lmtp_output(s, &olen);
@@ -81,7 +81,8 @@ static void check_session(size_t step)
 	char out[4096] = "", msg[512] = "";
 	struct lmtp *s = lmtp_new(&lim, "mx");
 
-	assert_int_equal(talk(s, session, step, out, sizeof(out), msg, sizeof(msg)), LMTP_CLOSE);
+	assert_int_equal(talk(s, session, step, out, sizeof(out), msg, sizeof(msg)),
+			 LMTP_CLOSE);
 	assert_string_equal(out, replies);
 	assert_string_equal(msg, "alice@example.nl|2|Subject: hi\r\n\r\n.dot\r\n");
 	lmtp_free(s);
@@ -165,7 +166,8 @@ static void test_limits(void **state)
 	big[sizeof(big) - 1] = '\0';
 	for (size_t i = 100; i < sizeof(big) - 1; i += 100)
 		big[i] = '\n';
-	snprintf(text, sizeof(text), "MAIL FROM:<a@b.nl>\r\nRCPT TO:<c@d.be>\r\nDATA\r\n%s\r\n.\r\nNOOP\r\n", big);
+	snprintf(text, sizeof(text),
+		 "MAIL FROM:<a@b.nl>\r\nRCPT TO:<c@d.be>\r\nDATA\r\n%s\r\n.\r\nNOOP\r\n", big);
 	assert_string_equal(run(text, NULL),
 			    "250 2.1.0 sender ok\r\n250 2.1.5 recipient ok\r\n"
 			    "354 2.0.0 send the message, end with <CRLF>.<CRLF>\r\n"
@@ -173,7 +175,8 @@ static void test_limits(void **state)
 	/* A line of the message over 200 bytes. */
 	memset(line, 'y', sizeof(line));
 	line[sizeof(line) - 1] = '\0';
-	snprintf(text, sizeof(text), "MAIL FROM:<a@b.nl>\r\nRCPT TO:<c@d.be>\r\nDATA\r\n%s\r\n.\r\n", line);
+	snprintf(text, sizeof(text),
+		 "MAIL FROM:<a@b.nl>\r\nRCPT TO:<c@d.be>\r\nDATA\r\n%s\r\n.\r\n", line);
 	assert_string_equal(run(text, NULL),
 			    "250 2.1.0 sender ok\r\n250 2.1.5 recipient ok\r\n"
 			    "354 2.0.0 send the message, end with <CRLF>.<CRLF>\r\n"
@@ -184,14 +187,16 @@ static void test_limits(void **state)
 		"TO:<3@d.be>\r\nRCPT TO:<4@d.be>\r\n",
 		NULL),
 	    "250 2.1.0 sender ok\r\n250 2.1.5 recipient ok\r\n250 2.1.5 recipient ok\r\n"
-	    "250 2.1.5 recipient ok\r\n452 4.5.3 more than 3 recipients: send the rest again\r\n");
+	    "250 2.1.5 recipient ok\r\n452 4.5.3 more than 3 recipients: send the rest "
+	    "again\r\n");
 	/* A command line over 2048 bytes. */
 	{
 		char *cmd = malloc(LMTP_CMD_LINE_MAX + 10);
 
 		memset(cmd, 'n', LMTP_CMD_LINE_MAX + 5);
 		memcpy(cmd + LMTP_CMD_LINE_MAX + 5, "\r\n", 3);
-		assert_string_equal(run(cmd, NULL), "500 5.5.2 the command line is too long\r\n");
+		assert_string_equal(run(cmd, NULL),
+				    "500 5.5.2 the command line is too long\r\n");
 		free(cmd);
 	}
 	/* Four bad commands end the session. */
