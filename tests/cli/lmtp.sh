@@ -4,7 +4,9 @@
 # with 250 for each recipient, the same report again is stored once, a
 # message too large gets 552, what is not a mail 554, a line too long
 # 554, a client that says nothing 421 after [lmtp] timeout, too many bad
-# commands 421. Then through a real Postfix of the test's own (as in
+# commands 421; four sessions at once store each mail once; on SIGTERM a
+# message being received is finished and stored, an idle session gets
+# 421. Then through a real Postfix of the test's own (as in
 # postfix.sh) delivering with its lmtp client over TCP: ticket and
 # acknowledgement within 60 s; with the store locked 451, Postfix defers
 # the mail and its retry stores it; a 30 MB mail is refused for its
@@ -166,13 +168,45 @@ run lmtp_raw "$TMP/lmtp" "$TMP/bogus.txt"
 expect_eq 10 "$(grep -c '^500 5.5.2 unknown command' <<<"$OUT")" "bad commands: 500 each ..."
 expect_match "^421 4.7.0 .*too many bad commands" "$OUT" "... and 421 after the tenth"
 
+# --- SIGTERM: a message being received is finished, an idle session gets 421 --
+mail s1.eml s1@example.nl erin@example.nl "Sent while stopping"
+run python3 - "$TMP/lmtp" "$DAEMON" "$TMP/s1.eml" <<'PY'
+import os, signal, socket, sys, time
+def session():
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(10)
+    s.connect(sys.argv[1])
+    return s, s.makefile("rb")
+def line(f):
+    return f.readline().decode().rstrip("\r\n")
+busy, bf = session()
+idle, idf = session()
+line(bf), line(idf)
+busy.sendall(b"LHLO c\r\nMAIL FROM:<erin@example.nl>\r\nRCPT TO:<cert@example.be>\r\nDATA\r\n")
+while not line(bf).startswith("354"):
+    pass
+data = open(sys.argv[3], "rb").read()
+busy.sendall(data[:100])
+os.kill(int(sys.argv[2]), signal.SIGTERM)
+time.sleep(1)
+busy.sendall(data[100:] + b".\r\n")
+print("busy:", line(bf))
+print("busy after:", line(bf) or "closed")
+print("idle:", line(idf) or "closed")
+PY
+expect_match "^busy: 250 2.0.0 stored on ticket #34" "$OUT" "SIGTERM during DATA: the message is finished and stored"
+expect_match "^busy after: (421 4.3.2|closed)" "$OUT" "... then that session is closed"
+expect_match "^idle: 421 4.3.2 .*shutting down" "$OUT" "... an idle session gets 421"
+wait "$DAEMON" 2>/dev/null
+expect_eq 0 "$?" "... and schakeld exits 0"
+[ ! -e "$TMP/lmtp" ] && ok "... removing its socket" || not_ok "... removing its socket"
+
 # --- through a real Postfix --------------------------------------------------
 if [ "$(id -u)" -ne 0 ] || [ ! -x /usr/sbin/postfix ]; then
 	echo "# Postfix part skipped: needs root and Postfix"
 	done_testing
 	exit $?
 fi
-stop_schakeld
 # TCP this time: Postfix's lmtp client runs as postfix, who may not
 # reach a socket of root's.
 sed -i "s|^listen = .*|listen = 127.0.0.1:$LPORT|" "$TMP/t.conf"
@@ -250,10 +284,10 @@ wait_tickets() {
 mail p1.eml p1@example.nl bob@example.nl "Defacement"
 START=$(date +%s)
 submit p1.eml bob@example.nl
-if wait_tickets 34; then ok "Postfix delivers the report over LMTP: ticket #34"; else
+if wait_tickets 35; then ok "Postfix delivers the report over LMTP: ticket #35"; else
 	not_ok "Postfix delivers the report over LMTP" "$(tail -20 "$PF/maillog")"
 fi
-expect_match "status=sent \(250 2.0.0 stored on ticket #34\)" "$(grep 'relay=127.0.0.1' "$PF/maillog")" \
+expect_match "status=sent \(250 2.0.0 stored on ticket #35\)" "$(grep 'relay=127.0.0.1' "$PF/maillog")" \
 	"... Postfix logs our 250 with the ticket number"
 if wait_got bob@example.nl 60; then
 	ok "the acknowledgement reaches smtp-sink in $(($(date +%s) - START)) s (within 60)"
@@ -274,7 +308,7 @@ expect_match "status=deferred.*451 4.3.0 not stored, try again later" "$(grep 's
 	"schakeld answers 451 and Postfix defers the mail"
 wait "$LOCKER" 2>/dev/null
 postqueue -c "$PF" -f
-if wait_tickets 35; then ok "after the lock is gone, Postfix's retry stores it"; else
+if wait_tickets 36; then ok "after the lock is gone, Postfix's retry stores it"; else
 	not_ok "after the lock is gone, Postfix's retry stores it" "$(tail -5 "$PF/maillog")"
 fi
 
@@ -291,7 +325,7 @@ for _ in $(seq 300); do grep -q "to=<cert@example.be>.*status=bounced" "$PF/mail
 expect_match "dsn=5.3.4, status=bounced.*(552 5.3.4|exceeds size limit 26214400 of server)" \
 	"$(grep 'to=<cert@example.be>.*status=bounced' "$PF/maillog")" \
 	"a 30 MB mail: refused for its size (5.3.4), Postfix bounces it"
-expect_eq 35 "$(tickets)" "... and it is not stored"
+expect_eq 36 "$(tickets)" "... and it is not stored"
 expect_eq 1 "$(grep -c 'to=<cert@example.be>.*status=bounced' "$PF/maillog")" "... the only report Postfix bounced"
 
 done_testing
