@@ -52,7 +52,7 @@ static int reply(FILE *fp)
 
 	while (fgets(line, sizeof(line), fp) != NULL)
 		if (strlen(line) >= 4 && line[3] != '-')
-			return atoi(line);
+			return (int)strtol(line, NULL, 10);
 	return -1;
 }
 
@@ -73,7 +73,7 @@ static int connect_to(void)
 		char host[64];
 
 		snprintf(host, sizeof(host), "%.*s", colon ? (int)(colon - addr) : 0, addr);
-		sa.sin_port = htons((unsigned short)atoi(colon ? colon + 1 : "0"));
+		sa.sin_port = htons((unsigned short)strtol(colon ? colon + 1 : "0", NULL, 10));
 		inet_pton(AF_INET, host, &sa.sin_addr);
 		fd = socket(AF_INET, SOCK_STREAM, 0);
 		if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
@@ -179,7 +179,8 @@ int main(int argc, char **argv)
 	double t0, t1;
 	DIR *dir;
 
-	if (argc < 4 || (sessions = atoi(argv[3])) < 1 || sessions > SESSIONS_MAX) {
+	if (argc < 4 || (sessions = (int)strtol(argv[3], NULL, 10)) < 1 ||
+	    sessions > SESSIONS_MAX) {
 		fprintf(stderr, "usage: lmtp_client ADDR DIR SESSIONS [TIMEFILE]\n");
 		return 2;
 	}
