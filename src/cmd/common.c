@@ -70,6 +70,10 @@ static const char *const known_settings[] = {
     "scope.delegated",
     "scope.tlds",
     "portal.partners_edit",
+    "lmtp.listen",
+    "lmtp.max_size",
+    "lmtp.sessions",
+    "lmtp.timeout",
     NULL,
 };
 

@@ -15,6 +15,7 @@
 #include "access/access.h"
 #include "cmd/common.h"
 #include "cmd/jobs.h"
+#include "cmd/lmtpd.h"
 #include "config_build.h"
 #include "http/api_tickets.h"
 #include "http/api_keys.h"
@@ -81,6 +82,7 @@ struct daemon_settings {
 	struct notify_config notify;
 	bool notify_on; /* notify.* and mail.from are set: digests go out */
 	struct intake_config tickets;
+	struct lmtpd_config lmtp;
 };
 
 /* The [http] limits on slow clients and password sign-ins. */
@@ -249,7 +251,8 @@ static int read_settings(const struct config *cfg, const char *db_flag,
 		return config_error(cfg, "portal", "partners_edit", err,
 				    "expected no, contacts or all");
 	access_set_partner_edit((enum access_partner_edit)edit);
-	if ((rc = intake_config_read(cfg, &s.tickets, err)) != 0)
+	if ((rc = intake_config_read(cfg, &s.tickets, err)) != 0 ||
+	    (rc = lmtpd_config_read(cfg, s.tickets.max_size, &s.lmtp, err)) != 0)
 		return rc;
 	/* Last, so that no later error leaves its lists behind. */
 	if (s.mail.from != NULL) {
@@ -377,6 +380,7 @@ int main(int argc, char **argv)
 	struct store_pool *pool = NULL;
 	struct http_server *srv = NULL;
 	struct jobs *jobs = NULL;
+	struct lmtpd *lmtp = NULL;
 	struct mail_job mail_job = {NULL, 0};
 	struct mail_pgp_settings pgp_settings = {0};
 	char relay[SMTP_RELAY_MAX + 1];
@@ -495,6 +499,15 @@ int main(int argc, char **argv)
 		status = cmd_fail(PROG, &err);
 		goto out;
 	}
+	if (s.lmtp.listen != NULL) {
+		lmtp = lmtpd_start(&s.lmtp, s.url, &s.tickets, pgp_settings.home, &err);
+		if (lmtp == NULL) {
+			status = cmd_fail(PROG, &err);
+			goto out;
+		}
+		log_info("lmtp: mail in on %s (%d sessions)", lmtpd_address(lmtp),
+			 s.lmtp.sessions);
+	}
 	log_info("schakeld %s listening on %s port %d (%d threads, %d store connections)",
 		 SCHAKEL_VERSION, s.http.listen, http_server_port(srv), s.http.threads,
 		 s.pool_size);
@@ -509,12 +522,15 @@ int main(int argc, char **argv)
 
 	sig = wait_for_stop(&stop_set, srv);
 	log_info("%s: stopping; finishing requests in flight", strsignal(sig));
+	lmtpd_stop(lmtp);
+	lmtp = NULL;
 	http_server_stop(srv, SHUTDOWN_GRACE_MS);
 	srv = NULL;
 	jobs_stop(jobs);
 	jobs = NULL;
 	log_info("stopped");
 out:
+	lmtpd_stop(lmtp);
 	jobs_stop(jobs);
 	http_server_stop(srv, 0);
 	notify_config_free(&s.notify);
