@@ -67,6 +67,8 @@ static const char *const known_settings[] = {
     "scope.delegated",
     "scope.tlds",
     "portal.partners_edit",
+    "advisories.prefix",
+    "advisories.review",
     NULL,
 };
 
