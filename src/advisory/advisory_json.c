@@ -100,7 +100,9 @@ static int level_take(enum advisory_level *level, char **criteria, const json_t 
 				   strcmp(k, "criteria") !=
 				       0) return sk_error_set(err, SK_EINVAL,
 							      "%s.%s: no such field", field, k);
-	if (lv != NULL) {
+	if (json_is_null(lv))
+		*level = ADVISORY_LEVEL_NONE;
+	else if (lv != NULL) {
 		i = json_is_string(lv) ? str_index(level_names, json_string_value(lv)) : -1;
 		if (i < 0 && json_is_string(lv)) {
 			char low[16];
@@ -355,6 +357,11 @@ static json_t *strs_json(const struct advisory_strs *l)
 	return arr;
 }
 
+static json_t *level_json(enum advisory_level l)
+{
+	return l == ADVISORY_LEVEL_NONE ? json_null() : json_string(level_names[l % 4]);
+}
+
 json_t *advisory_to_json(const struct advisory *a)
 {
 	json_t *doc, *products = json_array(), *orgs = json_array(), *revs = json_array();
@@ -401,11 +408,11 @@ json_t *advisory_to_json(const struct advisory *a)
 	json_object_set_new(doc, "remediation", str_or_null(a->remediation));
 	json_object_set_new(doc, "tlp", json_string(tlp_name(a->tlp)));
 	json_object_set_new(doc, "probability",
-			    json_pack("{s:s,s:o}", "level", level_names[a->probability % 4],
+			    json_pack("{s:o,s:o}", "level", level_json(a->probability),
 				      "criteria", str_or_null(a->probability_criteria)));
 	json_object_set_new(doc, "damage",
-			    json_pack("{s:s,s:o}", "level", level_names[a->damage % 4],
-				      "criteria", str_or_null(a->damage_criteria)));
+			    json_pack("{s:o,s:o}", "level", level_json(a->damage), "criteria",
+				      str_or_null(a->damage_criteria)));
 	json_object_set_new(doc, "matrix", json_string(matrix));
 	json_object_set_new(doc, "label", json_string(advisory_label(a)));
 	json_object_set_new(doc, "audience",

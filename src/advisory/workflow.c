@@ -65,9 +65,11 @@ static int load(struct store *st, int64_t id, struct advisory *a, struct sk_erro
 				    (long long)id);
 	rc = advisory_from_json(a, doc, err);
 	json_decref(doc);
-	if (rc != 0)
-		return sk_error_set(err, SK_EIO, "advisory %lld in the database is damaged: %s",
-				    (long long)id, err->msg);
+	if (rc != 0) {
+		sk_error_prefix(err, "advisory %lld in the database is damaged", (long long)id);
+		err->code = SK_EIO;
+		return SK_EIO;
+	}
 	a->id = id;
 	return 0;
 }
