@@ -20,7 +20,9 @@ void asset_key(const char *name, char out[ASSET_KEY_MAX + 1])
 	size_t n = 0;
 
 	for (; name[n] != '\0' && n < ASSET_KEY_MAX; n++)
-		out[n] = name[n] == ' ' ? '_' : (char)tolower((unsigned char)name[n]);
+		out[n] = name[n] == ' ' || name[n] == '-'
+			     ? '_'
+			     : (char)tolower((unsigned char)name[n]);
 	out[n] = '\0';
 }
 

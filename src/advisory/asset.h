@@ -28,8 +28,8 @@ struct asset_name {
  * naming what is wrong. out is written only on success. */
 int asset_parse(const char *text, struct asset_name *out, struct sk_error *err);
 
-/* The matching key of a vendor or product name: lowercased, spaces as
- * "_" (as CPE names write them), cut to ASSET_KEY_MAX bytes. */
+/* The matching key of a vendor or product name: lowercased, spaces and
+ * "-" as "_" (as CPE names write them), cut to ASSET_KEY_MAX bytes. */
 void asset_key(const char *name, char out[ASSET_KEY_MAX + 1]);
 
 /* Does asset a match affected product p? The product keys are equal,
