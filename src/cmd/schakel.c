@@ -453,7 +453,8 @@ static const struct cli_command commands[] = {
      "usage: schakel advisory update ADVISORY --summary CHANGE [--from FILE.json]\n"
      "                               [FIELD OPTIONS] [--json]\n"
      "Change a published advisory as a new revision; --summary says what changed (to\n"
-     "change the advisory's own summary, give it in --from). Every revision is kept.\n" JSON_HELP},
+     "change the advisory's own summary, give it in --from). Every revision is "
+     "kept.\n" JSON_HELP},
     {"advisory", "withdraw", cli_advisory_withdraw, "withdraw a published advisory",
      "usage: schakel advisory withdraw ADVISORY --reason TEXT\n"
      "Withdraw a published advisory; its revisions are kept.\n"},

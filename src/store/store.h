@@ -693,10 +693,10 @@ int store_stats_orgs(struct store *st, const char *since, store_stats_org_fn fn,
  * returns). */
 struct store_advisory {
 	int64_t id;
-	const char *number;    /* "CERT-2026-0042", unique */
-	const char *status;    /* draft, review, published, withdrawn */
+	const char *number; /* "CERT-2026-0042", unique */
+	const char *status; /* draft, review, published, withdrawn */
 	const char *title;
-	const char *tlp;       /* "TLP:AMBER" */
+	const char *tlp; /* "TLP:AMBER" */
 	bool urgent;
 	int revision;
 	const char *author;
@@ -740,7 +740,8 @@ int store_advisory_revision_add(struct store *st, int64_t advisory_id, int revis
 typedef int (*store_advisory_revision_fn)(int revision, const char *created,
 					  const char *summary, const char *doc, void *ctx);
 int store_advisory_revision_each(struct store *st, int64_t advisory_id,
-				 store_advisory_revision_fn fn, void *ctx, struct sk_error *err);
+				 store_advisory_revision_fn fn, void *ctx,
+				 struct sk_error *err);
 
 /* An asset: a product an organization runs. */
 #define STORE_ASSET_VALUE_MAX 1024
