@@ -6,7 +6,7 @@
 // (submit, approve, publish, update, withdraw), changes to a draft as JSON,
 // and the organizations it reaches.
 
-import { h, button, facts, field, input, section, table } from '../lib/dom.js';
+import { h, append, button, clear, facts, field, input, section, table } from '../lib/dom.js';
 import { guard, onSubmit, showNotice } from '../lib/alert.js';
 import { isStaff } from '../lib/roles.js';
 import { fmtTime } from '../lib/time.js';
@@ -113,7 +113,7 @@ export default {
       const revs = (await ctx.api('GET', `/advisories/${a.id}/revisions`)).items || [];
       const aud = staff ? (await ctx.api('GET', `/advisories/${a.id}/audience`)).items || [] : null;
       if (!ctx.current()) return;
-      body.replaceChildren(
+      append(clear(body),
         h('h1', null, a.title),
         section(t('advisory.about'), about(a, t)),
         section(t('advisory.products'), table([
