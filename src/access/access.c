@@ -4,6 +4,7 @@
 #include "access/access.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include "lib/error.h"
 #include "store/store.h"
@@ -224,4 +225,43 @@ const struct user *access_local_operator(void)
 	static const struct user local = {.id = 0, .name = "local", .role = USER_ROLE_ADMIN};
 
 	return &local;
+}
+
+int access_may_handle_advisories(const struct user *u, struct sk_error *err)
+{
+	if (access_is_staff(u))
+		return 0;
+	return sk_error_set(err, SK_EPERM, "user %s may not write or handle advisories",
+			    u != NULL ? u->name : "-");
+}
+
+int access_may_review_advisory(const struct user *u, const char *author, struct sk_error *err)
+{
+	int rc;
+
+	if ((rc = access_may_handle_advisories(u, err)) != 0)
+		return rc;
+	if (strcmp(u->name, author) == 0)
+		return sk_error_set(
+		    err, SK_EPERM,
+		    "user %s wrote this advisory: another analyst must review it", u->name);
+	return 0;
+}
+
+int access_may_change_assets(const struct user *u, struct sk_error *err)
+{
+	if (access_is_staff(u))
+		return 0;
+	return sk_error_set(err, SK_EPERM, "user %s may not change assets",
+			    u != NULL ? u->name : "-");
+}
+
+int access_may_read_assets(const struct user *u, int64_t org_id, struct sk_error *err)
+{
+	if (access_is_staff(u))
+		return 0;
+	if (u != NULL && u->role == USER_ROLE_PARTNER && u->org_id > 0 && org_id == u->org_id)
+		return 0;
+	return sk_error_set(err, SK_EPERM, "user %s may not read these assets",
+			    u != NULL ? u->name : "-");
 }

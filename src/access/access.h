@@ -141,4 +141,20 @@ int access_event_scope(const struct user *u, int64_t org_id, int64_t *org_out,
  * Borrowed, static. */
 const struct user *access_local_operator(void);
 
+/* Advisories (src/advisory). May u write, review, publish, update and
+ * withdraw advisories, and see every one of them? Staff only: 0, or
+ * SK_EPERM naming u. A partner reads a published advisory only when its
+ * organization is in the advisory's audience and THE TLP policy lets it
+ * receive it (advisory/workflow.h decides that per advisory). */
+int access_may_handle_advisories(const struct user *u, struct sk_error *err);
+/* May u approve an advisory that author wrote? Staff, and not its
+ * author (the second pair of eyes). 0, or SK_EPERM saying why not. */
+int access_may_review_advisory(const struct user *u, const char *author, struct sk_error *err);
+/* May u add and remove organizations' assets (the products they run)?
+ * Staff only: 0, or SK_EPERM. */
+int access_may_change_assets(const struct user *u, struct sk_error *err);
+/* May u read the assets of organization org_id (0: of all)? Staff: any;
+ * a partner: its own organization's. 0, or SK_EPERM. */
+int access_may_read_assets(const struct user *u, int64_t org_id, struct sk_error *err);
+
 #endif

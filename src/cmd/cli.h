@@ -203,4 +203,20 @@ int cli_report_submit(struct cli *c, int argc, char **argv);
 /* A deployment checked (cli_doctor.c). */
 int cli_doctor(struct cli *c, int argc, char **argv);
 
+/* Advisories and assets (cli_advisory.c, cli_asset.c). */
+int cli_advisory_new(struct cli *c, int argc, char **argv);
+int cli_advisory_edit(struct cli *c, int argc, char **argv);
+int cli_advisory_show(struct cli *c, int argc, char **argv);
+int cli_advisory_list(struct cli *c, int argc, char **argv);
+int cli_advisory_submit(struct cli *c, int argc, char **argv);
+int cli_advisory_approve(struct cli *c, int argc, char **argv);
+int cli_advisory_publish(struct cli *c, int argc, char **argv);
+int cli_advisory_update(struct cli *c, int argc, char **argv);
+int cli_advisory_withdraw(struct cli *c, int argc, char **argv);
+int cli_advisory_audience(struct cli *c, int argc, char **argv);
+int cli_advisory_revisions(struct cli *c, int argc, char **argv);
+int cli_asset_add(struct cli *c, int argc, char **argv);
+int cli_asset_list(struct cli *c, int argc, char **argv);
+int cli_asset_rm(struct cli *c, int argc, char **argv);
+
 #endif

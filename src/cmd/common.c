@@ -74,6 +74,8 @@ static const char *const known_settings[] = {
     "lmtp.max_size",
     "lmtp.sessions",
     "lmtp.timeout",
+    "advisories.prefix",
+    "advisories.review",
     NULL,
 };
 

@@ -419,6 +419,65 @@ static const struct cli_command commands[] = {
      "usage: schakel ticket party NUMBER [--org ORG] [--address ADDRESS]\n"
      "Add an organization (mailed at ADDRESS, else at its first contact) or an\n"
      "address as a party of incident NUMBER; replies to it are kept apart.\n" ORG_HELP},
+    {"advisory", "new", cli_advisory_new, "draft an advisory",
+     "usage: schakel advisory new (--from FILE.json | --title T) [FIELD OPTIONS] [--json]\n"
+     "Draft an advisory numbered PREFIX-YEAR-NNNN ([advisories] prefix). --from reads\n"
+     "the fields from a JSON object (docs/advisories.md gives its shape; - reads\n"
+     "stdin); the field options set one field each and win over the file:\n"
+     "  --title, --summary, --description, --remediation  text (Markdown)\n"
+     "  --cvss VECTOR       a CVSS v3.1 base vector; its score is computed\n"
+     "  --tlp LABEL         TLP:CLEAR ... TLP:RED (default TLP:AMBER)\n"
+     "  --probability L, --damage L   high, medium or low\n"
+     "  --probability-criteria T, --damage-criteria T   what decided them\n"
+     "  --cves, --cwes, --references  comma lists\n" JSON_HELP},
+    {"advisory", "edit", cli_advisory_edit, "change a draft advisory",
+     "usage: schakel advisory edit ADVISORY (--from FILE.json | FIELD OPTIONS) [--json]\n"
+     "Change a draft, or one in review (which returns it to draft). ADVISORY is its\n"
+     "id or number. The options are those of advisory new.\n" JSON_HELP},
+    {"advisory", "show", cli_advisory_show, "show an advisory",
+     "usage: schakel advisory show ADVISORY [--json]\n"
+     "Show an advisory with its scoring (the NCSC matrix cell and Urgent or Normal),\n"
+     "CVSS score and severity, products and revisions.\n" JSON_HELP},
+    {"advisory", "list", cli_advisory_list, "list advisories",
+     "usage: schakel advisory list [--status S] [--json]\n"
+     "List advisories newest first; S is draft, review, published or withdrawn.\n" JSON_HELP},
+    {"advisory", "submit", cli_advisory_submit, "submit a draft for review",
+     "usage: schakel advisory submit ADVISORY\n"
+     "Submit a complete draft for review by another analyst.\n"},
+    {"advisory", "approve", cli_advisory_approve, "approve an advisory in review",
+     "usage: schakel advisory approve ADVISORY\n"
+     "Approve an advisory in review; its author may not.\n"},
+    {"advisory", "publish", cli_advisory_publish, "publish an advisory",
+     "usage: schakel advisory publish ADVISORY [--json]\n"
+     "Publish revision 1 of an approved advisory (or of a draft when [advisories]\n"
+     "review = no) and print the organizations it is addressed to.\n" JSON_HELP},
+    {"advisory", "update", cli_advisory_update, "publish a new revision",
+     "usage: schakel advisory update ADVISORY --summary CHANGE [--from FILE.json]\n"
+     "                               [FIELD OPTIONS] [--json]\n"
+     "Change a published advisory as a new revision; --summary says what changed (to\n"
+     "change the advisory's own summary, give it in --from). Every revision is "
+     "kept.\n" JSON_HELP},
+    {"advisory", "withdraw", cli_advisory_withdraw, "withdraw a published advisory",
+     "usage: schakel advisory withdraw ADVISORY --reason TEXT\n"
+     "Withdraw a published advisory; its revisions are kept.\n"},
+    {"advisory", "audience", cli_advisory_audience, "the organizations an advisory reaches",
+     "usage: schakel advisory audience ADVISORY [--json]\n"
+     "Resolve the audience: each organization with its TLP relation (named,\n"
+     "concerned, or liaison for a member).\n" JSON_HELP},
+    {"advisory", "revisions", cli_advisory_revisions, "the published revisions",
+     "usage: schakel advisory revisions ADVISORY [--json]\n"
+     "The revisions with their dates and changes; --json adds each snapshot.\n" JSON_HELP},
+    {"asset", "add", cli_asset_add, "declare a product an organization runs",
+     "usage: schakel asset add ORG NAME [--json]\n"
+     "NAME is a CPE 2.3 name (cpe:2.3:a:vendor:product:version:...) or a purl\n"
+     "(pkg:type/namespace/name@version). Advisories addressed by assets reach ORG\n"
+     "when it matches an affected product.\n" ORG_HELP JSON_HELP},
+    {"asset", "list", cli_asset_list, "list assets",
+     "usage: schakel asset list [ORG] [--json]\n"
+     "The assets of ORG, or of every organization.\n" ORG_HELP JSON_HELP},
+    {"asset", "rm", cli_asset_rm, "remove an asset",
+     "usage: schakel asset rm ORG ID\n"
+     "Remove asset ID (its number in asset list) of ORG.\n" ORG_HELP},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

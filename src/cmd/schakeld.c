@@ -13,10 +13,12 @@
 #include <sysexits.h>
 
 #include "access/access.h"
+#include "advisory/workflow.h"
 #include "cmd/common.h"
 #include "cmd/jobs.h"
 #include "cmd/lmtpd.h"
 #include "config_build.h"
+#include "http/api_advisories.h"
 #include "http/api_tickets.h"
 #include "http/api_keys.h"
 #include "http/api_metrics.h"
@@ -383,6 +385,7 @@ int main(int argc, char **argv)
 	struct lmtpd *lmtp = NULL;
 	struct mail_job mail_job = {NULL, 0};
 	struct mail_pgp_settings pgp_settings = {0};
+	struct advisory_settings advisory_settings;
 	char relay[SMTP_RELAY_MAX + 1];
 	sigset_t stop_set;
 	int64_t port_num;
@@ -448,6 +451,11 @@ int main(int argc, char **argv)
 	s.http.tables = http_routes;
 	api_tickets_configure(&s.tickets);
 	api_portal_configure(&s.tickets);
+	if (advisory_settings_load(cfg, &advisory_settings, &err) != 0) {
+		status = cmd_fail(PROG, &err);
+		goto out;
+	}
+	api_advisories_configure(&advisory_settings);
 	log_init(PROG, (enum log_level)s.log_level, s.use_syslog);
 	log_set_format((enum log_format)s.log_format);
 	api_metrics_configure(s.metrics_token, s.metrics_loopback);

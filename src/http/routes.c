@@ -3,6 +3,7 @@
 #include "http/routes.h"
 
 #include "access/access.h"
+#include "http/api_advisories.h"
 #include "http/api_events.h"
 #include "http/api_keys.h"
 #include "http/api_mail.h"
@@ -24,6 +25,7 @@ const struct router_route *const http_routes[] = {api_registry_routes,
 						  api_ops_routes,
 						  api_portal_routes,
 						  api_metrics_routes,
+						  api_advisories_routes,
 						  NULL};
 
 /* route, u and resp are borrowed. */

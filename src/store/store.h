@@ -721,5 +721,91 @@ typedef int (*store_metric_fn)(const struct store_metric_row *r, void *ctx);
  * first_response and resolve. */
 int store_metrics_each(struct store *st, const char *now, store_metric_fn fn, void *ctx,
 		       struct sk_error *err);
+/* ---- advisories (store_advisory.c) ----
+ * An advisory is stored as its whole JSON document (advisory/advisory.h)
+ * with the columns listings need; each published revision keeps a
+ * snapshot of the document. Assets are the product names (CPE 2.3 or
+ * purl) an organization declares it runs. Every change writes an audit
+ * row; times are ISO 8601 UTC. */
+
+/* An advisory row. Strings borrowed (from a walk: until the callback
+ * returns). */
+struct store_advisory {
+	int64_t id;
+	const char *number; /* "CERT-2026-0042", unique */
+	const char *status; /* draft, review, published, withdrawn */
+	const char *title;
+	const char *tlp; /* "TLP:AMBER" */
+	bool urgent;
+	int revision;
+	const char *author;
+	const char *reviewer;  /* "" or NULL: none */
+	const char *published; /* "" or NULL: not yet */
+	const char *doc;       /* the whole advisory as JSON */
+	char created[21], updated[21];
+};
+
+/* The highest number after prefix among the advisory numbers that
+ * begin with prefix ("CERT-2026-" for "CERT-2026-0042": 42), 0 if none,
+ * into *seq_out. */
+int store_advisory_last_number(struct store *st, const char *prefix, int64_t *seq_out,
+			       struct sk_error *err);
+/* Add a (its id, created and updated are set), with an audit row
+ * ("advisory.new"). A number in use is SK_EEXIST. */
+int store_advisory_add(struct store *st, struct store_advisory *a, struct sk_error *err);
+/* Write every column of a back by its id (updated becomes now), with an
+ * audit row of action ("advisory.publish") and summary. SK_ENOTFOUND for
+ * an unknown id. */
+int store_advisory_update(struct store *st, struct store_advisory *a, const char *action,
+			  const char *summary, struct sk_error *err);
+/* Advisory id's JSON document appended to doc_out. */
+int store_advisory_get(struct store *st, int64_t id, struct buf *doc_out, struct sk_error *err);
+
+struct store_advisory_filter {
+	const char *status; /* or NULL for all */
+	size_t limit;	    /* 0: all */
+};
+typedef int (*store_advisory_fn)(const struct store_advisory *a, void *ctx);
+/* Advisories newest first. */
+int store_advisory_each(struct store *st, const struct store_advisory_filter *f,
+			store_advisory_fn fn, void *ctx, struct sk_error *err);
+
+/* Keep the snapshot doc of revision of advisory_id, with what changed
+ * (summary), in the caller's transaction or its own. A revision kept
+ * already is SK_EEXIST. */
+int store_advisory_revision_add(struct store *st, int64_t advisory_id, int revision,
+				const char *summary, const char *doc, struct sk_error *err);
+/* The revisions of advisory_id, oldest first; arguments borrowed. */
+typedef int (*store_advisory_revision_fn)(int revision, const char *created,
+					  const char *summary, const char *doc, void *ctx);
+int store_advisory_revision_each(struct store *st, int64_t advisory_id,
+				 store_advisory_revision_fn fn, void *ctx,
+				 struct sk_error *err);
+
+/* An asset: a product an organization runs. */
+#define STORE_ASSET_VALUE_MAX 1024
+struct store_asset {
+	int64_t id, org_id;
+	char kind[5];	     /* "cpe" or "purl" */
+	const char *value;   /* the name as given */
+	const char *vendor;  /* lowercased; "" when the name has none */
+	const char *product; /* lowercased */
+	const char *version; /* "" when the name gives none */
+	char created[21];
+};
+/* Add a (its id and created are set), with an audit row. The same name
+ * twice for one organization is SK_EEXIST; an unknown organization
+ * SK_ENOTFOUND. */
+int store_asset_add(struct store *st, struct store_asset *a, struct sk_error *err);
+/* Remove asset id of organization org_id (SK_ENOTFOUND if it has no such
+ * asset), with an audit row. */
+int store_asset_remove(struct store *st, int64_t org_id, int64_t id, struct sk_error *err);
+typedef int (*store_asset_fn)(const struct store_asset *a, void *ctx);
+/* The assets of org_id (0: of all), by organization and value. */
+int store_asset_each(struct store *st, int64_t org_id, store_asset_fn fn, void *ctx,
+		     struct sk_error *err);
+/* The assets whose product is product (lowercased), by organization. */
+int store_asset_by_product(struct store *st, const char *product, store_asset_fn fn, void *ctx,
+			   struct sk_error *err);
 
 #endif

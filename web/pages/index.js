@@ -15,6 +15,8 @@ import feeds from './feeds.js';
 import mail from './mail.js';
 import audit from './audit.js';
 import account from './account.js';
+import advisories from './advisories.js';
+import advisory from './advisory.js';
 import portalOrg from './portal-org.js';
 import portalEvents, { memberEvents } from './portal-events.js';
 import portalMembers from './portal-members.js';
@@ -25,5 +27,6 @@ export const pages = [
   signin,
   queue, ticket, orgs, org, whois, feeds, mail, audit,
   portalOrg, portalEvents, memberEvents, portalMembers, portalReports, portalReport,
+  advisories, advisory,
   account,
 ];
