@@ -15,6 +15,7 @@
 #include "cmd/common.h"
 #include "cmd/jobs.h"
 #include "config_build.h"
+#include "http/api_events.h"
 #include "http/api_tickets.h"
 #include "http/api_keys.h"
 #include "http/api_portal.h"
@@ -366,6 +367,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	s.http.tables = http_routes;
+	if (api_events_configure(cfg, &err) != 0) {
+		status = cmd_fail(PROG, &err);
+		goto out;
+	}
 	api_tickets_configure(&s.tickets);
 	api_portal_configure(&s.tickets);
 	log_init(PROG, (enum log_level)s.log_level, s.use_syslog);
@@ -440,6 +445,7 @@ out:
 	mail_pgp_close(s.mail.pgp);
 	mail_pgp_settings_free(&pgp_settings);
 	store_pool_free(pool);
+	api_events_unconfigure();
 	config_free(cfg);
 	return status;
 }
