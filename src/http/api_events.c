@@ -20,10 +20,12 @@
  * events are marked with its organization as their source. */
 #include "http/api_events.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "access/access.h"
 #include "http/request.h"
@@ -245,6 +247,82 @@ static struct {
 	    ROUTE_MODE_MOST_SPECIFIC, NULL};
 static atomic_int in_running; /* POSTs admitted and not yet done */
 
+/* The routing snapshot POSTs share: the registry's context and index,
+ * built on first use and again when the registry has changed, which is
+ * asked of the store at most every ROUTING_CHECK seconds (so a change
+ * reaches events in within that time). A request holds a reference
+ * while it routes; the last one out frees a replaced snapshot. */
+#define ROUTING_CHECK 1
+
+struct routing {
+	struct route_context *ctx;
+	struct route_index *idx;
+	int64_t stamp; /* the registry's newest audit entry when built */
+	int refs;      /* requests using it, and 1 while current */
+};
+static pthread_mutex_t routing_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct routing *routing_now; /* NULL until first built */
+static time_t routing_checked;
+
+static void routing_unref(struct routing *r)
+{
+	if (r == NULL || --r->refs > 0)
+		return;
+	route_context_free(r->ctx);
+	route_index_free(r->idx);
+	free(r);
+}
+
+/* store_audit_fn: the newest entry's id. */
+static int newest_id(const struct audit_entry *e, void *ctx)
+{
+	*(int64_t *)ctx = e->id;
+	return 0;
+}
+
+/* The snapshot to route with, current within ROUTING_CHECK seconds; give
+ * it back with routing_put(). NULL with err if it could not be built. */
+static struct routing *routing_get(struct store *st, struct sk_error *err)
+{
+	struct audit_filter f = {.object = "org", .limit = 1};
+	struct routing *r = NULL;
+	time_t now = time(NULL);
+	int64_t stamp = 0;
+
+	pthread_mutex_lock(&routing_lock);
+	if (routing_now != NULL && now - routing_checked < ROUTING_CHECK)
+		goto take;
+	if (store_audit_find(st, &f, newest_id, &stamp, NULL, err) != 0)
+		goto out;
+	routing_checked = now;
+	if (routing_now != NULL && routing_now->stamp == stamp)
+		goto take;
+	r = xcalloc(1, sizeof(*r));
+	r->stamp = stamp;
+	r->refs = 1;
+	if ((r->idx = route_index_build(st, err)) == NULL ||
+	    (r->ctx = route_context_load(st, in_cfg.mode, err)) == NULL) {
+		routing_unref(r);
+		r = NULL;
+		goto out;
+	}
+	routing_unref(routing_now);
+	routing_now = r;
+take:
+	r = routing_now;
+	r->refs++;
+out:
+	pthread_mutex_unlock(&routing_lock);
+	return r;
+}
+
+static void routing_put(struct routing *r)
+{
+	pthread_mutex_lock(&routing_lock);
+	routing_unref(r);
+	pthread_mutex_unlock(&routing_lock);
+}
+
 int api_events_configure(const struct config *cfg, struct sk_error *err)
 {
 	int64_t max_body, max_events, conc;
@@ -281,6 +359,8 @@ void api_events_unconfigure(void)
 {
 	route_enricher_free(in_cfg.enricher);
 	in_cfg.enricher = NULL;
+	routing_put(routing_now);
+	routing_now = NULL;
 }
 
 static size_t in_max_body(void)
@@ -425,8 +505,7 @@ static int api_events_submit(struct http_request *req, struct http_response *res
 			     struct sk_error *err)
 {
 	const struct user *u = req->user;
-	struct route_context *ctx = NULL;
-	struct route_index *idx = NULL;
+	struct routing *rt = NULL;
 	struct ingest_stats stats = {0};
 	struct ingest_options opt = {0};
 	enum in_shape shape = IN_LINES;
@@ -458,8 +537,7 @@ static int api_events_submit(struct http_request *req, struct http_response *res
 		http_response_json(resp, 201, in_answer(0, &stats));
 		goto out;
 	}
-	if ((idx = route_index_build(req->st, err)) == NULL ||
-	    (ctx = route_context_load(req->st, in_cfg.mode, err)) == NULL) {
+	if ((rt = routing_get(req->st, err)) == NULL) {
 		rc = err->code != 0 ? err->code : SK_EIO;
 		goto out;
 	}
@@ -468,7 +546,7 @@ static int api_events_submit(struct http_request *req, struct http_response *res
 	opt.default_tlp = in_cfg.tlp;
 	opt.strict = true;
 	if (u->role == USER_ROLE_PARTNER) {
-		const struct route_org *o = route_context_org(ctx, u->org_id);
+		const struct route_org *o = route_context_org(rt->ctx, u->org_id);
 
 		if (o == NULL) {
 			rc = sk_error_set(err, SK_EPERM, "organization %lld of %s is not known",
@@ -478,8 +556,8 @@ static int api_events_submit(struct http_request *req, struct http_response *res
 		opt.source_org = o->id;
 		opt.source_name = o->name;
 	}
-	rc = ingest_buffer(req->st, ctx, idx, in_cfg.enricher, data, len, "body", &opt, &stats,
-			   err);
+	rc = ingest_buffer(req->st, rt->ctx, rt->idx, in_cfg.enricher, data, len, "body", &opt,
+			   &stats, err);
 	if (rc == SK_EINVAL || rc == SK_ETOOBIG) {
 		name_bad_event(err, shape);
 		rc = err->code = SK_EINVAL; /* a bad event, whatever limit it broke */
@@ -490,8 +568,8 @@ static int api_events_submit(struct http_request *req, struct http_response *res
 	}
 out:
 	ingest_stats_free(&stats);
-	route_context_free(ctx);
-	route_index_free(idx);
+	if (rt != NULL)
+		routing_put(rt);
 	buf_free(&lines);
 	return rc;
 }
