@@ -8,8 +8,8 @@
 #include "lib/error.h"
 #include "store/store.h"
 
-const char *const access_rule_names[] = {"public", "user", "staff", "admin", "events:write",
-					   NULL};
+const char *const access_rule_names[] = {"public", "user",	   "staff",
+					 "admin",  "events:write", NULL};
 const char *const access_partner_edit_names[] = {"no", "contacts", "all", NULL};
 
 /* Set once by schakeld before it serves; read only afterwards. */

@@ -34,11 +34,11 @@ struct store;
 
 /* The role a route of the API needs, checked before its body is read. */
 enum access_rule {
-	ACCESS_PUBLIC, /* no user needed (/healthz) */
-	ACCESS_USER,   /* any authenticated user; the handler narrows it down
-			* per object (access_may_read_org, access_event_scope) */
-	ACCESS_STAFF,  /* admin or analyst */
-	ACCESS_ADMIN,  /* admin only */
+	ACCESS_PUBLIC,	     /* no user needed (/healthz) */
+	ACCESS_USER,	     /* any authenticated user; the handler narrows it down
+			      * per object (access_may_read_org, access_event_scope) */
+	ACCESS_STAFF,	     /* admin or analyst */
+	ACCESS_ADMIN,	     /* admin only */
 	ACCESS_EVENTS_WRITE, /* a token with the scope events:write:
 			      * access_may_submit_events */
 };

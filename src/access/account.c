@@ -128,8 +128,9 @@ int account_token_create(struct store *st, const struct user *actor, const char 
 	user_scopes_format(scopes, t.scopes);
 	secret_token_new(t.token);
 	secret_token_hash(t.token, hash);
-	rc = store_token_add_scoped(st, t.user.id, label, hash,
-				    t.expires[0] != '\0' ? t.expires : NULL, scopes, &t.id, err);
+	rc =
+	    store_token_add_scoped(st, t.user.id, label, hash,
+				   t.expires[0] != '\0' ? t.expires : NULL, scopes, &t.id, err);
 	if (rc == 0)
 		*out = t;
 	explicit_bzero(&t, sizeof(t));

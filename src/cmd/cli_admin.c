@@ -475,7 +475,7 @@ static int print_token(const struct token_info *t, void *ctx)
 
 int cli_token_list(struct cli *c, int argc, char **argv)
 {
-	static const char *const heads[] = {"ID",      "USER",	  "LABEL",    "CREATED",
+	static const char *const heads[] = {"ID",      "USER",	    "LABEL", "CREATED",
 					    "EXPIRES", "LAST USED", "SCOPES"};
 	struct cli_opt opts[] = {{NULL}};
 	struct token_out o = {0};

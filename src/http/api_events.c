@@ -243,8 +243,8 @@ static struct {
 	enum tlp_label tlp;
 	enum route_mode mode;
 	struct route_enricher *enricher; /* NULL: none */
-} in_cfg = {API_EVENTS_MAX_BODY, API_EVENTS_MAX_BATCH, API_EVENTS_CONCURRENCY, TLP_AMBER,
-	    ROUTE_MODE_MOST_SPECIFIC, NULL};
+} in_cfg = {API_EVENTS_MAX_BODY, API_EVENTS_MAX_BATCH,	   API_EVENTS_CONCURRENCY,
+	    TLP_AMBER,		 ROUTE_MODE_MOST_SPECIFIC, NULL};
 static atomic_int in_running; /* POSTs admitted and not yet done */
 
 /* The routing snapshot POSTs share: the registry's context and index,
@@ -336,8 +336,8 @@ int api_events_configure(const struct config *cfg, struct sk_error *err)
 		rc = config_int(cfg, "ingest", "max_batch_events", 1, 1000000,
 				API_EVENTS_MAX_BATCH, &max_events, err);
 	if (rc == 0)
-		rc = config_int(cfg, "ingest", "http_concurrency", 1, 256, API_EVENTS_CONCURRENCY,
-				&conc, err);
+		rc = config_int(cfg, "ingest", "http_concurrency", 1, 256,
+				API_EVENTS_CONCURRENCY, &conc, err);
 	if (rc != 0)
 		return rc;
 	if (tlp_parse(text, &in_cfg.tlp, &sub) != 0)
@@ -492,9 +492,9 @@ static json_t *in_answer(long received, const struct ingest_stats *stats)
 	json_t *orgs = json_array();
 
 	for (size_t i = 0; i < stats->n_orgs; i++)
-		json_array_append_new(orgs, json_pack("{s:I, s:I}", "org_id",
-						      (json_int_t)stats->orgs[i].org_id, "events",
-						      (json_int_t)stats->orgs[i].events));
+		json_array_append_new(
+		    orgs, json_pack("{s:I, s:I}", "org_id", (json_int_t)stats->orgs[i].org_id,
+				    "events", (json_int_t)stats->orgs[i].events));
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}", "received", (json_int_t)received,
 			 "stored", (json_int_t)stats->parsed, "routed",
 			 (json_int_t)stats->matched, "unmatched", (json_int_t)stats->unmatched,
@@ -522,10 +522,11 @@ static int api_events_submit(struct http_request *req, struct http_response *res
 	if (http_request_is_media(req->content_type, "application/x-ndjson")) {
 		n = count_lines(data, len);
 		if (n > in_cfg.max_events)
-			rc = sk_error_set(err, SK_ETOOBIG,
-					  "the request holds %ld events, more than %ld ([ingest] "
-					  "max_batch_events)",
-					  n, in_cfg.max_events);
+			rc = sk_error_set(
+			    err, SK_ETOOBIG,
+			    "the request holds %ld events, more than %ld ([ingest] "
+			    "max_batch_events)",
+			    n, in_cfg.max_events);
 	} else {
 		rc = json_to_lines(req, &lines, &n, &shape, err);
 		data = lines.data;
@@ -563,7 +564,8 @@ static int api_events_submit(struct http_request *req, struct http_response *res
 		rc = err->code = SK_EINVAL; /* a bad event, whatever limit it broke */
 	}
 	if (rc == 0) {
-		log_info("events in from %s: %ld received, %lu stored", u->name, n, stats.parsed);
+		log_info("events in from %s: %ld received, %lu stored", u->name, n,
+			 stats.parsed);
 		http_response_json(resp, 201, in_answer(n, &stats));
 	}
 out:

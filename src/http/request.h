@@ -39,8 +39,8 @@ struct http_request {
 	const char *body; /* NUL-terminated; "" when none */
 	size_t body_len;
 	const char *content_type; /* the header, or NULL */
-	const struct user *user; /* NULL on public routes */
-	struct store *st;	 /* for this request only; audit actor set */
+	const struct user *user;  /* NULL on public routes */
+	struct store *st;	  /* for this request only; audit actor set */
 	/* For sign-in and sessions (http/session.h); borrowed. */
 	const char *client;		       /* client address, "-" when unknown */
 	struct signin *signin;		       /* sign-in limits; NULL: none */

@@ -514,9 +514,10 @@ static enum MHD_Result server_begin(struct exchange *ex, struct MHD_Connection *
 	}
 	if (framing.has_body && !server_media_ok(intake, ex->req.content_type))
 		return server_refuse(ex, conn, 415, "unsupported_media_type",
-				     intake != NULL ? "the request body must be application/json "
-						      "or application/x-ndjson"
-						    : "the request body must be application/json");
+				     intake != NULL
+					 ? "the request body must be application/json "
+					   "or application/x-ndjson"
+					 : "the request body must be application/json");
 	if (intake != NULL) {
 		if (intake->enter(&denied) != 0)
 			return server_send(ex, conn, &denied);

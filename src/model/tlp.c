@@ -15,10 +15,14 @@
 #define TLP_SHOW_SIZE STR_SHOW_SIZE(TLP_INPUT_MAX)
 
 const char *const tlp_relation_names[] = {
-    [TLP_REL_NAMED] = "named",	   [TLP_REL_CONCERNED] = "concerned",
-    [TLP_REL_LIAISON] = "liaison", [TLP_REL_COMMUNITY] = "community",
-    [TLP_REL_PUBLIC] = "public",   [TLP_REL_SOURCE] = "source",
-    [TLP_REL_SOURCE_MEMBER] = "source-member", [TLP_RELATION_COUNT] = NULL,
+    [TLP_REL_NAMED] = "named",
+    [TLP_REL_CONCERNED] = "concerned",
+    [TLP_REL_LIAISON] = "liaison",
+    [TLP_REL_COMMUNITY] = "community",
+    [TLP_REL_PUBLIC] = "public",
+    [TLP_REL_SOURCE] = "source",
+    [TLP_REL_SOURCE_MEMBER] = "source-member",
+    [TLP_RELATION_COUNT] = NULL,
 };
 
 static const char *const names[TLP_LABEL_COUNT] = {

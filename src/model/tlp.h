@@ -49,12 +49,12 @@ enum tlp_label { TLP_CLEAR, TLP_GREEN, TLP_AMBER, TLP_AMBER_STRICT, TLP_RED };
 
 /* How a recipient stands to a piece of information. */
 enum tlp_relation {
-	TLP_REL_NAMED,	   /* addressed by name by the source */
-	TLP_REL_CONCERNED, /* the organization the information is about */
-	TLP_REL_LIAISON,   /* a liaison organization of the concerned one */
-	TLP_REL_COMMUNITY, /* another member of the community */
-	TLP_REL_PUBLIC,	   /* anyone else */
-	TLP_REL_SOURCE,	   /* the organization that submitted it */
+	TLP_REL_NAMED,	       /* addressed by name by the source */
+	TLP_REL_CONCERNED,     /* the organization the information is about */
+	TLP_REL_LIAISON,       /* a liaison organization of the concerned one */
+	TLP_REL_COMMUNITY,     /* another member of the community */
+	TLP_REL_PUBLIC,	       /* anyone else */
+	TLP_REL_SOURCE,	       /* the organization that submitted it */
 	TLP_REL_SOURCE_MEMBER, /* a member of that organization */
 };
 #define TLP_RELATION_COUNT 7

@@ -6,8 +6,8 @@
 
 #include "lib/error.h"
 
-const char *const user_role_names[] = { "admin", "analyst", "partner", NULL };
-const char *const user_scope_names[] = { "events:write", NULL };
+const char *const user_role_names[] = {"admin", "analyst", "partner", NULL};
+const char *const user_scope_names[] = {"events:write", NULL};
 
 /* text is borrowed; *scopes is written only on success. */
 int user_scopes_parse(const char *text, unsigned *scopes, struct sk_error *err)

@@ -35,8 +35,8 @@ struct user {
 	int64_t id;
 	char name[USER_NAME_MAX + 1];
 	enum user_role role;
-	int64_t org_id;		/* partners only; 0 otherwise */
-	unsigned scopes;	/* USER_SCOPE_*: of the token it came with */
+	int64_t org_id;	 /* partners only; 0 otherwise */
+	unsigned scopes; /* USER_SCOPE_*: of the token it came with */
 	char created[21];
 };
 

@@ -194,7 +194,8 @@ int ingest_run(struct store *st, const struct route_context *ctx, const struct r
 		}
 		event_copy(&b->ev[b->n], ev);
 		if (opt->source_org > 0 && (rc = mark_source(&b->ev[b->n], opt, err)) != 0) {
-			sk_error_prefix(err, "%s: event %lu", opt->source, stats->parsed + b->n + 1);
+			sk_error_prefix(err, "%s: event %lu", opt->source,
+					stats->parsed + b->n + 1);
 			break;
 		}
 		if (enrich) {
@@ -239,9 +240,10 @@ out:
 
 /* data and name borrowed; the reader and its stream live for this call. */
 int ingest_buffer(struct store *st, const struct route_context *ctx,
-		  const struct route_index *idx, const struct route_enricher *en, const char *data,
-		  size_t len, const char *name, const struct ingest_options *opt,
-		  struct ingest_stats *stats, struct sk_error *err)
+		  const struct route_index *idx, const struct route_enricher *en,
+		  const char *data, size_t len, const char *name,
+		  const struct ingest_options *opt, struct ingest_stats *stats,
+		  struct sk_error *err)
 {
 	struct feed_options fo = {.format = FEED_INTELMQ,
 				  .has_tlp = true,

@@ -83,8 +83,9 @@ int ingest_run(struct store *st, const struct route_context *ctx, const struct r
  * opt->default_tlp, and with opt->strict the first bad line fails it
  * all. For bodies of the API. */
 int ingest_buffer(struct store *st, const struct route_context *ctx,
-		  const struct route_index *idx, const struct route_enricher *en, const char *data,
-		  size_t len, const char *name, const struct ingest_options *opt,
-		  struct ingest_stats *stats, struct sk_error *err);
+		  const struct route_index *idx, const struct route_enricher *en,
+		  const char *data, size_t len, const char *name,
+		  const struct ingest_options *opt, struct ingest_stats *stats,
+		  struct sk_error *err);
 
 #endif

@@ -499,8 +499,8 @@ static void assemble(struct work *w, const struct event *ev, const struct range 
 				if (l->pub.kind == ORG_KIND_NATIONAL_CSIRT ||
 				    opted_out(l, type) ||
 				    !shared_back_ok(w, l->pub.id,
-						    (long)ctx->liaisons[o->lia_off + k], &source,
-						    &member))
+						    (long)ctx->liaisons[o->lia_off + k],
+						    &source, &member))
 					continue;
 				e = emit(w, l->pub.id, RECIPIENT_LIAISON, &liaison);
 				e->member_id = c->org_id;

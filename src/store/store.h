@@ -166,8 +166,8 @@ struct token_info {
 	char user[USER_NAME_MAX + 1];
 	const char *label; /* borrowed for the callback */
 	char created[21];
-	char expires[21];   /* "" when it does not expire */
-	char last_used[21]; /* "" when never used; kept to the minute */
+	char expires[21];	       /* "" when it does not expire */
+	char last_used[21];	       /* "" when never used; kept to the minute */
 	char scopes[USER_SCOPES_TEXT]; /* "events:write", "" for none */
 };
 typedef int (*store_token_fn)(const struct token_info *t, void *ctx);

@@ -221,8 +221,8 @@ int store_token_add_scoped(struct store *st, int64_t user_id, const char *label,
 	rc = store_audit(st, "token.add", "user", user_id, err,
 			 "added API token %lld ('%s') for %s%s%s%s%s", (long long)id, label,
 			 uname, expires != NULL ? ", expiring " : "",
-			 expires != NULL ? expires : "", scope_text[0] != '\0' ? ", scopes " : "",
-			 scope_text);
+			 expires != NULL ? expires : "",
+			 scope_text[0] != '\0' ? ", scopes " : "", scope_text);
 out:
 	if ((rc = store_finish(st, rc, err)) == 0 && id_out != NULL)
 		*id_out = id;
@@ -282,8 +282,8 @@ int store_token_lookup(struct store *st, const char *token_hash, struct user *ou
 	    store_copy_text(expires, sizeof(expires), db_col_text(s, 6)) != 0)
 		rc = SK_EIO;
 	/* A scope this version does not know is damage, not "none". */
-	if (rc == 0 && user_scopes_parse(db_col_text(s, 7) ? db_col_text(s, 7) : "",
-					 &u.scopes, NULL) != 0)
+	if (rc == 0 &&
+	    user_scopes_parse(db_col_text(s, 7) ? db_col_text(s, 7) : "", &u.scopes, NULL) != 0)
 		rc = SK_EIO;
 	if (rc == SK_EIO)
 		rc = sk_error_set(err, SK_EIO, "API token %lld in the database is damaged",
@@ -326,8 +326,8 @@ int store_token_each(struct store *st, int64_t user_id, store_token_fn fn, void 
 		    store_copy_text(t.created, sizeof(t.created), db_col_text(s, 3)) != 0 ||
 		    (!db_col_is_null(s, 4) &&
 		     store_copy_text(t.expires, sizeof(t.expires), db_col_text(s, 4)) != 0) ||
-		    (!db_col_is_null(s, 5) &&
-		     store_copy_text(t.last_used, sizeof(t.last_used), db_col_text(s, 5)) != 0) ||
+		    (!db_col_is_null(s, 5) && store_copy_text(t.last_used, sizeof(t.last_used),
+							      db_col_text(s, 5)) != 0) ||
 		    store_copy_text(t.scopes, sizeof(t.scopes), db_col_text(s, 6)) != 0)
 			rc = sk_error_set(err, SK_EIO,
 					  "API token %lld in the database is damaged",

@@ -62,7 +62,7 @@ struct expect {
 
 /* An IntelMQ event about the organization's network. */
 #define SUBMIT_BODY                                                                            \
-	"{\"source.ip\":\"198.51.100.7\",\"classification.type\":\"infected-system\","       \
+	"{\"source.ip\":\"198.51.100.7\",\"classification.type\":\"infected-system\","         \
 	"\"feed.name\":\"partner-sightings\",\"time.source\":\"2026-01-01T00:00:00+00:00\"}"
 
 /* clang-format off */
@@ -805,7 +805,8 @@ static void test_submit_events(void **state)
 	assert_int_equal(json_integer_value(json_object_get(j, "routed")), 1);
 	json_decref(j);
 	f->users[W_ORG].scopes = USER_SCOPE_EVENTS_WRITE;
-	assert_int_equal(as(f, &f->users[W_ORG], "POST", "/api/v1/events", SUBMIT_BODY, &j), 201);
+	assert_int_equal(as(f, &f->users[W_ORG], "POST", "/api/v1/events", SUBMIT_BODY, &j),
+			 201);
 	assert_int_equal(json_integer_value(json_object_get(j, "stored")), 1);
 	/* Its liaison gets it (TLP:AMBER); the organization, its source, not. */
 	orgs = json_object_get(j, "organizations");
@@ -817,9 +818,9 @@ static void test_submit_events(void **state)
 	assert_int_equal(as(f, &f->users[W_ORG], "POST", "/api/v1/events",
 			    "[" SUBMIT_BODY ",{\"source.ip\":\"not an address\"}]", &j),
 			 400);
-	assert_non_null(strstr(json_string_value(json_object_get(
-				   json_object_get(j, "error"), "message")),
-			       "events[1]: source.ip"));
+	assert_non_null(
+	    strstr(json_string_value(json_object_get(json_object_get(j, "error"), "message")),
+		   "events[1]: source.ip"));
 	json_decref(j);
 }
 

@@ -110,8 +110,9 @@ static void test_checks(void **state)
 	assert_int_equal(account_token_create(f->db.st, &f->admin, "soc", "",
 					      (int64_t)ACCOUNT_LIFETIME_MAX + 1, 0, &t, &err),
 			 SK_EINVAL);
-	assert_int_equal(account_token_create(f->db.st, &f->admin, "nobody", "", 0, 0, &t, &err),
-			 SK_ENOTFOUND);
+	assert_int_equal(
+	    account_token_create(f->db.st, &f->admin, "nobody", "", 0, 0, &t, &err),
+	    SK_ENOTFOUND);
 }
 
 static void test_token_works(void **state)
@@ -129,15 +130,16 @@ static void test_token_works(void **state)
 	u = testdb_user("soc", USER_ROLE_PARTNER, f->org);
 	assert_int_equal(account_user_add(f->db.st, &f->admin, &u, pw, &err), 0);
 	assert_int_equal(
-	    account_token_create(f->db.st, &f->admin, "soc", "SOC", 90 * 86400, 0, &t, &err), 0);
+	    account_token_create(f->db.st, &f->admin, "soc", "SOC", 90 * 86400, 0, &t, &err),
+	    0);
 	assert_int_equal(t.user.id, u.id);
 	assert_int_equal(strlen(t.expires), 20);
 	secret_token_hash(t.token, hash);
 	assert_int_equal(store_token_lookup(f->db.st, hash, &found, &err), 0);
 	assert_string_equal(found.name, "soc");
 	assert_int_equal(found.org_id, f->org);
-	assert_int_equal(account_token_create(f->db.st, &f->admin, "soc", "", 0, 0, &never, &err),
-			 0);
+	assert_int_equal(
+	    account_token_create(f->db.st, &f->admin, "soc", "", 0, 0, &never, &err), 0);
 	assert_string_equal(never.expires, "");
 	assert_string_not_equal(never.token, t.token);
 	assert_int_equal(found.scopes, 0);
@@ -155,8 +157,8 @@ static void test_token_works(void **state)
 	secret_token_hash(never.token, hash);
 	assert_int_equal(store_token_lookup(f->db.st, hash, &found, &err), 0);
 	assert_int_equal(found.scopes, 0);
-	assert_int_equal(account_token_create(f->db.st, &f->admin, "soc", "", 0, 0x80, &t, &err),
-			 SK_EINVAL);
+	assert_int_equal(
+	    account_token_create(f->db.st, &f->admin, "soc", "", 0, 0x80, &t, &err), SK_EINVAL);
 }
 
 static void test_scopes_text(void **state)
