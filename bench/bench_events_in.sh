@@ -44,6 +44,8 @@ trap cleanup EXIT
 now_ns() { date +%s%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# cpu_ticks PID: user and system clock ticks the process has used.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
@@ -94,6 +96,7 @@ for round in $(seq 1 "$ROUNDS"); do
 		{ cat "$tmp/ingest.err" >&2; exit 1; }
 	echo "  round $round file: $line"
 	echo "$line" | sed -n 's/.* in \([0-9.]*\) s (.*/\1/p' >>"$tmp/file.secs"
+	echo "$line" | sed -n 's/.*; \([0-9.]*\) s of CPU.*/\1/p' >>"$tmp/file.cpu"
 
 	# Over HTTP.
 	rm -f "$tmp/http.db"*
@@ -112,6 +115,7 @@ for round in $(seq 1 "$ROUNDS"); do
 	[ "$code" = 201 ] || { echo "bench_events_in: warm-up answered $code" >&2; cat "$tmp/schakeld.log" >&2; exit 1; }
 	rm -f "$tmp"/codes.*
 	clients=()
+	c0=$(cpu_ticks "$pid")
 	t0=$(now_ns)
 	for c in $(seq 0 $((CLIENTS - 1))); do
 		curl -s -K "$tmp/client.$c" >"$tmp/codes.$c" &
@@ -119,6 +123,7 @@ for round in $(seq 1 "$ROUNDS"); do
 	done
 	wait "${clients[@]}"
 	t1=$(now_ns)
+	c1=$(cpu_ticks "$pid")
 	kill -TERM "$pid"
 	wait "$pid" || true
 	pid=""
@@ -128,13 +133,20 @@ for round in $(seq 1 "$ROUNDS"); do
 	stored=$(sqlite3 "$tmp/http.db" "SELECT count(*) FROM events")
 	[ "$stored" -eq $((N + 1)) ] || { echo "bench_events_in: $stored events stored, not $((N + 1))" >&2; exit 1; }
 	s=$(secs "$t0" "$t1")
+	cpu=$(awk -v a="$c0" -v b="$c1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.3f", (b - a) / hz }')
 	echo "$s" >>"$tmp/http.secs"
-	echo "  round $round http: $N events in $s s ($(awk -v n="$N" -v s="$s" 'BEGIN { printf "%.0f", n / s }') events/s), $CLIENTS clients"
+	echo "$cpu" >>"$tmp/http.cpu"
+	echo "  round $round http: $N events in $s s ($(awk -v n="$N" -v s="$s" 'BEGIN { printf "%.0f", n / s }') events/s; $cpu s of CPU in schakeld), $CLIENTS clients"
 done
 
 f=$(median <"$tmp/file.secs")
 h=$(median <"$tmp/http.secs")
-echo "medians of $ROUNDS: file $f s, http $h s"
+fc=$(median <"$tmp/file.cpu")
+hc=$(median <"$tmp/http.cpu")
+echo "medians of $ROUNDS: file $f s ($fc s of CPU), http $h s ($hc s of CPU in schakeld)"
+awk -v n="$N" -v f="$fc" -v h="$hc" 'BEGIN {
+	printf "per CPU second: %.0f events over HTTP, %.0f from a file: ratio %.2f\n",
+		n / h, n / f, f / h }'
 awk -v n="$N" -v f="$f" -v h="$h" 'BEGIN {
 	printf "bench_events_in: %.0f events/s over HTTP in batches, %.0f events/s from a file: ratio %.2f\n",
 		n / h, n / f, f / h }'
