@@ -595,9 +595,8 @@ static void expect_from(const struct event *ev, int64_t source_org, enum tlp_lab
 {
 	struct route_recipients got = {0};
 
-	assert_int_equal(route_event_batch_from(most, idx, &ev, 1, label, source_org, keep_fn,
-						&got),
-			 0);
+	assert_int_equal(
+	    route_event_batch_from(most, idx, &ev, 1, label, source_org, keep_fn, &got), 0);
 	check(&got, want);
 	free(got.v);
 }
@@ -611,12 +610,12 @@ static void test_shared_back(void **state)
 		enum tlp_label label;
 		const char *const *want;
 	} cases[] = {
-	    {TLP_CLEAR, WANT("Example Energy/owner/prefix 198.51.100.0/26/10",
-			     "Health ISAC/liaison/prefix 198.51.100.0/26/10/Example Energy",
-			     NATIONAL)},
-	    {TLP_GREEN, WANT("Example Energy/owner/prefix 198.51.100.0/26/10",
-			     "Health ISAC/liaison/prefix 198.51.100.0/26/10/Example Energy",
-			     NATIONAL)},
+	    {TLP_CLEAR,
+	     WANT("Example Energy/owner/prefix 198.51.100.0/26/10",
+		  "Health ISAC/liaison/prefix 198.51.100.0/26/10/Example Energy", NATIONAL)},
+	    {TLP_GREEN,
+	     WANT("Example Energy/owner/prefix 198.51.100.0/26/10",
+		  "Health ISAC/liaison/prefix 198.51.100.0/26/10/Example Energy", NATIONAL)},
 	    {TLP_AMBER, WANT("Example Energy/owner/prefix 198.51.100.0/26/11",
 			     "Health ISAC/liaison/prefix 198.51.100.0/26/11/Example Energy",
 			     "CERT Demo/national/national CSIRT/11")},
