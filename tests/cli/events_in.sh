@@ -238,6 +238,15 @@ status 201 "a constituent partner submits an event about itself"
 expect_eq "0 1 1" "$(count --org "Example Energy" --feed own) $(count --org "Energy Sector CERT" --feed own) $(count --org "CERT Test" --feed own)" \
 	"not back to itself; its liaison and the national CSIRT receive it"
 
+# --- a registry change reaches the running daemon within a second ------------
+S org add "Late Water" --kind constituent --class oes --sector drinking-water >/dev/null 2>&1
+S resource add "Late Water" prefix:192.0.2.128/25 >/dev/null 2>&1
+sleep 1.2
+printf '%s\n' '{"feed.name":"late","classification.type":"scanner","source.ip":"192.0.2.200","time.source":"2026-01-01T00:00:00Z"}' >"$TMP/late.ndjson"
+post "$FEEDER" application/x-ndjson "$TMP/late.ndjson"
+expect_eq "201 1 0" "$CODE $(count --org "Late Water" --feed late) $(count --org "Example Water" --feed late)" \
+	"an organization added while schakeld runs receives its events (most specific prefix)"
+
 # --- push-back ---------------------------------------------------------------
 sed 's/^http_concurrency = 2/http_concurrency = 1/' "$CONF" >"$TMP/one.conf"
 PORT1=$(free_port)
