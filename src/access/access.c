@@ -9,7 +9,8 @@
 #include "lib/error.h"
 #include "store/store.h"
 
-const char *const access_rule_names[] = {"public", "user", "staff", "admin", NULL};
+const char *const access_rule_names[] = {"public", "user",	   "staff",
+					 "admin",  "events:write", NULL};
 const char *const access_partner_edit_names[] = {"no", "contacts", "all", NULL};
 
 /* Set once by schakeld before it serves; read only afterwards. */
@@ -47,6 +48,8 @@ enum access_answer access_route(enum access_rule rule, const struct user *u,
 		if (u->role == USER_ROLE_ADMIN)
 			return ACCESS_ALLOW;
 		break;
+	case ACCESS_EVENTS_WRITE:
+		return access_may_submit_events(u, err) == 0 ? ACCESS_ALLOW : ACCESS_FORBIDDEN;
 	case ACCESS_PUBLIC:
 		return ACCESS_ALLOW;
 	}
@@ -264,4 +267,21 @@ int access_may_read_assets(const struct user *u, int64_t org_id, struct sk_error
 		return 0;
 	return sk_error_set(err, SK_EPERM, "user %s may not read these assets",
 			    u != NULL ? u->name : "-");
+}
+/* u is borrowed; NULL (nobody) may not. */
+int access_may_submit_events(const struct user *u, struct sk_error *err)
+{
+	if (u == NULL)
+		return sk_error_set(err, SK_EPERM, "submitting events needs an API token");
+	if (!(u->scopes & USER_SCOPE_EVENTS_WRITE))
+		return sk_error_set(err, SK_EPERM,
+				    "user %s (role %s) may not submit events: this needs an "
+				    "API token with the scope events:write",
+				    u->name, user_role_names[u->role]);
+	if (u->role == USER_ROLE_PARTNER && u->org_id <= 0)
+		return sk_error_set(err, SK_EPERM,
+				    "partner %s belongs to no organization and may not "
+				    "submit events",
+				    u->name);
+	return 0;
 }

@@ -34,13 +34,16 @@ struct store;
 
 /* The role a route of the API needs, checked before its body is read. */
 enum access_rule {
-	ACCESS_PUBLIC, /* no user needed (/healthz) */
-	ACCESS_USER,   /* any authenticated user; the handler narrows it down
-			* per object (access_may_read_org, access_event_scope) */
-	ACCESS_STAFF,  /* admin or analyst */
-	ACCESS_ADMIN,  /* admin only */
+	ACCESS_PUBLIC,	     /* no user needed (/healthz) */
+	ACCESS_USER,	     /* any authenticated user; the handler narrows it down
+			      * per object (access_may_read_org, access_event_scope) */
+	ACCESS_STAFF,	     /* admin or analyst */
+	ACCESS_ADMIN,	     /* admin only */
+	ACCESS_EVENTS_WRITE, /* a token with the scope events:write:
+			      * access_may_submit_events */
 };
-/* "public", "user", "staff", "admin", indexed by enum access_rule. */
+/* "public", "user", "staff", "admin", "events:write", indexed by enum
+ * access_rule. */
 extern const char *const access_rule_names[];
 
 enum access_answer {
@@ -101,6 +104,14 @@ int access_may_report(const struct user *u, struct sk_error *err);
  * SK_EPERM); staff the one they name, or all (*org_out 0). */
 int access_report_scope(const struct user *u, int64_t org_id, int64_t *org_out,
 			struct sk_error *err);
+
+/* May u submit events (POST /api/v1/events)? Only with a token that
+ * has the scope events:write (USER_SCOPE_EVENTS_WRITE), staff and
+ * partners alike, so that a leaked read token cannot write; a partner
+ * must also be bound to an organization (the events' source). A
+ * session or a password has no scopes. 0, or SK_EPERM naming u and the
+ * missing scope. */
+int access_may_submit_events(const struct user *u, struct sk_error *err);
 
 /* May u read the audit log? Staff only: 0, or SK_EPERM naming u. */
 int access_may_read_audit(const struct user *u, struct sk_error *err);

@@ -104,8 +104,8 @@ int account_password_set(struct store *st, const struct user *actor, const char 
 
 /* actor, user_name and label are borrowed. */
 int account_token_create(struct store *st, const struct user *actor, const char *user_name,
-			 const char *label, int64_t lifetime, struct account_token *out,
-			 struct sk_error *err)
+			 const char *label, int64_t lifetime, unsigned scopes,
+			 struct account_token *out, struct sk_error *err)
 {
 	struct account_token t;
 	char hash[SECRET_HASH_HEX + 1];
@@ -120,12 +120,17 @@ int account_token_create(struct store *st, const struct user *actor, const char 
 				    ACCOUNT_LIFETIME_MAX / 86400);
 	if (lifetime > 0)
 		str_time_iso(str_time_now() + (time_t)lifetime, t.expires);
+	if ((scopes & ~USER_SCOPES_KNOWN) != 0)
+		return sk_error_set(err, SK_EINVAL, "unknown token scope");
 	if ((rc = store_user_get_by_name(st, user_name, &t.user, NULL, err)) != 0)
 		return rc;
+	t.user.scopes = scopes;
+	user_scopes_format(scopes, t.scopes);
 	secret_token_new(t.token);
 	secret_token_hash(t.token, hash);
-	rc = store_token_add(st, t.user.id, label, hash,
-			     t.expires[0] != '\0' ? t.expires : NULL, &t.id, err);
+	rc =
+	    store_token_add_scoped(st, t.user.id, label, hash,
+				   t.expires[0] != '\0' ? t.expires : NULL, scopes, &t.id, err);
 	if (rc == 0)
 		*out = t;
 	explicit_bzero(&t, sizeof(t));

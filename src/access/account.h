@@ -38,22 +38,24 @@ int account_user_add(struct store *st, const struct user *actor, struct user *u,
 int account_password_set(struct store *st, const struct user *actor, const char *name,
 			 const char *password, const char *keep_session, struct sk_error *err);
 
-/* A token created: its id, owner, expiry ("" for never) and the token
- * itself, shown once. */
+/* A token created: its id, owner, expiry ("" for never), scopes and the
+ * token itself, shown once. */
 struct account_token {
 	int64_t id;
 	struct user user;
 	char expires[21];
+	char scopes[USER_SCOPES_TEXT];
 	char token[SECRET_TOKEN_LEN + 1];
 };
 
 /* Create an API token for the user named user_name with label, living
- * lifetime seconds (0: until revoked; at most ACCOUNT_LIFETIME_MAX), as
- * actor. *out is written only on success; the caller wipes out->token
- * once shown. */
+ * lifetime seconds (0: until revoked; at most ACCOUNT_LIFETIME_MAX),
+ * with scopes (USER_SCOPE_*; 0: none beyond the user's role), as actor.
+ * *out is written only on success; the caller wipes out->token once
+ * shown. */
 int account_token_create(struct store *st, const struct user *actor, const char *user_name,
-			 const char *label, int64_t lifetime, struct account_token *out,
-			 struct sk_error *err);
+			 const char *label, int64_t lifetime, unsigned scopes,
+			 struct account_token *out, struct sk_error *err);
 
 /* Every token (of the user named user_name, or of everyone when NULL),
  * with its label, creation, expiry and last use, as actor. */

@@ -348,11 +348,28 @@ out:
 	return rc;
 }
 
+/* A comma list of scopes as a JSON array of names. */
+static json_t *scopes_json(const char *text)
+{
+	json_t *a = json_array();
+
+	while (*text != '\0') {
+		size_t n = strcspn(text, ",");
+
+		json_array_append_new(a, json_stringn(text, n));
+		text += n + (text[n] == ',');
+	}
+	return a;
+}
+
 int cli_token_create(struct cli *c, int argc, char **argv)
 {
-	struct cli_opt opts[] = {{"label", true}, {"expires", true}, {NULL}};
+	struct cli_opt opts[] = {
+	    {"label", true}, {"expires", true}, {"scope", true, true}, {NULL}};
 	struct cli_opt *label_opt = cli_opt_get(opts, "label");
 	struct cli_opt *expires_opt = cli_opt_get(opts, "expires");
+	struct cli_opt *scope_opt = cli_opt_get(opts, "scope");
+	unsigned scopes = 0;
 	int64_t lifetime = 0;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	struct account_token t;
@@ -373,14 +390,20 @@ int cli_token_create(struct cli *c, int argc, char **argv)
 				     ACCOUNT_LIFETIME_MAX / 86400);
 		goto out;
 	}
+	for (int i = 0; i < scope_opt->count; i++) {
+		if (user_scopes_parse(scope_opt->args[i], &scopes, &c->err) != 0) {
+			rc = cli_usage_error(c, "--scope: %s", c->err.msg);
+			goto out;
+		}
+	}
 	if (secret_init() != 0) {
 		sk_error_set(&c->err, SK_EIO, "libsodium could not be initialised");
 		goto fail;
 	}
 	if ((rc = cli_open(c)) != 0)
 		goto out;
-	if (account_token_create(c->st, access_local_operator(), pos[0], label, lifetime, &t,
-				 &c->err) != 0)
+	if (account_token_create(c->st, access_local_operator(), pos[0], label, lifetime,
+				 scopes, &t, &c->err) != 0)
 		goto fail;
 	if (c->json) {
 		json_t *o = json_object();
@@ -390,6 +413,7 @@ int cli_token_create(struct cli *c, int argc, char **argv)
 		json_object_set_new(o, "label", json_string(label));
 		json_object_set_new(
 		    o, "expires", t.expires[0] != '\0' ? json_string(t.expires) : json_null());
+		json_object_set_new(o, "scopes", scopes_json(t.scopes));
 		json_object_set_new(o, "token", json_string(t.token));
 		rc = cli_print_json(o);
 	} else {
@@ -437,20 +461,22 @@ static int print_token(const struct token_info *t, void *ctx)
 		json_object_set_new(v, "created", json_string(t->created));
 		json_object_set_new(v, "expires", json_time(t->expires));
 		json_object_set_new(v, "last_used", json_time(t->last_used));
+		json_object_set_new(v, "scopes", scopes_json(t->scopes));
 		json_array_append_new(o->a, v);
 		return 0;
 	}
 	snprintf(id, sizeof(id), "%lld", (long long)t->id);
 	cli_table_add(o->t, (const char *[]){id, t->user, t->label, t->created,
 					     t->expires[0] != '\0' ? t->expires : "never",
-					     t->last_used[0] != '\0' ? t->last_used : "never"});
+					     t->last_used[0] != '\0' ? t->last_used : "never",
+					     t->scopes[0] != '\0' ? t->scopes : "-"});
 	return 0;
 }
 
 int cli_token_list(struct cli *c, int argc, char **argv)
 {
-	static const char *const heads[] = {"ID",      "USER",	  "LABEL",
-					    "CREATED", "EXPIRES", "LAST USED"};
+	static const char *const heads[] = {"ID",      "USER",	    "LABEL", "CREATED",
+					    "EXPIRES", "LAST USED", "SCOPES"};
 	struct cli_opt opts[] = {{NULL}};
 	struct token_out o = {0};
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
@@ -464,7 +490,7 @@ int cli_token_list(struct cli *c, int argc, char **argv)
 	if (c->json)
 		o.a = json_array();
 	else
-		o.t = cli_table_new(6, heads);
+		o.t = cli_table_new(7, heads);
 	if (account_token_each(c->st, access_local_operator(), npos == 1 ? pos[0] : NULL,
 			       print_token, &o, &c->err) != 0) {
 		rc = cli_fail(c);

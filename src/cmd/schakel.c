@@ -185,15 +185,18 @@ static const struct cli_command commands[] = {
      "otherwise a random password is printed, once.\n" JSON_HELP},
     {"token", "create", cli_token_create, "create an API token for a user",
      "usage: schakel token create USER [--label LABEL] [--expires DURATION]\n"
+     "         [--scope SCOPE]...\n"
      "Create an API token for USER and print it alone on stdout. It is shown only once\n"
      "and stored only as a hash. With --expires (90d, 12h, 30m; at most 3650d) the API\n"
      "refuses it from that time on; without, it is valid until the user is "
-     "removed.\n" JSON_HELP},
+     "removed.\n"
+     "--scope (repeated, or a comma list) adds a permission beyond the user's role:\n"
+     "events:write lets the token submit events (POST /api/v1/events).\n" JSON_HELP},
     {"token", "list", cli_token_list, "list API tokens",
      "usage: schakel token list [USER] [--json]\n"
      "List the API tokens of USER, or of every user: id, user, label, when each was\n"
-     "created, when it expires and when it was last used (to the minute). The tokens\n"
-     "themselves are never shown.\n" JSON_HELP},
+     "created, when it expires, when it was last used (to the minute) and its scopes.\n"
+     "The tokens themselves are never shown.\n" JSON_HELP},
     {NULL, "audit", cli_audit, "show the audit log",
      "usage: schakel audit [--actor A] [--action X] [--object KIND [--id N]]\n"
      "         [--since T] [--until T] [--limit N] [--json]\n"

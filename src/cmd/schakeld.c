@@ -19,6 +19,7 @@
 #include "cmd/lmtpd.h"
 #include "config_build.h"
 #include "http/api_advisories.h"
+#include "http/api_events.h"
 #include "http/api_tickets.h"
 #include "http/api_keys.h"
 #include "http/api_metrics.h"
@@ -449,6 +450,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	s.http.tables = http_routes;
+	if (api_events_configure(cfg, &err) != 0) {
+		status = cmd_fail(PROG, &err);
+		goto out;
+	}
 	api_tickets_configure(&s.tickets);
 	api_portal_configure(&s.tickets);
 	if (advisory_settings_load(cfg, &advisory_settings, &err) != 0) {
@@ -546,6 +551,7 @@ out:
 	mail_pgp_close(s.mail.pgp);
 	mail_pgp_settings_free(&pgp_settings);
 	store_pool_free(pool);
+	api_events_unconfigure();
 	config_free(cfg);
 	return status;
 }

@@ -52,17 +52,22 @@ int http_request_framing(const char *content_length, int nlength, const char *tr
 	return 0;
 }
 
-bool http_request_is_json(const char *content_type)
+bool http_request_is_media(const char *content_type, const char *media)
 {
 	const char *ct = content_type;
-	size_t n = strlen("application/json");
+	size_t n = strlen(media);
 
 	if (ct == NULL)
 		return false;
 	while (*ct == ' ' || *ct == '\t')
 		ct++;
-	return strncasecmp(ct, "application/json", n) == 0 &&
+	return strncasecmp(ct, media, n) == 0 &&
 	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ' || ct[n] == '\t');
+}
+
+bool http_request_is_json(const char *content_type)
+{
+	return http_request_is_media(content_type, "application/json");
 }
 
 bool http_request_add_query(struct http_request *req, size_t *bytes, const char *key,

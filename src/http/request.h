@@ -38,8 +38,9 @@ struct http_request {
 	int nquery;
 	const char *body; /* NUL-terminated; "" when none */
 	size_t body_len;
-	const struct user *user; /* NULL on public routes */
-	struct store *st;	 /* for this request only; audit actor set */
+	const char *content_type; /* the header, or NULL */
+	const struct user *user;  /* NULL on public routes */
+	struct store *st;	  /* for this request only; audit actor set */
 	/* For sign-in and sessions (http/session.h); borrowed. */
 	const char *client;		       /* client address, "-" when unknown */
 	struct signin *signin;		       /* sign-in limits; NULL: none */
@@ -76,6 +77,8 @@ int http_request_framing(const char *content_length, int nlength, const char *tr
 /* Is the media type of a Content-Type value (NULL: absent)
  * application/json? */
 bool http_request_is_json(const char *content_type);
+/* Is it media ("application/x-ndjson"), parameters aside? */
+bool http_request_is_media(const char *content_type, const char *media);
 
 /* Add query argument key=value (value NULL for "?flag"; both borrowed
  * and kept) to req, counting its bytes in *bytes. false, adding nothing,

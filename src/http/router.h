@@ -13,11 +13,25 @@
 #define ROUTER_PARAM_MAX  64 /* longest parameter value, in bytes */
 #define ROUTER_ALLOW_MAX  64 /* room for "GET, HEAD, POST, PUT, PATCH, DELETE" */
 
+/* A route that takes a bulk body (events): its media types, its own
+ * body limit and an admission that bounds how many such requests run
+ * at once, asked once the caller is admitted and before the body is
+ * read. */
+struct router_intake {
+	const char *const *media; /* accepted media types, NULL-terminated */
+	size_t (*max_body)(void); /* the body limit, bytes */
+	/* Admit one more request: 0, or an answer (503, Retry-After) in
+	 * resp. Every admitted request is let go once with leave(). */
+	int (*enter)(struct http_response *resp);
+	void (*leave)(void);
+};
+
 struct router_route {
 	const char *method;  /* "GET", "POST", ...; GET also answers HEAD */
 	const char *pattern; /* NULL ends a table */
 	http_handler_fn handler;
-	enum access_rule rule; /* who may call it: access_route() */
+	enum access_rule rule;		    /* who may call it: access_route() */
+	const struct router_intake *intake; /* NULL: JSON within [http] max_body */
 };
 
 struct router_match {

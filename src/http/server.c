@@ -4,7 +4,8 @@
  * starting the daemon (HTTP or HTTPS). The answers are in server_send.c.
  * SECURITY: everything a client sends is untrusted. Limits: path
  * HTTP_PATH_MAX, query HTTP_QUERY_BYTES_MAX and HTTP_QUERY_MAX arguments,
- * HTTP_HEADERS_MAX headers within HTTP_HEADER_BYTES, bodies max_body
+ * HTTP_HEADERS_MAX headers within HTTP_HEADER_BYTES, bodies max_body (or
+ * the route's own limit, router.h)
  * (checked against Content-Length before reading and counted while
  * receiving; a chunked body past the limit is discarded, never buffered,
  * and the connection is dropped if it goes on much longer; a body framed
@@ -235,6 +236,17 @@ static enum MHD_Result server_file(struct exchange *ex, struct MHD_Connection *c
 	return server_send(ex, conn, &resp);
 }
 
+/* Is content_type one the route takes (intake NULL: JSON)? */
+static bool server_media_ok(const struct router_intake *intake, const char *content_type)
+{
+	if (intake == NULL)
+		return http_request_is_json(content_type);
+	for (size_t i = 0; intake->media[i] != NULL; i++)
+		if (http_request_is_media(content_type, intake->media[i]))
+			return true;
+	return false;
+}
+
 /* First call: the headers are in. Refuse what breaks a limit, match the
  * route, authenticate, and look at the announced body; a response queued
  * here means MHD never reads the body. */
@@ -242,6 +254,7 @@ static enum MHD_Result server_begin(struct exchange *ex, struct MHD_Connection *
 				    const char *url)
 {
 	const struct http_server *srv = ex->srv;
+	const struct router_intake *intake;
 	struct http_framing framing;
 	struct sk_error err = {0};
 	struct http_response denied;
@@ -294,19 +307,30 @@ static enum MHD_Result server_begin(struct exchange *ex, struct MHD_Connection *
 	http_response_init(&denied);
 	if (http_route_admit(ex->match.route, ex->has_user ? &ex->user : NULL, &denied) != 0)
 		return server_send(ex, conn, &denied);
+	intake = ex->match.route->intake;
+	ex->req.content_type =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 
-	if ((uint64_t)framing.length > srv->max_body) {
+	ex->max_body = intake != NULL ? intake->max_body() : srv->max_body;
+	if ((uint64_t)framing.length > ex->max_body) {
 		char msg[96];
 
 		snprintf(msg, sizeof(msg), "the request body is larger than %zu bytes",
-			 srv->max_body);
+			 ex->max_body);
 		return server_refuse(ex, conn, 413, "too_large", msg);
 	}
-	if (framing.has_body && !http_request_is_json(MHD_lookup_connection_value(
-				    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE)))
+	if (framing.has_body && !server_media_ok(intake, ex->req.content_type))
 		return server_refuse(ex, conn, 415, "unsupported_media_type",
-				     "the request body must be application/json");
-	buf_init(&ex->body, srv->max_body);
+				     intake != NULL
+					 ? "the request body must be application/json "
+					   "or application/x-ndjson"
+					 : "the request body must be application/json");
+	if (intake != NULL) {
+		if (intake->enter(&denied) != 0)
+			return server_send(ex, conn, &denied);
+		ex->entered = true;
+	}
+	buf_init(&ex->body, ex->max_body);
 	return MHD_YES;
 }
 
@@ -315,7 +339,7 @@ static enum MHD_Result server_begin(struct exchange *ex, struct MHD_Connection *
 static enum MHD_Result server_receive(struct exchange *ex, const char *data, size_t *size)
 {
 	size_t n = *size;
-	size_t drain_max = ex->srv->max_body > (1u << 20) ? ex->srv->max_body : (1u << 20);
+	size_t drain_max = ex->max_body > (1u << 20) ? ex->max_body : (1u << 20);
 
 	*size = 0;
 	if (!ex->too_big && buf_append(&ex->body, data, n) == 0)
@@ -326,9 +350,9 @@ static enum MHD_Result server_receive(struct exchange *ex, const char *data, siz
 		buf_free(&ex->body);
 	}
 	ex->drained += n;
-	if (ex->drained - ex->srv->max_body > drain_max) {
+	if (ex->drained - ex->max_body > drain_max) {
 		log_info("%s %s: body goes on past %zu bytes; connection dropped", ex->method,
-			 ex->log_path, ex->srv->max_body);
+			 ex->log_path, ex->max_body);
 		return MHD_NO;
 	}
 	return MHD_YES;
@@ -348,7 +372,7 @@ static enum MHD_Result server_dispatch(struct exchange *ex, struct MHD_Connectio
 		char msg[96];
 
 		snprintf(msg, sizeof(msg), "the request body is larger than %zu bytes",
-			 ex->srv->max_body);
+			 ex->max_body);
 		return server_refuse(ex, conn, 413, "too_large", msg);
 	}
 	ex->req.method = ex->method;
@@ -489,6 +513,8 @@ static void server_completed(void *cls, struct MHD_Connection *conn, void **con_
 	/* The connection may carry another request: its clock starts. */
 	if (ex->watch != NULL)
 		deadline_arm(srv->deadline, ex->watch);
+	if (ex->entered)
+		ex->match.route->intake->leave();
 	buf_free(&ex->body);
 	free(ex);
 	*con_cls = NULL;

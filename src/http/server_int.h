@@ -64,6 +64,8 @@ struct exchange {
 	bool query_overflow;
 	int nlength; /* Content-Length header lines */
 	struct buf body;
+	size_t max_body; /* the route's limit */
+	bool entered;	 /* admitted by the route's intake: leave() when done */
 	bool too_big;
 	size_t drained; /* body bytes discarded after too_big */
 	int status;	/* sent, for the log; 0: none yet */

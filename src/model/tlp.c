@@ -15,9 +15,14 @@
 #define TLP_SHOW_SIZE STR_SHOW_SIZE(TLP_INPUT_MAX)
 
 const char *const tlp_relation_names[] = {
-    [TLP_REL_NAMED] = "named",	   [TLP_REL_CONCERNED] = "concerned",
-    [TLP_REL_LIAISON] = "liaison", [TLP_REL_COMMUNITY] = "community",
-    [TLP_REL_PUBLIC] = "public",   [TLP_RELATION_COUNT] = NULL,
+    [TLP_REL_NAMED] = "named",
+    [TLP_REL_CONCERNED] = "concerned",
+    [TLP_REL_LIAISON] = "liaison",
+    [TLP_REL_COMMUNITY] = "community",
+    [TLP_REL_PUBLIC] = "public",
+    [TLP_REL_SOURCE] = "source",
+    [TLP_REL_SOURCE_MEMBER] = "source-member",
+    [TLP_RELATION_COUNT] = NULL,
 };
 
 static const char *const names[TLP_LABEL_COUNT] = {
@@ -35,12 +40,12 @@ static const char *const names[TLP_LABEL_COUNT] = {
 
 /* [label][relation]; documented in tlp.h and docs/tlp.md. */
 static const struct tlp_permission policy[TLP_LABEL_COUNT][TLP_RELATION_COUNT] = {
-	/*                    named         concerned     liaison       community  public */
-	[TLP_RED]          = { RECEIVE,      NO,           NO,           NO,        NO },
-	[TLP_AMBER_STRICT] = { RECEIVE,      RECEIVE,      NO,           NO,        NO },
-	[TLP_AMBER]        = { NEED_TO_KNOW, NEED_TO_KNOW, NEED_TO_KNOW, NO,        NO },
-	[TLP_GREEN]        = { PASS_ON,      PASS_ON,      PASS_ON,      PASS_ON,   NO },
-	[TLP_CLEAR]        = { PASS_ON,      PASS_ON,      PASS_ON,      PASS_ON,   PASS_ON },
+	/*                    named         concerned     liaison       community  public   source  source-member */
+	[TLP_RED]          = { RECEIVE,      NO,           NO,           NO,        NO,      NO,     NO },
+	[TLP_AMBER_STRICT] = { RECEIVE,      RECEIVE,      NO,           NO,        NO,      NO,     NO },
+	[TLP_AMBER]        = { NEED_TO_KNOW, NEED_TO_KNOW, NEED_TO_KNOW, NO,        NO,      NO,     NEED_TO_KNOW },
+	[TLP_GREEN]        = { PASS_ON,      PASS_ON,      PASS_ON,      PASS_ON,   NO,      NO,     PASS_ON },
+	[TLP_CLEAR]        = { PASS_ON,      PASS_ON,      PASS_ON,      PASS_ON,   PASS_ON, NO,     PASS_ON },
 };
 
 #undef NO

@@ -20,8 +20,22 @@
  *   GREEN may be passed on within the community, CLEAR to anyone.
  *
  * A named recipient is one the source addressed by name; it may receive
- * every label and passes on no more than the label allows anyone. See
- * docs/tlp.md. */
+ * every label and passes on no more than the label allows anyone.
+ *
+ * Shared back: information a partner organization (the source)
+ * submitted. The source never gets it back, whatever the label; a member
+ * of the source (its own constituent, when the source is a liaison
+ * organization) gets it only where the label lets the national CSIRT
+ * share beyond itself with the organization concerned:
+ *
+ *                    source     source-member
+ *   TLP:RED          no         no
+ *   TLP:AMBER+STRICT no         no
+ *   TLP:AMBER        no         yes / ntk
+ *   TLP:GREEN        no         yes / yes
+ *   TLP:CLEAR        no         yes / yes
+ *
+ * See docs/tlp.md and docs/routing.md. */
 #ifndef SK_MODEL_TLP_H
 #define SK_MODEL_TLP_H
 
@@ -35,13 +49,15 @@ enum tlp_label { TLP_CLEAR, TLP_GREEN, TLP_AMBER, TLP_AMBER_STRICT, TLP_RED };
 
 /* How a recipient stands to a piece of information. */
 enum tlp_relation {
-	TLP_REL_NAMED,	   /* addressed by name by the source */
-	TLP_REL_CONCERNED, /* the organization the information is about */
-	TLP_REL_LIAISON,   /* a liaison organization of the concerned one */
-	TLP_REL_COMMUNITY, /* another member of the community */
-	TLP_REL_PUBLIC,	   /* anyone else */
+	TLP_REL_NAMED,	       /* addressed by name by the source */
+	TLP_REL_CONCERNED,     /* the organization the information is about */
+	TLP_REL_LIAISON,       /* a liaison organization of the concerned one */
+	TLP_REL_COMMUNITY,     /* another member of the community */
+	TLP_REL_PUBLIC,	       /* anyone else */
+	TLP_REL_SOURCE,	       /* the organization that submitted it */
+	TLP_REL_SOURCE_MEMBER, /* a member of that organization */
 };
-#define TLP_RELATION_COUNT 5
+#define TLP_RELATION_COUNT 7
 
 /* The policy's answer. pass_on implies receive; need_to_know implies
  * pass_on. */
@@ -51,8 +67,8 @@ struct tlp_permission {
 	bool need_to_know; /* ... only to those the information is about */
 };
 
-/* "named", "concerned", "liaison", "community", "public"; NULL-terminated,
- * the enum value is the index. */
+/* "named", "concerned", "liaison", "community", "public", "source",
+ * "source-member"; NULL-terminated, the enum value is the index. */
 extern const char *const tlp_relation_names[];
 
 /* Parse a label: "TLP:AMBER+STRICT", "tlp:amber", "AMBER", "white" (TLP

@@ -105,6 +105,20 @@ static int keep_recipients(size_t i, const struct event_recipient *r, size_t nr,
 	return 0;
 }
 
+/* Mark ev as shared back by opt->source_org: feed.provider and
+ * INGEST_SOURCE_KEY. */
+static int mark_source(struct event *ev, const struct ingest_options *opt, struct sk_error *err)
+{
+	char id[24];
+	int rc;
+
+	snprintf(id, sizeof(id), "%lld", (long long)opt->source_org);
+	rc = event_set_field(ev, EVENT_FEED_PROVIDER, opt->source_name, err);
+	if (rc == 0)
+		rc = event_set_extra(ev, INGEST_SOURCE_KEY, EVENT_JSON_NUMBER, id, err);
+	return rc;
+}
+
 /* Route and store the events in b, then count them. */
 static int batch_flush(struct store *st, const struct route_context *ctx,
 		       const struct route_index *idx, const struct ingest_options *opt,
@@ -115,7 +129,8 @@ static int batch_flush(struct store *st, const struct route_context *ctx,
 	if (b->n == 0)
 		return 0;
 	b->n_rcpt = 0;
-	rc = route_event_batch(ctx, idx, b->evp, b->n, opt->default_tlp, keep_recipients, b);
+	rc = route_event_batch_from(ctx, idx, b->evp, b->n, opt->default_tlp, opt->source_org,
+				    keep_recipients, b);
 	if (rc != 0)
 		return sk_error_set(err, SK_EIO, "routing failed");
 	for (size_t i = 0; i < b->n; i++) {
@@ -178,6 +193,11 @@ int ingest_run(struct store *st, const struct route_context *ctx, const struct r
 			break;
 		}
 		event_copy(&b->ev[b->n], ev);
+		if (opt->source_org > 0 && (rc = mark_source(&b->ev[b->n], opt, err)) != 0) {
+			sk_error_prefix(err, "%s: event %lu", opt->source,
+					stats->parsed + b->n + 1);
+			break;
+		}
 		if (enrich) {
 			int added = route_enrich_event(en, &b->ev[b->n], err);
 
@@ -215,5 +235,29 @@ out:
 		event_free(&b->ev[i]);
 	free(b->rcpt);
 	free(b);
+	return rc;
+}
+
+/* data and name borrowed; the reader and its stream live for this call. */
+int ingest_buffer(struct store *st, const struct route_context *ctx,
+		  const struct route_index *idx, const struct route_enricher *en,
+		  const char *data, size_t len, const char *name,
+		  const struct ingest_options *opt, struct ingest_stats *stats,
+		  struct sk_error *err)
+{
+	struct feed_options fo = {.format = FEED_INTELMQ,
+				  .has_tlp = true,
+				  .tlp = opt->default_tlp,
+				  .strict = opt->strict};
+	struct feed_reader *r = NULL;
+	FILE *in = len > 0 ? fmemopen((void *)data, len, "r") : NULL;
+	int rc;
+
+	if (in == NULL)
+		return sk_error_set(err, SK_EIO, "cannot read a buffer of %zu bytes", len);
+	r = feed_open(in, name, &fo, err);
+	rc = r != NULL ? ingest_run(st, ctx, idx, en, r, opt, stats, err) : SK_EIO;
+	feed_close(r);
+	fclose(in);
 	return rc;
 }

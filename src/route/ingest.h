@@ -55,7 +55,17 @@ struct ingest_options {
 	bool strict;		    /* the first bad line fails the input */
 	ingest_reject_fn reject;    /* hears of each bad line; may be NULL */
 	void *reject_ctx;
+	/* Shared back: > 0 when partner organization source_org submitted
+	 * the input. Every event gets feed.provider source_name and
+	 * INGEST_SOURCE_KEY source_org (replacing what it said), and is
+	 * routed as route_event_batch_from() says. */
+	int64_t source_org;
+	const char *source_name;
 };
+
+/* The extra field that names the organization that shared an event
+ * back (its id, a number). */
+#define INGEST_SOURCE_KEY "extra.source_org_id"
 
 /* Ingest everything r reads. ctx and idx route; en (may be NULL) fills
  * in. Bad lines are counted and reported; stats (zeroed by the caller,
@@ -66,5 +76,16 @@ int ingest_run(struct store *st, const struct route_context *ctx, const struct r
 	       const struct route_enricher *en, struct feed_reader *r,
 	       const struct ingest_options *opt, struct ingest_stats *stats,
 	       struct sk_error *err);
+
+/* ingest_run() over IntelMQ JSON lines in data[0..len) (borrowed; len
+ * > 0), read as `schakel ingest --format intelmq` reads a file: name
+ * starts every message ("NAME:LINE: reason"), events without a label get
+ * opt->default_tlp, and with opt->strict the first bad line fails it
+ * all. For bodies of the API. */
+int ingest_buffer(struct store *st, const struct route_context *ctx,
+		  const struct route_index *idx, const struct route_enricher *en,
+		  const char *data, size_t len, const char *name,
+		  const struct ingest_options *opt, struct ingest_stats *stats,
+		  struct sk_error *err);
 
 #endif

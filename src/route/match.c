@@ -111,6 +111,8 @@ struct work {
 	size_t setmask;
 	uint32_t gen;
 	struct route_recipients out;
+	int64_t src_id; /* the organization that submitted the events, or 0 */
+	long src;	/* its place in the context, or -1 */
 };
 
 static void add_hits(struct work *w, const struct route_match *m, int n, enum hit_kind kind)
@@ -357,13 +359,36 @@ static bool opted_out(const struct ctx_org *o, int type)
 	return type >= 0 && (o->optouts >> type & 1);
 }
 
+/* May organization id (at place, or -1) have an event shared back by
+ * w->src_id? The source itself as the policy's relation source, its
+ * members as source-member (perms for the event's label); anyone else,
+ * and every organization when nobody shared the event back, may. */
+static bool shared_back_ok(const struct work *w, int64_t id, long place,
+			   const struct tlp_permission *source,
+			   const struct tlp_permission *member)
+{
+	const struct ctx_org *o;
+
+	if (w->src_id <= 0)
+		return true;
+	if (id == w->src_id)
+		return source->receive;
+	if (place < 0 || w->src < 0)
+		return true;
+	o = &w->ctx->orgs[place];
+	for (uint32_t k = 0; k < o->nlia; k++)
+		if (w->ctx->liaisons[o->lia_off + k] == (uint32_t)w->src)
+			return member->receive;
+	return true;
+}
+
 /* The recipients of ev from its hits (ranges r) and source.asn into
  * w->out. */
 static void assemble(struct work *w, const struct event *ev, const struct range *r,
 		     enum tlp_label default_tlp)
 {
 	const struct route_context *ctx = w->ctx;
-	struct tlp_permission owner, liaison, named;
+	struct tlp_permission owner, liaison, named, source, member;
 	enum tlp_label label;
 	size_t i, k, first_asn, nh = 0;
 	struct range span[4];
@@ -380,6 +405,8 @@ static void assemble(struct work *w, const struct event *ev, const struct range 
 	owner = tlp_policy(label, recipient_relation(RECIPIENT_OWNER));
 	liaison = tlp_policy(label, recipient_relation(RECIPIENT_LIAISON));
 	named = tlp_policy(label, recipient_relation(RECIPIENT_NATIONAL));
+	source = tlp_policy(label, TLP_REL_SOURCE);
+	member = tlp_policy(label, TLP_REL_SOURCE_MEMBER);
 
 	/* source.asn: always when all covering, else when no prefix matched. */
 	first_asn = w->nhits;
@@ -420,6 +447,8 @@ static void assemble(struct work *w, const struct event *ev, const struct range 
 
 			if (o != NULL &&
 			    (o->pub.kind == ORG_KIND_NATIONAL_CSIRT || opted_out(o, type)))
+				continue;
+			if (!shared_back_ok(w, c->org_id, c->place, &source, &member))
 				continue;
 			e = emit(w, c->org_id, RECIPIENT_OWNER, &owner);
 			e->resource_id = c->hit->resource_id;
@@ -468,7 +497,10 @@ static void assemble(struct work *w, const struct event *ev, const struct range 
 					continue; /* an owner, or named already */
 				s->state = SLOT_LIAISON;
 				if (l->pub.kind == ORG_KIND_NATIONAL_CSIRT ||
-				    opted_out(l, type))
+				    opted_out(l, type) ||
+				    !shared_back_ok(w, l->pub.id,
+						    (long)ctx->liaisons[o->lia_off + k],
+						    &source, &member))
 					continue;
 				e = emit(w, l->pub.id, RECIPIENT_LIAISON, &liaison);
 				e->member_id = c->org_id;
@@ -482,8 +514,12 @@ static void assemble(struct work *w, const struct event *ev, const struct range 
 		for (i = 0; i < ctx->nnationals; i++) {
 			const struct ctx_org *o = &ctx->orgs[ctx->nationals[i]];
 			struct slot *s = set_get(w, o->pub.id, &is_new);
-			struct event_recipient *e =
-			    emit(w, o->pub.id, RECIPIENT_NATIONAL, &named);
+			struct event_recipient *e;
+
+			if (!shared_back_ok(w, o->pub.id, (long)ctx->nationals[i], &source,
+					    &member))
+				continue;
+			e = emit(w, o->pub.id, RECIPIENT_NATIONAL, &named);
 
 			if (!is_new && s->state == SLOT_CAND) {
 				const struct hit *h = w->cand[s->val].hit;
@@ -551,6 +587,14 @@ int route_event_batch(const struct route_context *ctx, const struct route_index 
 		      const struct event *const *evs, size_t n, enum tlp_label default_tlp,
 		      route_event_fn fn, void *arg)
 {
+	return route_event_batch_from(ctx, idx, evs, n, default_tlp, 0, fn, arg);
+}
+
+/* ctx, idx, evs borrowed. */
+int route_event_batch_from(const struct route_context *ctx, const struct route_index *idx,
+			   const struct event *const *evs, size_t n, enum tlp_label default_tlp,
+			   int64_t source_org, route_event_fn fn, void *arg)
+{
 	struct work w = {0};
 	struct queries q[ID_COUNT];
 	char(*hosts)[DOMAIN_TEXT_MAX] = xreallocarray(NULL, n ? n : 1, sizeof(*hosts));
@@ -560,6 +604,8 @@ int route_event_batch(const struct route_context *ctx, const struct route_index 
 
 	w.ctx = ctx;
 	w.idx = idx;
+	w.src_id = source_org > 0 ? source_org : 0;
+	w.src = w.src_id > 0 ? match_org_place(ctx, w.src_id) : -1;
 	w.ranges = xcalloc(n ? n : 1, sizeof(*w.ranges));
 	grow_m(&w, BATCH_MATCHES);
 	for (i = 0; i < ID_COUNT; i++)

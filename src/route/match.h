@@ -40,7 +40,12 @@
  * those that may not receive the event are left out; pass_on and
  * need_to_know are the policy's. The label is the event's tlp, or the
  * caller's default. So TLP:RED reaches the national CSIRT only, and
- * TLP:AMBER+STRICT the owners and the national CSIRT but no liaison. */
+ * TLP:AMBER+STRICT the owners and the national CSIRT but no liaison.
+ *
+ * Shared back (route_event_batch_from): events a partner organization
+ * submitted never go back to it, and reach its members (in whatever
+ * role) only as tlp_policy(label, TLP_REL_SOURCE_MEMBER) allows: not
+ * under TLP:RED or TLP:AMBER+STRICT. */
 #ifndef SK_ROUTE_MATCH_H
 #define SK_ROUTE_MATCH_H
 
@@ -149,5 +154,10 @@ typedef int (*route_event_fn)(size_t i, const struct event_recipient *r, size_t 
 int route_event_batch(const struct route_context *ctx, const struct route_index *idx,
 		      const struct event *const *evs, size_t n, enum tlp_label default_tlp,
 		      route_event_fn fn, void *arg);
+/* route_event_batch() for events organization source_org (> 0; 0: none)
+ * submitted: shared back, as the rules above say. */
+int route_event_batch_from(const struct route_context *ctx, const struct route_index *idx,
+			   const struct event *const *evs, size_t n, enum tlp_label default_tlp,
+			   int64_t source_org, route_event_fn fn, void *arg);
 
 #endif

@@ -170,8 +170,12 @@ int store_user_get_by_name(struct store *st, const char *name, struct user *out,
 int store_token_add(struct store *st, int64_t user_id, const char *label,
 		    const char *token_hash, const char *expires, int64_t *id_out,
 		    struct sk_error *err);
-/* The user owning a token hash; SK_ENOTFOUND if none, SK_EPERM with a
- * message saying when if it has expired. */
+/* The same with scopes (USER_SCOPE_*, model/user.h). */
+int store_token_add_scoped(struct store *st, int64_t user_id, const char *label,
+			   const char *token_hash, const char *expires, unsigned scopes,
+			   int64_t *id_out, struct sk_error *err);
+/* The user owning a token hash, with the token's scopes; SK_ENOTFOUND if
+ * none, SK_EPERM with a message saying when if it has expired. */
 int store_token_lookup(struct store *st, const char *token_hash, struct user *out,
 		       struct sk_error *err);
 
@@ -181,8 +185,9 @@ struct token_info {
 	char user[USER_NAME_MAX + 1];
 	const char *label; /* borrowed for the callback */
 	char created[21];
-	char expires[21];   /* "" when it does not expire */
-	char last_used[21]; /* "" when never used; kept to the minute */
+	char expires[21];	       /* "" when it does not expire */
+	char last_used[21];	       /* "" when never used; kept to the minute */
+	char scopes[USER_SCOPES_TEXT]; /* "events:write", "" for none */
 };
 typedef int (*store_token_fn)(const struct token_info *t, void *ctx);
 /* The tokens of user_id (0: of every user), by user name and id. */

@@ -61,10 +61,11 @@ static const struct copy_table copy_tables[] = {
      "INSERT INTO users (id, name, role, org_id, pwhash, created) "
      "VALUES ($1, $2, $3, $4, $5, $6)",
      true, offsetof(struct store_copy_stats, users)},
-    {"tokens", "iittttt",
-     "SELECT id, user_id, label, hash, created, last_used, expires FROM tokens ORDER BY id",
-     "INSERT INTO tokens (id, user_id, label, hash, created, last_used, expires) "
-     "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    {"tokens", "iitttttt",
+     "SELECT id, user_id, label, hash, created, last_used, expires, scopes FROM tokens "
+     "ORDER BY id",
+     "INSERT INTO tokens (id, user_id, label, hash, created, last_used, expires, scopes) "
+     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
      true, offsetof(struct store_copy_stats, tokens)},
     {"audit", "ittttt", "SELECT id, at, actor, action, object, summary FROM audit ORDER BY id",
      "INSERT INTO audit (id, at, actor, action, object, summary) "

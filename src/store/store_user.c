@@ -151,13 +151,20 @@ static bool is_iso_time(const char *text)
 	return true;
 }
 
-/* Store token_hash (not the token) for user_id under label, valid until
- * expires (NULL: for ever). */
 int store_token_add(struct store *st, int64_t user_id, const char *label,
 		    const char *token_hash, const char *expires, int64_t *id_out,
 		    struct sk_error *err)
 {
-	char uname[USER_NAME_MAX + 1] = "", now[21];
+	return store_token_add_scoped(st, user_id, label, token_hash, expires, 0, id_out, err);
+}
+
+/* Store token_hash (not the token) for user_id under label, valid until
+ * expires (NULL: for ever), with scopes. */
+int store_token_add_scoped(struct store *st, int64_t user_id, const char *label,
+			   const char *token_hash, const char *expires, unsigned scopes,
+			   int64_t *id_out, struct sk_error *err)
+{
+	char uname[USER_NAME_MAX + 1] = "", now[21], scope_text[USER_SCOPES_TEXT];
 	struct db_stmt *s;
 	int64_t id = 0;
 	int rc;
@@ -171,6 +178,9 @@ int store_token_add(struct store *st, int64_t user_id, const char *label,
 	if (expires != NULL && !is_iso_time(expires))
 		return sk_error_set(err, SK_EINVAL,
 				    "token expiry must be a time as YYYY-MM-DDTHH:MM:SSZ");
+	if ((scopes & ~USER_SCOPES_KNOWN) != 0)
+		return sk_error_set(err, SK_EINVAL, "unknown token scope bits %#x", scopes);
+	user_scopes_format(scopes, scope_text);
 	if ((rc = store_begin(st, err)) != 0)
 		return rc;
 	if ((rc = store_prep(st, "SELECT name FROM users WHERE id = $1", &s, err)) != 0)
@@ -187,8 +197,8 @@ int store_token_add(struct store *st, int64_t user_id, const char *label,
 	db_reset(s);
 	store_time_now(now);
 	rc = store_prep(st,
-			"INSERT INTO tokens (user_id, label, hash, created, expires) "
-			"VALUES ($1, $2, $3, $4, $5) RETURNING id",
+			"INSERT INTO tokens (user_id, label, hash, created, expires, scopes) "
+			"VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
 			&s, err);
 	if (rc != 0)
 		goto out;
@@ -200,6 +210,7 @@ int store_token_add(struct store *st, int64_t user_id, const char *label,
 		db_bind_text(s, 5, expires);
 	else
 		db_bind_null(s, 5);
+	db_bind_text(s, 6, scope_text);
 	if ((rc = store_step_id(s, &id, err)) != 0) {
 		if (rc == SK_EEXIST)
 			sk_error_set(err, rc, "this token is already stored");
@@ -207,14 +218,11 @@ int store_token_add(struct store *st, int64_t user_id, const char *label,
 			sk_error_prefix(err, "adding a token for %s", uname);
 		goto out;
 	}
-	if (expires != NULL)
-		rc = store_audit(st, "token.add", "user", user_id, err,
-				 "added API token %lld ('%s') for %s, expiring %s",
-				 (long long)id, label, uname, expires);
-	else
-		rc = store_audit(st, "token.add", "user", user_id, err,
-				 "added API token %lld ('%s') for %s", (long long)id, label,
-				 uname);
+	rc = store_audit(st, "token.add", "user", user_id, err,
+			 "added API token %lld ('%s') for %s%s%s%s%s", (long long)id, label,
+			 uname, expires != NULL ? ", expiring " : "",
+			 expires != NULL ? expires : "",
+			 scope_text[0] != '\0' ? ", scopes " : "", scope_text);
 out:
 	if ((rc = store_finish(st, rc, err)) == 0 && id_out != NULL)
 		*id_out = id;
@@ -258,8 +266,8 @@ int store_token_lookup(struct store *st, const char *token_hash, struct user *ou
 
 	rc = store_prep(st,
 			"SELECT " USER_COLS
-			", t.id, t.expires FROM tokens t JOIN users u ON u.id = t.user_id "
-			"WHERE t.hash = $1",
+			", t.id, t.expires, t.scopes FROM tokens t JOIN users u ON u.id = "
+			"t.user_id WHERE t.hash = $1",
 			&s, err);
 	if (rc != 0)
 		return rc;
@@ -272,6 +280,12 @@ int store_token_lookup(struct store *st, const char *token_hash, struct user *ou
 	token_id = db_col_int(s, 5);
 	if (rc == 0 && !db_col_is_null(s, 6) &&
 	    store_copy_text(expires, sizeof(expires), db_col_text(s, 6)) != 0)
+		rc = SK_EIO;
+	/* A scope this version does not know is damage, not "none". */
+	if (rc == 0 &&
+	    user_scopes_parse(db_col_text(s, 7) ? db_col_text(s, 7) : "", &u.scopes, NULL) != 0)
+		rc = SK_EIO;
+	if (rc == SK_EIO)
 		rc = sk_error_set(err, SK_EIO, "API token %lld in the database is damaged",
 				  (long long)token_id);
 	db_reset(s);
@@ -294,8 +308,8 @@ int store_token_each(struct store *st, int64_t user_id, store_token_fn fn, void 
 	int rc;
 
 	rc = store_prep(st,
-			"SELECT t.id, u.name, t.label, t.created, t.expires, t.last_used "
-			"FROM tokens t JOIN users u ON u.id = t.user_id "
+			"SELECT t.id, u.name, t.label, t.created, t.expires, t.last_used, "
+			"t.scopes FROM tokens t JOIN users u ON u.id = t.user_id "
 			"WHERE $1 = 0 OR t.user_id = $1 ORDER BY u.name, t.id",
 			&s, err);
 	if (rc != 0)
@@ -312,8 +326,9 @@ int store_token_each(struct store *st, int64_t user_id, store_token_fn fn, void 
 		    store_copy_text(t.created, sizeof(t.created), db_col_text(s, 3)) != 0 ||
 		    (!db_col_is_null(s, 4) &&
 		     store_copy_text(t.expires, sizeof(t.expires), db_col_text(s, 4)) != 0) ||
-		    (!db_col_is_null(s, 5) &&
-		     store_copy_text(t.last_used, sizeof(t.last_used), db_col_text(s, 5)) != 0))
+		    (!db_col_is_null(s, 5) && store_copy_text(t.last_used, sizeof(t.last_used),
+							      db_col_text(s, 5)) != 0) ||
+		    store_copy_text(t.scopes, sizeof(t.scopes), db_col_text(s, 6)) != 0)
 			rc = sk_error_set(err, SK_EIO,
 					  "API token %lld in the database is damaged",
 					  (long long)t.id);

@@ -42,7 +42,7 @@ exec 3>&2 2>"$TMP/seed.err"
 printf 'correct horse battery\n' |
 	"$SCHAKEL" --db "$SQ" user add pat --role partner --org "Energy Sector CERT" --password-stdin
 ADMIN=$("$SCHAKEL" --db "$SQ" token create alice --label "before the move")
-PAT=$("$SCHAKEL" --db "$SQ" token create pat)
+PAT=$("$SCHAKEL" --db "$SQ" token create pat --scope events:write)
 "$SCHAKEL" --db "$SQ" org rm "Example Broadcasting" >/dev/null # a gap in the ids
 exec 2>&3 3>&-
 if [ -n "$ADMIN" ] && [ -n "$PAT" ]; then ok "the SQLite source store is seeded"; else
@@ -83,6 +83,8 @@ expect_match "cli:.*store\.copy.*62 organizations" "$("$SCHAKEL" --db "$PG" audi
 	"the target's audit log records the copy"
 expect_eq "$(sqlite3 "$TMP/source.db" 'SELECT pwhash FROM users ORDER BY id' | md5sum)" \
 	"$(pg_query "$PG" 'SELECT pwhash FROM users ORDER BY id' | md5sum)" "password hashes are copied as they are"
+expect_eq '["events:write"]' "$("$SCHAKEL" --db "$PG" token list pat --json | jq -c '.[0].scopes')" \
+	"a token's scopes are copied"
 
 expect_rc 65 "migrate into a store that is not empty" "$SCHAKEL" migrate --from "$SQ" --to "$PG"
 expect_match "not empty \(62 organizations, 2 users" "$ERR" "the refusal says why"

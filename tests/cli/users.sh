@@ -99,12 +99,12 @@ stop_d
 expect_match "sign-in failed: API token [0-9]+ of bob expired at 2020-01-02T00:00:00Z \(from 127\.0\.0\.1\)" \
 	"$(cat "$TMP/d.log")" "the daemon logs the expired token with the client address"
 expect_rc 0 "token list" S token list
-expect_match "^ID +USER +LABEL +CREATED +EXPIRES +LAST USED" "$OUT" "token list has a header"
-expect_match "^[0-9]+ +alice +make run +20[0-9-]+T[0-9:]+Z +never +never$" "$OUT" \
+expect_match "^ID +USER +LABEL +CREATED +EXPIRES +LAST USED +SCOPES" "$OUT" "token list has a header"
+expect_match "^[0-9]+ +alice +make run +20[0-9-]+T[0-9:]+Z +never +never +-$" "$OUT" \
 	"a token that never expires and was never used"
 expect_match "^[0-9]+ +bob +fresh +20[0-9:TZ-]+ +$(date -u -d '+1 day' +%Y-%m-%d)T[0-9:]+Z +$(date -u +%Y-%m-%d)T" \
 	"$OUT" "a token's expiry and last use"
-expect_match "^[0-9]+ +bob +old +2020-01-01T00:00:00Z +2020-01-02T00:00:00Z +never$" "$OUT" \
+expect_match "^[0-9]+ +bob +old +2020-01-01T00:00:00Z +2020-01-02T00:00:00Z +never +-$" "$OUT" \
 	"an expired token is listed with its expiry"
 expect_no_match "sk_" "$OUT" "token list never shows a token"
 expect_rc 0 "token list USER --json" S token list alice --json

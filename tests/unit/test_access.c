@@ -60,6 +60,11 @@ struct expect {
 	int status[W_N];
 };
 
+/* An IntelMQ event about the organization's network. */
+#define SUBMIT_BODY                                                                            \
+	"{\"source.ip\":\"198.51.100.7\",\"classification.type\":\"infected-system\","         \
+	"\"feed.name\":\"partner-sightings\",\"time.source\":\"2026-01-01T00:00:00+00:00\"}"
+
 /* clang-format off */
 static const struct expect expects[] = {
     {"GET", "/healthz", "/healthz", NULL, {200, 200, 200, 200, 200, 200}},
@@ -110,6 +115,9 @@ static const struct expect expects[] = {
      {200, 200, 200, 200, 404, 401}},
     {"GET", "/api/v1/whois", "/api/v1/whois?q=198.51.100.7", NULL, {200, 200, 200, 200, 200, 401}},
     {"GET", "/api/v1/events", "/api/v1/events?org={org}", NULL, {200, 200, 200, 403, 403, 401}},
+    /* Events in need a token with the scope events:write, staff too:
+     * these users have none (test_submit_events gives it). */
+    {"POST", "/api/v1/events", "/api/v1/events", SUBMIT_BODY, {403, 403, 403, 403, 403, 401}},
     {"GET", "/api/v1/tickets", "/api/v1/tickets", NULL, {200, 200, 403, 403, 403, 401}},
     {"POST", "/api/v1/tickets", "/api/v1/tickets",
      "{\"type\":\"incident\",\"subject\":\"Phishing wave\"}", {201, 201, 403, 403, 403, 401}},
@@ -799,6 +807,56 @@ static void test_partner_edit(void **state)
 	access_set_partner_edit(ACCESS_PARTNER_EDIT_NO);
 }
 
+/* Events in: the scope events:write opens POST /api/v1/events to staff
+ * and partners alike; a partner's event goes to its own organization
+ * (the owner of 198.51.100.0/24) never, being its source. */
+static void test_submit_events(void **state)
+{
+	struct fixture *f = *state;
+	struct user unbound = user_of("nobody", USER_ROLE_PARTNER, 0);
+	struct sk_error err = {0};
+	json_t *j = NULL, *orgs;
+
+	for (int w = 0; w < W_NONE; w++) {
+		struct user u = f->users[w];
+
+		assert_int_equal(access_may_submit_events(&u, &err), SK_EPERM);
+		assert_non_null(strstr(err.msg, "events:write"));
+		u.scopes = USER_SCOPE_EVENTS_WRITE;
+		assert_int_equal(access_may_submit_events(&u, &err), 0);
+		assert_int_equal(access_route(ACCESS_EVENTS_WRITE, &u, &err), ACCESS_ALLOW);
+	}
+	assert_int_equal(access_may_submit_events(NULL, &err), SK_EPERM);
+	assert_int_equal(access_route(ACCESS_EVENTS_WRITE, NULL, &err), ACCESS_UNAUTHENTICATED);
+	unbound.scopes = USER_SCOPE_EVENTS_WRITE;
+	assert_int_equal(access_may_submit_events(&unbound, &err), SK_EPERM);
+
+	f->users[W_ANALYST].scopes = USER_SCOPE_EVENTS_WRITE;
+	assert_int_equal(as(f, &f->users[W_ANALYST], "POST", "/api/v1/events", SUBMIT_BODY, &j),
+			 201);
+	assert_int_equal(json_integer_value(json_object_get(j, "stored")), 1);
+	assert_int_equal(json_integer_value(json_object_get(j, "routed")), 1);
+	json_decref(j);
+	f->users[W_ORG].scopes = USER_SCOPE_EVENTS_WRITE;
+	assert_int_equal(as(f, &f->users[W_ORG], "POST", "/api/v1/events", SUBMIT_BODY, &j),
+			 201);
+	assert_int_equal(json_integer_value(json_object_get(j, "stored")), 1);
+	/* Its liaison gets it (TLP:AMBER); the organization, its source, not. */
+	orgs = json_object_get(j, "organizations");
+	assert_int_equal(json_array_size(orgs), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(orgs, 0), "org_id")),
+			 f->liaison);
+	json_decref(j);
+	/* A bad event: 400 naming the field, nothing stored. */
+	assert_int_equal(as(f, &f->users[W_ORG], "POST", "/api/v1/events",
+			    "[" SUBMIT_BODY ",{\"source.ip\":\"not an address\"}]", &j),
+			 400);
+	assert_non_null(
+	    strstr(json_string_value(json_object_get(json_object_get(j, "error"), "message")),
+		   "events[1]: source.ip"));
+	json_decref(j);
+}
+
 /* The rules of access.h on their own. */
 static void test_rules(void **state)
 {
@@ -901,6 +959,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_partner_contacts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_partner_edit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_submit_events, setup, teardown),
 	};
 
 	testdb_skip_if_unavailable();

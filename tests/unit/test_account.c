@@ -73,7 +73,7 @@ static void test_only_admins(void **state)
 	assert_true(u.id > 0);
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(
-		    account_token_create(f->db.st, others[i], "bob", "", 0, &t, &err),
+		    account_token_create(f->db.st, others[i], "bob", "", 0, 0, &t, &err),
 		    SK_EPERM);
 		assert_int_equal(account_token_each(f->db.st, others[i], NULL, count, &n, &err),
 				 SK_EPERM);
@@ -103,15 +103,16 @@ static void test_checks(void **state)
 	u = testdb_user("soc", USER_ROLE_PARTNER, f->org);
 	assert_int_equal(account_user_add(f->db.st, &f->admin, &u, "long enough", &err), 0);
 	assert_int_equal(
-	    account_token_create(f->db.st, &f->admin, "soc", "tab\there", 0, &t, &err),
+	    account_token_create(f->db.st, &f->admin, "soc", "tab\there", 0, 0, &t, &err),
 	    SK_EINVAL);
-	assert_int_equal(account_token_create(f->db.st, &f->admin, "soc", "", -1, &t, &err),
+	assert_int_equal(account_token_create(f->db.st, &f->admin, "soc", "", -1, 0, &t, &err),
 			 SK_EINVAL);
 	assert_int_equal(account_token_create(f->db.st, &f->admin, "soc", "",
-					      (int64_t)ACCOUNT_LIFETIME_MAX + 1, &t, &err),
+					      (int64_t)ACCOUNT_LIFETIME_MAX + 1, 0, &t, &err),
 			 SK_EINVAL);
-	assert_int_equal(account_token_create(f->db.st, &f->admin, "nobody", "", 0, &t, &err),
-			 SK_ENOTFOUND);
+	assert_int_equal(
+	    account_token_create(f->db.st, &f->admin, "nobody", "", 0, 0, &t, &err),
+	    SK_ENOTFOUND);
 }
 
 static void test_token_works(void **state)
@@ -129,19 +130,56 @@ static void test_token_works(void **state)
 	u = testdb_user("soc", USER_ROLE_PARTNER, f->org);
 	assert_int_equal(account_user_add(f->db.st, &f->admin, &u, pw, &err), 0);
 	assert_int_equal(
-	    account_token_create(f->db.st, &f->admin, "soc", "SOC", 90 * 86400, &t, &err), 0);
+	    account_token_create(f->db.st, &f->admin, "soc", "SOC", 90 * 86400, 0, &t, &err),
+	    0);
 	assert_int_equal(t.user.id, u.id);
 	assert_int_equal(strlen(t.expires), 20);
 	secret_token_hash(t.token, hash);
 	assert_int_equal(store_token_lookup(f->db.st, hash, &found, &err), 0);
 	assert_string_equal(found.name, "soc");
 	assert_int_equal(found.org_id, f->org);
-	assert_int_equal(account_token_create(f->db.st, &f->admin, "soc", "", 0, &never, &err),
-			 0);
+	assert_int_equal(
+	    account_token_create(f->db.st, &f->admin, "soc", "", 0, 0, &never, &err), 0);
 	assert_string_equal(never.expires, "");
 	assert_string_not_equal(never.token, t.token);
+	assert_int_equal(found.scopes, 0);
 	assert_int_equal(account_token_each(f->db.st, &f->admin, "soc", count, &n, &err), 0);
 	assert_int_equal(n, 2);
+
+	/* A scoped token: its user carries the scope; others do not. */
+	assert_int_equal(account_token_create(f->db.st, &f->admin, "soc", "feed", 0,
+					      USER_SCOPE_EVENTS_WRITE, &t, &err),
+			 0);
+	assert_string_equal(t.scopes, "events:write");
+	secret_token_hash(t.token, hash);
+	assert_int_equal(store_token_lookup(f->db.st, hash, &found, &err), 0);
+	assert_int_equal(found.scopes, USER_SCOPE_EVENTS_WRITE);
+	secret_token_hash(never.token, hash);
+	assert_int_equal(store_token_lookup(f->db.st, hash, &found, &err), 0);
+	assert_int_equal(found.scopes, 0);
+	assert_int_equal(
+	    account_token_create(f->db.st, &f->admin, "soc", "", 0, 0x80, &t, &err), SK_EINVAL);
+}
+
+static void test_scopes_text(void **state)
+{
+	struct sk_error err = {0};
+	char text[USER_SCOPES_TEXT];
+	unsigned scopes = 0;
+
+	(void)state;
+	assert_int_equal(user_scopes_parse("", &scopes, &err), 0);
+	assert_int_equal(scopes, 0);
+	assert_int_equal(user_scopes_parse("events:write", &scopes, &err), 0);
+	assert_int_equal(scopes, USER_SCOPE_EVENTS_WRITE);
+	assert_int_equal(user_scopes_parse("events:read", &scopes, &err), SK_EINVAL);
+	assert_non_null(strstr(err.msg, "'events:read' is not a scope"));
+	assert_non_null(strstr(err.msg, "events:write"));
+	assert_int_equal(scopes, USER_SCOPE_EVENTS_WRITE);
+	user_scopes_format(scopes, text);
+	assert_string_equal(text, "events:write");
+	user_scopes_format(0, text);
+	assert_string_equal(text, "");
 }
 
 /* A session of user_id under hash (64 of c), ending at expires. */
@@ -234,6 +272,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_checks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_token_works, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_password_sessions, setup, teardown),
+	    cmocka_unit_test(test_scopes_text),
 	};
 
 	testdb_skip_if_unavailable();

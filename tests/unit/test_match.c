@@ -5,7 +5,8 @@
  * address, domains on label boundaries and URL hosts, liaisons under
  * every TLP label, opt-outs, the national CSIRT, an event nobody owns,
  * an organization that is both owner and liaison, batches against single
- * events, the builder's errors and a context loaded from a real store. */
+ * events, events shared back by a partner, the builder's errors and a
+ * context loaded from a real store. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -575,6 +576,73 @@ struct collect {
 	size_t stop_at;
 };
 
+/* Keep one event's recipients (route_event_batch_from's callback). */
+static int keep_fn(size_t i, const struct event_recipient *r, size_t nr, void *arg)
+{
+	struct route_recipients *out = arg;
+
+	(void)i;
+	out->v = nr ? calloc(nr, sizeof(*r)) : NULL;
+	if (nr)
+		memcpy(out->v, r, nr * sizeof(*r));
+	out->n = nr;
+	return 0;
+}
+
+/* Shared back: ev as source_org submitted it, under each label. */
+static void expect_from(const struct event *ev, int64_t source_org, enum tlp_label label,
+			const char *const *want)
+{
+	struct route_recipients got = {0};
+
+	assert_int_equal(
+	    route_event_batch_from(most, idx, &ev, 1, label, source_org, keep_fn, &got), 0);
+	check(&got, want);
+	free(got.v);
+}
+
+/* The source never gets its events back; its members (Example Energy
+ * of the Energy Sector CERT) only under AMBER, GREEN, CLEAR; others as
+ * usual. */
+static void test_shared_back(void **state)
+{
+	const struct {
+		enum tlp_label label;
+		const char *const *want;
+	} cases[] = {
+	    {TLP_CLEAR,
+	     WANT("Example Energy/owner/prefix 198.51.100.0/26/10",
+		  "Health ISAC/liaison/prefix 198.51.100.0/26/10/Example Energy", NATIONAL)},
+	    {TLP_GREEN,
+	     WANT("Example Energy/owner/prefix 198.51.100.0/26/10",
+		  "Health ISAC/liaison/prefix 198.51.100.0/26/10/Example Energy", NATIONAL)},
+	    {TLP_AMBER, WANT("Example Energy/owner/prefix 198.51.100.0/26/11",
+			     "Health ISAC/liaison/prefix 198.51.100.0/26/11/Example Energy",
+			     "CERT Demo/national/national CSIRT/11")},
+	    {TLP_AMBER_STRICT, WANT("CERT Demo/national/national CSIRT/00")},
+	    {TLP_RED, WANT("CERT Demo/national/national CSIRT/00")},
+	};
+	struct event ev;
+
+	(void)state;
+	event_init(&ev);
+	make(&ev, "source.ip=198.51.100.50", NULL);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_from(&ev, ENERGY_CERT, cases[i].label, cases[i].want);
+	/* A constituent about itself: its liaisons and the national CSIRT. */
+	expect_from(&ev, ENERGY, TLP_GREEN,
+		    WANT("Energy Sector CERT/liaison/prefix 198.51.100.0/26/10/Example Energy",
+			 "Health ISAC/liaison/prefix 198.51.100.0/26/10/Example Energy",
+			 NATIONAL));
+	/* Nobody's submission: as route_event(). */
+	expect_from(&ev, 0, TLP_GREEN,
+		    WANT("Example Energy/owner/prefix 198.51.100.0/26/10",
+			 "Energy Sector CERT/liaison/prefix 198.51.100.0/26/10/Example Energy",
+			 "Health ISAC/liaison/prefix 198.51.100.0/26/10/Example Energy",
+			 NATIONAL));
+	event_free(&ev);
+}
+
 static int collect_fn(size_t i, const struct event_recipient *r, size_t nr, void *arg)
 {
 	struct collect *c = arg;
@@ -783,6 +851,7 @@ int main(void)
 	    cmocka_unit_test(test_national),
 	    cmocka_unit_test(test_owner_and_liaison),
 	    cmocka_unit_test(test_batch),
+	    cmocka_unit_test(test_shared_back),
 	    cmocka_unit_test(test_builder_errors),
 	    cmocka_unit_test(test_load),
 	};

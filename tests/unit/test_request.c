@@ -214,6 +214,11 @@ static void test_json_type(void **state)
 	assert_false(http_request_is_json("application/jsonx"));
 	assert_false(http_request_is_json("text/plain"));
 	assert_false(http_request_is_json(""));
+	assert_true(http_request_is_media("application/x-ndjson", "application/x-ndjson"));
+	assert_true(http_request_is_media("application/x-ndjson; charset=utf-8",
+					  "application/x-ndjson"));
+	assert_false(http_request_is_media("application/x-ndjsonx", "application/x-ndjson"));
+	assert_false(http_request_is_media(NULL, "application/x-ndjson"));
 }
 
 /* Query arguments stop at HTTP_QUERY_MAX and at HTTP_QUERY_BYTES_MAX. */

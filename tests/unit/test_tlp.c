@@ -89,6 +89,7 @@ static void test_names(void **state)
 	for (int l = 0; l < TLP_LABEL_COUNT; l++)
 		assert_int_equal(parsed(tlp_name((enum tlp_label)l)), l);
 	assert_string_equal(tlp_relation_names[TLP_REL_LIAISON], "liaison");
+	assert_string_equal(tlp_relation_names[TLP_REL_SOURCE_MEMBER], "source-member");
 	assert_null(tlp_relation_names[TLP_RELATION_COUNT]);
 }
 
@@ -117,12 +118,16 @@ static const struct cell expected[] = {
     {TLP_RED, TLP_REL_LIAISON, false, false, false},
     {TLP_RED, TLP_REL_COMMUNITY, false, false, false},
     {TLP_RED, TLP_REL_PUBLIC, false, false, false},
+    {TLP_RED, TLP_REL_SOURCE, false, false, false},
+    {TLP_RED, TLP_REL_SOURCE_MEMBER, false, false, false},
     /* AMBER+STRICT: the concerned organization only; its liaison gets nothing */
     {TLP_AMBER_STRICT, TLP_REL_NAMED, true, false, false},
     {TLP_AMBER_STRICT, TLP_REL_CONCERNED, true, false, false},
     {TLP_AMBER_STRICT, TLP_REL_LIAISON, false, false, false},
     {TLP_AMBER_STRICT, TLP_REL_COMMUNITY, false, false, false},
     {TLP_AMBER_STRICT, TLP_REL_PUBLIC, false, false, false},
+    {TLP_AMBER_STRICT, TLP_REL_SOURCE, false, false, false},
+    {TLP_AMBER_STRICT, TLP_REL_SOURCE_MEMBER, false, false, false},
     /* AMBER: concerned organization and, need-to-know, its clients; a
      * liaison passes it to the member concerned only */
     {TLP_AMBER, TLP_REL_NAMED, true, true, true},
@@ -130,18 +135,26 @@ static const struct cell expected[] = {
     {TLP_AMBER, TLP_REL_LIAISON, true, true, true},
     {TLP_AMBER, TLP_REL_COMMUNITY, false, false, false},
     {TLP_AMBER, TLP_REL_PUBLIC, false, false, false},
+    {TLP_AMBER, TLP_REL_SOURCE, false, false, false},
+    {TLP_AMBER, TLP_REL_SOURCE_MEMBER, true, true, true},
     /* GREEN: the community, passed on within it */
     {TLP_GREEN, TLP_REL_NAMED, true, true, false},
     {TLP_GREEN, TLP_REL_CONCERNED, true, true, false},
     {TLP_GREEN, TLP_REL_LIAISON, true, true, false},
     {TLP_GREEN, TLP_REL_COMMUNITY, true, true, false},
     {TLP_GREEN, TLP_REL_PUBLIC, false, false, false},
-    /* CLEAR: anyone */
+    {TLP_GREEN, TLP_REL_SOURCE, false, false, false},
+    {TLP_GREEN, TLP_REL_SOURCE_MEMBER, true, true, false},
+    /* CLEAR: anyone. Shared back (every label): never to the source
+     * itself; to its members as far as the national CSIRT may share
+     * beyond itself (AMBER need-to-know, GREEN, CLEAR) */
     {TLP_CLEAR, TLP_REL_NAMED, true, true, false},
     {TLP_CLEAR, TLP_REL_CONCERNED, true, true, false},
     {TLP_CLEAR, TLP_REL_LIAISON, true, true, false},
     {TLP_CLEAR, TLP_REL_COMMUNITY, true, true, false},
     {TLP_CLEAR, TLP_REL_PUBLIC, true, true, false},
+    {TLP_CLEAR, TLP_REL_SOURCE, false, false, false},
+    {TLP_CLEAR, TLP_REL_SOURCE_MEMBER, true, true, false},
 };
 
 static void test_policy_table(void **state)
