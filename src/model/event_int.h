@@ -57,6 +57,20 @@ extern const struct field_def event_fields[EVENT_FIELD_COUNT];
 /* The field named name[0..n) (borrowed), or -1. */
 int event_field_lookup_n(const char *name, size_t n);
 
+/* The packed form (event_pack.c): the control byte that opens a member,
+ * and the codes of the known fields. */
+enum {
+	EVENT_PACK_FIELD_STR = 1, /* a code, then a string's text */
+	EVENT_PACK_FIELD = 2,	  /* a code, then a number, true, false */
+	EVENT_PACK_EXTRA_STR = 3, /* a name, ':', then a string's text */
+	EVENT_PACK_EXTRA = 4,	  /* a name, ':', then any other JSON */
+	EVENT_PACK_CODES = 128
+};
+
+/* Each field's code, once event_pack_init() has run. */
+extern uint8_t event_pack_code[EVENT_FIELD_COUNT];
+void event_pack_init(void);
+
 /* FNV-1a: field names and extra.* names. */
 static inline uint32_t event_hash_bytes(const char *s, size_t n)
 {

@@ -4,9 +4,12 @@
  * of every feed, so a batch costs a few statements per hundred events and
  * no audit row per event; the events' ids are reserved up front rather
  * than handed back, their texts bound where they lie, and the recipient
- * organizations looked up once per transaction. Walks read a few hundred
- * rows per query, so that neither backend holds a large result in
- * memory. */
+ * organizations looked up once per transaction. An event's body is its
+ * JSON line packed (model/event_pack.c: less than half the bytes, each
+ * written twice on SQLite, to the WAL and at the checkpoint); bodies
+ * stored as JSON by earlier versions are read as they are. Walks read
+ * a few hundred rows per query, so that neither backend holds a large
+ * result in memory. */
 #include "store/store.h"
 
 #include <sodium.h>
@@ -23,8 +26,8 @@
 #include "store/db.h"
 #include "store/store_int.h"
 
-/* Bytes of one event's JSON line: EVENT_TEXT_MAX of text, escaped, with
- * its keys fits with room to spare. */
+/* Bytes of one event's JSON line or packed text: EVENT_TEXT_MAX of
+ * text, escaped, with its keys fits with room to spare. */
 #define EVENT_JSON_MAX (1024 * 1024)
 #define HASH_BYTES     16
 #define HASH_HEX       (2 * HASH_BYTES)
@@ -53,40 +56,20 @@ struct event_prep {
 	int64_t id;
 };
 
-/* The hash of a JSON line (without its newline): BLAKE2b-128 of the
- * text without the time.observation member, so that the same observation
- * reported again hashes alike. ev gives the member's value; keys are
- * sorted, and only time.source and tlp (canonical values) come after
- * time.observation, so its last occurrence is the member itself. */
-static void event_hash(const struct event *ev, const char *json, size_t len,
-		       char out[HASH_HEX + 1])
+/* The hash of an event's packed text: BLAKE2b-128 of the text without
+ * the time.observation member, so that the same observation reported
+ * again hashes alike. */
+static void event_hash(const char *packed, size_t len, char out[HASH_HEX + 1])
 {
 	static const char digits[] = "0123456789abcdef";
-	const char *obs = event_get(ev, EVENT_TIME_OBSERVATION);
 	crypto_generichash_state h;
 	unsigned char md[HASH_BYTES];
 	size_t cut_from = len, cut_to = len;
 
-	if (obs != NULL) {
-		char member[96];
-		int m = snprintf(member, sizeof(member), "\"time.observation\": \"%s\"", obs);
-		size_t mlen = (size_t)m;
-
-		for (size_t at = len >= mlen ? len - mlen + 1 : 0; at-- > 0;) {
-			if (memcmp(json + at, member, mlen) != 0)
-				continue;
-			cut_from = at;
-			cut_to = at + mlen;
-			if (cut_from >= 2 && memcmp(json + cut_from - 2, ", ", 2) == 0)
-				cut_from -= 2; /* ", member" */
-			else if (cut_to + 2 <= len && memcmp(json + cut_to, ", ", 2) == 0)
-				cut_to += 2; /* "{member, " */
-			break;
-		}
-	}
+	event_pack_member(packed, len, EVENT_TIME_OBSERVATION, &cut_from, &cut_to);
 	crypto_generichash_init(&h, NULL, 0, HASH_BYTES);
-	crypto_generichash_update(&h, (const unsigned char *)json, cut_from);
-	crypto_generichash_update(&h, (const unsigned char *)json + cut_to, len - cut_to);
+	crypto_generichash_update(&h, (const unsigned char *)packed, cut_from);
+	crypto_generichash_update(&h, (const unsigned char *)packed + cut_to, len - cut_to);
 	crypto_generichash_final(&h, md, HASH_BYTES);
 	for (int i = 0; i < HASH_BYTES; i++) {
 		out[2 * i] = digits[md[i] >> 4];
@@ -389,7 +372,7 @@ int store_event_add_many(struct store *st, const struct store_event_in *v, size_
 			event_get_tlp(ev, &p[j].tlp); /* event_in_check: it has one */
 			if (!event_get_int(ev, EVENT_TIME_SOURCE, &p[j].time))
 				event_get_int(ev, EVENT_TIME_OBSERVATION, &p[j].time);
-			if (event_to_json(ev, &json) != 0 ||
+			if (event_to_packed(ev, &json) != 0 ||
 			    json.len - start > EVENT_JSON_MAX) {
 				rc = sk_error_set(err, SK_ETOOBIG,
 						  "events[%zu]: the JSON line is longer than "
@@ -397,12 +380,15 @@ int store_event_add_many(struct store *st, const struct store_event_in *v, size_
 						  at + j, EVENT_JSON_MAX);
 				goto out;
 			}
-			/* The line ends in "\n": make it the string's end. */
-			len = json.len - start - 1;
-			json.data[start + len] = '\0';
+			len = json.len - start;
+			if ((rc = buf_append(&json, "", 1)) != 0) {
+				rc = sk_error_set(err, SK_ETOOBIG, "events[%zu]: too long",
+						  at + j);
+				goto out;
+			}
 			p[j].json_off = start;
 			p[j].json_len = len;
-			event_hash(ev, json.data + start, len, p[j].hash);
+			event_hash(json.data + start, len, p[j].hash);
 		}
 		if ((rc = events_insert(st, v + at, p, k, &json, now, err)) != 0)
 			goto out;
@@ -575,6 +561,20 @@ static int rcpt_from_row(struct db_stmt *s, int col, struct event_recipient *r,
 	return 0;
 }
 
+/* The JSON line of the body in column col: as stored by a version that
+ * kept JSON, else unpacked into json (reset here). NULL if damaged. */
+static const char *event_body_json(struct db_stmt *s, int col, struct buf *json)
+{
+	const char *body = db_col_text(s, col);
+
+	if (body == NULL || body[0] == '{')
+		return body;
+	buf_reset(json);
+	if (event_pack_to_json(body, strlen(body), json) != 0)
+		return NULL;
+	return buf_str(json);
+}
+
 /* Walk f's events (see store.h). */
 int store_event_each(struct store *st, const struct store_event_filter *f, store_event_fn fn,
 		     void *ctx, struct sk_error *err)
@@ -584,12 +584,13 @@ int store_event_each(struct store *st, const struct store_event_filter *f, store
 	size_t left = f->limit, got, want;
 	struct db_stmt *s;
 	bool started = false;
-	struct buf sql;
+	struct buf sql, json;
 	int rc;
 
 	if (f->type != NULL && (rc = store_type_canonical(f->type, &type, err)) != 0)
 		return rc;
 	buf_init(&sql, 4096);
+	buf_init(&json, EVENT_JSON_MAX);
 	if (events_sql(f, false, &sql) != 0) {
 		buf_free(&sql);
 		return sk_error_set(err, SK_EIO, "the events query does not fit");
@@ -612,7 +613,7 @@ int store_event_each(struct store *st, const struct store_event_filter *f, store
 			row.time = db_col_int(s, 1);
 			row.feed = db_col_text(s, 3);
 			row.type = db_col_text(s, 4);
-			row.json = db_col_text(s, 6);
+			row.json = event_body_json(s, 6, &json);
 			row.hash = db_col_text(s, 7);
 			if (tlp < 0 || row.feed == NULL || row.type == NULL ||
 			    row.json == NULL ||
@@ -642,6 +643,7 @@ int store_event_each(struct store *st, const struct store_event_filter *f, store
 out:
 	rc = store_read_end(st, started, rc, err);
 	buf_free(&sql);
+	buf_free(&json);
 	return rc;
 }
 
