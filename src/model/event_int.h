@@ -64,12 +64,22 @@ enum {
 	EVENT_PACK_FIELD = 2,	  /* a code, then a number, true, false */
 	EVENT_PACK_EXTRA_STR = 3, /* a name, ':', then a string's text */
 	EVENT_PACK_EXTRA = 4,	  /* a name, ':', then any other JSON */
+	EVENT_PACK_XCODE_STR = 5, /* two bytes of a name's code, then a string */
+	EVENT_PACK_XCODE = 6,	  /* the same, then any other JSON */
 	EVENT_PACK_CODES = 128
 };
 
 /* Each field's code, once event_pack_init() has run. */
 extern uint8_t event_pack_code[EVENT_FIELD_COUNT];
 void event_pack_init(void);
+
+/* The extra.* names with codes (event_pack_extra.c), without "extra.". */
+extern const char *const event_pack_extra_names[];
+extern const size_t event_pack_extra_count;
+
+/* The code of extra.* name[0..len) ("extra." included) whose
+ * event_hash_bytes() is hash, or -1; after event_pack_init(). */
+int event_pack_extra_code(const char *name, size_t len, uint32_t hash);
 
 /* FNV-1a: field names and extra.* names. */
 static inline uint32_t event_hash_bytes(const char *s, size_t n)

@@ -161,6 +161,24 @@ static void out_packed_key(struct json_out *w, unsigned char head, unsigned char
 	}
 }
 
+/* A packed extra.* member's opening: the name's code where it has one. */
+static void out_packed_extra(struct json_out *w, const struct event_extra *x, const char *key)
+{
+	bool string = x->type == EVENT_JSON_STRING;
+	int code = event_pack_extra_code(key, x->key_len, x->hash);
+	char h[3];
+
+	if (code < 0) {
+		out_packed_key(w, string ? EVENT_PACK_EXTRA_STR : EVENT_PACK_EXTRA, 0, key + 6,
+			       x->key_len - 6u);
+		return;
+	}
+	h[0] = string ? EVENT_PACK_XCODE_STR : EVENT_PACK_XCODE;
+	h[1] = (char)(1 + code / 127);
+	h[2] = (char)(1 + code % 127);
+	out_put(w, h, 3);
+}
+
 static void out_field(const struct event *ev, struct json_out *w, bool *first, unsigned f)
 {
 	const char *v = ev->arena.data + ev->text[f].off;
@@ -261,10 +279,7 @@ static int event_write(const struct event *ev, struct buf *out, bool packed)
 		const char *v = ev->arena.data + x->val_off;
 
 		if (packed)
-			out_packed_key(&w,
-				       x->type == EVENT_JSON_STRING ? EVENT_PACK_EXTRA_STR
-								    : EVENT_PACK_EXTRA,
-				       0, sorted[i].key + 6, x->key_len - 6u);
+			out_packed_extra(&w, x, sorted[i].key);
 		else
 			out_key(&w, &first, sorted[i].key, x->key_len);
 		if (x->type == EVENT_JSON_STRING)

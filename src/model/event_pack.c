@@ -2,7 +2,8 @@
  * half its size: each member is a control byte (which JSON never holds
  * unescaped) saying what follows, then for a known field its one-byte
  * code and for an extra.* field its name after "extra." and a ':', then
- * the value as JSON writes it, a string without its quotes. The value
+ * the value as JSON writes it, a string without its quotes; an extra.*
+ * name of event_pack_extra.c is two bytes of its code instead. The value
  * ends at the next control byte. The text stays UTF-8 without NUL bytes,
  * so both stores keep it in a TEXT column. event_json.c writes it;
  * this file holds the codes and turns it back into the JSON line.
@@ -12,6 +13,7 @@
 #include "model/event.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "lib/error.h"
@@ -111,13 +113,46 @@ static const uint8_t pack_fields[EVENT_PACK_CODES] = {
 
 uint8_t event_pack_code[EVENT_FIELD_COUNT];
 
+/* The extra.* names with codes by the hash of their full name: each slot
+ * the code + 1, or 0. */
+#define XSLOTS 4096
+static uint16_t xslots[XSLOTS];
+
 static pthread_once_t codes_once = PTHREAD_ONCE_INIT;
+
+static uint32_t extra_hash(const char *name)
+{
+	char full[EVENT_EXTRA_KEY_MAX + 1];
+	size_t n = strlen(name);
+
+	memcpy(full, "extra.", 6);
+	memcpy(full + 6, name, n);
+	return event_hash_bytes(full, n + 6);
+}
 
 static void codes_build(void)
 {
 	for (int c = 1; c < EVENT_PACK_CODES; c++)
 		if (pack_fields[c] > 0)
 			event_pack_code[pack_fields[c] - 1] = (uint8_t)c;
+	for (size_t c = 0; c < event_pack_extra_count; c++) {
+		uint32_t i = extra_hash(event_pack_extra_names[c]) % XSLOTS;
+
+		while (xslots[i] != 0)
+			i = (i + 1) % XSLOTS;
+		xslots[i] = (uint16_t)(c + 1);
+	}
+}
+
+int event_pack_extra_code(const char *name, size_t len, uint32_t hash)
+{
+	for (uint32_t i = hash % XSLOTS; xslots[i] != 0; i = (i + 1) % XSLOTS) {
+		const char *x = event_pack_extra_names[xslots[i] - 1];
+
+		if (len > 6 && strncmp(x, name + 6, len - 6) == 0 && x[len - 6] == '\0')
+			return xslots[i] - 1;
+	}
+	return -1;
 }
 
 /* Fill event_pack_code[] once. */
@@ -151,7 +186,8 @@ int event_pack_to_json(const char *p, size_t len, struct buf *out)
 
 	while (rc == 0 && i < len) {
 		unsigned char head = u[i++];
-		bool string = head == EVENT_PACK_FIELD_STR || head == EVENT_PACK_EXTRA_STR;
+		bool string = head == EVENT_PACK_FIELD_STR || head == EVENT_PACK_EXTRA_STR ||
+			      head == EVENT_PACK_XCODE_STR;
 		size_t v;
 
 		if (start + 1 != out->len)
@@ -176,6 +212,19 @@ int event_pack_to_json(const char *p, size_t len, struct buf *out)
 			}
 			rc = key_append(out, "extra.", p + i, (size_t)(colon - (p + i)));
 			i = (size_t)(colon - p) + 1;
+		} else if (head == EVENT_PACK_XCODE_STR || head == EVENT_PACK_XCODE) {
+			size_t code = i + 1 < len && u[i] >= 1 && u[i] < 128 && u[i + 1] >= 1 &&
+					      u[i + 1] < 128
+					  ? (size_t)(u[i] - 1) * 127 + (u[i + 1] - 1u)
+					  : SIZE_MAX;
+
+			if (code >= event_pack_extra_count) {
+				rc = SK_EINVAL;
+				break;
+			}
+			rc = key_append(out, "extra.", event_pack_extra_names[code],
+					strlen(event_pack_extra_names[code]));
+			i += 2;
 		} else {
 			rc = SK_EINVAL;
 			break;
@@ -212,7 +261,10 @@ bool event_pack_member(const char *p, size_t len, enum event_field f, size_t *fr
 		size_t at = i;
 		bool field = u[i] == EVENT_PACK_FIELD_STR || u[i] == EVENT_PACK_FIELD;
 
-		i += field ? 2 : 1; /* the control byte, and a field's code */
+		/* the control byte, and a field's or a name's code */
+		i += field							? 2
+		     : u[i] == EVENT_PACK_XCODE_STR || u[i] == EVENT_PACK_XCODE ? 3
+										: 1;
 		while (i < len && u[i] >= 0x20)
 			i++;
 		if (field && at + 1 < len && u[at + 1] == event_pack_code[f]) {

@@ -17,6 +17,7 @@
 #include "lib/buf.h"
 #include "lib/error.h"
 #include "model/event.h"
+#include "model/event_int.h"
 #include "model/taxonomy.h"
 
 static int setup(void **state)
@@ -1136,6 +1137,23 @@ static void test_pack(void **state)
 				 SK_EINVAL);
 		assert_string_equal(buf_str(&b), "kept");
 		buf_free(&b);
+	}
+	/* every name with a code comes back as itself, string or not */
+	for (size_t at = 0; at < event_pack_extra_count; at += 200) {
+		char name[EVENT_EXTRA_KEY_MAX + 1];
+
+		event_reset(ev);
+		for (size_t i = at; i < at + 200 && i < event_pack_extra_count; i++) {
+			struct sk_error err = {0};
+
+			snprintf(name, sizeof(name), "extra.%s", event_pack_extra_names[i]);
+			if (event_set_extra(ev, name,
+					    i % 2 ? EVENT_JSON_STRING : EVENT_JSON_NUMBER, "12",
+					    &err) != 0)
+				fail_msg("%s: %s", name, err.msg);
+		}
+		json = snapshot_packed(ev);
+		free(json);
 	}
 	/* the member of time.observation, between two others */
 	event_reset(ev);
