@@ -1,15 +1,17 @@
 /* store/store_event.c: events with their recipients, retention and
  * opt-outs. Events are written a hundred rows per statement, their
- * recipients likewise, in one transaction per call: this is on the path
- * of every feed, so a batch costs a few statements per hundred events and
- * no audit row per event; the events' ids are reserved up front rather
- * than handed back, their texts bound where they lie, and the recipient
- * organizations looked up once per transaction. An event's body is its
- * JSON line packed (model/event_pack.c: less than half the bytes, each
- * written twice on SQLite, to the WAL and at the checkpoint); bodies
- * stored as JSON by earlier versions are read as they are. Walks read
- * a few hundred rows per query, so that neither backend holds a large
- * result in memory. */
+ * recipients likewise (where the backend streams rows, PostgreSQL's
+ * COPY: a thousand events, then their recipients, in two streams), in
+ * one transaction per call: this is on the path of every feed, so a
+ * batch costs a few statements per hundred events and no audit row per
+ * event; the events' ids are reserved up front rather than handed back,
+ * their texts bound where they lie, and the recipient organizations
+ * looked up once per transaction. An event's body is its JSON line
+ * packed (model/event_pack.c: less than half the bytes, each written
+ * twice on SQLite, to the WAL and at the checkpoint); bodies stored as
+ * JSON by earlier versions are read as they are. Walks read a few
+ * hundred rows per query, so that neither backend holds a large result
+ * in memory. */
 #include "store/store.h"
 
 #include <sodium.h>
@@ -33,6 +35,8 @@
 #define HASH_HEX       (2 * HASH_BYTES)
 /* Rows a walk reads per query. */
 #define WALK_CHUNK 500
+/* Events a stream carries where the backend has one (db_copy). */
+#define COPY_ROWS 1024
 /* Events a purge deletes per statement. */
 #define PURGE_CHUNK 10000
 
@@ -326,18 +330,84 @@ static int events_insert(struct store *st, const struct store_event_in *v,
 	return rc;
 }
 
+/* Where the backend streams rows (db_copy), the k events v[0..k) and
+ * then their recipients, in two streams. */
+static int events_copy(struct store *st, const struct store_event_in *v,
+		       const struct event_prep *p, size_t k, const struct buf *json,
+		       const char *now, struct sk_error *err)
+{
+	struct db_value *val = NULL;
+	size_t nr = 0, at = 0;
+	int rc;
+
+	for (size_t j = 0; j < k; j++)
+		nr += v[j].n_rcpt;
+	val = xcalloc((k > nr ? k : nr) * 8, sizeof(*val));
+#define TEXT(s, n) ((struct db_value){.kind = DB_VALUE_TEXT, .text = (s), .len = (n)})
+#define INT(v)	   ((struct db_value){.kind = DB_VALUE_INT, .i = (v)})
+#define NUL	   ((struct db_value){.kind = DB_VALUE_NULL})
+	for (size_t j = 0; j < k; j++, at += 8) {
+		const char *feed = event_get(v[j].ev, EVENT_FEED_NAME);
+		const char *type = event_get(v[j].ev, EVENT_CLASSIFICATION_TYPE);
+		const char *tlp = tlp_name(p[j].tlp);
+
+		val[at] = INT(p[j].id);
+		val[at + 1] = INT(p[j].time);
+		val[at + 2] = TEXT(now, strlen(now));
+		val[at + 3] = TEXT(feed, strlen(feed));
+		val[at + 4] = TEXT(type, strlen(type));
+		val[at + 5] = TEXT(tlp, strlen(tlp));
+		val[at + 6] = TEXT(p[j].hash, HASH_HEX);
+		val[at + 7] = TEXT(json->data + p[j].json_off, p[j].json_len);
+	}
+	rc = db_copy(st->db, "events", "id, time, received, feed, type, tlp, hash, body", 8,
+		     val, k, err);
+	if (rc != 0) {
+		sk_error_prefix(err, "storing events");
+		goto out;
+	}
+	at = 0;
+	for (size_t j = 0; j < k; j++)
+		for (size_t i = 0; i < v[j].n_rcpt; i++, at += 8) {
+			const struct event_recipient *r = &v[j].rcpt[i];
+			const char *role = recipient_role_names[r->role];
+
+			val[at] = INT(p[j].id);
+			val[at + 1] = INT(r->org_id);
+			val[at + 2] = TEXT(role, strlen(role));
+			val[at + 3] = INT(r->pass_on ? 1 : 0);
+			val[at + 4] = INT(r->need_to_know ? 1 : 0);
+			val[at + 5] = r->resource_id > 0 ? INT(r->resource_id) : NUL;
+			val[at + 6] = r->member_id > 0 ? INT(r->member_id) : NUL;
+			val[at + 7] = TEXT(r->reason, strlen(r->reason));
+		}
+#undef TEXT
+#undef INT
+#undef NUL
+	rc = db_copy(st->db, "event_recipients",
+		     "event_id, org_id, role, pass_on, need_to_know, resource_id, member_id, "
+		     "reason",
+		     8, val, nr, err);
+	if (rc != 0)
+		sk_error_prefix(err, "storing event recipients");
+out:
+	free(val);
+	return rc;
+}
+
 /* Store v[0..n) with their recipients (see store.h). v is borrowed. The
  * events' ids are reserved first (db_id_reserve), so that no statement
  * has to hand them back. */
 int store_event_add_many(struct store *st, const struct store_event_in *v, size_t n,
 			 struct sk_error *err)
 {
-	struct event_prep p[BULK_ROWS];
+	struct event_prep *p = NULL;
 	struct rcpt_queue *q = NULL;
 	int64_t *ids = NULL;
+	bool copy = db_has_copy(st->db);
+	size_t k, chunk = copy ? COPY_ROWS : BULK_ROWS;
 	struct buf json;
 	char now[21];
-	size_t k;
 	int rc;
 
 	for (size_t i = 0; i < n; i++)
@@ -347,7 +417,7 @@ int store_event_add_many(struct store *st, const struct store_event_in *v, size_
 		return 0;
 	if (sodium_init() < 0)
 		return sk_error_set(err, SK_EIO, "libsodium failed to initialize");
-	buf_init(&json, (size_t)BULK_ROWS * EVENT_JSON_MAX);
+	buf_init(&json, chunk * EVENT_JSON_MAX);
 	if ((rc = store_begin(st, err)) != 0)
 		goto done;
 	/* On SQLite this check is what keeps rows of organizations that do
@@ -356,12 +426,13 @@ int store_event_add_many(struct store *st, const struct store_event_in *v, size_
 	if ((rc = orgs_check(st, v, n, err)) != 0)
 		goto out;
 	q = xcalloc(1, sizeof(*q));
+	p = xcalloc(chunk, sizeof(*p));
 	ids = xcalloc(n, sizeof(*ids));
 	if ((rc = db_id_reserve(st->db, "events", n, ids, err)) != 0)
 		goto out;
 	store_time_now(now);
 	for (size_t at = 0; at < n; at += k) {
-		k = n - at < BULK_ROWS ? n - at : BULK_ROWS;
+		k = n - at < chunk ? n - at : chunk;
 		buf_reset(&json);
 		for (size_t j = 0; j < k; j++) {
 			const struct event *ev = v[at + j].ev;
@@ -390,6 +461,11 @@ int store_event_add_many(struct store *st, const struct store_event_in *v, size_
 			p[j].json_len = len;
 			event_hash(json.data + start, len, p[j].hash);
 		}
+		if (copy) {
+			if ((rc = events_copy(st, v + at, p, k, &json, now, err)) != 0)
+				goto out;
+			continue;
+		}
 		if ((rc = events_insert(st, v + at, p, k, &json, now, err)) != 0)
 			goto out;
 		for (size_t j = 0; j < k; j++)
@@ -405,6 +481,7 @@ out:
 	rc = store_finish(st, rc, err);
 done:
 	free(ids);
+	free(p);
 	free(q);
 	buf_free(&json);
 	return rc;
