@@ -66,12 +66,19 @@ enum {
 	EVENT_PACK_EXTRA = 4,	  /* a name, ':', then any other JSON */
 	EVENT_PACK_XCODE_STR = 5, /* two bytes of a name's code, then a string */
 	EVENT_PACK_XCODE = 6,	  /* the same, then any other JSON */
+	EVENT_PACK_TIME = 7,	  /* a code, then a time (event_pack_time) */
 	EVENT_PACK_CODES = 128
 };
 
 /* Each field's code, once event_pack_init() has run. */
 extern uint8_t event_pack_code[EVENT_FIELD_COUNT];
 void event_pack_init(void);
+
+/* A time "YYYY-MM-DDTHH:MM:SS+00:00" (text[0..len)) as six printable
+ * ASCII characters (its seconds since the epoch in base 95); false if it
+ * is not in that form or out of range. */
+#define EVENT_PACK_TIME_LEN 6
+bool event_pack_time(const char *text, size_t len, char out[EVENT_PACK_TIME_LEN]);
 
 /* The extra.* names with codes (event_pack_extra.c), without "extra.". */
 extern const char *const event_pack_extra_names[];

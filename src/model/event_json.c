@@ -184,8 +184,15 @@ static void out_field(const struct event *ev, struct json_out *w, bool *first, u
 	const char *v = ev->arena.data + ev->text[f].off;
 	bool string =
 	    event_fields[f].kind == K_TLP || event_field_json_type(f) == EVENT_JSON_STRING;
+	char when[EVENT_PACK_TIME_LEN];
 	const char *word;
 
+	if (w->packed && event_fields[f].kind == K_TIME &&
+	    event_pack_time(v, ev->text[f].len, when)) {
+		out_packed_key(w, EVENT_PACK_TIME, event_pack_code[f], NULL, 0);
+		out_put(w, when, EVENT_PACK_TIME_LEN);
+		return;
+	}
 	if (w->packed)
 		out_packed_key(w, string ? EVENT_PACK_FIELD_STR : EVENT_PACK_FIELD,
 			       event_pack_code[f], NULL, 0);

@@ -3,8 +3,9 @@
  * unescaped) saying what follows, then for a known field its one-byte
  * code and for an extra.* field its name after "extra." and a ':', then
  * the value as JSON writes it, a string without its quotes; an extra.*
- * name of event_pack_extra.c is two bytes of its code instead. The value
- * ends at the next control byte. The text stays UTF-8 without NUL bytes,
+ * name of event_pack_extra.c is two bytes of its code instead, and a
+ * time in the usual form six characters. The value ends at the next
+ * control byte. The text stays UTF-8 without NUL bytes,
  * so both stores keep it in a TEXT column. event_json.c writes it;
  * this file holds the codes and turns it back into the JSON line.
  *
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "lib/error.h"
+#include "lib/str.h"
 #include "model/event_int.h"
 
 /* A field's code is stored in events: this table only ever grows, and a
@@ -161,6 +163,70 @@ void event_pack_init(void)
 	pthread_once(&codes_once, codes_build);
 }
 
+#define TIME_TEXT "YYYY-MM-DDTHH:MM:SS+00:00"
+#define TIME_BASE 95 /* the printable ASCII characters, from ' ' */
+
+/* d digits of s as a number, or -1. */
+static int64_t digits(const char *s, int d)
+{
+	int64_t v = 0;
+
+	for (int i = 0; i < d; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* v as n digits at out. */
+static void put_digits(char *out, int64_t v, int n)
+{
+	while (n-- > 0) {
+		out[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/* seconds (0 to TIME_BASE^6 - 1) as TIME_TEXT into out (26 bytes). */
+static void time_text(int64_t seconds, char out[sizeof(TIME_TEXT)])
+{
+	int64_t y, sec = seconds % 86400;
+	unsigned m, d;
+
+	str_civil_from_days(seconds / 86400, &y, &m, &d);
+	memcpy(out, TIME_TEXT, sizeof(TIME_TEXT));
+	put_digits(out, y, 4);
+	put_digits(out + 5, m, 2);
+	put_digits(out + 8, d, 2);
+	put_digits(out + 11, sec / 3600, 2);
+	put_digits(out + 14, sec / 60 % 60, 2);
+	put_digits(out + 17, sec % 60, 2);
+}
+
+bool event_pack_time(const char *text, size_t len, char out[EVENT_PACK_TIME_LEN])
+{
+	int64_t y, mo, d, h, mi, se, t;
+	char back[sizeof(TIME_TEXT)];
+
+	if (len != sizeof(TIME_TEXT) - 1 || memcmp(text + 19, "+00:00", 6) != 0)
+		return false;
+	y = digits(text, 4), mo = digits(text + 5, 2), d = digits(text + 8, 2);
+	h = digits(text + 11, 2), mi = digits(text + 14, 2), se = digits(text + 17, 2);
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 ||
+	    mi > 59 || se < 0 || se > 59)
+		return false;
+	t = str_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se;
+	if (t >= (int64_t)TIME_BASE * TIME_BASE * TIME_BASE * TIME_BASE * TIME_BASE * TIME_BASE)
+		return false;
+	time_text(t, back); /* what does not come back alike stays text */
+	if (memcmp(back, text, len) != 0)
+		return false;
+	for (int i = EVENT_PACK_TIME_LEN; i-- > 0; t /= TIME_BASE)
+		out[i] = (char)(' ' + t % TIME_BASE);
+	return true;
+}
+
 /* '"<prefix><name>": ' appended to out. */
 static int key_append(struct buf *out, const char *prefix, const char *name, size_t len)
 {
@@ -187,13 +253,44 @@ int event_pack_to_json(const char *p, size_t len, struct buf *out)
 	while (rc == 0 && i < len) {
 		unsigned char head = u[i++];
 		bool string = head == EVENT_PACK_FIELD_STR || head == EVENT_PACK_EXTRA_STR ||
-			      head == EVENT_PACK_XCODE_STR;
+			      head == EVENT_PACK_XCODE_STR || head == EVENT_PACK_TIME;
 		size_t v;
 
 		if (start + 1 != out->len)
 			rc = buf_append(out, ", ", 2);
 		if (rc != 0)
 			break;
+		if (head == EVENT_PACK_TIME) {
+			unsigned code = i < len ? u[i++] : 0;
+			int f = code < EVENT_PACK_CODES ? pack_fields[code] - 1 : -1;
+			char text[sizeof(TIME_TEXT)];
+			int64_t t = 0;
+
+			if (f < 0 || len - i < EVENT_PACK_TIME_LEN) {
+				rc = SK_EINVAL;
+				break;
+			}
+			for (int k = 0; k < EVENT_PACK_TIME_LEN; k++, i++) {
+				if (u[i] < ' ' || u[i] >= ' ' + TIME_BASE) {
+					rc = SK_EINVAL;
+					break;
+				}
+				t = t * TIME_BASE + (u[i] - ' ');
+			}
+			if (rc != 0)
+				break;
+			time_text(t, text);
+			rc = key_append(out, "", event_fields[f].name, event_fields[f].len);
+			if (rc == 0)
+				rc = buf_append(out, "\"", 1);
+			if (rc == 0)
+				rc = buf_append(out, text, sizeof(TIME_TEXT) - 1);
+			if (rc == 0)
+				rc = buf_append(out, "\"", 1);
+			if (rc == 0 && i < len && u[i] >= 0x20)
+				rc = SK_EINVAL; /* nothing may follow the six characters */
+			continue;
+		}
 		if (head == EVENT_PACK_FIELD_STR || head == EVENT_PACK_FIELD) {
 			unsigned code = i < len ? u[i++] : 0;
 			int f = code < EVENT_PACK_CODES ? pack_fields[code] - 1 : -1;
@@ -259,7 +356,8 @@ bool event_pack_member(const char *p, size_t len, enum event_field f, size_t *fr
 	event_pack_init();
 	for (i = 0; i < len;) {
 		size_t at = i;
-		bool field = u[i] == EVENT_PACK_FIELD_STR || u[i] == EVENT_PACK_FIELD;
+		bool field = u[i] == EVENT_PACK_FIELD_STR || u[i] == EVENT_PACK_FIELD ||
+			     u[i] == EVENT_PACK_TIME;
 
 		/* the control byte, and a field's or a name's code */
 		i += field							? 2
