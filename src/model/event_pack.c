@@ -1,13 +1,13 @@
-/* model/event_pack.c: the stored form of an event's JSON line, about
- * half its size: each member is a control byte (which JSON never holds
- * unescaped) saying what follows, then for a known field its one-byte
- * code and for an extra.* field its name after "extra." and a ':', then
- * the value as JSON writes it, a string without its quotes; an extra.*
- * name of event_pack_extra.c is two bytes of its code instead, and a
- * time in the usual form six characters. The value ends at the next
- * control byte. The text stays UTF-8 without NUL bytes,
- * so both stores keep it in a TEXT column. event_json.c writes it;
- * this file holds the codes and turns it back into the JSON line.
+/* model/event_pack.c: the stored form of an event's JSON line, less
+ * than half its size: each member is a control byte (which JSON never
+ * holds unescaped) saying what follows, then for a known field its
+ * one-byte code and for an extra.* field its name after "extra." and a
+ * ':' (two bytes of code for a name of event_pack_extra.c), then the
+ * value as JSON writes it, a string without its quotes, a time in the
+ * usual form as six characters. The value ends at the next control
+ * byte. The text stays UTF-8 without NUL bytes, so both stores keep it
+ * in a TEXT column. event_json.c writes it; this file holds the codes
+ * and turns it back into the JSON line.
  *
  * SECURITY: event_pack_to_json() reads text from the store; a member it
  * does not understand is an error, never read past the end. */
@@ -303,7 +303,9 @@ int event_pack_to_json(const char *p, size_t len, struct buf *out)
 		} else if (head == EVENT_PACK_EXTRA_STR || head == EVENT_PACK_EXTRA) {
 			const char *colon = memchr(p + i, ':', len - i);
 
-			if (colon == NULL || colon == p + i) {
+			for (v = i; colon != NULL && p + v < colon && u[v] >= 0x20; v++)
+				;
+			if (colon == NULL || colon == p + i || p + v != colon) {
 				rc = SK_EINVAL;
 				break;
 			}

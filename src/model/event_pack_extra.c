@@ -2,7 +2,8 @@
  * (event_pack.c) writes as a two-byte code: the names of the Shadowserver
  * reports schakel knows (feed/shadowserver/schema.json and the samples'
  * columns). A name's code is its place here, stored in events: the list
- * only ever grows at its end. */
+ * only ever grows at its end. A name added changes the packed form, and
+ * so the duplicate hash, of the events that carry it from then on. */
 #include "model/event_int.h"
 
 const char *const event_pack_extra_names[] = {
