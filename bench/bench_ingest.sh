@@ -83,7 +83,7 @@ if [[ " $BACKENDS " == *" sqlite "* ]]; then
 	# The answers first: every row stored, recipients beside them.
 	round_sqlite "${REPORTS%% *}"
 	echo "check: $(sqlite3 "$tmp/run.db" 'SELECT count(*) FROM events') events, $(sqlite3 "$tmp/run.db" 'SELECT count(*) FROM event_recipients') recipient rows, $(sqlite3 "$tmp/run.db" "SELECT count(DISTINCT event_id) FROM event_recipients WHERE role = 'owner'") events with an owner"
-	echo "SQLite bytes an event (${REPORTS%% *}): $(sqlite3 "$tmp/run.db" "SELECT (SELECT sum(pgsize) FROM dbstat WHERE name = 'events') / $N || ' in the events table (target 600), ' || (SELECT sum(pgsize) FROM dbstat WHERE name = 'events_time') / $N || ' its index by time, ' || (SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'event_recipients%') / $N || ' recipient rows and their indexes'")"
+	echo "SQLite bytes an event (${REPORTS%% *}): $(sqlite3 "$tmp/run.db" "SELECT ((SELECT sum(pgsize) FROM dbstat WHERE name = 'events') / $N) || ' in the events table (target 600), ' || ((SELECT sum(pgsize) FROM dbstat WHERE name = 'events_time') / $N) || ' its index by time, ' || ((SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'event_recipients%') / $N) || ' recipient rows and their indexes'")"
 	rm -f "$tmp"/*.parse "$tmp"/*.import "$tmp"/*.ingest "$tmp"/*.cpu
 	for r in $REPORTS; do
 		echo "$r:"
