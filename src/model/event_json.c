@@ -4,6 +4,7 @@
  * its stored, packed form (event_pack.c). */
 #include "model/event.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "lib/error.h"
@@ -15,6 +16,8 @@ struct json_out {
 	int rc;
 	bool packed; /* event_pack.c's form: keys as codes, strings unquoted */
 	size_t n;
+	size_t start;  /* out->len when the event began */
+	size_t obs[2]; /* where time.observation's member lies, from start */
 	char chunk[4096];
 };
 
@@ -179,7 +182,27 @@ static void out_packed_extra(struct json_out *w, const struct event_extra *x, co
 	out_put(w, h, 3);
 }
 
+/* Bytes written for this event so far. */
+static size_t out_pos(const struct json_out *w)
+{
+	return w->out->len - w->start + w->n;
+}
+
+static void out_field_value(const struct event *ev, struct json_out *w, bool *first,
+			    unsigned f);
+
 static void out_field(const struct event *ev, struct json_out *w, bool *first, unsigned f)
+{
+	if (f != EVENT_TIME_OBSERVATION) {
+		out_field_value(ev, w, first, f);
+		return;
+	}
+	w->obs[0] = out_pos(w);
+	out_field_value(ev, w, first, f);
+	w->obs[1] = out_pos(w);
+}
+
+static void out_field_value(const struct event *ev, struct json_out *w, bool *first, unsigned f)
 {
 	const char *v = ev->arena.data + ev->text[f].off;
 	bool string =
@@ -256,7 +279,7 @@ static void sort_extra(struct sorted_extra *v, size_t n)
 }
 
 /* ev is borrowed; out is the caller's and is left as it was on failure. */
-static int event_write(const struct event *ev, struct buf *out, bool packed)
+static int event_write(const struct event *ev, struct buf *out, bool packed, size_t obs[2])
 {
 	struct sorted_extra sorted[EVENT_EXTRA_MAX];
 	struct json_out w;
@@ -268,6 +291,8 @@ static int event_write(const struct event *ev, struct buf *out, bool packed)
 	w.rc = 0;
 	w.packed = packed;
 	w.n = 0;
+	w.start = start;
+	w.obs[0] = w.obs[1] = SIZE_MAX;
 	if (packed)
 		event_pack_init();
 	for (unsigned i = 0; i < ev->n_extra; i++) {
@@ -306,15 +331,21 @@ static int event_write(const struct event *ev, struct buf *out, bool packed)
 			out->data[start] = '\0';
 		return SK_ETOOBIG;
 	}
+	if (obs != NULL) {
+		bool seen = w.obs[0] != SIZE_MAX;
+
+		obs[0] = seen ? w.obs[0] : out->len - start;
+		obs[1] = seen ? w.obs[1] : out->len - start;
+	}
 	return 0;
 }
 
 int event_to_json(const struct event *ev, struct buf *out)
 {
-	return event_write(ev, out, false);
+	return event_write(ev, out, false, NULL);
 }
 
-int event_to_packed(const struct event *ev, struct buf *out)
+int event_to_packed(const struct event *ev, struct buf *out, size_t obs[2])
 {
-	return event_write(ev, out, true);
+	return event_write(ev, out, true, obs);
 }

@@ -348,30 +348,3 @@ int event_pack_to_json(const char *p, size_t len, struct buf *out)
 	}
 	return 0;
 }
-
-/* p[0..len) is borrowed. */
-bool event_pack_member(const char *p, size_t len, enum event_field f, size_t *from, size_t *to)
-{
-	const unsigned char *u = (const unsigned char *)p;
-	size_t i;
-
-	event_pack_init();
-	for (i = 0; i < len;) {
-		size_t at = i;
-		bool field = u[i] == EVENT_PACK_FIELD_STR || u[i] == EVENT_PACK_FIELD ||
-			     u[i] == EVENT_PACK_TIME;
-
-		/* the control byte, and a field's or a name's code */
-		i += field							? 2
-		     : u[i] == EVENT_PACK_XCODE_STR || u[i] == EVENT_PACK_XCODE ? 3
-										: 1;
-		while (i < len && u[i] >= 0x20)
-			i++;
-		if (field && at + 1 < len && u[at + 1] == event_pack_code[f]) {
-			*from = at;
-			*to = i;
-			return true;
-		}
-	}
-	return false;
-}

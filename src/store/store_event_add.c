@@ -37,16 +37,16 @@ struct event_prep {
 };
 
 /* The hash of an event's packed text: BLAKE2b-128 of the text without
- * the time.observation member, so that the same observation reported
- * again hashes alike. */
-static void event_hash(const char *packed, size_t len, char out[HASH_HEX + 1])
+ * the time.observation member (obs, from event_to_packed()), so that the
+ * same observation reported again hashes alike. */
+static void event_hash(const char *packed, size_t len, const size_t obs[2],
+		       char out[HASH_HEX + 1])
 {
 	static const char digits[] = "0123456789abcdef";
 	crypto_generichash_state h;
 	unsigned char md[HASH_BYTES];
-	size_t cut_from = len, cut_to = len;
+	size_t cut_from = obs[0], cut_to = obs[1];
 
-	event_pack_member(packed, len, EVENT_TIME_OBSERVATION, &cut_from, &cut_to);
 	crypto_generichash_init(&h, NULL, 0, HASH_BYTES);
 	crypto_generichash_update(&h, (const unsigned char *)packed, cut_from);
 	crypto_generichash_update(&h, (const unsigned char *)packed + cut_to, len - cut_to);
@@ -412,14 +412,14 @@ int store_event_add_many(struct store *st, const struct store_event_in *v, size_
 		buf_reset(&json);
 		for (size_t j = 0; j < k; j++) {
 			const struct event *ev = v[at + j].ev;
-			size_t start = json.len, len;
+			size_t start = json.len, len, obs[2];
 
 			memset(&p[j], 0, sizeof(p[j]));
 			p[j].id = ids[at + j];
 			event_get_tlp(ev, &p[j].tlp); /* event_in_check: it has one */
 			if (!event_get_int(ev, EVENT_TIME_SOURCE, &p[j].time))
 				event_get_int(ev, EVENT_TIME_OBSERVATION, &p[j].time);
-			if (event_to_packed(ev, &json) != 0 ||
+			if (event_to_packed(ev, &json, obs) != 0 ||
 			    json.len - start > EVENT_JSON_MAX) {
 				rc = sk_error_set(err, SK_ETOOBIG,
 						  "events[%zu]: the JSON line is longer than "
@@ -435,7 +435,7 @@ int store_event_add_many(struct store *st, const struct store_event_in *v, size_
 			}
 			p[j].json_off = start;
 			p[j].json_len = len;
-			event_hash(json.data + start, len, p[j].hash);
+			event_hash(json.data + start, len, obs, p[j].hash);
 		}
 		if (copy) {
 			if ((rc = events_copy(st, v + at, p, k, &json, now, err)) != 0)
