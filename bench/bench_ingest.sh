@@ -83,6 +83,7 @@ if [[ " $BACKENDS " == *" sqlite "* ]]; then
 	# The answers first: every row stored, recipients beside them.
 	round_sqlite "${REPORTS%% *}"
 	echo "check: $(sqlite3 "$tmp/run.db" 'SELECT count(*) FROM events') events, $(sqlite3 "$tmp/run.db" 'SELECT count(*) FROM event_recipients') recipient rows, $(sqlite3 "$tmp/run.db" "SELECT count(DISTINCT event_id) FROM event_recipients WHERE role = 'owner'") events with an owner"
+	echo "SQLite bytes an event (${REPORTS%% *}): $(sqlite3 "$tmp/run.db" "SELECT ((SELECT sum(pgsize) FROM dbstat WHERE name = 'events') / $N) || ' in the events table (target 600), ' || ((SELECT sum(pgsize) FROM dbstat WHERE name = 'events_time') / $N) || ' its index by time, ' || ((SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'event_recipients%') / $N) || ' recipient rows and their indexes'")"
 	rm -f "$tmp"/*.parse "$tmp"/*.import "$tmp"/*.ingest "$tmp"/*.cpu
 	for r in $REPORTS; do
 		echo "$r:"
@@ -119,17 +120,26 @@ if [[ " $BACKENDS " == *" postgresql "* ]]; then
 	echo "postgresql: $(q "$url" -c 'SHOW server_version') (scripts/pg-test: fsync and synchronous_commit off)"
 	q "$url" -c "CREATE DATABASE base" >/dev/null
 	"$route" store "${url%/*}/base"
-	tot=0 n=0
+	tot=0 n=0 tot_copy=0
 	for r in $REPORTS; do
+		f="$tmp/2026-11-30-$r-bench.csv"
+		q "$url" -c "DROP TABLE IF EXISTS rows" -c "CREATE TABLE rows ($(head -1 "$f" | tr -d '\r"' | awk -F, '{ for (i = 1; i <= NF; i++) printf "%s\"%s\" text", (i > 1 ? ", " : ""), $i }'))" >/dev/null
+		t0=$(now_ns)
+		q "$url" -c "\\copy rows FROM '$f' CSV HEADER" >/dev/null
+		t1=$(now_ns)
+		[ "$(q "$url" -c 'SELECT count(*) FROM rows')" -eq "$N" ]
+		echo "  psql \\copy baseline $r: $(secs "$t0" "$t1") s"
+		tot_copy=$(awk -v a="$tot_copy" -v b="$(secs "$t0" "$t1")" 'BEGIN { print a + b }')
 		q "$url" -c "DROP DATABASE IF EXISTS run" -c "CREATE DATABASE run TEMPLATE base" >/dev/null
 		sync
 		line=$("$driver" ingest "${url%/*}/run" "$tmp/2026-11-30-$r-bench.csv" 2>"$tmp/ingest.err") ||
 			{ cat "$tmp/ingest.err" >&2; exit 1; }
 		echo "  $line"
 		[ "$(q "${url%/*}/run" -c 'SELECT count(*) FROM events')" -eq "$N" ]
+		echo "  PostgreSQL bytes an event ($r): $(q "${url%/*}/run" -c "SELECT pg_relation_size('events') / $N || ' in the events table (target 600), ' || (pg_total_relation_size('events') - pg_relation_size('events')) / $N || ' its indexes, ' || pg_total_relation_size('event_recipients') / $N || ' recipient rows and their indexes'")"
 		tot=$(awk -v a="$tot" -v b="$(echo "$line" | sed -n 's/.* in \([0-9.]*\) s (.*/\1/p')" 'BEGIN { print a + b }')
 		n=$((n + N))
 	done
-	headline="$headline${headline:+; }PostgreSQL $(awk -v n="$n" -v t="$tot" 'BEGIN { printf "%.0f", n / t }') events/s"
+	headline="$headline${headline:+; }PostgreSQL $(awk -v n="$n" -v t="$tot" -v c="$tot_copy" 'BEGIN { printf "%.0f events/s (target 100,000), %.2f x psql \\copy of the same rows", n / t, t / c }')"
 fi
 echo "ingest of Shadowserver reports ($REPORTS, $N rows each), routed and stored: $headline"

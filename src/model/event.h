@@ -314,4 +314,16 @@ int event_validate(const struct event *ev, struct sk_error *err);
  * (out's cap) out is left as it was. */
 int event_to_json(const struct event *ev, struct buf *out);
 
+/* Append ev to out in the stored form of its JSON line (event_pack.c):
+ * the same members, each key a byte or two, no newline; UTF-8 without
+ * NUL bytes. obs (may be NULL) gets where time.observation's member
+ * lies in what was appended, [obs[0], obs[1]), both the appended length
+ * if there is none. On SK_ETOOBIG out is left as it was. */
+int event_to_packed(const struct event *ev, struct buf *out, size_t obs[2]);
+
+/* Append the JSON line that packed text p[0..len) (borrowed) was made
+ * from, without its newline; SK_EINVAL if p is damaged, SK_ETOOBIG past
+ * out's cap; out is left as it was on failure. */
+int event_pack_to_json(const char *p, size_t len, struct buf *out);
+
 #endif

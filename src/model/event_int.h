@@ -57,6 +57,37 @@ extern const struct field_def event_fields[EVENT_FIELD_COUNT];
 /* The field named name[0..n) (borrowed), or -1. */
 int event_field_lookup_n(const char *name, size_t n);
 
+/* The packed form (event_pack.c): the control byte that opens a member,
+ * and the codes of the known fields. */
+enum {
+	EVENT_PACK_FIELD_STR = 1, /* a code, then a string's text */
+	EVENT_PACK_FIELD = 2,	  /* a code, then a number, true, false */
+	EVENT_PACK_EXTRA_STR = 3, /* a name, ':', then a string's text */
+	EVENT_PACK_EXTRA = 4,	  /* a name, ':', then any other JSON */
+	EVENT_PACK_XCODE_STR = 5, /* two bytes of a name's code, then a string */
+	EVENT_PACK_XCODE = 6,	  /* the same, then any other JSON */
+	EVENT_PACK_TIME = 7,	  /* a code, then a time (event_pack_time) */
+	EVENT_PACK_CODES = 128
+};
+
+/* Each field's code, once event_pack_init() has run. */
+extern uint8_t event_pack_code[EVENT_FIELD_COUNT];
+void event_pack_init(void);
+
+/* A time "YYYY-MM-DDTHH:MM:SS+00:00" (text[0..len)) as six printable
+ * ASCII characters (its seconds since the epoch in base 95); false if it
+ * is not in that form or out of range. */
+#define EVENT_PACK_TIME_LEN 6
+bool event_pack_time(const char *text, size_t len, char out[EVENT_PACK_TIME_LEN]);
+
+/* The extra.* names with codes (event_pack_extra.c), without "extra.". */
+extern const char *const event_pack_extra_names[];
+extern const size_t event_pack_extra_count;
+
+/* The code of extra.* name[0..len) ("extra." included) whose
+ * event_hash_bytes() is hash, or -1; after event_pack_init(). */
+int event_pack_extra_code(const char *name, size_t len, uint32_t hash);
+
 /* FNV-1a: field names and extra.* names. */
 static inline uint32_t event_hash_bytes(const char *s, size_t n)
 {

@@ -1,8 +1,10 @@
 /* model/event_json.c: an event written as one IntelMQ JSON line: keys
  * in IntelMQ's order (extra.* sorted among them), strings escaped as
- * Python's json.dumps(ensure_ascii=False) writes them. */
+ * Python's json.dumps(ensure_ascii=False) writes them; or the same in
+ * its stored, packed form (event_pack.c). */
 #include "model/event.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "lib/error.h"
@@ -12,7 +14,10 @@
 struct json_out {
 	struct buf *out;
 	int rc;
+	bool packed; /* event_pack.c's form: keys as codes, strings unquoted */
 	size_t n;
+	size_t start;  /* out->len when the event began */
+	size_t obs[2]; /* where time.observation's member lies, from start */
 	char chunk[4096];
 };
 
@@ -66,7 +71,8 @@ static void out_string(struct json_out *w, const char *s, size_t len)
 	const unsigned char *u = (const unsigned char *)s;
 	size_t start = 0;
 
-	out_put(w, "\"", 1);
+	if (!w->packed)
+		out_put(w, "\"", 1);
 	for (size_t i = json_plain_run(u, 0, len); i < len; i = json_plain_run(u, i + 1, len)) {
 		unsigned char c = u[i];
 		char esc[6] = {'\\', 'u', '0', '0', 0, 0};
@@ -105,7 +111,8 @@ static void out_string(struct json_out *w, const char *s, size_t len)
 		out_put(w, esc, elen);
 	}
 	out_put(w, s + start, len - start);
-	out_put(w, "\"", 1);
+	if (!w->packed)
+		out_put(w, "\"", 1);
 }
 
 /* IntelMQ's TLP words; it has no CLEAR, and WHITE means the same. */
@@ -141,16 +148,83 @@ static void out_key(struct json_out *w, bool *first, const char *key, size_t len
 	w->n = (size_t)(p + 3 - w->chunk);
 }
 
+/* A packed member's opening: its control byte head, then the field's
+ * code, or an extra.* name (without "extra.") and ':'. */
+static void out_packed_key(struct json_out *w, unsigned char head, unsigned char code,
+			   const char *name, size_t len)
+{
+	char h[2] = {(char)head, (char)code};
+
+	if (name == NULL) {
+		out_put(w, h, 2);
+	} else {
+		out_put(w, h, 1);
+		out_put(w, name, len);
+		out_put(w, ":", 1);
+	}
+}
+
+/* A packed extra.* member's opening: the name's code where it has one. */
+static void out_packed_extra(struct json_out *w, const struct event_extra *x, const char *key)
+{
+	bool string = x->type == EVENT_JSON_STRING;
+	int code = event_pack_extra_code(key, x->key_len, x->hash);
+	char h[3];
+
+	if (code < 0) {
+		out_packed_key(w, string ? EVENT_PACK_EXTRA_STR : EVENT_PACK_EXTRA, 0, key + 6,
+			       x->key_len - 6u);
+		return;
+	}
+	h[0] = string ? EVENT_PACK_XCODE_STR : EVENT_PACK_XCODE;
+	h[1] = (char)(1 + code / 127);
+	h[2] = (char)(1 + code % 127);
+	out_put(w, h, 3);
+}
+
+/* Bytes written for this event so far. */
+static size_t out_pos(const struct json_out *w)
+{
+	return w->out->len - w->start + w->n;
+}
+
+static void out_field_value(const struct event *ev, struct json_out *w, bool *first,
+			    unsigned f);
+
 static void out_field(const struct event *ev, struct json_out *w, bool *first, unsigned f)
 {
+	if (f != EVENT_TIME_OBSERVATION) {
+		out_field_value(ev, w, first, f);
+		return;
+	}
+	w->obs[0] = out_pos(w);
+	out_field_value(ev, w, first, f);
+	w->obs[1] = out_pos(w);
+}
+
+static void out_field_value(const struct event *ev, struct json_out *w, bool *first, unsigned f)
+{
 	const char *v = ev->arena.data + ev->text[f].off;
+	bool string =
+	    event_fields[f].kind == K_TLP || event_field_json_type(f) == EVENT_JSON_STRING;
+	char when[EVENT_PACK_TIME_LEN];
 	const char *word;
 
-	out_key(w, first, event_fields[f].name, event_fields[f].len);
+	if (w->packed && event_fields[f].kind == K_TIME &&
+	    event_pack_time(v, ev->text[f].len, when)) {
+		out_packed_key(w, EVENT_PACK_TIME, event_pack_code[f], NULL, 0);
+		out_put(w, when, EVENT_PACK_TIME_LEN);
+		return;
+	}
+	if (w->packed)
+		out_packed_key(w, string ? EVENT_PACK_FIELD_STR : EVENT_PACK_FIELD,
+			       event_pack_code[f], NULL, 0);
+	else
+		out_key(w, first, event_fields[f].name, event_fields[f].len);
 	if (event_fields[f].kind == K_TLP) {
 		word = intelmq_tlp(ev->parsed[f].num);
 		out_string(w, word, strlen(word));
-	} else if (event_field_json_type(f) == EVENT_JSON_STRING) {
+	} else if (string) {
 		out_string(w, v, ev->text[f].len);
 	} else {
 		out_put(w, v, ev->text[f].len);
@@ -205,7 +279,7 @@ static void sort_extra(struct sorted_extra *v, size_t n)
 }
 
 /* ev is borrowed; out is the caller's and is left as it was on failure. */
-int event_to_json(const struct event *ev, struct buf *out)
+static int event_write(const struct event *ev, struct buf *out, bool packed, size_t obs[2])
 {
 	struct sorted_extra sorted[EVENT_EXTRA_MAX];
 	struct json_out w;
@@ -215,14 +289,20 @@ int event_to_json(const struct event *ev, struct buf *out)
 
 	w.out = out;
 	w.rc = 0;
+	w.packed = packed;
 	w.n = 0;
+	w.start = start;
+	w.obs[0] = w.obs[1] = SIZE_MAX;
+	if (packed)
+		event_pack_init();
 	for (unsigned i = 0; i < ev->n_extra; i++) {
 		sorted[i].key = ev->arena.data + ev->extra[i].key_off;
 		sorted[i].x = &ev->extra[i];
 	}
 	sort_extra(sorted, ev->n_extra);
 
-	out_put(&w, "{", 1);
+	if (!packed)
+		out_put(&w, "{", 1);
 	for (f = 0; f <= EVENT_EVENT_HASH; f++)
 		if (field_is_set(ev, f))
 			out_field(ev, &w, &first, f);
@@ -230,7 +310,10 @@ int event_to_json(const struct event *ev, struct buf *out)
 		const struct event_extra *x = sorted[i].x;
 		const char *v = ev->arena.data + x->val_off;
 
-		out_key(&w, &first, sorted[i].key, x->key_len);
+		if (packed)
+			out_packed_extra(&w, x, sorted[i].key);
+		else
+			out_key(&w, &first, sorted[i].key, x->key_len);
 		if (x->type == EVENT_JSON_STRING)
 			out_string(&w, v, x->val_len);
 		else
@@ -239,7 +322,8 @@ int event_to_json(const struct event *ev, struct buf *out)
 	for (; f < EVENT_FIELD_COUNT; f++)
 		if (field_is_set(ev, f))
 			out_field(ev, &w, &first, f);
-	out_put(&w, "}\n", 2);
+	if (!packed)
+		out_put(&w, "}\n", 2);
 	out_flush(&w);
 	if (w.rc != 0) {
 		out->len = start;
@@ -247,5 +331,21 @@ int event_to_json(const struct event *ev, struct buf *out)
 			out->data[start] = '\0';
 		return SK_ETOOBIG;
 	}
+	if (obs != NULL) {
+		bool seen = w.obs[0] != SIZE_MAX;
+
+		obs[0] = seen ? w.obs[0] : out->len - start;
+		obs[1] = seen ? w.obs[1] : out->len - start;
+	}
 	return 0;
+}
+
+int event_to_json(const struct event *ev, struct buf *out)
+{
+	return event_write(ev, out, false, NULL);
+}
+
+int event_to_packed(const struct event *ev, struct buf *out, size_t obs[2])
+{
+	return event_write(ev, out, true, obs);
 }

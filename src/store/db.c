@@ -237,6 +237,24 @@ int db_id_continue(struct db *db, const char *table, int64_t last_id, struct sk_
 }
 
 /* See db.h. */
+bool db_has_copy(const struct db *db)
+{
+	return db->ops->copy != NULL;
+}
+
+/* See db.h. */
+int db_copy(struct db *db, const char *table, const char *cols, int ncols,
+	    const struct db_value *v, size_t nrows, struct sk_error *err)
+{
+	if (db->ops->copy == NULL)
+		return sk_error_set(err, SK_EINVAL, "copying rows into %s: not on this backend",
+				    table);
+	if (nrows == 0)
+		return 0;
+	return db->ops->copy(db, table, cols, ncols, v, nrows, err);
+}
+
+/* See db.h. */
 int db_id_reserve(struct db *db, const char *table, size_t n, int64_t *ids,
 		  struct sk_error *err)
 {

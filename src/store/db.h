@@ -27,8 +27,8 @@ int db_exec(struct db *db, const char *sql, struct sk_error *err);
  * (While a statement is still being stepped, preparing the same text
  * again gives a second cached statement, so walks may nest.) */
 struct db_stmt *db_prepare(struct db *db, const char *sql, struct sk_error *err);
-void db_bind_int(struct db_stmt *s, int idx, int64_t v);	/* idx from 1 */
-void db_bind_text(struct db_stmt *s, int idx, const char *v);	/* copied; NULL binds NULL */
+void db_bind_int(struct db_stmt *s, int idx, int64_t v);      /* idx from 1 */
+void db_bind_text(struct db_stmt *s, int idx, const char *v); /* copied; NULL binds NULL */
 void db_bind_null(struct db_stmt *s, int idx);
 /* Bind v[0..len) (no NUL inside) without copying it where the backend
  * can: v is borrowed and must stay as it is until the statement is
@@ -39,8 +39,8 @@ void db_bind_text_ref(struct db_stmt *s, int idx, const char *v, size_t len);
 void db_bind_blob(struct db_stmt *s, int idx, const void *v, size_t len);
 /* 1 when a row is ready, 0 when done, < 0 on error. */
 int db_step(struct db_stmt *s, struct sk_error *err);
-int64_t db_col_int(struct db_stmt *s, int col);			/* col from 0 */
-const char *db_col_text(struct db_stmt *s, int col);		/* NULL for NULL */
+int64_t db_col_int(struct db_stmt *s, int col);	     /* col from 0 */
+const char *db_col_text(struct db_stmt *s, int col); /* NULL for NULL */
 bool db_col_is_null(struct db_stmt *s, int col);
 /* The bytes of a blob column (NULL for NULL) and their count in *len;
  * valid until the next step, reset or blob read of the statement. */
@@ -74,6 +74,25 @@ int db_id_continue(struct db *db, const char *table, int64_t last_id, struct sk_
 #define DB_ID_RESERVE_MAX 100000
 int db_id_reserve(struct db *db, const char *table, size_t n, int64_t *ids,
 		  struct sk_error *err);
+
+/* One value of a row for db_copy(); text is borrowed. */
+struct db_value {
+	enum { DB_VALUE_NULL, DB_VALUE_INT, DB_VALUE_TEXT } kind;
+	int64_t i;
+	const char *text; /* len bytes, no NUL among them */
+	size_t len;
+};
+
+/* Whether db_copy() streams rows on this backend (PostgreSQL's COPY);
+ * without it, callers insert the rows with statements. */
+bool db_has_copy(const struct db *db);
+
+/* Add nrows rows of ncols values each (v, row after row) to table,
+ * columns cols ("a, b, c"; table and cols are the schema's, never outside
+ * input), in one stream, in the write transaction the caller holds.
+ * SK_EINVAL where a constraint refuses a row. */
+int db_copy(struct db *db, const char *table, const char *cols, int ncols,
+	    const struct db_value *v, size_t nrows, struct sk_error *err);
 
 /* Apply the embedded migrations that the database lacks, each in its own
  * transaction, and record them in schema_migrations. A database that

@@ -75,6 +75,9 @@ struct db_ops {
 	 * with explicit ids in the write transaction it holds. */
 	int (*id_reserve)(struct db *db, const char *table, size_t n, int64_t *ids,
 			  struct sk_error *err);
+	/* db_copy(), or NULL where the backend has no stream of rows. */
+	int (*copy)(struct db *db, const char *table, const char *cols, int ncols,
+		    const struct db_value *v, size_t nrows, struct sk_error *err);
 };
 
 #define DB_CACHE_BUCKETS 256 /* power of two */

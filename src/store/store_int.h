@@ -21,6 +21,9 @@ struct sk_error;
 /* A token's last_used is refreshed at most this often (seconds), so
  * that authenticating is a write only once in a while. */
 #define TOKEN_TOUCH_INTERVAL 60
+/* Bytes of one event's JSON line or packed text: EVENT_TEXT_MAX of
+ * text, escaped, with its keys fits with room to spare. */
+#define EVENT_JSON_MAX (1024 * 1024)
 /* Rows per multi-row statement. At most 8 parameters a row plus a few
  * shared stay far below both backends' limits (SQLite 32766, PostgreSQL
  * 65535). */

@@ -2,7 +2,8 @@
  * naming the field and stored canonically; classification.taxonomy is
  * derived and checked; extra.* keeps its order and JSON types; limits
  * hold; the IntelMQ JSON output is what IntelMQ writes (checked against
- * the Shadowserver events in tests/fixtures/shadowserver) and escapes correctly. */
+ * the Shadowserver events in tests/fixtures/shadowserver) and escapes correctly;
+ * the packed form the store keeps turns back into the same line. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include "lib/buf.h"
 #include "lib/error.h"
 #include "model/event.h"
+#include "model/event_int.h"
 #include "model/taxonomy.h"
 
 static int setup(void **state)
@@ -44,6 +46,36 @@ static char *snapshot(const struct event *ev)
 	buf_init(&b, 1 << 20);
 	assert_int_equal(event_to_json(ev, &b), 0);
 	return buf_take(&b);
+}
+
+/* ev packed and unpacked gives json (its JSON line, newline and all),
+ * and the packed text is shorter and free of NUL bytes. */
+static void pack_roundtrip(const struct event *ev, const char *json)
+{
+	struct buf packed, back;
+	size_t len = strlen(json);
+
+	buf_init(&packed, 1 << 20);
+	buf_init(&back, 1 << 20);
+	assert_int_equal(event_to_packed(ev, &packed, NULL), 0);
+	assert_null(memchr(packed.data ? packed.data : "", '\0', packed.len));
+	assert_true(packed.len < len || len <= 3);
+	assert_int_equal(buf_append_str(&back, "x"), 0);
+	assert_int_equal(event_pack_to_json(buf_str(&packed), packed.len, &back), 0);
+	assert_true(len > 0 && json[len - 1] == '\n');
+	assert_int_equal(back.len, len);
+	assert_memory_equal(back.data + 1, json, len - 1);
+	buf_free(&packed);
+	buf_free(&back);
+}
+
+/* The event as JSON, checked against its packed form; caller frees. */
+static char *snapshot_packed(const struct event *ev)
+{
+	char *json = snapshot(ev);
+
+	pack_roundtrip(ev, json);
+	return json;
 }
 
 /* Set name to text; it must succeed and read back as want. */
@@ -680,7 +712,7 @@ static void test_json_escapes(void **state)
 	assert_int_equal(event_set_extra(ev, "extra.c", EVENT_JSON_STRING,
 					 "\xc3\xa9t\xc3\xa9 \"\xe2\x82\xac\"", &err),
 			 0);
-	json = snapshot(ev);
+	json = snapshot_packed(ev);
 	assert_string_equal(json, "{\"extra.a\": \"0123456789abcdef\\\"0123456789\\\\x"
 				  "\\u001f\\n\", \"extra.b\": \"plain text of some length\", "
 				  "\"extra.c\": \"\xc3\xa9t\xc3\xa9 \\\"\xe2\x82\xac\\\"\"}\n");
@@ -809,6 +841,7 @@ static void test_json(void **state)
 	    "\"source.ip\": \"2001:db8::7\", \"source.port\": 443, "
 	    "\"source.tor_node\": false, "
 	    "\"time.source\": \"2024-01-31T12:00:00+00:00\", \"tlp\": \"GREEN\"}\n");
+	pack_roundtrip(ev, buf_str(&out) + strlen("before|"));
 	buf_free(&out);
 
 	/* an empty event */
@@ -1023,6 +1056,9 @@ static void test_intelmq_fixtures(void **state)
 			out.data[--out.len] = '\0';
 			if (strcmp(want, buf_str(&out)) != 0)
 				fail_msg("%s:\n got  %s\n want %s", where, buf_str(&out), want);
+			assert_int_equal(buf_append(&out, "\n", 1), 0);
+			pack_roundtrip(ev, buf_str(&out));
+			out.data[--out.len] = '\0';
 			back = json_loads(buf_str(&out), JSON_REJECT_DUPLICATES, &jerr);
 			assert_non_null(back);
 			assert_true(json_equal(back, obj));
@@ -1035,6 +1071,129 @@ static void test_intelmq_fixtures(void **state)
 		fclose(f);
 	}
 	assert_int_equal(events, 58);
+}
+
+/* Every field packs under a code of its own; damaged packed text is
+ * refused; a member is found where it lies. */
+static void test_pack(void **state)
+{
+	static const char *const damaged[] = {
+	    "\x05x", /* no such control byte */
+	    "\x01",  /* a field without its code */
+	    "\x01\x7f"
+	    "1", /* a code no field has */
+	    "\x03"
+	    "abc",    /* an extra.* name without its ':' */
+	    "\x04:1", /* an empty extra.* name */
+	    "1",      /* text before any member */
+	};
+	/* one of these suits every kind of field */
+	static const char *const values[] = {
+	    "1",
+	    "example.com",
+	    "2024-01-31T12:00:00+00:00",
+	    "GREEN",
+	    "true",
+	    "vulnerable",
+	    "https://example.com/",
+	    "scanner",
+	    "192.0.2.0/24",
+	    "aGk=",
+	    "ZZ",
+	    "RIPE",
+	    "192.0.2.1",
+	};
+	struct event *ev = *state;
+	struct buf b;
+	size_t span[2];
+	char *json = NULL;
+
+	for (int f = 0; f < EVENT_FIELD_COUNT; f++) {
+		struct buf p;
+
+		buf_init(&p, 4096);
+		buf_init(&b, 4096);
+		event_reset(ev);
+		json = NULL;
+		for (size_t v = 0; v < sizeof(values) / sizeof(values[0]); v++)
+			if (event_set_field(ev, (enum event_field)f, values[v], NULL) == 0)
+				break;
+		if (event_has(ev, (enum event_field)f)) {
+			size_t obs[2];
+
+			json = snapshot_packed(ev);
+			assert_int_equal(event_to_packed(ev, &p, obs), 0);
+			/* time.observation's member is the whole text, or none of it */
+			assert_int_equal(obs[0], f == EVENT_TIME_OBSERVATION ? 0 : p.len);
+			assert_int_equal(obs[1], p.len);
+		}
+		if (json == NULL)
+			fail_msg("no test value for %s", event_field_name((enum event_field)f));
+		free(json);
+		buf_free(&p);
+		buf_free(&b);
+	}
+	for (size_t i = 0; i < sizeof(damaged) / sizeof(damaged[0]); i++) {
+		buf_init(&b, 64);
+		assert_int_equal(buf_append_str(&b, "kept"), 0);
+		assert_int_equal(event_pack_to_json(damaged[i], strlen(damaged[i]), &b),
+				 SK_EINVAL);
+		assert_string_equal(buf_str(&b), "kept");
+		buf_free(&b);
+	}
+	/* every name with a code comes back as itself, string or not */
+	for (size_t at = 0; at < event_pack_extra_count; at += 200) {
+		char name[EVENT_EXTRA_KEY_MAX + 1];
+
+		event_reset(ev);
+		for (size_t i = at; i < at + 200 && i < event_pack_extra_count; i++) {
+			struct sk_error err = {0};
+
+			snprintf(name, sizeof(name), "extra.%s", event_pack_extra_names[i]);
+			if (event_set_extra(ev, name,
+					    i % 2 ? EVENT_JSON_STRING : EVENT_JSON_NUMBER, "12",
+					    &err) != 0)
+				fail_msg("%s: %s", name, err.msg);
+		}
+		json = snapshot_packed(ev);
+		free(json);
+	}
+	/* times in the usual form pack into six characters, others stay */
+	{
+		static const char *const times[] = {
+		    "1970-01-01T00:00:00+00:00", "2024-02-29T23:59:59+00:00",
+		    "2026-11-30T12:34:56+00:00", "9999-12-31T23:59:59+00:00",
+		    "1969-12-31T23:59:59+00:00", /* before the epoch: as text */
+		};
+
+		for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+			struct buf p;
+			char *line;
+
+			event_reset(ev);
+			ok(ev, "time.source", times[i], times[i]);
+			buf_init(&p, 256);
+			assert_int_equal(event_to_packed(ev, &p, NULL), 0);
+			assert_int_equal(p.len, i < 4 ? 2 + EVENT_PACK_TIME_LEN
+						      : 2 + strlen(times[i]));
+			line = snapshot_packed(ev);
+			free(line);
+			buf_free(&p);
+		}
+	}
+	/* the member of time.observation, between two others */
+	event_reset(ev);
+	ok(ev, "source.port", "1", "1");
+	ok(ev, "time.observation", "2024-01-31T12:00:00Z", "2024-01-31T12:00:00+00:00");
+	ok(ev, "tlp", "RED", "TLP:RED");
+	buf_init(&b, 4096);
+	assert_int_equal(buf_append_str(&b, "before"), 0);
+	assert_int_equal(event_to_packed(ev, &b, span), 0);
+	assert_int_equal(span[1] - span[0], 2 + EVENT_PACK_TIME_LEN);
+	assert_int_equal(b.data[6 + span[0]], EVENT_PACK_TIME);
+	assert_int_equal(b.data[6 + span[0] + 1], event_pack_code[EVENT_TIME_OBSERVATION]);
+	assert_true(span[0] > 0 && 6 + span[1] < b.len); /* source.port before, tlp after */
+	buf_free(&b);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1067,6 +1226,7 @@ int main(void)
 	    T(test_reset_copy),
 	    T(test_set_from_values),
 	    T(test_intelmq_fixtures),
+	    T(test_pack),
 	};
 
 	return cmocka_run_group_tests_name("event", tests, NULL, NULL);
