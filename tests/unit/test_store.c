@@ -870,6 +870,14 @@ static void test_covering(void **state)
 	covering(f->st, "::ffff:198.51.100.7", &b);
 	snprintf(want, sizeof(want), "%lld:::/0", (long long)d);
 	assert_string_equal(buf_str(&b), want);
+	/* An address of many set bits: its 59 networks take two statements,
+	 * the /80 in the first, the /32 and /0 in the second. */
+	assert_int_equal(add_res(f->st, b_, "2001:db8:ffff:ffff:ffff::/80", &err), 0);
+	covering(f->st, "2001:db8:ffff:ffff:ffff::1", &b);
+	snprintf(want, sizeof(want),
+		 "%lld:2001:db8:ffff:ffff:ffff::/80,%lld:2001:db8::/32,%lld:::/0",
+		 (long long)b_, (long long)a, (long long)d);
+	assert_string_equal(buf_str(&b), want);
 
 	/* By AS number. */
 	buf_reset(&b);
