@@ -27,6 +27,7 @@
 #include "lib/config.h"
 #include "lib/error.h"
 #include "lib/log.h"
+#include "lib/metrics.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
 #include "mail/lmtp.h"
@@ -214,16 +215,19 @@ static void session_deliver(struct lmtpd *d, struct store *st, struct lmtp *s)
 			 r->duplicate ? "stored before on" : "stored on",
 			 (long long)r->ticket_id);
 		log_debug("lmtp: from <%s>, %zu bytes: %s", from ? from : "", len, text);
+		metrics_count(r->duplicate ? METRICS_LMTP_DUPLICATE : METRICS_LMTP_STORED, 1);
 		lmtp_answer(s, 250, "2.0.0", text);
 	} else if (r->refused) {
 		log_info("lmtp: from <%s>, %zu bytes: refused: %s", from ? from : "", len,
 			 err->msg);
+		metrics_count(METRICS_LMTP_REFUSED, 1);
 		lmtp_answer(s, job.rc == SK_ETOOBIG ? 552 : 554,
 			    job.rc == SK_ETOOBIG ? "5.3.4" : "5.6.0", err->msg);
 	} else {
 		log_warn("lmtp: from <%s>, %zu bytes: not stored, the sender tries again: %s",
 			 from ? from : "", len, err->msg);
 		snprintf(text, sizeof(text), "not stored, try again later: %s", err->msg);
+		metrics_count(METRICS_LMTP_DEFERRED, 1);
 		lmtp_answer(s, 451, "4.3.0", text);
 	}
 }
@@ -300,7 +304,9 @@ static void *worker(void *arg)
 		if (fd < 0)
 			continue; /* another worker took it */
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
+		metrics_gauge_add(METRICS_LMTP_SESSIONS, 1);
 		session_run(d, st, fd);
+		metrics_gauge_add(METRICS_LMTP_SESSIONS, -1);
 		close(fd);
 	}
 	store_pool_put(d->pool, st);

@@ -374,8 +374,9 @@ int api_metrics_render(struct store *st, struct buf *b, struct sk_error *err)
 	buf_init(&sc->routed, METRICS_TEXT_MAX);
 	str_time_iso(str_time_now(), now);
 	rc = store_metrics_each(st, now, scrape_row, sc, err);
-	if (rc == 0 && ((rc = metrics_counters_write(b)) != 0 || (rc = render_http(b)) != 0 ||
-			(rc = render_store(b, sc)) != 0))
+	if (rc == 0 &&
+	    ((rc = metrics_counters_write(b)) != 0 || (rc = metrics_gauges_write(b)) != 0 ||
+	     (rc = render_http(b)) != 0 || (rc = render_store(b, sc)) != 0))
 		sk_error_set(err, rc, "the metrics are larger than %d bytes", METRICS_TEXT_MAX);
 	buf_free(&sc->ingested);
 	buf_free(&sc->routed);

@@ -15,6 +15,7 @@ const double metrics_bucket_bounds[METRICS_BUCKETS] = {0.001, 0.0025, 0.005, 0.0
 						       0.1,   0.25,   0.5,   1,	   2.5,	  10};
 
 static _Atomic uint64_t counters[METRICS_COUNTER_COUNT];
+static _Atomic int64_t gauges[METRICS_GAUGE_COUNT];
 
 /* How each counter is written: its family, help and one label. */
 struct counter_info {
@@ -41,6 +42,17 @@ static const struct counter_info counter_info[METRICS_COUNTER_COUNT] = {
 				NULL},
     [METRICS_DIGEST_EVENTS] = {"schakel_digest_events_total",
 			       "Events the daemon's queued digests carried.", NULL, NULL},
+    [METRICS_LMTP_STORED] = {"schakel_lmtp_messages_total",
+			     "Messages the LMTP listener answered, by outcome.", "outcome",
+			     "stored"},
+    [METRICS_LMTP_DUPLICATE] = {"schakel_lmtp_messages_total", NULL, "outcome", "duplicate"},
+    [METRICS_LMTP_REFUSED] = {"schakel_lmtp_messages_total", NULL, "outcome", "refused"},
+    [METRICS_LMTP_DEFERRED] = {"schakel_lmtp_messages_total", NULL, "outcome", "deferred"},
+};
+
+/* How each gauge is written. */
+static const struct counter_info gauge_info[METRICS_GAUGE_COUNT] = {
+    [METRICS_LMTP_SESSIONS] = {"schakel_lmtp_sessions", "LMTP sessions open.", NULL, NULL},
 };
 
 void metrics_count(enum metrics_counter c, uint64_t n)
@@ -51,6 +63,16 @@ void metrics_count(enum metrics_counter c, uint64_t n)
 uint64_t metrics_counter_value(enum metrics_counter c)
 {
 	return atomic_load_explicit(&counters[c], memory_order_relaxed);
+}
+
+void metrics_gauge_add(enum metrics_gauge g, int64_t delta)
+{
+	atomic_fetch_add_explicit(&gauges[g], delta, memory_order_relaxed);
+}
+
+int64_t metrics_gauge_value(enum metrics_gauge g)
+{
+	return atomic_load_explicit(&gauges[g], memory_order_relaxed);
 }
 
 void metrics_observe(struct metrics_histogram *h, double seconds)
@@ -170,6 +192,23 @@ int metrics_counters_write(struct buf *b)
 			rc = metrics_sample(
 			    b, ci->name, labels,
 			    (int64_t)metrics_counter_value((enum metrics_counter)c));
+	}
+	return rc;
+}
+
+int metrics_gauges_write(struct buf *b)
+{
+	int rc = 0;
+
+	for (int g = 0; rc == 0 && g < METRICS_GAUGE_COUNT; g++) {
+		const struct counter_info *gi = &gauge_info[g];
+		const char *labels[] = {gi->label, gi->value, NULL};
+
+		if (gi->help != NULL)
+			rc = metrics_family(b, gi->name, "gauge", gi->help);
+		if (rc == 0)
+			rc = metrics_sample(b, gi->name, labels,
+					    metrics_gauge_value((enum metrics_gauge)g));
 	}
 	return rc;
 }

@@ -21,12 +21,26 @@ enum metrics_counter {
 	METRICS_MAIL_HELD,
 	METRICS_DIGESTS_QUEUED, /* the notify job's digests */
 	METRICS_DIGEST_EVENTS,	/* and the events they carried */
+	METRICS_LMTP_STORED,	/* the LMTP listener's answers to messages */
+	METRICS_LMTP_DUPLICATE,
+	METRICS_LMTP_REFUSED,
+	METRICS_LMTP_DEFERRED,
 	METRICS_COUNTER_COUNT
 };
 
 /* Add n to counter c. */
 void metrics_count(enum metrics_counter c, uint64_t n);
 uint64_t metrics_counter_value(enum metrics_counter c);
+
+/* The gauges of this process, written by metrics_gauges_write(). */
+enum metrics_gauge {
+	METRICS_LMTP_SESSIONS, /* LMTP sessions open */
+	METRICS_GAUGE_COUNT
+};
+
+/* Add delta (may be negative) to gauge g. */
+void metrics_gauge_add(enum metrics_gauge g, int64_t delta);
+int64_t metrics_gauge_value(enum metrics_gauge g);
 
 /* Upper bounds of the latency buckets, in seconds (the last bucket,
  * +Inf, is implied). */
@@ -54,5 +68,7 @@ int metrics_histogram_write(struct buf *b, const char *name, const char *const *
 			    const struct metrics_histogram *h);
 /* Every counter of enum metrics_counter, with HELP and TYPE. */
 int metrics_counters_write(struct buf *b);
+/* Every gauge of enum metrics_gauge, with HELP and TYPE. */
+int metrics_gauges_write(struct buf *b);
 
 #endif

@@ -435,38 +435,88 @@ int store_resource_each(struct store *st, int64_t org_id, store_resource_fn fn, 
 	return resource_walk(s, fn, ctx, err);
 }
 
-/* Every length from p->len down to 0 is one indexed look-up of the
- * truncated prefix: at most 33 for IPv4, 129 for IPv6. */
+/* The networks an address truncates to, asked for COVER_KEYS at a time
+ * (padded with repeats): one statement for IPv4, one to four for IPv6. */
+#define COVER_KEYS 33
+static const char cover_sql[] = "SELECT " RESOURCE_COLS " FROM resources WHERE family = $1 "
+				"AND net IN ("
+				"$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+				"$15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, "
+				"$27, $28, $29, $30, $31, $32, $33, $34"
+				")";
+
+/* Prefix resources gathered for store_resource_covering(). */
+struct cover_list {
+	const struct prefix *p;
+	struct resource *v;
+	size_t n;
+};
+
+/* store_resource_fn: keep r if it covers the address asked about (a
+ * network can match a truncation of it and still be longer). */
+static int cover_keep(const struct resource *r, void *ctx)
+{
+	struct cover_list *c = ctx;
+
+	if (!prefix_contains(&r->prefix, c->p))
+		return 0;
+	c->v = xreallocarray(c->v, c->n + 1, sizeof(*c->v));
+	c->v[c->n++] = *r;
+	return 0;
+}
+
+/* Longest prefix first, then by organization and id. */
+static int cover_order(const void *pa, const void *pb)
+{
+	const struct resource *a = pa, *b = pb;
+
+	if (a->prefix.len != b->prefix.len)
+		return a->prefix.len > b->prefix.len ? -1 : 1;
+	if (a->org_id != b->org_id)
+		return a->org_id < b->org_id ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Every prefix covering p has as net p truncated to its length: the
+ * distinct truncations of p (one per set bit, and p's own) are asked for
+ * together, the rows checked and sorted here. */
 int store_resource_covering(struct store *st, const struct prefix *p, store_resource_fn fn,
 			    void *ctx, struct sk_error *err)
 {
+	char keys[129][33];
+	struct cover_list found = {p, NULL, 0};
 	struct prefix q;
 	struct db_stmt *s;
 	bool started = false;
-	char hex[33];
+	size_t nkeys = 0;
 	int rc;
 
 	if ((p->family != 4 && p->family != 6) || p->len > prefix_family_bits(p->family))
 		return sk_error_set(err, SK_EINVAL, "not an IPv4 or IPv6 prefix");
+	q = *p;
+	for (int len = p->len; len >= 0; len--) {
+		prefix_truncate(&q, (uint8_t)len);
+		net_hex(&q, keys[nkeys]);
+		if (nkeys == 0 || strcmp(keys[nkeys], keys[nkeys - 1]) != 0)
+			nkeys++;
+	}
 	if ((rc = store_read_begin(st, &started, err)) != 0)
 		return rc;
-	q = *p;
-	for (int len = p->len; len >= 0 && rc == 0; len--) {
-		prefix_truncate(&q, (uint8_t)len);
-		net_hex(&q, hex);
-		rc = store_prep(
-		    st,
-		    "SELECT " RESOURCE_COLS " FROM resources "
-		    "WHERE family = $1 AND plen = $2 AND net = $3 ORDER BY org_id, id",
-		    &s, err);
-		if (rc != 0)
+	for (size_t at = 0; at < nkeys && rc == 0; at += COVER_KEYS) {
+		if ((rc = store_prep(st, cover_sql, &s, err)) != 0)
 			break;
-		db_bind_int(s, 1, q.family);
-		db_bind_int(s, 2, len);
-		db_bind_text(s, 3, hex);
-		rc = resource_walk(s, fn, ctx, err);
+		db_bind_int(s, 1, p->family);
+		for (size_t j = 0; j < COVER_KEYS; j++)
+			db_bind_text(s, 2 + (int)j, keys[at + j < nkeys ? at + j : nkeys - 1]);
+		rc = resource_walk(s, cover_keep, &found, err);
 	}
-	return store_read_end(st, started, rc, err);
+	rc = store_read_end(st, started, rc, err);
+	if (rc == 0 && found.n > 1)
+		qsort(found.v, found.n, sizeof(*found.v), cover_order);
+	for (size_t i = 0; i < found.n && rc == 0; i++)
+		rc = fn(&found.v[i], ctx);
+	free(found.v);
+	return rc;
 }
 
 /* AS number resources equal to asn, by organization. */

@@ -20,6 +20,7 @@
 
 #include "lib/buf.h"
 #include "lib/error.h"
+#include "lib/xalloc.h"
 #include "model/org.h"
 #include "model/resource.h"
 #include "model/user.h"
@@ -870,6 +871,14 @@ static void test_covering(void **state)
 	covering(f->st, "::ffff:198.51.100.7", &b);
 	snprintf(want, sizeof(want), "%lld:::/0", (long long)d);
 	assert_string_equal(buf_str(&b), want);
+	/* An address of many set bits: its 59 networks take two statements,
+	 * the /80 in the first, the /32 and /0 in the second. */
+	assert_int_equal(add_res(f->st, b_, "2001:db8:ffff:ffff:ffff::/80", &err), 0);
+	covering(f->st, "2001:db8:ffff:ffff:ffff::1", &b);
+	snprintf(want, sizeof(want),
+		 "%lld:2001:db8:ffff:ffff:ffff::/80,%lld:2001:db8::/32,%lld:::/0",
+		 (long long)b_, (long long)a, (long long)d);
+	assert_string_equal(buf_str(&b), want);
 
 	/* By AS number. */
 	buf_reset(&b);
@@ -905,6 +914,98 @@ static void test_covering_stops(void **state)
 	assert_int_equal(calls, 1);
 	p.family = 5;
 	assert_int_equal(store_resource_covering(f->st, &p, stop_res, &calls, &err), SK_EINVAL);
+}
+
+/* A small xorshift generator: the same prefixes on every run. */
+static uint32_t rand_next(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/* A prefix of family inside 198.51.0.0/16 or 2001:db8::/32 (so that many
+ * nest and share networks), of a length from min up. */
+static struct prefix rand_prefix(uint32_t *x, uint8_t family, int min)
+{
+	struct prefix p = {.family = family};
+	int bits = family == 4 ? 32 : 128;
+
+	for (int i = 0; i < 16; i++)
+		p.addr[i] = (uint8_t)rand_next(x);
+	if (family == 4) {
+		memset(p.addr + 4, 0, 12);
+		p.addr[0] = 198;
+		p.addr[1] = 51;
+	} else {
+		memcpy(p.addr, "\x20\x01\x0d\xb8", 4);
+	}
+	/* Few low bits set, as real networks have: ones the length keeps. */
+	if (rand_next(x) % 2)
+		memset(p.addr + (family == 4 ? 3 : 8), 0, family == 4 ? 1 : 8);
+	p.len = (uint8_t)bits;
+	prefix_truncate(&p, (uint8_t)(min + (int)(rand_next(x) % (uint32_t)(bits - min + 1))));
+	return p;
+}
+
+/* Longest first, then organization, then id: the covering order. */
+static int res_order(const void *pa, const void *pb)
+{
+	const struct resource *a = pa, *b = pb;
+
+	if (a->prefix.len != b->prefix.len)
+		return a->prefix.len > b->prefix.len ? -1 : 1;
+	if (a->org_id != b->org_id)
+		return a->org_id < b->org_id ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Covering look-ups of random addresses and prefixes against random
+ * nested prefixes give what checking every prefix gives. */
+static void test_covering_random(void **state)
+{
+	struct fixture *f = *state;
+	struct sk_error err = {0};
+	struct resource *v = xcalloc(400, sizeof(*v)), *hit = xcalloc(400, sizeof(*hit));
+	struct buf got, want;
+	uint32_t x = 2463534242u;
+	int64_t orgs[3];
+	size_t added;
+
+	orgs[0] = add_org(f->st, "Org A", "constituent");
+	orgs[1] = add_org(f->st, "Org B", "constituent");
+	orgs[2] = add_org(f->st, "Org C", "constituent");
+	for (size_t i = 0; i < 400; i++) {
+		v[i].type = RESOURCE_PREFIX;
+		v[i].org_id = orgs[rand_next(&x) % 3];
+		v[i].prefix = rand_prefix(&x, i % 2 ? 6 : 4, i % 2 ? 16 : 8);
+	}
+	assert_int_equal(store_resource_add_many(f->st, v, 400, &added, &err), 0);
+	buf_init(&got, 1 << 16);
+	buf_init(&want, 1 << 16);
+	for (int k = 0; k < 300; k++) {
+		uint8_t family = k % 2 ? 6 : 4;
+		struct prefix q = rand_prefix(&x, family, k % 3 ? (family == 4 ? 32 : 128) : 8);
+		size_t n = 0;
+
+		for (size_t i = 0; i < 400; i++)
+			if (v[i].id != 0 && prefix_contains(&v[i].prefix, &q))
+				hit[n++] = v[i];
+		qsort(hit, n, sizeof(*hit), res_order);
+		buf_reset(&want);
+		for (size_t i = 0; i < n; i++)
+			collect_res(&hit[i], &want);
+		buf_reset(&got);
+		assert_int_equal(store_resource_covering(f->st, &q, collect_res, &got, &err),
+				 0);
+		assert_string_equal(buf_str(&got), buf_str(&want));
+	}
+	assert_true(added > 300);
+	buf_free(&got);
+	buf_free(&want);
+	free(hit);
+	free(v);
 }
 
 static void test_by_domain(void **state)
@@ -2184,6 +2285,7 @@ int main(void)
 	    TEST(test_resources),
 	    TEST(test_covering),
 	    TEST(test_covering_stops),
+	    TEST(test_covering_random),
 	    TEST(test_by_domain),
 	    TEST(test_users_and_tokens),
 	    TEST(test_audit),
