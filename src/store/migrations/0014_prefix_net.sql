@@ -1,4 +1,4 @@
--- 0012_prefix_net: whois asks for every network an address truncates to
+-- 0014_prefix_net: whois asks for every network an address truncates to
 -- in one statement (net IN (...), store_resource_covering), so the prefix
 -- index leads with net rather than with the length.
 DROP INDEX resources_prefix;
