@@ -385,13 +385,16 @@ int store_mail_claim(struct store *st, int lease, size_t max, struct store_mail 
 		str_time_iso(t, now);
 		str_time_iso(t + (lease > 0 ? lease : 1), until);
 		/* The outer conditions are checked again on a row another
-		 * sender changed meanwhile: of two senders only one takes it. */
+		 * sender changed meanwhile: of two senders only one takes it.
+		 * A queued message has a next_attempt and others none, so they
+		 * need not name the status, and the rows are found by id, not
+		 * by another walk of the due index. */
 		rc = store_prep(
 		    st,
 		    "UPDATE mail_out SET claim = claim + 1, next_attempt = $2, holder = $3 "
 		    "WHERE id IN (SELECT id FROM mail_out WHERE status = 'queued' "
 		    "AND held = '' AND next_attempt <= $1 ORDER BY next_attempt, id "
-		    "LIMIT $4) AND status = 'queued' AND held = '' AND next_attempt <= $1 "
+		    "LIMIT $4) AND held = '' AND next_attempt <= $1 "
 		    "RETURNING " MAIL_COLS ", message",
 		    &s, err);
 		if (rc != 0)
