@@ -72,8 +72,8 @@ send() {
 url = sqlite:$1
 [mail]
 relay = smtp://127.0.0.1:$SPORT
-senders = $SENDERS
 CONF
+	[ "$SENDERS" = 1 ] || echo "senders = $SENDERS" >>"$tmp/schakel.conf"
 	local t0 t1 sent=0
 	t0=$(now)
 	SCHAKEL_CONF=$tmp/schakel.conf "$schakeld" --port "$(port)" 2>"$tmp/daemon.log" &
