@@ -34,9 +34,12 @@ lease = $LEASE
 CONF
 got() { find "$SINK" -name 'msg.*' -type f | wc -l; }
 
-SCHAKEL_CONF=$TMP/node.conf "$SCHAKELD" --port "$(free_port)" 2>"$TMP/a.log" &
+A_PORT=$(free_port)
+B_PORT=$(free_port)
+while [ "$B_PORT" = "$A_PORT" ]; do B_PORT=$(free_port); done
+SCHAKEL_CONF=$TMP/node.conf "$SCHAKELD" --port "$A_PORT" 2>"$TMP/a.log" &
 A_PID=$!
-SCHAKEL_CONF=$TMP/node.conf "$SCHAKELD" --port "$(free_port)" 2>"$TMP/b.log" &
+SCHAKEL_CONF=$TMP/node.conf "$SCHAKELD" --port "$B_PORT" 2>"$TMP/b.log" &
 B_PID=$!
 stop_nodes() {
 	for p in $A_PID $B_PID; do kill -TERM "$p" 2>/dev/null && wait "$p"; done
@@ -44,16 +47,15 @@ stop_nodes() {
 }
 on_exit stop_nodes
 
-# Kill A with SIGKILL once the relay has about half.
+# Kill A with SIGKILL once the relay has about half, while it sends.
 for _ in $(seq 600); do
 	[ "$(got)" -ge $((N / 2)) ] && break
 	sleep 0.05
 done
-kill -KILL "$A_PID"
+if kill -KILL "$A_PID"; then ok "node A killed with SIGKILL when the relay had $(got) of $N"; else
+	not_ok "node A killed with SIGKILL halfway" "it was not running: $(cat "$TMP/a.log")"; fi
 wait "$A_PID" 2>/dev/null
 A_PID=""
-at_kill=$(got)
-ok "node A killed with SIGKILL when the relay had $at_kill of $N"
 sent_at_kill=$(pg_query "$DB" "SELECT count(*) FROM mail_out WHERE status = 'sent'")
 held=$(pg_query "$DB" "SELECT count(*) FROM mail_out WHERE status = 'queued' AND next_attempt > '2000-01-01T00:00:00Z'")
 
@@ -71,7 +73,7 @@ expect_eq "$N" "$(uniq "$TMP/ids" | wc -l)" "the relay received each of the $N M
 expect_eq "$N" "$(wc -l <"$TMP/ids")" "and each exactly once (no duplicates)"
 uniq -d "$TMP/ids" | head -5 | sed 's/^/# twice: /'
 claimed_twice=$(pg_query "$DB" "SELECT count(*) FROM mail_out WHERE claim > 1")
-echo "# at the kill: $sent_at_kill sent, $held claimed and not yet recorded"
+echo "# at the kill: $sent_at_kill sent, $held claimed and not yet recorded; A had sent $(grep -c " sent to " "$TMP/a.log"), B $(grep -c " sent to " "$TMP/b.log")"
 if [ "$claimed_twice" -ge 1 ]; then ok "B sent the $claimed_twice mails A had claimed, after A's lease ended"; else
 	not_ok "B sent the mails A had claimed, after A's lease ended" "none was claimed twice"; fi
 
@@ -80,7 +82,7 @@ expect_eq "1" "$(pg_query "$DB" "SELECT runs FROM job_lease WHERE job = 'purge'"
 	"the purge ran once, though two nodes were up"
 expect_match "^[^:]+:[0-9]+$" "$(pg_query "$DB" "SELECT holder FROM job_lease WHERE job = 'purge'")" \
 	"its lease names the node that ran it"
-SCHAKEL_CONF=$TMP/node.conf "$SCHAKELD" --port "$(free_port)" 2>"$TMP/c.log" &
+SCHAKEL_CONF=$TMP/node.conf "$SCHAKELD" --port "$A_PORT" 2>"$TMP/c.log" &
 A_PID=$!
 sleep 2
 expect_eq "1" "$(pg_query "$DB" "SELECT runs FROM job_lease WHERE job = 'purge'")" \
