@@ -5,8 +5,10 @@
 # 10,000 with 90,000 more queued for later (a claim must not look at
 # them; they are short, to keep the file small). Baseline, in the same run: Postfix's smtp-source sending as many
 # mails of the same size to the same smtp-sink over one connection (the
-# relay's own ceiling). Each figure is the median of BENCH_REPEAT runs
-# (default 3). The last line is the figure.
+# relay's own ceiling). With BENCH_PG (the URL of a PostgreSQL server to
+# create a database on) the 10,000 are also sent from PostgreSQL, with
+# one sender and with BENCH_PG_SENDERS (default 4). Each figure is the
+# median of BENCH_REPEAT runs (default 3). The last line is the figure.
 set -eu
 build=${1:-build}
 schakel="$build/schakel"
@@ -65,23 +67,41 @@ FROM n, body;
 SQL
 }
 
-# send DB DUE: start schakeld on DB, wait until DUE messages are sent;
-# prints the seconds taken.
+# pg_queue URL DUE: the same queue in a fresh PostgreSQL database at URL.
+pg_queue() {
+	psql -X -q "$BENCH_PG" -c "DROP DATABASE IF EXISTS schakel_bench_outbound" \
+		-c "CREATE DATABASE schakel_bench_outbound" >/dev/null
+	SCHAKEL_CONF=/dev/null "$schakel" --db "$1" init >/dev/null 2>&1
+	psql -X -q "$1" -c "INSERT INTO mail_out (created, kind, ref, message_id, sender,
+		recipients, subject, message, size, status, next_attempt)
+		SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
+		'notification', 'bench:' || i, '<bench-' || i || '@example.be>',
+		'cert@example.be', 'soc' || i || '@example.nl', 'Digest ' || i,
+		'Subject: Digest ' || i || chr(13) || chr(10) || 'Message-ID: <bench-' || i ||
+		'@example.be>' || chr(13) || chr(10) || chr(13) || chr(10) ||
+		repeat('$LINE' || chr(13) || chr(10), 64), $SIZE, 'queued', '2000-01-01T00:00:00Z'
+		FROM generate_series(1, $2) AS i" >/dev/null
+}
+
+# send DB DUE [SENDERS]: start schakeld on DB (a path: SQLite; else a
+# URL), wait until DUE messages are sent; prints the seconds taken.
 send() {
+	local url=$1 count="sqlite3 $1"
+	case $1 in /*) url=sqlite:$1 ;; *) count="psql -X -q -t -A $1 -c" ;; esac
 	cat >"$tmp/schakel.conf" <<CONF
 [store]
-url = sqlite:$1
+url = $url
 [mail]
 relay = smtp://127.0.0.1:$SPORT
 CONF
-	[ "$SENDERS" = 1 ] || echo "senders = $SENDERS" >>"$tmp/schakel.conf"
+	[ "${3:-$SENDERS}" = 1 ] || echo "senders = ${3:-$SENDERS}" >>"$tmp/schakel.conf"
 	local t0 t1 sent=0
 	t0=$(now)
 	SCHAKEL_CONF=$tmp/schakel.conf "$schakeld" --port "$(port)" 2>"$tmp/daemon.log" &
 	local pid=$!
 	while [ "$sent" -lt "$2" ]; do
 		sleep 0.05
-		sent=$(sqlite3 "$1" "SELECT count(*) FROM mail_out WHERE status = 'sent'" 2>/dev/null || echo 0)
+		sent=$($count "SELECT count(*) FROM mail_out WHERE status = 'sent'" 2>/dev/null || echo 0)
 		kill -0 "$pid" 2>/dev/null || { echo "bench_outbound: schakeld died" >&2; cat "$tmp/daemon.log" >&2; exit 1; }
 	done
 	t1=$(now)
@@ -103,14 +123,27 @@ baseline() {
 
 median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
 
-base=() all=() behind=()
+base=() all=() behind=() pg1=() pgn=()
+PG_SENDERS=${BENCH_PG_SENDERS:-4}
 for _ in $(seq "$REPEAT"); do
 	base+=("$(baseline "$N")")
 	queue "$tmp/all.db" "$N" 0
 	all+=("$(send "$tmp/all.db" "$N")")
 	queue "$tmp/behind.db" "$N" $((N * 9))
 	behind+=("$(send "$tmp/behind.db" "$N")")
+	if [ -n "${BENCH_PG:-}" ]; then
+		pgdb="${BENCH_PG%/*}/schakel_bench_outbound"
+		pg_queue "$pgdb" "$N"
+		pg1+=("$(send "$pgdb" "$N" 1)")
+		pg_queue "$pgdb" "$N"
+		pgn+=("$(send "$pgdb" "$N" "$PG_SENDERS")")
+	fi
 done
+if [ -n "${BENCH_PG:-}" ]; then
+	python3 -c "print('schakeld, %d due, PostgreSQL, 1 sender:  %.2f s: %.0f mails/s' % ($N, $(median "${pg1[@]}"), $N / $(median "${pg1[@]}")))"
+	python3 -c "print('schakeld, %d due, PostgreSQL, %d senders: %.2f s: %.0f mails/s' % ($N, $PG_SENDERS, $(median "${pgn[@]}"), $N / $(median "${pgn[@]}")))"
+	psql -X -q "$BENCH_PG" -c "DROP DATABASE IF EXISTS schakel_bench_outbound" >/dev/null
+fi
 
 python3 - "$N" "$SIZE" "$REPEAT" "$SENDERS" "$(median "${base[@]}")" "$(median "${all[@]}")" \
 	"$(median "${behind[@]}")" <<'PY'
