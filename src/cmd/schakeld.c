@@ -488,14 +488,14 @@ int main(int argc, char **argv)
 
 		for (int i = 0; i < s.mail.senders; i++) {
 			mail_jobs[i].ms = &s.mail;
-			job_table[n_jobs++] = (struct job){"mail", MAIL_INTERVAL_MS, mail_job_run,
-							   &mail_jobs[i], false};
+			job_table[n_jobs++] = (struct job){"mail", MAIL_INTERVAL_MS,
+							   mail_job_run, &mail_jobs[i], false};
 		}
 		job_table[n_jobs++] =
 		    (struct job){"purge", PURGE_INTERVAL_MS, purge_job_run, &s, true};
 		if (s.notify_on)
-			job_table[n_jobs++] =
-			    (struct job){"notify", NOTIFY_INTERVAL_MS, notify_job_run, &s, true};
+			job_table[n_jobs++] = (struct job){"notify", NOTIFY_INTERVAL_MS,
+							   notify_job_run, &s, true};
 		jobs = jobs_start(s.url, job_table, n_jobs, &err);
 	}
 	if (jobs == NULL) {

@@ -51,8 +51,8 @@ int mail_settings_read(const struct config *cfg, struct mail_settings *out,
 		s.smtp.tls = SMTP_TLS_REQUIRE;
 	else
 		return config_error(cfg, "mail", "tls", err, "expected try or require");
-	if ((rc = config_int(cfg, "mail", "lease", MAIL_LEASE_MIN, 86400, MAIL_LEASE_DEFAULT, &n,
-			     err)) != 0)
+	if ((rc = config_int(cfg, "mail", "lease", MAIL_LEASE_MIN, 86400, MAIL_LEASE_DEFAULT,
+			     &n, err)) != 0)
 		return rc;
 	s.lease = (int)n;
 	/* Connecting and sending fit in half the lease (mail_dispatch). */

@@ -46,12 +46,13 @@ int store_lease_take(struct store *st, const char *job, int seconds, bool *won_o
 				    STORE_LEASE_JOB_MAX);
 	str_time_iso(t, now);
 	str_time_iso(t + (seconds > 0 ? seconds : 1), until);
-	rc = store_prep(st,
-			"INSERT INTO job_lease (job, holder, until, runs) VALUES ($1, $2, $3, 1) "
-			"ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, "
-			"until = excluded.until, runs = job_lease.runs + 1 "
-			"WHERE job_lease.until <= $4 RETURNING job",
-			&s, err);
+	rc = store_prep(
+	    st,
+	    "INSERT INTO job_lease (job, holder, until, runs) VALUES ($1, $2, $3, 1) "
+	    "ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, "
+	    "until = excluded.until, runs = job_lease.runs + 1 "
+	    "WHERE job_lease.until <= $4 RETURNING job",
+	    &s, err);
 	if (rc != 0)
 		return rc;
 	db_bind_text(s, 1, job);
@@ -82,8 +83,8 @@ int store_lease_get(struct store *st, const char *job, struct store_lease *out,
 	struct db_stmt *s;
 	int rc;
 
-	rc = store_prep(st, "SELECT holder, until, runs FROM job_lease WHERE job = $1", &s,
-			err);
+	rc =
+	    store_prep(st, "SELECT holder, until, runs FROM job_lease WHERE job = $1", &s, err);
 	if (rc != 0)
 		return rc;
 	db_bind_text(s, 1, job);

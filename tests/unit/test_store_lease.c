@@ -113,8 +113,8 @@ static void *taker_main(void *arg)
 		return NULL;
 	}
 	/* A busy SQLite file: try again. */
-	for (int tries = 0; (rc = store_lease_take(st, "digest", 600, &won, &err)) == SK_ETEMP &&
-			    tries < 1000;
+	for (int tries = 0;
+	     (rc = store_lease_take(st, "digest", 600, &won, &err)) == SK_ETEMP && tries < 1000;
 	     tries++)
 		;
 	if (rc != 0)
