@@ -405,10 +405,10 @@ int store_lease_get(struct store *st, const char *job, struct store_lease *out,
 /* ---- outbound mail (store_mail.c) ----
  * The queue of messages waiting for the SMTP relay (src/mail composes
  * and sends them). A message is queued, then sent or failed. Senders
- * on several nodes may work the queue at once: each takes a message
- * with store_mail_claim() and records the outcome with the claim it
- * got, which fails quietly (SK_ENOTFOUND) if someone else has claimed
- * it since. Times are ISO 8601 UTC. */
+ * on several nodes may work the queue at once: each takes a few
+ * messages with store_mail_claim() and records each outcome with the
+ * claim it got, which fails quietly (SK_ENOTFOUND) if someone else has
+ * claimed it since. Times are ISO 8601 UTC. */
 
 #define STORE_MAIL_RCPT_MAX  100		/* envelope recipients a message */
 #define STORE_MAIL_SIZE_MAX  (10 * 1024 * 1024) /* bytes of message text */
