@@ -40,7 +40,7 @@
 #define SHUTDOWN_GRACE_MS  25000   /* requests in flight get this long */
 #define MAIL_INTERVAL_MS   1000	   /* the dispatcher looks for due mail this often */
 #define MAIL_DOWN_MIN_MS   5000	   /* first pause once the relay is down */
-#define MAIL_BATCH	   1000	   /* messages a run; more go on at once */
+#define MAIL_BATCH	   100	   /* messages a run; more go on at once */
 #define MAIL_DOWN_MAX_MS   30000   /* longest pause while the relay is down */
 #define NOTIFY_INTERVAL_MS 60000   /* due digests are looked for this often */
 #define PURGE_INTERVAL_MS  3600000 /* events past retention are deleted this often */
