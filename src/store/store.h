@@ -461,6 +461,7 @@ struct store_mail {
 	char *tlp;	       /* "" if none */
 	char *held;	       /* why it is held; "" unless held */
 	bool clear_ok; /* released by an analyst: recipients without a key get it in clear */
+	char *holder;  /* the node that claimed it last (store_lease_holder()); "" if none */
 };
 void store_mail_clear(struct store_mail *m);
 

@@ -21,7 +21,7 @@
 
 #define MAIL_COLS                                                                              \
 	"id, created, kind, ref, message_id, sender, recipients, subject, size, status, "      \
-	"attempts, claim, next_attempt, last_error, sent_at, tlp, held, clear_ok"
+	"attempts, claim, next_attempt, last_error, sent_at, tlp, held, clear_ok, holder"
 #define KIND_MAX       32
 #define REF_MAX	       200
 #define SUBJECT_MAX    1000
@@ -56,6 +56,7 @@ void store_mail_clear(struct store_mail *m)
 	free(m->last_error);
 	free(m->tlp);
 	free(m->held);
+	free(m->holder);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -228,7 +229,7 @@ static char *text_col(struct db_stmt *s, int col)
 	return t ? (char *)t : "";
 }
 
-/* Read MAIL_COLS (and the message at column 18 if with_message) into *m,
+/* Read MAIL_COLS (and the message at column 19 if with_message) into *m,
  * the strings borrowed from the statement. */
 static void mail_from_row(struct db_stmt *s, bool with_message, struct store_mail *m)
 {
@@ -254,9 +255,10 @@ static void mail_from_row(struct db_stmt *s, bool with_message, struct store_mai
 	m->tlp = text_col(s, 15);
 	m->held = text_col(s, 16);
 	m->clear_ok = db_col_int(s, 17) != 0;
+	m->holder = text_col(s, 18);
 	if (m->status == STORE_MAIL_QUEUED && *m->held)
 		m->status = STORE_MAIL_HELD;
-	m->message = with_message ? text_col(s, 18) : NULL;
+	m->message = with_message ? text_col(s, 19) : NULL;
 }
 
 /* Copy the borrowed strings of m into strings it owns. */
@@ -272,6 +274,7 @@ static void mail_own(struct store_mail *m)
 	m->last_error = xstrdup(m->last_error);
 	m->tlp = xstrdup(m->tlp);
 	m->held = xstrdup(m->held);
+	m->holder = xstrdup(m->holder);
 }
 
 /* text, cut to fit size bytes on a UTF-8 character boundary, in out. */

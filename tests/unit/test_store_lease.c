@@ -189,9 +189,11 @@ static void test_batch_claim_and_lease(void **state)
 
 	enqueue(f->st, 10);
 	assert_int_equal(claim(f->st, 30, 8, a), 8);
-	/* The oldest eight, in whatever order. */
-	for (int i = 0; i < 8; i++)
+	/* The oldest eight, in whatever order, in this node's name. */
+	for (int i = 0; i < 8; i++) {
 		assert_true(a[i].id >= 1 && a[i].id <= 8);
+		assert_string_equal(a[i].holder, store_lease_holder());
+	}
 	n = claim(f->st, 30, 8, b);
 	assert_int_equal(n, 2);
 	for (int i = 0; i < n; i++)
