@@ -55,6 +55,8 @@ static const char *const known_settings[] = {
     "mail.relay",
     "mail.from",
     "mail.max_attempts",
+    "mail.lease",
+    "mail.senders",
     "mail.tls",
     "pgp.home",
     "pgp.key",
