@@ -148,14 +148,16 @@ expect_eq "200 same" "$(get "$URL/.well-known/csaf/white/$YEAR/ncsc-$YEAR-0001.j
 expect_eq "200 same" "$(get "$URL/.well-known/csaf/white/index.txt.sha512") $(cmp -s "$TMP/got" "$W/white/index.txt.sha512" && echo same)" \
 	"a WHITE hash file: the same bytes"
 G2=green/$YEAR/ncsc-$YEAR-0002.json
-expect_eq "404" "$(get "$URL/.well-known/csaf/$G2")" "a GREEN document without signing in: 404"
+expect_eq "401" "$(get "$URL/.well-known/csaf/$G2")" "a GREEN document without signing in: 401"
 expect_eq "200 same" "$(get -H "Authorization: Bearer $BOB" "$URL/.well-known/csaf/$G2") $(cmp -s "$TMP/got" "$W/$G2" && echo same)" \
 	"... served to a partner of the banking sector it is addressed to"
 expect_eq "200" "$(get -H "Authorization: Bearer $WES" "$URL/.well-known/csaf/$G2")" \
 	"... and to another partner of the community (TLP:GREEN)"
 A3P=amber/$YEAR/ncsc-$YEAR-0003.json
-expect_eq "200 404 404" "$(get -H "Authorization: Bearer $BOB" "$URL/.well-known/csaf/$A3P") $(get -H "Authorization: Bearer $WES" "$URL/.well-known/csaf/$A3P") $(get "$URL/.well-known/csaf/$A3P")" \
-	"an AMBER document: the addressed partner reads it, another partner and anyone else get 404"
-expect_eq "404" "$(get "$URL/.well-known/csaf/white/../green/index.txt")" "a path with .. is 404"
+expect_eq "200 404 401" "$(get -H "Authorization: Bearer $BOB" "$URL/.well-known/csaf/$A3P") $(get -H "Authorization: Bearer $WES" "$URL/.well-known/csaf/$A3P") $(get "$URL/.well-known/csaf/$A3P")" \
+	"an AMBER document: the addressed partner reads it, another partner 404, no user 401"
+expect_eq "404" "$(get -H "Authorization: Bearer $BOB" "$URL/.well-known/csaf/amber/index.txt")" \
+	"AMBER's index.txt: 404 for a partner (only staff read the AMBER listings)"
+expect_eq "404" "$(get --path-as-is "$URL/.well-known/csaf/white/../amber/index.txt")" "a path with .. is 404"
 stop_daemon
 done_testing
