@@ -32,7 +32,8 @@ int csaf_settings_read(const struct config *cfg, struct csaf_settings *out,
 		return config_error(cfg, "csaf", "publisher_namespace", err,
 				    "an https:// URL is required");
 	if (!str_has_prefix(base, "https://") || strlen(base) < 9)
-		return config_error(cfg, "csaf", "base_url", err, "an https:// URL is required");
+		return config_error(cfg, "csaf", "base_url", err,
+				    "an https:// URL is required");
 	if (snprintf(s.namespace, sizeof(s.namespace), "%s", ns) >= (int)sizeof(s.namespace))
 		return config_error(cfg, "csaf", "publisher_namespace", err, "too long");
 	if (snprintf(s.base_url, sizeof(s.base_url), "%s", base) >= (int)sizeof(s.base_url))
@@ -83,7 +84,8 @@ int csaf_file_name(const char *tracking_id, char *out, size_t size)
 
 	for (const char *p = tracking_id; *p != '\0'; p++) {
 		char c = (char)tolower((unsigned char)*p);
-		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-';
+		bool ok =
+		    (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-';
 
 		if (!ok) {
 			gap = true;
@@ -188,7 +190,8 @@ static json_t *product_tree(const struct advisory *a)
 		pn = branch(vb, "product_name", p->product);
 		if (json_object_get(pn, "product") != NULL) {
 			/* a leaf already: the same name with a range is a sibling */
-			pn = json_pack("{s:s, s:s}", "category", "product_name", "name", p->product);
+			pn = json_pack("{s:s, s:s}", "category", "product_name", "name",
+				       p->product);
 			json_array_append_new(vb, pn);
 		}
 		if (json_object_get(pn, "branches") == NULL)
@@ -217,12 +220,11 @@ static json_t *revision_history(const struct advisory *a)
 	return h;
 }
 
-static json_t *document(const struct advisory *a, const struct csaf_settings *s,
-			bool security)
+static json_t *document(const struct advisory *a, const struct csaf_settings *s, bool security)
 {
 	const char *initial = a->n_revisions > 0 ? a->revisions[0].date : a->published;
-	const char *current = a->n_revisions > 0 ? a->revisions[a->n_revisions - 1].date
-						 : a->updated;
+	const char *current =
+	    a->n_revisions > 0 ? a->revisions[a->n_revisions - 1].date : a->updated;
 	char version[16];
 	json_t *doc, *notes = json_array(), *refs = json_array(), *dist;
 
@@ -230,7 +232,8 @@ static json_t *document(const struct advisory *a, const struct csaf_settings *s,
 	if (a->summary != NULL && *a->summary != '\0')
 		json_array_append_new(notes, note("summary", "Summary", a->summary));
 	if (a->description != NULL && *a->description != '\0')
-		json_array_append_new(notes, note("description", "Description", a->description));
+		json_array_append_new(notes,
+				      note("description", "Description", a->description));
 	json_array_append_new(notes, note("legal_disclaimer", "Terms of use",
 					  "Shared under the TLP label of this document."));
 	for (size_t i = 0; i < a->references.n; i++)
@@ -251,8 +254,8 @@ static json_t *document(const struct advisory *a, const struct csaf_settings *s,
 	    "publisher", "category", "coordinator", "name", s->publisher_name, "namespace",
 	    s->namespace, "title", a->title, "tracking", "current_release_date", current,
 	    "generator", "engine", "name", "schakel", "version", SCHAKEL_VERSION, "id",
-	    a->number, "initial_release_date", initial, "revision_history",
-	    revision_history(a), "status", "final", "version", version);
+	    a->number, "initial_release_date", initial, "revision_history", revision_history(a),
+	    "status", "final", "version", version);
 	if (json_array_size(refs) > 0)
 		json_object_set_new(doc, "references", refs);
 	else
@@ -270,9 +273,9 @@ static json_t *vulnerability(const struct advisory *a, const char *cve)
 	if (cve != NULL)
 		json_object_set_new(v, "cve", json_string(cve));
 	json_object_set_new(v, "title", json_string(a->title));
-	json_array_append_new(notes, note("summary", "Summary",
-					  a->summary != NULL && *a->summary != '\0' ? a->summary
-										    : a->title));
+	json_array_append_new(
+	    notes, note("summary", "Summary",
+			a->summary != NULL && *a->summary != '\0' ? a->summary : a->title));
 	if (a->cwes.n > 0) {
 		char text[ADVISORY_LIST_MAX * 16];
 		size_t n = 0;
@@ -293,11 +296,11 @@ static json_t *vulnerability(const struct advisory *a, const char *cve)
 		snprintf(sev, sizeof(sev), "%s", cvss_severity(c.score10));
 		for (char *p = sev; *p; p++)
 			*p = (char)toupper((unsigned char)*p);
-		json_object_set_new(
-		    v, "scores",
-		    json_pack("[{s:{s:s, s:s, s:f, s:s}, s:o}]", "cvss_v3", "version", "3.1",
-			      "vectorString", vec, "baseScore", c.score10 / 10.0, "baseSeverity",
-			      sev, "products", product_ids(a)));
+		json_object_set_new(v, "scores",
+				    json_pack("[{s:{s:s, s:s, s:f, s:s}, s:o}]", "cvss_v3",
+					      "version", "3.1", "vectorString", vec,
+					      "baseScore", c.score10 / 10.0, "baseSeverity",
+					      sev, "products", product_ids(a)));
 	}
 	if (a->remediation != NULL && *a->remediation != '\0')
 		json_object_set_new(v, "remediations",

@@ -19,7 +19,7 @@ struct json_t;
 /* [csaf]: who publishes and where the provider tree is served. Strings
  * borrowed from the configuration; base_url has no trailing "/". */
 struct csaf_settings {
-	const char *publisher_name; /* [csaf] publisher_name */
+	const char *publisher_name;   /* [csaf] publisher_name */
 	char namespace[CSAF_URL_MAX]; /* [csaf] publisher_namespace, https */
 	char base_url[CSAF_URL_MAX];  /* [csaf] base_url, else the namespace */
 };

@@ -136,8 +136,9 @@ static int each_advisory(const struct store_advisory *r, void *ctx)
 	if (j == NULL || advisory_from_json(&a, j, b->err) != 0) {
 		json_decref(j);
 		advisory_clear(&a);
-		b->rc = sk_error_set(b->err, SK_EIO, "advisory %s: its stored document does not read",
-				     r->number);
+		b->rc =
+		    sk_error_set(b->err, SK_EIO,
+				 "advisory %s: its stored document does not read", r->number);
 		return 1;
 	}
 	json_decref(j);
@@ -195,15 +196,16 @@ static json_t *feed(struct build *b, enum tlp_label d, const char *latest)
 		snprintf(sig, sizeof(sig), "%s.asc", doc);
 		json_array_append_new(
 		    entries,
-		    json_pack("{s:s, s:s, s:[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}, {s:s, s:s}],"
-			      " s:s, s:s, s:{s:s}, s:{s:s, s:s}, s:{s:s, s:s}}",
-			      "id", e->id, "title", e->title, "link", "rel", "self", "href", doc,
-			      "rel", "hash", "href", h, "rel", "hash", "href", h5, "rel",
-			      "signature", "href", sig, "published", e->initial, "updated",
-			      e->current, "summary", "content", e->title, "content", "type",
-			      "application/json", "src", doc, "format", "schema",
-			      "https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json",
-			      "version", "2.0"));
+		    json_pack(
+			"{s:s, s:s, s:[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}, {s:s, s:s}],"
+			" s:s, s:s, s:{s:s}, s:{s:s, s:s}, s:{s:s, s:s}}",
+			"id", e->id, "title", e->title, "link", "rel", "self", "href", doc,
+			"rel", "hash", "href", h, "rel", "hash", "href", h5, "rel", "signature",
+			"href", sig, "published", e->initial, "updated", e->current, "summary",
+			"content", e->title, "content", "type", "application/json", "src", doc,
+			"format", "schema",
+			"https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json",
+			"version", "2.0"));
 	}
 	snprintf(url, sizeof(url), "%s/.well-known/csaf/%s/csaf-feed-tlp-%s.json", base, dir,
 		 dir);
@@ -234,7 +236,8 @@ static int listings(struct build *b, enum tlp_label d, const char *latest)
 				continue;
 			*s = xrealloc(*s, n);
 			if (pass == 0)
-				snprintf(*s + strlen(*s), n - strlen(*s), "%s\n", e->path + dl + 1);
+				snprintf(*s + strlen(*s), n - strlen(*s), "%s\n",
+					 e->path + dl + 1);
 			else
 				snprintf(*s + strlen(*s), n - strlen(*s), "\"%s\",\"%s\"\n",
 					 e->path + dl + 1, e->current);
@@ -263,13 +266,13 @@ static json_t *provider_metadata(struct build *b, const char *latest)
 		char d[CSAF_URL_MAX + 64], f[CSAF_URL_MAX + 128], sum[64];
 
 		snprintf(d, sizeof(d), "%s/.well-known/csaf/%s/", base, dir);
-		snprintf(f, sizeof(f), "%s/.well-known/csaf/%s/csaf-feed-tlp-%s.json", base, dir,
-			 dir);
+		snprintf(f, sizeof(f), "%s/.well-known/csaf/%s/csaf-feed-tlp-%s.json", base,
+			 dir, dir);
 		snprintf(sum, sizeof(sum), "TLP:%s advisories", csaf_tlp_word(dirs[i]));
-		json_array_append_new(
-		    dist, json_pack("{s:s, s:{s:[{s:s, s:s, s:s}]}}", "directory_url", d, "rolie",
-				    "feeds", "summary", sum, "tlp_label",
-				    csaf_tlp_word(dirs[i]), "url", f));
+		json_array_append_new(dist, json_pack("{s:s, s:{s:[{s:s, s:s, s:s}]}}",
+						      "directory_url", d, "rolie", "feeds",
+						      "summary", sum, "tlp_label",
+						      csaf_tlp_word(dirs[i]), "url", f));
 	}
 	snprintf(url, sizeof(url), "%s/.well-known/csaf/provider-metadata.json", base);
 	snprintf(key, sizeof(key), "%s/.well-known/csaf/openpgp/%s.asc", base, b->fpr);
@@ -300,8 +303,8 @@ int csaf_tree_build(struct store *st, const struct csaf_settings *s, struct pgp 
 	for (size_t i = 0; rc == 0 && i < N_DIRS; i++)
 		rc = listings(&b, dirs[i], latest);
 	if (rc == 0)
-		rc = add_signed(&b, "provider-metadata.json", dump(provider_metadata(&b, latest)),
-				TLP_CLEAR, 0);
+		rc = add_signed(&b, "provider-metadata.json",
+				dump(provider_metadata(&b, latest)), TLP_CLEAR, 0);
 	if (rc == 0 && (rc = pgp_export_public(p, fpr, &pub, err)) == 0) {
 		snprintf(path, sizeof(path), "openpgp/%s.asc", fpr);
 		add(&t, path, pub, strlen(pub), TLP_CLEAR, 0);

@@ -21,11 +21,11 @@ struct store;
 
 /* One file of the tree. */
 struct csaf_file {
-	char *path;	     /* below .well-known/csaf/: "white/2026/cert-2026-0001.json" */
-	char *data;	     /* its bytes, NUL-terminated */
+	char *path; /* below .well-known/csaf/: "white/2026/cert-2026-0001.json" */
+	char *data; /* its bytes, NUL-terminated */
 	size_t len;
-	enum tlp_label tlp;  /* who may read it (CLEAR: anyone) */
-	long long advisory;  /* the advisory it belongs to, or 0 (a listing) */
+	enum tlp_label tlp; /* who may read it (CLEAR: anyone) */
+	long long advisory; /* the advisory it belongs to, or 0 (a listing) */
 };
 
 struct csaf_tree {

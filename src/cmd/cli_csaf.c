@@ -23,7 +23,8 @@ int cli_csaf_export(struct cli *c, int argc, char **argv)
 	    (rc = cli_open(c)) != 0)
 		goto out;
 	if (csaf_settings_read(c->cfg, &s, &c->err) != 0 ||
-	    csaf_signer_open(c->cfg, cmd_store_url(c->cfg, c->db_flag), &p, fpr, &c->err) != 0) {
+	    csaf_signer_open(c->cfg, cmd_store_url(c->cfg, c->db_flag), &p, fpr, &c->err) !=
+		0) {
 		rc = cli_fail(c);
 		goto out;
 	}

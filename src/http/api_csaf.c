@@ -125,8 +125,8 @@ static bool may_read(struct store *st, const struct user *u, const struct csaf_f
 		return true;
 	if (u == NULL || u->role != USER_ROLE_PARTNER || u->org_id <= 0)
 		return false;
-	return tlp_policy(f->tlp, f->advisory != 0 ? relation(st, u, f->advisory)
-						   : TLP_REL_COMMUNITY)
+	return tlp_policy(f->tlp,
+			  f->advisory != 0 ? relation(st, u, f->advisory) : TLP_REL_COMMUNITY)
 	    .receive;
 }
 

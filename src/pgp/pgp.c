@@ -409,7 +409,7 @@ int pgp_own_key(struct pgp *p, const char *fpr, struct pgp_key *out, struct sk_e
 
 /* The gpgme data object's bytes as a NUL-terminated string: *out, caller
  * frees. Releases d. */
-static int take_data(gpgme_data_t d, char **out, size_t *len, struct sk_error *err)
+static int take_data(gpgme_data_t d, char **out, struct sk_error *err)
 {
 	size_t n = 0;
 	char *mem = gpgme_data_release_and_get_mem(d, &n);
@@ -422,18 +422,15 @@ static int take_data(gpgme_data_t d, char **out, size_t *len, struct sk_error *e
 	memcpy(*out, mem, n);
 	(*out)[n] = '\0';
 	gpgme_free(mem);
-	if (len != NULL)
-		*len = n;
 	return 0;
 }
 
-int pgp_sign_detached(struct pgp *p, const char *fpr, const void *data, size_t len,
-		      char **out, struct sk_error *err)
+int pgp_sign_detached(struct pgp *p, const char *fpr, const void *data, size_t len, char **out,
+		      struct sk_error *err)
 {
 	gpgme_key_t key = NULL;
 	gpgme_data_t in = NULL, sig = NULL;
 	gpgme_error_t ge;
-	int rc;
 
 	if ((ge = gpgme_get_key(p->ctx, fpr, &key, 1)) != 0)
 		return sk_error_set(err, SK_EIO, "signing key %s: %s", fpr, gpgme_strerror(ge));
@@ -453,8 +450,7 @@ int pgp_sign_detached(struct pgp *p, const char *fpr, const void *data, size_t l
 		return sk_error_set(err, SK_EIO, "signing with key %s: %s", fpr,
 				    gpgme_strerror(ge));
 	}
-	rc = take_data(sig, out, NULL, err);
-	return rc;
+	return take_data(sig, out, err);
 }
 
 int pgp_export_public(struct pgp *p, const char *fpr, char **out, struct sk_error *err)
@@ -466,7 +462,8 @@ int pgp_export_public(struct pgp *p, const char *fpr, char **out, struct sk_erro
 		ge = gpgme_op_export(p->ctx, fpr, GPGME_EXPORT_MODE_MINIMAL, d);
 	if (ge != 0) {
 		gpgme_data_release(d);
-		return sk_error_set(err, SK_EIO, "exporting key %s: %s", fpr, gpgme_strerror(ge));
+		return sk_error_set(err, SK_EIO, "exporting key %s: %s", fpr,
+				    gpgme_strerror(ge));
 	}
-	return take_data(d, out, NULL, err);
+	return take_data(d, out, err);
 }

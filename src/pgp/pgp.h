@@ -104,8 +104,8 @@ int pgp_own_key(struct pgp *p, const char *fpr, struct pgp_key *out, struct sk_e
 /* An armored detached signature of the len bytes of data by the secret
  * key fpr into *out (NUL-terminated; caller frees). SK_EIO when gpg
  * cannot sign. */
-int pgp_sign_detached(struct pgp *p, const char *fpr, const void *data, size_t len,
-		      char **out, struct sk_error *err);
+int pgp_sign_detached(struct pgp *p, const char *fpr, const void *data, size_t len, char **out,
+		      struct sk_error *err);
 
 /* The armored public key fpr (minimal: no other signatures) into *out;
  * caller frees. SK_EIO when gpg cannot export it. */

@@ -105,14 +105,14 @@ static void test_security_advisory(void **state)
 	assert_string_equal(str_at(d, "vulnerabilities.0.scores.0.cvss_v3.baseSeverity"),
 			    "CRITICAL");
 	assert_true(json_real_value(json_object_get(
-			json_object_get(json_array_get(json_object_get(json_array_get(v, 0),
-								       "scores"),
-						       0),
-					"cvss_v3"),
+			json_object_get(
+			    json_array_get(json_object_get(json_array_get(v, 0), "scores"), 0),
+			    "cvss_v3"),
 			"baseScore")) == 9.4);
 	assert_string_equal(str_at(d, "vulnerabilities.0.product_status.known_affected.1"),
 			    "CSAFPID-0002");
-	assert_string_equal(str_at(d, "vulnerabilities.0.remediations.0.category"), "vendor_fix");
+	assert_string_equal(str_at(d, "vulnerabilities.0.remediations.0.category"),
+			    "vendor_fix");
 	json_decref(d);
 }
 
