@@ -387,11 +387,14 @@ static int remove_one(const char *path, const struct stat *sb, int type, struct 
 
 int csaf_tree_write(const struct csaf_tree *t, const char *dir, struct sk_error *err)
 {
-	size_t n = strlen(dir) + 16;
-	char *tmp = xmalloc(n), *old = xmalloc(n), path[4096];
+	size_t len = strlen(dir), n = len + 16;
+	char *tmp = xmalloc(n), *old = xmalloc(n), *top = xstrdup(dir), path[4096];
 	struct stat sb;
 	int rc = 0;
 
+	while (len > 1 && top[len - 1] == '/') /* "site/" is "site" */
+		top[--len] = '\0';
+	dir = top;
 	snprintf(tmp, n, "%s.tmp", dir);
 	snprintf(old, n, "%s.old", dir);
 	if (stat(tmp, &sb) == 0)
@@ -423,5 +426,6 @@ int csaf_tree_write(const struct csaf_tree *t, const char *dir, struct sk_error 
 		nftw(old, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 	free(tmp);
 	free(old);
+	free(top);
 	return rc;
 }

@@ -5,7 +5,8 @@
 # schema and the mandatory tests of @secvisogram/csaf-validator-lib,
 # provider-metadata.json its schema; hashes and signatures verify;
 # index.txt and changes.csv list every document once; schakeld serves the
-# same files, WHITE to anyone and GREEN only to an entitled partner.
+# same files, WHITE to anyone and GREEN only to an entitled partner, and
+# rebuilds them when an advisory changes; a second export replaces the first.
 . "$(dirname "$0")/lib.sh"
 
 command -v gpg >/dev/null || {
@@ -83,7 +84,7 @@ fi
 
 # --- export --------------------------------------------------------------------
 OUTDIR=$TMP/site
-run S csaf export "$OUTDIR"
+run S csaf export "$OUTDIR/"
 expect_eq "0" "$RC" "csaf export writes the tree"
 W=$OUTDIR/.well-known/csaf
 expect_eq "" "$(ls -d "$OUTDIR.tmp" "$OUTDIR.old" 2>/dev/null)" "... and leaves no temporary directory"
@@ -158,6 +159,15 @@ expect_eq "200 404 401" "$(get -H "Authorization: Bearer $BOB" "$URL/.well-known
 	"an AMBER document: the addressed partner reads it, another partner 404, no user 401"
 expect_eq "404" "$(get -H "Authorization: Bearer $BOB" "$URL/.well-known/csaf/amber/index.txt")" \
 	"AMBER's index.txt: 404 for a partner (only staff read the AMBER listings)"
+S advisory update "$A2" --summary "Workaround added" --remediation "Disable the agent." >/dev/null
+get -H "Authorization: Bearer $BOB" "$URL/.well-known/csaf/$G2" >/dev/null
+expect_eq "2 Disable the agent." "$(jq -r '[.document.tracking.version, .vulnerabilities[0].remediations[0].details] | join(" ")' "$TMP/got")" \
+	"schakeld rebuilds the tree when an advisory changes: revision 2 is served"
+run S csaf export "$OUTDIR"
+expect_eq "0 2 " "$RC $(jq -r .document.tracking.version "$W/$G2") $(ls -d "$OUTDIR.tmp" "$OUTDIR.old" 2>/dev/null)" \
+	"a second export replaces the tree and leaves no temporary directory"
+expect_eq "200 same" "$(get -H "Authorization: Bearer $BOB" "$URL/.well-known/csaf/$G2") $(cmp -s "$TMP/got" "$W/$G2" && echo same)" \
+	"... with the bytes schakeld serves"
 expect_eq "404" "$(get --path-as-is "$URL/.well-known/csaf/white/../amber/index.txt")" "a path with .. is 404"
 stop_daemon
 done_testing
