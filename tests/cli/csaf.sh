@@ -1,6 +1,7 @@
 #!/bin/bash
 # tests/cli/csaf.sh: the CSAF 2.0 provider: published advisories (with
-# products and CVSS, updated to revision 2, TLP:GREEN, TLP:AMBER) exported
+# products and CVSS, updated to revision 2, TLP:GREEN, TLP:AMBER, one
+# without products: informational) exported
 # with schakel csaf export; every document passes the CSAF 2.0 JSON
 # schema and the mandatory tests of @secvisogram/csaf-validator-lib,
 # provider-metadata.json its schema; hashes and signatures verify;
@@ -76,10 +77,17 @@ S advisory update "$A1" --summary "Fixed version corrected" --remediation "Updat
 A2=$(publish '.tlp = "TLP:GREEN" | .cvss = null | .cves = [] | .title = "Weak defaults in Example Agent"')
 A3=$(publish '.tlp = "TLP:AMBER" | .references = [] | .title = "Exposed debug port"')
 A4=$(publish '.tlp = "TLP:AMBER+STRICT" | .products[0].versions = "*"')
-if [ -n "$A1" ] && [ -n "$A2" ] && [ -n "$A3" ] && [ -n "$A4" ]; then
-	ok "four advisories published, the first updated to revision 2"
+# An advisory without products (informational): publishing asks for a
+# product, so the stored document loses them afterwards.
+A5=$(publish '.title = "Phishing wave against banks" | .cvss = null')
+SQL="UPDATE advisories SET doc = $(if on_backend sqlite; then
+	echo "json_set(doc, '\$.products', json('[]'), '\$.cves', json('[]'))"
+else echo "(doc::jsonb || '{\"products\": [], \"cves\": []}'::jsonb)::text"; fi) WHERE id = $A5"
+if on_backend sqlite; then sqlite3 "${DB#sqlite:}" "$SQL"; else pg_query "$DB" "$SQL" >/dev/null; fi
+if [ -n "$A1" ] && [ -n "$A2" ] && [ -n "$A3" ] && [ -n "$A4" ] && [ -n "$A5" ]; then
+	ok "five advisories published, the first updated to revision 2"
 else
-	not_ok "four advisories published" "$A1 $A2 $A3 $A4"
+	not_ok "five advisories published" "$A1 $A2 $A3 $A4 $A5"
 fi
 
 # --- export --------------------------------------------------------------------
@@ -89,7 +97,7 @@ expect_eq "0" "$RC" "csaf export writes the tree"
 W=$OUTDIR/.well-known/csaf
 expect_eq "" "$(ls -d "$OUTDIR.tmp" "$OUTDIR.old" 2>/dev/null)" "... and leaves no temporary directory"
 DOCS=$(cd "$W" && find white green amber red -name '*.json' ! -name 'csaf-feed-*' | sort)
-expect_eq "amber/$YEAR/ncsc-$YEAR-0003.json amber/$YEAR/ncsc-$YEAR-0004.json green/$YEAR/ncsc-$YEAR-0002.json white/$YEAR/ncsc-$YEAR-0001.json" \
+expect_eq "amber/$YEAR/ncsc-$YEAR-0003.json amber/$YEAR/ncsc-$YEAR-0004.json green/$YEAR/ncsc-$YEAR-0002.json white/$YEAR/ncsc-$YEAR-0001.json white/$YEAR/ncsc-$YEAR-0005.json" \
 	"$(echo $DOCS)" "one document per advisory, by TLP directory and year, named after its tracking id"
 D1=$W/white/$YEAR/ncsc-$YEAR-0001.json
 expect_eq "csaf_security_advisory 2 1,2 WHITE final 9.8 CRITICAL CVE-2026-12345,CVE-2026-12346" \
@@ -100,6 +108,10 @@ expect_eq "csaf_security_advisory 2 1,2 WHITE final 9.8 CRITICAL CVE-2026-12345,
 		.vulnerabilities[0].scores[0].cvss_v3.baseSeverity,
 		(.vulnerabilities | map(.cve) | join(","))] | join(" ")' "$D1")" \
 	"the document: security advisory, revision 2 with its history, TLP WHITE, CVSS, both CVEs"
+
+expect_eq "csaf_informational_advisory false false" \
+	"$(jq -r '[.document.category, has("vulnerabilities"), has("product_tree")] | join(" ")' "$W/white/$YEAR/ncsc-$YEAR-0005.json")" \
+	"an advisory without products: an informational advisory without vulnerabilities"
 
 # --- the validators ---------------------------------------------------------------
 run python3 "$SRCDIR/tests/csaf/schema.py" csaf $(for d in $DOCS; do echo "$W/$d"; done)
@@ -133,10 +145,10 @@ listed() { # DIR: what index.txt and changes.csv name, sorted
 }
 expect_eq "2:$YEAR/ncsc-$YEAR-0003.json 2:$YEAR/ncsc-$YEAR-0004.json " "$(listed amber)" \
 	"amber/index.txt and changes.csv list each of its documents once"
-expect_eq "2:$YEAR/ncsc-$YEAR-0001.json " "$(listed white)" "... and so do white's"
-expect_eq "$YEAR/ncsc-$YEAR-0001.json" \
-	"$(jq -r '.feed.entry[0].link[0].href' "$W/white/csaf-feed-tlp-white.json" | sed 's|.*/white/||')" \
-	"the ROLIE feed of white links the document"
+expect_eq "2:$YEAR/ncsc-$YEAR-0001.json 2:$YEAR/ncsc-$YEAR-0005.json " "$(listed white)" "... and so do white's"
+expect_eq "$YEAR/ncsc-$YEAR-0001.json $YEAR/ncsc-$YEAR-0005.json" \
+	"$(jq -r '[.feed.entry[].link[0].href] | sort | join(" ")' "$W/white/csaf-feed-tlp-white.json" | sed "s|[^ ]*/white/||g")" \
+	"the ROLIE feed of white links each of its documents"
 
 # --- schakeld serves the same files -------------------------------------------------------
 start_daemon "$TMP/d.log"
