@@ -152,6 +152,9 @@ int cli_purge(struct cli *c, int argc, char **argv);
 int cli_optout_add(struct cli *c, int argc, char **argv);
 int cli_optout_rm(struct cli *c, int argc, char **argv);
 int cli_optout_list(struct cli *c, int argc, char **argv);
+/* The CSAF provider tree (cli_csaf.c). */
+int cli_csaf_export(struct cli *c, int argc, char **argv);
+
 /* schakel's OpenPGP keyring (cli_key.c). */
 int cli_key_generate(struct cli *c, int argc, char **argv);
 int cli_key_import(struct cli *c, int argc, char **argv);

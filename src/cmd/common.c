@@ -81,6 +81,9 @@ static const char *const known_settings[] = {
     "lmtp.timeout",
     "advisories.prefix",
     "advisories.review",
+    "csaf.publisher_name",
+    "csaf.publisher_namespace",
+    "csaf.base_url",
     NULL,
 };
 

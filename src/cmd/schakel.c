@@ -422,6 +422,13 @@ static const struct cli_command commands[] = {
      "usage: schakel ticket party NUMBER [--org ORG] [--address ADDRESS]\n"
      "Add an organization (mailed at ADDRESS, else at its first contact) or an\n"
      "address as a party of incident NUMBER; replies to it are kept apart.\n" ORG_HELP},
+    {"csaf", "export", cli_csaf_export, "write the CSAF 2.0 provider tree",
+     "usage: schakel csaf export DIR\n"
+     "Write the CSAF 2.0 trusted provider tree of the published advisories below\n"
+     "DIR/.well-known/csaf/ (provider-metadata.json, a directory per TLP with the\n"
+     "documents, index.txt, changes.csv and a ROLIE feed, hashes and signatures by\n"
+     "schakel's key), built in DIR.tmp and renamed over DIR. Needs [csaf]\n"
+     "publisher_name and publisher_namespace. See docs/csaf.md.\n"},
     {"advisory", "new", cli_advisory_new, "draft an advisory",
      "usage: schakel advisory new (--from FILE.json | --title T) [FIELD OPTIONS] [--json]\n"
      "Draft an advisory numbered PREFIX-YEAR-NNNN ([advisories] prefix). --from reads\n"

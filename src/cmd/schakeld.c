@@ -20,6 +20,7 @@
 #include "config_build.h"
 #include "http/api_advisories.h"
 #include "http/api_events.h"
+#include "http/api_csaf.h"
 #include "http/api_tickets.h"
 #include "http/api_keys.h"
 #include "http/api_metrics.h"
@@ -461,6 +462,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	api_advisories_configure(&advisory_settings);
+	if (api_csaf_configure(cfg, s.url, &err) != 0) {
+		status = cmd_fail(PROG, &err);
+		goto out;
+	}
 	log_init(PROG, (enum log_level)s.log_level, s.use_syslog);
 	log_set_format((enum log_format)s.log_format);
 	api_metrics_configure(s.metrics_token, s.metrics_loopback);

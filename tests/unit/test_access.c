@@ -194,6 +194,19 @@ static const struct expect expects[] = {
      {201, 201, 403, 403, 403, 401}},
     {"DELETE", "/api/v1/orgs/{id}/assets/{asset}", "/api/v1/orgs/{org}/assets/999999", NULL,
      {404, 404, 403, 403, 403, 401}},
+    /* [csaf] is not configured here: every file is 404 */
+    {"GET", "/.well-known/csaf/{file}", "/.well-known/csaf/provider-metadata.json", NULL,
+     {404, 404, 404, 404, 404, 404}},
+    {"GET", "/.well-known/csaf/openpgp/{file}", "/.well-known/csaf/openpgp/key.asc", NULL,
+     {404, 404, 404, 404, 404, 404}},
+    {"GET", "/.well-known/csaf/white/{file}", "/.well-known/csaf/white/index.txt", NULL,
+     {404, 404, 404, 404, 404, 404}},
+    {"GET", "/.well-known/csaf/white/{year}/{file}", "/.well-known/csaf/white/2026/a.json",
+     NULL, {404, 404, 404, 404, 404, 404}},
+    {"GET", "/.well-known/csaf/{tlp}/{file}", "/.well-known/csaf/green/index.txt", NULL,
+     {404, 404, 404, 404, 404, 401}},
+    {"GET", "/.well-known/csaf/{tlp}/{year}/{file}", "/.well-known/csaf/amber/2026/a.json",
+     NULL, {404, 404, 404, 404, 404, 401}},
 };
 /* clang-format on */
 #define NEXPECTS (sizeof(expects) / sizeof(expects[0]))
