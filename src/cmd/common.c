@@ -19,6 +19,7 @@ static const char *const known_settings[] = {
     "http.port",
     "http.threads",
     "http.max_body",
+    "http.public_url",
     "http.request_timeout",
     "http.connections_per_client",
     "http.signin_concurrency",
@@ -76,6 +77,10 @@ static const char *const known_settings[] = {
     "lmtp.timeout",
     "advisories.prefix",
     "advisories.review",
+    "publications.prefix",
+    "publications.max_attachment",
+    "publications.max_attachments",
+    "publications.max_total",
     NULL,
 };
 
