@@ -154,6 +154,11 @@ int publication_withdraw(struct store *st, const struct user *u, int64_t id, con
 int publication_published(struct store *st, const struct publication *p,
 			  struct advisory_recipients *out, struct sk_error *err);
 
+/* Publication id if it is published and THE TLP policy lets it reach
+ * the public, else SK_ENOTFOUND. */
+int publication_get_public(struct store *st, int64_t id, struct publication *out,
+			   struct sk_error *err);
+
 /* Published publications THE TLP policy lets reach the public, newest
  * first, each to fn: for the public pages and the feed. */
 int publication_public_each(struct store *st, publication_fn fn, void *ctx,

@@ -347,6 +347,26 @@ int publication_list(struct store *st, const struct user *u, const char *status,
 	return w.failed != 0 ? w.failed : rc;
 }
 
+int publication_get_public(struct store *st, int64_t id, struct publication *out,
+			   struct sk_error *err)
+{
+	struct publication p;
+	int rc;
+
+	publication_init(&p);
+	if ((rc = load(st, id, &p, err)) == 0 &&
+	    (p.base.status != ADVISORY_PUBLISHED ||
+	     !tlp_policy(p.base.tlp, TLP_REL_PUBLIC).receive))
+		rc = sk_error_set(err, SK_ENOTFOUND, "no publication %lld", (long long)id);
+	if (rc == 0) {
+		publication_clear(out);
+		*out = p;
+		return 0;
+	}
+	publication_clear(&p);
+	return rc;
+}
+
 int publication_public_each(struct store *st, publication_fn fn, void *ctx,
 			    struct sk_error *err)
 {

@@ -13,12 +13,15 @@
 #include <sysexits.h>
 
 #include "access/access.h"
+#include "advisory/publication.h"
 #include "advisory/workflow.h"
 #include "cmd/common.h"
 #include "cmd/jobs.h"
 #include "cmd/lmtpd.h"
 #include "config_build.h"
 #include "http/api_advisories.h"
+#include "http/api_publications.h"
+#include "http/public_pages.h"
 #include "http/api_tickets.h"
 #include "http/api_keys.h"
 #include "http/api_metrics.h"
@@ -386,6 +389,7 @@ int main(int argc, char **argv)
 	struct mail_job mail_job = {NULL, 0};
 	struct mail_pgp_settings pgp_settings = {0};
 	struct advisory_settings advisory_settings;
+	struct publication_settings publication_settings;
 	char relay[SMTP_RELAY_MAX + 1];
 	sigset_t stop_set;
 	int64_t port_num;
@@ -456,6 +460,12 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	api_advisories_configure(&advisory_settings);
+	if (publication_settings_load(cfg, &publication_settings, &err) != 0) {
+		status = cmd_fail(PROG, &err);
+		goto out;
+	}
+	api_publications_configure(&publication_settings);
+	public_pages_configure(config_str(cfg, "http", "public_url", NULL));
 	log_init(PROG, (enum log_level)s.log_level, s.use_syslog);
 	log_set_format((enum log_format)s.log_format);
 	api_metrics_configure(s.metrics_token, s.metrics_loopback);

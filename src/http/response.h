@@ -16,6 +16,7 @@ struct store;
 #define HTTP_LOCATION_MAX 256
 #define HTTP_ALLOW_MAX	  64
 #define HTTP_COOKIE_MAX	  160
+#define HTTP_DISPOSITION_MAX 256
 
 /* Seconds a client should wait after a 503. */
 #define HTTP_RETRY_AFTER 5
@@ -47,6 +48,8 @@ struct http_response {
 	int retry_after;		  /* seconds for Retry-After, 0: none */
 	int challenge;			  /* send WWW-Authenticate: Bearer (401) */
 	char cookie[HTTP_COOKIE_MAX];	  /* "" or the Set-Cookie header */
+	char media_type[128];		  /* "" or the body's type, over content_type */
+	char disposition[HTTP_DISPOSITION_MAX]; /* "" or the Content-Disposition header */
 };
 
 void http_response_init(struct http_response *resp);
