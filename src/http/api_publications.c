@@ -204,7 +204,7 @@ static int api_publication_create(struct http_request *req, struct http_response
 	struct publication_file *files = NULL;
 	unsigned char **bytes = NULL;
 	size_t n = 0;
-	json_t *body = NULL;
+	json_t *body = NULL, *att = NULL;
 	int rc;
 
 	publication_init(&in);
@@ -212,11 +212,11 @@ static int api_publication_create(struct http_request *req, struct http_response
 	if ((rc = access_may_handle_advisories(req->user, err)) != 0 ||
 	    (rc = http_request_json(req, true, &body, err)) != 0)
 		goto out;
-	if (json_object_get(body, "attachments") != NULL) {
-		if ((rc = files_take(json_object_get(body, "attachments"), cfg(), &files, &bytes,
-				     &n, err)) != 0)
-			goto out;
+	/* the files borrow their names from att: it is kept until the end */
+	if ((att = json_incref(json_object_get(body, "attachments"))) != NULL) {
 		json_object_del(body, "attachments");
+		if ((rc = files_take(att, cfg(), &files, &bytes, &n, err)) != 0)
+			goto out;
 	}
 	if ((rc = publication_set_json(&in, body, err)) == 0 &&
 	    (rc = publication_new(req->st, req->user, cfg(), &in, files, n, &out, err)) == 0)
@@ -226,6 +226,7 @@ out:
 		free(bytes[i]);
 	free(bytes);
 	free(files);
+	json_decref(att);
 	json_decref(body);
 	publication_clear(&in);
 	publication_clear(&out);
