@@ -51,15 +51,23 @@ int publication_settings_load(const struct config *cfg, struct publication_setti
 					    "1 to %d letters, digits or -", ADVISORY_PREFIX_MAX);
 		memcpy(s.prefix, prefix, n + 1);
 	}
+	s.max_attachment = 10 * 1024 * 1024;
+	s.max_attachments = 10;
+	s.max_total = 50 * 1024 * 1024;
+	if (cfg == NULL) {
+		*out = s;
+		return 0;
+	}
 	if ((rc = config_int(cfg, "publications", "max_attachment", 1, 1024 * 1024 * 1024,
-			     10 * 1024 * 1024, &v, err)) != 0)
+			     (int64_t)s.max_attachment, &v, err)) != 0)
 		return rc;
 	s.max_attachment = (size_t)v;
-	if ((rc = config_int(cfg, "publications", "max_attachments", 0, 100, 10, &v, err)) != 0)
+	if ((rc = config_int(cfg, "publications", "max_attachments", 0, 100,
+			     (int64_t)s.max_attachments, &v, err)) != 0)
 		return rc;
 	s.max_attachments = (size_t)v;
 	if ((rc = config_int(cfg, "publications", "max_total", 1, 4LL * 1024 * 1024 * 1024,
-			     50 * 1024 * 1024, &v, err)) != 0)
+			     (int64_t)s.max_total, &v, err)) != 0)
 		return rc;
 	s.max_total = (size_t)v;
 	*out = s;
