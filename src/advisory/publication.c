@@ -23,9 +23,8 @@ const char *const publication_kind_names[] = {"threat-assessment", "resilience-m
  * JSON is left out of a publication's. */
 static const char *const shared[] = {"title", "summary", "tlp", "audience", NULL};
 static const char *const advisory_only[] = {
-    "description", "remediation", "products",	 "cves",     "cwes",   "references",
-    "cvss",	   "cvss_score",  "severity",	 "matrix",   "label",  "probability",
-    "damage",	   NULL};
+    "description", "remediation", "products", "cves",  "cwes",	      "references", "cvss",
+    "cvss_score",  "severity",	  "matrix",   "label", "probability", "damage",	    NULL};
 
 int publication_settings_load(const struct config *cfg, struct publication_settings *out,
 			      struct sk_error *err)
@@ -48,7 +47,8 @@ int publication_settings_load(const struct config *cfg, struct publication_setti
 		    strspn(prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 				   "0123456789-") != n)
 			return config_error(cfg, "publications", "prefix", err,
-					    "1 to %d letters, digits or -", ADVISORY_PREFIX_MAX);
+					    "1 to %d letters, digits or -",
+					    ADVISORY_PREFIX_MAX);
 		memcpy(s.prefix, prefix, n + 1);
 	}
 	s.max_attachment = 10 * 1024 * 1024;
@@ -93,10 +93,11 @@ static int kind_set(struct publication *p, const char *value, struct sk_error *e
 	int k = value != NULL ? str_index(publication_kind_names, value) : -1;
 
 	if (k < 0)
-		return sk_error_set(err, SK_EINVAL,
-				    "kind: '%.40s' is not threat-assessment, resilience-measure, "
-				    "guidance or best-practice",
-				    value != NULL ? value : "");
+		return sk_error_set(
+		    err, SK_EINVAL,
+		    "kind: '%.40s' is not threat-assessment, resilience-measure, "
+		    "guidance or best-practice",
+		    value != NULL ? value : "");
 	p->kind = (enum publication_kind)k;
 	return 0;
 }
@@ -126,9 +127,9 @@ int publication_set_json(struct publication *p, const json_t *doc, struct sk_err
 	json_object_foreach((json_t *)doc, k, v)
 	{
 		if (strcmp(k, "kind") == 0)
-			rc = json_is_string(v) ? kind_set(p, json_string_value(v), err)
-					       : sk_error_set(err, SK_EINVAL,
-							      "kind: must be a string");
+			rc = json_is_string(v)
+				 ? kind_set(p, json_string_value(v), err)
+				 : sk_error_set(err, SK_EINVAL, "kind: must be a string");
 		else if (strcmp(k, "body") == 0)
 			rc = json_is_string(v)
 				 ? body_set(p, json_string_value(v), json_string_length(v), err)
@@ -205,7 +206,8 @@ static bool media_type_ok(const char *s)
 	size_t a = strspn(s, tok);
 
 	return a > 0 && s[a] == '/' && strspn(s + a + 1, tok) > 0 &&
-	       s[a + 1 + strspn(s + a + 1, tok)] == '\0' && strlen(s) <= PUBLICATION_MEDIA_TYPE_MAX;
+	       s[a + 1 + strspn(s + a + 1, tok)] == '\0' &&
+	       strlen(s) <= PUBLICATION_MEDIA_TYPE_MAX;
 }
 
 int publication_file_check(const struct publication *p, const struct publication_settings *cfg,
@@ -220,8 +222,9 @@ int publication_file_check(const struct publication *p, const struct publication
 				    "with .)",
 				    f->name, PUBLICATION_NAME_MAX);
 	if (!media_type_ok(f->media_type))
-		return sk_error_set(err, SK_EINVAL, "attachments.%.60s: media type '%.60s' is not "
-						    "type/subtype",
+		return sk_error_set(err, SK_EINVAL,
+				    "attachments.%.60s: media type '%.60s' is not "
+				    "type/subtype",
 				    f->name, f->media_type);
 	if (f->size > cfg->max_attachment)
 		return sk_error_set(err, SK_ETOOBIG,
@@ -292,7 +295,8 @@ int publication_from_json(struct publication *p, const json_t *doc, struct sk_er
 		const char *name = json_string_value(json_object_get(v, "name"));
 		const char *type = json_string_value(json_object_get(v, "media_type"));
 
-		snprintf(p->att[i].name, sizeof(p->att[i].name), "%s", name != NULL ? name : "");
+		snprintf(p->att[i].name, sizeof(p->att[i].name), "%s",
+			 name != NULL ? name : "");
 		snprintf(p->att[i].media_type, sizeof(p->att[i].media_type), "%s",
 			 type != NULL ? type : "application/octet-stream");
 		p->att[i].size = (size_t)json_integer_value(json_object_get(v, "size"));

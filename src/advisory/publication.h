@@ -64,11 +64,11 @@ struct publication_file {
 };
 
 struct publication_settings {
-	char prefix[32];	   /* [publications] prefix, default "<advisory prefix>-PUB" */
-	bool review;		   /* [advisories] review */
-	size_t max_attachment;	   /* [publications] max_attachment, bytes, default 10 MiB */
-	size_t max_attachments;	   /* [publications] max_attachments, default 10 */
-	size_t max_total;	   /* [publications] max_total, bytes, default 50 MiB */
+	char prefix[32];	/* [publications] prefix, default "<advisory prefix>-PUB" */
+	bool review;		/* [advisories] review */
+	size_t max_attachment;	/* [publications] max_attachment, bytes, default 10 MiB */
+	size_t max_attachments; /* [publications] max_attachments, default 10 */
+	size_t max_total;	/* [publications] max_total, bytes, default 50 MiB */
 };
 
 /* Read [publications] (and [advisories] review) from cfg (may be NULL:
@@ -83,8 +83,7 @@ void publication_clear(struct publication *p);
 /* Set the fields doc names of those an author writes: kind, title,
  * summary, body, tlp, audience. Another name, a wrong type or a value
  * over its limit: SK_EINVAL or SK_ETOOBIG naming the field. */
-int publication_set_json(struct publication *p, const struct json_t *doc,
-			 struct sk_error *err);
+int publication_set_json(struct publication *p, const struct json_t *doc, struct sk_error *err);
 /* One field from text, as the CLI's options: kind, title, summary,
  * body, tlp. */
 int publication_set_field(struct publication *p, const char *field, const char *value,
@@ -110,9 +109,10 @@ int publication_from_json(struct publication *p, const struct json_t *doc,
 /* Draft a new publication as u from the fields of *in (borrowed) and
  * files (checked first: all are stored or none), numbered
  * "<prefix>-<year>-<NNNN>". The stored publication into *out. */
-int publication_new(struct store *st, const struct user *u, const struct publication_settings *cfg,
-		    const struct publication *in, const struct publication_file *files,
-		    size_t n_files, struct publication *out, struct sk_error *err);
+int publication_new(struct store *st, const struct user *u,
+		    const struct publication_settings *cfg, const struct publication *in,
+		    const struct publication_file *files, size_t n_files,
+		    struct publication *out, struct sk_error *err);
 /* Attach f to a draft. */
 int publication_attach(struct store *st, const struct user *u,
 		       const struct publication_settings *cfg, int64_t id,
@@ -134,7 +134,8 @@ int publication_attachment(struct store *st, const struct user *u, int64_t id, c
 
 /* Submit a draft for review; approve one in review (staff, not its
  * author); as advisories. */
-int publication_submit(struct store *st, const struct user *u, int64_t id, struct sk_error *err);
+int publication_submit(struct store *st, const struct user *u, int64_t id,
+		       struct sk_error *err);
 int publication_approve(struct store *st, const struct user *u, int64_t id,
 			struct sk_error *err);
 /* Publish (approved, or without review when it is not required):

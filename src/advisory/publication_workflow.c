@@ -105,9 +105,10 @@ static int visible(struct store *st, const struct user *u, const struct publicat
 				    (long long)p->base.id);
 	if ((rc = advisory_audience_resolve(st, &p->base, &r, err)) != 0)
 		return rc;
-	rc = advisory_recipients_find(&r, u->org_id) != NULL
-		 ? 0
-		 : sk_error_set(err, SK_ENOTFOUND, "no publication %lld", (long long)p->base.id);
+	rc =
+	    advisory_recipients_find(&r, u->org_id) != NULL
+		? 0
+		: sk_error_set(err, SK_ENOTFOUND, "no publication %lld", (long long)p->base.id);
 	advisory_recipients_free(&r);
 	return rc;
 }
@@ -146,9 +147,10 @@ static void copy_fields(struct publication *dst, const struct publication *in)
 	json_decref(doc);
 }
 
-int publication_new(struct store *st, const struct user *u, const struct publication_settings *cfg,
-		    const struct publication *in, const struct publication_file *files,
-		    size_t n_files, struct publication *out, struct sk_error *err)
+int publication_new(struct store *st, const struct user *u,
+		    const struct publication_settings *cfg, const struct publication *in,
+		    const struct publication_file *files, size_t n_files,
+		    struct publication *out, struct sk_error *err)
 {
 	struct store_publication r = {0};
 	struct publication p;
@@ -454,7 +456,8 @@ int publication_publish(struct store *st, const struct user *u,
 		goto done;
 	if (p.base.status != ADVISORY_DRAFT && p.base.status != ADVISORY_REVIEW)
 		rc = wrong_status(&p, "only a draft or one in review is published", err);
-	else if (cfg->review && (p.base.status != ADVISORY_REVIEW || p.base.reviewer[0] == '\0'))
+	else if (cfg->review &&
+		 (p.base.status != ADVISORY_REVIEW || p.base.reviewer[0] == '\0'))
 		rc = sk_error_set(err, SK_EPERM,
 				  "publication %s needs a review first ([advisories] review = "
 				  "yes): submit it and let another analyst approve it",

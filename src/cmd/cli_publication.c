@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sysexits.h>
 
-
 #include "advisory/publication.h"
 #include "cmd/cli.h"
 #include "lib/buf.h"
@@ -49,12 +48,19 @@ static int read_file(struct cli *c, const char *path, size_t limit, const char *
 /* The media type of a file name, by its extension. */
 static const char *media_type_of(const char *name)
 {
-	static const char *const map[][2] = {
-	    {".pdf", "application/pdf"}, {".md", "text/markdown"},	{".txt", "text/plain"},
-	    {".csv", "text/csv"},	 {".json", "application/json"}, {".xml", "application/xml"},
-	    {".zip", "application/zip"}, {".png", "image/png"},		{".jpg", "image/jpeg"},
-	    {".jpeg", "image/jpeg"},	 {".asc", "application/pgp-signature"},
-	    {".yar", "text/plain"},	 {".rules", "text/plain"}};
+	static const char *const map[][2] = {{".pdf", "application/pdf"},
+					     {".md", "text/markdown"},
+					     {".txt", "text/plain"},
+					     {".csv", "text/csv"},
+					     {".json", "application/json"},
+					     {".xml", "application/xml"},
+					     {".zip", "application/zip"},
+					     {".png", "image/png"},
+					     {".jpg", "image/jpeg"},
+					     {".jpeg", "image/jpeg"},
+					     {".asc", "application/pgp-signature"},
+					     {".yar", "text/plain"},
+					     {".rules", "text/plain"}};
 	const char *dot = strrchr(name, '.');
 
 	for (size_t i = 0; dot != NULL && i < sizeof(map) / sizeof(map[0]); i++)
@@ -79,15 +85,18 @@ static json_t *audience_json(struct cli *c, const char *text)
 		if (strcmp(item, "all") == 0)
 			json_object_set_new(au, "all", json_true());
 		else if (str_has_prefix(item, "class:"))
-			json_array_append_new(json_object_get(au, "classes"), json_string(item + 6));
+			json_array_append_new(json_object_get(au, "classes"),
+					      json_string(item + 6));
 		else if (str_has_prefix(item, "sector:"))
-			json_array_append_new(json_object_get(au, "sectors"), json_string(item + 7));
-		else if (str_has_prefix(item, "org:") && str_to_i64(item + 4, 1, INT64_MAX, &id) == 0)
+			json_array_append_new(json_object_get(au, "sectors"),
+					      json_string(item + 7));
+		else if (str_has_prefix(item, "org:") &&
+			 str_to_i64(item + 4, 1, INT64_MAX, &id) == 0)
 			json_array_append_new(json_object_get(au, "orgs"), json_integer(id));
 		else {
-			sk_error_set(&c->err, SK_EINVAL,
-				     "audience: '%.60s' is not all, class:C, sector:S or org:ID",
-				     item);
+			sk_error_set(
+			    &c->err, SK_EINVAL,
+			    "audience: '%.60s' is not all, class:C, sector:S or org:ID", item);
 			json_decref(au);
 			return NULL;
 		}
@@ -160,8 +169,8 @@ static int read_attachments(struct cli *c, const struct publication_settings *cf
 
 int cli_publication_new(struct cli *c, int argc, char **argv)
 {
-	struct cli_opt opts[] = {{"kind", true},   {"title", true},	  {"summary", true},
-				 {"tlp", true},	   {"body", true},	  {"audience", true},
+	struct cli_opt opts[] = {{"kind", true},	 {"title", true}, {"summary", true},
+				 {"tlp", true},		 {"body", true},  {"audience", true},
 				 {"attach", true, true}, {NULL}};
 	struct cli_opt *att = cli_opt_get(opts, "attach");
 	struct publication_settings cfg;
@@ -192,7 +201,8 @@ int cli_publication_new(struct cli *c, int argc, char **argv)
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		struct cli_opt *o = cli_opt_get(opts, fields[i]);
 
-		if (o->count > 0 && publication_set_field(&p, fields[i], o->arg, &c->err) != 0) {
+		if (o->count > 0 &&
+		    publication_set_field(&p, fields[i], o->arg, &c->err) != 0) {
 			rc = cli_fail(c);
 			goto out;
 		}
@@ -276,7 +286,8 @@ int cli_publication_attach(struct cli *c, int argc, char **argv)
 	else if (!c->json)
 		printf("attached %s to %s\n", f.name, pos[0]);
 	else
-		rc = cli_print_json(json_pack("{s:s,s:s}", "publication", pos[0], "name", f.name));
+		rc = cli_print_json(
+		    json_pack("{s:s,s:s}", "publication", pos[0], "name", f.name));
 out:
 	buf_free(&data);
 	cli_opts_free(opts);
@@ -320,9 +331,10 @@ static int list_row(const struct publication *p, void *ctx)
 	json_object_del(doc, "body");
 	json_array_append_new(l->arr, doc);
 	snprintf(rev, sizeof(rev), "%d", p->base.revision);
-	cli_table_add(l->t, (const char *const[]){p->base.number, publication_kind_names[p->kind],
-						  advisory_status_names[p->base.status], rev,
-						  tlp_word(p->base.tlp), p->base.title});
+	cli_table_add(l->t,
+		      (const char *const[]){p->base.number, publication_kind_names[p->kind],
+					    advisory_status_names[p->base.status], rev,
+					    tlp_word(p->base.tlp), p->base.title});
 	return 0;
 }
 

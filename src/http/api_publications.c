@@ -47,9 +47,9 @@ static const struct publication_settings *cfg(void)
 void api_publications_send_attachment(struct http_response *resp, const char *name,
 				      const char *media_type, struct buf *data)
 {
-	static const char *const rendered[] = {"text/html", "application/xhtml+xml",
-					       "image/svg+xml", "text/xml", "application/xml",
-					       NULL};
+	static const char *const rendered[] = {"text/html",	  "application/xhtml+xml",
+					       "image/svg+xml",	  "text/xml",
+					       "application/xml", NULL};
 	size_t len = data->len, used = 0;
 	char *text = buf_take(data);
 	int n;
@@ -72,14 +72,15 @@ void api_publications_send_attachment(struct http_response *resp, const char *na
 	for (const char *s = name; *s != '\0' && used + 4 < sizeof(resp->disposition); s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '.' || c == '_')
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_')
 			resp->disposition[used++] = (char)c;
 		else
 			used += (size_t)snprintf(resp->disposition + used,
 						 sizeof(resp->disposition) - used, "%%%02X", c);
 	}
-	resp->disposition[used < sizeof(resp->disposition) ? used : sizeof(resp->disposition) - 1] =
+	resp->disposition[used < sizeof(resp->disposition) ? used
+							   : sizeof(resp->disposition) - 1] =
 	    '\0';
 }
 
@@ -98,7 +99,8 @@ static int answer(struct http_request *req, struct http_response *resp, int stat
 	if ((rc = publication_get(req->st, req->user, id, &p, err)) == 0) {
 		http_response_json(resp, status, publication_to_json(&p));
 		if (status == 201)
-			http_response_location(resp, "/api/v1/publications/%lld", (long long)id);
+			http_response_location(resp, "/api/v1/publications/%lld",
+					       (long long)id);
 	}
 	publication_clear(&p);
 	return rc;
@@ -146,8 +148,8 @@ static int api_publication_list(struct http_request *req, struct http_response *
 /* The attachments of a body: [{"name", "media_type", "content" (base64)}]
  * into f (data in bytes[i]); n_out their number. */
 static int files_take(const json_t *list, const struct publication_settings *s,
-		      struct publication_file **f_out, unsigned char ***bytes_out, size_t *n_out,
-		      struct sk_error *err)
+		      struct publication_file **f_out, unsigned char ***bytes_out,
+		      size_t *n_out, struct sk_error *err)
 {
 	size_t n = json_array_size(list), i;
 	struct publication_file *f;
@@ -157,7 +159,8 @@ static int files_take(const json_t *list, const struct publication_settings *s,
 	if (!json_is_array(list))
 		return sk_error_set(err, SK_EINVAL, "attachments: must be a list");
 	if (n > s->max_attachments)
-		return sk_error_set(err, SK_ETOOBIG, "attachments: more than max_attachments (%zu)",
+		return sk_error_set(err, SK_ETOOBIG,
+				    "attachments: more than max_attachments (%zu)",
 				    s->max_attachments);
 	f = xcalloc(n + 1, sizeof(*f));
 	bytes = xcalloc(n + 1, sizeof(*bytes));
@@ -171,26 +174,27 @@ static int files_take(const json_t *list, const struct publication_settings *s,
 		const char *b64 = json_string_value(json_object_get(e, "content"));
 		size_t len = b64 != NULL ? strlen(b64) : 0, bin = 0;
 
-		if (name == NULL || b64 == NULL || json_object_size(e) != (type != NULL ? 3u : 2u))
+		if (name == NULL || b64 == NULL ||
+		    json_object_size(e) != (type != NULL ? 3u : 2u))
 			return sk_error_set(err, SK_EINVAL,
 					    "attachments[%zu]: give name, content (base64) and "
 					    "media_type only",
 					    i);
 		if (len / 4 * 3 > s->max_attachment + 3)
-			return sk_error_set(err, SK_ETOOBIG,
-					    "attachments.%.60s: more than max_attachment (%zu bytes)",
-					    name, s->max_attachment);
+			return sk_error_set(
+			    err, SK_ETOOBIG,
+			    "attachments.%.60s: more than max_attachment (%zu bytes)", name,
+			    s->max_attachment);
 		bytes[i] = xmalloc(len / 4 * 3 + 4);
 		if (sodium_base642bin(bytes[i], len / 4 * 3 + 4, b64, len, NULL, &bin, NULL,
 				      sodium_base64_VARIANT_ORIGINAL) != 0)
-			return sk_error_set(err, SK_EINVAL, "attachments.%.60s.content: not base64",
-					    name);
-		f[i] = (struct publication_file){.name = name,
-						 .media_type = type != NULL
-								   ? type
-								   : "application/octet-stream",
-						 .data = bytes[i],
-						 .size = bin};
+			return sk_error_set(err, SK_EINVAL,
+					    "attachments.%.60s.content: not base64", name);
+		f[i] = (struct publication_file){
+		    .name = name,
+		    .media_type = type != NULL ? type : "application/octet-stream",
+		    .data = bytes[i],
+		    .size = bin};
 	}
 	return 0;
 }
@@ -260,9 +264,9 @@ static int step(struct http_request *req, struct http_response *resp, enum step 
 	if (req->body_len > 0 && (rc = http_request_json(req, true, &body, err)) != 0)
 		return rc;
 	if (body != NULL && json_object_size(body) > (s == STEP_WITHDRAW ? 1u : 0u))
-		rc = sk_error_set(err, SK_EINVAL, s == STEP_WITHDRAW
-						      ? "the body takes reason only"
-						      : "the body must be empty");
+		rc = sk_error_set(err, SK_EINVAL,
+				  s == STEP_WITHDRAW ? "the body takes reason only"
+						     : "the body must be empty");
 	else if (s == STEP_SUBMIT)
 		rc = publication_submit(req->st, req->user, id, err);
 	else if (s == STEP_APPROVE)
@@ -271,7 +275,8 @@ static int step(struct http_request *req, struct http_response *resp, enum step 
 		rc = publication_publish(req->st, req->user, cfg(), id, &r, err);
 	else
 		rc = publication_withdraw(req->st, req->user, id,
-					  json_string_value(json_object_get(body, "reason")), err);
+					  json_string_value(json_object_get(body, "reason")),
+					  err);
 	if (rc == 0)
 		rc = answer(req, resp, 200, id, err);
 	if (rc == 0 && s == STEP_PUBLISH)

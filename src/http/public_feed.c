@@ -29,8 +29,8 @@ static int entry_url(struct buf *b, const char *number)
 	for (const char *s = number; rc == 0 && *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '.' || c == '_')
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_')
 			rc = buf_append_char(b, (char)c);
 		else
 			rc = buf_printf(b, "%%%02X", c);
@@ -46,14 +46,17 @@ static int entry(struct buf *b, const struct public_entry *e)
 	    (rc = buf_append_str(b, "</id>\n<title>")) == 0 &&
 	    (rc = public_escape(b, e->number)) == 0 && (rc = buf_append_str(b, ": ")) == 0 &&
 	    (rc = public_escape(b, e->title)) == 0)
-		rc = buf_printf(b, "</title>\n<updated>%s</updated>\n<published>%s</published>\n",
+		rc = buf_printf(b,
+				"</title>\n<updated>%s</updated>\n<published>%s</published>\n",
 				e->updated, e->published);
-	if (rc == 0 && (rc = buf_append_str(b, "<link rel=\"alternate\" type=\"text/html\" "
-					       "href=\"")) == 0 &&
+	if (rc == 0 &&
+	    (rc = buf_append_str(b, "<link rel=\"alternate\" type=\"text/html\" "
+				    "href=\"")) == 0 &&
 	    (rc = entry_url(b, e->number)) == 0)
 		rc = buf_append_str(b, "\"/>\n<category term=\"");
 	if (rc == 0 && (rc = public_escape(b, e->label)) == 0 &&
-	    (rc = buf_append_str(b, "\" label=\"")) == 0 && (rc = public_escape(b, e->label)) == 0)
+	    (rc = buf_append_str(b, "\" label=\"")) == 0 &&
+	    (rc = public_escape(b, e->label)) == 0)
 		rc = buf_append_str(b, "\"/>\n");
 	if (rc == 0 && e->summary[0] != '\0' &&
 	    (rc = buf_append_str(b, "<summary type=\"text\">")) == 0 &&
@@ -64,8 +67,7 @@ static int entry(struct buf *b, const struct public_entry *e)
 	return rc;
 }
 
-int public_feed_atom(struct http_request *req, struct http_response *resp,
-		     struct sk_error *err)
+int public_feed_atom(struct http_request *req, struct http_response *resp, struct sk_error *err)
 {
 	struct public_entries e = {0};
 	const char *updated = "1970-01-01T00:00:00Z";
@@ -80,8 +82,9 @@ int public_feed_atom(struct http_request *req, struct http_response *resp,
 		if (strcmp(e.v[i].updated, updated) > 0)
 			updated = e.v[i].updated;
 	buf_init(&b, FEED_MAX);
-	rc = buf_append_str(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-				"<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n<id>");
+	rc = buf_append_str(
+	    &b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		"<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n<id>");
 	if (rc == 0 && (rc = public_escape(&b, base)) == 0)
 		rc = buf_printf(&b,
 				"/advisories</id>\n<title>Advisories and publications</title>\n"

@@ -151,13 +151,14 @@ static int head(struct buf *b, const char *title)
 	if (rc == 0)
 		rc = public_escape(b, title);
 	if (rc == 0)
-		rc = buf_append_str(b, "</title>\n<link rel=\"stylesheet\" href=\"/css/public.css\">\n"
-				       "<link rel=\"alternate\" type=\"application/atom+xml\" "
-				       "title=\"Advisories and publications\" "
-				       "href=\"/advisories.atom\">\n</head>\n<body>\n<header><a "
-				       "href=\"/advisories\">Advisories and publications</a> "
-				       "<a href=\"/advisories.atom\">Atom feed</a></header>\n"
-				       "<main>\n");
+		rc = buf_append_str(
+		    b, "</title>\n<link rel=\"stylesheet\" href=\"/css/public.css\">\n"
+		       "<link rel=\"alternate\" type=\"application/atom+xml\" "
+		       "title=\"Advisories and publications\" "
+		       "href=\"/advisories.atom\">\n</head>\n<body>\n<header><a "
+		       "href=\"/advisories\">Advisories and publications</a> "
+		       "<a href=\"/advisories.atom\">Atom feed</a></header>\n"
+		       "<main>\n");
 	return rc;
 }
 
@@ -185,7 +186,8 @@ static int pair(struct buf *b, const char *term, const char *text)
 
 	if (text == NULL || text[0] == '\0')
 		return 0;
-	if ((rc = buf_printf(b, "<dt>%s</dt><dd>", term)) == 0 && (rc = public_escape(b, text)) == 0)
+	if ((rc = buf_printf(b, "<dt>%s</dt><dd>", term)) == 0 &&
+	    (rc = public_escape(b, text)) == 0)
 		rc = buf_append_str(b, "</dd>\n");
 	return rc;
 }
@@ -211,8 +213,8 @@ static int url_segment(struct buf *b, const char *s)
 	for (; *s != '\0' && rc == 0; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '.' || c == '_' || c == '~')
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~')
 			rc = buf_append_char(b, (char)c);
 		else
 			rc = buf_printf(b, "%%%02X", c);
@@ -272,8 +274,10 @@ static int page_list(struct http_request *req, struct http_response *resp, struc
 
 		rc = buf_append_str(&b, "<li><a href=\"/advisories/");
 		if (rc == 0 && (rc = url_segment(&b, x->number)) == 0 &&
-		    (rc = buf_append_str(&b, "\">")) == 0 && (rc = public_escape(&b, x->number)) == 0 &&
-		    (rc = buf_append_str(&b, ": ")) == 0 && (rc = public_escape(&b, x->title)) == 0)
+		    (rc = buf_append_str(&b, "\">")) == 0 &&
+		    (rc = public_escape(&b, x->number)) == 0 &&
+		    (rc = buf_append_str(&b, ": ")) == 0 &&
+		    (rc = public_escape(&b, x->title)) == 0)
 			rc = buf_printf(&b, "</a> <span class=\"label %s\">", x->label);
 		if (rc == 0 && (rc = public_escape(&b, x->label)) == 0)
 			rc = buf_printf(&b, "</span> <time>%.10s</time>", x->published);
@@ -288,11 +292,13 @@ static int page_list(struct http_request *req, struct http_response *resp, struc
 	if (rc == 0 && (page > 1 || first + PAGE_SIZE < e.n)) {
 		rc = buf_append_str(&b, "<nav>");
 		if (rc == 0 && page > 1)
-			rc = buf_printf(&b, "<a rel=\"prev\" href=\"/advisories?page=%lld\">Newer</a> ",
-					(long long)page - 1);
+			rc = buf_printf(
+			    &b, "<a rel=\"prev\" href=\"/advisories?page=%lld\">Newer</a> ",
+			    (long long)page - 1);
 		if (rc == 0 && first + PAGE_SIZE < e.n)
-			rc = buf_printf(&b, "<a rel=\"next\" href=\"/advisories?page=%lld\">Older</a>",
-					(long long)page + 1);
+			rc = buf_printf(
+			    &b, "<a rel=\"next\" href=\"/advisories?page=%lld\">Older</a>",
+			    (long long)page + 1);
 		if (rc == 0)
 			rc = buf_append_str(&b, "</nav>\n");
 	}
@@ -378,7 +384,8 @@ static int history_tail(struct buf *b, const struct advisory *a)
 	int rc = 0;
 
 	if (a->n_revisions > 0) {
-		rc = buf_append_str(b, "<section>\n<h2>Revisions</h2>\n<ol class=\"revisions\">\n");
+		rc = buf_append_str(
+		    b, "<section>\n<h2>Revisions</h2>\n<ol class=\"revisions\">\n");
 		for (size_t i = 0; rc == 0 && i < a->n_revisions; i++) {
 			rc = buf_printf(b, "<li><time>%s</time> ", a->revisions[i].date);
 			if (rc == 0 && (rc = public_escape(b, a->revisions[i].summary)) == 0)
@@ -512,10 +519,11 @@ static int page_attachment(struct http_request *req, struct http_response *resp,
 	buf_init(&data, SIZE_MAX / 2);
 	rc = publication_by_number(req->st, http_request_param(req, "number"), &p, err);
 	if (rc == 0)
-		rc = store_publication_attachment(req->st, p.base.id, http_request_param(req, "name"),
-						  &data, type, err);
+		rc = store_publication_attachment(
+		    req->st, p.base.id, http_request_param(req, "name"), &data, type, err);
 	if (rc == 0)
-		api_publications_send_attachment(resp, http_request_param(req, "name"), type, &data);
+		api_publications_send_attachment(resp, http_request_param(req, "name"), type,
+						 &data);
 	publication_clear(&p);
 	buf_free(&data);
 	return rc == SK_ENOTFOUND ? not_found(resp) : rc;

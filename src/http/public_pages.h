@@ -25,9 +25,9 @@ struct public_entry {
 	bool publication;
 	int64_t id;
 	char number[48];
-	char *title, *summary;		/* owned */
+	char *title, *summary;		 /* owned */
 	char published[21], updated[21]; /* updated: the last revision */
-	const char *label;		/* "Urgent", "Normal" or the publication's kind */
+	const char *label;		 /* "Urgent", "Normal" or the publication's kind */
 };
 
 struct public_entries {

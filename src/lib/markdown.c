@@ -25,11 +25,21 @@ int markdown_escape(struct buf *out, const char *s, size_t len)
 		const char *rep = NULL;
 
 		switch (c) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&#39;";
+			break;
 		default:
 			if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
 				rep = "";
@@ -117,8 +127,8 @@ static int wrap(struct buf *out, const char *tag, const char *s, size_t from, si
 
 /* A link "[text](url)" at s[i]: *used is how many bytes it took, 0 if
  * none is there. */
-static int link(struct buf *out, const char *s, size_t i, size_t end, int depth,
-		unsigned *miss, size_t *used)
+static int link(struct buf *out, const char *s, size_t i, size_t end, int depth, unsigned *miss,
+		size_t *used)
 {
 	size_t close = find(s, i + 1, end, "]", 1), paren, stop;
 	int rc;
@@ -160,8 +170,9 @@ static int delimited(struct buf *out, const char *s, size_t i, size_t end, int d
 		const char *tag;
 		unsigned bit;
 	} kinds[] = {
-	    {"``", "code", MISS_TICK2}, {"`", "code", MISS_TICK},   {"**", "strong", MISS_STAR2},
-	    {"__", "strong", MISS_UNDER2}, {"*", "em", MISS_STAR}, {"_", "em", MISS_UNDER},
+	    {"``", "code", MISS_TICK2},	  {"`", "code", MISS_TICK},
+	    {"**", "strong", MISS_STAR2}, {"__", "strong", MISS_UNDER2},
+	    {"*", "em", MISS_STAR},	  {"_", "em", MISS_UNDER},
 	};
 
 	*used = 0;
@@ -170,7 +181,8 @@ static int delimited(struct buf *out, const char *s, size_t i, size_t end, int d
 
 		if (i + dl > end || memcmp(s + i, kinds[k].d, dl) != 0)
 			continue;
-		if ((*miss & kinds[k].bit) || (s[i] == '_' && i > 0 && is_word((unsigned char)s[i - 1])))
+		if ((*miss & kinds[k].bit) ||
+		    (s[i] == '_' && i > 0 && is_word((unsigned char)s[i - 1])))
 			return 0;
 		close = find(s, i + dl, end, kinds[k].d, dl);
 		if (close == end) {
@@ -290,7 +302,8 @@ static enum block item(struct line l, size_t *text)
 
 	if (i > 3 || i >= l.n)
 		return B_NONE;
-	if ((l.s[i] == '-' || l.s[i] == '*' || l.s[i] == '+') && i + 1 < l.n && l.s[i + 1] == ' ') {
+	if ((l.s[i] == '-' || l.s[i] == '*' || l.s[i] == '+') && i + 1 < l.n &&
+	    l.s[i + 1] == ' ') {
 		*text = i + 2;
 		return B_UL;
 	}

@@ -137,7 +137,8 @@ int store_publication_get(struct store *st, int64_t id, struct buf *doc_out,
 	rc = buf_append_str(doc_out, col(s, 0));
 	db_reset(s);
 	if (rc != 0)
-		return sk_error_set(err, rc, "publication %lld is too big to read", (long long)id);
+		return sk_error_set(err, rc, "publication %lld is too big to read",
+				    (long long)id);
 	return 0;
 }
 
@@ -192,10 +193,11 @@ int store_publication_attach(struct store *st, int64_t publication_id, const cha
 	if ((rc = store_begin(st, err)) != 0)
 		return rc;
 	store_time_now(now);
-	rc = store_prep(st,
-			"INSERT INTO publication_attachments (publication_id, name, media_type, "
-			"size, data, created) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-			&s, err);
+	rc =
+	    store_prep(st,
+		       "INSERT INTO publication_attachments (publication_id, name, media_type, "
+		       "size, data, created) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+		       &s, err);
 	if (rc == 0) {
 		db_bind_int(s, 1, publication_id);
 		db_bind_text(s, 2, name);

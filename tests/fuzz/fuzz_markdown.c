@@ -12,8 +12,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const tags[] = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
-				   "em", "strong", "code", "pre", "a", NULL};
+static const char *const tags[] = {"p",	 "h2", "h3",	 "h4",	 "h5",	"h6", "ul", "ol",
+				   "li", "em", "strong", "code", "pre", "a",  NULL};
 
 static size_t tag_index(const char *name, size_t n)
 {

@@ -64,8 +64,9 @@ static void test_blocks(void **state)
 {
 	(void)state;
 	expect("# Title\n\nOne\ntwo.\n", "<h2>Title</h2>\n<p>One\ntwo.</p>\n");
-	expect("- a\n- b\n\n1. x\n2. y\n", "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<ol>\n<li>x</li>\n"
-					 "<li>y</li>\n</ol>\n");
+	expect("- a\n- b\n\n1. x\n2. y\n",
+	       "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<ol>\n<li>x</li>\n"
+	       "<li>y</li>\n</ol>\n");
 	expect("```\n<b>x</b>\n```\n", "<pre><code>&lt;b&gt;x&lt;/b&gt;\n</code></pre>\n");
 	expect("    code *x*\n", "<pre><code>code *x*\n</code></pre>\n");
 	expect("###### six", "<h6>six</h6>\n");
@@ -79,11 +80,13 @@ static void test_inline(void **state)
 	expect("file_name_here", "<p>file_name_here</p>\n");
 	expect("\\*not\\*", "<p>*not*</p>\n");
 	expect("a * b", "<p>a * b</p>\n");
-	expect("[site](https://example.org/?a=1&b=2)",
-	       "<p><a href=\"https://example.org/?a=1&amp;b=2\" rel=\"nofollow noopener\">site</a>"
-	       "</p>\n");
-	expect("[mail](mailto:cert@example.org)",
-	       "<p><a href=\"mailto:cert@example.org\" rel=\"nofollow noopener\">mail</a></p>\n");
+	expect(
+	    "[site](https://example.org/?a=1&b=2)",
+	    "<p><a href=\"https://example.org/?a=1&amp;b=2\" rel=\"nofollow noopener\">site</a>"
+	    "</p>\n");
+	expect(
+	    "[mail](mailto:cert@example.org)",
+	    "<p><a href=\"mailto:cert@example.org\" rel=\"nofollow noopener\">mail</a></p>\n");
 }
 
 static void test_unsafe(void **state)
@@ -93,19 +96,30 @@ static void test_unsafe(void **state)
 	expect("[x](javascript:alert(1))", "<p>x)</p>\n");
 	expect("[x](JavaScript:alert)", "<p>x</p>\n");
 	expect("[x](data:text/html,hi)", "<p>x</p>\n");
-	expect("[a\"b](https://e.org/\"onclick=)",
-	       "<p><a href=\"https://e.org/&quot;onclick=\" rel=\"nofollow noopener\">a&quot;b</a>"
-	       "</p>\n");
+	expect(
+	    "[a\"b](https://e.org/\"onclick=)",
+	    "<p><a href=\"https://e.org/&quot;onclick=\" rel=\"nofollow noopener\">a&quot;b</a>"
+	    "</p>\n");
 	expect("[[x](https://a.org)](https://b.org)",
-	       "<p><a href=\"https://a.org\" rel=\"nofollow noopener\">[x</a>](https://b.org)</p>\n");
+	       "<p><a href=\"https://a.org\" rel=\"nofollow "
+	       "noopener\">[x</a>](https://b.org)</p>\n");
 }
 
 static void test_well_formed(void **state)
 {
 	static const char *const inputs[] = {
-	    "**a *b** c*", "*a **b* c**", "__a_ b__", "[*a](https://x.org) b*", "`*a` b*",
-	    "***x***", "- *a\n- b*", "# *x\ny*", "[a](https://x)**[b](http://y)**",
-	    "**********", "_a _b _c d_ e_ f_", "[[[[[]]]]](http://x)",
+	    "**a *b** c*",
+	    "*a **b* c**",
+	    "__a_ b__",
+	    "[*a](https://x.org) b*",
+	    "`*a` b*",
+	    "***x***",
+	    "- *a\n- b*",
+	    "# *x\ny*",
+	    "[a](https://x)**[b](http://y)**",
+	    "**********",
+	    "_a _b _c d_ e_ f_",
+	    "[[[[[]]]]](http://x)",
 	};
 
 	(void)state;
@@ -130,8 +144,8 @@ static void test_cap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_blocks),	  cmocka_unit_test(test_inline),
-	    cmocka_unit_test(test_unsafe),	  cmocka_unit_test(test_well_formed),
+	    cmocka_unit_test(test_blocks), cmocka_unit_test(test_inline),
+	    cmocka_unit_test(test_unsafe), cmocka_unit_test(test_well_formed),
 	    cmocka_unit_test(test_cap),
 	};
 
