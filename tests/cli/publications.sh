@@ -262,6 +262,18 @@ if [ "$RC" -eq 0 ]; then ok "feedparser reads the feed (bozo 0) with the right e
 	not_ok "feedparser reads the feed (bozo 0) with the right entries" "$OUT $ERR"; fi
 expect_no_match "Banking guidance|Draft only" "$BODY" "the feed leaves out TLP:GREEN and drafts"
 
+# 20 a page, newest first: 20 more push the first one to page 2.
+for i in $(seq 20); do
+	publish_api "{\"kind\": \"guidance\", \"title\": \"Note $i\", \"summary\": \"s\", \"body\": \"x\",
+		\"tlp\": \"TLP:CLEAR\", \"audience\": {\"all\": true}}"
+done
+page /advisories
+expect_match 'rel="next" href="/advisories\?page=2"' "$BODY" "the list has a next page"
+expect_no_match "NCSC-PUB-$YEAR-0001" "$BODY" "... and the oldest is not on the first"
+page "/advisories?page=2"
+expect_match "NCSC-PUB-$YEAR-0001" "$BODY" "page 2 shows the oldest"
+expect_match 'rel="prev"' "$BODY" "... with a link back"
+
 expect_rc 0 "withdrawn" AS ann publication withdraw "$CLEAR" --reason "superseded"
 page "/advisories/$CLEAR"
 status 404 "a withdrawn publication leaves the public pages"
