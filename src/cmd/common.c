@@ -20,6 +20,7 @@ static const char *const known_settings[] = {
     "http.threads",
     "http.max_body",
     "http.max_events_body",
+    "http.public_url",
     "http.request_timeout",
     "http.connections_per_client",
     "http.signin_concurrency",
@@ -84,6 +85,10 @@ static const char *const known_settings[] = {
     "csaf.publisher_name",
     "csaf.publisher_namespace",
     "csaf.base_url",
+    "publications.prefix",
+    "publications.max_attachment",
+    "publications.max_attachments",
+    "publications.max_total",
     NULL,
 };
 

@@ -13,6 +13,7 @@
 #include <sysexits.h>
 
 #include "access/access.h"
+#include "advisory/publication.h"
 #include "advisory/workflow.h"
 #include "cmd/common.h"
 #include "cmd/jobs.h"
@@ -21,6 +22,8 @@
 #include "http/api_advisories.h"
 #include "http/api_events.h"
 #include "http/api_csaf.h"
+#include "http/api_publications.h"
+#include "http/public_pages.h"
 #include "http/api_tickets.h"
 #include "http/api_keys.h"
 #include "http/api_metrics.h"
@@ -388,6 +391,7 @@ int main(int argc, char **argv)
 	struct mail_job mail_jobs[MAIL_SENDERS_MAX] = {{NULL, 0}};
 	struct mail_pgp_settings pgp_settings = {0};
 	struct advisory_settings advisory_settings;
+	struct publication_settings publication_settings;
 	char relay[SMTP_RELAY_MAX + 1];
 	sigset_t stop_set;
 	int64_t port_num;
@@ -466,6 +470,12 @@ int main(int argc, char **argv)
 		status = cmd_fail(PROG, &err);
 		goto out;
 	}
+	if (publication_settings_load(cfg, &publication_settings, &err) != 0) {
+		status = cmd_fail(PROG, &err);
+		goto out;
+	}
+	api_publications_configure(&publication_settings);
+	public_pages_configure(config_str(cfg, "http", "public_url", NULL));
 	log_init(PROG, (enum log_level)s.log_level, s.use_syslog);
 	log_set_format((enum log_format)s.log_format);
 	api_metrics_configure(s.metrics_token, s.metrics_loopback);

@@ -847,4 +847,56 @@ int store_asset_each(struct store *st, int64_t org_id, store_asset_fn fn, void *
 int store_asset_by_product(struct store *st, const char *product, store_asset_fn fn, void *ctx,
 			   struct sk_error *err);
 
+/* ---- publications (store_publication.c) ----
+ * A publication is stored as its whole JSON document
+ * (advisory/publication.h) with the columns listings need; the bytes of
+ * its attachments are rows of their own. Every change writes an audit
+ * row. */
+
+/* A publication row. Strings borrowed (from a walk: until the callback
+ * returns). */
+struct store_publication {
+	int64_t id;
+	const char *number; /* "CERT-PUB-2026-0001", unique */
+	const char *kind;   /* threat-assessment, resilience-measure, ... */
+	const char *status; /* draft, review, published, withdrawn */
+	const char *title;
+	const char *tlp; /* "TLP:CLEAR" */
+	int revision;
+	const char *author;
+	const char *published; /* "" or NULL: not yet */
+	const char *doc;       /* the whole publication as JSON */
+	char created[21], updated[21];
+};
+
+/* As store_advisory_last_number(), over publication numbers. */
+int store_publication_last_number(struct store *st, const char *prefix, int64_t *seq_out,
+				  struct sk_error *err);
+/* Add p (its id, created and updated are set) with an audit row
+ * ("publication.new"). A number in use is SK_EEXIST. */
+int store_publication_add(struct store *st, struct store_publication *p, struct sk_error *err);
+/* Write every column of p back by its id, with an audit row of action
+ * and summary. SK_ENOTFOUND for an unknown id. */
+int store_publication_update(struct store *st, struct store_publication *p, const char *action,
+			     const char *summary, struct sk_error *err);
+/* Publication id's JSON document appended to doc_out. */
+int store_publication_get(struct store *st, int64_t id, struct buf *doc_out,
+			  struct sk_error *err);
+typedef int (*store_publication_fn)(const struct store_publication *p, void *ctx);
+/* Publications newest first, of status (NULL: all); fn returning
+ * non-zero stops the walk with that value. */
+int store_publication_each(struct store *st, const char *status, store_publication_fn fn,
+			   void *ctx, struct sk_error *err);
+
+/* Keep attachment name (media_type, size bytes of data, borrowed) of
+ * publication_id. A name in use is SK_EEXIST. */
+int store_publication_attach(struct store *st, int64_t publication_id, const char *name,
+			     const char *media_type, const void *data, size_t size,
+			     struct sk_error *err);
+/* The bytes of attachment name of publication_id appended to data_out,
+ * its media type into media_type. SK_ENOTFOUND when there is none. */
+int store_publication_attachment(struct store *st, int64_t publication_id, const char *name,
+				 struct buf *data_out, char media_type[128],
+				 struct sk_error *err);
+
 #endif

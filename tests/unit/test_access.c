@@ -207,6 +207,31 @@ static const struct expect expects[] = {
      {404, 404, 404, 404, 404, 401}},
     {"GET", "/.well-known/csaf/{tlp}/{year}/{file}", "/.well-known/csaf/amber/2026/a.json",
      NULL, {404, 404, 404, 404, 404, 401}},
+    /* Publications: as advisories. */
+    {"GET", "/api/v1/publications", "/api/v1/publications", NULL,
+     {200, 200, 200, 200, 200, 401}},
+    {"POST", "/api/v1/publications", "/api/v1/publications",
+     "{\"kind\":\"guidance\",\"title\":\"Access check\",\"body\":\"x\"}",
+     {201, 201, 403, 403, 403, 401}},
+    {"GET", "/api/v1/publications/{id}", "/api/v1/publications/999999", NULL,
+     {404, 404, 404, 404, 404, 401}},
+    {"POST", "/api/v1/publications/{id}/submit", "/api/v1/publications/999999/submit", NULL,
+     {404, 404, 403, 403, 403, 401}},
+    {"POST", "/api/v1/publications/{id}/approve", "/api/v1/publications/999999/approve", NULL,
+     {404, 404, 403, 403, 403, 401}},
+    {"POST", "/api/v1/publications/{id}/publish", "/api/v1/publications/999999/publish", NULL,
+     {404, 404, 403, 403, 403, 401}},
+    {"POST", "/api/v1/publications/{id}/withdraw", "/api/v1/publications/999999/withdraw",
+     "{\"reason\":\"access check\"}", {404, 404, 403, 403, 403, 401}},
+    {"GET", "/api/v1/publications/{id}/attachments/{name}",
+     "/api/v1/publications/999999/attachments/a.txt", NULL, {404, 404, 404, 404, 404, 401}},
+    /* The public pages: anyone, signed in or not. */
+    {"GET", "/advisories", "/advisories", NULL, {200, 200, 200, 200, 200, 200}},
+    {"GET", "/advisories.atom", "/advisories.atom", NULL, {200, 200, 200, 200, 200, 200}},
+    {"GET", "/advisories/{number}", "/advisories/CERT-2026-9999", NULL,
+     {404, 404, 404, 404, 404, 404}},
+    {"GET", "/advisories/{number}/attachments/{name}",
+     "/advisories/CERT-PUB-2026-9999/attachments/a.txt", NULL, {404, 404, 404, 404, 404, 404}},
 };
 /* clang-format on */
 #define NEXPECTS (sizeof(expects) / sizeof(expects[0]))
