@@ -18,7 +18,10 @@
 #include "cmd/jobs.h"
 #include "cmd/lmtpd.h"
 #include "config_build.h"
+#include "advisory/delivery.h"
+#include "advisory/alert.h"
 #include "http/api_advisories.h"
+#include "http/api_alerts.h"
 #include "http/api_tickets.h"
 #include "http/api_keys.h"
 #include "http/api_metrics.h"
@@ -386,6 +389,7 @@ int main(int argc, char **argv)
 	struct mail_job mail_job = {NULL, 0};
 	struct mail_pgp_settings pgp_settings = {0};
 	struct advisory_settings advisory_settings;
+	struct delivery_settings delivery_settings;
 	char relay[SMTP_RELAY_MAX + 1];
 	sigset_t stop_set;
 	int64_t port_num;
@@ -456,6 +460,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	api_advisories_configure(&advisory_settings);
+	if (delivery_settings_load(cfg, &delivery_settings, &err) != 0) {
+		status = cmd_fail(PROG, &err);
+		goto out;
+	}
+	api_alerts_configure(&delivery_settings);
 	log_init(PROG, (enum log_level)s.log_level, s.use_syslog);
 	log_set_format((enum log_format)s.log_format);
 	api_metrics_configure(s.metrics_token, s.metrics_loopback);
@@ -497,6 +506,7 @@ int main(int argc, char **argv)
 		const struct job job_table[] = {
 		    {"mail", MAIL_INTERVAL_MS, mail_job_run, &mail_job},
 		    {"purge", PURGE_INTERVAL_MS, purge_job_run, &s},
+		    {"alerts", ALERT_JOB_INTERVAL_MS, alert_job_run, &delivery_settings},
 		    {"notify", NOTIFY_INTERVAL_MS, notify_job_run, &s},
 		};
 		size_t n_jobs = sizeof(job_table) / sizeof(job_table[0]) - !s.notify_on;

@@ -4,6 +4,7 @@
 
 #include "access/access.h"
 #include "http/api_advisories.h"
+#include "http/api_alerts.h"
 #include "http/api_events.h"
 #include "http/api_keys.h"
 #include "http/api_mail.h"
@@ -26,6 +27,7 @@ const struct router_route *const http_routes[] = {api_registry_routes,
 						  api_portal_routes,
 						  api_metrics_routes,
 						  api_advisories_routes,
+						  api_alerts_routes,
 						  NULL};
 
 /* route, u and resp are borrowed. */
