@@ -155,7 +155,7 @@ int alert_raise(struct store *st, const struct delivery_settings *ds,
 			seen = r->v[j].org_id == r->v[i].org_id;
 		if (seen || !r->v[i].may.receive)
 			continue;
-		org_init(&org);
+		memset(&org, 0, sizeof(org));
 		if ((rc = store_org_get(st, al.org_id, &org, err)) == 0)
 			rc = contacts_24x7(st, al.org_id, &cl, err);
 		token_new(token, hash, expires);
@@ -203,7 +203,7 @@ static int escalate_one(struct store *st, const struct delivery_settings *ds,
 	int rc;
 
 	advisory_init(&a);
-	org_init(&org);
+	memset(&org, 0, sizeof(org));
 	if ((rc = store_begin(st, err)) != 0)
 		goto out;
 	if ((rc = contacts_24x7(st, al->org_id, &cl, err)) != 0)
@@ -302,7 +302,7 @@ int alert_ack_mail(struct store *st, int64_t id, const char *from, struct sk_err
 	struct contact c;
 	int rc;
 
-	contact_init(&c);
+	memset(&c, 0, sizeof(c));
 	if ((rc = store_alert_get(st, id, &al, err)) == 0 &&
 	    (rc = store_contact_find_email(st, from, &c, err)) == 0) {
 		if (c.org_id != al.org_id)
@@ -382,7 +382,7 @@ static int callee_push(const struct store_alert *a, void *ctx)
 	c = &l->v[l->n];
 	memset(c, 0, sizeof(*c));
 	c->alert = *a;
-	org_init(&org);
+	memset(&org, 0, sizeof(org));
 	if ((rc = store_org_get(l->st, a->org_id, &org, l->err)) == 0 &&
 	    (rc = contacts_24x7(l->st, a->org_id, &cl, l->err)) == 0) {
 		size_t used = 0;

@@ -228,7 +228,7 @@ static struct org_rows *group(struct store *st, const struct advisory_recipients
 		{
 			struct org m;
 
-			org_init(&m);
+			memset(&m, 0, sizeof(m));
 			if (store_org_get(st, x->member_id, &m, err) == 0)
 				buf_printf(&o->members, "%s%s", o->members.len ? ", " : "",
 					   m.name);
@@ -264,7 +264,7 @@ int advisory_deliver(struct store *st, const struct delivery_settings *ds,
 		struct contact_list cl = {0};
 		struct org org;
 
-		org_init(&org);
+		memset(&org, 0, sizeof(org));
 		if ((rc = store_org_get(st, v[i].org_id, &org, err)) == 0 &&
 		    (rc = store_contact_each(st, v[i].org_id, contact_list_push, &cl, err)) == 0)
 			rc = mail_org(st, ds, &ts, a, &org, &v[i], &cl, &stats->mails, err);

@@ -30,6 +30,7 @@ static const char *const known_settings[] = {
     "http.tls_cert",
     "http.tls_key",
     "http.trusted_proxies",
+    "http.public_url",
     "session.idle_timeout",
     "session.lifetime",
     "session.cookie_secure",
@@ -76,6 +77,7 @@ static const char *const known_settings[] = {
     "lmtp.timeout",
     "advisories.prefix",
     "advisories.review",
+    "alerts.escalate_after",
     NULL,
 };
 
