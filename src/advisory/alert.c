@@ -347,12 +347,29 @@ int alert_call(struct store *st, const struct user *u, int64_t id, bool reached,
 	return store_alert_call_add(st, &c, err);
 }
 
+/* SK_ENOTFOUND unless advisory id (0: none asked for) exists. */
+static int advisory_known(struct store *st, const struct user *u, int64_t id,
+			  struct sk_error *err)
+{
+	struct advisory a;
+	int rc;
+
+	if (id == 0)
+		return 0;
+	advisory_init(&a);
+	rc = advisory_get(st, u, id, &a, err);
+	advisory_clear(&a);
+	return rc;
+}
+
 int alert_list(struct store *st, const struct user *u, int64_t advisory_id, store_alert_fn fn,
 	       void *ctx, struct sk_error *err)
 {
 	struct store_alert_filter f = {.advisory_id = advisory_id};
 	int rc = access_may_handle_advisories(u, err);
 
+	if (rc == 0)
+		rc = advisory_known(st, u, advisory_id, err);
 	return rc != 0 ? rc : store_alert_each(st, &f, fn, ctx, err);
 }
 
@@ -412,7 +429,8 @@ int alert_calllist(struct store *st, const struct user *u, int64_t advisory_id,
 	struct callee_list l = {.st = st, .err = err};
 	int rc;
 
-	if ((rc = access_may_handle_advisories(u, err)) != 0)
+	if ((rc = access_may_handle_advisories(u, err)) != 0 ||
+	    (rc = advisory_known(st, u, advisory_id, err)) != 0)
 		return rc;
 	rc = store_alert_each(st, &f, callee_push, &l, err);
 	/* Insertion sort by class priority, the calling list first, then name. */
