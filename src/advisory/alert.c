@@ -84,7 +84,8 @@ static int alert_mail(struct store *st, const struct delivery_settings *ds,
 		      const struct advisory *a, const struct org *org, const struct contact *c,
 		      int64_t id, int step, const char *token, struct sk_error *err)
 {
-	struct template_set ts = {.dir = ds->templates, .prefix = "alert", .allowed = alert_vars};
+	struct template_set ts = {
+	    .dir = ds->templates, .prefix = "alert", .allowed = alert_vars};
 	char tag[64], link[DELIVERY_URL_MAX + SECRET_TOKEN_LEN + 8], ref[48], stp[16];
 	const char *lang = "en", *subject, *body;
 	const struct template *t;
@@ -104,10 +105,14 @@ static int alert_mail(struct store *st, const struct delivery_settings *ds,
 	buf_init(&text, BODY_MAX);
 	{
 		const struct template_var vars[] = {
-		    {"org", org->name},	   {"number", a->number},
-		    {"title", a->title},	   {"tlp", tlp_name(a->tlp)},
-		    {"summary", a->summary},   {"link", ds->public_url[0] ? link : NULL},
-		    {"tag", tag},		   {"step", step > 0 ? stp : NULL},
+		    {"org", org->name},
+		    {"number", a->number},
+		    {"title", a->title},
+		    {"tlp", tlp_name(a->tlp)},
+		    {"summary", a->summary},
+		    {"link", ds->public_url[0] ? link : NULL},
+		    {"tag", tag},
+		    {"step", step > 0 ? stp : NULL},
 		    {"sender", ds->sender},
 		};
 		rc = template_render(t, vars, sizeof(vars) / sizeof(vars[0]), &text);
@@ -138,9 +143,8 @@ static int alert_mail(struct store *st, const struct delivery_settings *ds,
 	return rc;
 }
 
-int alert_raise(struct store *st, const struct delivery_settings *ds,
-		const struct advisory *a, const struct advisory_recipients *r, size_t *n_out,
-		struct sk_error *err)
+int alert_raise(struct store *st, const struct delivery_settings *ds, const struct advisory *a,
+		const struct advisory_recipients *r, size_t *n_out, struct sk_error *err)
 {
 	int rc = 0;
 
@@ -264,8 +268,8 @@ int alert_job_run(struct store *st, void *arg)
 	if (alert_escalate(st, arg, &e, &c, &err) != 0)
 		log_warn("alerts: %s", err.msg);
 	else if (e + c > 0)
-		log_info("alerts: %zu escalated to the next contact, %zu to the calling list", e,
-			 c);
+		log_info("alerts: %zu escalated to the next contact, %zu to the calling list",
+			 e, c);
 	return 0;
 }
 
@@ -404,7 +408,8 @@ static int callee_push(const struct store_alert *a, void *ctx)
 	    (rc = contacts_24x7(l->st, a->org_id, &cl, l->err)) == 0) {
 		size_t used = 0;
 
-		snprintf(c->class_name, sizeof(c->class_name), "%s", org_class_names[org.class]);
+		snprintf(c->class_name, sizeof(c->class_name), "%s",
+			 org_class_names[org.class]);
 		l->prio[l->n] = (int)org.class;
 		for (size_t i = 0; i < cl.n; i++) {
 			int w = snprintf(c->phones + used, sizeof(c->phones) - used, "%s%s: %s",
@@ -462,15 +467,15 @@ json_t *alert_json(const struct store_alert *a)
 {
 	int64_t secs = alert_ack_seconds(a);
 
-	return json_pack("{s:I,s:I,s:s,s:I,s:s,s:s,s:i,s:s,s:s,s:o,s:o,s:o,s:o}", "id",
-			 (json_int_t)a->id, "advisory_id", (json_int_t)a->advisory_id, "advisory",
-			 a->number, "org_id", (json_int_t)a->org_id, "org", a->org_name, "state",
-			 a->state, "step", a->step + 1, "sent_at", a->sent_at, "notified_at",
-			 a->notified_at, "acknowledged_at",
-			 a->ack_at[0] ? json_string(a->ack_at) : json_null(), "acknowledged_by",
-			 a->ack_by[0] ? json_string(a->ack_by) : json_null(), "how",
-			 a->ack_how[0] ? json_string(a->ack_how) : json_null(),
-			 "seconds_to_acknowledge", secs >= 0 ? json_integer(secs) : json_null());
+	return json_pack(
+	    "{s:I,s:I,s:s,s:I,s:s,s:s,s:i,s:s,s:s,s:o,s:o,s:o,s:o}", "id", (json_int_t)a->id,
+	    "advisory_id", (json_int_t)a->advisory_id, "advisory", a->number, "org_id",
+	    (json_int_t)a->org_id, "org", a->org_name, "state", a->state, "step", a->step + 1,
+	    "sent_at", a->sent_at, "notified_at", a->notified_at, "acknowledged_at",
+	    a->ack_at[0] ? json_string(a->ack_at) : json_null(), "acknowledged_by",
+	    a->ack_by[0] ? json_string(a->ack_by) : json_null(), "how",
+	    a->ack_how[0] ? json_string(a->ack_how) : json_null(), "seconds_to_acknowledge",
+	    secs >= 0 ? json_integer(secs) : json_null());
 }
 
 static int call_push(const struct store_alert_call *k, void *ctx)

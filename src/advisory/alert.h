@@ -22,13 +22,12 @@
 struct sk_error;
 
 #define ALERT_TOKEN_DAYS 7
-#define ALERT_TAG "ALERT"
+#define ALERT_TAG	 "ALERT"
 
 /* Raise the alerts of urgent advisory a for recipients r, in the
  * caller's transaction; their number added to *n_out. */
-int alert_raise(struct store *st, const struct delivery_settings *ds,
-		const struct advisory *a, const struct advisory_recipients *r, size_t *n_out,
-		struct sk_error *err);
+int alert_raise(struct store *st, const struct delivery_settings *ds, const struct advisory *a,
+		const struct advisory_recipients *r, size_t *n_out, struct sk_error *err);
 
 /* One escalation run: every alert unacknowledged escalate_after after
  * its last mail goes to the organization's next contact, or to the

@@ -25,9 +25,9 @@
 #define ESCALATE_MAX   (7 * 86400)
 
 static const char *const advisory_vars[] = {
-    "org",     "number",  "title",   "tlp",	 "label",      "matrix",       "revision",
-    "summary", "description", "remediation", "cves", "liaison", "members", "pass_on",
-    "need_to_know", "sender", NULL};
+    "org",	"number",  "title",	   "tlp",	  "label", "matrix",
+    "revision", "summary", "description",  "remediation", "cves",  "liaison",
+    "members",	"pass_on", "need_to_know", "sender",	  NULL};
 
 int delivery_settings_load(const struct config *cfg, struct delivery_settings *out,
 			   struct sk_error *err)
@@ -73,8 +73,8 @@ struct template *delivery_template(struct template_set *ts, const char *langs,
 /* What one organization receives: its rows in the recipients. */
 struct org_rows {
 	int64_t org_id;
-	bool direct;	     /* named or concerned */
-	struct buf members;  /* liaison: the members' names */
+	bool direct;	    /* named or concerned */
+	struct buf members; /* liaison: the members' names */
 	bool pass_on, need_to_know;
 };
 
@@ -158,7 +158,8 @@ static int mail_org(struct store *st, const struct delivery_settings *ds,
 			};
 			if ((rc = template_render(t, vars, sizeof(vars) / sizeof(vars[0]),
 						  &text)) != 0) {
-				sk_error_set(err, rc, "advisory %s: the mail is larger than %d bytes",
+				sk_error_set(err, rc,
+					     "advisory %s: the mail is larger than %d bytes",
 					     a->number, BODY_MAX);
 				break;
 			}
@@ -171,7 +172,8 @@ static int mail_org(struct store *st, const struct delivery_settings *ds,
 			break;
 		}
 		{
-			const struct mail_header auto_gen = {"Auto-Submitted", "auto-generated"};
+			const struct mail_header auto_gen = {"Auto-Submitted",
+							     "auto-generated"};
 			const struct mail_message m = {.from = {ds->sender, ds->from},
 						       .to = to,
 						       .n_to = n_to,
@@ -259,6 +261,9 @@ int advisory_deliver(struct store *st, const struct delivery_settings *ds,
 	memset(stats, 0, sizeof(*stats));
 	if ((rc = store_begin(st, err)) != 0)
 		return rc;
+	/* The alerts first, so that the dispatcher sends them first. */
+	if (a->revision == 1 && advisory_urgent(a))
+		rc = alert_raise(st, ds, a, r, &stats->alerts, err);
 	v = group(st, r, &n, err);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct contact_list cl = {0};
@@ -266,13 +271,12 @@ int advisory_deliver(struct store *st, const struct delivery_settings *ds,
 
 		memset(&org, 0, sizeof(org));
 		if ((rc = store_org_get(st, v[i].org_id, &org, err)) == 0 &&
-		    (rc = store_contact_each(st, v[i].org_id, contact_list_push, &cl, err)) == 0)
+		    (rc = store_contact_each(st, v[i].org_id, contact_list_push, &cl, err)) ==
+			0)
 			rc = mail_org(st, ds, &ts, a, &org, &v[i], &cl, &stats->mails, err);
 		contact_list_free(&cl);
 		org_clear(&org);
 	}
-	if (rc == 0 && a->revision == 1 && advisory_urgent(a))
-		rc = alert_raise(st, ds, a, r, &stats->alerts, err);
 	for (size_t i = 0; i < n; i++)
 		buf_free(&v[i].members);
 	free(v);
@@ -301,8 +305,8 @@ int advisory_publish_deliver(struct store *st, const struct user *u,
 
 int advisory_update_deliver(struct store *st, const struct user *u,
 			    const struct delivery_settings *ds, int64_t id, const char *summary,
-			    advisory_apply_fn apply, void *ctx, struct advisory_recipients *rcpt_out,
-			    struct sk_error *err)
+			    advisory_apply_fn apply, void *ctx,
+			    struct advisory_recipients *rcpt_out, struct sk_error *err)
 {
 	struct advisory a;
 	int rc;

@@ -20,7 +20,7 @@ struct config;
 struct sk_error;
 
 #define DELIVERY_ESCALATE_DEFAULT 1800 /* [alerts] escalate_after, seconds */
-#define DELIVERY_URL_MAX 200
+#define DELIVERY_URL_MAX	  200
 
 /* [mail] from, [notify] sender and templates, [http] public_url and
  * [alerts] escalate_after; strings borrowed from the configuration. */
@@ -58,8 +58,8 @@ int advisory_publish_deliver(struct store *st, const struct user *u,
 /* advisory_update() and advisory_deliver() in one transaction. */
 int advisory_update_deliver(struct store *st, const struct user *u,
 			    const struct delivery_settings *ds, int64_t id, const char *summary,
-			    advisory_apply_fn apply, void *ctx, struct advisory_recipients *rcpt_out,
-			    struct sk_error *err);
+			    advisory_apply_fn apply, void *ctx,
+			    struct advisory_recipients *rcpt_out, struct sk_error *err);
 
 /* The language of contact c's template in ts (see template_set_pick),
  * with the template; SK_ECONFIG when none exists. */

@@ -95,8 +95,8 @@ int cli_alert_ack(struct cli *c, int argc, char **argv)
 	    (notes != NULL && alert_call(c->st, &u, id, true, "", notes, &c->err) != 0))
 		rc = cli_fail(c);
 	else if (c->json)
-		rc = cli_print_json(json_pack("{s:I,s:s}", "alert", (json_int_t)id, "state",
-					      "acknowledged"));
+		rc = cli_print_json(
+		    json_pack("{s:I,s:s}", "alert", (json_int_t)id, "state", "acknowledged"));
 	else
 		printf("acknowledged: alert %lld\n", (long long)id);
 out:
@@ -154,18 +154,18 @@ static int callee_row(const struct alert_callee *e, void *ctx)
 	last = json_array_get(calls, json_array_size(calls) - 1);
 	snprintf(id, sizeof(id), "%lld", (long long)e->alert.id);
 	cli_table_add(
-	    x->t,
-	    (const char *const[]){
-		id, e->alert.org_name, e->class_name, e->alert.state, e->phones,
-		last ? (json_is_true(json_object_get(last, "reached")) ? "reached" : "not reached")
-		     : "",
-		last ? json_string_value(json_object_get(last, "who")) : "",
-		last ? json_string_value(json_object_get(last, "at")) : "",
-		last ? json_string_value(json_object_get(last, "by")) : "",
-		last ? json_string_value(json_object_get(last, "notes")) : ""});
-	json_array_append_new(x->arr,
-			      json_pack("{s:o,s:s,s:s,s:o}", "alert", alert_json(&e->alert),
-					"class", e->class_name, "phones", e->phones, "calls", calls));
+	    x->t, (const char *const[]){
+		      id, e->alert.org_name, e->class_name, e->alert.state, e->phones,
+		      last ? (json_is_true(json_object_get(last, "reached")) ? "reached"
+									     : "not reached")
+			   : "",
+		      last ? json_string_value(json_object_get(last, "who")) : "",
+		      last ? json_string_value(json_object_get(last, "at")) : "",
+		      last ? json_string_value(json_object_get(last, "by")) : "",
+		      last ? json_string_value(json_object_get(last, "notes")) : ""});
+	json_array_append_new(x->arr, json_pack("{s:o,s:s,s:s,s:o}", "alert",
+						alert_json(&e->alert), "class", e->class_name,
+						"phones", e->phones, "calls", calls));
 	return 0;
 }
 

@@ -481,8 +481,8 @@ static const struct cli_command commands[] = {
     {"alert", "list", cli_alert_list, "list the alerts of urgent advisories",
      "usage: schakel alert list [--advisory ADVISORY] [--json]\n"
      "The alerts, one per recipient organization of an urgent advisory: state (sent,\n"
-     "acknowledged, calllist), the contact step, how and how fast it was acknowledged.\n"
-     JSON_HELP},
+     "acknowledged, calllist), the contact step, how and how fast it was "
+     "acknowledged.\n" JSON_HELP},
     {"alert", "ack", cli_alert_ack, "acknowledge an alert for its organization",
      "usage: schakel alert ack ID [--how phone|portal] [--notes TEXT] [--json]\n"
      "Record that the organization of alert ID acknowledged it (by phone unless\n"

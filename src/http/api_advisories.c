@@ -232,8 +232,8 @@ static int step(struct http_request *req, struct http_response *resp, enum step 
 		break;
 	case STEP_PUBLISH:
 		rc = api_alerts_delivery() != NULL
-			 ? advisory_publish_deliver(req->st, req->user, cfg(), api_alerts_delivery(),
-						    id, &r, NULL, err)
+			 ? advisory_publish_deliver(req->st, req->user, cfg(),
+						    api_alerts_delivery(), id, &r, NULL, err)
 			 : advisory_publish(req->st, req->user, cfg(), id, &r, err);
 		break;
 	case STEP_UPDATE:
@@ -244,7 +244,8 @@ static int step(struct http_request *req, struct http_response *resp, enum step 
 			       changes != NULL ? apply_body : NULL, changes, &r, err)
 			 : advisory_update(req->st, req->user, id,
 					   json_string_value(json_object_get(body, "summary")),
-					   changes != NULL ? apply_body : NULL, changes, &r, err);
+					   changes != NULL ? apply_body : NULL, changes, &r,
+					   err);
 		break;
 	case STEP_WITHDRAW:
 		rc = advisory_withdraw(req->st, req->user, id,

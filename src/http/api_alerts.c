@@ -108,8 +108,9 @@ static int ack_show(struct http_request *req, struct http_response *resp, bool p
 	int rc;
 
 	advisory_init(&a);
-	if (token == NULL || strspn(token, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					   "0123456789-_") != strlen(token)) {
+	if (token == NULL ||
+	    strspn(token, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			  "0123456789-_") != strlen(token)) {
 		rc = sk_error_set(err, SK_ENOTFOUND, "no such acknowledgement link");
 		goto out;
 	}
@@ -207,9 +208,9 @@ static int callee_push(const struct alert_callee *e, void *ctx)
 
 	if (rc == 0)
 		json_array_append_new(c->items,
-				      json_pack("{s:o,s:s,s:s,s:o}", "alert", alert_json(&e->alert),
-						"class", e->class_name, "phones", e->phones,
-						"calls", calls));
+				      json_pack("{s:o,s:s,s:s,s:o}", "alert",
+						alert_json(&e->alert), "class", e->class_name,
+						"phones", e->phones, "calls", calls));
 	return rc;
 }
 
@@ -251,8 +252,9 @@ static int api_alert_call(struct http_request *req, struct http_response *resp,
 	if (rc == 0)
 		rc = alert_calls_json(req->st, id, &reached, err);
 	if (rc == 0)
-		http_response_json(resp, 201, json_pack("{s:I,s:o}", "alert", (json_int_t)id,
-							"calls", reached));
+		http_response_json(
+		    resp, 201,
+		    json_pack("{s:I,s:o}", "alert", (json_int_t)id, "calls", reached));
 	json_decref(body);
 	return rc;
 }

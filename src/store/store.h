@@ -821,11 +821,11 @@ struct store_alert {
 	int step;	/* index of the contact alerted last */
 	int64_t contact_id;
 	char sent_at[21], notified_at[21];
-	char ack_at[21];      /* "" unless acknowledged */
-	char ack_by[129];     /* who acknowledged; "" unless acknowledged */
-	char ack_how[8];      /* link, mail, portal, phone; "" unless acknowledged */
-	char org_name[201];   /* for listings */
-	char number[41];      /* the advisory's number */
+	char ack_at[21];    /* "" unless acknowledged */
+	char ack_by[129];   /* who acknowledged; "" unless acknowledged */
+	char ack_how[8];    /* link, mail, portal, phone; "" unless acknowledged */
+	char org_name[201]; /* for listings */
+	char number[41];    /* the advisory's number */
 };
 
 /* Add the alert a (state sent; its id set) with the token hash that
@@ -842,8 +842,8 @@ int store_alert_by_token(struct store *st, const char *hash, const char *now,
 			 struct store_alert *out, struct sk_error *err);
 
 struct store_alert_filter {
-	int64_t advisory_id;	 /* 0: all */
-	const char *state;	 /* NULL: all */
+	int64_t advisory_id;	     /* 0: all */
+	const char *state;	     /* NULL: all */
 	const char *notified_before; /* NULL, or only those mailed last before it */
 };
 typedef int (*store_alert_fn)(const struct store_alert *a, void *ctx);
@@ -865,7 +865,7 @@ int store_alert_ack(struct store *st, int64_t id, const char *by, const char *ho
 struct store_alert_call {
 	int64_t id, alert_id;
 	char at[21];
-	const char *by;	   /* the user who called */
+	const char *by; /* the user who called */
 	bool reached;
 	const char *who;   /* who was reached, or "" */
 	const char *notes; /* or "" */
@@ -874,7 +874,7 @@ struct store_alert_call {
 int store_alert_call_add(struct store *st, struct store_alert_call *c, struct sk_error *err);
 typedef int (*store_alert_call_fn)(const struct store_alert_call *c, void *ctx);
 /* The calls about alert_id, oldest first. */
-int store_alert_call_each(struct store *st, int64_t alert_id, store_alert_call_fn fn,
-			  void *ctx, struct sk_error *err);
+int store_alert_call_each(struct store *st, int64_t alert_id, store_alert_call_fn fn, void *ctx,
+			  struct sk_error *err);
 
 #endif

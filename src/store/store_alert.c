@@ -89,8 +89,7 @@ int store_alert_add(struct store *st, struct store_alert *a, const char *hash,
 	return store_finish(st, rc, err);
 }
 
-int store_alert_get(struct store *st, int64_t id, struct store_alert *out,
-		    struct sk_error *err)
+int store_alert_get(struct store *st, int64_t id, struct store_alert *out, struct sk_error *err)
 {
 	struct db_stmt *s;
 	int rc = store_row_by_id(st, ALERT_SELECT "WHERE a.id = $1", id, "alert", &s, err);
@@ -240,8 +239,8 @@ int store_alert_ack(struct store *st, int64_t id, const char *by, const char *ho
 		if ((rc = db_step(s, err)) == 1) {
 			db_reset(s);
 			rc = store_audit(st, "alert.ack", "alert", id, err,
-					 "alert %lld acknowledged by %.128s (%s)", (long long)id,
-					 by, how);
+					 "alert %lld acknowledged by %.128s (%s)",
+					 (long long)id, by, how);
 		} else if (rc == 0) {
 			struct store_alert a;
 
@@ -283,14 +282,15 @@ int store_alert_call_add(struct store *st, struct store_alert_call *c, struct sk
 	return store_finish(st, rc, err);
 }
 
-int store_alert_call_each(struct store *st, int64_t alert_id, store_alert_call_fn fn,
-			  void *ctx, struct sk_error *err)
+int store_alert_call_each(struct store *st, int64_t alert_id, store_alert_call_fn fn, void *ctx,
+			  struct sk_error *err)
 {
 	struct db_stmt *s;
-	int rc = store_prep(st,
-			    "SELECT id, alert_id, at, by_user, reached, who, notes FROM alert_calls "
-			    "WHERE alert_id = $1 ORDER BY id",
-			    &s, err);
+	int rc =
+	    store_prep(st,
+		       "SELECT id, alert_id, at, by_user, reached, who, notes FROM alert_calls "
+		       "WHERE alert_id = $1 ORDER BY id",
+		       &s, err);
 
 	if (rc != 0)
 		return rc;

@@ -28,9 +28,14 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct sk_error err = {0};
-	struct store_advisory a = {.number = "CERT-2026-0001", .status = "published",
-				   .title = "T", .tlp = "TLP:AMBER", .urgent = 1, .revision = 1,
-				   .author = "ann", .doc = "{}"};
+	struct store_advisory a = {.number = "CERT-2026-0001",
+				   .status = "published",
+				   .title = "T",
+				   .tlp = "TLP:AMBER",
+				   .urgent = 1,
+				   .revision = 1,
+				   .author = "ann",
+				   .doc = "{}"};
 
 	if (f == NULL || testdb_open(&f->db, "alert") != 0)
 		return -1;
@@ -74,8 +79,8 @@ static void test_escalate_then_calllist(void **state)
 	setenv("SCHAKEL_NOW", "1796437800", 1); /* 2026-12-05T02:30:00Z */
 	id = add(f, f->org, "h1");
 	setenv("SCHAKEL_NOW", "1796439601", 1);
-	assert_int_equal(store_alert_escalate(f->st, id, 1, 8, "h2", "2026-12-12T03:00:01Z", &err),
-			 0);
+	assert_int_equal(
+	    store_alert_escalate(f->st, id, 1, 8, "h2", "2026-12-12T03:00:01Z", &err), 0);
 	assert_int_equal(store_alert_get(f->st, id, &a, &err), 0);
 	assert_string_equal(a.state, "sent");
 	assert_int_equal(a.step, 1);
@@ -108,8 +113,8 @@ static void test_ack_once(void **state)
 	assert_string_equal(a.ack_how, "mail");
 	assert_string_equal(a.ack_by, "soc@power.test");
 	/* An acknowledged alert is not escalated. */
-	assert_int_equal(store_alert_escalate(f->st, id, 1, 9, "h4", "2026-12-12T00:00:00Z", &err),
-			 0);
+	assert_int_equal(
+	    store_alert_escalate(f->st, id, 1, 9, "h4", "2026-12-12T00:00:00Z", &err), 0);
 	assert_int_equal(store_alert_get(f->st, id, &a, &err), 0);
 	assert_int_equal(a.step, 0);
 	assert_int_equal(store_alert_ack(f->st, 999999, "x", "phone", &err), SK_ENOTFOUND);
