@@ -215,6 +215,9 @@ AID=$(j .id)
 ANO=$(j .number)
 send POST "/api/v1/advisories/$AID/submit" "$ANN" ''
 send POST "/api/v1/advisories/$AID/approve" "$BEN" ''
+# Published times are whole seconds: a second apart from the publication
+# before it, the advisory is the feed's newest entry.
+sleep 1
 send POST "/api/v1/advisories/$AID/publish" "$ANN" ''
 page "/advisories/$ANO"
 status 200 "a TLP:CLEAR advisory has its page"
