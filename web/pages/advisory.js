@@ -136,7 +136,7 @@ export default {
       if (!ctx.current()) return;
       append(clear(body),
         h('h1', null, a.title),
-        section(t('advisory.about'), matrix(a), about(a, t)),
+        section(t('advisory.about'), h('div', { class: 'about-matrix' }, matrix(a), about(a, t))),
         al ? section(t('alerts.title'), alerts(a, al, names, t)) : null,
         section(t('advisory.products'), table([
           { label: t('advisory.vendor'), value: (p) => p.vendor || '' },
