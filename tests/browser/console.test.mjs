@@ -577,6 +577,27 @@ try {
     await go(page, `#/publications/${pubs[0].id}`, 'main pre.text');
     assert((await page.locator('main pre.text').textContent()).includes('#'), 'the Markdown body is not shown');
   });
+  await check('a new publication with an attachment: the file goes up as base64 and comes back as a download', async () => {
+    await go(page, '#/publications', 'main details summary');
+    await page.locator('main details summary').click();
+    const form = page.locator('#form-publication-new');
+    await form.locator('select[name=kind]').selectOption('threat-assessment');
+    await form.locator('input[name=title]').fill(`Threats to remote access ${tag}`);
+    await form.locator('select[name=tlp]').selectOption('TLP:GREEN');
+    await form.locator('input[name=audience]').fill('class:oes');
+    await form.locator('textarea[name=body]').fill('# Threats\n\nGateways are scanned daily.');
+    const bytes = Buffer.from(`indicator,kind\n198.51.100.23,scanner ${tag}\n`);
+    await form.locator('input[type=file]').setInputFiles({ name: 'indicators.csv', mimeType: 'text/csv', buffer: bytes });
+    await form.locator('button[type=submit]').click();
+    await page.waitForURL(/#\/publications\/\d+$/);
+    const id = page.url().split('/').pop();
+    const p = await apiGet(page, `/publications/${id}`);
+    sameList([p.title, p.kind, p.tlp, p.status], [`Threats to remote access ${tag}`, 'threat-assessment', 'TLP:GREEN', 'draft'], 'the publication');
+    sameList((p.attachments || []).map((f) => [f.name, f.size]), [['indicators.csv', bytes.length]], 'its attachments');
+    const link = page.locator('main a[download="indicators.csv"]');
+    const res = await page.request.get(new URL(await link.getAttribute('href'), BASE).href);
+    sameList((await res.body()).toString(), bytes.toString(), 'the download');
+  });
   await signOut(page);
 
   await check('the partner sees the advisories addressed to its organization', async () => {
