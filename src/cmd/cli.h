@@ -152,6 +152,9 @@ int cli_purge(struct cli *c, int argc, char **argv);
 int cli_optout_add(struct cli *c, int argc, char **argv);
 int cli_optout_rm(struct cli *c, int argc, char **argv);
 int cli_optout_list(struct cli *c, int argc, char **argv);
+/* The CSAF provider tree (cli_csaf.c). */
+int cli_csaf_export(struct cli *c, int argc, char **argv);
+
 /* schakel's OpenPGP keyring (cli_key.c). */
 int cli_key_generate(struct cli *c, int argc, char **argv);
 int cli_key_import(struct cli *c, int argc, char **argv);
@@ -215,6 +218,16 @@ int cli_advisory_update(struct cli *c, int argc, char **argv);
 int cli_advisory_withdraw(struct cli *c, int argc, char **argv);
 int cli_advisory_audience(struct cli *c, int argc, char **argv);
 int cli_advisory_revisions(struct cli *c, int argc, char **argv);
+/* Publications (cli_publication.c). */
+int cli_publication_new(struct cli *c, int argc, char **argv);
+int cli_publication_attach(struct cli *c, int argc, char **argv);
+int cli_publication_show(struct cli *c, int argc, char **argv);
+int cli_publication_list(struct cli *c, int argc, char **argv);
+int cli_publication_submit(struct cli *c, int argc, char **argv);
+int cli_publication_approve(struct cli *c, int argc, char **argv);
+int cli_publication_publish(struct cli *c, int argc, char **argv);
+int cli_publication_withdraw(struct cli *c, int argc, char **argv);
+int cli_publication_attachment(struct cli *c, int argc, char **argv);
 int cli_asset_add(struct cli *c, int argc, char **argv);
 int cli_asset_list(struct cli *c, int argc, char **argv);
 int cli_asset_rm(struct cli *c, int argc, char **argv);

@@ -1,6 +1,7 @@
 /* cmd/jobs.c: periodic jobs, one thread each, woken early only to stop.
  * Pauses are measured on the monotonic clock, so that a change of the
- * wall clock neither stalls nor hurries them. */
+ * wall clock neither stalls nor hurries them; the leases of once-a-period
+ * jobs are in the store, on the nodes' wall clocks. */
 #include "cmd/jobs.h"
 
 #include <errno.h>
@@ -53,13 +54,32 @@ static bool pause_ms(struct jobs *j, long ms)
 	return stop;
 }
 
+/* True if this node does the job's run now: it is not a once-a-period
+ * job, or this node took the lease for this period. */
+static bool job_ours(struct job_thread *t)
+{
+	struct sk_error err = {0};
+	bool won = false;
+
+	if (!t->job.once)
+		return true;
+	if (store_lease_take(t->st, t->job.name, (t->job.interval_ms + 999) / 1000, &won,
+			     &err) != 0) {
+		log_warn("%s: %s", t->job.name, err.msg);
+		return false;
+	}
+	if (!won)
+		log_debug("%s: another node has this period's run", t->job.name);
+	return won;
+}
+
 static void *job_main(void *arg)
 {
 	struct job_thread *t = arg;
 	int next;
 
 	do {
-		next = t->job.run(t->st, t->job.arg);
+		next = job_ours(t) ? t->job.run(t->st, t->job.arg) : 0;
 	} while (!pause_ms(t->owner, next > 0 ? next : t->job.interval_ms));
 	return NULL;
 }

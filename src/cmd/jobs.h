@@ -1,10 +1,12 @@
-/* cmd/jobs.h: schakeld's periodic jobs (the mail dispatcher, and more to
- * come): each runs in a thread of its own with a store connection of its
- * own, again and again with a pause between runs, until the daemon
- * stops. A new job is one entry in schakeld's table. */
+/* cmd/jobs.h: schakeld's periodic jobs (mail senders, digests, purge):
+ * each runs in a thread of its own with a store connection of its own,
+ * again and again with a pause between runs, until the daemon stops;
+ * a job that must run once whichever nodes are up takes a lease first.
+ * A new job is one entry in schakeld's table. */
 #ifndef SK_CMD_JOBS_H
 #define SK_CMD_JOBS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct sk_error;
@@ -17,6 +19,10 @@ struct job {
 	 * own (1: go on at once). Logs its own errors. */
 	int (*run)(struct store *st, void *arg);
 	void *arg; /* borrowed; must outlive the jobs */
+	/* One node a run: of the nodes sharing the store, only the one
+	 * that takes the job's lease (store_lease_take, for interval_ms)
+	 * runs it; the others wait for the next period. */
+	bool once;
 };
 
 struct jobs;

@@ -422,6 +422,13 @@ static const struct cli_command commands[] = {
      "usage: schakel ticket party NUMBER [--org ORG] [--address ADDRESS]\n"
      "Add an organization (mailed at ADDRESS, else at its first contact) or an\n"
      "address as a party of incident NUMBER; replies to it are kept apart.\n" ORG_HELP},
+    {"csaf", "export", cli_csaf_export, "write the CSAF 2.0 provider tree",
+     "usage: schakel csaf export DIR\n"
+     "Write the CSAF 2.0 trusted provider tree of the published advisories below\n"
+     "DIR/.well-known/csaf/ (provider-metadata.json, a directory per TLP with the\n"
+     "documents, index.txt, changes.csv and a ROLIE feed, hashes and signatures by\n"
+     "schakel's key), built in DIR.tmp and renamed over DIR. Needs [csaf]\n"
+     "publisher_name and publisher_namespace. See docs/csaf.md.\n"},
     {"advisory", "new", cli_advisory_new, "draft an advisory",
      "usage: schakel advisory new (--from FILE.json | --title T) [FIELD OPTIONS] [--json]\n"
      "Draft an advisory numbered PREFIX-YEAR-NNNN ([advisories] prefix). --from reads\n"
@@ -470,6 +477,41 @@ static const struct cli_command commands[] = {
     {"advisory", "revisions", cli_advisory_revisions, "the published revisions",
      "usage: schakel advisory revisions ADVISORY [--json]\n"
      "The revisions with their dates and changes; --json adds each snapshot.\n" JSON_HELP},
+    {"publication", "new", cli_publication_new, "draft a publication",
+     "usage: schakel publication new --kind K --title T --body FILE.md [--summary S]\n"
+     "         [--tlp LABEL] [--audience LIST] [--attach FILE]... [--json]\n"
+     "Draft a publication numbered PREFIX-YEAR-NNNN ([publications] prefix):\n"
+     "  --kind K        threat-assessment, resilience-measure, guidance, best-practice\n"
+     "  --body FILE.md  the text, Markdown, at most 256 KiB\n"
+     "  --tlp LABEL     TLP:CLEAR ... TLP:RED (default TLP:AMBER)\n"
+     "  --audience L    all, class:C, sector:S, org:ID, comma-separated\n"
+     "  --attach FILE   a file to attach, at most [publications] max_attachment\n"
+     "                  bytes; all are stored or none\n" JSON_HELP},
+    {"publication", "attach", cli_publication_attach, "attach a file to a draft",
+     "usage: schakel publication attach PUBLICATION FILE [--type TYPE/SUBTYPE] [--json]\n"
+     "Attach FILE to a draft; its media type follows its extension unless --type.\n" JSON_HELP},
+    {"publication", "show", cli_publication_show, "show a publication",
+     "usage: schakel publication show PUBLICATION [--json]\n"
+     "PUBLICATION is an id or a number.\n" JSON_HELP},
+    {"publication", "list", cli_publication_list, "list publications",
+     "usage: schakel publication list [--status S] [--json]\n"
+     "Newest first; S is draft, review, published or withdrawn.\n" JSON_HELP},
+    {"publication", "submit", cli_publication_submit, "submit a draft for review",
+     "usage: schakel publication submit PUBLICATION\n"
+     "Submit a complete draft for review by another analyst.\n"},
+    {"publication", "approve", cli_publication_approve, "approve a publication in review",
+     "usage: schakel publication approve PUBLICATION\n"
+     "Approve a publication in review; its author may not.\n"},
+    {"publication", "publish", cli_publication_publish, "publish a publication",
+     "usage: schakel publication publish PUBLICATION [--json]\n"
+     "Publish an approved publication (or a draft when [advisories] review = no) and\n"
+     "print how many organizations its audience reaches.\n" JSON_HELP},
+    {"publication", "withdraw", cli_publication_withdraw, "withdraw a publication",
+     "usage: schakel publication withdraw PUBLICATION --reason TEXT\n"
+     "Withdraw a published publication.\n"},
+    {"publication", "attachment", cli_publication_attachment, "write an attachment out",
+     "usage: schakel publication attachment get PUBLICATION NAME > FILE\n"
+     "Write the bytes of attachment NAME to standard output.\n"},
     {"asset", "add", cli_asset_add, "declare a product an organization runs",
      "usage: schakel asset add ORG NAME [--json]\n"
      "NAME is a CPE 2.3 name (cpe:2.3:a:vendor:product:version:...) or a purl\n"

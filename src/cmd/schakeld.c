@@ -13,6 +13,7 @@
 #include <sysexits.h>
 
 #include "access/access.h"
+#include "advisory/publication.h"
 #include "advisory/workflow.h"
 #include "cmd/common.h"
 #include "cmd/jobs.h"
@@ -20,6 +21,9 @@
 #include "config_build.h"
 #include "http/api_advisories.h"
 #include "http/api_events.h"
+#include "http/api_csaf.h"
+#include "http/api_publications.h"
+#include "http/public_pages.h"
 #include "http/api_tickets.h"
 #include "http/api_keys.h"
 #include "http/api_metrics.h"
@@ -44,7 +48,7 @@
 #define SHUTDOWN_GRACE_MS  25000   /* requests in flight get this long */
 #define MAIL_INTERVAL_MS   1000	   /* the dispatcher looks for due mail this often */
 #define MAIL_DOWN_MIN_MS   5000	   /* first pause once the relay is down */
-#define MAIL_BATCH	   20	   /* messages a run; more go on at once */
+#define MAIL_BATCH	   100	   /* messages a run; more go on at once */
 #define MAIL_DOWN_MAX_MS   30000   /* longest pause while the relay is down */
 #define NOTIFY_INTERVAL_MS 60000   /* due digests are looked for this often */
 #define PURGE_INTERVAL_MS  3600000 /* events past retention are deleted this often */
@@ -384,9 +388,10 @@ int main(int argc, char **argv)
 	struct http_server *srv = NULL;
 	struct jobs *jobs = NULL;
 	struct lmtpd *lmtp = NULL;
-	struct mail_job mail_job = {NULL, 0};
+	struct mail_job mail_jobs[MAIL_SENDERS_MAX] = {{NULL, 0}};
 	struct mail_pgp_settings pgp_settings = {0};
 	struct advisory_settings advisory_settings;
+	struct publication_settings publication_settings;
 	char relay[SMTP_RELAY_MAX + 1];
 	sigset_t stop_set;
 	int64_t port_num;
@@ -461,6 +466,16 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	api_advisories_configure(&advisory_settings);
+	if (api_csaf_configure(cfg, s.url, &err) != 0) {
+		status = cmd_fail(PROG, &err);
+		goto out;
+	}
+	if (publication_settings_load(cfg, &publication_settings, &err) != 0) {
+		status = cmd_fail(PROG, &err);
+		goto out;
+	}
+	api_publications_configure(&publication_settings);
+	public_pages_configure(config_str(cfg, "http", "public_url", NULL));
 	log_init(PROG, (enum log_level)s.log_level, s.use_syslog);
 	log_set_format((enum log_format)s.log_format);
 	api_metrics_configure(s.metrics_token, s.metrics_loopback);
@@ -496,16 +511,23 @@ int main(int argc, char **argv)
 		status = cmd_fail(PROG, &err);
 		goto out;
 	}
-	mail_job.ms = &s.mail;
 	{
-		/* Add a job here: a name, a pause, a function and its argument. */
-		const struct job job_table[] = {
-		    {"mail", MAIL_INTERVAL_MS, mail_job_run, &mail_job},
-		    {"purge", PURGE_INTERVAL_MS, purge_job_run, &s},
-		    {"notify", NOTIFY_INTERVAL_MS, notify_job_run, &s},
-		};
-		size_t n_jobs = sizeof(job_table) / sizeof(job_table[0]) - !s.notify_on;
+		/* Add a job here: a name, a pause, a function, its argument
+		 * and whether one node a period runs it. The mail senders
+		 * come first, one entry each. */
+		struct job job_table[MAIL_SENDERS_MAX + 2];
+		size_t n_jobs = 0;
 
+		for (int i = 0; i < s.mail.senders; i++) {
+			mail_jobs[i].ms = &s.mail;
+			job_table[n_jobs++] = (struct job){"mail", MAIL_INTERVAL_MS,
+							   mail_job_run, &mail_jobs[i], false};
+		}
+		job_table[n_jobs++] =
+		    (struct job){"purge", PURGE_INTERVAL_MS, purge_job_run, &s, true};
+		if (s.notify_on)
+			job_table[n_jobs++] = (struct job){"notify", NOTIFY_INTERVAL_MS,
+							   notify_job_run, &s, true};
 		jobs = jobs_start(s.url, job_table, n_jobs, &err);
 	}
 	if (jobs == NULL) {
@@ -528,8 +550,8 @@ int main(int argc, char **argv)
 		log_info("HTTPS only (TLS 1.2 and 1.3), certificate %s, key %s",
 			 s.http.tls_cert, s.http.tls_key);
 	smtp_relay_display(s.mail.smtp.relay, relay, sizeof(relay));
-	log_info("mail: due mail goes to %s, looked for every %d s", relay,
-		 MAIL_INTERVAL_MS / 1000);
+	log_info("mail: due mail goes to %s, looked for every %d s by %d sender%s", relay,
+		 MAIL_INTERVAL_MS / 1000, s.mail.senders, s.mail.senders == 1 ? "" : "s");
 	if (!s.notify_on)
 		log_warn("notify: no digests go out: [mail] from is not set");
 

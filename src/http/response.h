@@ -13,9 +13,10 @@ struct buf;
 struct sk_error;
 struct store;
 
-#define HTTP_LOCATION_MAX 256
-#define HTTP_ALLOW_MAX	  64
-#define HTTP_COOKIE_MAX	  160
+#define HTTP_LOCATION_MAX    256
+#define HTTP_ALLOW_MAX	     64
+#define HTTP_COOKIE_MAX	     160
+#define HTTP_DISPOSITION_MAX 256
 
 /* Seconds a client should wait after a 503. */
 #define HTTP_RETRY_AFTER 5
@@ -39,14 +40,16 @@ struct http_response {
 	json_t *body; /* owned; NULL: no body (204) */
 	char *text;   /* owned; a body already rendered, or NULL */
 	size_t text_len;
-	struct http_stream stream;	  /* owned; a body still to write */
-	const char *content_type;	  /* static; of text or stream */
-	char location[HTTP_LOCATION_MAX]; /* "" or the Location header */
-	char allow[HTTP_ALLOW_MAX];	  /* "" or the Allow header (405) */
-	char next_cursor[24];		  /* "" or the X-Next-Cursor header (pages) */
-	int retry_after;		  /* seconds for Retry-After, 0: none */
-	int challenge;			  /* send WWW-Authenticate: Bearer (401) */
-	char cookie[HTTP_COOKIE_MAX];	  /* "" or the Set-Cookie header */
+	struct http_stream stream;		/* owned; a body still to write */
+	const char *content_type;		/* static; of text or stream */
+	char location[HTTP_LOCATION_MAX];	/* "" or the Location header */
+	char allow[HTTP_ALLOW_MAX];		/* "" or the Allow header (405) */
+	char next_cursor[24];			/* "" or the X-Next-Cursor header (pages) */
+	int retry_after;			/* seconds for Retry-After, 0: none */
+	int challenge;				/* send WWW-Authenticate: Bearer (401) */
+	char cookie[HTTP_COOKIE_MAX];		/* "" or the Set-Cookie header */
+	char media_type[128];			/* "" or the body's type, over content_type */
+	char disposition[HTTP_DISPOSITION_MAX]; /* "" or the Content-Disposition header */
 };
 
 void http_response_init(struct http_response *resp);

@@ -4,15 +4,18 @@
 
 #include "access/access.h"
 #include "http/api_advisories.h"
+#include "http/api_csaf.h"
 #include "http/api_events.h"
 #include "http/api_keys.h"
 #include "http/api_mail.h"
 #include "http/api_metrics.h"
 #include "http/api_ops.h"
 #include "http/api_portal.h"
+#include "http/api_publications.h"
 #include "http/api_registry.h"
 #include "http/api_session.h"
 #include "http/api_tickets.h"
+#include "http/public_pages.h"
 #include "http/response.h"
 #include "lib/error.h"
 
@@ -26,6 +29,9 @@ const struct router_route *const http_routes[] = {api_registry_routes,
 						  api_portal_routes,
 						  api_metrics_routes,
 						  api_advisories_routes,
+						  api_csaf_routes,
+						  api_publications_routes,
+						  public_pages_routes,
 						  NULL};
 
 /* route, u and resp are borrowed. */

@@ -19,10 +19,12 @@
 #include "mail/protect.h"
 #include "store/store.h"
 
-/* A claimed message is the sender's for this long: more than one send
- * can take. */
-#define MAIL_LEASE (MAIL_CONNECT_TIMEOUT + MAIL_SEND_TIMEOUT + 60)
+/* Messages one claim takes: the claim and its commit are shared by
+ * them, and at most this many wait for the lease to end if the node
+ * dies. */
+#define MAIL_CLAIM_BATCH 16
 
+_Static_assert(MAIL_CLAIM_BATCH <= STORE_MAIL_CLAIM_MAX, "a claim takes the whole batch");
 _Static_assert(MAIL_MESSAGE_MAX <= STORE_MAIL_SIZE_MAX, "the queue must hold any message");
 _Static_assert(MAIL_TO_MAX <= STORE_MAIL_RCPT_MAX, "the queue must hold any recipient list");
 
@@ -49,8 +51,16 @@ int mail_settings_read(const struct config *cfg, struct mail_settings *out,
 		s.smtp.tls = SMTP_TLS_REQUIRE;
 	else
 		return config_error(cfg, "mail", "tls", err, "expected try or require");
-	s.smtp.connect_timeout = MAIL_CONNECT_TIMEOUT;
-	s.smtp.timeout = MAIL_SEND_TIMEOUT;
+	if ((rc = config_int(cfg, "mail", "lease", MAIL_LEASE_MIN, 86400, MAIL_LEASE_DEFAULT,
+			     &n, err)) != 0)
+		return rc;
+	s.lease = (int)n;
+	/* Connecting and sending fit in half the lease (mail_dispatch). */
+	s.smtp.connect_timeout = MAIL_CONNECT_TIMEOUT < n / 6 ? MAIL_CONNECT_TIMEOUT : n / 6;
+	s.smtp.timeout = MAIL_SEND_TIMEOUT < n / 3 ? MAIL_SEND_TIMEOUT : n / 3;
+	if ((rc = config_int(cfg, "mail", "senders", 1, MAIL_SENDERS_MAX, 1, &n, err)) != 0)
+		return rc;
+	s.senders = (int)n;
 	s.from = config_get(cfg, "mail", "from");
 	if (s.from != NULL && mail_addr_check(s.from, from, &local) != 0)
 		return config_error(cfg, "mail", "from", err, "%s", local.msg);
@@ -341,49 +351,92 @@ static int record_hold(struct store *st, struct store_mail *m, const char *why,
 	return 0;
 }
 
+/* Send claimed m on the session; 0, or a store error that ends the run. */
+static int send_one(struct store *st, const struct mail_settings *ms, struct smtp_session *smtp,
+		    struct store_mail *m, struct mail_dispatch_stats *s, struct sk_error *err)
+{
+	const char *rcpt[STORE_MAIL_RCPT_MAX];
+	struct sk_error why = {0};
+	enum smtp_result res;
+	char *joined, *sealed = NULL;
+	size_t n_rcpt;
+	int rc;
+
+	joined = xstrdup(m->rcpt);
+	n_rcpt = rcpt_split(joined, rcpt);
+	/* A sealed message was signed and encrypted when it was queued. */
+	if (ms->pgp != NULL && strcmp(m->kind, MAIL_KIND_SEALED) != 0) {
+		rc = protect(st, ms, m, rcpt, n_rcpt, &sealed, &why);
+		if (rc == MAIL_PROTECT_HOLD) {
+			rc = record_hold(st, m, why.msg, s, err);
+			goto out;
+		}
+		if (rc != 0) {
+			/* Never unsigned: it waits, as for a relay's 4xx. */
+			res = SMTP_DEFER;
+			goto outcome;
+		}
+	}
+	res = smtp_session_send(smtp, m->sender, rcpt, n_rcpt, sealed ? sealed : m->message,
+				strlen(sealed ? sealed : m->message), &why);
+outcome:
+	/* Committed at once: a node that dies now leaves at most this
+	 * message sent and not recorded (docs/notifications.md). */
+	rc = record(st, ms, m, res, &why, s, err);
+out:
+	free(sealed);
+	free(joined);
+	return rc;
+}
+
+/* Give the claimed messages v[0..n) back, due at once, for why. */
+static void give_back(struct store *st, struct store_mail *v, size_t n, const char *why)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct sk_error local = {0};
+
+		if (store_mail_release(st, &v[i], why, &local) != 0)
+			log_warn("mail %lld stays claimed until its lease ends: %s",
+				 (long long)v[i].id, local.msg);
+	}
+}
+
 int mail_dispatch(struct store *st, const struct mail_settings *ms, int limit,
 		  struct mail_dispatch_stats *stats, struct sk_error *err)
 {
+	struct store_mail batch[MAIL_CLAIM_BATCH];
 	struct mail_dispatch_stats s = {0};
-	int rc = 0;
+	struct smtp_session *smtp = smtp_session_new(&ms->smtp);
+	int lease = ms->lease > 0 ? ms->lease : MAIL_LEASE_DEFAULT;
+	int rc = 0, n = 0;
 
-	for (int n = 0; limit <= 0 || n < limit; n++) {
-		const char *rcpt[STORE_MAIL_RCPT_MAX];
-		struct sk_error why = {0};
-		enum smtp_result res;
-		struct store_mail m;
-		char *joined, *sealed = NULL;
-		size_t n_rcpt;
+	while (rc == 0 && !s.relay_down && (limit <= 0 || n < limit)) {
+		size_t want = MAIL_CLAIM_BATCH, got, i = 0;
+		time_t claimed = str_time_now();
 
-		if ((rc = store_mail_claim(st, MAIL_LEASE, &m, err)) <= 0)
+		if (limit > 0 && (size_t)(limit - n) < want)
+			want = (size_t)(limit - n);
+		if ((rc = store_mail_claim(st, lease, want, batch, err)) <= 0)
 			break;
-		joined = xstrdup(m.rcpt);
-		n_rcpt = rcpt_split(joined, rcpt);
-		/* A sealed message was signed and encrypted when it was queued. */
-		if (ms->pgp != NULL && strcmp(m.kind, MAIL_KIND_SEALED) != 0) {
-			rc = protect(st, ms, &m, rcpt, n_rcpt, &sealed, &why);
-			if (rc == MAIL_PROTECT_HOLD) {
-				rc = record_hold(st, &m, why.msg, &s, err);
-				goto next;
-			}
-			if (rc != 0) {
-				/* Never unsigned: it waits, as for a relay's 4xx. */
-				res = SMTP_DEFER;
-				goto outcome;
-			}
+		got = (size_t)rc;
+		rc = 0;
+		/* A message goes only while half its lease is left, which
+		 * outlasts the longest a send may take: no other sender can
+		 * have it while this one talks to the relay. */
+		for (; i < got && rc == 0 && !s.relay_down; i++) {
+			if (str_time_now() - claimed >= lease / 2)
+				break;
+			rc = send_one(st, ms, smtp, &batch[i], &s, err);
+			n++;
 		}
-		res = smtp_send(&ms->smtp, m.sender, rcpt, n_rcpt, sealed ? sealed : m.message,
-				strlen(sealed ? sealed : m.message), &why);
-	outcome:
-		rc = record(st, ms, &m, res, &why, &s, err);
-	next:
-		free(sealed);
-		sealed = NULL;
-		free(joined);
-		store_mail_clear(&m);
-		if (rc != 0 || s.relay_down)
-			break;
+		give_back(st, batch + i, got - i,
+			  s.relay_down ? s.relay_error
+			  : rc != 0    ? "not sent: the store failed"
+				       : "not sent before its lease ran short");
+		for (size_t k = 0; k < got; k++)
+			store_mail_clear(&batch[k]);
 	}
+	smtp_session_free(smtp);
 	metrics_count(METRICS_MAIL_SENT, (uint64_t)s.sent);
 	metrics_count(METRICS_MAIL_DEFERRED, (uint64_t)s.deferred);
 	metrics_count(METRICS_MAIL_FAILED, (uint64_t)s.failed);

@@ -22,12 +22,17 @@ struct mail_pgp;
 #define MAIL_SEND_TIMEOUT    120 /* seconds for one message */
 #define MAIL_BACKOFF_FIRST   60	 /* seconds after the first failed attempt */
 #define MAIL_BACKOFF_MAX     3600
+#define MAIL_LEASE_DEFAULT   360 /* seconds a sender holds what it claimed */
+#define MAIL_LEASE_MIN	     6
+#define MAIL_SENDERS_MAX     16
 
 /* The [mail] settings. Strings are borrowed from the configuration. */
 struct mail_settings {
 	struct smtp_config smtp; /* mail.relay, mail.tls */
 	const char *from;	 /* mail.from, or NULL when not set */
 	int max_attempts;	 /* mail.max_attempts */
+	int lease;		 /* mail.lease: seconds; 0: MAIL_LEASE_DEFAULT */
+	int senders;		 /* mail.senders: schakeld's sender threads */
 	struct mail_pgp *pgp;	 /* OpenPGP (mail/protect.h), borrowed; NULL: none */
 };
 
@@ -90,10 +95,14 @@ struct mail_dispatch_stats {
 };
 
 /* Send every due message once, at most limit of them (0: no limit),
- * recording each outcome. When the relay cannot take mail the run
- * stops, the message in hand stays due and relay_down is set: nothing
- * is lost. Several senders may run at once, on one node or many. st is
- * used outside a transaction. Returns 0, or a store error. */
+ * on one connection to the relay, recording each outcome as soon as the
+ * relay answered. Messages are claimed a few at a time for ms->lease
+ * seconds; one is sent only while half its lease is left, so that no
+ * other sender takes it meanwhile. When the relay cannot take mail the
+ * run stops, the messages in hand are due again at once and relay_down
+ * is set: nothing is lost. Several senders may run at once, on one node
+ * or many. st is used outside a transaction. Returns 0, or a store
+ * error. */
 int mail_dispatch(struct store *st, const struct mail_settings *ms, int limit,
 		  struct mail_dispatch_stats *stats, struct sk_error *err);
 

@@ -1,5 +1,6 @@
-/* mail/smtp.c: one message to the relay over libcurl's SMTP: MAIL FROM,
- * RCPT TO for each recipient, DATA; STARTTLS when offered (or required),
+/* mail/smtp.c: messages to the relay over libcurl's SMTP, one
+ * connection for many: MAIL FROM, RCPT TO for each recipient, DATA;
+ * STARTTLS when offered (or required),
  * implicit TLS for smtps://, certificates verified. The relay's replies
  * are watched (CURLOPT_DEBUGFUNCTION) so that an error names the command
  * refused and the reply, which also decides whether the fault is the
@@ -171,6 +172,8 @@ static int debug_cb(CURL *h, curl_infotype type, char *data, size_t len, void *a
 	size_t n;
 
 	(void)h;
+	if (t == NULL) /* between messages: QUIT as the session ends */
+		return 0;
 	if (type == CURLINFO_HEADER_IN) {
 		bool refusal = len >= 3 && (data[0] == '4' || data[0] == '5');
 
@@ -217,25 +220,74 @@ static enum smtp_result classify(const struct talk *t, long code)
 	return code >= 500 ? SMTP_REJECT : SMTP_DEFER;
 }
 
-enum smtp_result smtp_send(const struct smtp_config *cfg, const char *sender,
-			   const char *const *rcpt, size_t n_rcpt, const char *msg, size_t len,
-			   struct sk_error *err)
+/* One connection to the relay, kept between messages: libcurl keeps
+ * the connection of an easy handle open after a message the relay took
+ * and sends the next MAIL FROM on it. After any failure the handle is
+ * dropped, so that the next message starts on a fresh connection. */
+struct smtp_session {
+	const struct smtp_config *cfg;
+	CURL *h;
+	char relay[SMTP_RELAY_MAX + 1]; /* for messages, without a password */
+};
+
+struct smtp_session *smtp_session_new(const struct smtp_config *cfg)
 {
-	char errbuf[CURL_ERROR_SIZE] = "", relay[SMTP_RELAY_MAX + 1], from[300];
+	struct smtp_session *s = xcalloc(1, sizeof(*s));
+
+	s->cfg = cfg;
+	smtp_relay_display(cfg->relay, s->relay, sizeof(s->relay));
+	return s;
+}
+
+void smtp_session_free(struct smtp_session *s)
+{
+	if (s == NULL)
+		return;
+	if (s->h != NULL)
+		curl.easy_cleanup(s->h); /* QUIT */
+	free(s);
+}
+
+/* The options that stay the same from message to message. */
+static void session_setup(struct smtp_session *s)
+{
+	const struct smtp_config *cfg = s->cfg;
+	CURL *h = s->h;
+
+	curl.easy_setopt(h, CURLOPT_URL, cfg->relay);
+	curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl.easy_setopt(
+	    h, CURLOPT_USE_SSL,
+	    (long)(cfg->tls == SMTP_TLS_REQUIRE ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+	curl.easy_setopt(h, CURLOPT_UPLOAD, 1L);
+	curl.easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
+	curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT, cfg->connect_timeout);
+	curl.easy_setopt(h, CURLOPT_TIMEOUT, cfg->timeout);
+	curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl.easy_setopt(h, CURLOPT_DEBUGFUNCTION, debug_cb);
+	curl.easy_setopt(h, CURLOPT_VERBOSE, 1L);
+}
+
+enum smtp_result smtp_session_send(struct smtp_session *s, const char *sender,
+				   const char *const *rcpt, size_t n_rcpt, const char *msg,
+				   size_t len, struct sk_error *err)
+{
+	char errbuf[CURL_ERROR_SIZE] = "", from[300];
 	struct upload up = {msg, len, 0};
 	struct curl_slist *to = NULL;
 	struct talk t = {.in_bad = false};
 	enum smtp_result res;
 	long code = 0;
 	CURLcode cc;
-	CURL *h;
 
-	smtp_relay_display(cfg->relay, relay, sizeof(relay));
 	if (curl_ready(err) != 0)
 		return SMTP_RELAY_DOWN;
-	if ((h = curl.easy_init()) == NULL) {
-		sk_error_set(err, SK_EIO, "cannot initialise libcurl");
-		return SMTP_RELAY_DOWN;
+	if (s->h == NULL) {
+		if ((s->h = curl.easy_init()) == NULL) {
+			sk_error_set(err, SK_EIO, "cannot initialise libcurl");
+			return SMTP_RELAY_DOWN;
+		}
+		session_setup(s);
 	}
 	for (size_t i = 0; i < n_rcpt; i++) {
 		char *a = xasprintf("<%s>", rcpt[i]);
@@ -247,26 +299,14 @@ enum smtp_result smtp_send(const struct smtp_config *cfg, const char *sender,
 		to = next;
 	}
 	snprintf(from, sizeof(from), "<%s>", sender ? sender : "");
-	curl.easy_setopt(h, CURLOPT_URL, cfg->relay);
-	curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl.easy_setopt(
-	    h, CURLOPT_USE_SSL,
-	    (long)(cfg->tls == SMTP_TLS_REQUIRE ? CURLUSESSL_ALL : CURLUSESSL_TRY));
-	curl.easy_setopt(h, CURLOPT_MAIL_FROM, from);
-	curl.easy_setopt(h, CURLOPT_MAIL_RCPT, to);
-	curl.easy_setopt(h, CURLOPT_UPLOAD, 1L);
-	curl.easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
-	curl.easy_setopt(h, CURLOPT_READDATA, &up);
-	curl.easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
-	curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT, cfg->connect_timeout);
-	curl.easy_setopt(h, CURLOPT_TIMEOUT, cfg->timeout);
-	curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl.easy_setopt(h, CURLOPT_DEBUGFUNCTION, debug_cb);
-	curl.easy_setopt(h, CURLOPT_DEBUGDATA, &t);
-	curl.easy_setopt(h, CURLOPT_VERBOSE, 1L);
+	curl.easy_setopt(s->h, CURLOPT_MAIL_FROM, from);
+	curl.easy_setopt(s->h, CURLOPT_MAIL_RCPT, to);
+	curl.easy_setopt(s->h, CURLOPT_READDATA, &up);
+	curl.easy_setopt(s->h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	curl.easy_setopt(s->h, CURLOPT_ERRORBUFFER, errbuf);
+	curl.easy_setopt(s->h, CURLOPT_DEBUGDATA, &t);
 
-	cc = curl.easy_perform(h);
+	cc = curl.easy_perform(s->h);
 	if (cc == CURLE_OK) {
 		res = SMTP_SENT;
 	} else {
@@ -274,16 +314,36 @@ enum smtp_result smtp_send(const struct smtp_config *cfg, const char *sender,
 			code = strtol(t.bad_reply, NULL, 10);
 		res = classify(&t, code >= 400 && code < 600 ? code : 0);
 		if (t.bad_reply[0] != '\0')
-			sk_error_set(err, SK_ETEMP, "%s: %s: %s", relay, t.bad_command,
+			sk_error_set(err, SK_ETEMP, "%s: %s: %s", s->relay, t.bad_command,
 				     t.bad_reply);
 		else
-			sk_error_set(err, SK_ETEMP, "%s: %s", relay,
+			sk_error_set(err, SK_ETEMP, "%s: %s", s->relay,
 				     errbuf[0] ? errbuf : curl.easy_strerror(cc));
 		if (res == SMTP_REJECT && err != NULL)
 			err->code = SK_EINVAL;
 	}
+	/* Nothing may point at this frame after the call. */
+	curl.easy_setopt(s->h, CURLOPT_MAIL_RCPT, (struct curl_slist *)NULL);
+	curl.easy_setopt(s->h, CURLOPT_READDATA, (void *)NULL);
+	curl.easy_setopt(s->h, CURLOPT_ERRORBUFFER, (char *)NULL);
+	curl.easy_setopt(s->h, CURLOPT_DEBUGDATA, (void *)NULL);
 	curl.slist_free_all(to);
-	curl.easy_cleanup(h);
+	if (res != SMTP_SENT) {
+		/* The relay's state after a refusal is not known: start over. */
+		curl.easy_cleanup(s->h);
+		s->h = NULL;
+	}
+	return res;
+}
+
+enum smtp_result smtp_send(const struct smtp_config *cfg, const char *sender,
+			   const char *const *rcpt, size_t n_rcpt, const char *msg, size_t len,
+			   struct sk_error *err)
+{
+	struct smtp_session *s = smtp_session_new(cfg);
+	enum smtp_result res = smtp_session_send(s, sender, rcpt, n_rcpt, msg, len, err);
+
+	smtp_session_free(s);
 	return res;
 }
 

@@ -1,4 +1,4 @@
-/* mail/smtp.h: handing one message to the SMTP relay (libcurl), with
+/* mail/smtp.h: handing messages to the SMTP relay (libcurl), with
  * timeouts, and telling a relay that cannot take mail now from a
  * message it refuses for a while or for good. */
 #ifndef SK_MAIL_SMTP_H
@@ -44,6 +44,18 @@ void smtp_relay_display(const char *relay, char *out, size_t size);
 enum smtp_result smtp_send(const struct smtp_config *cfg, const char *sender,
 			   const char *const *rcpt, size_t n_rcpt, const char *msg, size_t len,
 			   struct sk_error *err);
+
+/* A connection to the relay kept open from one message to the next
+ * (it opens with the first message and again after any failure), for
+ * one thread at a time. cfg is borrowed and must outlive it. */
+struct smtp_session;
+struct smtp_session *smtp_session_new(const struct smtp_config *cfg);
+/* As smtp_send(), on s's connection. */
+enum smtp_result smtp_session_send(struct smtp_session *s, const char *sender,
+				   const char *const *rcpt, size_t n_rcpt, const char *msg,
+				   size_t len, struct sk_error *err);
+/* Say QUIT and close; NULL is fine. */
+void smtp_session_free(struct smtp_session *s);
 
 /* Connect to the relay and say EHLO (STARTTLS and AUTH as smtp_send
  * would), then hang up without sending anything: 0 when the relay would

@@ -406,3 +406,64 @@ int pgp_own_key(struct pgp *p, const char *fpr, struct pgp_key *out, struct sk_e
 	free(keys);
 	return rc;
 }
+
+/* The gpgme data object's bytes as a NUL-terminated string: *out, caller
+ * frees. Releases d. */
+static int take_data(gpgme_data_t d, char **out, struct sk_error *err)
+{
+	size_t n = 0;
+	char *mem = gpgme_data_release_and_get_mem(d, &n);
+
+	if (mem == NULL || n == 0) {
+		gpgme_free(mem);
+		return sk_error_set(err, SK_EIO, "gpg gave no output");
+	}
+	*out = xmalloc(n + 1);
+	memcpy(*out, mem, n);
+	(*out)[n] = '\0';
+	gpgme_free(mem);
+	return 0;
+}
+
+int pgp_sign_detached(struct pgp *p, const char *fpr, const void *data, size_t len, char **out,
+		      struct sk_error *err)
+{
+	gpgme_key_t key = NULL;
+	gpgme_data_t in = NULL, sig = NULL;
+	gpgme_error_t ge;
+
+	if ((ge = gpgme_get_key(p->ctx, fpr, &key, 1)) != 0)
+		return sk_error_set(err, SK_EIO, "signing key %s: %s", fpr, gpgme_strerror(ge));
+	gpgme_signers_clear(p->ctx);
+	ge = gpgme_signers_add(p->ctx, key);
+	if (ge == 0)
+		ge = gpgme_data_new_from_mem(&in, data, len, 0);
+	if (ge == 0)
+		ge = gpgme_data_new(&sig);
+	if (ge == 0)
+		ge = gpgme_op_sign(p->ctx, in, sig, GPGME_SIG_MODE_DETACH);
+	gpgme_signers_clear(p->ctx);
+	gpgme_key_unref(key);
+	gpgme_data_release(in);
+	if (ge != 0) {
+		gpgme_data_release(sig);
+		return sk_error_set(err, SK_EIO, "signing with key %s: %s", fpr,
+				    gpgme_strerror(ge));
+	}
+	return take_data(sig, out, err);
+}
+
+int pgp_export_public(struct pgp *p, const char *fpr, char **out, struct sk_error *err)
+{
+	gpgme_data_t d = NULL;
+	gpgme_error_t ge = gpgme_data_new(&d);
+
+	if (ge == 0)
+		ge = gpgme_op_export(p->ctx, fpr, GPGME_EXPORT_MODE_MINIMAL, d);
+	if (ge != 0) {
+		gpgme_data_release(d);
+		return sk_error_set(err, SK_EIO, "exporting key %s: %s", fpr,
+				    gpgme_strerror(ge));
+	}
+	return take_data(d, out, err);
+}

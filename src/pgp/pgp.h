@@ -101,4 +101,14 @@ int pgp_key_list(struct pgp *p, bool secret, struct pgp_key **out, size_t *n,
  * there is none, SK_ECONFIG when there are several and none is named. */
 int pgp_own_key(struct pgp *p, const char *fpr, struct pgp_key *out, struct sk_error *err);
 
+/* An armored detached signature of the len bytes of data by the secret
+ * key fpr into *out (NUL-terminated; caller frees). SK_EIO when gpg
+ * cannot sign. */
+int pgp_sign_detached(struct pgp *p, const char *fpr, const void *data, size_t len, char **out,
+		      struct sk_error *err);
+
+/* The armored public key fpr (minimal: no other signatures) into *out;
+ * caller frees. SK_EIO when gpg cannot export it. */
+int pgp_export_public(struct pgp *p, const char *fpr, char **out, struct sk_error *err);
+
 #endif

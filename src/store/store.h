@@ -379,13 +379,41 @@ typedef int (*store_optout_fn)(int64_t org_id, const char *type, void *ctx);
 int store_optout_each(struct store *st, int64_t org_id, store_optout_fn fn, void *ctx,
 		      struct sk_error *err);
 
+/* ---- leases (store_lease.c) ----
+ * Several nodes may share one store. A periodic job's run belongs to
+ * the node that takes its lease; the lease lasts a period, so that one
+ * node does each run whichever nodes are up, and a node that dies
+ * holding it leaves the next run to another once the lease ends. Times
+ * are each node's clock: keep the nodes' clocks in step (NTP). */
+
+#define STORE_LEASE_JOB_MAX    64  /* bytes of a job's name */
+#define STORE_LEASE_HOLDER_MAX 300 /* bytes of a holder's name */
+
+/* This process's name as a lease holder: "host:pid". Static storage. */
+const char *store_lease_holder(void);
+
+/* Take the lease of job for seconds if nobody holds it now; *won_out
+ * says whether this node got it (and so does the run). Outside a
+ * transaction: the lease is seen at once. */
+int store_lease_take(struct store *st, const char *job, int seconds, bool *won_out,
+		     struct sk_error *err);
+
+struct store_lease {
+	char holder[STORE_LEASE_HOLDER_MAX + 1];
+	char until[21];
+	int64_t runs; /* runs done so far, by any node */
+};
+/* Job's lease as it stands; SK_ENOTFOUND if it never ran. */
+int store_lease_get(struct store *st, const char *job, struct store_lease *out,
+		    struct sk_error *err);
+
 /* ---- outbound mail (store_mail.c) ----
  * The queue of messages waiting for the SMTP relay (src/mail composes
  * and sends them). A message is queued, then sent or failed. Senders
- * on several nodes may work the queue at once: each takes a message
- * with store_mail_claim() and records the outcome with the claim it
- * got, which fails quietly (SK_ENOTFOUND) if someone else has claimed
- * it since. Times are ISO 8601 UTC. */
+ * on several nodes may work the queue at once: each takes a few
+ * messages with store_mail_claim() and records each outcome with the
+ * claim it got, which fails quietly (SK_ENOTFOUND) if someone else has
+ * claimed it since. Times are ISO 8601 UTC. */
 
 #define STORE_MAIL_RCPT_MAX  100		/* envelope recipients a message */
 #define STORE_MAIL_SIZE_MAX  (10 * 1024 * 1024) /* bytes of message text */
@@ -438,6 +466,7 @@ struct store_mail {
 	char *tlp;	       /* "" if none */
 	char *held;	       /* why it is held; "" unless held */
 	bool clear_ok; /* released by an analyst: recipients without a key get it in clear */
+	char *holder;  /* the node that claimed it last (store_lease_holder()); "" if none */
 };
 void store_mail_clear(struct store_mail *m);
 
@@ -449,11 +478,16 @@ void store_mail_clear(struct store_mail *m);
 int store_mail_enqueue(struct store *st, const struct store_mail_new *m, int64_t *id_out,
 		       struct sk_error *err);
 
-/* Take the oldest due queued message for lease seconds: until then no
- * other sender takes it, and if the sender dies it is due again after.
- * 1 and *out filled (caller clears it), 0 if none is due, or an error.
- * Call outside a transaction, so that the claim is seen at once. */
-int store_mail_claim(struct store *st, int lease, struct store_mail *out, struct sk_error *err);
+#define STORE_MAIL_CLAIM_MAX 64 /* messages one claim takes at most */
+
+/* Take the oldest due queued messages, at most max of them, for lease
+ * seconds in one statement, in the name of store_lease_holder(): until
+ * then no other sender takes them, and if the sender dies they are due
+ * again after. Returns how many, in out[0..n) (the caller clears each),
+ * 0 if none is due, or an error. Call outside a transaction, so that
+ * the claim is seen at once. */
+int store_mail_claim(struct store *st, int lease, size_t max, struct store_mail *out,
+		     struct sk_error *err);
 /* The outcome of sending a claimed message m. sent: status sent. defer:
  * a failed attempt; due again after delay seconds, or failed (with an
  * audit row) if it was attempt max_attempts, which *gave_up_out says
@@ -812,5 +846,57 @@ int store_asset_each(struct store *st, int64_t org_id, store_asset_fn fn, void *
 /* The assets whose product is product (lowercased), by organization. */
 int store_asset_by_product(struct store *st, const char *product, store_asset_fn fn, void *ctx,
 			   struct sk_error *err);
+
+/* ---- publications (store_publication.c) ----
+ * A publication is stored as its whole JSON document
+ * (advisory/publication.h) with the columns listings need; the bytes of
+ * its attachments are rows of their own. Every change writes an audit
+ * row. */
+
+/* A publication row. Strings borrowed (from a walk: until the callback
+ * returns). */
+struct store_publication {
+	int64_t id;
+	const char *number; /* "CERT-PUB-2026-0001", unique */
+	const char *kind;   /* threat-assessment, resilience-measure, ... */
+	const char *status; /* draft, review, published, withdrawn */
+	const char *title;
+	const char *tlp; /* "TLP:CLEAR" */
+	int revision;
+	const char *author;
+	const char *published; /* "" or NULL: not yet */
+	const char *doc;       /* the whole publication as JSON */
+	char created[21], updated[21];
+};
+
+/* As store_advisory_last_number(), over publication numbers. */
+int store_publication_last_number(struct store *st, const char *prefix, int64_t *seq_out,
+				  struct sk_error *err);
+/* Add p (its id, created and updated are set) with an audit row
+ * ("publication.new"). A number in use is SK_EEXIST. */
+int store_publication_add(struct store *st, struct store_publication *p, struct sk_error *err);
+/* Write every column of p back by its id, with an audit row of action
+ * and summary. SK_ENOTFOUND for an unknown id. */
+int store_publication_update(struct store *st, struct store_publication *p, const char *action,
+			     const char *summary, struct sk_error *err);
+/* Publication id's JSON document appended to doc_out. */
+int store_publication_get(struct store *st, int64_t id, struct buf *doc_out,
+			  struct sk_error *err);
+typedef int (*store_publication_fn)(const struct store_publication *p, void *ctx);
+/* Publications newest first, of status (NULL: all); fn returning
+ * non-zero stops the walk with that value. */
+int store_publication_each(struct store *st, const char *status, store_publication_fn fn,
+			   void *ctx, struct sk_error *err);
+
+/* Keep attachment name (media_type, size bytes of data, borrowed) of
+ * publication_id. A name in use is SK_EEXIST. */
+int store_publication_attach(struct store *st, int64_t publication_id, const char *name,
+			     const char *media_type, const void *data, size_t size,
+			     struct sk_error *err);
+/* The bytes of attachment name of publication_id appended to data_out,
+ * its media type into media_type. SK_ENOTFOUND when there is none. */
+int store_publication_attachment(struct store *st, int64_t publication_id, const char *name,
+				 struct buf *data_out, char media_type[128],
+				 struct sk_error *err);
 
 #endif

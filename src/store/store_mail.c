@@ -21,13 +21,11 @@
 
 #define MAIL_COLS                                                                              \
 	"id, created, kind, ref, message_id, sender, recipients, subject, size, status, "      \
-	"attempts, claim, next_attempt, last_error, sent_at, tlp, held, clear_ok"
+	"attempts, claim, next_attempt, last_error, sent_at, tlp, held, clear_ok, holder"
 #define KIND_MAX       32
 #define REF_MAX	       200
 #define SUBJECT_MAX    1000
 #define MESSAGE_ID_MAX 998
-/* Due messages looked at per claim query. */
-#define CLAIM_BATCH 16
 /* Claim queries per store_mail_claim() before giving up on a busy queue. */
 #define CLAIM_ROUNDS 50
 
@@ -58,6 +56,7 @@ void store_mail_clear(struct store_mail *m)
 	free(m->last_error);
 	free(m->tlp);
 	free(m->held);
+	free(m->holder);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -230,7 +229,7 @@ static char *text_col(struct db_stmt *s, int col)
 	return t ? (char *)t : "";
 }
 
-/* Read MAIL_COLS (and the message at column 18 if with_message) into *m,
+/* Read MAIL_COLS (and the message at column 19 if with_message) into *m,
  * the strings borrowed from the statement. */
 static void mail_from_row(struct db_stmt *s, bool with_message, struct store_mail *m)
 {
@@ -256,9 +255,10 @@ static void mail_from_row(struct db_stmt *s, bool with_message, struct store_mai
 	m->tlp = text_col(s, 15);
 	m->held = text_col(s, 16);
 	m->clear_ok = db_col_int(s, 17) != 0;
+	m->holder = text_col(s, 18);
 	if (m->status == STORE_MAIL_QUEUED && *m->held)
 		m->status = STORE_MAIL_HELD;
-	m->message = with_message ? text_col(s, 18) : NULL;
+	m->message = with_message ? text_col(s, 19) : NULL;
 }
 
 /* Copy the borrowed strings of m into strings it owns. */
@@ -274,6 +274,7 @@ static void mail_own(struct store_mail *m)
 	m->last_error = xstrdup(m->last_error);
 	m->tlp = xstrdup(m->tlp);
 	m->held = xstrdup(m->held);
+	m->holder = xstrdup(m->holder);
 }
 
 /* text, cut to fit size bytes on a UTF-8 character boundary, in out. */
@@ -368,80 +369,75 @@ done:
 
 /* ---- sending ---- */
 
-struct candidate {
-	int64_t id, claim;
-};
-
-int store_mail_claim(struct store *st, int lease, struct store_mail *out, struct sk_error *err)
+int store_mail_claim(struct store *st, int lease, size_t max, struct store_mail *out,
+		     struct sk_error *err)
 {
-	struct candidate c[CLAIM_BATCH];
 	char now[21], until[21];
 	struct db_stmt *s;
+	size_t n = 0;
 	time_t t;
 	int rc;
 
 	assert(!store_in_transaction(st));
+	if (max == 0)
+		return 0;
+	if (max > STORE_MAIL_CLAIM_MAX)
+		max = STORE_MAIL_CLAIM_MAX;
 	for (int round = 0; round < CLAIM_ROUNDS; round++) {
-		size_t n = 0;
-
 		t = str_time_now();
 		str_time_iso(t, now);
 		str_time_iso(t + (lease > 0 ? lease : 1), until);
+		/* The outer conditions are checked again on a row another
+		 * sender changed meanwhile: of two senders only one takes it.
+		 * A queued message has a next_attempt and others none, so they
+		 * need not name the status, and the rows are found by id, not
+		 * by another walk of the due index. */
 		rc = store_prep(
 		    st,
-		    "SELECT id, claim FROM mail_out WHERE status = 'queued' AND held = '' "
-		    "AND next_attempt <= $1 ORDER BY next_attempt, id LIMIT $2",
+		    "UPDATE mail_out SET claim = claim + 1, next_attempt = $2, holder = $3 "
+		    "WHERE id IN (SELECT id FROM mail_out WHERE status = 'queued' "
+		    "AND held = '' AND next_attempt <= $1 ORDER BY next_attempt, id "
+		    "LIMIT $4) AND held = '' AND next_attempt <= $1 "
+		    "RETURNING " MAIL_COLS ", message",
 		    &s, err);
+		if (rc != 0)
+			goto fail;
+		db_bind_text(s, 1, now);
+		db_bind_text(s, 2, until);
+		db_bind_text(s, 3, store_lease_holder());
+		db_bind_int(s, 4, (int64_t)max);
+		/* Read every row: the statement commits at its end. */
+		while ((rc = db_step(s, err)) == 1) {
+			if (n < max) {
+				mail_from_row(s, true, &out[n]);
+				mail_own(&out[n]);
+				n++;
+			}
+		}
+		if (rc < 0)
+			goto fail;
+		if (n > 0)
+			return (int)n;
+		/* Nothing taken: none due, or others were quicker. */
+		rc = store_prep(st,
+				"SELECT id FROM mail_out WHERE status = 'queued' AND held = '' "
+				"AND next_attempt <= $1 LIMIT 1",
+				&s, err);
 		if (rc != 0)
 			return rc;
 		db_bind_text(s, 1, now);
-		db_bind_int(s, 2, CLAIM_BATCH);
-		while (n < CLAIM_BATCH && (rc = db_step(s, err)) == 1) {
-			c[n].id = db_col_int(s, 0);
-			c[n].claim = db_col_int(s, 1);
-			n++;
-		}
-		if (rc < 0)
+		if ((rc = db_step(s, err)) <= 0)
 			return rc;
-		if (n == CLAIM_BATCH)
-			db_reset(s);
-		if (n == 0)
-			return 0;
-		for (size_t i = 0; i < n; i++) {
-			struct store_mail m;
-
-			rc = store_prep(
-			    st,
-			    "UPDATE mail_out SET claim = claim + 1, next_attempt = $1 "
-			    "WHERE id = $2 AND claim = $3 AND status = 'queued' AND held = '' "
-			    "RETURNING " MAIL_COLS ", message",
-			    &s, err);
-			if (rc != 0)
-				return rc;
-			db_bind_text(s, 1, until);
-			db_bind_int(s, 2, c[i].id);
-			db_bind_int(s, 3, c[i].claim);
-			if ((rc = db_step(s, err)) < 0)
-				return rc;
-			if (rc == 0)
-				continue; /* another sender was quicker */
-			mail_from_row(s, true, &m);
-			mail_own(&m);
-			/* Run the statement to its end, which commits it. */
-			if ((rc = db_step(s, err)) < 0) {
-				store_mail_clear(&m);
-				return rc;
-			}
-			if (rc == 1)
-				db_reset(s);
-			*out = m;
-			return 1;
-		}
+		db_reset(s);
 	}
 	return sk_error_set(err, SK_ETEMP,
 			    "the mail queue is too busy: other senders took every due message "
 			    "first %d times",
 			    CLAIM_ROUNDS);
+fail:
+	while (n > 0)
+		store_mail_clear(&out[--n]);
+	return rc;
 }
 
 /* Run an UPDATE guarded by m's claim (its last three parameters: id,

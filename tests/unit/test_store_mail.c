@@ -95,7 +95,7 @@ static int64_t enqueue_ok(struct store *st, const struct store_mail_new *m)
 static void claim_ok(struct store *st, struct store_mail *m)
 {
 	struct sk_error err = {0};
-	int rc = store_mail_claim(st, 300, m, &err);
+	int rc = store_mail_claim(st, 300, 1, m, &err);
 
 	if (rc != 1)
 		fail_msg("store_mail_claim: %d %s", rc, err.msg);
@@ -106,7 +106,7 @@ static void claim_none(struct store *st)
 	struct sk_error err = {0};
 	struct store_mail m;
 
-	assert_int_equal(store_mail_claim(st, 300, &m, &err), 0);
+	assert_int_equal(store_mail_claim(st, 300, 1, &m, &err), 0);
 }
 
 static void get_ok(struct store *st, int64_t id, struct store_mail *m)
@@ -619,7 +619,7 @@ static void *sender_main(void *arg)
 		return NULL;
 	}
 	while (tries < 1000) {
-		rc = store_mail_claim(st, 300, &m, &err);
+		rc = store_mail_claim(st, 300, 1, &m, &err);
 		if (rc == 0)
 			break;
 		if (rc < 0) {
