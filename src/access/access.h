@@ -155,7 +155,7 @@ const struct user *access_local_operator(void);
 /* Advisories (src/advisory). May u write, review, publish, update and
  * withdraw advisories, and see every one of them? Staff only: 0, or
  * SK_EPERM naming u. A partner reads a published advisory only when its
- * organization is in the advisory's audience and THE TLP policy lets it
+ * organization is in the advisory's audience and the TLP policy lets it
  * receive it (advisory/workflow.h decides that per advisory). */
 int access_may_handle_advisories(const struct user *u, struct sk_error *err);
 /* May u approve an advisory that author wrote? Staff, and not its

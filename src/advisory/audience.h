@@ -2,7 +2,7 @@
  * partners, classes, sectors, organizations by id, and optionally those
  * whose assets match an affected product; resolving it gives the
  * recipient organizations, each with how it stands to the advisory for
- * THE TLP policy (model/tlp.h):
+ * the TLP policy (model/tlp.h):
  *   - selected by the audience (all, a class, a sector, by id): named:
  *     the CSIRT addresses it;
  *   - only through a matching asset: concerned: the advisory is about

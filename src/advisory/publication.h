@@ -3,7 +3,7 @@
  * document with attachments; what it shares with an advisory (number,
  * title, summary, TLP, audience, status, revisions, times, author and
  * reviewer) is held in an advisory, so that the audience, its resolver
- * and THE TLP policy are the advisories' own. The workflow is the
+ * and the TLP policy are the advisories' own. The workflow is the
  * advisories': draft -> (review, when [advisories] review = yes) ->
  * published -> withdrawn, each step asking access/access.h and writing
  * an audit row. Partners read published (and withdrawn) publications
@@ -155,12 +155,12 @@ int publication_withdraw(struct store *st, const struct user *u, int64_t id, con
 int publication_published(struct store *st, const struct publication *p,
 			  struct advisory_recipients *out, struct sk_error *err);
 
-/* Publication id if it is published and THE TLP policy lets it reach
+/* Publication id if it is published and the TLP policy lets it reach
  * the public, else SK_ENOTFOUND. */
 int publication_get_public(struct store *st, int64_t id, struct publication *out,
 			   struct sk_error *err);
 
-/* Published publications THE TLP policy lets reach the public, newest
+/* Published publications the TLP policy lets reach the public, newest
  * first, each to fn: for the public pages and the feed. */
 int publication_public_each(struct store *st, publication_fn fn, void *ctx,
 			    struct sk_error *err);

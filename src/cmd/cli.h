@@ -231,5 +231,10 @@ int cli_publication_attachment(struct cli *c, int argc, char **argv);
 int cli_asset_add(struct cli *c, int argc, char **argv);
 int cli_asset_list(struct cli *c, int argc, char **argv);
 int cli_asset_rm(struct cli *c, int argc, char **argv);
+int cli_alert_list(struct cli *c, int argc, char **argv);
+int cli_alert_ack(struct cli *c, int argc, char **argv);
+int cli_alert_calllist(struct cli *c, int argc, char **argv);
+int cli_alert_call(struct cli *c, int argc, char **argv);
+int cli_alert_escalate(struct cli *c, int argc, char **argv);
 
 #endif

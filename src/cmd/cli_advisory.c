@@ -13,6 +13,7 @@
 #include "advisory/advisory.h"
 #include "advisory/audience.h"
 #include "advisory/cvss.h"
+#include "advisory/delivery.h"
 #include "advisory/workflow.h"
 #include "cmd/cli.h"
 #include "lib/buf.h"
@@ -352,6 +353,7 @@ static int step(struct cli *c, int argc, char **argv, enum step s)
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	struct advisory_recipients r = {0};
 	struct advisory_settings cfg;
+	struct delivery_settings ds;
 	struct user u;
 	int64_t id;
 	int npos = 0, rc, failed = 0;
@@ -377,7 +379,8 @@ static int step(struct cli *c, int argc, char **argv, enum step s)
 		failed = advisory_approve(c->st, &u, id, &c->err);
 		break;
 	case STEP_PUBLISH:
-		failed = advisory_publish(c->st, &u, &cfg, id, &r, &c->err);
+		failed = delivery_settings_load(c->cfg, &ds, &c->err) != 0 ||
+			 advisory_publish_deliver(c->st, &u, &cfg, &ds, id, &r, NULL, &c->err);
 		break;
 	case STEP_WITHDRAW:
 		failed =
@@ -437,6 +440,7 @@ int cli_advisory_update(struct cli *c, int argc, char **argv)
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	struct changes ch = {.opts = opts, .update = true};
 	struct advisory_recipients r = {0};
+	struct delivery_settings ds;
 	struct user u;
 	int64_t id;
 	int npos = 0, rc;
@@ -451,8 +455,9 @@ int cli_advisory_update(struct cli *c, int argc, char **argv)
 	    (rc = find(c, pos[0], &id)) != 0)
 		goto out;
 	cli_operator(&u);
-	if (advisory_update(c->st, &u, id, cli_opt_get(opts, "summary")->arg, apply_changes,
-			    &ch, &r, &c->err) != 0)
+	if (delivery_settings_load(c->cfg, &ds, &c->err) != 0 ||
+	    advisory_update_deliver(c->st, &u, &ds, id, cli_opt_get(opts, "summary")->arg,
+				    apply_changes, &ch, &r, &c->err) != 0)
 		rc = cli_fail(c);
 	else
 		rc = print_recipients(c, &r, "no recipients");

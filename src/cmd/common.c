@@ -32,6 +32,7 @@ static const char *const known_settings[] = {
     "http.tls_cert",
     "http.tls_key",
     "http.trusted_proxies",
+    "http.public_url",
     "session.idle_timeout",
     "session.lifetime",
     "session.cookie_secure",
@@ -89,6 +90,7 @@ static const char *const known_settings[] = {
     "publications.max_attachment",
     "publications.max_attachments",
     "publications.max_total",
+    "alerts.escalate_after",
     NULL,
 };
 

@@ -523,6 +523,28 @@ static const struct cli_command commands[] = {
     {"asset", "rm", cli_asset_rm, "remove an asset",
      "usage: schakel asset rm ORG ID\n"
      "Remove asset ID (its number in asset list) of ORG.\n" ORG_HELP},
+    {"alert", "list", cli_alert_list, "list the alerts of urgent advisories",
+     "usage: schakel alert list [--advisory ADVISORY] [--json]\n"
+     "The alerts, one per recipient organization of an urgent advisory: state (sent,\n"
+     "acknowledged, calllist), the contact step, how and how fast it was "
+     "acknowledged.\n" JSON_HELP},
+    {"alert", "ack", cli_alert_ack, "acknowledge an alert for its organization",
+     "usage: schakel alert ack ID [--how phone|portal] [--notes TEXT] [--json]\n"
+     "Record that the organization of alert ID acknowledged it (by phone unless\n"
+     "--how says otherwise); --notes also records the call.\n" JSON_HELP},
+    {"alert", "calllist", cli_alert_calllist, "the duty officer's calling list",
+     "usage: schakel alert calllist ADVISORY [--json]\n"
+     "The organizations of ADVISORY's alerts that nobody acknowledged, those on the\n"
+     "calling list first, by class priority (oes first), with their 24x7 phone\n"
+     "numbers and the last call: reached or not, who, when, by whom, notes.\n" JSON_HELP},
+    {"alert", "call", cli_alert_call, "record a call about an alert",
+     "usage: schakel alert call ID --reached yes|no [--who NAME] [--notes TEXT] [--json]\n"
+     "Record the duty officer's call to the organization of alert ID.\n" JSON_HELP},
+    {"alert", "escalate", cli_alert_escalate, "escalate unacknowledged alerts once",
+     "usage: schakel alert escalate [--json]\n"
+     "Send every alert unacknowledged for [alerts] escalate_after to its\n"
+     "organization's next operational-24x7 contact, or put it on the calling list\n"
+     "after the last one (schakeld does this every minute).\n" JSON_HELP},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -19,11 +19,14 @@
 #include "cmd/jobs.h"
 #include "cmd/lmtpd.h"
 #include "config_build.h"
+#include "advisory/delivery.h"
+#include "advisory/alert.h"
 #include "http/api_advisories.h"
 #include "http/api_events.h"
 #include "http/api_csaf.h"
 #include "http/api_publications.h"
 #include "http/public_pages.h"
+#include "http/api_alerts.h"
 #include "http/api_tickets.h"
 #include "http/api_keys.h"
 #include "http/api_metrics.h"
@@ -392,6 +395,7 @@ int main(int argc, char **argv)
 	struct mail_pgp_settings pgp_settings = {0};
 	struct advisory_settings advisory_settings;
 	struct publication_settings publication_settings;
+	struct delivery_settings delivery_settings;
 	char relay[SMTP_RELAY_MAX + 1];
 	sigset_t stop_set;
 	int64_t port_num;
@@ -476,6 +480,11 @@ int main(int argc, char **argv)
 	}
 	api_publications_configure(&publication_settings);
 	public_pages_configure(config_str(cfg, "http", "public_url", NULL));
+	if (delivery_settings_load(cfg, &delivery_settings, &err) != 0) {
+		status = cmd_fail(PROG, &err);
+		goto out;
+	}
+	api_alerts_configure(&delivery_settings);
 	log_init(PROG, (enum log_level)s.log_level, s.use_syslog);
 	log_set_format((enum log_format)s.log_format);
 	api_metrics_configure(s.metrics_token, s.metrics_loopback);
@@ -515,7 +524,7 @@ int main(int argc, char **argv)
 		/* Add a job here: a name, a pause, a function, its argument
 		 * and whether one node a period runs it. The mail senders
 		 * come first, one entry each. */
-		struct job job_table[MAIL_SENDERS_MAX + 2];
+		struct job job_table[MAIL_SENDERS_MAX + 3];
 		size_t n_jobs = 0;
 
 		for (int i = 0; i < s.mail.senders; i++) {
@@ -525,6 +534,8 @@ int main(int argc, char **argv)
 		}
 		job_table[n_jobs++] =
 		    (struct job){"purge", PURGE_INTERVAL_MS, purge_job_run, &s, true};
+		job_table[n_jobs++] = (struct job){"alerts", ALERT_JOB_INTERVAL_MS, alert_job_run,
+						   &delivery_settings, true};
 		if (s.notify_on)
 			job_table[n_jobs++] = (struct job){"notify", NOTIFY_INTERVAL_MS,
 							   notify_job_run, &s, true};

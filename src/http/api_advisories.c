@@ -10,7 +10,9 @@
 
 #include "access/access.h"
 #include "advisory/asset.h"
+#include "advisory/delivery.h"
 #include "advisory/workflow.h"
+#include "http/api_alerts.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "lib/error.h"
@@ -229,12 +231,21 @@ static int step(struct http_request *req, struct http_response *resp, enum step 
 		rc = advisory_approve(req->st, req->user, id, err);
 		break;
 	case STEP_PUBLISH:
-		rc = advisory_publish(req->st, req->user, cfg(), id, &r, err);
+		rc = api_alerts_delivery() != NULL
+			 ? advisory_publish_deliver(req->st, req->user, cfg(),
+						    api_alerts_delivery(), id, &r, NULL, err)
+			 : advisory_publish(req->st, req->user, cfg(), id, &r, err);
 		break;
 	case STEP_UPDATE:
-		rc = advisory_update(req->st, req->user, id,
-				     json_string_value(json_object_get(body, "summary")),
-				     changes != NULL ? apply_body : NULL, changes, &r, err);
+		rc = api_alerts_delivery() != NULL
+			 ? advisory_update_deliver(
+			       req->st, req->user, api_alerts_delivery(), id,
+			       json_string_value(json_object_get(body, "summary")),
+			       changes != NULL ? apply_body : NULL, changes, &r, err)
+			 : advisory_update(req->st, req->user, id,
+					   json_string_value(json_object_get(body, "summary")),
+					   changes != NULL ? apply_body : NULL, changes, &r,
+					   err);
 		break;
 	case STEP_WITHDRAW:
 		rc = advisory_withdraw(req->st, req->user, id,

@@ -1,7 +1,7 @@
 /* http/api_advisories.h: advisories under /api/v1/advisories and the
  * assets under /api/v1/orgs/{id}/assets. Staff write and read all;
  * a partner reads the published advisories addressed to its
- * organization that THE TLP policy lets it receive (404 for others) and
+ * organization that the TLP policy lets it receive (404 for others) and
  * its own organization's assets. */
 #ifndef SK_HTTP_API_ADVISORIES_H
 #define SK_HTTP_API_ADVISORIES_H

@@ -2,7 +2,7 @@
  * (advisory/csaf_tree.h), built from the store, the same bytes schakel
  * csaf export writes but for the signatures' times. provider-metadata,
  * the public key and the WHITE directory are public; GREEN, AMBER and
- * RED need a signed-in user: staff read all, a partner what THE TLP
+ * RED need a signed-in user: staff read all, a partner what the TLP
  * policy lets its organization receive (404 for the rest). */
 #ifndef SK_HTTP_API_CSAF_H
 #define SK_HTTP_API_CSAF_H

@@ -1,6 +1,6 @@
 /* http/api_publications.h: publications under /api/v1/publications.
  * Staff write and read all; a partner reads the published publications
- * addressed to its organization that THE TLP policy lets it receive
+ * addressed to its organization that the TLP policy lets it receive
  * (404 for others), with their attachments. */
 #ifndef SK_HTTP_API_PUBLICATIONS_H
 #define SK_HTTP_API_PUBLICATIONS_H

@@ -1,7 +1,7 @@
 /* http/public_pages.c: the public HTML pages of advisories and
  * publications (see public_pages.h), written on the server with every
  * piece of text escaped and Markdown through lib/markdown.h; no script.
- * Only what is published and what THE TLP policy lets reach the public
+ * Only what is published and what the TLP policy lets reach the public
  * (TLP_REL_PUBLIC) is shown; any other number answers the same 404 as
  * one that does not exist. */
 #include "http/public_pages.h"

@@ -1,6 +1,6 @@
 /* http/public_pages.h: the public announcements, without sign-in:
  * GET /advisories (an HTML list of the published advisories and
- * publications THE TLP policy lets reach the public, TLP:CLEAR, newest
+ * publications the TLP policy lets reach the public, TLP:CLEAR, newest
  * first, in pages), GET /advisories/{number} (one of them as HTML, 404
  * for anything else), GET /advisories/{number}/attachments/{name} (a
  * publication's attachment, always as a download) and GET

@@ -5,6 +5,7 @@
 #include "access/access.h"
 #include "http/api_advisories.h"
 #include "http/api_csaf.h"
+#include "http/api_alerts.h"
 #include "http/api_events.h"
 #include "http/api_keys.h"
 #include "http/api_mail.h"
@@ -32,6 +33,7 @@ const struct router_route *const http_routes[] = {api_registry_routes,
 						  api_csaf_routes,
 						  api_publications_routes,
 						  public_pages_routes,
+						  api_alerts_routes,
 						  NULL};
 
 /* route, u and resp are borrowed. */

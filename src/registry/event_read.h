@@ -1,5 +1,5 @@
 /* registry/event_read.h: handing stored events out, the one way both
- * front doors do it: whose events a user may read, THE TLP policy
+ * front doors do it: whose events a user may read, the TLP policy
  * (model/tlp.h) on every row, pages with a cursor, and the shapes a row
  * leaves in (a JSON object, a CSV row). Reads outside input: time bounds
  * of at most EVENT_READ_TIME_MAX bytes. */

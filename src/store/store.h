@@ -898,5 +898,73 @@ int store_publication_attach(struct store *st, int64_t publication_id, const cha
 int store_publication_attachment(struct store *st, int64_t publication_id, const char *name,
 				 struct buf *data_out, char media_type[128],
 				 struct sk_error *err);
+/* ---- alerts of urgent advisories (store_alert.c) ----
+ * One alert per recipient organization of an urgent advisory, mailed to
+ * its operational-24x7 contacts one after the other until one
+ * acknowledges (advisory/alert.h). Each mail carries a personal link
+ * whose token is stored only as its hash. */
+#define STORE_ALERT_CALL_TEXT_MAX 2000
+
+struct store_alert {
+	int64_t id, advisory_id, org_id;
+	char state[13]; /* "sent", "acknowledged" or "calllist" */
+	int step;	/* index of the contact alerted last */
+	int64_t contact_id;
+	char sent_at[21], notified_at[21];
+	char ack_at[21];    /* "" unless acknowledged */
+	char ack_by[129];   /* who acknowledged; "" unless acknowledged */
+	char ack_how[8];    /* link, mail, portal, phone; "" unless acknowledged */
+	char org_name[201]; /* for listings */
+	char number[41];    /* the advisory's number */
+};
+
+/* Add the alert a (state sent; its id set) with the token hash that
+ * expires at expires, in the caller's transaction or its own. A second
+ * alert of one advisory for one organization is SK_EEXIST. */
+int store_alert_add(struct store *st, struct store_alert *a, const char *hash,
+		    const char *expires, struct sk_error *err);
+/* Alert id into *out; SK_ENOTFOUND if there is none. */
+int store_alert_get(struct store *st, int64_t id, struct store_alert *out,
+		    struct sk_error *err);
+/* The alert whose token has hash and has not expired at now into *out;
+ * SK_ENOTFOUND otherwise. */
+int store_alert_by_token(struct store *st, const char *hash, const char *now,
+			 struct store_alert *out, struct sk_error *err);
+
+struct store_alert_filter {
+	int64_t advisory_id;	     /* 0: all */
+	const char *state;	     /* NULL: all */
+	const char *notified_before; /* NULL, or only those mailed last before it */
+};
+typedef int (*store_alert_fn)(const struct store_alert *a, void *ctx);
+/* Alerts by id. */
+int store_alert_each(struct store *st, const struct store_alert_filter *f, store_alert_fn fn,
+		     void *ctx, struct sk_error *err);
+/* Alert id goes to its next contact (step, contact_id) with a new token
+ * (hash, expires), mailed now; with an audit row. */
+int store_alert_escalate(struct store *st, int64_t id, int step, int64_t contact_id,
+			 const char *hash, const char *expires, struct sk_error *err);
+/* Alert id lands on the calling list, with an audit row. */
+int store_alert_calllist(struct store *st, int64_t id, struct sk_error *err);
+/* Alert id acknowledged now by by, how (link, mail, portal, phone),
+ * with an audit row; one acknowledged already stays as it was (0). */
+int store_alert_ack(struct store *st, int64_t id, const char *by, const char *how,
+		    struct sk_error *err);
+
+/* A call of the duty officer about an alert. */
+struct store_alert_call {
+	int64_t id, alert_id;
+	char at[21];
+	const char *by; /* the user who called */
+	bool reached;
+	const char *who;   /* who was reached, or "" */
+	const char *notes; /* or "" */
+};
+/* Record call c (its id and at set), with an audit row. */
+int store_alert_call_add(struct store *st, struct store_alert_call *c, struct sk_error *err);
+typedef int (*store_alert_call_fn)(const struct store_alert_call *c, void *ctx);
+/* The calls about alert_id, oldest first. */
+int store_alert_call_each(struct store *st, int64_t alert_id, store_alert_call_fn fn, void *ctx,
+			  struct sk_error *err);
 
 #endif

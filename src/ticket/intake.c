@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "advisory/alert.h"
 #include "lib/buf.h"
 #include "lib/config.h"
 #include "lib/error.h"
@@ -524,6 +525,10 @@ int intake_mail(struct store *st, const struct intake_config *c, const char *env
 	}
 	if (rc != SK_ENOTFOUND)
 		goto out;
+	/* A reply to an alert of an urgent advisory acknowledges it. */
+	if ((other = intake_subject_number(in.subject, ALERT_TAG)) > 0 &&
+	    alert_ack_mail(st, other, in.from, err) != 0)
+		sk_error_clear(err);
 	rc = thread_find(st, c, &in, &t, &out->threaded_by, err);
 	if (rc == SK_ENOTFOUND) {
 		out->threaded_by = "new";

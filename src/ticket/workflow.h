@@ -4,7 +4,7 @@
  * add parties, link a report to incidents. Each operation is written
  * once, here: it asks access/access.h whether user u may handle tickets
  * (staff only; the CLI acts as the local operator), holds its
- * transaction, and the store writes its audit row. Replies pass THE TLP
+ * transaction, and the store writes its audit row. Replies pass the TLP
  * policy: the requester is a named recipient, a party the organization
  * concerned, and nobody else is mailed. */
 #ifndef SK_TICKET_WORKFLOW_H

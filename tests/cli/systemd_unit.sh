@@ -51,11 +51,13 @@ expect_match '^OnCalendar=daily$' "$(cat "$D/schakel-purge.timer")" \
 # verify needs the units it refers to (sysinit.target, ...) and the
 # commands: a scratch root with the system's units and stand-ins.
 root=$TMP/root
-mkdir -p "$root/etc/systemd/system" "$root/lib/systemd" "$root/usr/bin" "$root/usr/sbin"
+mkdir -p "$root/etc/systemd/system" "$root/lib/systemd" "$root/usr/bin" "$root/usr/sbin" \
+	"$root/bin"
 cp -r /lib/systemd/system "$root/lib/systemd/"
 printf '#!/bin/sh\n' >"$root/usr/bin/schakel"
 printf '#!/bin/sh\n' >"$root/usr/sbin/schakeld"
-chmod 755 "$root/usr/bin/schakel" "$root/usr/sbin/schakeld"
+printf '#!/bin/sh\n' >"$root/bin/sh" # ExecReload's shell
+chmod 755 "$root/usr/bin/schakel" "$root/usr/sbin/schakeld" "$root/bin/sh"
 cp "$D/schakeld.service" "$D/schakel-purge.service" "$D/schakel-purge.timer" \
 	"$root/etc/systemd/system/"
 run systemd-analyze verify --man=no "--root=$root" schakeld.service schakel-purge.service \

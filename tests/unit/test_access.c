@@ -232,6 +232,19 @@ static const struct expect expects[] = {
      {404, 404, 404, 404, 404, 404}},
     {"GET", "/advisories/{number}/attachments/{name}",
      "/advisories/CERT-PUB-2026-9999/attachments/a.txt", NULL, {404, 404, 404, 404, 404, 404}},
+    /* Alerts: the acknowledgement link is its own capability (404 for
+     * a token that is none); partners acknowledge only their own. */
+    {"GET", "/ack/{token}", "/ack/sk_noSuchTokenAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL,
+     {404, 404, 404, 404, 404, 404}},
+    {"POST", "/ack/{token}", "/ack/sk_noSuchTokenAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL,
+     {404, 404, 404, 404, 404, 404}},
+    {"GET", "/api/v1/alerts", "/api/v1/alerts", NULL, {200, 200, 403, 403, 403, 401}},
+    {"POST", "/api/v1/alerts/{id}/ack", "/api/v1/alerts/999999/ack", NULL,
+     {404, 404, 404, 404, 404, 401}},
+    {"POST", "/api/v1/alerts/{id}/calls", "/api/v1/alerts/999999/calls",
+     "{\"reached\":false}", {404, 404, 403, 403, 403, 401}},
+    {"GET", "/api/v1/advisories/{id}/calllist", "/api/v1/advisories/999999/calllist", NULL,
+     {404, 404, 403, 403, 403, 401}},
 };
 /* clang-format on */
 #define NEXPECTS (sizeof(expects) / sizeof(expects[0]))

@@ -2,7 +2,7 @@
  * organizations a CSIRT would name: active partners of the classes and
  * sectors given, organizations by id, those whose assets match an
  * affected product within its version range, and liaisons for their
- * members; THE TLP policy leaves out who may not receive it. And the
+ * members; the TLP policy leaves out who may not receive it. And the
  * workflow around it: a second analyst reviews, a partner sees only what
  * reaches it. */
 #include <setjmp.h>
