@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 //
 // pages/advisories.js: the advisories, newest first, by status: staff see
-// all and draft new ones from a JSON document (docs/advisories.md); a
-// partner sees those addressed to its organization.
+// all and draft new ones from a JSON document (docs/advisories.md).
+// Partners have their own list in the portal (portal-advisories.js).
 
 import { h, field, select, swap, table, inlineForm } from '../lib/dom.js';
 import { query } from '../lib/api.js';
@@ -23,7 +23,7 @@ export default {
   path: '/advisories',
   title: 'nav.advisories',
   nav: true,
-  allow: (me) => !!me,
+  allow: (me) => isStaff(me),
   async render(main, params, ctx) {
     const { t } = ctx;
     const f = { status: params.status || '' };

@@ -4,7 +4,8 @@
 // pages/advisory.js: one advisory: its scoring on the NCSC matrix, CVSS,
 // products, texts and revisions; for staff the next step of its life
 // (submit, approve, publish, update, withdraw), changes to a draft as JSON,
-// and the organizations it reaches.
+// the organizations it reaches and, when it is urgent, their alerts with a
+// link to the calling list.
 
 import { h, append, button, clear, facts, field, input, section, table } from '../lib/dom.js';
 import { guard, onSubmit, showNotice } from '../lib/alert.js';
@@ -12,6 +13,8 @@ import { isStaff } from '../lib/roles.js';
 import { fmtTime } from '../lib/time.js';
 import { orgNames, orgLink } from '../lib/orgs.js';
 import { scoring } from './advisories.js';
+import { matrix } from '../lib/matrix.js';
+import { alertState, duration } from './calllist.js';
 
 function parse(text, t) {
   try {
@@ -37,6 +40,22 @@ function about(a, t) {
     [t('advisory.published'), a.published ? fmtTime(a.published) : null],
     [t('advisory.withdrawn'), a.withdrawn ? `${fmtTime(a.withdrawn)} — ${a.withdraw_reason}` : null],
   ]);
+}
+
+// The alerts of an urgent advisory, one per recipient organization.
+function alerts(a, items, names, t) {
+  return [
+    h('p', null, h('a', { href: `#/advisories/${a.id}/calllist`, class: 'button' }, t('alerts.calllist_link'))),
+    table([
+      { label: t('advisory.org'), value: (r) => orgLink(r.org_id, names) },
+      { label: t('alerts.state'), value: (r) => alertState(r, t) },
+      { label: t('alerts.step'), class: 'num', value: (r) => String(r.step) },
+      { label: t('alerts.sent'), value: (r) => fmtTime(r.sent_at) },
+      { label: t('alerts.acknowledged'), value: (r) => (r.acknowledged_at
+        ? `${fmtTime(r.acknowledged_at)} · ${r.acknowledged_by || ''} (${r.how || ''})` : '') },
+      { label: t('alerts.time_to_ack'), class: 'num', value: (r) => duration(r.seconds_to_acknowledge, t) },
+    ], items, (r) => ({ 'data-alert': r.id }), t('alerts.caption')),
+  ];
 }
 
 function texts(a, t) {
@@ -112,10 +131,13 @@ export default {
     const draw = async (a) => {
       const revs = (await ctx.api('GET', `/advisories/${a.id}/revisions`)).items || [];
       const aud = staff ? (await ctx.api('GET', `/advisories/${a.id}/audience`)).items || [] : null;
+      const urgent = a.label === 'Urgent' && a.status !== 'draft' && a.status !== 'review';
+      const al = staff && urgent ? (await ctx.api('GET', `/alerts?advisory=${a.id}`)).items || [] : null;
       if (!ctx.current()) return;
       append(clear(body),
         h('h1', null, a.title),
-        section(t('advisory.about'), about(a, t)),
+        section(t('advisory.about'), h('div', { class: 'about-matrix' }, matrix(a), about(a, t))),
+        al ? section(t('alerts.title'), alerts(a, al, names, t)) : null,
         section(t('advisory.products'), table([
           { label: t('advisory.vendor'), value: (p) => p.vendor || '' },
           { label: t('advisory.product'), value: (p) => p.product || '' },

@@ -22,11 +22,16 @@ import portalEvents, { memberEvents } from './portal-events.js';
 import portalMembers from './portal-members.js';
 import portalReports from './portal-reports.js';
 import portalReport from './portal-report.js';
+import calllist from './calllist.js';
+import publications from './publications.js';
+import publication from './publication.js';
+import { portalAdvisories, portalAdvisory } from './portal-advisories.js';
 
 export const pages = [
   signin,
   queue, ticket, orgs, org, whois, feeds, mail, audit,
   portalOrg, portalEvents, memberEvents, portalMembers, portalReports, portalReport,
-  advisories, advisory,
+  portalAdvisories, portalAdvisory,
+  advisories, advisory, calllist, publications, publication,
   account,
 ];
