@@ -418,8 +418,8 @@ static struct rate rate(void (*pass)(struct work *), struct work *w, double secs
 }
 
 /* Bytes of an index of the prefixes pfx[lo..hi) alone, per distinct
- * prefix. */
-static double prefix_bytes(const struct synth *d, size_t lo, size_t hi)
+ * prefix (how many into *n). */
+static double prefix_bytes(const struct synth *d, size_t lo, size_t hi, size_t *n)
 {
 	struct route_index_builder *b = route_index_builder_new();
 	struct route_index_stats st;
@@ -437,7 +437,8 @@ static double prefix_bytes(const struct synth *d, size_t lo, size_t hi)
 	route_index_builder_free(b);
 	route_index_get_stats(idx, &st);
 	route_index_free(idx);
-	return (double)st.memory / (double)(st.prefixes4 + st.prefixes6);
+	*n = st.prefixes4 + st.prefixes6;
+	return (double)st.memory / (double)*n;
 fail:
 	fprintf(stderr, "bench_index: prefix build: %s\n", err.msg);
 	exit(1);
@@ -505,6 +506,7 @@ int main(void)
 	    v6_batch;
 	double t0, build_s, ip_scan, dom_scan, asn_scan, bytes4, bytes6;
 	struct work w4, w6;
+	size_t n4, n6;
 	struct prefix *aq4, *aq6;
 
 	if (npfx < 100 || nasn < 1 || ndom < 10) {
@@ -529,11 +531,11 @@ int main(void)
 	printf("build: %.3f s from memory (target < 5 s); index memory %.1f MB "
 	       "(target < 200 MB)\n",
 	       build_s, (double)st.memory / 1e6);
-	bytes4 = prefix_bytes(&d, 0, d.n4);
-	bytes6 = prefix_bytes(&d, d.n4, d.npfx);
-	printf("index of the prefixes alone: %.1f bytes a prefix for the %zu IPv4, %.1f for "
-	       "the %zu IPv6 (target <= 100)\n",
-	       bytes4, d.n4, bytes6, d.npfx - d.n4);
+	bytes4 = prefix_bytes(&d, 0, d.n4, &n4);
+	bytes6 = prefix_bytes(&d, d.n4, d.npfx, &n6);
+	printf("index of the prefixes alone: %.1f bytes a prefix for %zu distinct IPv4, %.1f "
+	       "for %zu distinct IPv6 (target <= 100)\n",
+	       bytes4, n4, bytes6, n6);
 	if (nstore > 0)
 		bench_store(&d, nstore);
 
