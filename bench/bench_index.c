@@ -438,8 +438,8 @@ static double prefix_bytes(const struct synth *d, size_t lo, size_t hi, size_t *
 	size_t i;
 
 	for (i = lo; i < hi; i++)
-		if (route_index_builder_add_prefix(b, &d->pfx[i].p, d->pfx[i].org, d->pfx[i].res,
-						   &err) != 0)
+		if (route_index_builder_add_prefix(b, &d->pfx[i].p, d->pfx[i].org,
+						   d->pfx[i].res, &err) != 0)
 			goto fail;
 	idx = route_index_builder_finish(b, &err);
 	if (idx == NULL)
