@@ -273,27 +273,14 @@ node_step(const struct trie *t, const uint8_t *a, unsigned *d, uint32_t e)
 	}
 }
 
-/* Ask for the cache lines of the node e and of its first entries, which
- * a step reads after the header: fetched together, they arrive together. */
-static inline void prefetch_node(const struct trie *t, uint32_t e)
-{
-	const char *n = (const char *)(t->nodes + (e & ~TRIE_CHILD));
-
-	__builtin_prefetch(n);
-	__builtin_prefetch(n + 64);
-	__builtin_prefetch(n + 128);
-}
-
 /* The offset of the most specific prefix record covering address a, or 0. */
 static inline uint32_t trie_match(const struct trie *t, const uint8_t *a)
 {
 	uint32_t e = t->root[(unsigned)a[0] << 8 | a[1]];
 	unsigned d = 2;
 
-	while (e & TRIE_CHILD) {
-		prefetch_node(t, e);
+	while (e & TRIE_CHILD)
 		e = node_step(t, a, &d, e);
-	}
 	return e;
 }
 
