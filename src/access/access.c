@@ -285,3 +285,13 @@ int access_may_submit_events(const struct user *u, struct sk_error *err)
 				    u->name);
 	return 0;
 }
+
+int access_alert_scope(const struct user *u, int64_t *org_out, struct sk_error *err)
+{
+	*org_out = 0;
+	if (u != NULL && u->role == USER_ROLE_PARTNER && u->org_id > 0) {
+		*org_out = u->org_id;
+		return 0;
+	}
+	return access_may_handle_advisories(u, err);
+}

@@ -158,6 +158,10 @@ const struct user *access_local_operator(void);
  * organization is in the advisory's audience and the TLP policy lets it
  * receive it (advisory/workflow.h decides that per advisory). */
 int access_may_handle_advisories(const struct user *u, struct sk_error *err);
+
+/* Whose alerts u reads: staff all (*org_out 0), a partner its own
+ * organization's, to acknowledge them; anyone else SK_EPERM. */
+int access_alert_scope(const struct user *u, int64_t *org_out, struct sk_error *err);
 /* May u approve an advisory that author wrote? Staff, and not its
  * author (the second pair of eyes). 0, or SK_EPERM saying why not. */
 int access_may_review_advisory(const struct user *u, const char *author, struct sk_error *err);

@@ -370,11 +370,12 @@ int alert_list(struct store *st, const struct user *u, int64_t advisory_id, stor
 	       void *ctx, struct sk_error *err)
 {
 	struct store_alert_filter f = {.advisory_id = advisory_id};
-	int rc = access_may_handle_advisories(u, err);
+	int rc;
 
-	if (rc == 0)
-		rc = advisory_known(st, u, advisory_id, err);
-	return rc != 0 ? rc : store_alert_each(st, &f, fn, ctx, err);
+	if ((rc = access_alert_scope(u, &f.org_id, err)) != 0 ||
+	    (rc = advisory_known(st, u, advisory_id, err)) != 0)
+		return rc;
+	return store_alert_each(st, &f, fn, ctx, err);
 }
 
 struct callee_list {

@@ -58,7 +58,8 @@ int alert_ack(struct store *st, const struct user *u, int64_t id, const char *ho
 /* Record the duty officer u's call about alert id (staff only). */
 int alert_call(struct store *st, const struct user *u, int64_t id, bool reached,
 	       const char *who, const char *notes, struct sk_error *err);
-/* Alerts as u may see them (staff only), of advisory_id (0: all). */
+/* Alerts as u may see them (access_alert_scope: staff all, a partner
+ * its organization's), of advisory_id (0: all). */
 int alert_list(struct store *st, const struct user *u, int64_t advisory_id, store_alert_fn fn,
 	       void *ctx, struct sk_error *err);
 /* Seconds from sending to acknowledging a, or -1 when not acknowledged. */

@@ -262,7 +262,7 @@ static int api_alert_call(struct http_request *req, struct http_response *resp,
 const struct router_route api_alerts_routes[] = {
     {"GET", "/ack/{token}", api_ack_get, ACCESS_PUBLIC},
     {"POST", "/ack/{token}", api_ack_post, ACCESS_PUBLIC},
-    {"GET", "/api/v1/alerts", api_alert_list, ACCESS_STAFF},
+    {"GET", "/api/v1/alerts", api_alert_list, ACCESS_USER},
     {"POST", "/api/v1/alerts/{id}/ack", api_alert_ack, ACCESS_USER},
     {"POST", "/api/v1/alerts/{id}/calls", api_alert_call, ACCESS_STAFF},
     {"GET", "/api/v1/advisories/{id}/calllist", api_calllist, ACCESS_STAFF},

@@ -935,6 +935,7 @@ struct store_alert_filter {
 	int64_t advisory_id;	     /* 0: all */
 	const char *state;	     /* NULL: all */
 	const char *notified_before; /* NULL, or only those mailed last before it */
+	int64_t org_id;		     /* 0: all */
 };
 typedef int (*store_alert_fn)(const struct store_alert *a, void *ctx);
 /* Alerts by id. */

@@ -131,7 +131,8 @@ int store_alert_each(struct store *st, const struct store_alert_filter *f, store
 	int rc = store_prep(st,
 			    ALERT_SELECT "WHERE ($1 = 0 OR a.advisory_id = $1) AND "
 					 "($2 = '' OR a.state = $2) AND "
-					 "($3 = '' OR a.notified_at < $3) ORDER BY a.id",
+					 "($3 = '' OR a.notified_at < $3) AND "
+					 "($4 = 0 OR a.org_id = $4) ORDER BY a.id",
 			    &s, err);
 
 	if (rc != 0)
@@ -139,6 +140,7 @@ int store_alert_each(struct store *st, const struct store_alert_filter *f, store
 	db_bind_int(s, 1, f->advisory_id);
 	db_bind_text(s, 2, f->state != NULL ? f->state : "");
 	db_bind_text(s, 3, f->notified_before != NULL ? f->notified_before : "");
+	db_bind_int(s, 4, f->org_id);
 	while ((rc = db_step(s, err)) == 1) {
 		alert_read(s, &a);
 		if ((rc = fn(&a, ctx)) != 0) {
