@@ -232,6 +232,7 @@ static int render_http(struct buf *b)
 
 static const char *const mail_states[] = {"queued", "sent", "failed", "held", NULL};
 static const char *const sla_clocks[] = {"acknowledge", "first_response", "resolve", NULL};
+static const char *const alert_states[] = {"sent", "calllist", NULL};
 
 struct ticket_row {
 	char type[TICKET_WORD_MAX], status[TICKET_WORD_MAX];
@@ -245,6 +246,7 @@ struct scrape {
 	struct ticket_row tickets[TICKET_ROWS_MAX];
 	size_t n_tickets;
 	int64_t due[3], breached[3];
+	int64_t alerts[2];	     /* unacknowledged, by alert_states */
 	struct buf ingested, routed; /* their samples */
 };
 
@@ -273,6 +275,10 @@ static int scrape_row(const struct store_metric_row *r, void *ctx)
 		if ((i = str_index(sla_clocks, r->a)) >= 0)
 			(r->what == STORE_METRIC_SLA_DUE ? sc->due : sc->breached)[i] =
 			    r->value;
+		return 0;
+	case STORE_METRIC_ALERTS:
+		if ((i = str_index(alert_states, r->a)) >= 0)
+			sc->alerts[i] = r->value;
 		return 0;
 	case STORE_METRIC_FEED: {
 		const char *labels[] = {"feed", r->a, NULL};
@@ -349,6 +355,16 @@ static int render_store(struct buf *b, struct scrape *sc)
 		const char *labels[] = {"clock", sla_clocks[i], NULL};
 
 		rc = metrics_sample(b, "schakel_sla_clocks_breached", labels, sc->breached[i]);
+	}
+	if (rc == 0)
+		rc =
+		    metrics_family(b, "schakel_alerts_unacknowledged", "gauge",
+				   "Alerts of urgent advisories not acknowledged: still with a "
+				   "contact (sent) or on the calling list.");
+	for (int i = 0; alert_states[i] != NULL && rc == 0; i++) {
+		const char *labels[] = {"state", alert_states[i], NULL};
+
+		rc = metrics_sample(b, "schakel_alerts_unacknowledged", labels, sc->alerts[i]);
 	}
 	if (rc == 0)
 		rc = metrics_family(b, "schakel_events_ingested_total", "counter",

@@ -744,6 +744,7 @@ enum store_metric {
 	STORE_METRIC_TICKETS,	   /* a: type, b: status */
 	STORE_METRIC_SLA_DUE,	   /* a: clock; open tickets whose clock runs */
 	STORE_METRIC_SLA_BREACHED, /* a: clock; open tickets past that due time */
+	STORE_METRIC_ALERTS,	   /* a: state of unacknowledged alerts (sent, calllist) */
 	STORE_METRIC_FEED,	   /* a: feed; value: events stored, routed: those
 				    * routed to an organization besides the
 				    * national CSIRT (counts kept at ingest) */

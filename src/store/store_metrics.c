@@ -172,6 +172,14 @@ int store_metrics_each(struct store *st, const char *now, store_metric_fn fn, vo
 		rc = sla_rows(st, now, fn, ctx, err);
 	if (rc == 0)
 		rc = store_prep(
+		    st,
+		    "SELECT state, count(*) FROM alerts WHERE state <> 'acknowledged' "
+		    "GROUP BY state ORDER BY state",
+		    &s, err);
+	if (rc == 0)
+		rc = rows(s, STORE_METRIC_ALERTS, true, fn, ctx, err);
+	if (rc == 0)
+		rc = store_prep(
 		    st, "SELECT feed, events, routed FROM feed_counts ORDER BY feed", &s, err);
 	while (rc == 0 && (rc = db_step(s, err)) == 1) {
 		struct store_metric_row r = {STORE_METRIC_FEED, db_col_text(s, 0), NULL,

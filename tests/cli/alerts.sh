@@ -229,6 +229,10 @@ expect_rc 0 "calllist" S alert calllist "$A1"
 expect_match "Rail Co +essential-public +calllist +Rail First: \+32 2 000 00 04; Rail Second: \+32 2 000 00 05" \
 	"$OUT" "the calling list: Rail with its 24x7 phones"
 expect_no_match "Power Co|Gas Co" "$OUT" "acknowledged organizations are not on it"
+oncall=$(S --json alert list | jq '[.[] | select(.state == "calllist")] | length')
+expect_eq "schakel_alerts_unacknowledged{state=\"calllist\"} $oncall" \
+	"$(curl -s "$BASE/metrics" | grep '^schakel_alerts_unacknowledged{state="calllist"}')" \
+	"/metrics counts the alerts on the calling list"
 expect_rc 0 "a call that reached nobody" S alert call "$AR" --reached no --notes "voicemail"
 expect_rc 0 "calllist --json" S --json alert calllist "$A1"
 expect_eq "Rail Co False voicemail" "$(py "[(e['alert']['org'], e['calls'][-1]['reached'], e['calls'][-1]['notes']) for e in d if e['alert']['id'] == $AR][0]" | tr -d "(),'")" \
