@@ -4,7 +4,9 @@
 # withdraw); bad input (kind, TLP, an attachment over max_attachment) is
 # refused naming the field with nothing stored; partners read only what
 # is addressed to them and the TLP policy lets them receive; attachments
-# go out as downloads. Then the public pages: only TLP:CLEAR published
+# go out as downloads; publishing queues one mail per recipient
+# organization and language to its 24x7 contacts, as far as the policy
+# lets it receive. Then the public pages: only TLP:CLEAR published
 # advisories and publications, escaped, with the CSP header, and an Atom
 # feed that feedparser reads without complaint.
 . "$(dirname "$0")/lib.sh"
@@ -22,6 +24,11 @@ prefix = NCSC
 review = yes
 [publications]
 max_attachment = 2048
+[notify]
+templates = $SRCDIR/share/templates
+sender = CERT Test
+[mail]
+from = cert@cert.example
 CONF
 export SCHAKEL_CONF=$CONF
 S() { "$SCHAKEL" "$@"; }
@@ -74,8 +81,21 @@ expect_rc 77 "review is required before publishing" AS ann publication publish 1
 expect_rc 0 "submitted" AS ann publication submit 1
 expect_rc 77 "the author may not approve" AS ann publication approve 1
 expect_rc 0 "another analyst approves" AS ben publication approve 1
+S contact add "Example Water" --name "Ops" --email ops@water.example --role operational-24x7 >/dev/null
+S contact add "Example Water" --name "Wacht" --email wacht@water.example --role operational-24x7 \
+	--lang nl >/dev/null
+S contact add "Example Water" --name "Board" --email board@water.example --role management >/dev/null
 expect_rc 0 "published" AS ann publication publish "NCSC-PUB-$YEAR-0001"
-expect_match "published .*: 1 recipients" "$OUT" "... to the one drinking-water organization"
+expect_match "published .*: 1 recipients, 2 mails queued" "$OUT" \
+	"... to the one drinking-water organization: a mail per language"
+# pubmail REF: the recipients and subjects of the queued mails of REF.
+pubmail() {
+	S --json mail list --limit 1000 |
+		jq -r --arg r "$1" '[.[] | select(.ref == $r and .kind == "publication")
+			| .recipients + " " + .subject] | sort | join("|")'
+}
+expect_eq "ops@water.example [TLP:CLEAR] Threat assessment NCSC-PUB-$YEAR-0001|wacht@water.example [TLP:CLEAR] Dreigingsbeeld NCSC-PUB-$YEAR-0001" \
+	"$(pubmail publication:1)" "... to its 24x7 contacts only, subject with kind and number"
 run S publication attachment get 1 iocs.txt
 expect_eq "indicator list" "$OUT" "attachment get writes the bytes out"
 run S --json publication show 1
@@ -280,5 +300,31 @@ expect_match 'rel="prev"' "$BODY" "... with a link back"
 expect_rc 0 "withdrawn" AS ann publication withdraw "$CLEAR" --reason "superseded"
 page "/advisories/$CLEAR"
 status 404 "a withdrawn publication leaves the public pages"
+
+# --- delivery under TLP:AMBER+STRICT and TLP:AMBER --------------------------------------
+S org add "Grid ISAC" --kind liaison --class private --sector energy/oil >/dev/null
+S org add "Example Grid" --kind constituent --class oes --sector energy/electricity \
+	--member-of "Grid ISAC" >/dev/null
+S contact add "Example Grid" --name "Grid" --email soc@grid.example --role operational-24x7 >/dev/null
+S contact add "Grid ISAC" --name "Desk" --email desk@isac.example --role operational-24x7 >/dev/null
+# publish_cli TLP: guidance to the electricity sector, reviewed
+# and published; its number in NUM.
+publish_cli() {
+	AS ann --json publication new --kind guidance --title "Grid $1" --tlp "$1" \
+		--summary "Segment the grid $1." --body "$TMP/body.md" \
+		--audience "sector:energy/electricity" >"$TMP/new.json"
+	NUM=$(jq -r .number "$TMP/new.json")
+	AS ann publication submit "$NUM" >/dev/null
+	AS ben publication approve "$NUM" >/dev/null
+	run AS ann --json publication publish "$NUM"
+}
+publish_cli TLP:AMBER+STRICT
+expect_eq "1" "$(printf '%s' "$OUT" | jq -r .mails)" \
+	"TLP:AMBER+STRICT: the member is mailed, its liaison (refused by the policy) not"
+expect_eq "soc@grid.example" "$(pubmail "publication:$(S --json publication show "$NUM" | jq .id)" |
+	cut -d' ' -f1)" "... to the member's contact"
+publish_cli TLP:AMBER
+expect_eq "2 2" "$(printf '%s' "$OUT" | jq -r '"\(.recipients) \(.mails)"')" \
+	"TLP:AMBER: the member and its liaison are mailed"
 
 done_testing
