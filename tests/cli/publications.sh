@@ -96,6 +96,20 @@ pubmail() {
 }
 expect_eq "ops@water.example [TLP:CLEAR] Threat assessment NCSC-PUB-$YEAR-0001|wacht@water.example [TLP:CLEAR] Dreigingsbeeld NCSC-PUB-$YEAR-0001" \
 	"$(pubmail publication:1)" "... to its 24x7 contacts only, subject with kind and number"
+if [ -x "$SMTP_SINK" ]; then
+	need_smtp_sink
+	start_sink
+	sed "s|^from = cert@cert.example|&\nrelay = smtp://127.0.0.1:$SPORT|" "$CONF" >"$TMP/send.conf"
+	expect_rc 0 "the queue is sent" env SCHAKEL_CONF="$TMP/send.conf" "$SCHAKEL" mail send
+	for _ in $(seq 50); do [ "$(sink_got ops@water.example)" -ge 1 ] && break; sleep 0.1; done
+	msg=$(grep -l -- "^X-Rcpt-Args: <ops@water.example>" "$SINK"/msg.* 2>/dev/null | head -1)
+	text=$(tr -d '\r' <"${msg:-/dev/null}")
+	expect_match "NCSC-PUB-$YEAR-0001" "$text" "smtp-sink receives it, with the number"
+	expect_match "Ransomware against water\." "$text" "... the summary"
+	expect_match "filename=\"iocs\.txt\"" "$text" "... and the small attachment"
+else
+	ok "# SKIP $SMTP_SINK is missing"
+fi
 run S publication attachment get 1 iocs.txt
 expect_eq "indicator list" "$OUT" "attachment get writes the bytes out"
 run S --json publication show 1
