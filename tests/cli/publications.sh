@@ -159,12 +159,15 @@ send POST /api/v1/publications "$BOB" '{"kind": "guidance", "title": "T", "body"
 status 403 "a partner may not write publications"
 
 html=$(printf '<h1>x</h1>' | base64 -w0)
+S contact add "Example Bank" --name "SOC" --email soc@bank.example --role operational-24x7 >/dev/null
 publish_api "{\"kind\": \"guidance\", \"title\": \"Banking guidance\", \"summary\": \"s\",
 	\"body\": \"Do this.\", \"tlp\": \"TLP:GREEN\", \"audience\": {\"sectors\": [\"banking\"]},
 	\"attachments\": [{\"name\": \"page.html\", \"media_type\": \"text/html\", \"content\": \"$html\"},
 	{\"name\": \"notes file.txt\", \"media_type\": \"text/plain\", \"content\": \"aGk=\"}]}"
 status 200 "API: a publication drafted, reviewed and published"
-expect_eq "1" "$(j .recipients)" "... reaching the banking organization"
+expect_eq "1 1" "$(j .recipients) $(j .mails)" "... reaching the banking organization: one mail queued"
+expect_eq "soc@bank.example [TLP:GREEN] Guidance NCSC-PUB-$YEAR-0002" "$(pubmail "publication:$PID")" \
+	"... to its 24x7 contact"
 GREEN=$PID
 
 api GET "/api/v1/publications/$GREEN" "$BOB"
