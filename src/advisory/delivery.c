@@ -119,7 +119,8 @@ static int mail_org(struct store *st, const struct delivery_settings *ds,
 			continue;
 		if (ds->from == NULL) {
 			rc = sk_error_set(err, SK_ECONFIG,
-					  "mail.from: %ss need a sender address", it->kind);
+					  "mail.from: %s %s: its mails need a sender address",
+					  it->kind, it->number);
 			break;
 		}
 		if ((t = delivery_template(ts, cl->v[i].languages, &lang, err)) == NULL) {
