@@ -85,24 +85,31 @@ static void join(const struct advisory_strs *v, struct buf *out)
 		buf_printf(out, "%s%s", i ? ", " : "", v->v[i]);
 }
 
-/* The 24x7 contacts of an organization, in language groups. */
+/* The 24x7 contacts of an organization, in language groups, each group
+ * one mail saying it->vars with the organization's own fields. */
 static int mail_org(struct store *st, const struct delivery_settings *ds,
-		    struct template_set *ts, const struct advisory *a, const struct org *org,
-		    const struct org_rows *o, const struct contact_list *cl, size_t *n_out,
-		    struct sk_error *err)
+		    struct template_set *ts, const struct delivery_item *it,
+		    const struct org *org, const struct org_rows *o,
+		    const struct contact_list *cl, size_t *n_out, struct sk_error *err)
 {
 	bool *done = xcalloc(cl->n + 1, sizeof(*done));
 	struct mail_addr *to = xcalloc(cl->n + 1, sizeof(*to));
-	char matrix[4], revision[16], ref[64];
-	struct buf text, cves;
+	struct template_var *vars = xcalloc(it->n_vars + 6, sizeof(*vars));
+	char ref[64];
+	struct buf text;
+	size_t n_vars = it->n_vars;
 	int rc = 0;
 
 	buf_init(&text, BODY_MAX);
-	buf_init(&cves, 64 * 1024);
-	join(&a->cves, &cves);
-	advisory_matrix(a, matrix);
-	snprintf(revision, sizeof(revision), "%d", a->revision);
-	snprintf(ref, sizeof(ref), "advisory:%lld", (long long)a->id);
+	memcpy(vars, it->vars, it->n_vars * sizeof(*vars));
+	vars[n_vars++] = (struct template_var){"org", org->name};
+	vars[n_vars++] = (struct template_var){"liaison", o->direct ? NULL : "yes"};
+	vars[n_vars++] =
+	    (struct template_var){"members", o->members.len ? buf_str(&o->members) : NULL};
+	vars[n_vars++] = (struct template_var){"pass_on", o->pass_on ? "yes" : NULL};
+	vars[n_vars++] = (struct template_var){"need_to_know", o->need_to_know ? "yes" : NULL};
+	vars[n_vars++] = (struct template_var){"sender", ds->sender};
+	snprintf(ref, sizeof(ref), "%s:%lld", it->kind, (long long)it->id);
 	for (size_t i = 0; i < cl->n && rc == 0; i++) {
 		const char *lang = "en", *subject, *body;
 		const struct template *t;
@@ -112,7 +119,8 @@ static int mail_org(struct store *st, const struct delivery_settings *ds,
 			continue;
 		if (ds->from == NULL) {
 			rc = sk_error_set(err, SK_ECONFIG,
-					  "mail.from: advisories need a sender address");
+					  "mail.from: %s %s: its mails need a sender address",
+					  it->kind, it->number);
 			break;
 		}
 		if ((t = delivery_template(ts, cl->v[i].languages, &lang, err)) == NULL) {
@@ -137,38 +145,16 @@ static int mail_org(struct store *st, const struct delivery_settings *ds,
 		if (rc != 0)
 			break;
 		buf_reset(&text);
-		{
-			const struct template_var vars[] = {
-			    {"org", org->name},
-			    {"number", a->number},
-			    {"title", a->title},
-			    {"tlp", tlp_name(a->tlp)},
-			    {"label", advisory_label(a)},
-			    {"matrix", matrix},
-			    {"revision", revision},
-			    {"summary", a->summary},
-			    {"description", a->description},
-			    {"remediation", a->remediation},
-			    {"cves", buf_str(&cves)},
-			    {"liaison", o->direct ? NULL : "yes"},
-			    {"members", o->members.len ? buf_str(&o->members) : NULL},
-			    {"pass_on", o->pass_on ? "yes" : NULL},
-			    {"need_to_know", o->need_to_know ? "yes" : NULL},
-			    {"sender", ds->sender},
-			};
-			if ((rc = template_render(t, vars, sizeof(vars) / sizeof(vars[0]),
-						  &text)) != 0) {
-				sk_error_set(err, rc,
-					     "advisory %s: the mail is larger than %d bytes",
-					     a->number, BODY_MAX);
-				break;
-			}
+		if ((rc = template_render(t, vars, n_vars, &text)) != 0) {
+			sk_error_set(err, rc, "%s %s: the mail is larger than %d bytes",
+				     it->kind, it->number, BODY_MAX);
+			break;
 		}
 		if (template_split_subject(text.data, &subject, &body) != 0) {
 			rc = sk_error_set(err, SK_ECONFIG,
-					  "%s/advisory-%s.txt:1: the first line must be "
+					  "%s/%s-%s.txt:1: the first line must be "
 					  "\"Subject: ...\"",
-					  ds->templates, lang);
+					  ds->templates, it->kind, lang);
 			break;
 		}
 		{
@@ -181,14 +167,16 @@ static int mail_org(struct store *st, const struct delivery_settings *ds,
 						       .body = body,
 						       .headers = &auto_gen,
 						       .n_headers = 1,
-						       .tlp = tlp_name(a->tlp)};
+						       .attachments = it->attachments,
+						       .n_attachments = it->n_attachments,
+						       .tlp = tlp_name(it->tlp)};
 
-			if ((rc = mail_enqueue(st, &m, "advisory", ref, NULL, NULL, err)) == 0)
+			if ((rc = mail_enqueue(st, &m, it->kind, ref, NULL, NULL, err)) == 0)
 				(*n_out)++;
 		}
 	}
 	buf_free(&text);
-	buf_free(&cves);
+	free(vars);
 	free(done);
 	free(to);
 	return rc;
@@ -245,25 +233,18 @@ static struct org_rows *group(struct store *st, const struct advisory_recipients
 	return v;
 }
 
-int advisory_deliver(struct store *st, const struct delivery_settings *ds,
-		     const struct advisory *a, const struct advisory_recipients *r,
-		     struct delivery_stats *stats, struct sk_error *err)
+int delivery_queue(struct store *st, const struct delivery_settings *ds,
+		   const struct delivery_item *it, const struct advisory_recipients *r,
+		   size_t *n_out, struct sk_error *err)
 {
 	struct template_set ts = {
-	    .dir = ds->templates, .prefix = "advisory", .allowed = advisory_vars};
-	struct delivery_stats none;
+	    .dir = ds->templates, .prefix = it->kind, .allowed = it->allowed};
 	struct org_rows *v;
 	size_t n = 0;
 	int rc;
 
-	if (stats == NULL)
-		stats = &none;
-	memset(stats, 0, sizeof(*stats));
 	if ((rc = store_begin(st, err)) != 0)
 		return rc;
-	/* The alerts first, so that the dispatcher sends them first. */
-	if (a->revision == 1 && advisory_urgent(a))
-		rc = alert_raise(st, ds, a, r, &stats->alerts, err);
 	v = group(st, r, &n, err);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct contact_list cl = {0};
@@ -273,7 +254,7 @@ int advisory_deliver(struct store *st, const struct delivery_settings *ds,
 		if ((rc = store_org_get(st, v[i].org_id, &org, err)) == 0 &&
 		    (rc = store_contact_each(st, v[i].org_id, contact_list_push, &cl, err)) ==
 			0)
-			rc = mail_org(st, ds, &ts, a, &org, &v[i], &cl, &stats->mails, err);
+			rc = mail_org(st, ds, &ts, it, &org, &v[i], &cl, n_out, err);
 		contact_list_free(&cl);
 		org_clear(&org);
 	}
@@ -282,6 +263,56 @@ int advisory_deliver(struct store *st, const struct delivery_settings *ds,
 	free(v);
 	template_set_free(&ts);
 	return store_finish(st, rc, err);
+}
+
+int advisory_deliver(struct store *st, const struct delivery_settings *ds,
+		     const struct advisory *a, const struct advisory_recipients *r,
+		     struct delivery_stats *stats, struct sk_error *err)
+{
+	struct delivery_stats none;
+	char matrix[4], revision[16];
+	struct buf cves;
+	int rc;
+
+	if (stats == NULL)
+		stats = &none;
+	memset(stats, 0, sizeof(*stats));
+	buf_init(&cves, 64 * 1024);
+	join(&a->cves, &cves);
+	advisory_matrix(a, matrix);
+	snprintf(revision, sizeof(revision), "%d", a->revision);
+	if ((rc = store_begin(st, err)) != 0)
+		goto out;
+	/* The alerts first, so that the dispatcher sends them first. */
+	if (a->revision == 1 && advisory_urgent(a))
+		rc = alert_raise(st, ds, a, r, &stats->alerts, err);
+	if (rc == 0) {
+		const struct template_var vars[] = {
+		    {"number", a->number},
+		    {"title", a->title},
+		    {"tlp", tlp_name(a->tlp)},
+		    {"label", advisory_label(a)},
+		    {"matrix", matrix},
+		    {"revision", revision},
+		    {"summary", a->summary},
+		    {"description", a->description},
+		    {"remediation", a->remediation},
+		    {"cves", buf_str(&cves)},
+		};
+		const struct delivery_item it = {.kind = "advisory",
+						 .allowed = advisory_vars,
+						 .vars = vars,
+						 .n_vars = sizeof(vars) / sizeof(vars[0]),
+						 .number = a->number,
+						 .tlp = a->tlp,
+						 .id = a->id};
+
+		rc = delivery_queue(st, ds, &it, r, &stats->mails, err);
+	}
+	rc = store_finish(st, rc, err);
+out:
+	buf_free(&cves);
+	return rc;
 }
 
 int advisory_publish_deliver(struct store *st, const struct user *u,

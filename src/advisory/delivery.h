@@ -17,6 +17,7 @@
 #include "store/store.h"
 
 struct config;
+struct mail_attachment;
 struct sk_error;
 
 #define DELIVERY_ESCALATE_DEFAULT 1800 /* [alerts] escalate_after, seconds */
@@ -47,6 +48,30 @@ struct delivery_stats {
 int advisory_deliver(struct store *st, const struct delivery_settings *ds,
 		     const struct advisory *a, const struct advisory_recipients *r,
 		     struct delivery_stats *stats, struct sk_error *err);
+
+/* What a delivery says. kind names the templates
+ * (share/templates/<kind>-<lang>.txt, whose names are allowed) and the
+ * queue kind; vars are the item's fields, to which each organization's
+ * are added: org, liaison, members, pass_on, need_to_know, sender;
+ * attachments go with every mail. All borrowed. */
+struct delivery_item {
+	const char *kind;
+	const char *const *allowed;
+	const struct template_var *vars;
+	size_t n_vars;
+	const struct mail_attachment *attachments; /* n_attachments, or NULL */
+	size_t n_attachments;
+	const char *number;
+	enum tlp_label tlp;
+	int64_t id;
+};
+
+/* Queue one mail of it per recipient organization of r and language to
+ * its contacts, in the caller's transaction or one of its own; adds the
+ * mails queued to *n_out. */
+int delivery_queue(struct store *st, const struct delivery_settings *ds,
+		   const struct delivery_item *it, const struct advisory_recipients *r,
+		   size_t *n_out, struct sk_error *err);
 
 /* advisory_publish() and advisory_deliver() in one transaction. */
 int advisory_publish_deliver(struct store *st, const struct user *u,

@@ -11,6 +11,7 @@
 #include <sysexits.h>
 
 #include "advisory/publication.h"
+#include "advisory/publication_delivery.h"
 #include "cmd/cli.h"
 #include "lib/buf.h"
 #include "lib/str.h"
@@ -373,7 +374,9 @@ static int step(struct cli *c, int argc, char **argv, enum step s)
 	struct cli_opt opts[] = {{"reason", true}, {NULL}};
 	struct advisory_recipients r = {0};
 	struct publication_settings cfg;
+	struct delivery_settings ds;
 	char *pos[2] = {0};
+	size_t mails = 0;
 	struct user u;
 	int64_t id;
 	int npos = 0, rc, failed = 0;
@@ -396,17 +399,20 @@ static int step(struct cli *c, int argc, char **argv, enum step s)
 	else if (s == STEP_APPROVE)
 		failed = publication_approve(c->st, &u, id, &c->err);
 	else if (s == STEP_PUBLISH)
-		failed = publication_publish(c->st, &u, &cfg, id, &r, &c->err);
+		failed =
+		    delivery_settings_load(c->cfg, &ds, &c->err) != 0 ||
+		    publication_publish_deliver(c->st, &u, &cfg, &ds, id, &r, &mails, &c->err);
 	else
 		failed = publication_withdraw(c->st, &u, id, cli_opt_get(opts, "reason")->arg,
 					      &c->err);
 	if (failed != 0)
 		rc = cli_fail(c);
 	else if (c->json)
-		rc = cli_print_json(json_pack("{s:s,s:I}", "publication", pos[0], "recipients",
-					      (json_int_t)r.n));
+		rc = cli_print_json(json_pack("{s:s,s:I,s:I}", "publication", pos[0],
+					      "recipients", (json_int_t)r.n, "mails",
+					      (json_int_t)mails));
 	else if (s == STEP_PUBLISH)
-		printf("published %s: %zu recipients\n", pos[0], r.n);
+		printf("published %s: %zu recipients, %zu mails queued\n", pos[0], r.n, mails);
 	else
 		printf("%s %s\n",
 		       s == STEP_SUBMIT	   ? "submitted for review:"

@@ -16,6 +16,8 @@
 
 #include "access/access.h"
 #include "advisory/publication.h"
+#include "advisory/publication_delivery.h"
+#include "http/api_alerts.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "lib/buf.h"
@@ -254,6 +256,7 @@ static int step(struct http_request *req, struct http_response *resp, enum step 
 		struct sk_error *err)
 {
 	struct advisory_recipients r = {0};
+	size_t mails = 0;
 	json_t *body = NULL;
 	int64_t id;
 	int rc;
@@ -272,15 +275,21 @@ static int step(struct http_request *req, struct http_response *resp, enum step 
 	else if (s == STEP_APPROVE)
 		rc = publication_approve(req->st, req->user, id, err);
 	else if (s == STEP_PUBLISH)
-		rc = publication_publish(req->st, req->user, cfg(), id, &r, err);
+		rc = api_alerts_delivery() != NULL
+			 ? publication_publish_deliver(req->st, req->user, cfg(),
+						       api_alerts_delivery(), id, &r, &mails,
+						       err)
+			 : publication_publish(req->st, req->user, cfg(), id, &r, err);
 	else
 		rc = publication_withdraw(req->st, req->user, id,
 					  json_string_value(json_object_get(body, "reason")),
 					  err);
 	if (rc == 0)
 		rc = answer(req, resp, 200, id, err);
-	if (rc == 0 && s == STEP_PUBLISH)
+	if (rc == 0 && s == STEP_PUBLISH) {
 		json_object_set_new(resp->body, "recipients", json_integer((json_int_t)r.n));
+		json_object_set_new(resp->body, "mails", json_integer((json_int_t)mails));
+	}
 	advisory_recipients_free(&r);
 	json_decref(body);
 	return rc;

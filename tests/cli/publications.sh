@@ -4,7 +4,9 @@
 # withdraw); bad input (kind, TLP, an attachment over max_attachment) is
 # refused naming the field with nothing stored; partners read only what
 # is addressed to them and the TLP policy lets them receive; attachments
-# go out as downloads. Then the public pages: only TLP:CLEAR published
+# go out as downloads; publishing queues one mail per recipient
+# organization and language to its 24x7 contacts, as far as the policy
+# lets it receive. Then the public pages: only TLP:CLEAR published
 # advisories and publications, escaped, with the CSP header, and an Atom
 # feed that feedparser reads without complaint.
 . "$(dirname "$0")/lib.sh"
@@ -22,6 +24,11 @@ prefix = NCSC
 review = yes
 [publications]
 max_attachment = 2048
+[notify]
+templates = $SRCDIR/share/templates
+sender = CERT Test
+[mail]
+from = cert@cert.example
 CONF
 export SCHAKEL_CONF=$CONF
 S() { "$SCHAKEL" "$@"; }
@@ -74,8 +81,35 @@ expect_rc 77 "review is required before publishing" AS ann publication publish 1
 expect_rc 0 "submitted" AS ann publication submit 1
 expect_rc 77 "the author may not approve" AS ann publication approve 1
 expect_rc 0 "another analyst approves" AS ben publication approve 1
+S contact add "Example Water" --name "Ops" --email ops@water.example --role operational-24x7 >/dev/null
+S contact add "Example Water" --name "Wacht" --email wacht@water.example --role operational-24x7 \
+	--lang nl >/dev/null
+S contact add "Example Water" --name "Board" --email board@water.example --role management >/dev/null
 expect_rc 0 "published" AS ann publication publish "NCSC-PUB-$YEAR-0001"
-expect_match "published .*: 1 recipients" "$OUT" "... to the one drinking-water organization"
+expect_match "published .*: 1 recipients, 2 mails queued" "$OUT" \
+	"... to the one drinking-water organization: a mail per language"
+# pubmail REF: the recipients and subjects of the queued mails of REF.
+pubmail() {
+	S --json mail list --limit 1000 |
+		jq -r --arg r "$1" '[.[] | select(.ref == $r and .kind == "publication")
+			| .recipients + " " + .subject] | sort | join("|")'
+}
+expect_eq "ops@water.example [TLP:CLEAR] Threat assessment NCSC-PUB-$YEAR-0001|wacht@water.example [TLP:CLEAR] Dreigingsbeeld NCSC-PUB-$YEAR-0001" \
+	"$(pubmail publication:1)" "... to its 24x7 contacts only, subject with kind and number"
+if [ -x "$SMTP_SINK" ]; then
+	need_smtp_sink
+	start_sink
+	sed "s|^from = cert@cert.example|&\nrelay = smtp://127.0.0.1:$SPORT|" "$CONF" >"$TMP/send.conf"
+	expect_rc 0 "the queue is sent" env SCHAKEL_CONF="$TMP/send.conf" "$SCHAKEL" mail send
+	for _ in $(seq 50); do [ "$(sink_got ops@water.example)" -ge 1 ] && break; sleep 0.1; done
+	msg=$(grep -l -- "^X-Rcpt-Args: <ops@water.example>" "$SINK"/msg.* 2>/dev/null | head -1)
+	text=$(tr -d '\r' <"${msg:-/dev/null}")
+	expect_match "NCSC-PUB-$YEAR-0001" "$text" "smtp-sink receives it, with the number"
+	expect_match "Ransomware against water\." "$text" "... the summary"
+	expect_match "filename=\"iocs\.txt\"" "$text" "... and the small attachment"
+else
+	ok "# SKIP $SMTP_SINK is missing"
+fi
 run S publication attachment get 1 iocs.txt
 expect_eq "indicator list" "$OUT" "attachment get writes the bytes out"
 run S --json publication show 1
@@ -125,12 +159,15 @@ send POST /api/v1/publications "$BOB" '{"kind": "guidance", "title": "T", "body"
 status 403 "a partner may not write publications"
 
 html=$(printf '<h1>x</h1>' | base64 -w0)
+S contact add "Example Bank" --name "SOC" --email soc@bank.example --role operational-24x7 >/dev/null
 publish_api "{\"kind\": \"guidance\", \"title\": \"Banking guidance\", \"summary\": \"s\",
 	\"body\": \"Do this.\", \"tlp\": \"TLP:GREEN\", \"audience\": {\"sectors\": [\"banking\"]},
 	\"attachments\": [{\"name\": \"page.html\", \"media_type\": \"text/html\", \"content\": \"$html\"},
 	{\"name\": \"notes file.txt\", \"media_type\": \"text/plain\", \"content\": \"aGk=\"}]}"
 status 200 "API: a publication drafted, reviewed and published"
-expect_eq "1" "$(j .recipients)" "... reaching the banking organization"
+expect_eq "1 1" "$(j .recipients) $(j .mails)" "... reaching the banking organization: one mail queued"
+expect_eq "soc@bank.example [TLP:GREEN] Guidance NCSC-PUB-$YEAR-0002" "$(pubmail "publication:$PID")" \
+	"... to its 24x7 contact"
 GREEN=$PID
 
 api GET "/api/v1/publications/$GREEN" "$BOB"
@@ -280,5 +317,31 @@ expect_match 'rel="prev"' "$BODY" "... with a link back"
 expect_rc 0 "withdrawn" AS ann publication withdraw "$CLEAR" --reason "superseded"
 page "/advisories/$CLEAR"
 status 404 "a withdrawn publication leaves the public pages"
+
+# --- delivery under TLP:AMBER+STRICT and TLP:AMBER --------------------------------------
+S org add "Grid ISAC" --kind liaison --class private --sector energy/oil >/dev/null
+S org add "Example Grid" --kind constituent --class oes --sector energy/electricity \
+	--member-of "Grid ISAC" >/dev/null
+S contact add "Example Grid" --name "Grid" --email soc@grid.example --role operational-24x7 >/dev/null
+S contact add "Grid ISAC" --name "Desk" --email desk@isac.example --role operational-24x7 >/dev/null
+# publish_cli TLP: guidance to the electricity sector, reviewed
+# and published; its number in NUM.
+publish_cli() {
+	AS ann --json publication new --kind guidance --title "Grid $1" --tlp "$1" \
+		--summary "Segment the grid $1." --body "$TMP/body.md" \
+		--audience "sector:energy/electricity" >"$TMP/new.json"
+	NUM=$(jq -r .number "$TMP/new.json")
+	AS ann publication submit "$NUM" >/dev/null
+	AS ben publication approve "$NUM" >/dev/null
+	run AS ann --json publication publish "$NUM"
+}
+publish_cli TLP:AMBER+STRICT
+expect_eq "1" "$(printf '%s' "$OUT" | jq -r .mails)" \
+	"TLP:AMBER+STRICT: the member is mailed, its liaison (refused by the policy) not"
+expect_eq "soc@grid.example" "$(pubmail "publication:$(S --json publication show "$NUM" | jq .id)" |
+	cut -d' ' -f1)" "... to the member's contact"
+publish_cli TLP:AMBER
+expect_eq "2 2" "$(printf '%s' "$OUT" | jq -r '"\(.recipients) \(.mails)"')" \
+	"TLP:AMBER: the member and its liaison are mailed"
 
 done_testing
