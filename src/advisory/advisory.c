@@ -270,7 +270,11 @@ int advisory_validate(struct advisory *a, bool for_publish, struct sk_error *err
 		return sk_error_set(err, SK_EINVAL, "probability.level: missing");
 	if (a->damage == ADVISORY_LEVEL_NONE)
 		return sk_error_set(err, SK_EINVAL, "damage.level: missing");
-	if (a->n_products == 0)
-		return sk_error_set(err, SK_EINVAL, "products: an advisory names at least one");
+	/* Without products it is informational: CSAF (6.1.27.2) wants a
+	 * reference then. */
+	if (a->n_products == 0 && a->references.n == 0)
+		return sk_error_set(
+		    err, SK_EINVAL,
+		    "references: an advisory without products names at least one");
 	return 0;
 }

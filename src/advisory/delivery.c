@@ -1,6 +1,6 @@
 /* advisory/delivery.c: the mails of a published advisory revision, one
- * per recipient organization and language, to its operational-24x7
- * contacts, queued in the publishing transaction. The text of the
+ * per recipient organization and language, to its advisory and
+ * operational-24x7 contacts, queued in the publishing transaction. The text of the
  * advisory is in the one language it was written in; only the frame
  * around it (share/templates/advisory-<lang>.txt) is translated. */
 #include "advisory/delivery.h"
@@ -85,8 +85,16 @@ static void join(const struct advisory_strs *v, struct buf *out)
 		buf_printf(out, "%s%s", i ? ", " : "", v->v[i]);
 }
 
-/* The 24x7 contacts of an organization, in language groups, each group
- * one mail saying it->vars with the organization's own fields. */
+/* Whether a contact with this role reads advisories (alerts go to
+ * operational-24x7 alone). */
+static bool reads_advisories(enum contact_role role)
+{
+	return role == CONTACT_ROLE_ADVISORY || role == CONTACT_ROLE_OPERATIONAL_24X7;
+}
+
+/* The contacts of an organization that read advisories, in language
+ * groups, each group one mail saying it->vars with the organization's
+ * own fields. */
 static int mail_org(struct store *st, const struct delivery_settings *ds,
 		    struct template_set *ts, const struct delivery_item *it,
 		    const struct org *org, const struct org_rows *o,
@@ -115,7 +123,7 @@ static int mail_org(struct store *st, const struct delivery_settings *ds,
 		const struct template *t;
 		size_t n_to = 0;
 
-		if (done[i] || cl->v[i].role != CONTACT_ROLE_OPERATIONAL_24X7)
+		if (done[i] || !reads_advisories(cl->v[i].role))
 			continue;
 		if (ds->from == NULL) {
 			rc = sk_error_set(err, SK_ECONFIG,
@@ -131,7 +139,7 @@ static int mail_org(struct store *st, const struct delivery_settings *ds,
 		for (size_t j = i; j < cl->n && n_to < MAIL_TO_MAX; j++) {
 			const char *l2 = "en";
 
-			if (done[j] || cl->v[j].role != CONTACT_ROLE_OPERATIONAL_24X7)
+			if (done[j] || !reads_advisories(cl->v[j].role))
 				continue;
 			if (delivery_template(ts, cl->v[j].languages, &l2, err) == NULL) {
 				rc = err->code;

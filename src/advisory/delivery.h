@@ -1,6 +1,6 @@
 /* advisory/delivery.h: what goes out when an advisory is published or
  * updated: one mail per recipient organization and language to its
- * operational-24x7 contacts, queued in the publishing transaction (all
+ * advisory and operational-24x7 contacts, queued in the publishing transaction (all
  * mails are queued or the publish fails), and for an urgent advisory the
  * alerts (advisory/alert.h). The dispatcher signs and encrypts each mail
  * per recipient key and TLP (docs/pgp.md). */

@@ -67,7 +67,8 @@ static const struct cli_command commands[] = {
      "usage: schakel contact add ORG --name NAME --email EMAIL [--phone PHONE]\n"
      "         [--role ROLE] [--lang LANGUAGES] [--pgp FINGERPRINT]\n"
      "Add a contact (a person or a mailbox) to an organization.\n"
-     "  ROLE         operational-24x7, abuse, management or other (the default)\n"
+     "  ROLE         operational-24x7, advisory, abuse, management or other\n"
+     "               (the default)\n"
      "  LANGUAGES    comma list of nl, fr, de, en (default en)\n"
      "  FINGERPRINT  OpenPGP v4 fingerprint: 40 hex digits, spaces allowed\n" ORG_HELP
 	 JSON_HELP},

@@ -22,7 +22,7 @@ const char *const org_sector_names[] = {
 	"health", "drinking-water", "digital-infrastructure", "none", NULL,
 };
 const char *const contact_role_names[] = { "operational-24x7", "abuse", "management", "other",
-					   NULL };
+					   "advisory", NULL };
 const char *const contact_language_names[] = { "nl", "fr", "de", "en", NULL };
 
 int org_vocab_parse(const char *const *names, const char *what, const char *text,

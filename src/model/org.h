@@ -96,7 +96,8 @@ enum contact_role {
 	CONTACT_ROLE_OPERATIONAL_24X7,
 	CONTACT_ROLE_ABUSE,
 	CONTACT_ROLE_MANAGEMENT,
-	CONTACT_ROLE_OTHER
+	CONTACT_ROLE_OTHER,
+	CONTACT_ROLE_ADVISORY
 };
 extern const char *const contact_role_names[];
 extern const char *const contact_language_names[];	/* nl fr de en */

@@ -2,7 +2,8 @@
  * statements by their SQL text, forwards the thin SQL interface to the
  * backend, and applies the embedded migrations, substituting the few
  * words that differ between backends ("{{ID}}", "{{BYTES}}",
- * "{{WITHOUT_ROWID}}", "{{BLOB}}", "{{ORGS_REF}}", "{{SETTLED_ONLY}}").
+ * "{{WITHOUT_ROWID}}", "{{BLOB}}", "{{ORGS_REF}}", "{{SETTLED_ONLY}}",
+ * "{{PG}}", "{{SQLITE}}").
  * Failed calls are counted for /metrics. */
 #include "store/db.h"
 
@@ -277,6 +278,7 @@ static int migration_expand(const struct db *db, const struct db_migration *m, s
 	    {"{{ID}}", db->ops->id_column},	 {"{{BYTES}}", db->ops->bytes_collation},
 	    {"{{BLOB}}", db->ops->blob_type},	 {"{{WITHOUT_ROWID}}", db->ops->without_rowid},
 	    {"{{ORGS_REF}}", db->ops->orgs_ref}, {"{{SETTLED_ONLY}}", db->ops->settled_only},
+	    {"{{PG}}", db->ops->pg_line},	 {"{{SQLITE}}", db->ops->sqlite_line},
 	};
 	const char *p = m->sql, *open;
 	size_t i, nwords = sizeof(words) / sizeof(words[0]);

@@ -37,6 +37,11 @@ struct db_ops {
 	 * the others; a new row goes into one of the two. */
 	const char *orgs_ref;
 	const char *settled_only;
+	/* Replace "{{PG}}" and "{{SQLITE}}" at the start of a line: "" on
+	 * that backend, "-- " (the line is a comment) on the other, for the
+	 * rare statement one backend lacks (0018 widens a CHECK). */
+	const char *pg_line;
+	const char *sqlite_line;
 	/* Starts a transaction that writes ("BEGIN IMMEDIATE" on SQLite). */
 	const char *begin_sql;
 	/* Starts a transaction for a group of reads ("BEGIN" on SQLite). */

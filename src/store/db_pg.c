@@ -644,6 +644,8 @@ static const struct db_ops pg_ops = {
     .without_rowid = "", /* tables are heaps beside their indexes */
     .orgs_ref = "REFERENCES orgs (id) ON DELETE CASCADE",
     .settled_only = "",
+    .pg_line = "",
+    .sqlite_line = "-- ",
     .begin_sql = "BEGIN",
     /* db.h promises one snapshot for a group of reads. */
     .begin_read_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ",

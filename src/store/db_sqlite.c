@@ -315,6 +315,8 @@ static const struct db_ops sqlite_ops = {
     .without_rowid = " WITHOUT ROWID",
     .orgs_ref = "",
     .settled_only = "WHERE notification_id IS NOT NULL OR role = 'national'",
+    .pg_line = "-- ",
+    .sqlite_line = "",
     .begin_sql = "BEGIN IMMEDIATE",
     .begin_read_sql = "BEGIN",
     .migrate_lock_sql = NULL,

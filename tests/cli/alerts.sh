@@ -58,18 +58,20 @@ S org add "Power Co" --kind constituent --class oes --sector energy/electricity 
 	--member-of "Energy ISAC" >/dev/null
 S org add "Gas Co" --kind constituent --class oes --sector energy/gas >/dev/null
 S org add "Rail Co" --kind constituent --class essential-public --sector transport/rail >/dev/null
-# contact ORG NAME ADDRESS PHONE [LANG]: a 24x7 contact with its own key.
+# contact ORG NAME ADDRESS PHONE [LANG [ROLE]]: a contact (24x7 unless
+# ROLE says otherwise) with its own key.
 contact() {
 	G --passphrase '' --quick-gen-key "$2 <$3>" default default never 2>/dev/null
 	G --armor --export "$3" >"$TMP/k.asc"
 	S key import "$TMP/k.asc" >/dev/null
-	S contact add "$1" --name "$2" --email "$3" --phone "$4" --role operational-24x7 \
+	S contact add "$1" --name "$2" --email "$3" --phone "$4" --role "${6:-operational-24x7}" \
 		--lang "${5:-en}" --pgp "$(G --with-colons --list-keys "$3" |
 			awk -F: '/^fpr/ {print $10; exit}')" >/dev/null
 }
 contact "Power Co" "Power SOC" soc1@power.test "+32 2 000 00 01"
 contact "Power Co" "Power Duty" soc2@power.test "+32 2 000 00 02"
 contact "Gas Co" "Gas SOC" soc@gas.test "+32 2 000 00 03" nl
+contact "Gas Co" "Gas Advisories" adv@gas.test "+32 2 000 00 07" nl advisory
 contact "Rail Co" "Rail First" first@rail.test "+32 2 000 00 04"
 contact "Rail Co" "Rail Second" second@rail.test "+32 2 000 00 05"
 contact "Energy ISAC" "ISAC Desk" desk@isac.test "+32 2 000 00 06" fr
@@ -86,7 +88,7 @@ POWER=$(id_of "Power Co")
 GAS=$(id_of "Gas Co")
 RAIL=$(id_of "Rail Co")
 ISAC=$(id_of "Energy ISAC")
-if [ -n "$RP" ] && [ -n "$ISAC" ]; then ok "seeded: four organizations, six 24x7 contacts with keys"; else
+if [ -n "$RP" ] && [ -n "$ISAC" ]; then ok "seeded: four organizations, six 24x7 contacts and an advisory one, with keys"; else
 	not_ok "seeded" "$(cat "$TMP/seed.err")"; fi
 
 # doc TLP: an urgent advisory for Power, Gas and Rail.
@@ -127,10 +129,11 @@ expect_eq "yes" "$([ "$ELAPSED" -le 60 ] && echo yes)" "every first 24x7 contact
 for a in soc1@power.test soc@gas.test first@rail.test desk@isac.test; do
 	for _ in $(seq 100); do [ "$(sink_got "$a")" -ge 2 ] && break; sleep 0.1; done
 done
-for a in soc2@power.test second@rail.test; do wait_got "$a" 10; done
+for a in soc2@power.test second@rail.test adv@gas.test; do wait_got "$a" 10; done
 expect_eq "2 1 2 2 1 2" "$(for a in soc1@power.test soc2@power.test soc@gas.test \
 	first@rail.test second@rail.test desk@isac.test; do sink_got "$a"; done | xargs)" \
 	"the alert and the advisory to each first contact, the advisory alone to the second ones"
+expect_eq "1" "$(sink_got adv@gas.test)" "a contact with role advisory gets the advisory but no alert"
 ENC=$(grep -L "multipart/encrypted" "$SINK"/msg.* | wc -l)
 expect_eq 0 "$ENC" "every mail is PGP/MIME encrypted"
 expect_no_match "Remote code execution|Anyone on the network" "$(cat "$SINK"/msg.*)" \

@@ -77,13 +77,14 @@ S advisory update "$A1" --summary "Fixed version corrected" --remediation "Updat
 A2=$(publish '.tlp = "TLP:GREEN" | .cvss = null | .cves = [] | .title = "Weak defaults in Example Agent"')
 A3=$(publish '.tlp = "TLP:AMBER" | .references = [] | .title = "Exposed debug port"')
 A4=$(publish '.tlp = "TLP:AMBER+STRICT" | .products[0].versions = "*"')
-# An advisory without products (informational): publishing asks for a
-# product, so the stored document loses them afterwards.
-A5=$(publish '.title = "Phishing wave against banks" | .cvss = null')
-SQL="UPDATE advisories SET doc = $(if on_backend sqlite; then
-	echo "json_set(doc, '\$.products', json('[]'), '\$.cves', json('[]'))"
-else echo "(doc::jsonb || '{\"products\": [], \"cves\": []}'::jsonb)::text"; fi) WHERE id = $A5"
-if on_backend sqlite; then sqlite3 "${DB#sqlite:}" "$SQL"; else pg_query "$DB" "$SQL" >/dev/null; fi
+# An advisory without products (informational) needs a reference.
+A5=$(publish '.title = "Phishing wave against banks" | .cvss = null | .products = [] | .cves = []')
+jq '.products = [] | .references = [] | .title = "No products, no references"' \
+	"$TMP/adv.json" >"$TMP/adv-noref.json"
+A6=$(S --json advisory new --from "$TMP/adv-noref.json" | jq -r .id)
+run S advisory publish "$A6"
+expect_eq "1 1" "$([ "$RC" != 0 ] && echo 1) $(echo "$ERR$OUT" | grep -c 'references: an advisory without products')" \
+	"publishing one without products or references is refused, naming references"
 if [ -n "$A1" ] && [ -n "$A2" ] && [ -n "$A3" ] && [ -n "$A4" ] && [ -n "$A5" ]; then
 	ok "five advisories published, the first updated to revision 2"
 else

@@ -628,6 +628,7 @@ static void test_contacts(void **state)
 	struct fixture *f = *state;
 	struct sk_error err = {0};
 	struct contact c, got;
+	struct store *st;
 	int64_t energy, water;
 	struct buf b;
 
@@ -685,6 +686,24 @@ static void test_contacts(void **state)
 	assert_int_equal(store_contact_get(f->st, c.id - 1, &got, &err), SK_ENOTFOUND);
 	assert_string_equal(err.msg, "no contact with id 1");
 	assert_int_equal(store_contact_remove(f->st, c.id - 1, &err), SK_ENOTFOUND);
+
+	/* The role advisory (0018); migrating again from 0017 keeps the rows. */
+	assert_int_equal(contact_set_field(&c, "role", "advisory", &err), 0);
+	c.org_id = water;
+	assert_int_equal(store_contact_add(f->st, &c, &err), 0);
+	assert_int_equal(
+	    sql_exec(f->db.url, "DELETE FROM schema_migrations WHERE version = 18", &err), 0);
+	st = store_open(f->db.url, &err);
+	assert_non_null(st);
+	store_close(st);
+	assert_int_equal(
+	    testdb_sql_int(f->db.url, "SELECT max(version) FROM schema_migrations"),
+	    (int64_t)db_migrations_count);
+	assert_int_equal(testdb_sql_int(f->db.url, "SELECT count(*) FROM contacts"), 2);
+	assert_int_equal(store_contact_get(f->st, c.id, &got, &err), 0);
+	assert_int_equal(got.role, CONTACT_ROLE_ADVISORY);
+	assert_string_equal(got.name, "Abuse desk");
+	contact_clear(&got);
 	contact_clear(&c);
 	buf_free(&b);
 }

@@ -19,7 +19,7 @@ export const TICKET_STATUSES = {
 export const ALL_TICKET_STATUSES = [...new Set(Object.values(TICKET_STATUSES).flat())];
 export const TLPS = ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'];
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'];
-export const CONTACT_ROLES = ['operational-24x7', 'abuse', 'management', 'other'];
+export const CONTACT_ROLES = ['operational-24x7', 'advisory', 'abuse', 'management', 'other'];
 export const MAIL_STATUSES = ['queued', 'held', 'sent', 'failed'];
 
 // [['', anyLabel], ...values] for a filter select.

@@ -10,7 +10,7 @@ import { h, clear, table, facts, section, field, select, input, button, status }
 import { onSubmit, guard } from '../lib/alert.js';
 import { fmtTime } from '../lib/time.js';
 
-const ROLES = ['operational-24x7', 'abuse', 'management', 'other'];
+const ROLES = ['operational-24x7', 'advisory', 'abuse', 'management', 'other'];
 
 function contactForm(t, contact, onSave, onCancel) {
   const c = contact || {};
