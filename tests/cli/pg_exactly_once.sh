@@ -61,7 +61,10 @@ rc=$?
 if [ "$rc" -eq 137 ] && [ "$at_kill" -lt "$N" ]; then
 	ok "node A killed with SIGKILL while sending ($at_kill of $N sent just before)"; else
 	not_ok "node A killed with SIGKILL while sending" "exit $rc, $at_kill sent; $(cat "$TMP/a.log")"; fi
-# What A held when it died: claimed, not recorded.
+# What A held when it died: claimed, not recorded. A commit A sent just
+# before the kill may still be finishing in its server process: look once
+# that is done (well within the lease, so B has taken nothing of A's yet).
+sleep 1
 a_held=$(pg_query "$DB" "SELECT count(*) FROM mail_out WHERE status = 'queued'
 	AND holder LIKE '%:$A_PID'")
 A_PID=""
