@@ -129,7 +129,7 @@ static void test_refused(void **state)
 	big = malloc(ADVISORY_TEXT_MAX + 16);
 	big[0] = '"';
 	memset(big + 1, 'x', ADVISORY_TEXT_MAX + 1);
-	strcpy(big + ADVISORY_TEXT_MAX + 2, "\"");
+	memcpy(big + ADVISORY_TEXT_MAX + 2, "\"", sizeof("\""));
 	refused("description", big, SK_ETOOBIG, "description: 65537 bytes, at most 65536");
 	free(big);
 }

@@ -40,7 +40,7 @@ static void refused(const char *text, const char *want)
 {
 	struct sk_error err = {0};
 
-	strcpy(c.value[CPE_VENDOR], "kept");
+	memcpy(c.value[CPE_VENDOR], "kept", sizeof("kept"));
 	assert_int_equal(cpe_parse(text, &c, &err), SK_EINVAL);
 	if (strstr(err.msg, want) == NULL)
 		fail_msg("'%s': message '%s' lacks '%s'", text, err.msg, want);
@@ -67,9 +67,9 @@ static void test_limit(void **state)
 	struct sk_error err = {0};
 
 	(void)state;
-	strcpy(big, "cpe:2.3:a:v:");
+	memcpy(big, "cpe:2.3:a:v:", sizeof("cpe:2.3:a:v:"));
 	memset(big + 12, 'p', CPE_NAME_MAX);
-	strcpy(big + 12 + CPE_NAME_MAX, ":*:*:*:*:*:*:*:*:*");
+	memcpy(big + 12 + CPE_NAME_MAX, ":*:*:*:*:*:*:*:*:*", sizeof(":*:*:*:*:*:*:*:*:*"));
 	assert_int_equal(cpe_parse(big, &c, &err), SK_EINVAL);
 	assert_non_null(strstr(err.msg, "longer than"));
 	free(big);

@@ -37,8 +37,8 @@ static struct csaf_settings settings(void)
 {
 	struct csaf_settings s = {.publisher_name = "NCSC Test"};
 
-	strcpy(s.namespace, "https://ncsc.example.nl");
-	strcpy(s.base_url, "https://ncsc.example.nl");
+	memcpy(s.namespace, "https://ncsc.example.nl", sizeof("https://ncsc.example.nl"));
+	memcpy(s.base_url, "https://ncsc.example.nl", sizeof("https://ncsc.example.nl"));
 	return s;
 }
 

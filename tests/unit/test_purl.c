@@ -51,7 +51,7 @@ static void refused(const char *text, const char *want)
 {
 	struct sk_error err = {0};
 
-	strcpy(p.name, "kept");
+	memcpy(p.name, "kept", sizeof("kept"));
 	assert_int_equal(purl_parse(text, &p, &err), SK_EINVAL);
 	if (strstr(err.msg, want) == NULL)
 		fail_msg("'%s': message '%s' lacks '%s'", text, err.msg, want);
